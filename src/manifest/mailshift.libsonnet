@@ -1,0 +1,86 @@
+// mailshift's Jsonnet library: `local ms = import 'mailshift.libsonnet';`
+// Everything here returns plain manifest fragments; merge them with `+` and override any key.
+{
+  // Endpoint presets for common servers: use as `defaults: { source: ms.presets.gmail, target: ms.presets.dovecot('imap.new.example') }`.
+  presets: {
+    // Gmail: log in with an app password (PLAIN) or OAuth2 (`auth: { mechanism: 'XOAUTH2', accessToken: … }`).
+    // Gmail throttles hard: a few connections and ~2.5 GB/day of IMAP download per account.
+    gmail: { host: 'imap.gmail.com', port: 993, tls: 'implicit', connections: 2 },
+    // Microsoft 365 / Exchange Online. Basic auth is off there: use XOAUTH2 with an access token.
+    office365: { host: 'outlook.office365.com', port: 993, tls: 'implicit', connections: 2 },
+    // Dovecot: `/` or `.` hierarchy, discovered from the server at plan time.
+    dovecot(host, port=993): { host: host, port: port, tls: 'implicit' },
+    // Courier / Cyrus-style servers: `.` delimiter under the `INBOX.` prefix (discovered at plan time).
+    courier(host, port=993): { host: host, port: port, tls: 'implicit' },
+    // A plain IMAP server offering STARTTLS on port 143.
+    starttls(host, port=143): { host: host, port: port, tls: 'starttls' },
+  },
+
+  // Folder rule presets, merged into `folders:` (e.g. `folders: ms.folders.gmailSource`).
+  folders: {
+    // Gmail's virtual folders hold copies of mail that is already in real folders (labels);
+    // migrating them duplicates every message. `[Gmail]/` is stripped from the rest.
+    gmailSource: {
+      exclude: ['^\\[Gmail\\]$', '^\\[Gmail\\]/All Mail$', '^\\[Gmail\\]/Important$', '^\\[Gmail\\]/Starred$'],
+      rename: [{ match: '^\\[Gmail\\]/', replace: '' }],
+      automap: true,
+    },
+    // Folders most migrations leave behind.
+    skipTrashAndSpam: { exclude: ['^Trash$', '^Deleted Items$', '^Spam$', '^Junk$', '^Junk E-?mail$'] },
+  },
+
+  // Message rule presets, merged into `messages:`.
+  messages: {
+    // Exchange Online refuses messages above 35 MB by default (150 MB when raised by the tenant admin).
+    office365Target: { maxSize: 35 * 1024 * 1024 },
+  },
+
+  // An account pair with passwords read from environment variables named after the id:
+  // ms.account('alice', 'alice@old.example', 'alice@new.example') reads ALICE_SOURCE_PW / ALICE_TARGET_PW.
+  account(id, sourceUser, targetUser=sourceUser, envPrefix=std.asciiUpper(std.strReplace(std.strReplace(id, '-', '_'), '.', '_'))): {
+    id: id,
+    source: { user: sourceUser, password: { env: envPrefix + '_SOURCE_PW' } },
+    target: { user: targetUser, password: { env: envPrefix + '_TARGET_PW' } },
+  },
+
+  // The standard MX cutover, as phases. Call the functions to override their defaults.
+  phases: {
+    // Copy everything while users still work on the old server; make the target an exact copy.
+    presync(name='presync', deleteTarget=true, deleteTargetFolders=true): {
+      name: name,
+      description: 'Copy all mail while the old server is still live.',
+      deleteTarget: deleteTarget,
+      deleteTargetFolders: deleteTargetFolders,
+    },
+    // Catch up on what changed since the presync, just before the MX switch.
+    final(name='final', requires=['presync'], deleteTarget=true): {
+      name: name,
+      description: 'Catch up on changes since the presync, just before the MX switch.',
+      requires: requires,
+      deleteTarget: deleteTarget,
+    },
+    // A manual gate: recorded with `mailshift gate <manifest> switch-mx`.
+    switchMx(name='switch-mx', requires=['final'], instruction='Switch the MX record to the new server and wait for the old TTL to expire.'): {
+      name: name,
+      requires: requires,
+      manual: instruction,
+    },
+    // After the MX switch: move mail that still reached the old INBOX, then delete it there.
+    drainSource(name='drain-source', requires=['switch-mx'], maxAgeDays=1): {
+      name: name,
+      description: 'Move mail that still arrived at the old INBOX after the MX switch.',
+      requires: requires,
+      folders: { include: ['^INBOX$'], skipEmpty: true },
+      messages: { maxAgeDays: maxAgeDays },
+      deleteSource: true,
+      expungeSource: 'end',
+    },
+    // All four, in order.
+    cutover(instruction='Switch the MX record to the new server and wait for the old TTL to expire.'): [
+      self.presync(),
+      self.final(),
+      self.switchMx(instruction=instruction),
+      self.drainSource(),
+    ],
+  },
+}

@@ -1,0 +1,155 @@
+import { problem, warning, type Diagnostic } from '../errors.ts';
+import { deepMerge } from './deep-merge.ts';
+import { mergeEndpoint } from './settings.ts';
+import { closest } from './suggest.ts';
+import type { EndpointInput, FolderRulesInput, ManifestInput, MessageRulesInput, PhaseInput } from './types.ts';
+
+const SYNC_ONLY_KEYS = ['folders', 'messages', 'deleteTarget', 'deleteTargetFolders', 'deleteSource', 'expungeSource', 'justFolders'] as const;
+
+/**
+ * Rules the schema cannot express: uniqueness, references between phases, endpoint completeness
+ * after merging `defaults`, and combinations that would lose mail. Runs on a schema-valid manifest.
+ */
+export function checkRules(file: string, manifest: ManifestInput): Diagnostic[] {
+  const at = (pointer: string, account?: string) => ({ file, pointer, ...(account ? { account } : {}) });
+  return [
+    ...uniqueNames(manifest, at),
+    ...phaseRules(manifest, at),
+    ...manifest.accounts.flatMap((account, index) => [
+      ...endpointRules(manifest.defaults?.source, account.source, 'source', `/accounts/${index}`, at(`/accounts/${index}/source`, account.id)),
+      ...endpointRules(manifest.defaults?.target, account.target, 'target', `/accounts/${index}`, at(`/accounts/${index}/target`, account.id)),
+      ...(account.subfolder !== undefined && account.folders?.subfolder !== undefined
+        ? [problem('MANIFEST_RULE', 'both `subfolder` and `folders.subfolder` are set', 'keep one of them', at(`/accounts/${index}/subfolder`, account.id))]
+        : []),
+    ]),
+    ...windowRules(manifest, at),
+    ...sharedTargetRules(manifest, at),
+  ];
+}
+
+type At = (pointer: string, account?: string) => { file: string; pointer: string; account?: string };
+
+function uniqueNames(manifest: ManifestInput, at: At): Diagnostic[] {
+  const found: Diagnostic[] = [];
+  const firstAccount = new Map<string, number>();
+  manifest.accounts.forEach((account, index) => {
+    const first = firstAccount.get(account.id);
+    if (first === undefined) firstAccount.set(account.id, index);
+    else found.push(problem('MANIFEST_RULE', `account id "${account.id}" is used twice (first at /accounts/${first})`, 'give every account a unique id', at(`/accounts/${index}/id`, account.id)));
+  });
+  const firstPhase = new Map<string, number>();
+  manifest.phases.forEach((phase, index) => {
+    const first = firstPhase.get(phase.name);
+    if (first === undefined) firstPhase.set(phase.name, index);
+    else found.push(problem('MANIFEST_RULE', `phase name "${phase.name}" is used twice (first at /phases/${first})`, 'give every phase a unique name', at(`/phases/${index}/name`)));
+  });
+  return found;
+}
+
+function phaseRules(manifest: ManifestInput, at: At): Diagnostic[] {
+  const names = manifest.phases.map((phase) => phase.name);
+  const found: Diagnostic[] = [];
+  manifest.phases.forEach((phase, index) => {
+    (phase.requires ?? []).forEach((required, r) => {
+      const pointer = `/phases/${index}/requires/${r}`;
+      const position = names.indexOf(required);
+      if (position === -1) {
+        const suggestion = closest(required, names);
+        found.push(problem('MANIFEST_RULE', `phase "${phase.name}" requires "${required}", which is not a phase of this manifest`,
+          suggestion ? `did you mean "${suggestion}"?` : `the phases are: ${names.join(', ')}`, at(pointer)));
+      } else if (position >= index) {
+        found.push(problem('MANIFEST_RULE', `phase "${phase.name}" requires "${required}", which does not come before it`,
+          'phases run in the order listed: move the required phase earlier, or drop the requirement', at(pointer)));
+      }
+    });
+    if (phase.manual !== undefined) {
+      for (const key of SYNC_ONLY_KEYS) {
+        if (phase[key] !== undefined) {
+          found.push(problem('MANIFEST_RULE', `manual phase "${phase.name}" sets \`${key}\`, but a manual phase is a gate and syncs nothing`,
+            'move the setting to a sync phase, or remove `manual` to make this a sync phase', at(`/phases/${index}/${key}`)));
+        }
+      }
+      return;
+    }
+    if (phase.deleteSource && phase.deleteTarget) {
+      found.push(problem('MANIFEST_RULE', `phase "${phase.name}" sets both deleteSource and deleteTarget`,
+        'deleting on both sides in one pass can lose mail (imapsync refuses --delete1 with --delete2 too): split them into two phases', at(`/phases/${index}`)));
+    }
+    if (phase.expungeSource !== undefined && !phase.deleteSource) {
+      found.push(warning('MANIFEST_RULE', `phase "${phase.name}" sets expungeSource without deleteSource; it has no effect`, 'remove expungeSource, or add deleteSource: true', at(`/phases/${index}/expungeSource`)));
+    }
+    const gate = manifest.phases.slice(0, index).find((earlier) => earlier.manual !== undefined);
+    if (phase.deleteTarget && gate) {
+      found.push(warning('MANIFEST_RULE', `phase "${phase.name}" deletes target messages after the manual gate "${gate.name}": mail that arrives on the new server after the gate and is not on the source would be deleted`,
+        'drop deleteTarget from phases after the cutover gate', at(`/phases/${index}/deleteTarget`)));
+    }
+  });
+  return found;
+}
+
+function endpointRules(shared: EndpointInput | undefined, own: EndpointInput, side: 'source' | 'target', accountPointer: string, location: ReturnType<At>): Diagnostic[] {
+  const endpoint = mergeEndpoint(shared, own);
+  const found: Diagnostic[] = [];
+  const missing = (key: string) => problem('MANIFEST_RULE', `the ${side} has no \`${key}\``, `set ${accountPointer.slice(1).replace(/\/(\d+)$/, "[$1]")}.${side}.${key}, or defaults.${side}.${key} for every account`, location);
+  if (!endpoint.host) found.push(missing('host'));
+  if (!endpoint.user) found.push(missing('user'));
+  const mechanism = endpoint.auth?.mechanism;
+  if (mechanism === 'XOAUTH2') {
+    if (!endpoint.auth?.accessToken) found.push(problem('MANIFEST_RULE', `the ${side} uses XOAUTH2 but has no auth.accessToken`, "add accessToken: { env: 'NAME' } (or file/command)", location));
+    if (endpoint.password) found.push(problem('MANIFEST_RULE', `the ${side} uses XOAUTH2 and also sets a password`, 'XOAUTH2 logs in with auth.accessToken only: remove the password', location));
+  } else if (!endpoint.password) {
+    found.push(problem('MANIFEST_RULE', `the ${side} has no \`password\``, "add password: { env: 'NAME' } (or { file }, { command }), or auth: { mechanism: 'XOAUTH2', accessToken: … }", location));
+  }
+  if (endpoint.tls === 'none' && endpoint.password && endpoint.host && !isLoopback(endpoint.host) && !endpoint.allowPlaintext) {
+    found.push(problem('MANIFEST_RULE', `the ${side} would send its password unencrypted to ${endpoint.host} (tls: 'none')`,
+      "use tls: 'starttls' or 'implicit'; if you really mean it, set allowPlaintext: true", location));
+  }
+  return found;
+}
+
+/** Empty age or size windows (min above max) silently select nothing; say so instead. */
+function windowRules(manifest: ManifestInput, at: At): Diagnostic[] {
+  const found: Diagnostic[] = [];
+  const check = (messages: MessageRulesInput, pointer: string, where: string, account?: string) => {
+    if (messages.minAgeDays != null && messages.maxAgeDays != null && messages.minAgeDays > messages.maxAgeDays) {
+      found.push(problem('MANIFEST_RULE', `${where}: minAgeDays (${messages.minAgeDays}) is above maxAgeDays (${messages.maxAgeDays}), so no message can match`, 'minAgeDays is the lower age bound, maxAgeDays the upper one', at(pointer, account)));
+    }
+    if (messages.minSize != null && messages.maxSize != null && messages.minSize > messages.maxSize) {
+      found.push(problem('MANIFEST_RULE', `${where}: minSize (${messages.minSize}) is above maxSize (${messages.maxSize}), so no message can match`, 'minSize is the lower size bound, maxSize the upper one', at(pointer, account)));
+    }
+  };
+  syncPhases(manifest).forEach(({ phase, index }) => {
+    check(deepMerge<MessageRulesInput>(manifest.messages, phase.messages), `/phases/${index}/messages`, `phase "${phase.name}"`);
+    manifest.accounts.forEach((account, a) => {
+      if (account.messages) check(deepMerge<MessageRulesInput>(manifest.messages, account.messages, phase.messages), `/accounts/${a}/messages`, `account "${account.id}" in phase "${phase.name}"`, account.id);
+    });
+  });
+  return found;
+}
+
+/** Two accounts writing into one target mailbox must not delete each other's mail. */
+function sharedTargetRules(manifest: ManifestInput, at: At): Diagnostic[] {
+  const found: Diagnostic[] = [];
+  for (const { phase, index } of syncPhases(manifest)) {
+    if (!phase.deleteTarget && !phase.deleteTargetFolders) continue;
+    const owners = new Map<string, string>();
+    manifest.accounts.forEach((account, a) => {
+      const target = mergeEndpoint(manifest.defaults?.target, account.target);
+      const folders = deepMerge<FolderRulesInput>(manifest.folders, account.folders, account.subfolder !== undefined ? { subfolder: account.subfolder } : undefined, phase.folders);
+      const key = `${target.host}:${target.port ?? ''}:${target.user}:${folders.subfolder ?? ''}`;
+      const other = owners.get(key);
+      if (other === undefined) return void owners.set(key, account.id);
+      found.push(problem('MANIFEST_RULE', `accounts "${other}" and "${account.id}" write into the same target mailbox and phase "${phase.name}" deletes on the target: each would delete the other's mail`,
+        "give each account its own subfolder, or drop deleteTarget/deleteTargetFolders from that phase", at(`/phases/${index}`, account.id)));
+    });
+  }
+  return found;
+}
+
+function syncPhases(manifest: ManifestInput): Array<{ phase: PhaseInput; index: number }> {
+  return manifest.phases.map((phase, index) => ({ phase, index })).filter(({ phase }) => phase.manual === undefined);
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
