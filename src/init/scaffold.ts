@@ -1,0 +1,36 @@
+import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { MailshiftError, problem } from '../errors.ts';
+
+const TEMPLATE = new URL('./example.jsonnet', import.meta.url);
+
+const GITIGNORE = `# Secrets referenced by { file: … } and mailshift's local state stay out of git.
+# Plans (plans/) and audit logs (audit/) are meant to be committed and reviewed.
+secrets/
+.mailshift/
+`;
+
+/** Create DIR with a commented example manifest and a .gitignore; returns the files written. */
+export async function scaffold(dir: string, options: { name: string; force: boolean }): Promise<string[]> {
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(options.name)) {
+    throw new MailshiftError(problem('USAGE', `--name ${JSON.stringify(options.name)} is not a valid migration name`, 'use lowercase letters, digits and dashes, e.g. acme-cutover'));
+  }
+  const manifest = join(dir, `${options.name}.jsonnet`);
+  const gitignore = join(dir, '.gitignore');
+  if (!options.force) {
+    for (const file of [manifest, gitignore]) {
+      if (await exists(file)) {
+        throw new MailshiftError(problem('INIT_EXISTS', 'the file already exists; nothing was written', 'pick another folder or --name, or pass --force to overwrite', { file }));
+      }
+    }
+  }
+  const template = (await readFile(TEMPLATE, 'utf8')).replaceAll('example-cutover', options.name);
+  await mkdir(dir, { recursive: true });
+  await writeFile(manifest, template);
+  await writeFile(gitignore, GITIGNORE);
+  return [manifest, gitignore];
+}
+
+async function exists(file: string): Promise<boolean> {
+  return access(file).then(() => true, () => false);
+}
