@@ -26,40 +26,30 @@ export async function evaluateJsonnet(
   }
 }
 
-const STATIC = /^STATIC ERROR: (.+?):(\d+):(\d+)(?:-\d+)?: (.*)$/s;
-const RUNTIME = /^RUNTIME ERROR: (.*?)\n\t(.+?):(\d+):(\d+)/s;
-const RANGE_START = /^\((\d+):(\d+)\)/;
+// Positions print as "3:5", "3:5-10" or, across lines, "(3:5)-(4:2)"; we keep the start.
+const POSITION = String.raw`(?:(\d+):(\d+)(?:-\d+)?|\((\d+):(\d+)\)-\(\d+:\d+\))`;
+const STATIC = new RegExp(String.raw`^STATIC ERROR: (.+?):${POSITION}: (.*)$`, 's');
+const FRAME = new RegExp(String.raw`^\t([^\t]+?):${POSITION}(?:\t|$)`);
 
-/** Turn libjsonnet's "STATIC ERROR: f:1:9: …" / "RUNTIME ERROR: …\n\tf:3:5-10 …" text into a diagnostic. */
+/** Turn libjsonnet's "STATIC ERROR: f:1:9: …" / "RUNTIME ERROR: …\n\tf:3:5-10\t…" text into a diagnostic. */
 export function jsonnetDiagnostic(file: string, text: string): Diagnostic {
-  const staticError = STATIC.exec(text.trim());
+  const trimmed = text.trim();
+  const staticError = STATIC.exec(trimmed);
   if (staticError) {
-    const [, where, line, column, message] = staticError;
+    const [, where, line, column, rangeLine, rangeColumn, message] = staticError;
     return problem('MANIFEST_SYNTAX', `Jsonnet syntax error: ${message!.trim()}`, 'fix the syntax at the line and column shown', {
       file: where!,
-      line: Number(line),
-      column: Number(column),
+      line: Number(line ?? rangeLine),
+      column: Number(column ?? rangeColumn),
     });
   }
-  const runtimeError = RUNTIME.exec(text);
-  if (runtimeError) {
-    const [, message, where, line, column] = runtimeError;
-    return problem('MANIFEST_EVAL', `Jsonnet evaluation failed: ${message!.trim()}`, runtimeHint(message!), {
-      file: where!,
-      line: Number(line),
-      column: Number(column),
-    });
-  }
-  // Multi-line ranges print as "f:(3:5)-(4:2)": keep the start.
-  const firstLine = text.trim().split('\n')[0] ?? text;
-  const ranged = /^(?:STATIC|RUNTIME) ERROR: (.+?):(\(\d+:\d+\))/.exec(firstLine);
-  const start = ranged ? RANGE_START.exec(ranged[2]!) : null;
-  return problem(
-    'MANIFEST_EVAL',
-    `Jsonnet evaluation failed: ${firstLine.replace(/^(STATIC|RUNTIME) ERROR: /, '')}`,
-    runtimeHint(firstLine),
-    start ? { file: ranged![1]!, line: Number(start[1]), column: Number(start[2]) } : { file },
-  );
+  const lines = text.split('\n');
+  const message = lines.filter((l) => !l.startsWith('\t')).join(' ').replace(/^RUNTIME ERROR: /, '').replace(/^STATIC ERROR: /, '').trim();
+  const frame = lines.map((l) => FRAME.exec(l)).find((m) => m !== null);
+  const location = frame
+    ? { file: frame[1]!, line: Number(frame[2] ?? frame[4]), column: Number(frame[3] ?? frame[5]) }
+    : { file };
+  return problem('MANIFEST_EVAL', `Jsonnet evaluation failed: ${message}`, runtimeHint(message), location);
 }
 
 function runtimeHint(message: string): string | undefined {

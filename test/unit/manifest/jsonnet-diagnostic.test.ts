@@ -27,9 +27,26 @@ test('an import that cannot be found hints at the library path', () => {
   assert.match(d.hint ?? '', 'mailshift.libsonnet');
 });
 
-test('a multi-line range keeps its start', () => {
-  const d = jsonnetDiagnostic('m.jsonnet', 'RUNTIME ERROR: m.jsonnet:(3:5)-(7:2) something odd\n');
+test('a frame spanning several lines keeps its start', () => {
+  const d = jsonnetDiagnostic('m.jsonnet', 'RUNTIME ERROR: Assertion failed. need 200 accounts\n\tm.jsonnet:(52:1)-(80:2)\t\n\tDuring evaluation\t\n');
+  assert.equal(d.location, { file: 'm.jsonnet', line: 52, column: 1 });
+  assert.match(d.message, 'Assertion failed. need 200 accounts');
+});
+
+test('the location never reads across frames', () => {
+  const d = jsonnetDiagnostic('m.jsonnet', 'RUNTIME ERROR: bad port\n\tdemo.jsonnet:(28:3)-(32:9)\tfunction <port>\n\tdemo.jsonnet:40:5-20\tobject <anonymous>\n');
+  assert.equal(d.location, { file: 'demo.jsonnet', line: 28, column: 3 });
+});
+
+test('a static error with a multi-line range', () => {
+  const d = jsonnetDiagnostic('m.jsonnet', 'STATIC ERROR: m.jsonnet:(3:5)-(4:2): unterminated string\n');
   assert.equal(d.location, { file: 'm.jsonnet', line: 3, column: 5 });
+  assert.is(d.code, 'MANIFEST_SYNTAX');
+});
+
+test('a message spanning lines is kept whole', () => {
+  const d = jsonnetDiagnostic('m.jsonnet', 'RUNTIME ERROR: first\nsecond\n\tm.jsonnet:1:1\tthunk\n');
+  assert.match(d.message, 'first second');
 });
 
 test('unknown text still gives a diagnostic naming the file', () => {
