@@ -127,23 +127,37 @@ function windowRules(manifest: ManifestInput, at: At): Diagnostic[] {
   return found;
 }
 
-/** Two accounts writing into one target mailbox must not delete each other's mail. */
+/**
+ * Two accounts writing into one target mailbox must not delete each other's mail: with the same
+ * subfolder any target deletion collides; with one tree inside the other, deleting folders does.
+ */
 function sharedTargetRules(manifest: ManifestInput, at: At): Diagnostic[] {
   const found: Diagnostic[] = [];
   for (const { phase, index } of syncPhases(manifest)) {
     if (!phase.deleteTarget && !phase.deleteTargetFolders) continue;
-    const owners = new Map<string, string>();
-    manifest.accounts.forEach((account, a) => {
+    const trees = manifest.accounts.map((account) => {
       const target = mergeEndpoint(manifest.defaults?.target, account.target);
+      const port = target.port ?? (target.tls === 'implicit' ? 993 : 143);
       const folders = deepMerge<FolderRulesInput>(manifest.folders, account.folders, account.subfolder !== undefined ? { subfolder: account.subfolder } : undefined, phase.folders);
-      const key = `${target.host}:${target.port ?? ''}:${target.user}:${folders.subfolder ?? ''}`;
-      const other = owners.get(key);
-      if (other === undefined) return void owners.set(key, account.id);
-      found.push(problem('MANIFEST_RULE', `accounts "${other}" and "${account.id}" write into the same target mailbox and phase "${phase.name}" deletes on the target: each would delete the other's mail`,
-        "give each account its own subfolder, or drop deleteTarget/deleteTargetFolders from that phase", at(`/phases/${index}`, account.id)));
+      return { id: account.id, mailbox: `${target.host?.toLowerCase()}:${port}:${target.user}`, subfolder: folders.subfolder ?? null };
+    });
+    trees.forEach((tree, a) => {
+      const other = trees.slice(0, a).find((earlier) => earlier.mailbox === tree.mailbox
+        && (earlier.subfolder === tree.subfolder || (phase.deleteTargetFolders && nested(earlier.subfolder, tree.subfolder))));
+      if (!other) return;
+      const what = other.subfolder === tree.subfolder ? 'the same target folders' : "folder trees of which one contains the other";
+      found.push(problem('MANIFEST_RULE', `accounts "${other.id}" and "${tree.id}" write into ${what} of one target mailbox and phase "${phase.name}" deletes on the target: each would delete the other's mail`,
+        'give each account its own, separate subfolder, or drop deleteTarget/deleteTargetFolders from that phase', at(`/phases/${index}`, tree.id)));
     });
   }
   return found;
+}
+
+/** Whether one subfolder tree contains the other (null is the mailbox root, which contains all). */
+function nested(a: string | null, b: string | null): boolean {
+  if (a === null || b === null) return true;
+  const within = (inner: string, outer: string) => inner.startsWith(outer) && /^[./]/.test(inner.slice(outer.length));
+  return within(a, b) || within(b, a);
 }
 
 function syncPhases(manifest: ManifestInput): Array<{ phase: PhaseInput; index: number }> {
