@@ -20,13 +20,15 @@
   folders: {
     // Gmail's virtual folders hold copies of mail that is already in real folders (labels);
     // migrating them duplicates every message. `[Gmail]/` is stripped from the rest.
+    // These are the English names: Gmail translates them (Portuguese: 'Todos os e-mails',
+    // 'Importante', 'Com estrela'), so add the account's language with `exclude+: [...]`.
     gmailSource: {
       exclude: ['^\\[Gmail\\]$', '^\\[Gmail\\]/All Mail$', '^\\[Gmail\\]/Important$', '^\\[Gmail\\]/Starred$'],
       rename: [{ match: '^\\[Gmail\\]/', replace: '' }],
       automap: true,
     },
-    // Folders most migrations leave behind.
-    skipTrashAndSpam: { exclude: ['^Trash$', '^Deleted Items$', '^Spam$', '^Junk$', '^Junk E-?mail$'] },
+    // Folders most migrations leave behind, at the top level or under a Courier-style `INBOX.` prefix.
+    skipTrashAndSpam: { exclude: ['^(INBOX[./])?(Trash|Deleted Items|Deleted Messages|Spam|Junk|Junk E-?mail)$'] },
   },
 
   // Message rule presets, merged into `messages:`.
@@ -35,9 +37,15 @@
     office365Target: { maxSize: 35 * 1024 * 1024 },
   },
 
+  // An environment variable name made from any account id: 'j.doe@acme.example' -> 'J_DOE_ACME_EXAMPLE'.
+  envName(id)::
+    local chars = [if std.member('ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789', c) then c else '_' for c in std.stringChars(std.asciiUpper(id))];
+    local name = std.join('', chars);
+    if std.member('0123456789', name[0]) then '_' + name else name,
+
   // An account pair with passwords read from environment variables named after the id:
   // ms.account('alice', 'alice@old.example', 'alice@new.example') reads ALICE_SOURCE_PW / ALICE_TARGET_PW.
-  account(id, sourceUser, targetUser=sourceUser, envPrefix=std.asciiUpper(std.strReplace(std.strReplace(id, '-', '_'), '.', '_'))): {
+  account(id, sourceUser, targetUser=sourceUser, envPrefix=self.envName(id)): {
     id: id,
     source: { user: sourceUser, password: { env: envPrefix + '_SOURCE_PW' } },
     target: { user: targetUser, password: { env: envPrefix + '_TARGET_PW' } },

@@ -1,0 +1,46 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readManifest } from '../../../src/manifest/read.ts';
+import { manifestFolder } from '../../support/manifests.ts';
+
+const folder = manifestFolder();
+test.after(() => folder.remove());
+
+async function evaluate(body: string): Promise<any> {
+  const file = folder.write('cutover.jsonnet', `local ms = import 'mailshift.libsonnet';\n${body}\n`);
+  return readManifest(file);
+}
+
+test('the standard cutover is four phases in order, and validates', async () => {
+  const result = await evaluate(`{
+    apiVersion: 'mailshift/v1', name: 'lib',
+    defaults: { source: ms.presets.courier('old.example'), target: ms.presets.dovecot('new.example') },
+    accounts: [ms.account('alice', 'alice@example.com')],
+    phases: ms.phases.cutover(instruction='Point MX at new.example'),
+  }`);
+  assert.equal(result.diagnostics, []);
+  assert.equal(result.settings.phases.map((p: any) => [p.name, p.kind, p.requires]), [
+    ['presync', 'sync', []], ['final', 'sync', ['presync']], ['switch-mx', 'manual', ['final']], ['drain-source', 'sync', ['switch-mx']],
+  ]);
+  assert.is(result.settings.phases[2].instruction, 'Point MX at new.example');
+  const drain = result.settings.phases[3];
+  assert.equal([drain.deleteSource, drain.expungeSource, drain.deleteTarget], [true, 'end', false]);
+  assert.equal(result.manifest.phases[3].messages, { maxAgeDays: 1 });
+});
+
+test('account ids become environment variable names; presets evaluate as documented', async () => {
+  const file = folder.write('values.jsonnet', `local ms = import 'mailshift.libsonnet';
+    { a: ms.account('j.doe+x@acme.example', 'j').source.password.env, b: ms.envName('1st'), gmail: ms.presets.gmail, trash: ms.folders.skipTrashAndSpam.exclude[0] }`);
+  const { evaluateJsonnet } = await import('../../../src/manifest/jsonnet.ts');
+  const result = await evaluateJsonnet(file, { strings: {}, code: {} });
+  assert.ok('json' in result);
+  const value = JSON.parse((result as { json: string }).json);
+  assert.is(value.a, 'J_DOE_X_ACME_EXAMPLE_SOURCE_PW');
+  assert.is(value.b, '_1ST');
+  assert.equal(value.gmail, { host: 'imap.gmail.com', port: 993, tls: 'implicit', connections: 2 });
+  const trash = new RegExp(value.trash);
+  for (const name of ['Trash', 'INBOX.Trash', 'INBOX/Junk E-mail', 'Deleted Items', 'Spam']) assert.ok(trash.test(name), name);
+  for (const name of ['INBOX', 'Trash/2024', 'Projects.Trash']) assert.not.ok(trash.test(name), name);
+});
+
+test.run();
