@@ -73,7 +73,7 @@ const cases: Case[] = [
   { name: 'target without user', change: (m) => { delete m.accounts[0].target.user; }, where: '/accounts/0/target', message: 'the target has no `user`' },
   { name: 'empty age window', change: (m) => { m.messages = { minAgeDays: 30, maxAgeDays: 7 }; }, where: '/phases/0/messages', message: 'minAgeDays (30) is above maxAgeDays (7)' },
   { name: 'empty size window', change: (m) => { m.accounts[0].messages = { minSize: 100, maxSize: 10 }; }, where: '/accounts/0/messages', message: 'minSize (100) is above maxSize (10)' },
-  { name: 'two accounts into one target with deleteTarget', change: (m) => { m.accounts.push({ ...m.accounts[0], id: 'bob', source: { user: 'bob', password: { env: 'B' } } }); }, where: '/phases/0', message: 'write into the same target mailbox', hint: 'subfolder' },
+  { name: 'two accounts into one target with deleteTarget', change: (m) => { m.accounts.push({ ...m.accounts[0], id: 'bob', source: { user: 'bob', password: { env: 'B' } } }); }, where: '/phases/0', message: 'write into the same target folders of one target mailbox', hint: 'subfolder' },
   { name: 'subfolder set twice', change: (m) => { m.accounts[0].subfolder = 'a'; m.accounts[0].folders = { subfolder: 'b' }; }, where: '/accounts/0/subfolder', message: 'both `subfolder` and `folders.subfolder` are set' },
   // Syntax and evaluation
   { name: 'Jsonnet syntax error', extension: '.jsonnet', text: "{\n  apiVersion: 'mailshift/v1',\n  name: \n}\n", where: ':4:1', message: 'Jsonnet syntax error' },
