@@ -1,0 +1,161 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export type Layout = 'slash' | 'dot';
+
+export type SpecialUse = '\\Sent' | '\\Drafts' | '\\Trash' | '\\Junk' | '\\Archive';
+
+/** What a layout looks like from an IMAP client: hierarchy, prefix and special-use folder names. */
+export interface LayoutShape {
+  readonly delimiter: '/' | '.';
+  readonly prefix: '' | 'INBOX.';
+  readonly specialFolders: ReadonlyArray<{ name: string; use: SpecialUse }>;
+}
+
+/** The two server styles a migration most often crosses between. */
+export const LAYOUTS: Readonly<Record<Layout, LayoutShape>> = {
+  // Dovecot/Gmail style: '/' separator, folders at the top level.
+  slash: {
+    delimiter: '/',
+    prefix: '',
+    specialFolders: [
+      { name: 'Sent', use: '\\Sent' },
+      { name: 'Drafts', use: '\\Drafts' },
+      { name: 'Trash', use: '\\Trash' },
+      { name: 'Junk', use: '\\Junk' },
+      { name: 'Archive', use: '\\Archive' },
+    ],
+  },
+  // Courier/Cyrus style with Outlook-style folder names: everything lives under "INBOX.".
+  dot: {
+    delimiter: '.',
+    prefix: 'INBOX.',
+    specialFolders: [
+      { name: 'Sent Items', use: '\\Sent' },
+      { name: 'Drafts', use: '\\Drafts' },
+      { name: 'Deleted Items', use: '\\Trash' },
+      { name: 'Junk E-mail', use: '\\Junk' },
+    ],
+  },
+};
+
+/** The system account that owns the mail store: Debian's `mail` user when root, else ourselves. */
+export interface MailOwner {
+  readonly name: string;
+  readonly group: string;
+  readonly uid: number;
+  readonly gid: number;
+}
+
+/** Looks up the account Dovecot's mail processes run as; never creates one. */
+export function mailOwner(): MailOwner {
+  const uid = process.getuid?.() ?? 0;
+  const wanted = uid === 0 ? 'mail' : undefined;
+  const user = entries('/etc/passwd').find(([name, , u]) => (wanted !== undefined ? name === wanted : Number(u) === uid));
+  if (!user) throw new Error(`no system user ${wanted ?? `with uid ${uid}`} in /etc/passwd to own the test mail store`);
+  const gid = Number(user[3]);
+  const group = entries('/etc/group').find(([, , g]) => Number(g) === gid)?.[0] ?? String(gid);
+  return { name: user[0]!, group, uid: Number(user[2]), gid };
+}
+
+function entries(file: string): string[][] {
+  return readFileSync(file, 'utf8').split('\n').filter((line) => line.includes(':')).map((line) => line.split(':'));
+}
+
+/** Writes a self-signed P-256 certificate for localhost/127.0.0.1 into dir; returns its PEM. */
+export async function writeCertificate(dir: string): Promise<string> {
+  // EC keys take milliseconds where RSA-2048 takes hundreds: server start stays fast.
+  await run('openssl', [
+    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
+    '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1',
+    '-days', '3650', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
+  ]);
+  return readFileSync(join(dir, 'cert.pem'), 'utf8');
+}
+
+export interface ConfigInput {
+  readonly layout: Layout;
+  readonly dir: string;
+  readonly ports: { plain: number; tls: number };
+  readonly owner: MailOwner;
+}
+
+/** Renders a complete dovecot.conf (one setting per line: Dovecot rejects `x { a = b }`). */
+export function renderConfig({ layout, dir, ports, owner }: ConfigInput): string {
+  const shape = LAYOUTS[layout];
+  const unprivileged = owner.uid !== 0 && process.getuid?.() !== 0;
+  const mailboxes = shape.specialFolders.flatMap(({ name, use }) => [
+    `  mailbox "${name}" {`,
+    `    special_use = ${use}`,
+    '    auto = subscribe',
+    '  }',
+  ]);
+  return [
+    `instance_name = mailshift-test-${layout}-${ports.plain}`,
+    `base_dir = ${dir}/run`,
+    `state_dir = ${dir}/state`,
+    `log_path = ${dir}/dovecot.log`,
+    'protocols = imap',
+    'listen = 127.0.0.1',
+    // Without root every service runs as ourselves (Dovecot's "non-root" mode).
+    ...(unprivileged
+      ? [`default_internal_user = ${owner.name}`, `default_internal_group = ${owner.group}`, `default_login_user = ${owner.name}`]
+      : []),
+    'ssl = yes',
+    `ssl_cert = <${dir}/cert.pem`,
+    `ssl_key = <${dir}/key.pem`,
+    'disable_plaintext_auth = no',
+    'auth_mechanisms = plain login',
+    // Failed logins are answered after 2 s by default (0 still means up to 0.5 s in 2.3).
+    'auth_failure_delay = 0',
+    'mail_fsync = never',
+    `first_valid_uid = ${owner.uid}`,
+    // LAYOUT=index stores folders by GUID, so names may hold '.', '/' or anything else.
+    'mail_location = maildir:~/Maildir:LAYOUT=index',
+    'mail_plugins = zlib',
+    // One passwd-file per user: Dovecot re-reads a changed passwd-file at most once a second,
+    // so a user appended moments after the last login would stay unknown for up to a second.
+    'passdb {',
+    '  driver = passwd-file',
+    `  args = scheme=PLAIN username_format=%u ${dir}/users/%u`,
+    '}',
+    'userdb {',
+    '  driver = static',
+    `  args = uid=${owner.uid} gid=${owner.gid} home=${dir}/mail/%u`,
+    '}',
+    'service imap-login {',
+    '  chroot =',
+    '  inet_listener imap {',
+    `    port = ${ports.plain}`,
+    '  }',
+    '  inet_listener imaps {',
+    `    port = ${ports.tls}`,
+    '    ssl = yes',
+    '  }',
+    '}',
+    'service anvil {',
+    '  chroot =',
+    // After a failed login, anvil makes the next login from the same IP wait 2-15 s, and in 2.3
+    // login_trusted_networks does not exempt anyone: one wrong-password test would stall every
+    // later test. An unreachable penalty socket switches the penalty off.
+    '  unix_listener anvil-auth-penalty {',
+    '    mode = 0',
+    '  }',
+    '}',
+    'protocol imap {',
+    '  mail_plugins = $mail_plugins imap_zlib',
+    '  mail_max_userip_connections = 100',
+    '}',
+    'namespace inbox {',
+    '  inbox = yes',
+    `  separator = ${shape.delimiter}`,
+    `  prefix = ${shape.prefix}`,
+    ...mailboxes,
+    '}',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,77 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, rmSync } from 'node:fs';
+import { dovecotProcesses, shutdownStep, startDovecot, type DovecotProcesses, type DovecotServer } from './dovecot.ts';
+import { isRunning, sleepSync } from './process-state.ts';
+
+export interface DovecotPair {
+  readonly slash: DovecotServer;
+  readonly dot: DovecotServer;
+}
+
+let pair: Promise<DovecotPair> | undefined;
+const started: DovecotServer[] = [];
+
+/** The per-process pair of Dovecot servers (slash and dot layouts), started on first use. */
+export async function dovecotPair(): Promise<DovecotPair> {
+  pair ??= startPair();
+  return pair;
+}
+
+async function startPair(): Promise<DovecotPair> {
+  installExitHooks();
+  const [slash, dot] = await Promise.allSettled([
+    startDovecot({ layout: 'slash' }).then(remember),
+    startDovecot({ layout: 'dot' }).then(remember),
+  ]);
+  if (slash.status === 'fulfilled' && dot.status === 'fulfilled') {
+    return { slash: slash.value, dot: dot.value };
+  }
+  await Promise.all(started.splice(0).map((server) => server.stop()));
+  pair = undefined;
+  throw slash.status === 'rejected' ? slash.reason : (dot as PromiseRejectedResult).reason;
+}
+
+function remember(server: DovecotServer): DovecotServer {
+  started.push(server);
+  return server;
+}
+
+let userCounter = 0;
+
+/** Adds a user nobody else has, so each test starts from an empty mailbox on a shared server. */
+export async function freshUser(server: DovecotServer, prefix = 'user'): Promise<{ user: string; password: string }> {
+  userCounter += 1;
+  const user = `${prefix}-${process.pid}-${userCounter}-${randomBytes(3).toString('hex')}`;
+  const password = randomBytes(9).toString('base64url');
+  await server.addUser(user, password);
+  return { user, password };
+}
+
+let hooksInstalled = false;
+
+function installExitHooks(): void {
+  if (hooksInstalled) return;
+  hooksInstalled = true;
+  process.once('exit', stopAllNow);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      stopAllNow();
+      // Re-raise so the exit status still says which signal ended us.
+      process.kill(process.pid, signal);
+    });
+  }
+}
+
+/** Synchronous teardown for 'exit' and signals: no event loop is left to await anything. */
+function stopAllNow(): void {
+  const live = started
+    .splice(0)
+    .map((server) => dovecotProcesses(server))
+    .filter((processes): processes is DovecotProcesses => processes !== undefined && existsSync(processes.dir));
+  const deadline = Date.now() + 3000;
+  for (let tick = 0; tick === 0 || (live.some(({ masterPid }) => isRunning(masterPid)) && Date.now() < deadline); tick++) {
+    for (const processes of live) shutdownStep(tick, processes);
+    sleepSync(10);
+  }
+  for (const { dir } of live) rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+}
