@@ -7,6 +7,18 @@ export type ErrorCode =
   | 'MANIFEST_SCHEMA'
   | 'MANIFEST_RULE'
   | 'INIT_EXISTS'
+  | 'SECRET_UNAVAILABLE'
+  | 'DNS_FAILED'
+  | 'CONNECT_FAILED'
+  | 'TLS_FAILED'
+  | 'STARTTLS_UNAVAILABLE'
+  | 'LOGIN_FAILED'
+  | 'TIMEOUT'
+  | 'IMAP_ERROR'
+  | 'PLAN_COLLISION'
+  | 'PLAN_INVALID_NAME'
+  | 'PLAN_READ'
+  | 'PLAN_STALE'
   | 'INTERNAL';
 
 /** Where a problem is: a file position, a JSON pointer into the evaluated manifest, or an account/folder. */

@@ -1,0 +1,126 @@
+// The plan: plain data, produced by the planner, written as canonical JSON, read by renderers and
+// the executor. Field names here are the contract of DESIGN §4: add freely, rename never.
+import type { SecretRef } from '../manifest/types.ts';
+import type { FolderState } from './snapshot.ts';
+
+/** One change. Every switch over `op` must be exhaustive (see assertNever). */
+export type Action =
+  | { op: 'createFolder' }
+  | { op: 'subscribe' }
+  | CopyAction
+  | SetFlagsAction
+  | DeleteTargetAction
+  | { op: 'deleteFolder'; messages: number }
+  | DeleteSourceAction;
+
+export interface CopyAction {
+  op: 'copy';
+  /** Source UID. */
+  uid: number;
+  size: number;
+  internalDate: string;
+  flags: string[];
+  identity: string;
+  /** Set when addMessageId gives the copy this Message-ID header. */
+  addMessageId?: string;
+}
+
+export interface SetFlagsAction {
+  op: 'setFlags';
+  /** Target UID. */
+  uid: number;
+  add: string[];
+  remove: string[];
+  /** The source message the flags come from. */
+  sourceUid: number;
+}
+
+export interface DeleteTargetAction {
+  op: 'deleteTarget';
+  /** Target UID. */
+  uid: number;
+  identity: string;
+}
+
+export interface DeleteSourceAction {
+  op: 'deleteSource';
+  /** Source UID. */
+  uid: number;
+  identity: string;
+  /** The target copy it matched, or null when the copy is made by this plan (apply confirms it first). */
+  targetUid: number | null;
+}
+
+export type ActionOp = Action['op'];
+
+/** Why a folder has the target name it has: the first mapping rule that applied. */
+export type MappedBy = 'map' | 'automap' | 'inbox' | 'structure' | 'rename' | 'subfolder' | 'target-only';
+
+/** One folder pair. Target-only folders (deleted by deleteTargetFolders) have source null. */
+export interface FolderPlan {
+  source: string | null;
+  target: string;
+  mappedBy: MappedBy;
+  sourceState: FolderState | null;
+  targetState: FolderState | null;
+  /** Plain-words remarks on the mapping (e.g. "'.' in 'Lists.Dev' became '_'"). */
+  notes: string[];
+  actions: Action[];
+}
+
+export interface Endpoint {
+  host: string;
+  port: number;
+  tls: 'implicit' | 'starttls' | 'none';
+  user: string;
+  /** The reference, never the secret. */
+  password?: SecretRef;
+  accessToken?: SecretRef;
+}
+
+export interface AccountPlan {
+  id: string;
+  source: Endpoint;
+  target: Endpoint;
+  folders: FolderPlan[];
+}
+
+/** A lint finding, recorded in the plan for the reviewer. */
+export interface PlanWarning {
+  code: string;
+  message: string;
+  account?: string;
+  folder?: string;
+}
+
+export interface PlanSummary {
+  accounts: number;
+  foldersToCreate: number;
+  foldersToDelete: number;
+  messagesToCopy: number;
+  bytesToCopy: number;
+  flagUpdates: number;
+  targetDeletes: number;
+  sourceDeletes: number;
+}
+
+export interface Plan {
+  format: 'mailshift-plan/v1';
+  tool: string;
+  createdAt: string;
+  manifest: { path: string; sha256: string; git: { commit: string; dirty: boolean } | null };
+  name: string;
+  phase: string;
+  /** "Now" for age windows: an input of the planner, recorded so the plan can be reproduced. */
+  now: string;
+  /** The phase's resolved settings, per account (folders and messages rules, phase switches). */
+  settings: Record<string, unknown>;
+  summary: PlanSummary;
+  warnings: PlanWarning[];
+  accounts: AccountPlan[];
+}
+
+/** Exhaustiveness check for switches over unions. */
+export function assertNever(value: never): never {
+  throw new Error(`unhandled case: ${JSON.stringify(value)}`);
+}
