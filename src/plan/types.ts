@@ -82,6 +82,8 @@ export interface AccountPlan {
   id: string;
   source: Endpoint;
   target: Endpoint;
+  /** The account's folder and message rules, only when they differ from the plan's `settings`. */
+  rules?: { folders: unknown; messages: unknown };
   folders: FolderPlan[];
 }
 
@@ -107,12 +109,15 @@ export interface PlanSummary {
 export interface Plan {
   format: 'mailshift-plan/v1';
   tool: string;
+  /** When the plan was made; also the "now" its age windows were evaluated at. */
   createdAt: string;
-  manifest: { path: string; sha256: string; git: { commit: string; dirty: boolean } | null };
+  /**
+   * `path` is relative to the git repository's top folder when the manifest is in one
+   * (relativeTo 'repository'), else to the plan file's folder (relativeTo 'plan').
+   */
+  manifest: { path: string; relativeTo: 'repository' | 'plan'; sha256: string; git: { commit: string; dirty: boolean } | null };
   name: string;
   phase: string;
-  /** "Now" for age windows: an input of the planner, recorded so the plan can be reproduced. */
-  now: string;
   /** The phase's resolved settings, per account (folders and messages rules, phase switches). */
   settings: Record<string, unknown>;
   summary: PlanSummary;

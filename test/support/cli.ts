@@ -28,19 +28,7 @@ export function runMailshift(args: string[], options: { cwd?: string; env?: Node
   });
 }
 
-/** Run async jobs with at most `limit` in flight, keeping results in input order. */
-export async function inPool<T, R>(items: readonly T[], limit: number, job: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await job(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
+export { mapBounded as inPool } from '../../src/engine/bounded.ts';
 
 /** A stack trace leaked to the user: "    at fn (file:line:col)" lines or a Node error banner. */
 export function hasStackTrace(text: string): boolean {

@@ -1,0 +1,69 @@
+import { assertNever, type Action, type FolderPlan, type PlanSummary } from '../plan/types.ts';
+import { formatBytes, plural } from './sizes.ts';
+
+/** Per-folder counts of a plan, the unit every plan view is built from. */
+export interface FolderDigest {
+  create: boolean;
+  subscribe: boolean;
+  deleteFolder: number | null;
+  copies: number;
+  bytes: number;
+  flagUpdates: number;
+  targetDeletes: number;
+  sourceDeletes: number;
+}
+
+/** Count a folder's actions by kind. */
+export function digestFolder(folder: FolderPlan): FolderDigest {
+  const digest: FolderDigest = { create: false, subscribe: false, deleteFolder: null, copies: 0, bytes: 0, flagUpdates: 0, targetDeletes: 0, sourceDeletes: 0 };
+  for (const action of folder.actions) countAction(digest, action);
+  return digest;
+}
+
+function countAction(digest: FolderDigest, action: Action): void {
+  switch (action.op) {
+    case 'createFolder': digest.create = true; return;
+    case 'subscribe': digest.subscribe = true; return;
+    case 'deleteFolder': digest.deleteFolder = action.messages; return;
+    case 'copy': digest.copies++; digest.bytes += action.size; return;
+    case 'setFlags': digest.flagUpdates++; return;
+    case 'deleteTarget': digest.targetDeletes++; return;
+    case 'deleteSource': digest.sourceDeletes++; return;
+    default: assertNever(action);
+  }
+}
+
+/** The folder's changes as short phrases: "copy 605 messages (12.3 MB)", "delete 2 on target". */
+export function folderChanges(digest: FolderDigest): string[] {
+  const parts: string[] = [];
+  if (digest.copies > 0) parts.push(`copy ${plural(digest.copies, 'message')} (${formatBytes(digest.bytes)})`);
+  if (digest.flagUpdates > 0) parts.push(`update flags of ${plural(digest.flagUpdates, 'message')}`);
+  if (digest.targetDeletes > 0) parts.push(`DELETE ${plural(digest.targetDeletes, 'message')} on the target`);
+  if (digest.sourceDeletes > 0) parts.push(`DELETE ${plural(digest.sourceDeletes, 'message')} on the source`);
+  if (digest.subscribe) parts.push('subscribe');
+  return parts;
+}
+
+/** One sentence for the whole plan. */
+export function summarySentence(summary: PlanSummary): string {
+  return [
+    `${plural(summary.foldersToCreate, 'folder')} to create`,
+    `${summary.foldersToDelete} to delete`,
+    `${plural(summary.messagesToCopy, 'message')} (${formatBytes(summary.bytesToCopy)}) to copy`,
+    `${plural(summary.flagUpdates, 'flag update')}`,
+    `${plural(summary.targetDeletes, 'target deletion')}`,
+    `${plural(summary.sourceDeletes, 'source deletion')}`,
+  ].join(', ');
+}
+
+/** Destructive actions in a folder, listed one by one for review (first `limit`). */
+export function destructiveLines(folder: FolderPlan, limit: number): string[] {
+  const lines: string[] = [];
+  const destructive = folder.actions.filter((a) => a.op === 'deleteTarget' || a.op === 'deleteSource');
+  for (const action of destructive.slice(0, limit)) {
+    if (action.op === 'deleteTarget') lines.push(`- delete target UID ${action.uid} (identity ${action.identity.slice(0, 12)})`);
+    if (action.op === 'deleteSource') lines.push(`- delete source UID ${action.uid}${action.targetUid === null ? ' after its copy is confirmed' : ` (on the target as UID ${action.targetUid})`}`);
+  }
+  if (destructive.length > limit) lines.push(`… and ${destructive.length - limit} more`);
+  return lines;
+}

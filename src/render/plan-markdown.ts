@@ -1,0 +1,74 @@
+import type { AccountPlan, Plan, PlanSummary } from '../plan/types.ts';
+import { destructiveLines, digestFolder, folderChanges } from './plan-digest.ts';
+import { formatBytes } from './sizes.ts';
+
+/** The plan as a pull-request comment: summary table, warnings and deletions first, details folded. */
+export function renderPlanMarkdown(plan: Plan): string {
+  const parts = [
+    `### mailshift plan: \`${plan.name}\` · phase \`${plan.phase}\``,
+    summaryTable(plan.summary),
+  ];
+  if (plan.warnings.length > 0) {
+    parts.push(`**⚠️ Warnings (${plan.warnings.length})**\n\n${plan.warnings.map((w) => `- ${w.account ? `\`${w.account}\`${w.folder ? ` / \`${w.folder}\`` : ''}: ` : ''}${escape(w.message)}`).join('\n')}`);
+  }
+  const destructive = destructiveSection(plan);
+  if (destructive) parts.push(destructive);
+  parts.push(...plan.accounts.map(accountSection));
+  const git = plan.manifest.git ? ` at \`${plan.manifest.git.commit.slice(0, 12)}\`${plan.manifest.git.dirty ? ' (uncommitted changes)' : ''}` : '';
+  parts.push(`<sub>Manifest \`${plan.manifest.path}\`${git}, sha256 \`${plan.manifest.sha256.slice(0, 16)}…\` · ${plan.tool} · ${plan.createdAt}</sub>`);
+  return `${parts.join('\n\n')}\n`;
+}
+
+function summaryTable(s: PlanSummary): string {
+  return [
+    '| accounts | folders to create | folders to delete | messages to copy | size | flag updates | target deletions | source deletions |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|',
+    `| ${s.accounts} | ${s.foldersToCreate} | ${s.foldersToDelete} | ${s.messagesToCopy} | ${formatBytes(s.bytesToCopy)} | ${s.flagUpdates} | ${s.targetDeletes} | ${s.sourceDeletes} |`,
+  ].join('\n');
+}
+
+function destructiveSection(plan: Plan): string | null {
+  const lines: string[] = [];
+  for (const account of plan.accounts) {
+    for (const folder of account.folders) {
+      const digest = digestFolder(folder);
+      const name = `\`${account.id}\` / \`${folder.source ?? folder.target}\``;
+      if (digest.deleteFolder !== null) lines.push(`- ${name}: delete target folder \`${folder.target}\` with ${digest.deleteFolder} message(s)`);
+      if (digest.targetDeletes > 0) lines.push(`- ${name}: delete ${digest.targetDeletes} message(s) on the target`);
+      if (digest.sourceDeletes > 0) lines.push(`- ${name}: delete ${digest.sourceDeletes} message(s) on the source`);
+    }
+  }
+  return lines.length > 0 ? `**🗑️ Deletions — review these**\n\n${lines.join('\n')}` : null;
+}
+
+function accountSection(account: AccountPlan): string {
+  const rows = account.folders.map((folder) => {
+    const digest = digestFolder(folder);
+    const changes = [
+      ...(digest.create ? ['create folder'] : []),
+      ...(digest.deleteFolder !== null ? [`**delete folder** (${digest.deleteFolder} messages)`] : []),
+      ...folderChanges(digest).map((c) => c.replace(/^DELETE/, '**delete**')),
+    ];
+    const notes = folder.notes.length > 0 ? `<br>${folder.notes.map(escape).join('<br>')}` : '';
+    const details = destructiveLines(folder, 5).map(escape).join('<br>');
+    return `| ${cell(folder.source ?? '—')} | ${cell(folder.target)} | ${folder.mappedBy} | ${changes.join(', ') || 'no changes'}${notes}${details ? `<br>${details}` : ''} |`;
+  });
+  const changed = account.folders.filter((f) => f.actions.length > 0).length;
+  return [
+    `<details><summary><b>${escape(account.id)}</b>: ${escape(account.source.user)}@${escape(account.source.host)} → ${escape(account.target.user)}@${escape(account.target.host)} — ${changed} of ${account.folders.length} folders change</summary>`,
+    '',
+    '| source folder | target folder | mapped by | changes |',
+    '|---|---|---|---|',
+    ...rows,
+    '',
+    '</details>',
+  ].join('\n');
+}
+
+function cell(text: string): string {
+  return `\`${text.replace(/`/g, "'").replace(/\|/g, '\\|')}\``;
+}
+
+function escape(text: string): string {
+  return text.replace(/[<>&|]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '|': '\\|' })[c]!);
+}

@@ -1,0 +1,66 @@
+import type { AccountPlan, FolderPlan, Plan } from '../plan/types.ts';
+import { destructiveLines, digestFolder, folderChanges, summarySentence, type FolderDigest } from './plan-digest.ts';
+import { paint, type Colour, type Palette } from './palette.ts';
+import { plural } from './sizes.ts';
+
+export interface TextOptions {
+  palette: Palette;
+  /** Also list folders with nothing to do. */
+  verbose: boolean;
+}
+
+/** The plan for a terminal, Terraform style: + create/copy, ~ update, - delete, per account and folder. */
+export function renderPlanText(plan: Plan, options: TextOptions): string {
+  const { palette } = options;
+  const lines: string[] = [
+    paint(palette, 'bold', `mailshift plan: ${plan.name}, phase ${plan.phase}`),
+    `  manifest ${plan.manifest.path} (sha256 ${plan.manifest.sha256.slice(0, 12)}${plan.manifest.git ? `, commit ${plan.manifest.git.commit.slice(0, 12)}${plan.manifest.git.dirty ? ' with uncommitted changes' : ''}` : ''})`,
+    `  created ${plan.createdAt} by ${plan.tool}`,
+    '',
+  ];
+  if (plan.warnings.length > 0) {
+    lines.push(paint(palette, 'yellow', `Warnings (${plan.warnings.length}):`));
+    for (const w of plan.warnings) lines.push(`  ! ${[w.account, w.folder].filter(Boolean).join(' / ')}${w.account ? ': ' : ''}${w.message}`);
+    lines.push('');
+  }
+  for (const account of plan.accounts) lines.push(...accountLines(account, options), '');
+  lines.push(paint(palette, 'bold', `Plan: ${summarySentence(plan.summary)}.`));
+  return `${lines.join('\n')}\n`;
+}
+
+function accountLines(account: AccountPlan, options: TextOptions): string[] {
+  const header = `Account ${account.id}: ${account.source.user}@${account.source.host}:${account.source.port} → ${account.target.user}@${account.target.host}:${account.target.port}`;
+  const lines = [paint(options.palette, 'bold', header)];
+  let unchanged = 0;
+  for (const folder of account.folders) {
+    if (folder.actions.length === 0 && !options.verbose) {
+      unchanged++;
+      continue;
+    }
+    lines.push(...folderLines(folder, options.palette));
+  }
+  if (unchanged > 0) lines.push(`    ${plural(unchanged, 'folder')} without changes`);
+  return lines;
+}
+
+function folderLines(folder: FolderPlan, palette: Palette): string[] {
+  const digest = digestFolder(folder);
+  const [symbol, colour] = marker(digest);
+  const name = folder.source === null ? `${folder.target} (target only)` : `${folder.source} → ${folder.target}${folder.mappedBy === 'structure' || folder.mappedBy === 'inbox' ? '' : ` (${folder.mappedBy})`}`;
+  const changes = [
+    ...(digest.create ? ['create folder'] : []),
+    ...(digest.deleteFolder !== null ? [`DELETE folder with ${plural(digest.deleteFolder, 'message')}`] : []),
+    ...folderChanges(digest),
+  ];
+  const lines = [`  ${paint(palette, colour, symbol)} ${name}${changes.length > 0 ? `: ${changes.join(', ')}` : ': no changes'}`];
+  for (const note of folder.notes) lines.push(`      note: ${note}`);
+  for (const line of destructiveLines(folder, 10)) lines.push(`      ${paint(palette, 'red', line)}`);
+  return lines;
+}
+
+function marker(digest: FolderDigest): [string, Colour] {
+  if (digest.deleteFolder !== null || digest.targetDeletes > 0 || digest.sourceDeletes > 0) return ['-', 'red'];
+  if (digest.create || digest.copies > 0) return ['+', 'green'];
+  if (digest.flagUpdates > 0 || digest.subscribe) return ['~', 'yellow'];
+  return ['=', 'dim'];
+}
