@@ -1,0 +1,78 @@
+// One folder pair's plan: folder actions (create, subscribe), then its message actions, with the
+// folder-level rules: justFolders, skipEmpty, and folders the engine did not read.
+import type { SliceSettings } from '../manifest/settings.ts';
+import type { FolderPair } from './folder-mapping.ts';
+import { planMessages, type Finding } from './message-actions.ts';
+import { selectSourceMessages, selectTargetMessages } from './select.ts';
+import type { FolderListing, FolderSnapshot, ServerSnapshot, UidMap } from './snapshot.ts';
+import type { Action, FolderPlan } from './types.ts';
+import { usableUidPairs } from './uid-map.ts';
+
+export interface FolderPairInput {
+  pair: FolderPair;
+  slice: SliceSettings;
+  now: Date;
+  sourceListing: FolderListing;
+  targetListing: FolderListing | undefined;
+  /** Undefined when the engine did not read the folder's messages. */
+  source: FolderSnapshot | undefined;
+  target: FolderSnapshot | undefined;
+  targetServer: ServerSnapshot;
+  uidMap: UidMap | undefined;
+}
+
+/** The plan of one folder pair, and what the reviewer should know about it. */
+export function planFolderPair(input: FolderPairInput): { plan: FolderPlan; findings: Finding[] } {
+  const { pair, slice, now, source, target } = input;
+  const plan: FolderPlan = {
+    source: pair.source, target: pair.target, mappedBy: pair.mappedBy,
+    sourceState: source?.state ?? input.sourceListing.state,
+    targetState: pair.targetExists ? target?.state ?? input.targetListing?.state ?? null : null,
+    notes: [...pair.notes], actions: [],
+  };
+  const selected = source ? selectSourceMessages(source.messages, slice.messages, now) : null;
+  // Unread (justFolders): the folder's STATUS count decides; unknown counts as not empty.
+  const empty = selected ? selected.length === 0 : input.sourceListing.state?.messages === 0;
+  if (slice.folders.skipEmpty && empty && !pair.targetExists) {
+    plan.notes.push('skipped: empty (skipEmpty)');
+    return { plan, findings: [] };
+  }
+  plan.actions.push(...folderActions(pair, input.sourceListing, input.targetListing));
+  if (slice.phase.justFolders) return { plan, findings: [] };
+  if (!source || !selected) return notRead(plan, 'source');
+  if (pair.targetExists && !target) return notRead(plan, 'target');
+
+  const findings: Finding[] = [];
+  let uidPairs: Array<[number, number]> = [];
+  if (slice.messages.identity === 'uid') {
+    const use = usableUidPairs(input.uidMap, pair.target, source, target);
+    uidPairs = use.pairs;
+    if (use.stale !== null) findings.push({ code: 'UID_MAP_STALE', message: use.stale });
+  }
+  const messages = planMessages({
+    source: selected,
+    target: target ? selectTargetMessages(target.messages, slice.messages, now) : [],
+    targetPermanentFlags: target?.permanentFlags ?? null,
+    appendLimit: input.targetServer.appendLimit,
+    rules: slice.messages,
+    phase: slice.phase,
+    uidPairs,
+  });
+  plan.actions.push(...messages.actions);
+  return { plan, findings: [...findings, ...messages.findings] };
+}
+
+function folderActions(pair: FolderPair, sourceListing: FolderListing, targetListing: FolderListing | undefined): Action[] {
+  const actions: Action[] = [];
+  if (!pair.targetExists) actions.push({ op: 'createFolder' });
+  const subscribedOnTarget = pair.targetExists && (targetListing?.subscribed ?? false);
+  if (sourceListing.subscribed && !subscribedOnTarget) actions.push({ op: 'subscribe' });
+  return actions;
+}
+
+/** Without both sides' messages no message action is safe: copying blind would duplicate. */
+function notRead(plan: FolderPlan, side: 'source' | 'target'): { plan: FolderPlan; findings: Finding[] } {
+  const message = `the ${side} folder's messages were not read, so no message actions were planned for it`;
+  plan.notes.push(message);
+  return { plan, findings: [{ code: 'FOLDER_NOT_READ', message }] };
+}

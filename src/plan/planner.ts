@@ -1,0 +1,69 @@
+// The planner: snapshots and settings in, one account's folder plans out. Pure: no I/O, no
+// clock ("now" is an input), no randomness; the same inputs give a deep-equal result.
+import { problem, type Diagnostic } from '../errors.ts';
+import type { SliceSettings } from '../manifest/settings.ts';
+import type { FolderMappingResult } from './folder-mapping.ts';
+import { planFolderPair } from './folder-pair-plan.ts';
+import { folderKey } from './folder-paths.ts';
+import { compareText } from './ordering.ts';
+import type { AccountSnapshot, FolderListing, UidMaps } from './snapshot.ts';
+import { planTargetFolderDeletions } from './target-folder-deletion.ts';
+import type { FolderPlan, PlanWarning } from './types.ts';
+
+export interface AccountPlanInput {
+  accountId: string;
+  slice: SliceSettings;
+  snapshot: AccountSnapshot;
+  /** mapFolders of the same listing. */
+  mapping: FolderMappingResult;
+  now: Date;
+  uidMaps: UidMaps;
+}
+
+/**
+ * One account's folder plans: the pairs by source name, then the target folders to delete.
+ * Warnings and errors are the planner's own; the mapping's stay in `mapping` (the caller reports
+ * both, and stops on mapping errors before reading messages).
+ */
+export function planAccount(input: AccountPlanInput): { folders: FolderPlan[]; warnings: PlanWarning[]; errors: Diagnostic[] } {
+  const { snapshot, slice, accountId } = input;
+  const sourceListings = byName(snapshot.source.folders);
+  const targetListings = byName(snapshot.target.folders);
+  const folders: FolderPlan[] = [];
+  const warnings: PlanWarning[] = [];
+  const errors: Diagnostic[] = [];
+  const created: string[] = [];
+  for (const pair of [...input.mapping.pairs].sort((a, b) => compareText(a.source, b.source))) {
+    const sourceListing = sourceListings.get(folderKey(pair.source));
+    if (!sourceListing) {
+      errors.push(problem('INTERNAL', `the folder mapping names source folder "${pair.source}", which the snapshot does not list`,
+        'map the folders of the same listing the plan is made from', { account: accountId, folder: pair.source }));
+      continue;
+    }
+    const { plan, findings } = planFolderPair({
+      pair, slice, now: input.now, sourceListing,
+      targetListing: targetListings.get(folderKey(pair.target)),
+      source: snapshot.sourceFolders[pair.source],
+      target: pair.targetExists ? snapshot.targetFolders[pair.target] : undefined,
+      targetServer: snapshot.target.server,
+      uidMap: input.uidMaps[pair.source],
+    });
+    folders.push(plan);
+    if (plan.actions.some((action) => action.op === 'createFolder')) created.push(pair.target);
+    warnings.push(...findings.map((finding) => ({ ...finding, account: accountId, folder: pair.source })));
+  }
+  folders.push(...planTargetFolderDeletions({
+    targetOnly: input.mapping.targetOnly,
+    targetFolders: snapshot.target.folders,
+    targetServer: snapshot.target.server,
+    created,
+    rule: slice.phase.deleteTargetFolders,
+    subfolder: slice.folders.subfolder,
+    read: snapshot.targetFolders,
+  }));
+  return { folders, warnings, errors };
+}
+
+function byName(folders: readonly FolderListing[]): Map<string, FolderListing> {
+  return new Map(folders.map((folder) => [folderKey(folder.name), folder]));
+}
