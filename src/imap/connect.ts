@@ -1,0 +1,84 @@
+import { ImapFlow, type ImapFlowOptions } from 'imapflow';
+import { VERSION } from '../version.ts';
+import { MailshiftError } from '../errors.ts';
+import type { EndpointSettings } from '../manifest/settings.ts';
+import { describeSecret } from '../secrets/describe.ts';
+import { resolveSecret } from '../secrets/resolve.ts';
+import { wrapFlow, type ImapConnection, type Side } from './connection.ts';
+import { connectFailure, type LoginAttempt } from './errors.ts';
+
+export interface ConnectContext {
+  side: Side;
+  accountId: string;
+  /** Folder of the manifest: secret files and commands are relative to it. */
+  manifestDir: string;
+  env: NodeJS.ProcessEnv;
+  /**
+   * TEST ONLY: extra trusted CA certificates (PEM). Node reads NODE_EXTRA_CA_CERTS only at process
+   * start, so in-process tests hand the harness certificate over here; users set NODE_EXTRA_CA_CERTS.
+   */
+  ca?: string;
+}
+
+
+/**
+ * Connects and logs in: TLS as the endpoint says (STARTTLS is required, never optional, when asked
+ * for), the secret resolved afresh. The server may refuse at any step; each becomes a MailshiftError
+ * (DNS_FAILED, CONNECT_FAILED, TLS_FAILED, STARTTLS_UNAVAILABLE, TIMEOUT, LOGIN_FAILED, SECRET_UNAVAILABLE).
+ */
+export async function openConnection(endpoint: EndpointSettings, context: ConnectContext): Promise<ImapConnection> {
+  const place = { side: context.side, accountId: context.accountId, host: endpoint.host, port: endpoint.port };
+  const { credential } = endpoint;
+  const ref = credential.mechanism === 'XOAUTH2' ? credential.accessToken : credential.password;
+  const attempt: LoginAttempt = {
+    place, tls: endpoint.tls, user: endpoint.user, mechanism: credential.mechanism, secret: describeSecret(ref), timeoutSeconds: endpoint.timeoutSeconds,
+  };
+  let secret: string;
+  try {
+    const what = `${context.side} ${credential.mechanism === 'XOAUTH2' ? 'access token' : 'password'} for account ${context.accountId}`;
+    secret = await resolveSecret(ref, { manifestDir: context.manifestDir, env: context.env, what });
+  } catch (error) {
+    throw withAccount(error, context.accountId);
+  }
+  const flow = new ImapFlow(clientOptions(endpoint, secret, context.ca));
+  flow.on('error', () => undefined); // connect() rejects with the same error; see wrapFlow for later ones
+  try {
+    await flow.connect();
+  } catch (error) {
+    flow.close();
+    const greeted = flow.connectedAt === null || flow.greeting !== undefined;
+    throw new MailshiftError(connectFailure(error, { ...attempt, greeted, secretValue: secret }));
+  }
+  return wrapFlow(flow, place);
+}
+
+function clientOptions(endpoint: EndpointSettings, secret: string, ca: string | undefined): ImapFlowOptions {
+  const timeout = Math.round(endpoint.timeoutSeconds * 1000);
+  const { credential } = endpoint;
+  return {
+    host: endpoint.host,
+    port: endpoint.port,
+    secure: endpoint.tls === 'implicit',
+    // true: the upgrade is required, and connecting fails when the server does not offer it.
+    doSTARTTLS: endpoint.tls === 'starttls' ? true : endpoint.tls === 'none' ? false : undefined,
+    // imapflow sets the SNI servername to the host (unless it is an IP literal, which SNI forbids)
+    // and Node checks the certificate against it.
+    tls: { rejectUnauthorized: endpoint.tlsVerify, ...(ca === undefined ? {} : { ca: [ca] }) },
+    auth: credential.mechanism === 'XOAUTH2'
+      ? { user: endpoint.user, accessToken: secret }
+      // PLAIN: AUTHENTICATE PLAIN where offered, else whatever password login the server has.
+      : { user: endpoint.user, pass: secret, ...(credential.mechanism === 'LOGIN' ? { loginMethod: 'AUTH=LOGIN' } : {}) },
+    logger: false,
+    clientInfo: { name: 'mailshift', version: VERSION, vendor: false, 'support-url': false },
+    // IDLE between our commands would only add round trips; a snapshot never waits for news.
+    disableAutoIdle: true,
+    connectionTimeout: timeout,
+    greetingTimeout: timeout,
+    socketTimeout: timeout,
+  };
+}
+
+function withAccount(error: unknown, account: string): unknown {
+  if (!(error instanceof MailshiftError)) return error;
+  return new MailshiftError(error.diagnostics.map((d) => ({ ...d, location: { ...d.location, account } })));
+}

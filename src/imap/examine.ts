@@ -1,0 +1,37 @@
+import type { FolderState } from '../plan/snapshot.ts';
+import { flowOf, type ImapConnection } from './connection.ts';
+import { commandFailure } from './errors.ts';
+
+export interface ExaminedFolder {
+  state: FolderState;
+  /** PERMANENTFLAGS, or null when the server named none. */
+  permanentFlags: string[] | null;
+}
+
+/**
+ * Opens a folder read-only with EXAMINE (never SELECT: a read-write open would take the \Recent
+ * flags away from the mail client that has not seen the new mail yet). The server answers
+ * UIDVALIDITY, UIDNEXT, EXISTS and, with CONDSTORE, HIGHESTMODSEQ; it may refuse (the folder
+ * vanished, no right to read it).
+ */
+export async function examineFolder(connection: ImapConnection, name: string): Promise<ExaminedFolder> {
+  let opened;
+  try {
+    opened = await flowOf(connection).mailboxOpen(name, { readOnly: true });
+  } catch (error) {
+    throw commandFailure(error, connection, 'EXAMINE', name);
+  }
+  // Copied now: imapflow keeps updating its mailbox object (UIDNEXT, HIGHESTMODSEQ) from later FETCH answers.
+  const permanent = opened.permanentFlags ? [...opened.permanentFlags].sort() : [];
+  return {
+    state: {
+      uidValidity: Number(opened.uidValidity),
+      uidNext: opened.uidNext,
+      highestModseq: opened.highestModseq === undefined || opened.noModseq ? null : Number(opened.highestModseq),
+      messages: opened.exists,
+    },
+    // A read-only session answers PERMANENTFLAGS () (RFC 3501 §6.3.2: nothing can be stored in
+    // *this* session), which says nothing about what a read-write session may store.
+    permanentFlags: permanent.length > 0 ? permanent : null,
+  };
+}

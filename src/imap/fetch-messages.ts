@@ -1,0 +1,91 @@
+import type { FetchMessageObject } from 'imapflow';
+import { addedMessageIdFor, hasIdentityHeaders, headerDigestIdentity, identityOf, parseIdentityHeaders } from '../plan/identity.ts';
+import type { MessageSnapshot } from '../plan/snapshot.ts';
+import { flowOf, type ImapConnection } from './connection.ts';
+import { commandFailure } from './errors.ts';
+
+/** Messages per UID FETCH: one command, streamed, per this many (a few MB of answer, a few seconds). */
+export const FETCH_CHUNK = 5000;
+
+const IDENTITY_QUERY = { uid: true, size: true, internalDate: true, flags: true, headers: ['MESSAGE-ID', 'RECEIVED'] };
+
+export interface FetchedMessages {
+  /** In the order the server answered; bare messages carry identity '' until digested. */
+  messages: MessageSnapshot[];
+  /** UIDs of the messages with neither Message-ID nor Received: their identity needs the whole header. */
+  bare: number[];
+}
+
+/**
+ * One `UID FETCH <set> (UID RFC822.SIZE INTERNALDATE FLAGS BODY.PEEK[HEADER.FIELDS (MESSAGE-ID
+ * RECEIVED)])` per set, answers streamed and reduced to a MessageSnapshot each as they arrive (no
+ * header bytes are kept). PEEK: reading never sets \Seen. The server may answer fewer messages than
+ * asked for (expunged meanwhile) or refuse (an IMAP_ERROR, or the connection error that cut it short).
+ */
+export async function fetchMessages(connection: ImapConnection, folder: string, sets: readonly string[]): Promise<FetchedMessages> {
+  const flow = flowOf(connection);
+  const fetched: FetchedMessages = { messages: [], bare: [] };
+  for (const set of sets) {
+    try {
+      for await (const row of flow.fetch(set, IDENTITY_QUERY, { uid: true })) {
+        const snapshot = snapshotOf(row);
+        if (snapshot.identity === '') fetched.bare.push(snapshot.uid);
+        fetched.messages.push(snapshot);
+      }
+    } catch (error) {
+      throw commandFailure(error, connection, 'UID FETCH', folder);
+    }
+  }
+  return fetched;
+}
+
+/**
+ * Header-digest identities for messages with neither identity header: one `UID FETCH <set>
+ * (UID BODY.PEEK[HEADER])` per set. A UID missing from the answer was expunged meanwhile.
+ */
+export async function fetchHeaderDigests(connection: ImapConnection, folder: string, sets: readonly string[]): Promise<Map<number, string>> {
+  const flow = flowOf(connection);
+  const digests = new Map<number, string>();
+  for (const set of sets) {
+    try {
+      for await (const row of flow.fetch(set, { uid: true, headers: true }, { uid: true })) {
+        if (row.headers) digests.set(row.uid, headerDigestIdentity(row.headers));
+      }
+    } catch (error) {
+      throw commandFailure(error, connection, 'UID FETCH', folder);
+    }
+  }
+  return digests;
+}
+
+/** Gives a digested bare message its identity, and the Message-ID a copy of it would get. */
+export function withDigest(message: MessageSnapshot, identity: string): MessageSnapshot {
+  const messageId = addedMessageIdFor(identity);
+  return { ...message, identity, addedMessageId: { messageId, identity: identityOf({ messageId, received: [] }) } };
+}
+
+function snapshotOf(row: FetchMessageObject): MessageSnapshot {
+  const headers = parseIdentityHeaders(row.headers ?? '');
+  const hasMessageId = headers.messageId !== null;
+  const identity = hasIdentityHeaders(headers) ? identityOf(headers) : '';
+  const snapshot: MessageSnapshot = {
+    uid: row.uid,
+    size: row.size ?? 0,
+    internalDate: isoDate(row.internalDate),
+    // \Recent is session state, not a flag anyone can store or copy.
+    flags: [...(row.flags ?? [])].filter((flag) => flag.toLowerCase() !== '\\recent').sort(),
+    identity,
+    hasMessageId,
+  };
+  if (!hasMessageId && identity !== '') {
+    const messageId = addedMessageIdFor(identity);
+    snapshot.addedMessageId = { messageId, identity: identityOf({ messageId, received: headers.received }) };
+  }
+  return snapshot;
+}
+
+function isoDate(value: Date | string | undefined): string {
+  const date = value instanceof Date ? value : new Date(value ?? Number.NaN);
+  // A date the server wrote so badly that it does not parse is passed on as written, not invented.
+  return Number.isNaN(date.getTime()) ? String(value ?? '') : date.toISOString();
+}

@@ -1,0 +1,64 @@
+import type { StatusObject, StatusQuery } from 'imapflow';
+import type { FolderListing, FolderState, SpecialUse } from '../plan/snapshot.ts';
+import { flowOf, type ImapConnection } from './connection.ts';
+import { commandFailure } from './errors.ts';
+
+const STATUS_QUERY: StatusQuery = { messages: true, uidNext: true, uidValidity: true, highestModseq: true };
+const SPECIAL_USES: readonly SpecialUse[] = ['\\All', '\\Archive', '\\Drafts', '\\Flagged', '\\Junk', '\\Sent', '\\Trash'];
+
+/**
+ * Every folder of the personal namespace, sorted by name: LIST "" "*" with RETURN (SPECIAL-USE
+ * SUBSCRIBED STATUS (MESSAGES UIDNEXT UIDVALIDITY HIGHESTMODSEQ)) where the server has LIST-STATUS
+ * and LIST-EXTENDED; imapflow falls back to LSUB and one STATUS per folder where it has not. The
+ * server may refuse STATUS for a folder it listed (an IMAP_ERROR naming the folder).
+ */
+export async function listFolders(connection: ImapConnection): Promise<FolderListing[]> {
+  const flow = flowOf(connection);
+  let entries;
+  try {
+    entries = await flow.list({ statusQuery: STATUS_QUERY });
+  } catch (error) {
+    throw commandFailure(error, connection, 'LIST');
+  }
+  const folders: FolderListing[] = [];
+  for (const entry of entries) {
+    const flags = new Set([...entry.flags].map((flag) => flag.toLowerCase()));
+    const selectable = !flags.has('\\noselect') && !flags.has('\\nonexistent');
+    folders.push({
+      name: entry.path,
+      delimiter: entry.delimiter || null,
+      // The attributes the server listed, not entry.specialUse: imapflow fills that in from
+      // localised names too ("Entwürfe" → \Drafts) and keeps only one folder per use.
+      specialUse: SPECIAL_USES.find((use) => flags.has(use.toLowerCase())) ?? null,
+      // imapflow leaves it unset, not false, for a folder the server did not mark \Subscribed.
+      subscribed: entry.subscribed === true,
+      selectable,
+      state: selectable ? await stateOf(connection, entry.path, entry.status) : null,
+    });
+  }
+  return folders.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+async function stateOf(connection: ImapConnection, path: string, listed: StatusObject | undefined): Promise<FolderState> {
+  let status: StatusObject | false | undefined = listed;
+  if (!isComplete(status)) {
+    try {
+      // LIST-STATUS skipped this folder, or imapflow's per-folder STATUS failed: ask once more, so
+      // the server's refusal reaches the user.
+      status = await flowOf(connection).status(path, STATUS_QUERY);
+    } catch (error) {
+      throw commandFailure(error, connection, 'STATUS', path);
+    }
+  }
+  if (!isComplete(status)) throw commandFailure(new Error('the server gave no STATUS for it'), connection, 'STATUS', path);
+  return {
+    uidValidity: Number(status.uidValidity),
+    uidNext: status.uidNext,
+    highestModseq: status.highestModseq === undefined ? null : Number(status.highestModseq),
+    messages: status.messages,
+  };
+}
+
+function isComplete(status: StatusObject | false | undefined): status is StatusObject & { uidValidity: bigint; uidNext: number; messages: number } {
+  return !!status && !('error' in status) && status.uidValidity !== undefined && status.uidNext !== undefined && status.messages !== undefined;
+}
