@@ -1,5 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { VERSION } from '../version.ts';
 import { MailshiftError, problem } from '../errors.ts';
+import { checkCommand } from './check.ts';
+import { diffCommand } from './diff.ts';
+import { planCommand } from './plan.ts';
+import { showCommand } from './show.ts';
 import type { Command } from './command.ts';
 import { initCommand } from './init.ts';
 import { reportDiagnostics, type CliIo } from './io.ts';
@@ -7,8 +11,7 @@ import { findCommand, GLOBAL_HELP, globalOptions, parseCommandArgs } from './opt
 import { validateCommand } from './validate.ts';
 import { closest } from '../manifest/suggest.ts';
 
-const COMMANDS: Command[] = [validateCommand, initCommand];
-const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const COMMANDS: Command[] = [validateCommand, checkCommand, planCommand, showCommand, diffCommand, initCommand];
 
 /** Run the CLI on argv and return the exit code. Never throws, never exits the process. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {

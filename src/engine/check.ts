@@ -1,0 +1,75 @@
+import { MailshiftError, type Diagnostic } from '../errors.ts';
+import { openConnection } from '../imap/connect.ts';
+import type { Side } from '../imap/connection.ts';
+import { listFolders } from '../imap/list-folders.ts';
+import { readServerInfo } from '../imap/server-info.ts';
+import type { AccountSettings } from '../manifest/settings.ts';
+import { mapBounded } from './bounded.ts';
+
+/** The capabilities worth a column: what migrations use when the server has them. */
+export const NOTABLE_CAPABILITIES = ['UIDPLUS', 'CONDSTORE', 'QRESYNC', 'MOVE', 'SPECIAL-USE', 'COMPRESS=DEFLATE', 'APPENDLIMIT', 'MULTIAPPEND', 'LITERAL+'] as const;
+
+/** One side of one account: whether the login worked, and what the server is and holds. */
+export interface SideCheck {
+  host: string;
+  port: number;
+  user: string;
+  ok: boolean;
+  /** Why it failed (null when ok). */
+  error: Diagnostic | null;
+  server: string | null;
+  /** NOTABLE_CAPABILITIES the server has, in that order. */
+  capabilities: string[];
+  appendLimit: number | null;
+  folders: number | null;
+  /** Sum of STATUS MESSAGES over the selectable folders. */
+  messages: number | null;
+}
+
+export interface AccountCheck {
+  account: string;
+  source: SideCheck;
+  target: SideCheck;
+}
+
+export interface CheckContext {
+  manifestDir: string;
+  env: NodeJS.ProcessEnv;
+  /** Accounts checked at once (each logs in on both sides at once). */
+  concurrency?: number;
+}
+
+const DEFAULT_CONCURRENCY = 8;
+
+/** Logs in on both sides of each account (bounded concurrency), lists folders, logs out. Never throws for a server's refusal. */
+export async function checkAccounts(accounts: readonly AccountSettings[], context: CheckContext): Promise<AccountCheck[]> {
+  return mapBounded(accounts, context.concurrency ?? DEFAULT_CONCURRENCY, async (account) => {
+    const [source, target] = await Promise.all([checkSide(account, 'source', context), checkSide(account, 'target', context)]);
+    return { account: account.id, source, target };
+  });
+}
+
+async function checkSide(account: AccountSettings, side: Side, context: CheckContext): Promise<SideCheck> {
+  const endpoint = account[side];
+  const base = { host: endpoint.host, port: endpoint.port, user: endpoint.user };
+  try {
+    const connection = await openConnection(endpoint, { side, accountId: account.id, manifestDir: context.manifestDir, env: context.env });
+    try {
+      const folders = await listFolders(connection);
+      const server = readServerInfo(connection);
+      const names = new Set(server.capabilities.map((capability) => capability.replace(/=\d+$/, '')));
+      return {
+        ...base, ok: true, error: null, server: server.name,
+        capabilities: NOTABLE_CAPABILITIES.filter((capability) => names.has(capability)),
+        appendLimit: server.appendLimit,
+        folders: folders.length,
+        messages: folders.reduce((sum, folder) => sum + (folder.state?.messages ?? 0), 0),
+      };
+    } finally {
+      await connection.close();
+    }
+  } catch (error) {
+    if (!(error instanceof MailshiftError)) throw error;
+    return { ...base, ok: false, error: error.diagnostics[0]!, server: null, capabilities: [], appendLimit: null, folders: null, messages: null };
+  }
+}

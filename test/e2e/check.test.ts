@@ -1,0 +1,127 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { hasStackTrace, runMailshift } from '../support/cli.ts';
+import { manifestFolder } from '../support/manifests.ts';
+import { seedMailbox } from '../support/seed.ts';
+import { dovecotPair, freshUser } from '../support/servers.ts';
+
+const folder = manifestFolder();
+
+const setup = (async () => {
+  const { slash, dot } = await dovecotPair();
+  const [aliceSource, aliceTarget, bobSource, bobTarget] = await Promise.all([freshUser(slash), freshUser(dot), freshUser(dot), freshUser(slash)]);
+  await seedMailbox(slash, aliceSource, { seed: 31, messages: 20, otherDelimiter: '.' });
+  mkdirSync(join(folder.dir, 'secrets'));
+  writeFileSync(join(folder.dir, 'secrets', 'alice.pw'), `${aliceTarget.password}\n`);
+  writeFileSync(join(folder.dir, 'bob.pw'), `${bobSource.password}\n`);
+  writeFileSync(join(folder.dir, 'ca.pem'), slash.certificatePem + dot.certificatePem);
+  const manifest = folder.write('check.json', {
+    apiVersion: 'mailshift/v1',
+    name: 'check-test',
+    defaults: { source: { host: '127.0.0.1', tls: 'none' }, target: { host: '127.0.0.1', tls: 'implicit' } },
+    accounts: [
+      {
+        id: 'alice',
+        source: { port: slash.ports.plain, user: aliceSource.user, password: { env: 'ALICE_OLD_PW' } },
+        target: { port: dot.ports.tls, user: aliceTarget.user, password: { file: 'secrets/alice.pw' } },
+      },
+      {
+        id: 'bob',
+        source: { port: dot.ports.plain, tls: 'starttls', user: bobSource.user, password: { command: ['cat', 'bob.pw'] } },
+        target: { port: slash.ports.plain, tls: 'none', user: bobTarget.user, password: { env: 'BOB_NEW_PW' } },
+      },
+    ],
+    phases: [{ name: 'presync' }],
+  });
+  const env = { ALICE_OLD_PW: aliceSource.password, BOB_NEW_PW: bobTarget.password, NODE_EXTRA_CA_CERTS: join(folder.dir, 'ca.pem') };
+  return { manifest, env, slash, dot, aliceSource };
+})();
+
+test('check: a table with one row per side, every login ok, exit 0', async () => {
+  const { manifest, env, slash, dot } = await setup;
+  const result = await runMailshift(['check', manifest], { env });
+  assert.is(result.stderr, '');
+  assert.is(result.code, 0);
+  const lines = result.stdout.split('\n');
+  assert.match(lines[0]!, /^ACCOUNT\s+SIDE\s+RESULT\s+ENDPOINT\s+SERVER\s+FOLDERS\s+MESSAGES\s+CAPABILITIES$/);
+  const column = (name: string) => lines[0]!.indexOf(name);
+  const rows = lines.slice(1, 5);
+  assert.match(rows[0]!, /^alice\s+source\s+ok\s+/);
+  assert.match(rows[0]!, `127.0.0.1:${slash.ports.plain}`);
+  assert.match(rows[1]!, new RegExp(`^\\s+target\\s+ok\\s+127\\.0\\.0\\.1:${dot.ports.tls}\\s+Dovecot`));
+  assert.match(rows[2]!, /^bob\s+source\s+ok/);
+  for (const row of rows) {
+    assert.is(row.indexOf('ok'), column('RESULT'), row);
+    assert.is(row.indexOf('Dovecot'), column('SERVER'), row);
+    assert.is(row.indexOf('UIDPLUS'), column('CAPABILITIES'), row);
+    assert.match(row, 'UIDPLUS CONDSTORE QRESYNC MOVE SPECIAL-USE COMPRESS MULTIAPPEND LITERAL+');
+  }
+  // 14 generated folders, 20 messages; right-aligned under their headings.
+  assert.is(rows[0]!.slice(column('FOLDERS'), column('MESSAGES') + 'MESSAGES'.length).trim().split(/\s+/).join(' '), '14 20');
+  assert.match(result.stdout, '2 accounts checked: 2 ok, 0 failed');
+});
+
+test('check --format json: the same results as data', async () => {
+  const { manifest, env } = await setup;
+  const result = await runMailshift(['check', manifest, '--format', 'json'], { env });
+  assert.is(result.code, 0, result.stderr);
+  const json = JSON.parse(result.stdout);
+  assert.is(json.format, 'mailshift-check/v1');
+  assert.equal(json.summary, { accounts: 2, ok: 2, failed: 0 });
+  assert.equal(json.accounts.map((a: { account: string }) => a.account), ['alice', 'bob']);
+  const alice = json.accounts[0];
+  assert.equal({ ok: alice.source.ok, server: alice.source.server, folders: alice.source.folders, messages: alice.source.messages, error: alice.source.error },
+    { ok: true, server: 'Dovecot', folders: 14, messages: 20, error: null });
+  assert.ok(alice.target.capabilities.includes('CONDSTORE'));
+  assert.is(alice.target.messages, 0);
+});
+
+test('a wrong password: exit 1, the failure named (account, side, server, env var), the password nowhere', async () => {
+  const { manifest, env, slash } = await setup;
+  const wrong = 'Not-The-Password-42';
+  const result = await runMailshift(['check', manifest], { env: { ...env, ALICE_OLD_PW: wrong } });
+  assert.is(result.code, 1);
+  assert.match(result.stdout, /^alice\s+source\s+FAILED\s+127\.0\.0\.1:\d+\s+-\s+-\s+-\s+LOGIN_FAILED$/m);
+  assert.match(result.stdout, /^bob\s+source\s+ok/m);
+  assert.match(result.stdout, '2 accounts checked: 1 ok, 1 failed');
+  assert.match(result.stderr, `error: (account alice): source login failed for account alice at 127.0.0.1:${slash.ports.plain}: AUTHENTICATIONFAILED`);
+  assert.match(result.stderr, 'check the password in env ALICE_OLD_PW');
+  assert.not.ok(`${result.stdout}${result.stderr}`.includes(wrong), 'the password leaked');
+  assert.not.ok(hasStackTrace(result.stderr));
+});
+
+test('an untrusted certificate and a missing secret: each reported with its fix', async () => {
+  const { manifest, env } = await setup;
+  const result = await runMailshift(['check', manifest, '--format', 'json'], { env: { ...env, NODE_EXTRA_CA_CERTS: '', BOB_NEW_PW: '' } });
+  assert.is(result.code, 1);
+  const json = JSON.parse(result.stdout);
+  assert.is(json.accounts[0].target.error.code, 'TLS_FAILED');
+  assert.is(json.accounts[1].source.error.code, 'TLS_FAILED', 'STARTTLS verifies the certificate too');
+  assert.is(json.accounts[1].target.error.code, 'SECRET_UNAVAILABLE');
+  assert.match(result.stderr, 'NODE_EXTRA_CA_CERTS');
+  assert.match(result.stderr, 'target password for account bob: environment variable BOB_NEW_PW is empty');
+});
+
+test('--account checks only those accounts', async () => {
+  const { manifest, env } = await setup;
+  const result = await runMailshift(['check', manifest, '--account', 'bob'], { env });
+  assert.is(result.code, 0, result.stderr);
+  assert.not.match(result.stdout, 'alice');
+  assert.match(result.stdout, /^bob\s+source\s+ok/m);
+  assert.match(result.stdout, '1 account checked: 1 ok, 0 failed');
+});
+
+test('an unknown --account is a usage error listing the ids', async () => {
+  const { manifest, env } = await setup;
+  const result = await runMailshift(['check', manifest, '--account', 'bobb'], { env });
+  assert.is(result.code, 1);
+  assert.is(result.stdout, '');
+  assert.match(result.stderr, '--account bobb: no such account in check-test');
+  assert.match(result.stderr, 'did you mean bob? the accounts are: alice, bob');
+});
+
+test.after(() => folder.remove());
+
+test.run();
