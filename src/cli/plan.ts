@@ -1,0 +1,48 @@
+import { MailshiftError, problem } from '../errors.ts';
+import { defaultPlanPath, makePlan } from '../engine/plan.ts';
+import { writePlanFile } from '../engine/plan-file.ts';
+import { hasChanges } from '../plan/plan-summary.ts';
+import type { Command } from './command.ts';
+import { loadManifestFor } from './manifest-input.ts';
+import { planFormat, renderPlan } from './plan-format.ts';
+import { VERSION } from '../version.ts';
+
+export const planCommand: Command = {
+  name: 'plan',
+  summary: 'snapshot both servers (read-only) and write the plan file for a phase',
+  usage: `mailshift plan <manifest> --phase NAME [--account ID]... [--out FILE] [--format text|markdown|json] [--detailed-exitcode]
+
+Reads both sides of every account read-only (EXAMINE, BODY.PEEK), computes what the phase would
+do, writes the plan (default: plans/<name>.<phase>.plan.json next to the manifest) and prints it.
+  --phase NAME          the sync phase to plan (required)
+  --account ID          only this account (repeatable)
+  --out FILE            where to write the plan file
+  --format FORMAT       how to print it: text (default), markdown (a PR comment), json
+  --concurrency N       accounts read at once (default 4)
+  --detailed-exitcode   exit 0 when there is nothing to do, 2 when there are changes, 1 on error`,
+  options: {
+    phase: { type: 'string' },
+    account: { type: 'string', multiple: true },
+    out: { type: 'string' },
+    format: { type: 'string' },
+    concurrency: { type: 'string' },
+    'detailed-exitcode': { type: 'boolean' },
+  },
+  async run({ positionals, values, options, io }) {
+    const format = planFormat(values.format);
+    if (typeof values.phase !== 'string') throw new MailshiftError(problem('USAGE', 'plan needs --phase NAME', 'e.g. mailshift plan migrations/acme.jsonnet --phase presync'));
+    const concurrency = Number(values.concurrency ?? 4);
+    if (!Number.isInteger(concurrency) || concurrency < 1) throw new MailshiftError(problem('USAGE', `--concurrency ${values.concurrency} is not a positive whole number`));
+    const manifest = await loadManifestFor('plan', positionals, options, io);
+    const planPath = (values.out as string | undefined) ?? defaultPlanPath(manifest.file, manifest.settings.name, values.phase);
+    const { plan, diagnostics } = await makePlan({
+      manifest, phase: values.phase, accountIds: (values.account as string[] | undefined) ?? [], planPath,
+      now: new Date(), env: io.env, tool: `mailshift ${VERSION}`, concurrency,
+    });
+    if (!plan) throw new MailshiftError(diagnostics);
+    await writePlanFile(planPath, plan);
+    if (!options.quiet || format !== 'text') io.stdout(renderPlan(plan, format, options));
+    if (!options.quiet) io.stderr(`Plan written to ${planPath}. After review, run: mailshift apply ${planPath}\n`);
+    return values['detailed-exitcode'] ? (hasChanges(plan.accounts) ? 2 : 0) : 0;
+  },
+};

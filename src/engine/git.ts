@@ -1,0 +1,28 @@
+import { execFile } from 'node:child_process';
+import { dirname, relative } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+async function git(cwd: string, args: string[]): Promise<string | null> {
+  try {
+    return (await run('git', args, { cwd, timeout: 10_000 })).stdout.trim();
+  } catch {
+    return null;
+  }
+}
+
+/** The repository's top folder holding `file`, or null outside git (or without git installed). */
+export async function repositoryRoot(file: string): Promise<string | null> {
+  return git(dirname(file), ['rev-parse', '--show-toplevel']);
+}
+
+/** The commit the manifest was read at, and whether it differs from that commit. */
+export async function manifestCommit(file: string): Promise<{ commit: string; dirty: boolean } | null> {
+  const root = await repositoryRoot(file);
+  if (root === null) return null;
+  const commit = await git(root, ['rev-parse', 'HEAD']);
+  if (commit === null) return null;
+  const status = await git(root, ['status', '--porcelain', '--', relative(root, file)]);
+  return { commit, dirty: status !== null && status !== '' };
+}

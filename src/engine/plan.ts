@@ -1,0 +1,159 @@
+import { dirname, join, relative, resolve } from 'node:path';
+import { problem, type Diagnostic } from '../errors.ts';
+import { openAccountSession, readFolders, readListing } from '../imap/snapshot.ts';
+import type { ManifestReadResult } from '../manifest/read.ts';
+import { sliceSettings, type AccountSettings, type EndpointSettings, type Settings, type SliceSettings, type SyncPhase } from '../manifest/settings.ts';
+import { closest } from '../manifest/suggest.ts';
+import { mapFolders } from '../plan/folder-mapping.ts';
+import { summarise } from '../plan/plan-summary.ts';
+import { planAccount } from '../plan/planner.ts';
+import { fetchWindow } from '../plan/select.ts';
+import type { AccountPlan, Endpoint, Plan, PlanWarning } from '../plan/types.ts';
+import { selectAccounts } from './accounts.ts';
+import { mapBounded } from './bounded.ts';
+import { manifestCommit, repositoryRoot } from './git.ts';
+
+export interface PlanRequest {
+  manifest: ManifestReadResult & { settings: Settings; sha256: string };
+  phase: string;
+  /** Only these accounts (all when empty). */
+  accountIds: string[];
+  /** Where the plan file will be written (the manifest path in the plan is relative to it or to git). */
+  planPath: string;
+  now: Date;
+  env: NodeJS.ProcessEnv;
+  tool: string;
+  /** Accounts snapshotted at once. */
+  concurrency: number;
+  onAccount?: (accountId: string, state: 'reading' | 'planned' | 'failed') => void;
+}
+
+/** Snapshot both sides of every selected account (read-only) and plan the phase. */
+export async function makePlan(request: PlanRequest): Promise<{ plan?: Plan; diagnostics: Diagnostic[] }> {
+  const { settings } = request.manifest;
+  const phase = syncPhase(settings, request.phase);
+  if ('diagnostic' in phase) return { diagnostics: [phase.diagnostic] };
+  const accounts = selectAccounts(settings, request.accountIds);
+
+  const manifestDir = dirname(resolve(request.manifest.file));
+  const results = await mapBounded(accounts, request.concurrency, async (account) => {
+    request.onAccount?.(account.id, 'reading');
+    const result = await planOneAccount(account, sliceSettings(settings, account.id, phase.name), request, manifestDir);
+    request.onAccount?.(account.id, result.errors.length > 0 ? 'failed' : 'planned');
+    return result;
+  });
+  const diagnostics = results.flatMap((r) => r.errors);
+  if (diagnostics.length > 0) return { diagnostics };
+
+  const accountPlans = results.map((r) => r.plan!).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const warnings = [...phaseWarnings(request.manifest, phase), ...results.flatMap((r) => r.warnings)];
+  return { plan: await assemble(request, phase, accountPlans, warnings), diagnostics: [] };
+}
+
+async function planOneAccount(account: AccountSettings, slice: SliceSettings, request: PlanRequest, manifestDir: string) {
+  let session;
+  try {
+    session = await openAccountSession(account, { manifestDir, env: request.env });
+    const listing = await readListing(session);
+    const mapping = mapFolders(listing, slice.folders);
+    if (mapping.errors.length > 0) return { errors: mapping.errors, warnings: [] as PlanWarning[] };
+    const window = fetchWindow(slice.messages, request.now);
+    const readMessages = !slice.phase.justFolders;
+    const sourceByName = new Map(listing.source.folders.map((f) => [f.name, f]));
+    const targetByName = new Map(listing.target.folders.map((f) => [f.name, f]));
+    const [sourceFolders, targetFolders] = await Promise.all([
+      readFolders(session, 'source', readMessages ? mapping.pairs.map((p) => ({ listing: sourceByName.get(p.source)!, window })) : []),
+      readFolders(session, 'target', readMessages ? mapping.pairs.filter((p) => p.targetExists && targetByName.get(p.target)?.selectable).map((p) => ({ listing: targetByName.get(p.target)!, window })) : []),
+    ]);
+    const planned = planAccount({
+      accountId: account.id, slice, mapping, now: request.now, uidMaps: {},
+      snapshot: { ...listing, sourceFolders, targetFolders },
+    });
+    if (planned.errors.length > 0) return { errors: planned.errors, warnings: [] as PlanWarning[] };
+    const plan: AccountPlan = { id: account.id, source: endpointOf(account.source), target: endpointOf(account.target), folders: planned.folders };
+    const mappingWarnings = mapping.warnings.map((w) => ({ ...w, account: account.id }));
+    return { plan, errors: [] as Diagnostic[], warnings: [...mappingWarnings, ...planned.warnings] };
+  } catch (error) {
+    const diagnostics = (error as { diagnostics?: Diagnostic[] }).diagnostics;
+    if (diagnostics) return { errors: diagnostics, warnings: [] as PlanWarning[] };
+    throw error;
+  } finally {
+    await session?.close();
+  }
+}
+
+async function assemble(request: PlanRequest, phase: SyncPhase, accounts: AccountPlan[], warnings: PlanWarning[]): Promise<Plan> {
+  const manifestFile = resolve(request.manifest.file);
+  const root = await repositoryRoot(manifestFile);
+  const path = root !== null ? relative(root, manifestFile) : relative(dirname(resolve(request.planPath)), manifestFile);
+  const common = commonRules(request.manifest.settings, phase, accounts);
+  for (const account of accounts) {
+    const own = rulesOf(sliceSettings(request.manifest.settings, account.id, phase.name));
+    if (JSON.stringify(own) !== JSON.stringify(common)) account.rules = own;
+  }
+  return {
+    format: 'mailshift-plan/v1',
+    tool: request.tool,
+    createdAt: request.now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    manifest: {
+      path: path.split('\\').join('/'),
+      relativeTo: root !== null ? 'repository' : 'plan',
+      sha256: request.manifest.sha256,
+      git: await manifestCommit(manifestFile),
+    },
+    name: request.manifest.settings.name,
+    phase: phase.name,
+    settings: { phase: phaseSwitches(phase), ...common },
+    summary: summarise(accounts),
+    warnings,
+    accounts,
+  };
+}
+
+/** The rules most accounts share: those of the first account in the plan (others record theirs if different). */
+function commonRules(settings: Settings, phase: SyncPhase, accounts: AccountPlan[]): { folders: unknown; messages: unknown } {
+  const first = accounts[0]?.id ?? settings.accounts[0]!.id;
+  return rulesOf(sliceSettings(settings, first, phase.name));
+}
+
+function rulesOf(slice: SliceSettings): { folders: unknown; messages: unknown } {
+  return { folders: slice.folders, messages: slice.messages };
+}
+
+function phaseSwitches(phase: SyncPhase) {
+  return {
+    name: phase.name, requires: phase.requires, deleteTarget: phase.deleteTarget, deleteTargetFolders: phase.deleteTargetFolders,
+    deleteSource: phase.deleteSource, expungeSource: phase.expungeSource, justFolders: phase.justFolders,
+  };
+}
+
+function endpointOf(endpoint: EndpointSettings): Endpoint {
+  const secret = endpoint.credential.mechanism === 'XOAUTH2' ? { accessToken: endpoint.credential.accessToken } : { password: endpoint.credential.password };
+  return { host: endpoint.host, port: endpoint.port, tls: endpoint.tls, user: endpoint.user, ...secret };
+}
+
+/** Manifest warnings that concern this phase go into the plan, where reviewers read them. */
+function phaseWarnings(manifest: ManifestReadResult, phase: SyncPhase): PlanWarning[] {
+  const index = manifest.manifest?.phases.findIndex((p) => p.name === phase.name) ?? -1;
+  return manifest.diagnostics
+    .filter((d) => d.severity === 'warning' && d.location?.pointer?.startsWith(`/phases/${index}/`))
+    .map((d) => ({ code: 'MANIFEST_RULE', message: d.message }));
+}
+
+function syncPhase(settings: Settings, name: string): SyncPhase | { diagnostic: Diagnostic } {
+  const phase = settings.phases.find((p) => p.name === name);
+  const names = settings.phases.map((p) => p.name);
+  if (!phase) {
+    const suggestion = closest(name, names);
+    return { diagnostic: problem('USAGE', `the manifest has no phase "${name}"`, suggestion ? `did you mean --phase ${suggestion}?` : `its phases are: ${names.join(', ')}`) };
+  }
+  if (phase.kind === 'manual') {
+    return { diagnostic: problem('USAGE', `phase "${name}" is a manual gate: there is nothing to plan`, `when it is done, record it with: mailshift gate <manifest> ${name}`) };
+  }
+  return phase;
+}
+
+/** Default plan location: plans/<name>.<phase>.plan.json next to the manifest. */
+export function defaultPlanPath(manifestFile: string, name: string, phase: string): string {
+  return join(dirname(manifestFile), 'plans', `${name}.${phase}.plan.json`);
+}
