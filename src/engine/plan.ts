@@ -56,7 +56,7 @@ async function planOneAccount(account: AccountSettings, slice: SliceSettings, re
     session = await openAccountSession(account, { manifestDir, env: request.env });
     const listing = await readListing(session);
     const mapping = mapFolders(listing, slice.folders);
-    if (mapping.errors.length > 0) return { errors: mapping.errors, warnings: [] as PlanWarning[] };
+    if (mapping.errors.length > 0) return { errors: withAccount(mapping.errors, account.id), warnings: [] as PlanWarning[] };
     const window = fetchWindow(slice.messages, request.now);
     const readMessages = !slice.phase.justFolders;
     const sourceByName = new Map(listing.source.folders.map((f) => [f.name, f]));
@@ -69,7 +69,7 @@ async function planOneAccount(account: AccountSettings, slice: SliceSettings, re
       accountId: account.id, slice, mapping, now: request.now, uidMaps: {},
       snapshot: { ...listing, sourceFolders, targetFolders },
     });
-    if (planned.errors.length > 0) return { errors: planned.errors, warnings: [] as PlanWarning[] };
+    if (planned.errors.length > 0) return { errors: withAccount(planned.errors, account.id), warnings: [] as PlanWarning[] };
     const plan: AccountPlan = { id: account.id, source: endpointOf(account.source), target: endpointOf(account.target), folders: planned.folders };
     const mappingWarnings = mapping.warnings.map((w) => ({ ...w, account: account.id }));
     return { plan, errors: [] as Diagnostic[], warnings: [...mappingWarnings, ...planned.warnings] };
@@ -151,6 +151,11 @@ function syncPhase(settings: Settings, name: string): SyncPhase | { diagnostic: 
     return { diagnostic: problem('USAGE', `phase "${name}" is a manual gate: there is nothing to plan`, `when it is done, record it with: mailshift gate <manifest> ${name}`) };
   }
   return phase;
+}
+
+/** The planner works on one account and does not know its id: the engine says which. */
+function withAccount(diagnostics: Diagnostic[], account: string): Diagnostic[] {
+  return diagnostics.map((d) => ({ ...d, location: { ...d.location, account } }));
 }
 
 /** Default plan location: plans/<name>.<phase>.plan.json next to the manifest. */

@@ -4,7 +4,8 @@ import type { FolderRules } from '../manifest/settings.ts';
 import { folderKey } from './folder-paths.ts';
 import { compareText } from './ordering.ts';
 import type { AccountListing, FolderListing } from './snapshot.ts';
-import { compileRenames, targetFor } from './target-name.ts';
+import { AUTOMAP_NAMES } from './automap.ts';
+import { compileRenames, targetFor, type FolderTarget } from './target-name.ts';
 import type { MappedBy, PlanWarning } from './types.ts';
 
 /** One selected source folder and its target. */
@@ -38,31 +39,73 @@ export function isSelected(name: string, rules: Pick<FolderRules, 'include' | 'e
 export function mapFolders(listing: AccountListing, rules: FolderRules): FolderMappingResult {
   const renames = compileRenames(rules.rename);
   const targets = new Map(listing.target.folders.map((folder) => [folderKey(folder.name), folder]));
-  const mapped = new Set<string>();
   const result: FolderMappingResult = { pairs: [], targetOnly: [], errors: [], warnings: [] };
-  for (const folder of [...listing.source.folders].sort((a, b) => compareText(a.name, b.name))) {
-    const selected = folder.selectable && isSelected(folder.name, rules);
-    const found = targetFor(folder, listing, rules, renames);
-    if ('invalid' in found) {
-      if (selected) result.errors.push(invalidName(folder, found.invalid));
+  const sources = [...listing.source.folders].sort((a, b) => compareText(a.name, b.name));
+  const found = new Map(sources.map((folder) => [folder, targetFor(folder, listing, rules, renames)]));
+  const selected = (folder: FolderListing) => folder.selectable && isSelected(folder.name, rules);
+  const losers = automapLosers(found, selected);
+  const lost = new Set(losers.map((loser) => loser.folder));
+  for (const loser of losers) {
+    const [winner, won] = [...found.entries()].find(([other, target]) => !lost.has(other) && selected(other) && 'target' in target && folderKey(target.target) === loser.key)!;
+    result.warnings.push({
+      code: 'AUTOMAP_AMBIGUOUS', folder: loser.folder.name,
+      message: `"${loser.folder.name}" also looks like a special folder, but "${winner.name}" goes to "${(won as { target: string }).target}"; "${loser.folder.name}" keeps its own name`,
+    });
+  }
+  for (const loser of losers) found.set(loser.folder, targetFor(loser.folder, listing, { ...rules, automap: false }, renames));
+  const mapped = new Set<string>();
+  for (const folder of sources) {
+    const target = found.get(folder)!;
+    if ('invalid' in target) {
+      if (selected(folder)) result.errors.push(invalidName(folder, target.invalid));
       continue;
     }
-    mapped.add(folderKey(found.target));
-    if (!selected) continue;
-    const existing = targets.get(folderKey(found.target));
-    const notes = [...found.notes];
+    mapped.add(folderKey(target.target));
+    if (!selected(folder)) continue;
+    const existing = targets.get(folderKey(target.target));
+    const notes = [...target.notes];
     if (existing && !existing.selectable) notes.push(`"${existing.name}" exists on the target as a folder that cannot hold messages (\\Noselect); it is created`);
-    result.pairs.push({ source: folder.name, target: existing?.name ?? found.target, mappedBy: found.mappedBy, notes, targetExists: existing?.selectable ?? false });
-    for (const segment of found.translated) {
+    result.pairs.push({ source: folder.name, target: existing?.name ?? target.target, mappedBy: target.mappedBy, notes, targetExists: existing?.selectable ?? false });
+    for (const segment of target.translated) {
       result.warnings.push({
         code: 'NAME_TRANSLATED', folder: folder.name,
-        message: `"${segment}" holds the target's hierarchy delimiter "${listing.target.server.delimiter}", so it becomes "${found.target}" (the delimiter replaced by "_")`,
+        message: `"${segment}" holds the target's hierarchy delimiter "${listing.target.server.delimiter}", so it becomes "${target.target}" (the delimiter replaced by "_")`,
       });
     }
   }
   result.errors.push(...collisions(result.pairs));
   result.targetOnly = listing.target.folders.filter((folder) => !mapped.has(folderKey(folder.name))).map((folder) => folder.name).sort(compareText);
   return result;
+}
+
+/**
+ * Automap by name is a guess: when several selected folders guess the same target (a mailbox with
+ * both "Sent" and "Éléments envoyés"), an explicit rule beats every guess, and among guesses the
+ * folder the server marks special wins, then the table's order. The others lose automap.
+ */
+function automapLosers(found: Map<FolderListing, FolderTarget>, selected: (folder: FolderListing) => boolean): Array<{ folder: FolderListing; key: string }> {
+  const byTarget = new Map<string, Array<{ folder: FolderListing; mappedBy: MappedBy }>>();
+  for (const [folder, target] of found) {
+    if (!selected(folder) || 'invalid' in target) continue;
+    const key = folderKey(target.target);
+    byTarget.set(key, [...(byTarget.get(key) ?? []), { folder, mappedBy: target.mappedBy }]);
+  }
+  const losers: Array<{ folder: FolderListing; key: string }> = [];
+  for (const [key, group] of byTarget) {
+    const guesses = group.filter((entry) => entry.mappedBy === 'automap');
+    if (group.length < 2 || guesses.length === 0) continue;
+    const ranked = [...guesses].sort((a, b) => automapRank(a.folder) - automapRank(b.folder) || compareText(a.folder.name, b.folder.name));
+    const keep = guesses.length === group.length ? ranked[0] : undefined;
+    losers.push(...ranked.filter((entry) => entry !== keep).map((entry) => ({ folder: entry.folder, key })));
+  }
+  return losers;
+}
+
+function automapRank(folder: FolderListing): number {
+  if (folder.specialUse !== null) return -1;
+  const last = folder.name.split(folder.delimiter ?? '/').pop()!.normalize('NFC').toLowerCase();
+  const row = AUTOMAP_NAMES.find((entry) => entry.names.some((name) => name.normalize('NFC').toLowerCase() === last));
+  return row ? row.names.findIndex((name) => name.normalize('NFC').toLowerCase() === last) : AUTOMAP_NAMES.length * 100;
 }
 
 function invalidName(folder: FolderListing, why: string): Diagnostic {

@@ -104,9 +104,10 @@ test('automap wins over rename', () => {
   assert.equal(mapped(slash(['Sent']), slash(['Sent Items']), { rename: [{ match: 'Sent', replace: 'X' }] }), ['Sent -> Sent Items (automap)']);
 });
 
-test('two source folders automapped onto one target folder is a collision', () => {
+test('two source folders automapped onto one target folder: one wins, the other keeps its name', () => {
   const result = mapFolders(listing(slash(['Sent', 'Sent Items']), dot({ 'INBOX.Sent': { specialUse: '\\Sent' } })), folderRules({ automap: true }));
-  assert.equal(result.errors.map((e) => e.code), ['PLAN_COLLISION']);
+  assert.equal(result.errors, []);
+  assert.equal(result.pairs.map((p) => `${p.source} -> ${p.target} (${p.mappedBy})`), ['Sent -> INBOX.Sent (automap)', 'Sent Items -> INBOX.Sent Items (structure)']);
 });
 
 test('the note says why on each side', () => {
@@ -119,6 +120,34 @@ test('the note says why on each side', () => {
 test('an automapped target protects the target folder from being target-only', () => {
   const result = mapFolders(listing(slash(['Gesendet']), dot(['INBOX.Sent Items', 'INBOX.Old'])), folderRules({ automap: true }));
   assert.equal(result.targetOnly, ['INBOX.Old']);
+});
+
+test('guesses that collide: the folder the server marks special wins, the others keep their names', () => {
+  const source = slash({ Sent: { specialUse: '\\Sent' }, 'Éléments envoyés': {}, Drafts: { specialUse: '\\Drafts' }, 'Entwürfe': {} });
+  const target = dot({ 'INBOX.Sent Items': { specialUse: '\\Sent' }, 'INBOX.Drafts': { specialUse: '\\Drafts' } });
+  const result = mapFolders(listing(source, target), folderRules({ automap: true }));
+  assert.equal(result.pairs.map((p) => `${p.source} -> ${p.target} (${p.mappedBy})`), [
+    'Drafts -> INBOX.Drafts (automap)', 'Entwürfe -> INBOX.Entwürfe (structure)',
+    'Sent -> INBOX.Sent Items (automap)', 'Éléments envoyés -> INBOX.Éléments envoyés (structure)',
+  ]);
+  assert.equal(result.errors, []);
+  assert.equal(result.warnings.map((w) => [w.code, w.folder]), [['AUTOMAP_AMBIGUOUS', 'Entwürfe'], ['AUTOMAP_AMBIGUOUS', 'Éléments envoyés']]);
+  assert.match(result.warnings[1]!.message, '"Éléments envoyés" also looks like a special folder, but "Sent" goes to "INBOX.Sent Items"');
+});
+
+test('guesses that collide by name only: the table order decides', () => {
+  assert.equal(mapped(slash(['Gesendet', 'Sent Items']), dot({ 'INBOX.Sent': { specialUse: '\\Sent' } })),
+    ['Gesendet -> INBOX.Gesendet (structure)', 'Sent Items -> INBOX.Sent (automap)']);
+});
+
+test('an explicit map beats every guess for the same target', () => {
+  assert.equal(mapped(slash(['Sent', 'Outbox']), dot({ 'INBOX.Sent Items': { specialUse: '\\Sent' } }), { map: { Outbox: 'INBOX.Sent Items' } }),
+    ['Outbox -> INBOX.Sent Items (map)', 'Sent -> INBOX.Sent (structure)']);
+});
+
+test('explicit rules that collide are still an error', () => {
+  const result = mapFolders(listing(slash(['A', 'B']), dot([])), folderRules({ map: { A: 'Same', B: 'Same' } }));
+  assert.equal(result.errors.map((e) => e.code), ['PLAN_COLLISION']);
 });
 
 test.run();
