@@ -99,7 +99,7 @@ for (const example of examples) {
     if (example.startsWith('gmail')) manifest.folders.exclude.push('^(Drafts|Sent|Trash|Junk|Archive)$');
     manifest.defaults = { source: { host: '127.0.0.1', port: slash.ports.plain, tls: 'none' }, target: { host: '127.0.0.1', port: dot.ports.plain, tls: 'none' } };
     const file = folder.write(example.replace('.jsonnet', '.json'), manifest);
-    const phases = manifest.phases.filter((p: any) => p.manual === undefined).map((p: any) => p.name as string);
+    const phases: string[] = manifest.phases.filter((p: any) => p.manual === undefined).map((p: any) => p.name as string);
     const results = await inPool(phases, 2, (phase) => runMailshift(['plan', file, '--phase', phase, '--out', join(folder.dir, `${example}.${phase}.plan.json`), '--quiet'], { env }));
     phases.forEach((phase: string, i: number) => {
       assert.is(results[i]!.code, 0, `${example} --phase ${phase}:\n${results[i]!.stderr}`);
