@@ -24,6 +24,8 @@ export interface MessagePlanInput {
 export interface Finding {
   code: string;
   message: string;
+  /** How many messages it concerns, where findings of several folders add up (planAccount folds them). */
+  count?: number;
 }
 
 /** Copies, flag updates, target deletions and source deletions, each in UID order. */
@@ -96,8 +98,8 @@ function headerDigests(source: readonly MessageSnapshot[], rules: MessageRules):
   if (count === 0) return [];
   const advice = rules.addMessageId ? 'their copies get one (addMessageId)' : 'messages.addMessageId gives their copies one';
   return [{
-    code: 'HEADER_DIGEST_IDENTITY',
-    message: `${count} ${count === 1 ? 'message has' : 'messages have'} no Message-ID: matched by Received headers, or by a digest of the whole header section where there are none, so a server that rewrites headers makes a copy look new; ${advice}`,
+    code: 'HEADER_DIGEST_IDENTITY', count,
+    message: `no Message-ID: matched by Received headers, or by a digest of the whole header section where there are none, so a server that rewrites headers makes a copy look new; ${advice}`,
   }];
 }
 

@@ -50,7 +50,7 @@ export function planAccount(input: AccountPlanInput): { folders: FolderPlan[]; w
     });
     folders.push(plan);
     if (plan.actions.some((action) => action.op === 'createFolder')) created.push(pair.target);
-    warnings.push(...findings.map((finding) => ({ ...finding, account: accountId, folder: pair.source })));
+    warnings.push(...findings.map(({ count, ...finding }) => ({ ...finding, account: accountId, folder: pair.source, ...(count !== undefined ? { count } : {}) })));
   }
   folders.push(...planTargetFolderDeletions({
     targetOnly: input.mapping.targetOnly,
@@ -61,7 +61,26 @@ export function planAccount(input: AccountPlanInput): { folders: FolderPlan[]; w
     subfolder: slice.folders.subfolder,
     read: snapshot.targetFolders,
   }));
-  return { folders, warnings, errors };
+  return { folders, warnings: foldCounted(warnings), errors };
+}
+
+/**
+ * Findings with a count ("3 messages have no Message-ID") become one warning per account that
+ * lists the folders, so a 200-account plan does not bury reviewers in one line per folder.
+ */
+function foldCounted(warnings: Array<PlanWarning & { count?: number }>): PlanWarning[] {
+  const folded: PlanWarning[] = [];
+  const groups = new Map<string, Array<PlanWarning & { count: number }>>();
+  for (const warning of warnings) {
+    if (warning.count === undefined) folded.push(warning);
+    else groups.set(warning.code, [...(groups.get(warning.code) ?? []), warning as PlanWarning & { count: number }]);
+  }
+  for (const [code, group] of groups) {
+    const total = group.reduce((sum, warning) => sum + warning.count, 0);
+    const where = group.map((warning) => `${warning.folder} ${warning.count}`).join(', ');
+    folded.push({ code, account: group[0]!.account!, message: `${total} ${total === 1 ? 'message' : 'messages'} (${where}): ${group[0]!.message}` });
+  }
+  return folded;
 }
 
 function byName(folders: readonly FolderListing[]): Map<string, FolderListing> {

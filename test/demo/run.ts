@@ -54,13 +54,21 @@ async function main(): Promise<number> {
   ].flatMap((value) => ['--ext-str', value]);
 
   say('1. Validate the cutover manifest (no network)');
-  const code = await mailshift(['validate', ...extVars, MANIFEST], env);
+  let code = await mailshift(['validate', ...extVars, MANIFEST], env);
+  if (code !== 0) return code;
+
+  say('2. Check the logins on both sides of every account');
+  code = await mailshift(['check', ...extVars, MANIFEST], env);
+  if (code !== 0) return code;
+
+  say('3. Plan the presync (read-only), as the pull-request comment a reviewer sees');
+  code = await mailshift(['plan', ...extVars, MANIFEST, '--phase', 'presync', '--format', 'markdown'], env);
   if (code !== 0) return code;
 
   say('Next steps of the runbook');
-  console.log(`The manifest is valid and the servers are ready. plan/apply/verify arrive with the next
-releases (see README "Status"); the demo will then walk presync, final, the switch-mx gate and
-drain-source against these servers.`);
+  console.log(`The plan is in migrations/plans/demo-cutover.presync.plan.json. apply, verify and the
+rest of the cutover (final, the switch-mx gate, drain-source) arrive with the next releases
+(see README "Status").`);
   say('Stopping the servers; nothing is left running');
   return 0;
 }

@@ -117,8 +117,19 @@ test('\\* in PERMANENTFLAGS accepts new keywords', () => {
 test('HEADER_DIGEST_IDENTITY counts selected source messages without a Message-ID', () => {
   const { warnings } = inbox([message(1, { hasMessageId: false }), message(2, { hasMessageId: false }), message(3)], []);
   assert.equal(warnings.map((w) => w.code), ['HEADER_DIGEST_IDENTITY']);
-  assert.match(warnings[0]!.message, /^2 messages have no Message-ID/);
+  assert.match(warnings[0]!.message, /^2 messages \(INBOX 2\): no Message-ID/);
   assert.match(warnings[0]!.message, 'messages.addMessageId');
+});
+
+test('HEADER_DIGEST_IDENTITY is one warning per account, naming each folder and its count', () => {
+  const result = planCase({
+    source: { layout: 'slash', folders: { INBOX: { messages: [message(1, { hasMessageId: false })] }, Sent: { messages: [message(1, { hasMessageId: false }), message(2, { hasMessageId: false })] } } },
+    target: { layout: 'slash', folders: ['INBOX', 'Sent'] },
+  });
+  const digest = result.warnings.filter((w) => w.code === 'HEADER_DIGEST_IDENTITY');
+  assert.is(digest.length, 1);
+  assert.is(digest[0]!.folder, undefined);
+  assert.match(digest[0]!.message, /^3 messages \(INBOX 1, Sent 2\): no Message-ID/);
 });
 
 test('APPENDLIMIT: copies larger than the target accepts are counted', () => {
