@@ -1,10 +1,9 @@
 // Run the mailshift CLI as a child process and measure it: wall time and peak RSS.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BIN, REPO } from '../support/cli.ts';
+import { runMailshift } from '../support/cli.ts';
 
 const REPORTER = fileURLToPath(new URL('./report-max-rss.mjs', import.meta.url));
 
@@ -21,17 +20,7 @@ export async function measureMailshift(args: string[], env: NodeJS.ProcessEnv): 
   const dir = mkdtempSync(join(tmpdir(), 'mailshift-bench-rss-'));
   const rssFile = join(dir, 'rss');
   const started = process.hrtime.bigint();
-  const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', REPORTER, BIN, ...args], {
-      cwd: REPO, env: { ...process.env, ...env, NO_COLOR: '1', MAILSHIFT_BENCH_RSS_FILE: rssFile }, stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  const result = await runMailshift(args, { env: { ...env, MAILSHIFT_BENCH_RSS_FILE: rssFile }, nodeArgs: ['--import', REPORTER] });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const peakRssBytes = Number(readFileSync(rssFile, 'utf8'));
   rmSync(dir, { recursive: true, force: true });
