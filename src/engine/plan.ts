@@ -1,15 +1,15 @@
 import { dirname, join, relative, resolve } from 'node:path';
-import { problem, type Diagnostic } from '../errors.ts';
+import type { Diagnostic } from '../errors.ts';
 import { openAccountSession, readFolders, readListing } from '../imap/snapshot.ts';
 import type { ManifestReadResult } from '../manifest/read.ts';
 import { sliceSettings, type AccountSettings, type EndpointSettings, type Settings, type SliceSettings, type SyncPhase } from '../manifest/settings.ts';
-import { closest } from '../manifest/suggest.ts';
 import { mapFolders } from '../plan/folder-mapping.ts';
 import { summarise } from '../plan/plan-summary.ts';
 import { planAccount } from '../plan/planner.ts';
 import { fetchWindow } from '../plan/select.ts';
 import type { AccountPlan, Endpoint, Plan, PlanWarning } from '../plan/types.ts';
 import { selectAccounts } from './accounts.ts';
+import { findSyncPhase } from './phase.ts';
 import { mapBounded } from './bounded.ts';
 import { manifestCommit, repositoryRoot } from './git.ts';
 
@@ -31,8 +31,7 @@ export interface PlanRequest {
 /** Snapshot both sides of every selected account (read-only) and plan the phase. */
 export async function makePlan(request: PlanRequest): Promise<{ plan?: Plan; diagnostics: Diagnostic[] }> {
   const { settings } = request.manifest;
-  const phase = syncPhase(settings, request.phase);
-  if ('diagnostic' in phase) return { diagnostics: [phase.diagnostic] };
+  const phase = findSyncPhase(settings, request.phase, 'plan', `when it is done, record it with: mailshift gate <manifest> ${request.phase}`);
   const accounts = selectAccounts(settings, request.accountIds);
 
   const manifestDir = dirname(resolve(request.manifest.file));
@@ -138,19 +137,6 @@ function phaseWarnings(manifest: ManifestReadResult, phase: SyncPhase): PlanWarn
   return manifest.diagnostics
     .filter((d) => d.severity === 'warning' && d.location?.pointer?.startsWith(`/phases/${index}/`))
     .map((d) => ({ code: 'MANIFEST_RULE', message: d.message }));
-}
-
-function syncPhase(settings: Settings, name: string): SyncPhase | { diagnostic: Diagnostic } {
-  const phase = settings.phases.find((p) => p.name === name);
-  const names = settings.phases.map((p) => p.name);
-  if (!phase) {
-    const suggestion = closest(name, names);
-    return { diagnostic: problem('USAGE', `the manifest has no phase "${name}"`, suggestion ? `did you mean --phase ${suggestion}?` : `its phases are: ${names.join(', ')}`) };
-  }
-  if (phase.kind === 'manual') {
-    return { diagnostic: problem('USAGE', `phase "${name}" is a manual gate: there is nothing to plan`, `when it is done, record it with: mailshift gate <manifest> ${name}`) };
-  }
-  return phase;
 }
 
 /** The planner works on one account and does not know its id: the engine says which. */

@@ -1,0 +1,164 @@
+// `mailshift verify`: read both sides of every selected account read-only (as plan does), and
+// compare them folder by folder after mapping (src/plan/verify-compare.ts says exactly what
+// counts). Nothing is ever written to either server: EXAMINE, LIST/STATUS, FETCH with PEEK only.
+import { dirname, resolve } from 'node:path';
+import { MailshiftError, type Diagnostic } from '../errors.ts';
+import { openAccountSession, readFolders, readListing, type AccountSession } from '../imap/snapshot.ts';
+import type { ManifestReadResult } from '../manifest/read.ts';
+import { sliceSettings, type AccountSettings, type Settings, type SliceSettings, type SyncPhase } from '../manifest/settings.ts';
+import { mapFolders, type FolderMappingResult } from '../plan/folder-mapping.ts';
+import { fetchWindow } from '../plan/select.ts';
+import type { AccountSnapshot } from '../plan/snapshot.ts';
+import { differenceCount, verifyAccount, type FolderVerification } from '../plan/verify-compare.ts';
+import { selectAccounts } from './accounts.ts';
+import { findSyncPhase } from './phase.ts';
+import { mapBounded } from './bounded.ts';
+import { hashAccountBodies } from './verify-bodies.ts';
+
+export interface VerifyRequest {
+  manifest: ManifestReadResult & { settings: Settings };
+  phase: string;
+  /** Only these accounts (all when empty). */
+  accountIds: readonly string[];
+  /** Also compare the SHA-256 of every matched message's body. */
+  content: boolean;
+  /** For the age windows. */
+  now: Date;
+  env: NodeJS.ProcessEnv;
+  /** Accounts verified at once. */
+  concurrency: number;
+}
+
+export interface EndpointSummary {
+  host: string;
+  port: number;
+  user: string;
+}
+
+/** One account's comparison, or why it could not be made (folders null, errors set). */
+export interface AccountVerification {
+  id: string;
+  source: EndpointSummary;
+  target: EndpointSummary;
+  folders: FolderVerification[] | null;
+  errors: Diagnostic[];
+  /** Messages in scope, summed over the folders. */
+  messages: { source: number; target: number };
+  /** Bytes read to hash bodies, both sides (the messages' RFC822.SIZE). */
+  bytesHashed: number;
+}
+
+export interface VerifySummary {
+  accounts: number;
+  /** Accounts that could not be verified. */
+  failed: number;
+  folders: number;
+  foldersWithDifferences: number;
+  /** One per message (or folder) concerned: differenceCount summed. */
+  differences: number;
+  /** Extras and duplicates the phase keeps on the target (no deleteTarget). */
+  kept: number;
+  sourceMessages: number;
+  targetMessages: number;
+  bytesHashed: number;
+}
+
+export interface VerifyReport {
+  name: string;
+  phase: string;
+  content: boolean;
+  checkedAt: string;
+  summary: VerifySummary;
+  accounts: AccountVerification[];
+}
+
+/** What the exit code says: 0 equal, 2 differences, 1 error (an error outweighs differences). */
+export type VerifyResult = 'equal' | 'differences' | 'error';
+
+/**
+ * Verify a phase: per account (at most `concurrency` at once) the phase's folder pairs compared
+ * after mapping, with the phase's folder and message rules. Unknown phase or account: a thrown
+ * MailshiftError; a login or read failure is that account's `errors`, the others go on.
+ * After a deleteSource phase, what is left on the source is verified (moved messages are gone).
+ */
+export async function verifyPhase(request: VerifyRequest): Promise<VerifyReport> {
+  const { settings } = request.manifest;
+  const phase = findSyncPhase(settings, request.phase, 'verify', 'verify the sync phase before or after it');
+  const accounts = selectAccounts(settings, request.accountIds);
+  const manifestDir = dirname(resolve(request.manifest.file));
+  const results = await mapBounded(accounts, request.concurrency, (account) =>
+    verifyOneAccount(account, sliceSettings(settings, account.id, phase.name), request, manifestDir));
+  return {
+    name: settings.name, phase: phase.name, content: request.content, checkedAt: request.now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    summary: summarise(results), accounts: results,
+  };
+}
+
+/** The report's verdict, as the exit code carries it. */
+export function verifyResult(report: VerifyReport): VerifyResult {
+  if (report.summary.failed > 0) return 'error';
+  return report.summary.differences > 0 ? 'differences' : 'equal';
+}
+
+async function verifyOneAccount(account: AccountSettings, slice: SliceSettings, request: VerifyRequest, manifestDir: string): Promise<AccountVerification> {
+  const result: AccountVerification = {
+    id: account.id, source: endpointOf(account.source), target: endpointOf(account.target),
+    folders: null, errors: [], messages: { source: 0, target: 0 }, bytesHashed: 0,
+  };
+  let session: AccountSession | undefined;
+  try {
+    session = await openAccountSession(account, { manifestDir, env: request.env });
+    const snapshot = await readAccount(session, slice, request.now);
+    if ('errors' in snapshot) return { ...result, errors: snapshot.errors };
+    const bodies = request.content && !slice.phase.justFolders ? await hashAccountBodies(session, snapshot, slice, request.now) : null;
+    const folders = verifyAccount({ slice, snapshot: snapshot.snapshot, mapping: snapshot.mapping, now: request.now, bodies: bodies?.hashes ?? null });
+    return {
+      ...result, folders, bytesHashed: bodies?.bytes ?? 0,
+      messages: {
+        source: folders.reduce((sum, folder) => sum + folder.messages.source, 0),
+        target: folders.reduce((sum, folder) => sum + (folder.source !== null ? folder.messages.target ?? 0 : 0), 0),
+      },
+    };
+  } catch (error) {
+    if (error instanceof MailshiftError) return { ...result, errors: error.diagnostics };
+    throw error;
+  } finally {
+    await session?.close();
+  }
+}
+
+/** Listings, mapping and the messages of every folder pair, as plan reads them. */
+async function readAccount(session: AccountSession, slice: SliceSettings, now: Date): Promise<{ errors: Diagnostic[] } | { snapshot: AccountSnapshot; mapping: FolderMappingResult }> {
+  const listing = await readListing(session);
+  const mapping = mapFolders(listing, slice.folders);
+  if (mapping.errors.length > 0) return { errors: mapping.errors.map((d) => ({ ...d, location: { ...d.location, account: slice.account.id } })) };
+  const window = fetchWindow(slice.messages, now);
+  const pairs = slice.phase.justFolders ? [] : mapping.pairs;
+  const sourceByName = new Map(listing.source.folders.map((folder) => [folder.name, folder]));
+  const targetByName = new Map(listing.target.folders.map((folder) => [folder.name, folder]));
+  const [sourceFolders, targetFolders] = await Promise.all([
+    readFolders(session, 'source', pairs.map((pair) => ({ listing: sourceByName.get(pair.source)!, window }))),
+    readFolders(session, 'target', pairs.filter((pair) => pair.targetExists).map((pair) => ({ listing: targetByName.get(pair.target)!, window }))),
+  ]);
+  const snapshot: AccountSnapshot = { ...listing, sourceFolders, targetFolders };
+  return { snapshot, mapping };
+}
+
+function summarise(accounts: readonly AccountVerification[]): VerifySummary {
+  const folders = accounts.flatMap((account) => account.folders ?? []);
+  return {
+    accounts: accounts.length,
+    failed: accounts.filter((account) => account.errors.length > 0).length,
+    folders: folders.length,
+    foldersWithDifferences: folders.filter((folder) => folder.differences.length > 0).length,
+    differences: folders.reduce((sum, folder) => sum + folder.differences.reduce((n, d) => n + differenceCount(d), 0), 0),
+    kept: folders.reduce((sum, folder) => sum + folder.kept.reduce((n, d) => n + differenceCount(d), 0), 0),
+    sourceMessages: accounts.reduce((sum, account) => sum + account.messages.source, 0),
+    targetMessages: accounts.reduce((sum, account) => sum + account.messages.target, 0),
+    bytesHashed: accounts.reduce((sum, account) => sum + account.bytesHashed, 0),
+  };
+}
+
+function endpointOf(endpoint: AccountSettings['source']): EndpointSummary {
+  return { host: endpoint.host, port: endpoint.port, user: endpoint.user };
+}
