@@ -9,9 +9,10 @@ import { initCommand } from './init.ts';
 import { reportDiagnostics, type CliIo } from './io.ts';
 import { findCommand, GLOBAL_HELP, globalOptions, parseCommandArgs } from './options.ts';
 import { validateCommand } from './validate.ts';
+import { verifyCommand } from './verify.ts';
 import { closest } from '../manifest/suggest.ts';
 
-const COMMANDS: Command[] = [validateCommand, checkCommand, planCommand, showCommand, diffCommand, initCommand];
+const COMMANDS: Command[] = [validateCommand, checkCommand, planCommand, showCommand, diffCommand, verifyCommand, initCommand];
 
 /** Run the CLI on argv and return the exit code. Never throws, never exits the process. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
