@@ -15,10 +15,14 @@ export type ErrorCode =
   | 'LOGIN_FAILED'
   | 'TIMEOUT'
   | 'IMAP_ERROR'
+  | 'CONNECTION_LOST'
   | 'PLAN_COLLISION'
   | 'PLAN_INVALID_NAME'
   | 'PLAN_READ'
   | 'PLAN_STALE'
+  | 'STATE_LOCKED'
+  | 'STATE_CORRUPT'
+  | 'AUDIT_BROKEN'
   | 'INTERNAL';
 
 /** Where a problem is: a file position, a JSON pointer into the evaluated manifest, or an account/folder. */

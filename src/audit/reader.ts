@@ -1,0 +1,136 @@
+// What the audit log says happened: the applies in order with their counts, and one apply broken
+// down by account and folder. Counts come from the action records themselves, not from the end
+// record's summary, so they show what was audited even for an interrupted apply.
+import { join } from 'node:path';
+import type { ActionOp } from '../plan/types.ts';
+import { scanAuditFile, type ActionVisitor } from './file-check.ts';
+import { auditFileNames, type ActionRecord, type AuditStart } from './records.ts';
+
+export interface AuditCounts {
+  foldersCreated: number;
+  subscribed: number;
+  copied: number;
+  bytesCopied: number;
+  flagUpdates: number;
+  targetDeletes: number;
+  foldersDeleted: number;
+  sourceDeletes: number;
+  skipped: number;
+  failed: number;
+}
+
+/** Which count a done action adds to; exhaustive, so a new action kind cannot go uncounted. */
+const COUNTED_AS: Record<ActionOp, keyof AuditCounts> = {
+  createFolder: 'foldersCreated',
+  subscribe: 'subscribed',
+  copy: 'copied',
+  setFlags: 'flagUpdates',
+  deleteTarget: 'targetDeletes',
+  deleteFolder: 'foldersDeleted',
+  deleteSource: 'sourceDeletes',
+};
+
+export interface AuditApplySummary {
+  applyId: string;
+  /** Path of its audit file. */
+  file: string;
+  phase: string;
+  planSha256: string;
+  manifest: AuditStart['manifest'];
+  tool: string;
+  operator: string;
+  forced: boolean;
+  startedAt: string;
+  endedAt: string | null;
+  /** 'interrupted' also for a file without end record that is not the newest; 'unfinished': the newest, still running or killed. */
+  result: 'ok' | 'failed' | 'interrupted' | 'unfinished';
+  counts: AuditCounts;
+  /** The end record's summary, as the executor counted it (null without end record). */
+  summary: Record<string, number> | null;
+}
+
+export interface AuditFailure {
+  op: string;
+  uid?: number;
+  result: 'failed' | 'skipped';
+  reason: string;
+  line: number;
+}
+
+export interface AuditFolder {
+  source: string | null;
+  target: string | null;
+  counts: AuditCounts;
+  /** Failed actions, each with its reason. */
+  failures: AuditFailure[];
+  /** Skipped actions by reason. */
+  skipped: Array<{ reason: string; count: number }>;
+}
+
+export interface AuditApplyDetail extends AuditApplySummary {
+  accounts: Array<{ id: string; folders: AuditFolder[] }>;
+}
+
+/** All counts at zero. */
+export function emptyAuditCounts(): AuditCounts {
+  return { foldersCreated: 0, subscribed: 0, copied: 0, bytesCopied: 0, flagUpdates: 0, targetDeletes: 0, foldersDeleted: 0, sourceDeletes: 0, skipped: 0, failed: 0 };
+}
+
+/** Add one action record to `counts`. */
+export function countAction(counts: AuditCounts, record: Pick<ActionRecord, 'op' | 'result' | 'size'>): void {
+  if (record.result !== 'done') {
+    counts[record.result]++;
+    return;
+  }
+  if (!Object.hasOwn(COUNTED_AS, record.op)) return;
+  counts[COUNTED_AS[record.op as ActionOp]]++;
+  if (record.op === 'copy') counts.bytesCopied += record.size ?? 0;
+}
+
+/** Every apply recorded in `dir`, oldest first. Files whose start record is unreadable are left to checkAuditChain. */
+export async function readAuditLog(dir: string): Promise<AuditApplySummary[]> {
+  const names = await auditFileNames(dir);
+  const applies: AuditApplySummary[] = [];
+  for (const [index, name] of names.entries()) {
+    const counts = emptyAuditCounts();
+    const scanned = await scanAuditFile(join(dir, name), (record) => countAction(counts, record));
+    const { start, end } = scanned;
+    if (!start) continue;
+    applies.push({
+      applyId: start.applyId, file: scanned.path, phase: start.phase, planSha256: start.planSha256, manifest: start.manifest,
+      tool: start.tool, operator: start.operator, forced: start.forced === true, startedAt: start.startedAt, endedAt: end?.endedAt ?? null,
+      result: end ? end.result : index === names.length - 1 ? 'unfinished' : 'interrupted',
+      counts, summary: end?.summary ?? null,
+    });
+  }
+  return applies;
+}
+
+/** One apply by account and folder, in the order the executor recorded them. */
+export async function readAuditApply(apply: AuditApplySummary): Promise<AuditApplyDetail> {
+  const accounts = new Map<string, Map<string, AuditFolder & { skippedBy: Map<string, number> }>>();
+  const visit: ActionVisitor = (record, line) => {
+    const folders = accounts.get(record.account) ?? accounts.set(record.account, new Map()).get(record.account)!;
+    const key = JSON.stringify([record.folder, record.target]);
+    const folder = folders.get(key) ?? folders.set(key, { source: record.folder, target: record.target, counts: emptyAuditCounts(), failures: [], skipped: [], skippedBy: new Map() }).get(key)!;
+    countAction(folder.counts, record);
+    const reason = record.reason ?? 'no reason recorded';
+    if (record.result === 'failed') folder.failures.push({ op: record.op, ...(record.uid !== undefined ? { uid: record.uid } : {}), result: 'failed', reason, line });
+    if (record.result === 'skipped') folder.skippedBy.set(reason, (folder.skippedBy.get(reason) ?? 0) + 1);
+  };
+  await scanAuditFile(apply.file, visit);
+  return {
+    ...apply,
+    accounts: [...accounts].map(([id, folders]) => ({
+      id,
+      folders: [...folders.values()].map(({ skippedBy, ...folder }) => ({ ...folder, skipped: [...skippedBy].map(([reason, count]) => ({ reason, count })) })),
+    })),
+  };
+}
+
+/** The applies whose id is `idOrPrefix`, or else starts with it. */
+export function findApplies(applies: readonly AuditApplySummary[], idOrPrefix: string): AuditApplySummary[] {
+  const wanted = idOrPrefix.toLowerCase();
+  const exact = applies.filter((apply) => apply.applyId.toLowerCase() === wanted);
+  return exact.length > 0 ? exact : applies.filter((apply) => apply.applyId.toLowerCase().startsWith(wanted));
+}

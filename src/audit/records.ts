@@ -1,0 +1,82 @@
+// The audit log's contract: what each line holds and how files are named. One file per apply (or
+// gate), audit/<name>/<UTC start, e.g. 20261123T091500Z>-<phase>.jsonl, one JSON record per line:
+//   line 1   {"type":"start","n":1,"format":"mailshift-audit/v1",…,"previous":{file,sha256}|null,"prev":null}
+//   then     {"type":"action","n":2,"at":…,"account":…,"op":"copy",…,"result":"done","prev":"<sha256 of line 1>"}
+//   last     {"type":"end","n":…,"result":"ok",…,"prev":"<sha256 of the line before>"}
+// `n` numbers the records (a deleted line leaves a gap), `prev` chains each line to the one before
+// (an edited line breaks it), and `previous` chains the file to the newest earlier one.
+import { createHash } from 'node:crypto';
+import { readdir } from 'node:fs/promises';
+
+export const AUDIT_FORMAT = 'mailshift-audit/v1';
+
+/** What the first record says about the apply. */
+export interface AuditStart {
+  applyId: string;
+  phase: string;
+  planSha256: string;
+  /** `path` as the plan records it (relative, never absolute). */
+  manifest: { path: string; sha256: string; git: { commit: string; dirty: boolean } | null };
+  tool: string;
+  /** user@host */
+  operator: string;
+  startedAt: string;
+  forced?: boolean;
+}
+
+/** One finished action. Only these fields are written: never message content, never a secret. */
+export interface AuditAction {
+  account: string;
+  /** Source folder (null for target-only folders). */
+  folder: string | null;
+  target: string | null;
+  op: string;
+  uid?: number;
+  /** For copies, the target UID from APPENDUID (null when the server did not say). */
+  targetUid?: number | null;
+  result: 'done' | 'failed' | 'skipped';
+  reason?: string;
+  identity?: string;
+  size?: number;
+}
+
+export interface AuditEnd {
+  result: 'ok' | 'failed' | 'interrupted';
+  summary: Record<string, number>;
+  failures: number;
+  endedAt: string;
+}
+
+type Chained = { n: number; prev: string | null };
+export type StartRecord = { type: 'start'; format: string } & AuditStart & { previous: { file: string; sha256: string } | null } & Chained;
+export type ActionRecord = { type: 'action'; at: string } & AuditAction & Chained;
+export type EndRecord = { type: 'end' } & AuditEnd & Chained;
+export type AuditRecord = StartRecord | ActionRecord | EndRecord;
+
+/** An audit file's name: its start second, then its phase. */
+export const AUDIT_FILE_NAME = /^(\d{8}T\d{6}Z)-([a-z0-9][a-z0-9-]*)\.jsonl$/;
+
+/** "2026-11-23T09:15:00.123Z" → "20261123T091500Z". */
+export function fileStamp(date: Date): string {
+  return date.toISOString().replace(/\.\d+Z$/, 'Z').replace(/[-:]/g, '');
+}
+
+/** "20261123T091500Z" → the Date it names. */
+export function stampDate(stamp: string): Date {
+  return new Date(stamp.replace(/^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$/, '$1-$2-$3T$4:$5:$6Z'));
+}
+
+/** The audit files in `dir`, oldest first (their names sort in time order); none when it does not exist. */
+export async function auditFileNames(dir: string): Promise<string[]> {
+  try {
+    return (await readdir(dir)).filter((name) => AUDIT_FILE_NAME.test(name)).sort();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+}
+
+/** Lowercase hex SHA-256, as every chain link is written. */
+export function sha256(bytes: string | Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}

@@ -1,0 +1,65 @@
+import type { AuditChainReport } from '../audit/chain.ts';
+import type { AuditApplySummary } from '../audit/reader.ts';
+import { renderChainLines } from './audit-chain.ts';
+import { paint, type Colour, type Palette } from './palette.ts';
+
+const HEADINGS = ['WHEN (UTC)', 'PHASE', 'APPLY', 'OPERATOR', 'RESULT', 'COPIED', 'FLAG UPDATES', 'DELETIONS', 'FAILURES'];
+const RIGHT_ALIGNED = new Set([5, 6, 7, 8]);
+const RESULT_COLOURS: Record<AuditApplySummary['result'], Colour> = { ok: 'green', failed: 'red', interrupted: 'yellow', unfinished: 'yellow' };
+
+type Cell = { text: string; colour?: Colour };
+
+/** `mailshift audit <manifest>`: the applies in order as a table, then the hash chain check. */
+export function renderAuditLog(name: string, dir: string, applies: readonly AuditApplySummary[], chain: AuditChainReport, palette: Palette): string {
+  const lines = [paint(palette, 'bold', `mailshift audit: ${name} (${dir})`), ''];
+  if (applies.length === 0) {
+    lines.push('No applies recorded yet.');
+  } else {
+    const ids = shortIds(applies.map((apply) => apply.applyId));
+    const rows = applies.map((apply, index) => row(apply, ids[index]!));
+    const widths = HEADINGS.map((heading, column) => Math.max(heading.length, ...rows.map((cells) => cells[column]!.text.length)));
+    const line = (cells: Cell[]) => cells
+      .map((cell, column) => {
+        const padded = RIGHT_ALIGNED.has(column) ? cell.text.padStart(widths[column]!) : cell.text.padEnd(widths[column]!);
+        // Padding first, colour second: escape codes must not count towards the width.
+        return cell.colour ? paint(palette, cell.colour, padded) : padded;
+      })
+      .join('  ')
+      .trimEnd();
+    lines.push(line(HEADINGS.map((text) => ({ text }))), ...rows.map(line));
+  }
+  lines.push('', ...renderChainLines(chain, palette));
+  if (applies.length > 0) lines.push('', 'Show one apply: mailshift audit <manifest> <APPLY-ID> (a unique prefix will do)');
+  return `${lines.join('\n')}\n`;
+}
+
+function row(apply: AuditApplySummary, id: string): Cell[] {
+  const { counts } = apply;
+  return [
+    { text: apply.startedAt.replace('T', ' ').slice(0, 16) },
+    { text: apply.phase },
+    { text: id },
+    { text: apply.operator },
+    { text: apply.forced ? `${apply.result}, forced` : apply.result, colour: RESULT_COLOURS[apply.result] },
+    { text: String(counts.copied) },
+    { text: String(counts.flagUpdates) },
+    { text: String(counts.targetDeletes + counts.sourceDeletes) },
+    { text: String(counts.failed), ...(counts.failed > 0 ? { colour: 'red' as const } : {}) },
+  ];
+}
+
+/** Each id cut to the shortest prefix (8 characters at least) that no other id shares, like git's short hashes. */
+export function shortIds(ids: readonly string[]): string[] {
+  return ids.map((id) => {
+    for (let length = Math.min(8, id.length); length < id.length; length++) {
+      const prefix = id.slice(0, length);
+      if (ids.every((other) => other === id || !other.startsWith(prefix))) return prefix;
+    }
+    return id;
+  });
+}
+
+/** `mailshift audit <manifest> --format json`. */
+export function renderAuditLogJson(name: string, dir: string, applies: readonly AuditApplySummary[], chain: AuditChainReport): string {
+  return `${JSON.stringify({ format: 'mailshift-audit-log/v1', name, dir, applies, chain }, null, 2)}\n`;
+}

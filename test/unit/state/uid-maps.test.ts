@@ -1,0 +1,86 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { MailshiftError } from '../../../src/errors.ts';
+import { localStateStore } from '../../../src/state/store.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'mailshift-uidmaps-'));
+let counter = 0;
+const freshDir = () => join(root, `m${++counter}`);
+test.after(() => rmSync(root, { recursive: true, force: true }));
+
+const SENT = { sourceUidValidity: 11, target: 'INBOX.Sent Items', targetUidValidity: 900 };
+
+test('no maps before the first apply', async () => {
+  assert.equal(await localStateStore(freshDir()).uidMaps('alice'), {});
+});
+
+test('pairs are merged into the folder map, by source UID, in UID order', async () => {
+  const store = localStateStore(freshDir());
+  await store.recordUidPairs('alice', 'Sent', SENT, [[3, 103], [1, 101]]);
+  await store.recordUidPairs('alice', 'Sent', SENT, [[2, 102], [3, 203]]);
+  assert.equal(await store.uidMaps('alice'), { Sent: { ...SENT, pairs: [[1, 101], [2, 102], [3, 203]] } });
+});
+
+const replacements: Array<{ name: string; change: Partial<typeof SENT> }> = [
+  { name: 'the source UIDVALIDITY changed', change: { sourceUidValidity: 12 } },
+  { name: 'the target UIDVALIDITY changed', change: { targetUidValidity: 901 } },
+  { name: 'the target folder changed', change: { target: 'Sent' } },
+];
+for (const c of replacements) {
+  test(`the folder map starts afresh when ${c.name}`, async () => {
+    const store = localStateStore(freshDir());
+    await store.recordUidPairs('alice', 'Sent', SENT, [[1, 101], [2, 102]]);
+    await store.recordUidPairs('alice', 'Sent', { ...SENT, ...c.change }, [[5, 1]]);
+    assert.equal(await store.uidMaps('alice'), { Sent: { ...SENT, ...c.change, pairs: [[5, 1]] } });
+  });
+}
+
+test('folders and accounts are kept apart; concurrent writes to one account lose nothing', async () => {
+  const store = localStateStore(freshDir());
+  const folders = Array.from({ length: 12 }, (_, i) => `Folder ${i}`);
+  await Promise.all(folders.map((folder, i) => store.recordUidPairs('alice', folder, { ...SENT, target: folder }, [[1, i]])));
+  await store.recordUidPairs('bob@acme.example', 'INBOX', { ...SENT, target: 'INBOX' }, [[1, 1]]);
+  const alice = await store.uidMaps('alice');
+  assert.equal(Object.keys(alice).sort(), [...folders].sort());
+  assert.equal(alice['Folder 7']!.pairs, [[1, 7]]);
+  assert.equal(Object.keys(await store.uidMaps('bob@acme.example')), ['INBOX']);
+});
+
+test('the file is replaced atomically (no temp file left) and holds one folder per line', async () => {
+  const dir = freshDir();
+  const store = localStateStore(dir);
+  await store.recordUidPairs('alice', 'Sent', SENT, [[1, 101]]);
+  await store.recordUidPairs('alice', 'INBOX', { ...SENT, target: 'INBOX' }, [[1, 1]]);
+  assert.equal(readdirSync(join(dir, 'uid-maps')), ['alice.json']);
+  const text = readFileSync(join(dir, 'uid-maps', 'alice.json'), 'utf8');
+  assert.match(text, '"format": "mailshift-uid-maps/v1"');
+  assert.match(text, '\n    "Sent": {"sourceUidValidity":11,"target":"INBOX.Sent Items","targetUidValidity":900,"pairs":[[1,101]]}\n');
+  assert.is(JSON.parse(text).account, 'alice');
+});
+
+test('a damaged map file is STATE_CORRUPT, naming the file', async () => {
+  const dir = freshDir();
+  mkdirSync(join(dir, 'uid-maps'), { recursive: true });
+  writeFileSync(join(dir, 'uid-maps', 'alice.json'), '{"format":"mailshift-uid-maps/v1","folders":{"Sent":{"pairs":"no"}}}');
+  try {
+    await localStateStore(dir).uidMaps('alice');
+    assert.unreachable('should refuse');
+  } catch (error) {
+    assert.is((error as MailshiftError).code, 'STATE_CORRUPT');
+    assert.is((error as MailshiftError).diagnostics[0]!.location?.file, join(dir, 'uid-maps', 'alice.json'));
+  }
+});
+
+test('an account id that is not a manifest id never becomes a path', async () => {
+  try {
+    await localStateStore(freshDir()).recordUidPairs('../../x', 'INBOX', SENT, []);
+    assert.unreachable('should refuse');
+  } catch (error) {
+    assert.is((error as MailshiftError).code, 'INTERNAL');
+  }
+});
+
+test.run();
