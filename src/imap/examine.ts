@@ -1,6 +1,7 @@
 import type { FolderState } from '../plan/snapshot.ts';
 import { flowOf, type ImapConnection } from './connection.ts';
 import { commandFailure } from './errors.ts';
+import { rememberUidValidity } from './opened-folder.ts';
 
 export interface ExaminedFolder {
   state: FolderState;
@@ -21,6 +22,8 @@ export async function examineFolder(connection: ImapConnection, name: string): P
   } catch (error) {
     throw commandFailure(error, connection, 'EXAMINE', name);
   }
+  // Message commands on other connections hold the folder to the UIDVALIDITY seen here (opened-folder.ts).
+  rememberUidValidity(connection, name, Number(opened.uidValidity));
   // Copied now: imapflow keeps updating its mailbox object (UIDNEXT, HIGHESTMODSEQ) from later FETCH answers.
   const permanent = opened.permanentFlags ? [...opened.permanentFlags].sort() : [];
   return {

@@ -1,0 +1,76 @@
+import { formatDateTime } from 'imapflow/lib/tools.js';
+import { MailshiftError, problem } from '../errors.ts';
+import { flowOf, type ImapConnection } from './connection.ts';
+import { execCommand, folderToken, isBad, refusalText, responseCodeOf, type Token } from './exec.ts';
+import { operationFailure } from './operation-failure.ts';
+
+/** A message ready for the wire: flags already storable (storableFlags), date already whole. */
+export interface OutgoingMessage {
+  raw: Buffer;
+  flags: string[];
+  internalDate: Date;
+}
+
+/** What one APPEND command came to: a UID per message (null when the server named none), or the server's refusal. */
+export type AppendOutcome = { uids: Array<number | null> } | { refused: string };
+
+// Refusals that concern the folder, not a message: retrying message by message would only hear
+// them once per message.
+const FOLDER_REFUSALS = new Set(['TRYCREATE', 'NONEXISTENT', 'NOPERM']);
+
+// `APPEND <folder> (<flags>) "<date>" {n}`, repeated per message for MULTIAPPEND (RFC 3502); a
+// literal8 `~{n}` for a message with NUL bytes where the server has BINARY. With LITERAL+ every
+// literal goes non-synchronizing ({n+}) and the command in one write (literal-plus.ts); otherwise
+// imapflow waits for the server's "+" before each literal (over 4096 bytes with LITERAL-). After a
+// BAD the connection is closed: Dovecot, having stopped parsing, reads the rest of the command,
+// message text included, as commands of their own.
+
+/** One APPEND: OK [APPENDUID v set] gives the UIDs in message order; NO refuses the whole command ('refused'); NO [TRYCREATE]/[NONEXISTENT]/[NOPERM], BAD and a dropped connection throw. */
+export async function appendCommand(connection: ImapConnection, folder: string, messages: readonly OutgoingMessage[]): Promise<AppendOutcome> {
+  const flow = flowOf(connection);
+  const binary = flow.capabilities.has('BINARY');
+  const attributes: Token[] = [folderToken(flow, folder)];
+  for (const message of messages) {
+    attributes.push(
+      message.flags.map((flag): Token => ({ type: 'ATOM', value: flag })),
+      { type: 'STRING', value: formatDateTime(message.internalDate) ?? '' },
+      { type: 'LITERAL', value: message.raw, isLiteral8: binary && message.raw.includes(0) },
+    );
+  }
+  let answer;
+  try {
+    answer = await execCommand(flow, 'APPEND', attributes, { literalPlus: flow.capabilities.has('LITERAL+') });
+  } catch (error) {
+    if (!connection.usable) throw operationFailure(error, connection, 'APPEND', folder);
+    if (isBad(error) && (error as { code?: unknown }).code !== 'ETHROTTLE') throw closedAfterBad(connection, folder, refusalText(error));
+    if (FOLDER_REFUSALS.has(responseCodeOf(error) ?? '')) throw operationFailure(error, connection, 'APPEND', folder);
+    if ((error as { responseStatus?: unknown }).responseStatus !== 'NO') throw operationFailure(error, connection, 'APPEND', folder);
+    return { refused: refusalText(error) };
+  }
+  const uids = answer.code === 'APPENDUID' ? expandUidSet(answer.args[1] ?? '') : [];
+  return { uids: uids.length === messages.length ? uids : messages.map(() => null) };
+}
+
+/** An APPENDUID set, "4:6,9" → [4, 5, 6, 9], in the order written ("6:4" counts down); [] when it does not parse. */
+export function expandUidSet(set: string): number[] {
+  const uids: number[] = [];
+  for (const part of set.split(',')) {
+    const match = /^(\d+)(?::(\d+))?$/.exec(part);
+    if (!match) return [];
+    const from = Number(match[1]);
+    const to = Number(match[2] ?? match[1]);
+    // A range wider than any batch is a server fault, not a list to build.
+    if (from === 0 || to === 0 || Math.abs(to - from) > 100_000) return [];
+    const step = to >= from ? 1 : -1;
+    for (let uid = from; uid !== to + step; uid += step) uids.push(uid);
+  }
+  return uids;
+}
+
+function closedAfterBad(connection: ImapConnection, folder: string, said: string): MailshiftError {
+  const { place } = connection;
+  flowOf(connection).close();
+  return new MailshiftError(problem('IMAP_ERROR',
+    `${place.side} APPEND to folder "${folder}" for account ${place.accountId} at ${place.host}:${place.port} was rejected as malformed: ${said}; the connection was closed, as the server may read the rest of the command as commands`,
+    'this is a bug in mailshift or the server: please report it with the server\'s answer', { account: place.accountId, folder }));
+}
