@@ -62,3 +62,18 @@ export function addedMessageIdFor(identity: string): string {
 export function matchKey(identity: string, size: number, useSize: boolean): string {
   return useSize ? `${identity}:${size}` : identity;
 }
+
+/** The header section of a raw message: everything up to the first empty line. */
+export function headerSection(raw: Buffer): Buffer {
+  const crlf = raw.indexOf('\r\n\r\n');
+  if (crlf !== -1) return raw.subarray(0, crlf + 4);
+  const lf = raw.indexOf('\n\n');
+  return lf !== -1 ? raw.subarray(0, lf + 2) : raw;
+}
+
+/** A raw message's identity, computed exactly as the snapshot reader computes it on the server's copy. */
+export function identityOfRaw(raw: Buffer): string {
+  const header = headerSection(raw);
+  const headers = parseIdentityHeaders(header);
+  return hasIdentityHeaders(headers) ? identityOf(headers) : headerDigestIdentity(header);
+}

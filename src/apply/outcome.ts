@@ -1,0 +1,41 @@
+import type { AuditAction } from '../audit/writer.ts';
+
+/** What happened to one account: counts that the summary and the audit's end record share. */
+export interface ApplyCounts {
+  foldersCreated: number;
+  messagesCopied: number;
+  bytesCopied: number;
+  flagUpdates: number;
+  targetDeletes: number;
+  foldersDeleted: number;
+  sourceDeletes: number;
+  skipped: number;
+  failed: number;
+}
+
+export function emptyCounts(): ApplyCounts {
+  return { foldersCreated: 0, messagesCopied: 0, bytesCopied: 0, flagUpdates: 0, targetDeletes: 0, foldersDeleted: 0, sourceDeletes: 0, skipped: 0, failed: 0 };
+}
+
+export function addCounts(into: ApplyCounts, more: ApplyCounts): ApplyCounts {
+  for (const key of Object.keys(into) as Array<keyof ApplyCounts>) into[key] += more[key];
+  return into;
+}
+
+/** Progress the executor reports as it goes (the CLI turns it into listr2 task output). */
+export interface ApplyObserver {
+  folderStarted(folder: string): void;
+  folderFinished(folder: string, failed: boolean): void;
+  progress(counts: ApplyCounts): void;
+  note(text: string): void;
+}
+
+/** Where each finished action goes: the journal (for re-runs) and the audit log (for people). */
+export interface ActionSink {
+  /** The journal already has this action done: a re-run must not repeat it. */
+  done(key: string): boolean;
+  /** Record a finished action durably (journal, then audit). */
+  record(key: string, action: AuditAction, detail?: Record<string, unknown>): Promise<void>;
+  /** Journal details of done actions whose key starts with prefix (e.g. the copies of a folder). */
+  doneDetails(prefix: string): Array<Record<string, unknown>>;
+}

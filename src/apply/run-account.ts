@@ -1,0 +1,85 @@
+import { MailshiftError } from '../errors.ts';
+import { openAccountSession, type AccountSession } from '../imap/account-session.ts';
+import { selectFolder } from '../imap/select.ts';
+import type { AccountSettings } from '../manifest/settings.ts';
+import type { ExpungeMode } from '../manifest/types.ts';
+import type { AccountPlan, FolderPlan } from '../plan/types.ts';
+import type { StateStore } from '../state/store.ts';
+import { mapBounded } from '../engine/bounded.ts';
+import { actionKey } from './journal-keys.ts';
+import { emptyCounts, type ActionSink, type ApplyCounts, type ApplyObserver } from './outcome.ts';
+import { withRetry } from './retry.ts';
+import { runFolder } from './run-folder.ts';
+import { Throttle } from './throttle.ts';
+
+export interface AccountRunContext {
+  settings: AccountSettings;
+  manifestDir: string;
+  env: NodeJS.ProcessEnv;
+  sink: ActionSink;
+  state: StateStore;
+  expungeSource: ExpungeMode;
+}
+
+/**
+ * One account's slice of a plan: the executor's unit of work, idempotent when re-run (the journal
+ * says what is done). Folders run in parallel across connections (servers serialise appends per
+ * folder); a folder that fails is recorded and the others go on. Target-only folder deletions run
+ * last, children first as planned.
+ */
+export async function runAccount(account: AccountPlan, ctx: AccountRunContext, observer: ApplyObserver): Promise<ApplyCounts> {
+  const counts = emptyCounts();
+  const budgetSeconds = ctx.settings.target.timeoutSeconds;
+  const session = await withRetry(() => openAccountSession(ctx.settings, { manifestDir: ctx.manifestDir, env: ctx.env }), { budgetSeconds });
+  try {
+    const limits = (side: 'maxMessagesPerSecond' | 'maxBytesPerSecond') => minimum(ctx.settings.source[side], ctx.settings.target[side]);
+    const throttle = new Throttle({ messagesPerSecond: limits('maxMessagesPerSecond'), bytesPerSecond: limits('maxBytesPerSecond') });
+    const pairs = account.folders.filter((folder) => folder.source !== null);
+    const deletions = account.folders.filter((folder) => folder.source === null);
+    const parallel = Math.min(ctx.settings.source.connections, ctx.settings.target.connections);
+    const run = async (folder: FolderPlan) => {
+      observer.folderStarted(folder.source ?? folder.target);
+      const failedBefore = counts.failed;
+      const uidPairs: Array<[number, number]> = [];
+      try {
+        await runFolder(folder, { account: account.id, session, sink: ctx.sink, observer, throttle, counts, budgetSeconds, pairs: uidPairs, expungeSource: ctx.expungeSource });
+        if (uidPairs.length > 0) await rememberUidPairs(account.id, folder, uidPairs, session, ctx.state);
+      } catch (error) {
+        if (!(error instanceof MailshiftError)) throw error;
+        await failRemaining(account.id, folder, error, ctx.sink, counts);
+      }
+      observer.folderFinished(folder.source ?? folder.target, counts.failed > failedBefore);
+      observer.progress(counts);
+    };
+    await mapBounded(pairs, parallel, run);
+    for (const folder of deletions) await run(folder);
+    return counts;
+  } finally {
+    await session.close();
+  }
+}
+
+/** The folder could not be worked on (server error after retries): every action not done fails, with the reason. */
+async function failRemaining(account: string, folder: FolderPlan, error: MailshiftError, sink: ActionSink, counts: ApplyCounts): Promise<void> {
+  for (const action of folder.actions) {
+    const key = actionKey(account, folder, action);
+    if (sink.done(key)) continue;
+    counts.failed++;
+    await sink.record(key, {
+      account, folder: folder.source, target: folder.target, op: action.op, result: 'failed', reason: error.message,
+      ...('uid' in action ? { uid: action.uid } : {}),
+    });
+  }
+}
+
+/** Copies' source → target UIDs go to the state's UID map (identity 'uid' plans use it). */
+async function rememberUidPairs(account: string, folder: FolderPlan, pairs: Array<[number, number]>, session: AccountSession, state: StateStore): Promise<void> {
+  const target = await session.target.use((c) => selectFolder(c, folder.target));
+  await state.recordUidPairs(account, folder.source!, { sourceUidValidity: folder.sourceState!.uidValidity, target: folder.target, targetUidValidity: target.uidValidity }, pairs);
+}
+
+function minimum(a: number | null, b: number | null): number | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return Math.min(a, b);
+}

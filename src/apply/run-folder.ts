@@ -1,0 +1,151 @@
+import { createFolder, deleteFolder, subscribeFolder } from '../imap/create-folder.ts';
+import { deleteMessages } from '../imap/expunge.ts';
+import { examineFolder } from '../imap/examine.ts';
+import { fetchIdentities } from '../imap/fetch-identities.ts';
+import { selectFolder } from '../imap/select.ts';
+import { storeFlags } from '../imap/store-flags.ts';
+import { packUids } from '../imap/uid-set.ts';
+import type { ExpungeMode } from '../manifest/types.ts';
+import type { Action, CopyAction, DeleteSourceAction, DeleteTargetAction, FolderPlan, SetFlagsAction } from '../plan/types.ts';
+import { copyMessages, type CopyContext } from './copy-messages.ts';
+import { actionKey } from './journal-keys.ts';
+import { withRetry } from './retry.ts';
+
+export interface FolderContext extends CopyContext {
+  expungeSource: ExpungeMode;
+}
+
+type Result = 'done' | 'failed' | 'skipped';
+
+/**
+ * Carry out one folder's actions in the contract's order: create → copy → set flags → delete on
+ * target → delete the folder → delete on source (→ expunge). Every finished action is journaled
+ * first, so a re-run skips it; destructive actions re-check identities just before acting.
+ */
+export async function runFolder(folder: FolderPlan, ctx: FolderContext): Promise<void> {
+  const pending = folder.actions.filter((action) => !ctx.sink.done(actionKey(ctx.account, folder, action)));
+  if (pending.length === 0) return;
+  const retry = <T>(attempt: () => Promise<T>) => withRetry(attempt, { budgetSeconds: ctx.budgetSeconds });
+  const stale = await retry(() => staleness(folder, ctx));
+  if (stale) {
+    for (const action of pending) await record(ctx, folder, action, 'failed', stale);
+    return;
+  }
+  const of = <T extends Action['op']>(op: T) => pending.filter((a): a is Extract<Action, { op: T }> => a.op === op);
+
+  for (const action of of('createFolder')) {
+    await retry(() => ctx.session.target.use((c) => createFolder(c, folder.target)));
+    ctx.counts.foldersCreated++;
+    await record(ctx, folder, action, 'done');
+  }
+  for (const action of of('subscribe')) {
+    await retry(() => ctx.session.target.use((c) => subscribeFolder(c, folder.target)));
+    await record(ctx, folder, action, 'done');
+  }
+  const copies = of('copy') as CopyAction[];
+  if (copies.length > 0) await copyMessages(folder, copies, ctx);
+  await setFlags(folder, of('setFlags') as SetFlagsAction[], ctx, retry);
+  await deleteOnTarget(folder, of('deleteTarget') as DeleteTargetAction[], ctx, retry);
+  for (const action of of('deleteFolder')) {
+    const now = await retry(() => ctx.session.target.use((c) => selectFolder(c, folder.target)));
+    if (now.messages > action.messages) {
+      await record(ctx, folder, action, 'failed', `it holds ${now.messages} messages now, the plan saw ${action.messages}: re-plan`);
+      continue;
+    }
+    await retry(() => ctx.session.target.use((c) => deleteFolder(c, folder.target)));
+    ctx.counts.foldersDeleted++;
+    await record(ctx, folder, action, 'done');
+  }
+  await deleteOnSource(folder, of('deleteSource') as DeleteSourceAction[], ctx, retry);
+}
+
+/** Why the folder must not be touched (its UIDVALIDITY changed since the plan), or null. */
+async function staleness(folder: FolderPlan, ctx: FolderContext): Promise<string | null> {
+  if (folder.source !== null && folder.sourceState) {
+    const { state } = await ctx.session.source.use((c) => examineFolder(c, folder.source!));
+    if (state.uidValidity !== folder.sourceState.uidValidity) return `the source folder's UIDVALIDITY changed (${folder.sourceState.uidValidity} → ${state.uidValidity}) since the plan: re-plan`;
+  }
+  if (folder.targetState) {
+    const state = await ctx.session.target.use((c) => selectFolder(c, folder.target));
+    if (state.uidValidity !== folder.targetState.uidValidity) return `the target folder's UIDVALIDITY changed (${folder.targetState.uidValidity} → ${state.uidValidity}) since the plan: re-plan`;
+  }
+  return null;
+}
+
+async function setFlags(folder: FolderPlan, actions: SetFlagsAction[], ctx: FolderContext, retry: <T>(a: () => Promise<T>) => Promise<T>): Promise<void> {
+  if (actions.length === 0) return;
+  await retry(() => ctx.session.target.use((c) => storeFlags(c, folder.target, actions)));
+  for (const action of actions) {
+    ctx.counts.flagUpdates++;
+    await record(ctx, folder, action, 'done');
+  }
+  ctx.observer.progress(ctx.counts);
+}
+
+async function deleteOnTarget(folder: FolderPlan, actions: DeleteTargetAction[], ctx: FolderContext, retry: <T>(a: () => Promise<T>) => Promise<T>): Promise<void> {
+  if (actions.length === 0) return;
+  const now = await retry(() => ctx.session.target.use((c) => fetchIdentities(c, folder.target, uidList(actions.map((a) => a.uid)))));
+  const identityNow = new Map(now.map((m) => [m.uid, m.identity]));
+  const confirmed = actions.filter((a) => identityNow.get(a.uid) === a.identity);
+  if (confirmed.length > 0) await retry(() => ctx.session.target.use((c) => deleteMessages(c, folder.target, confirmed.map((a) => a.uid), true)));
+  for (const action of actions) {
+    const state = identityNow.get(action.uid);
+    if (state === action.identity) ctx.counts.targetDeletes++;
+    await record(ctx, folder, action, state === action.identity ? 'done' : 'skipped',
+      state === undefined ? 'already gone from the target' : state === action.identity ? undefined : 'the target message changed since the plan; kept');
+  }
+}
+
+/**
+ * Source messages go only when their copy is confirmed: matched on the target at plan time and
+ * still there with the same identity, or copied by this plan (journaled done). Nothing unconfirmed
+ * is ever deleted; the source message itself must still have the planned identity.
+ */
+async function deleteOnSource(folder: FolderPlan, actions: DeleteSourceAction[], ctx: FolderContext, retry: <T>(a: () => Promise<T>) => Promise<T>): Promise<void> {
+  if (actions.length === 0) return;
+  const matched = actions.filter((a) => a.targetUid !== null);
+  const onTarget = matched.length === 0 ? [] : await retry(() => ctx.session.target.use((c) => fetchIdentities(c, folder.target, uidList(matched.map((a) => a.targetUid!)))));
+  const targetIdentity = new Map(onTarget.map((m) => [m.uid, m.identity]));
+  const onSource = await retry(() => ctx.session.source.use((c) => fetchIdentities(c, folder.source!, uidList(actions.map((a) => a.uid)))));
+  const sourceIdentity = new Map(onSource.map((m) => [m.uid, m.identity]));
+  const verdicts = actions.map((action) => ({ action, ...verdict(action, ctx, folder, targetIdentity, sourceIdentity) }));
+  const confirmed = verdicts.filter((v) => v.result === 'done').map((v) => v.action.uid);
+  if (confirmed.length > 0) {
+    await retry(() => ctx.session.source.use(async (c) => {
+      await selectFolder(c, folder.source!);
+      if (ctx.expungeSource === 'each') for (const uid of confirmed) await deleteMessages(c, folder.source!, [uid], true);
+      else await deleteMessages(c, folder.source!, confirmed, ctx.expungeSource === 'end');
+    }));
+  }
+  for (const { action, result, reason } of verdicts) {
+    if (result === 'done') ctx.counts.sourceDeletes++;
+    await record(ctx, folder, action, result, reason);
+  }
+}
+
+/** Whether a source message may go: 'failed' (kept, retried by a re-run) while its copy is unconfirmed. */
+function verdict(action: DeleteSourceAction, ctx: FolderContext, folder: FolderPlan, onTarget: Map<number, string>, onSource: Map<number, string>): { result: Result; reason?: string } {
+  const source = onSource.get(action.uid);
+  if (source === undefined) return { result: 'skipped', reason: 'already gone from the source' };
+  if (source !== action.identity) return { result: 'skipped', reason: 'the source message changed since the plan; kept' };
+  const copied = action.targetUid === null
+    ? ctx.sink.done(actionKey(ctx.account, folder, { op: 'copy', uid: action.uid }))
+    : onTarget.has(action.targetUid);
+  return copied ? { result: 'done' } : { result: 'failed', reason: action.targetUid === null ? 'its copy is not confirmed on the target; kept' : 'its copy is no longer on the target; kept' };
+}
+
+/** A compact UID set ("1:5,9") so long lists stay within the server's line limit. */
+function uidList(uids: number[]): string {
+  return packUids(uids);
+}
+
+async function record(ctx: FolderContext, folder: FolderPlan, action: Action, result: Result, reason?: string): Promise<void> {
+  if (result === 'failed') ctx.counts.failed++;
+  if (result === 'skipped') ctx.counts.skipped++;
+  const uid = 'uid' in action ? action.uid : undefined;
+  await ctx.sink.record(actionKey(ctx.account, folder, action), {
+    account: ctx.account, folder: folder.source, target: folder.target, op: action.op, result,
+    ...(uid !== undefined ? { uid } : {}), ...(reason ? { reason } : {}),
+    ...('identity' in action ? { identity: action.identity } : {}),
+  });
+}

@@ -1,0 +1,140 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { hostname, userInfo } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { runAccount } from '../apply/run-account.ts';
+import { addCounts, emptyCounts, type ActionSink, type ApplyCounts, type ApplyObserver } from '../apply/outcome.ts';
+import { auditDirFor, openAudit, type AuditWriter } from '../audit/writer.ts';
+import { hasErrors, MailshiftError, problem } from '../errors.ts';
+import type { ExternalVariables } from '../manifest/jsonnet.ts';
+import { readManifest } from '../manifest/read.ts';
+import type { SyncPhase } from '../manifest/settings.ts';
+import type { Plan } from '../plan/types.ts';
+import { localStateStore, stateDirFor, type Journal, type Lock, type StateStore } from '../state/store.ts';
+import { repositoryRoot } from './git.ts';
+import { readPlanFile } from './plan-file.ts';
+
+export interface ApplyRequest {
+  planFile: string;
+  variables: ExternalVariables;
+  env: NodeJS.ProcessEnv;
+  stateDir: string | undefined;
+  tool: string;
+}
+
+/** One account's work, for the CLI to run (and show) as a task. */
+export interface AccountUnit {
+  id: string;
+  folders: number;
+  run(observer: ApplyObserver): Promise<ApplyCounts>;
+}
+
+export interface PreparedApply {
+  plan: Plan;
+  applyId: string;
+  auditFile: string;
+  units: AccountUnit[];
+  /** Seal the audit, record the phase, release the lock. Call exactly once, also on failure or Ctrl-C. */
+  finish(result: 'ok' | 'failed' | 'interrupted'): Promise<ApplyCounts>;
+}
+
+/** The operator recorded in audits: user@host. */
+export function operator(): string {
+  return `${userInfo().username}@${hostname()}`;
+}
+
+/**
+ * Everything before the first IMAP command: read the plan, find and re-read its manifest (refusing
+ * the plan if the manifest changed since), take the migration's lock, open the plan's journal and
+ * a new audit file. The returned units then run the accounts.
+ */
+export async function prepareApply(request: ApplyRequest): Promise<PreparedApply> {
+  const bytes = await readFile(request.planFile).catch(() => null);
+  const read = await readPlanFile(request.planFile);
+  if ('diagnostic' in read || bytes === null) throw new MailshiftError('diagnostic' in read ? read.diagnostic : problem('PLAN_READ', `cannot read ${request.planFile}`));
+  const plan = read.plan;
+  const planSha256 = createHash('sha256').update(bytes).digest('hex');
+  const manifestFile = await locateManifest(request.planFile, plan);
+  const manifest = await readManifest(manifestFile, request.variables);
+  if (hasErrors(manifest.diagnostics) || !manifest.settings) throw new MailshiftError(manifest.diagnostics);
+  if (manifest.sha256 !== plan.manifest.sha256) {
+    throw new MailshiftError(problem('PLAN_STALE', `the manifest ${manifestFile} changed since this plan was made`, 'make a new plan and review it: mailshift plan <manifest> --phase ' + plan.phase, { file: request.planFile }));
+  }
+  const phase = manifest.settings.phases.find((p): p is SyncPhase => p.name === plan.phase && p.kind === 'sync');
+  if (!phase) throw new MailshiftError(problem('PLAN_STALE', `the manifest has no sync phase "${plan.phase}"`, 're-plan', { file: request.planFile }));
+
+  const state = localStateStore(stateDirFor(manifestFile, plan.name, request.stateDir));
+  const lock = await state.lock({ operator: operator(), pid: process.pid, host: hostname() });
+  let journal: Journal | undefined;
+  try {
+    journal = await state.journal(planSha256);
+    const applyId = randomUUID();
+    const audit = await openAudit(auditDirFor(manifestFile, plan.name), {
+      applyId, phase: plan.phase, planSha256, manifest: { path: plan.manifest.path, sha256: plan.manifest.sha256, git: plan.manifest.git },
+      tool: request.tool, operator: operator(), startedAt: new Date().toISOString(),
+    });
+    return assemble(plan, planSha256, applyId, audit, journal, lock, state, {
+      manifestDir: dirname(resolve(manifestFile)), env: request.env, phase, settings: manifest.settings.accounts,
+    });
+  } catch (error) {
+    await journal?.close();
+    await lock.release();
+    throw error;
+  }
+}
+
+function assemble(plan: Plan, planSha256: string, applyId: string, audit: AuditWriter, journal: Journal, lock: Lock, state: StateStore,
+  context: { manifestDir: string; env: NodeJS.ProcessEnv; phase: SyncPhase; settings: import('../manifest/settings.ts').AccountSettings[] }): PreparedApply {
+  const total = emptyCounts();
+  const sink = journalSink(journal, audit);
+  const units = plan.accounts.map((account): AccountUnit => ({
+    id: account.id,
+    folders: account.folders.length,
+    async run(observer) {
+      const settings = context.settings.find((s) => s.id === account.id);
+      if (!settings) throw new MailshiftError(problem('PLAN_STALE', `account ${account.id} is no longer in the manifest`, 're-plan'));
+      const counts = await runAccount(account, { settings, manifestDir: context.manifestDir, env: context.env, sink, state, expungeSource: context.phase.expungeSource }, observer);
+      addCounts(total, counts);
+      return counts;
+    },
+  }));
+  let finished: Promise<ApplyCounts> | undefined;
+  return {
+    plan, applyId, auditFile: audit.file, units,
+    finish(result) {
+      finished ??= (async () => {
+        try {
+          const summary = { ...total } as unknown as Record<string, number>;
+          await audit.finish({ result, summary, failures: total.failed, endedAt: new Date().toISOString() });
+          await state.recordPhase({ phase: plan.phase, kind: 'apply', at: new Date().toISOString(), operator: operator(), result, planSha256, applyId, summary });
+        } finally {
+          await journal.close();
+          await lock.release();
+        }
+        return total;
+      })();
+      return finished;
+    },
+  };
+}
+
+/** Journal first (what re-runs rely on), then the audit record (what people read). */
+function journalSink(journal: Journal, audit: AuditWriter): ActionSink {
+  return {
+    done: (key) => journal.has(key),
+    async record(key, action, detail) {
+      await journal.append({ key, result: action.result, ...(detail ? { detail } : {}) });
+      await audit.record(action);
+    },
+    doneDetails: (prefix) => journal.entries().filter((e) => e.result === 'done' && e.key.startsWith(prefix)).map((e) => e.detail ?? {}),
+  };
+}
+
+/** The manifest a plan was made from: relative to the git root the plan file is in, or to the plan's folder. */
+async function locateManifest(planFile: string, plan: Plan): Promise<string> {
+  if (plan.manifest.relativeTo === 'repository') {
+    const root = await repositoryRoot(resolve(planFile));
+    if (root !== null) return join(root, plan.manifest.path);
+  }
+  return join(dirname(resolve(planFile)), plan.manifest.path);
+}
