@@ -1,18 +1,21 @@
 import { VERSION } from '../version.ts';
 import { MailshiftError, problem } from '../errors.ts';
+import { applyCommand } from './apply.ts';
+import { auditCommand } from './audit.ts';
 import { checkCommand } from './check.ts';
 import { diffCommand } from './diff.ts';
 import { planCommand } from './plan.ts';
 import { showCommand } from './show.ts';
 import type { Command } from './command.ts';
 import { initCommand } from './init.ts';
+import { interrupted } from './interrupt.ts';
 import { reportDiagnostics, type CliIo } from './io.ts';
 import { findCommand, GLOBAL_HELP, globalOptions, parseCommandArgs } from './options.ts';
 import { validateCommand } from './validate.ts';
 import { verifyCommand } from './verify.ts';
 import { closest } from '../manifest/suggest.ts';
 
-const COMMANDS: Command[] = [validateCommand, checkCommand, planCommand, showCommand, diffCommand, verifyCommand, initCommand];
+const COMMANDS: Command[] = [validateCommand, checkCommand, planCommand, showCommand, diffCommand, applyCommand, verifyCommand, auditCommand, initCommand];
 
 /** Run the CLI on argv and return the exit code. Never throws, never exits the process. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
@@ -59,7 +62,7 @@ ${GLOBAL_HELP}
 
 /** The process boundary: real stdout/stderr, exit code, Ctrl-C as 130. */
 export async function main(argv: string[]): Promise<number> {
-  process.once('SIGINT', () => process.exit(130));
+  process.once('SIGINT', () => void interrupted((code) => process.exit(code)));
   return runCli(argv, {
     stdout: (text) => void process.stdout.write(text),
     stderr: (text) => void process.stderr.write(text),

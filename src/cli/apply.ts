@@ -1,0 +1,88 @@
+import { createInterface } from 'node:readline/promises';
+import { MailshiftError, problem } from '../errors.ts';
+import { prepareApply } from '../engine/apply.ts';
+import { defaultPlanPath, makePlan } from '../engine/plan.ts';
+import { writePlanFile } from '../engine/plan-file.ts';
+import { hasChanges } from '../plan/plan-summary.ts';
+import { countsLine, runWithProgress } from '../render/apply-progress.ts';
+import { renderPlanText } from '../render/plan-text.ts';
+import { VERSION } from '../version.ts';
+import type { Command, CommandContext } from './command.ts';
+import { onInterrupt } from './interrupt.ts';
+import { loadManifestFor } from './manifest-input.ts';
+
+export const applyCommand: Command = {
+  name: 'apply',
+  summary: 'execute a reviewed plan file (or plan and confirm a phase)',
+  usage: `mailshift apply <planfile>
+mailshift apply <manifest> --phase NAME [--auto-approve]
+
+With a plan file: executes exactly that plan, no prompt (the reviewed plan is the approval). The
+plan is refused when its manifest changed since, and a folder whose UIDVALIDITY changed is not
+touched. Every finished action is journaled in the state folder, so running the same plan again
+after a crash, kill -9 or a dropped connection finishes the work without duplicates, and written
+to the audit log (audit/<name>/ next to the manifest).
+With a manifest and --phase: plans, prints the plan, and asks for confirmation on a terminal;
+without a terminal it refuses unless --auto-approve is given.
+  --concurrency N   accounts at once (default 4)
+Exit code: 0 when every action succeeded, 1 when any failed, 130 when interrupted.`,
+  options: { phase: { type: 'string' }, 'auto-approve': { type: 'boolean' }, concurrency: { type: 'string' } },
+  async run(context) {
+    const { positionals, values } = context;
+    if (positionals.length !== 1) throw new MailshiftError(problem('USAGE', 'apply takes one plan file (or one manifest with --phase)', 'mailshift apply plans/acme.presync.plan.json'));
+    const concurrency = Number(values.concurrency ?? 4);
+    if (!Number.isInteger(concurrency) || concurrency < 1) throw new MailshiftError(problem('USAGE', `--concurrency ${values.concurrency} is not a positive whole number`));
+    const planFile = typeof values.phase === 'string' ? await planForApproval(context, values.phase) : positionals[0]!;
+    if (planFile === null) return 0;
+    return applyPlanFile(context, planFile, concurrency);
+  },
+};
+
+async function applyPlanFile({ options, io }: CommandContext, planFile: string, concurrency: number): Promise<number> {
+  const prepared = await prepareApply({ planFile, variables: { strings: options.extStrings, code: options.extCode }, env: io.env, stateDir: options.stateDir, tool: `mailshift ${VERSION}` });
+  const unregister = onInterrupt(() => prepared.finish('interrupted'));
+  const started = Date.now();
+  let result: 'ok' | 'failed' = 'ok';
+  try {
+    if (!options.quiet) io.stderr(`Applying ${planFile}: phase ${prepared.plan.phase}, ${prepared.units.length} account(s); audit log ${prepared.auditFile}\n`);
+    const results = await runWithProgress(prepared.units, { tty: io.isTTY, quiet: options.quiet, concurrency });
+    const errors = [...results.entries()].filter(([, r]) => r instanceof Error && !(r.message.includes('failed (see the audit log)')));
+    for (const [id, error] of errors) {
+      const diagnostics = error instanceof MailshiftError ? error.diagnostics : [problem('INTERNAL', (error as Error).message)];
+      for (const d of diagnostics) io.stderr(`error: account ${id}: ${d.message}${d.hint ? `\n  hint: ${d.hint}` : ''}\n`);
+    }
+    const failedActions = [...results.values()].reduce((sum, r) => sum + (r instanceof Error ? 0 : r.failed), 0);
+    result = errors.length > 0 || failedActions > 0 ? 'failed' : 'ok';
+    const totals = await prepared.finish(result);
+    io.stdout(`Apply ${result === 'ok' ? 'complete' : 'finished with failures'}: ${countsLine(totals, (Date.now() - started) / 1000)}.\n`);
+    if (result === 'failed') io.stdout(`Failed actions are listed in ${prepared.auditFile} (mailshift audit). Running the same plan again retries them.\n`);
+  } finally {
+    unregister();
+    await prepared.finish('failed');
+  }
+  return result === 'ok' ? 0 : 1;
+}
+
+/** apply <manifest> --phase: plan now, show it, and get a yes (or --auto-approve). Null when there is nothing to do. */
+async function planForApproval({ positionals, values, options, io }: CommandContext, phase: string): Promise<string | null> {
+  const manifest = await loadManifestFor('apply', positionals, options, io);
+  const planPath = defaultPlanPath(manifest.file, manifest.settings.name, phase);
+  const { plan, diagnostics } = await makePlan({ manifest, phase, accountIds: [], planPath, now: new Date(), env: io.env, tool: `mailshift ${VERSION}`, concurrency: 4 });
+  if (!plan) throw new MailshiftError(diagnostics);
+  await writePlanFile(planPath, plan);
+  io.stdout(renderPlanText(plan, { palette: { color: options.color }, verbose: options.verbose }));
+  if (!hasChanges(plan.accounts)) {
+    io.stdout('Nothing to do.\n');
+    return null;
+  }
+  if (values['auto-approve']) return planPath;
+  if (!io.isTTY) throw new MailshiftError(problem('USAGE', 'refusing to apply without confirmation: not on a terminal', `review ${planPath}, then run mailshift apply ${planPath} (or add --auto-approve)`));
+  const prompt = createInterface({ input: process.stdin, output: process.stdout });
+  const answer = await prompt.question(`\nApply this plan to the servers? Only 'yes' is accepted: `);
+  prompt.close();
+  if (answer.trim() !== 'yes') {
+    io.stdout('Apply cancelled.\n');
+    return null;
+  }
+  return planPath;
+}

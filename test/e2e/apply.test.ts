@@ -1,0 +1,165 @@
+// `mailshift apply` as a user runs it, against the Dovecot pair: exact copies, idempotent re-runs,
+// kill -9 at several points, stale plans, the lock, and deleteSource's confirmation rule.
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { localStateStore, stateDirFor } from '../../src/state/store.ts';
+import { BIN, REPO, runMailshift } from '../support/cli.ts';
+import { fillMailbox } from '../support/mailbox-builder.ts';
+import { contentMultiset, mailboxState } from '../support/mailbox-state.ts';
+import { newMigration, type Migration } from '../support/migration.ts';
+import { plainClient, seedMailbox } from '../support/seed.ts';
+
+const notDeleted = (line: string) => !line.split(' ')[1]!.split(',').includes('\\Deleted');
+
+async function plan(m: Migration, phase: string, extra: string[] = []) {
+  const result = await runMailshift(['plan', m.manifest, '--phase', phase, '--quiet', ...extra], { env: m.env });
+  assert.ok(result.code === 0 || result.code === 2, result.stderr);
+  return m.planPath(phase);
+}
+
+/** Source messages that must be on the target (not \Deleted, \Deleted flag never copied) vs the target's. */
+async function assertTargetMirrorsSource(m: Migration): Promise<void> {
+  const [source, target] = await Promise.all([mailboxState(m.source.server, m.source), mailboxState(m.target.server, m.target)]);
+  assert.equal(contentMultiset(target), contentMultiset(source).filter(notDeleted), 'same bodies (SHA-256), flags and INTERNALDATEs; no duplicates, nothing lost');
+}
+
+test('plan → apply → the target holds exactly the source; a second plan has nothing to do; re-applying changes nothing', async () => {
+  const m = await newMigration('apply-full', { folders: { automap: true }, phases: [{ name: 'presync', deleteTarget: true, deleteTargetFolders: true }] });
+  try {
+    await seedMailbox(m.source.server, m.source, { seed: 31, messages: 80, otherDelimiter: '.' });
+    const planFile = await plan(m, 'presync');
+    const applied = await runMailshift(['apply', planFile], { env: m.env });
+    assert.is(applied.code, 0, applied.stderr + applied.stdout);
+    assert.match(applied.stdout, /Apply complete: \d+ copied/);
+    await assertTargetMirrorsSource(m);
+    const again = await runMailshift(['plan', m.manifest, '--phase', 'presync', '--detailed-exitcode', '--quiet'], { env: m.env });
+    assert.is(again.code, 0, 'no changes after apply');
+    const before = await mailboxState(m.target.server, m.target);
+    const reapplied = await runMailshift(['apply', planFile], { env: m.env });
+    assert.is(reapplied.code, 0, reapplied.stderr);
+    assert.match(reapplied.stdout, 'Apply complete: 0 copied');
+    assert.equal(await mailboxState(m.target.server, m.target), before, 'the journal makes a re-run a no-op');
+  } finally {
+    m.remove();
+  }
+});
+
+test('kill -9 at several points, then re-apply: the target equals the source, zero duplicates', async () => {
+  const m = await newMigration('apply-kill', { phases: [{ name: 'presync' }] });
+  try {
+    await seedMailbox(m.source.server, m.source, { seed: 32, messages: 1500, otherDelimiter: '.' });
+    const planFile = await plan(m, 'presync');
+    for (const delay of [700, 1500, 2300]) {
+      const child = spawn(process.execPath, [BIN, 'apply', planFile, '--quiet'], { cwd: REPO, env: { ...process.env, ...m.env }, stdio: 'ignore' });
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      child.kill('SIGKILL');
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
+    const finished = await runMailshift(['apply', planFile], { env: m.env });
+    assert.is(finished.code, 0, finished.stderr + finished.stdout);
+    await assertTargetMirrorsSource(m);
+    const again = await runMailshift(['plan', m.manifest, '--phase', 'presync', '--detailed-exitcode', '--quiet'], { env: m.env });
+    assert.is(again.code, 0, 'nothing left to copy');
+  } finally {
+    m.remove();
+  }
+});
+
+test('a folder whose UIDVALIDITY changed since the plan is not touched; the others are applied', async () => {
+  const m = await newMigration('apply-stale', { phases: [{ name: 'presync' }], folders: { exclude: ['^(Drafts|Sent|Trash|Junk|Archive)$'] } });
+  try {
+    await fillMailbox(m.source.server, m.source, { INBOX: [{ name: 'a' }], Work: [{ name: 'w1' }] });
+    const planFile = await plan(m, 'presync');
+    const client = plainClient(m.source.server, m.source);
+    await client.connect();
+    await client.mailboxDelete('Work');
+    await client.mailboxCreate('Work');
+    await client.logout();
+    await fillMailbox(m.source.server, m.source, { Work: [{ name: 'w2' }] });
+    const applied = await runMailshift(['apply', planFile], { env: m.env });
+    assert.is(applied.code, 1);
+    assert.match(applied.stdout, 'finished with failures');
+    const target = await mailboxState(m.target.server, m.target);
+    assert.is(target.INBOX!.length, 1, 'INBOX applied');
+    assert.is(target['INBOX.Work'], undefined, 'the stale folder was not created or filled');
+    const audit = await runMailshift(['audit', m.manifest], { env: m.env });
+    assert.is(audit.code, 0, audit.stderr);
+  } finally {
+    m.remove();
+  }
+});
+
+test('deleteSource never removes a message whose copy is not confirmed on the target', async () => {
+  const m = await newMigration('apply-drain', { phases: [{ name: 'drain', deleteSource: true }], folders: { include: ['^INBOX$'] } });
+  try {
+    await fillMailbox(m.source.server, m.source, { INBOX: [{ name: 'a' }, { name: 'b' }] });
+    await fillMailbox(m.target.server, m.target, { INBOX: [{ name: 'a' }] });
+    const planFile = await plan(m, 'drain');
+    // The copy of "a" the plan relies on disappears before apply.
+    const client = plainClient(m.target.server, m.target);
+    await client.connect();
+    await client.mailboxOpen('INBOX');
+    await client.messageDelete('1:*');
+    await client.logout();
+    const applied = await runMailshift(['apply', planFile], { env: m.env });
+    assert.is(applied.code, 1, 'the kept message counts as not done');
+    const source = await mailboxState(m.source.server, m.source);
+    assert.equal(source.INBOX!.map((x) => x.messageId), ['<a@test>'], '"a" kept (its copy is gone), "b" deleted after its copy');
+    const target = await mailboxState(m.target.server, m.target);
+    assert.equal(target.INBOX!.map((x) => x.messageId), ['<b@test>']);
+  } finally {
+    m.remove();
+  }
+});
+
+test('a plan whose manifest changed since is refused', async () => {
+  const m = await newMigration('apply-changed', { phases: [{ name: 'presync' }] });
+  try {
+    const planFile = await plan(m, 'presync');
+    const manifest = JSON.parse(readFileSync(m.manifest, 'utf8'));
+    writeFileSync(m.manifest, JSON.stringify({ ...manifest, description: 'edited after the plan' }));
+    const applied = await runMailshift(['apply', planFile], { env: m.env });
+    assert.is(applied.code, 1);
+    assert.match(applied.stderr, 'changed since this plan was made');
+  } finally {
+    m.remove();
+  }
+});
+
+test('two applies of one migration never run together', async () => {
+  const m = await newMigration('apply-lock', { phases: [{ name: 'presync' }] });
+  try {
+    const planFile = await plan(m, 'presync');
+    const lock = await localStateStore(stateDirFor(m.manifest, 'apply-lock')).lock({ operator: 'someone@elsewhere', pid: process.pid, host: (await import('node:os')).hostname() });
+    try {
+      const applied = await runMailshift(['apply', planFile], { env: m.env });
+      assert.is(applied.code, 1);
+      assert.match(applied.stderr, /lock/i);
+    } finally {
+      await lock.release();
+    }
+  } finally {
+    m.remove();
+  }
+});
+
+test('apply <manifest> --phase refuses without a terminal unless --auto-approve', async () => {
+  const m = await newMigration('apply-approve', { phases: [{ name: 'presync' }], folders: { include: ['^INBOX$'] } });
+  try {
+    await fillMailbox(m.source.server, m.source, { INBOX: [{ name: 'a' }] });
+    const refused = await runMailshift(['apply', m.manifest, '--phase', 'presync'], { env: m.env });
+    assert.is(refused.code, 1);
+    assert.match(refused.stderr, 'refusing to apply without confirmation: not on a terminal');
+    const approved = await runMailshift(['apply', m.manifest, '--phase', 'presync', '--auto-approve'], { env: m.env });
+    assert.is(approved.code, 0, approved.stderr);
+    assert.match(approved.stdout, 'Apply complete: 1 copied');
+    const nothing = await runMailshift(['apply', m.manifest, '--phase', 'presync', '--auto-approve'], { env: m.env });
+    assert.match(nothing.stdout, 'Nothing to do.');
+  } finally {
+    m.remove();
+  }
+});
+
+test.run();

@@ -1,0 +1,39 @@
+// A migration set up the way a user has it: a manifest in a folder, pointed at fresh users on the
+// Dovecot pair (source: '/' layout; target: '.' under INBOX.), passwords in the environment.
+import { join } from 'node:path';
+import { manifestFolder } from './manifests.ts';
+import { dovecotPair, freshUser } from './servers.ts';
+import type { DovecotServer } from './dovecot.ts';
+
+export interface Migration {
+  dir: string;
+  manifest: string;
+  env: NodeJS.ProcessEnv;
+  source: { server: DovecotServer; user: string; password: string };
+  target: { server: DovecotServer; user: string; password: string };
+  planPath(phase: string): string;
+  remove(): void;
+}
+
+/** A one-account migration whose phases (and folder/message rules) the test chooses. */
+export async function newMigration(name: string, rules: { phases: unknown[]; folders?: unknown; messages?: unknown }): Promise<Migration> {
+  const { slash, dot } = await dovecotPair();
+  const [source, target] = await Promise.all([freshUser(slash, `${name}-src`), freshUser(dot, `${name}-tgt`)]);
+  const folder = manifestFolder();
+  const manifest = folder.write(`${name}.json`, {
+    apiVersion: 'mailshift/v1', name,
+    defaults: { source: { host: '127.0.0.1', port: slash.ports.plain, tls: 'none' }, target: { host: '127.0.0.1', port: dot.ports.plain, tls: 'none' } },
+    accounts: [{ id: 'alice', source: { user: source.user, password: { env: 'MIG_SOURCE_PW' } }, target: { user: target.user, password: { env: 'MIG_TARGET_PW' } } }],
+    ...(rules.folders ? { folders: rules.folders } : {}),
+    ...(rules.messages ? { messages: rules.messages } : {}),
+    phases: rules.phases,
+  });
+  return {
+    dir: folder.dir, manifest,
+    env: { MIG_SOURCE_PW: source.password, MIG_TARGET_PW: target.password },
+    source: { server: slash, ...source },
+    target: { server: dot, ...target },
+    planPath: (phase) => join(folder.dir, 'plans', `${name}.${phase}.plan.json`),
+    remove: () => folder.remove(),
+  };
+}
