@@ -4,17 +4,13 @@ import * as assert from 'uvu/assert';
 import { openConnection } from '../../src/imap/connect.ts';
 import { flowOf, type ImapConnection } from '../../src/imap/connection.ts';
 import { ConnectionPool } from '../../src/imap/pool.ts';
-import type { EndpointSettings } from '../../src/manifest/settings.ts';
 import { dovecotPair, freshUser } from '../support/servers.ts';
+import { plainEndpoint } from '../support/imap-connection.ts';
 
 async function pool(size: number): Promise<{ pool: ConnectionPool; opened: ImapConnection[] }> {
   const { slash } = await dovecotPair();
   const account = await freshUser(slash);
-  const endpoint: EndpointSettings = {
-    host: slash.host, port: slash.ports.plain, tls: 'none', tlsVerify: true, allowPlaintext: true, user: account.user,
-    credential: { mechanism: 'PLAIN', password: { env: 'PW' } }, connections: size,
-    maxMessagesPerSecond: null, maxBytesPerSecond: null, timeoutSeconds: 10,
-  };
+  const endpoint = plainEndpoint(slash, account, size);
   const opened: ImapConnection[] = [];
   const open = async () => {
     const connection = await openConnection(endpoint, { side: 'target', accountId: 'bob', manifestDir: tmpdir(), env: { PW: account.password } });

@@ -1,30 +1,21 @@
 import { createHash } from 'node:crypto';
-import { tmpdir } from 'node:os';
 import { ImapFlow } from 'imapflow';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { appendMessages, supportsMultiappend, type AppendItem, type AppendResult } from '../../src/imap/append.ts';
 import { appendCommand, expandUidSet } from '../../src/imap/append-command.ts';
-import { openConnection } from '../../src/imap/connect.ts';
 import { flowOf, type ImapConnection } from '../../src/imap/connection.ts';
 import { createFolder } from '../../src/imap/create-folder.ts';
 import { hasCapability } from '../../src/imap/fetch-identities.ts';
 import { selectFolder } from '../../src/imap/select.ts';
 import { storeFlags } from '../../src/imap/store-flags.ts';
-import type { EndpointSettings } from '../../src/manifest/settings.ts';
 import type { DovecotServer } from '../support/dovecot.ts';
 import { rawMessage } from '../support/mailbox-builder.ts';
 import { plainClient, type Account } from '../support/seed.ts';
 import { dovecotPair, freshUser } from '../support/servers.ts';
+import { openPlainConnection } from '../support/imap-connection.ts';
 
-async function connect(server: DovecotServer, account: Account): Promise<ImapConnection> {
-  const endpoint: EndpointSettings = {
-    host: server.host, port: server.ports.plain, tls: 'none', tlsVerify: true, allowPlaintext: true, user: account.user,
-    credential: { mechanism: 'PLAIN', password: { env: 'PW' } }, connections: 1,
-    maxMessagesPerSecond: null, maxBytesPerSecond: null, timeoutSeconds: 10,
-  };
-  return openConnection(endpoint, { side: 'target', accountId: 'alice', manifestDir: tmpdir(), env: { PW: account.password } });
-}
+const connect = openPlainConnection;
 
 /** A connection to a fresh, empty account, and the account. */
 async function target(server: DovecotServer): Promise<{ account: Account; connection: ImapConnection }> {

@@ -1,10 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
 import { ImapFlow } from 'imapflow';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { MailshiftError } from '../../src/errors.ts';
-import { openConnection } from '../../src/imap/connect.ts';
 import { flowOf, type ImapConnection } from '../../src/imap/connection.ts';
 import { createFolder, deleteFolder, subscribeFolder } from '../../src/imap/create-folder.ts';
 import { examineFolder } from '../../src/imap/examine.ts';
@@ -15,21 +13,14 @@ import { readBodies } from '../../src/imap/read-bodies.ts';
 import { readFolder } from '../../src/imap/read-folder.ts';
 import { selectFolder } from '../../src/imap/select.ts';
 import { storeFlags } from '../../src/imap/store-flags.ts';
-import type { EndpointSettings } from '../../src/manifest/settings.ts';
 import type { DovecotServer } from '../support/dovecot.ts';
 import { findBinary } from '../support/dovecot-install.ts';
 import { fillMailbox, rawMessage, type TestMessage } from '../support/mailbox-builder.ts';
 import { plainClient, type Account } from '../support/seed.ts';
 import { dovecotPair, freshUser } from '../support/servers.ts';
+import { openPlainConnection } from '../support/imap-connection.ts';
 
-async function connect(server: DovecotServer, account: Account): Promise<ImapConnection> {
-  const endpoint: EndpointSettings = {
-    host: server.host, port: server.ports.plain, tls: 'none', tlsVerify: true, allowPlaintext: true, user: account.user,
-    credential: { mechanism: 'PLAIN', password: { env: 'PW' } }, connections: 1,
-    maxMessagesPerSecond: null, maxBytesPerSecond: null, timeoutSeconds: 10,
-  };
-  return openConnection(endpoint, { side: 'target', accountId: 'alice', manifestDir: tmpdir(), env: { PW: account.password } });
-}
+const connect = openPlainConnection;
 
 /** A fresh account on the server, filled with `content`, and a connection to it. */
 async function mailbox(server: DovecotServer, content: Record<string, TestMessage[]>): Promise<{ account: Account; connection: ImapConnection }> {
