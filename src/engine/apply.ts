@@ -1,5 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
 import { hostname, userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { runAccount } from '../apply/run-account.ts';
@@ -49,11 +48,9 @@ export function operator(): string {
  * a new audit file. The returned units then run the accounts.
  */
 export async function prepareApply(request: ApplyRequest): Promise<PreparedApply> {
-  const bytes = await readFile(request.planFile).catch(() => null);
   const read = await readPlanFile(request.planFile);
-  if ('diagnostic' in read || bytes === null) throw new MailshiftError('diagnostic' in read ? read.diagnostic : problem('PLAN_READ', `cannot read ${request.planFile}`));
-  const plan = read.plan;
-  const planSha256 = createHash('sha256').update(bytes).digest('hex');
+  if ('diagnostic' in read) throw new MailshiftError(read.diagnostic);
+  const { plan, sha256: planSha256 } = read;
   const manifestFile = await locateManifest(request.planFile, plan);
   const manifest = await readManifest(manifestFile, request.variables);
   if (hasErrors(manifest.diagnostics) || !manifest.settings) throw new MailshiftError(manifest.diagnostics);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { problem, type Diagnostic } from '../errors.ts';
@@ -12,11 +13,14 @@ export async function writePlanFile(path: string, plan: Plan): Promise<void> {
   await rename(temporary, path);
 }
 
-/** Read a plan file, checking it is one. */
-export async function readPlanFile(path: string): Promise<{ plan: Plan } | { diagnostic: Diagnostic }> {
+/** Read a plan file, checking it is one; `sha256` is of its bytes (what journals and audits name). */
+export async function readPlanFile(path: string): Promise<{ plan: Plan; sha256: string } | { diagnostic: Diagnostic }> {
   let text: string;
+  let sha256: string;
   try {
-    text = await readFile(path, 'utf8');
+    const bytes = await readFile(path);
+    sha256 = createHash('sha256').update(bytes).digest('hex');
+    text = bytes.toString('utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     return { diagnostic: problem('PLAN_READ', code === 'ENOENT' ? `no plan file at ${path}` : `cannot read ${path}: ${code}`, 'make one with `mailshift plan <manifest> --phase NAME`', { file: path }) };
@@ -31,5 +35,5 @@ export async function readPlanFile(path: string): Promise<{ plan: Plan } | { dia
   if (format !== 'mailshift-plan/v1') {
     return { diagnostic: problem('PLAN_READ', `${path} is not a mailshift plan (format ${JSON.stringify(format ?? null)})`, 'expected format "mailshift-plan/v1", as written by `mailshift plan`', { file: path }) };
   }
-  return { plan: value as Plan };
+  return { plan: value as Plan, sha256 };
 }
