@@ -9,7 +9,7 @@ import { renderPlanText } from '../render/plan-text.ts';
 import { VERSION } from '../version.ts';
 import type { Command, CommandContext } from './command.ts';
 import { onInterrupt } from './interrupt.ts';
-import { loadManifestFor } from './manifest-input.ts';
+import { loadManifestFor, stateOf } from './manifest-input.ts';
 
 export const applyCommand: Command = {
   name: 'apply',
@@ -67,7 +67,7 @@ async function applyPlanFile({ options, io }: CommandContext, planFile: string, 
 async function planForApproval({ positionals, values, options, io }: CommandContext, phase: string): Promise<string | null> {
   const manifest = await loadManifestFor('apply', positionals, options, io);
   const planPath = defaultPlanPath(manifest.file, manifest.settings.name, phase);
-  const { plan, diagnostics } = await makePlan({ manifest, phase, accountIds: [], planPath, now: new Date(), env: io.env, tool: `mailshift ${VERSION}`, concurrency: 4 });
+  const { plan, diagnostics } = await makePlan({ manifest, phase, accountIds: [], planPath, now: new Date(), env: io.env, tool: `mailshift ${VERSION}`, concurrency: 4, state: stateOf(manifest, options) });
   if (!plan) throw new MailshiftError(diagnostics);
   await writePlanFile(planPath, plan);
   io.stdout(renderPlanText(plan, { palette: { color: options.color }, verbose: options.verbose }));

@@ -3,7 +3,7 @@ import { defaultPlanPath, makePlan } from '../engine/plan.ts';
 import { writePlanFile } from '../engine/plan-file.ts';
 import { hasChanges } from '../plan/plan-summary.ts';
 import type { Command } from './command.ts';
-import { loadManifestFor } from './manifest-input.ts';
+import { loadManifestFor, stateOf } from './manifest-input.ts';
 import { planFormat, renderPlan } from './plan-format.ts';
 import { VERSION } from '../version.ts';
 
@@ -37,7 +37,7 @@ do, writes the plan (default: plans/<name>.<phase>.plan.json next to the manifes
     const planPath = (values.out as string | undefined) ?? defaultPlanPath(manifest.file, manifest.settings.name, values.phase);
     const { plan, diagnostics } = await makePlan({
       manifest, phase: values.phase, accountIds: (values.account as string[] | undefined) ?? [], planPath,
-      now: new Date(), env: io.env, tool: `mailshift ${VERSION}`, concurrency,
+      now: new Date(), env: io.env, tool: `mailshift ${VERSION}`, concurrency, state: stateOf(manifest, options),
     });
     if (!plan) throw new MailshiftError(diagnostics);
     await writePlanFile(planPath, plan);

@@ -1,5 +1,7 @@
 import { MailshiftError, problem } from '../errors.ts';
-import type { Settings, SyncPhase } from '../manifest/settings.ts';
+import type { Settings, SliceSettings, SyncPhase } from '../manifest/settings.ts';
+import type { UidMaps } from '../plan/snapshot.ts';
+import type { StateStore } from '../state/store.ts';
 import { closest } from '../manifest/suggest.ts';
 
 /**
@@ -15,4 +17,9 @@ export function findSyncPhase(settings: Settings, name: string, doing: string, m
   }
   if (phase.kind === 'manual') throw new MailshiftError(problem('USAGE', `phase "${name}" is a manual gate: there is nothing to ${doing}`, manualHint));
   return phase;
+}
+
+/** The account's UID maps when the slice matches by UID (identity 'uid'); headers matching needs none. */
+export async function uidMapsFor(slice: SliceSettings, state: Pick<StateStore, 'uidMaps'>): Promise<UidMaps> {
+  return slice.messages.identity === 'uid' ? state.uidMaps(slice.account.id) : {};
 }

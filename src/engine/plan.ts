@@ -8,8 +8,9 @@ import { summarise } from '../plan/plan-summary.ts';
 import { planAccount } from '../plan/planner.ts';
 import { fetchWindow } from '../plan/select.ts';
 import type { AccountPlan, Endpoint, Plan, PlanWarning } from '../plan/types.ts';
+import type { StateStore } from '../state/store.ts';
 import { selectAccounts } from './accounts.ts';
-import { findSyncPhase } from './phase.ts';
+import { findSyncPhase, uidMapsFor } from './phase.ts';
 import { mapBounded } from './bounded.ts';
 import { manifestCommit, repositoryRoot } from './git.ts';
 
@@ -25,6 +26,8 @@ export interface PlanRequest {
   tool: string;
   /** Accounts snapshotted at once. */
   concurrency: number;
+  /** Where identity 'uid' finds the UID maps of earlier applies. */
+  state: Pick<StateStore, 'uidMaps'>;
   onAccount?: (accountId: string, state: 'reading' | 'planned' | 'failed') => void;
 }
 
@@ -65,7 +68,7 @@ async function planOneAccount(account: AccountSettings, slice: SliceSettings, re
       readFolders(session, 'target', readMessages ? mapping.pairs.filter((p) => p.targetExists && targetByName.get(p.target)?.selectable).map((p) => ({ listing: targetByName.get(p.target)!, window })) : []),
     ]);
     const planned = planAccount({
-      accountId: account.id, slice, mapping, now: request.now, uidMaps: {},
+      accountId: account.id, slice, mapping, now: request.now, uidMaps: await uidMapsFor(slice, request.state),
       snapshot: { ...listing, sourceFolders, targetFolders },
     });
     if (planned.errors.length > 0) return { errors: withAccount(planned.errors, account.id), warnings: [] as PlanWarning[] };

@@ -7,7 +7,7 @@ import type { AccountSession } from '../imap/snapshot.ts';
 import type { Side } from '../imap/connection.ts';
 import type { SliceSettings } from '../manifest/settings.ts';
 import type { FolderMappingResult } from '../plan/folder-mapping.ts';
-import type { AccountSnapshot, MessageSnapshot } from '../plan/snapshot.ts';
+import type { AccountSnapshot, MessageSnapshot, UidMaps } from '../plan/snapshot.ts';
 import { bodiesToHash, folderScope, type BodyHashes, type BodyRequest } from '../plan/verify-compare.ts';
 
 interface HashJob {
@@ -23,13 +23,14 @@ export async function hashAccountBodies(
   read: { snapshot: AccountSnapshot; mapping: FolderMappingResult },
   slice: SliceSettings,
   now: Date,
+  uidMaps: UidMaps,
 ): Promise<{ hashes: BodyHashes; bytes: number }> {
   const jobs: HashJob[] = [];
   for (const pair of read.mapping.pairs) {
     const source = read.snapshot.sourceFolders[pair.source];
     const target = pair.targetExists ? read.snapshot.targetFolders[pair.target] : undefined;
     if (!source || !target) continue;
-    const scope = folderScope(source, target, slice.messages, now);
+    const scope = folderScope(pair, source, target, slice.messages, now, uidMaps);
     const wanted = bodiesToHash(scope);
     jobs.push(
       { side: 'source', folder: pair.source, request: wanted.source, sizes: sizesOf(scope.source) },

@@ -10,8 +10,9 @@ import { mapFolders, type FolderMappingResult } from '../plan/folder-mapping.ts'
 import { fetchWindow } from '../plan/select.ts';
 import type { AccountSnapshot } from '../plan/snapshot.ts';
 import { differenceCount, verifyAccount, type FolderVerification } from '../plan/verify-compare.ts';
+import type { StateStore } from '../state/store.ts';
 import { selectAccounts } from './accounts.ts';
-import { findSyncPhase } from './phase.ts';
+import { findSyncPhase, uidMapsFor } from './phase.ts';
 import { mapBounded } from './bounded.ts';
 import { hashAccountBodies } from './verify-bodies.ts';
 
@@ -27,6 +28,8 @@ export interface VerifyRequest {
   env: NodeJS.ProcessEnv;
   /** Accounts verified at once. */
   concurrency: number;
+  /** Where identity 'uid' finds the UID maps of earlier applies. */
+  state: Pick<StateStore, 'uidMaps'>;
 }
 
 export interface EndpointSummary {
@@ -110,8 +113,9 @@ async function verifyOneAccount(account: AccountSettings, slice: SliceSettings, 
     session = await openAccountSession(account, { manifestDir, env: request.env });
     const snapshot = await readAccount(session, slice, request.now);
     if ('errors' in snapshot) return { ...result, errors: snapshot.errors };
-    const bodies = request.content && !slice.phase.justFolders ? await hashAccountBodies(session, snapshot, slice, request.now) : null;
-    const folders = verifyAccount({ slice, snapshot: snapshot.snapshot, mapping: snapshot.mapping, now: request.now, bodies: bodies?.hashes ?? null });
+    const uidMaps = await uidMapsFor(slice, request.state);
+    const bodies = request.content && !slice.phase.justFolders ? await hashAccountBodies(session, snapshot, slice, request.now, uidMaps) : null;
+    const folders = verifyAccount({ slice, snapshot: snapshot.snapshot, mapping: snapshot.mapping, now: request.now, bodies: bodies?.hashes ?? null, uidMaps });
     return {
       ...result, folders, bytesHashed: bodies?.bytes ?? 0,
       messages: {

@@ -25,9 +25,10 @@ import { matchKey } from './identity.ts';
 import { matchMessages, type MessageMatch, type MessagePair } from './message-matching.ts';
 import { sortedText } from './ordering.ts';
 import { selectSourceMessages, selectTargetMessages } from './select.ts';
-import type { AccountSnapshot, FolderSnapshot, MessageSnapshot } from './snapshot.ts';
+import type { AccountSnapshot, FolderSnapshot, MessageSnapshot, UidMaps } from './snapshot.ts';
 import { planTargetFolderDeletions } from './target-folder-deletion.ts';
 import { assertNever, type MappedBy } from './types.ts';
+import { usableUidPairs } from './uid-map.ts';
 
 /** A matched pair whose flags differ: what only the source has, what only the target has. */
 export interface FlagDifference {
@@ -84,6 +85,8 @@ export interface VerifyAccountInput {
   now: Date;
   /** With --content; null compares no bodies. */
   bodies: BodyHashes | null;
+  /** The state's UID maps, used as the planner uses them (identity 'uid'). */
+  uidMaps: UidMaps;
 }
 
 /** The messages in scope on each side of a folder pair, and how they pair up. */
@@ -93,10 +96,14 @@ export interface FolderScope {
   match: MessageMatch;
 }
 
-/** Select and match one folder pair's messages exactly as the planner does (target undefined: no target folder). */
-export function folderScope(source: FolderSnapshot, target: FolderSnapshot | undefined, rules: MessageRules, now: Date): FolderScope {
+/**
+ * Select and match one folder pair's messages exactly as the planner does (target undefined: no
+ * target folder), including identity 'uid' through the pair's UID map while it still fits.
+ */
+export function folderScope(pair: FolderPair, source: FolderSnapshot, target: FolderSnapshot | undefined, rules: MessageRules, now: Date, uidMaps: UidMaps): FolderScope {
   const selected = { source: selectSourceMessages(source.messages, rules, now), target: target ? selectTargetMessages(target.messages, rules, now) : [] };
-  return { ...selected, match: matchMessages(selected.source, selected.target, { useSize: rules.useSize, uidPairs: [] }) };
+  const uidPairs = rules.identity === 'uid' ? usableUidPairs(uidMaps[pair.source], pair.target, source, target).pairs : [];
+  return { ...selected, match: matchMessages(selected.source, selected.target, { useSize: rules.useSize, uidPairs }) };
 }
 
 /** What --content hashes on one side: the matched messages, and which of them to hash without their Message-ID. */
@@ -160,7 +167,7 @@ function verifyFolder(pair: FolderPair, input: VerifyAccountInput): FolderVerifi
     result.notes.push(slice.phase.justFolders ? 'justFolders: only the folder is verified, not its messages' : 'the messages were not read, so only the folder is verified');
     return result;
   }
-  const scope = folderScope(source, target, slice.messages, now);
+  const scope = folderScope(pair, source, target, slice.messages, now, input.uidMaps);
   result.messages.target = scope.target.length;
   const missing = scope.match.sourceOnly.map((message) => message.uid);
   if (missing.length > 0) result.differences.push({ kind: 'missing', uids: missing });

@@ -36,3 +36,6 @@ export function manifestFolder(): { dir: string; write(name: string, content: st
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
+
+/** A state store with no earlier applies, for engine calls that only need its UID maps. */
+export const NO_UID_MAPS = { uidMaps: async () => ({}) };

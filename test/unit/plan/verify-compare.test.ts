@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { FolderRules, MessageRules, SyncPhase } from '../../../src/manifest/settings.ts';
 import { mapFolders } from '../../../src/plan/folder-mapping.ts';
-import type { MessageSnapshot } from '../../../src/plan/snapshot.ts';
+import type { MessageSnapshot, UidMaps } from '../../../src/plan/snapshot.ts';
 import { bodiesToHash, differenceCount, folderScope, verifyAccount, type BodyHashes, type Difference, type FolderVerification } from '../../../src/plan/verify-compare.ts';
 import { account, agedMessage, message, NOW, slice, type FolderSpec, type SideSpec } from '../../support/snapshots.ts';
 
@@ -13,13 +13,14 @@ interface VerifyCase {
   messages?: Partial<MessageRules>;
   phase?: Partial<SyncPhase>;
   bodies?: BodyHashes;
+  uidMaps?: UidMaps;
 }
 
 /** Map and compare one account as the engine does. */
 function verify(c: VerifyCase): FolderVerification[] {
   const snapshot = account(c.source, c.target);
   const settings = slice({ folders: c.folders, messages: c.messages, phase: c.phase });
-  return verifyAccount({ slice: settings, snapshot, mapping: mapFolders(snapshot, settings.folders), now: NOW, bodies: c.bodies ?? null });
+  return verifyAccount({ slice: settings, snapshot, mapping: mapFolders(snapshot, settings.folders), now: NOW, bodies: c.bodies ?? null, uidMaps: c.uidMaps ?? {} });
 }
 
 /** Compare one INBOX pair ('/' → '/'). */
@@ -181,8 +182,21 @@ test('bodiesToHash asks for the matched messages only, added-Message-ID copies w
     { layout: 'slash', folders: { INBOX: { messages: [message(1), bare(2), message(3)] } } },
     { layout: 'slash', folders: { INBOX: { messages: [message(7, { identity: 'id-1' }), copyOfBare(8), message(9)] } } },
   );
-  const scope = folderScope(snapshot.sourceFolders.INBOX!, snapshot.targetFolders.INBOX!, slice().messages, NOW);
+  const rules = slice();
+  const [pair] = mapFolders(snapshot, rules.folders).pairs;
+  const scope = folderScope(pair!, snapshot.sourceFolders.INBOX!, snapshot.targetFolders.INBOX!, rules.messages, NOW, {});
   assert.equal(bodiesToHash(scope), { source: { uids: [1, 2], withoutMessageId: [2] }, target: { uids: [7, 8], withoutMessageId: [8] } });
+});
+
+test("identity 'uid': verify pairs messages through the UID map as the planner does, and by headers once the map no longer fits", () => {
+  const compare = (targetUidValidity: number) => verify({
+    source: { layout: 'slash', folders: { INBOX: { messages: [message(1), message(2)], uidValidity: 100 } } },
+    target: { layout: 'slash', folders: { INBOX: { messages: [message(50, { identity: 'rewritten' }), message(51, { identity: 'id-2' })], uidValidity: targetUidValidity } } },
+    messages: { identity: 'uid' }, phase: { deleteTarget: true },
+    uidMaps: { INBOX: { sourceUidValidity: 100, target: 'INBOX', targetUidValidity: 200, pairs: [[1, 50]] } },
+  })[0]!.differences;
+  assert.equal(compare(200), []);
+  assert.equal(compare(201), [{ kind: 'missing', uids: [1] }, { kind: 'extra', uids: [50] }]);
 });
 
 test('differenceCount counts messages, and folders once', () => {
