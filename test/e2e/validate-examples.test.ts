@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -39,6 +39,8 @@ test('init scaffolds a manifest that validates, and refuses to overwrite it', as
     assert.is(first.code, 0, first.stderr);
     assert.match(first.stdout, `created ${target}/acme-cutover.jsonnet`);
     assert.match(first.stdout, `created ${target}/.gitignore`);
+    assert.match(first.stdout, `created ${target}/.gitattributes`);
+    assert.match(readFileSync(`${target}/.gitattributes`, 'utf8'), /^audit\/\*\* -text$/m, 'audit logs keep their exact bytes in git');
     const validated = await runMailshift(['validate', `${target}/acme-cutover.jsonnet`]);
     assert.is(validated.stdout, `ok ${target}/acme-cutover.jsonnet\n`);
     assert.is(validated.code, 0, validated.stderr);
