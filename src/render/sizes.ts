@@ -7,7 +7,8 @@ export function formatBytes(bytes: number): string {
     value /= 1000;
     unit++;
   }
-  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
+  // Rates are fractional: whole bytes below 1 KB, never "932.8358 B/s".
+  return unit === 0 ? `${Math.round(value)} B` : `${value.toFixed(1)} ${units[unit]}`;
 }
 
 /** "1 message", "3 messages". */

@@ -9,6 +9,8 @@ export interface CliResult {
   code: number | null;
   stdout: string;
   stderr: string;
+  /** stdout and stderr interleaved as they arrived, as a terminal shows them. */
+  output: string;
 }
 
 /** Spawn `mailshift ...args` and collect its output and exit code. */
@@ -19,12 +21,11 @@ export function runMailshift(args: string[], options: { cwd?: string; env?: Node
       env: { ...process.env, NO_COLOR: '1', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
+    let [stdout, stderr, output] = ['', '', ''];
+    child.stdout.on('data', (chunk) => ((stdout += chunk), (output += chunk)));
+    child.stderr.on('data', (chunk) => ((stderr += chunk), (output += chunk)));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.on('close', (code) => resolve({ code, stdout, stderr, output }));
   });
 }
 

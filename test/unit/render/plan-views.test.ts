@@ -99,7 +99,7 @@ test('diff: a changed action shows as a unified diff line and the counts change'
 });
 
 test('sizes read like a mail admin expects', () => {
-  assert.equal([0, 999, 1000, 4211, 1_500_000, 209_214_047, 3e12].map(formatBytes), ['0 B', '999 B', '1.0 KB', '4.2 KB', '1.5 MB', '209.2 MB', '3.0 TB']);
+  assert.equal([0, 932.8358, 999, 1000, 4211, 1_500_000, 209_214_047, 3e12].map(formatBytes), ['0 B', '933 B', '999 B', '1.0 KB', '4.2 KB', '1.5 MB', '209.2 MB', '3.0 TB']);
 });
 
 test.run();
