@@ -82,10 +82,14 @@ export interface ConfigInput {
   readonly dir: string;
   readonly ports: { plain: number; tls: number };
   readonly owner: MailOwner;
+  /** Keep Dovecot's default `mail_fsync = optimized`, as a real server runs (benchmarks); tests skip fsync for speed. */
+  readonly fsync?: boolean;
+  /** Refuse to store a message bigger than this many bytes (NO [LIMIT]), as a mail host's size limit does. */
+  readonly maxMessageSize?: number;
 }
 
 /** Renders a complete dovecot.conf (one setting per line: Dovecot rejects `x { a = b }`). */
-export function renderConfig({ layout, dir, ports, owner }: ConfigInput): string {
+export function renderConfig({ layout, dir, ports, owner, fsync = false, maxMessageSize }: ConfigInput): string {
   const shape = LAYOUTS[layout];
   const unprivileged = owner.uid !== 0 && process.getuid?.() !== 0;
   const mailboxes = shape.specialFolders.flatMap(({ name, use }) => [
@@ -112,11 +116,13 @@ export function renderConfig({ layout, dir, ports, owner }: ConfigInput): string
     'auth_mechanisms = plain login',
     // Failed logins are answered after 2 s by default (0 still means up to 0.5 s in 2.3).
     'auth_failure_delay = 0',
-    'mail_fsync = never',
+    ...(fsync ? [] : ['mail_fsync = never']),
     `first_valid_uid = ${owner.uid}`,
     // LAYOUT=index stores folders by GUID, so names may hold '.', '/' or anything else.
     'mail_location = maildir:~/Maildir:LAYOUT=index',
-    'mail_plugins = zlib',
+    // The quota plugin's size limit needs no quota root; APPENDLIMIT is not advertised, so a client
+    // learns of it only from the NO [LIMIT] answer to its APPEND.
+    maxMessageSize === undefined ? 'mail_plugins = zlib' : 'mail_plugins = zlib quota',
     // One passwd-file per user: Dovecot re-reads a changed passwd-file at most once a second,
     // so a user appended moments after the last login would stay unknown for up to a second.
     'passdb {',
@@ -156,6 +162,7 @@ export function renderConfig({ layout, dir, ports, owner }: ConfigInput): string
     `  prefix = ${shape.prefix}`,
     ...mailboxes,
     '}',
+    ...(maxMessageSize === undefined ? [] : ['plugin {', `  quota_max_mail_size = ${maxMessageSize}`, '}']),
     '',
   ].join('\n');
 }

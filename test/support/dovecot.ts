@@ -57,8 +57,11 @@ kill -0 "$1" 2>/dev/null || rm -rf "$3"`;
 const STARTUP_TIMEOUT_MS = 10_000;
 const BIND_RETRIES = 5;
 
-/** Starts a Dovecot instance in its own temp dir; resolves once both ports greet. */
-export async function startDovecot(options: { layout: Layout }): Promise<DovecotServer> {
+/**
+ * Starts a Dovecot instance in its own temp dir; resolves once both ports greet. `fsync: true` keeps
+ * Dovecot's default mail_fsync (benchmarks); `maxMessageSize` makes it refuse bigger messages.
+ */
+export async function startDovecot(options: { layout: Layout; fsync?: boolean; maxMessageSize?: number }): Promise<DovecotServer> {
   await ensureDovecotInstalled();
   const owner = mailOwner();
   const dir = await mkdtemp(join(tmpdir(), `mailshift-dovecot-${options.layout}-`));
@@ -71,7 +74,7 @@ export async function startDovecot(options: { layout: Layout }): Promise<Dovecot
     for (let attempt = 1; ; attempt++) {
       const ports = { plain: await freePort(), tls: await freePort() };
       if (ports.plain === ports.tls) continue;
-      await writeFile(join(dir, 'dovecot.conf'), renderConfig({ layout: options.layout, dir, ports, owner }));
+      await writeFile(join(dir, 'dovecot.conf'), renderConfig({ layout: options.layout, dir, ports, owner, fsync: options.fsync ?? false, maxMessageSize: options.maxMessageSize }));
       try {
         const running = await launch(dir, ports, certificatePem);
         return describe(options.layout, dir, ports, certificatePem, running);

@@ -15,14 +15,27 @@ export interface Migration {
   remove(): void;
 }
 
+/** How the migration reaches its servers, when a test needs more than the Dovecot pair as it is. */
+export interface MigrationEndpoints {
+  /** A server for the target other than the pair's dot-layout one (e.g. one with a size limit). */
+  targetServer?: DovecotServer;
+  /** Endpoint keys over the manifest's defaults, e.g. a proxy's `port` or a short `timeoutSeconds`. */
+  source?: Record<string, unknown>;
+  target?: Record<string, unknown>;
+}
+
 /** A one-account migration whose phases (and folder/message rules) the test chooses. */
-export async function newMigration(name: string, rules: { phases: unknown[]; folders?: unknown; messages?: unknown }): Promise<Migration> {
-  const { slash, dot } = await dovecotPair();
+export async function newMigration(name: string, rules: { phases: unknown[]; folders?: unknown; messages?: unknown }, endpoints: MigrationEndpoints = {}): Promise<Migration> {
+  const { slash, dot: pairTarget } = await dovecotPair();
+  const dot = endpoints.targetServer ?? pairTarget;
   const [source, target] = await Promise.all([freshUser(slash, `${name}-src`), freshUser(dot, `${name}-tgt`)]);
   const folder = manifestFolder();
   const manifest = folder.write(`${name}.json`, {
     apiVersion: 'mailshift/v1', name,
-    defaults: { source: { host: '127.0.0.1', port: slash.ports.plain, tls: 'none' }, target: { host: '127.0.0.1', port: dot.ports.plain, tls: 'none' } },
+    defaults: {
+      source: { host: '127.0.0.1', port: slash.ports.plain, tls: 'none', ...endpoints.source },
+      target: { host: '127.0.0.1', port: dot.ports.plain, tls: 'none', ...endpoints.target },
+    },
     accounts: [{ id: 'alice', source: { user: source.user, password: { env: 'MIG_SOURCE_PW' } }, target: { user: target.user, password: { env: 'MIG_TARGET_PW' } } }],
     ...(rules.folders ? { folders: rules.folders } : {}),
     ...(rules.messages ? { messages: rules.messages } : {}),

@@ -1,0 +1,181 @@
+// A TCP proxy on loopback in front of a harness server's plain port, for fault tests: it relays
+// both ways until a trigger cuts every live connection. Triggers fire on byte counts or on what
+// the server answers, never on a timer, so a test hits the same point of the protocol every run.
+import { connect, createServer, type Socket } from 'node:net';
+
+export interface TcpProxy {
+  readonly port: number;
+  /** Bytes relayed towards the server so far, all connections together. */
+  readonly bytesToServer: number;
+  /** How many times a trigger (or cutAll) cut the live connections. */
+  readonly cuts: number;
+  /** Connections refused on arrival so far. */
+  readonly refused: number;
+  /**
+   * Arms a cut: once `bytes` more have gone towards the server (all connections together), the
+   * server gets exactly that many and every live connection is cut; then the next `thenRefuse`
+   * new connections are cut as they arrive (Infinity: until heal()). Cuts armed one after
+   * another fire in turn, each counting from when the one before fired.
+   */
+  cutAfterBytesToServer(bytes: number, options?: { thenRefuse?: number }): void;
+  /** Arms a cut: when an answer of the server matches, it is not relayed and every live connection is cut. */
+  cutOnServerReply(pattern: RegExp, options?: { thenRefuse?: number }): void;
+  /** Cut every live connection now. */
+  cutAll(): void;
+  /** A plain relay again: armed cuts and pending refusals dropped. */
+  heal(): void;
+  /** Closes the listener and every connection; call it in `finally`. */
+  stop(): Promise<void>;
+}
+
+export interface ProxyOptions {
+  /**
+   * Capabilities the client must not see (e.g. 'COMPRESS=DEFLATE', so the stream stays readable
+   * for cutOnServerReply). Assumes, as holds for Dovecot on loopback, that a capability list
+   * arrives in one read.
+   */
+  hideCapabilities?: string[];
+}
+
+interface Link {
+  client: Socket;
+  server: Socket;
+  /** The end of the server's answers so far, so a pattern split across reads still matches. */
+  tail: string;
+  /** Cut after a byte count: the server side is left to read what it was sent, then closes. */
+  draining: boolean;
+}
+
+type Trigger = { thenRefuse: number } & ({ bytesLeft: number } | { pattern: RegExp });
+
+const TAIL = 256;
+
+/** Starts a proxy on a free loopback port that relays to 127.0.0.1:`upstreamPort`. */
+export async function startTcpProxy(upstreamPort: number, options: ProxyOptions = {}): Promise<TcpProxy> {
+  const links = new Set<Link>();
+  // Every socket still open, draining ones included, for stop().
+  const sockets = new Set<Socket>();
+  const triggers: Trigger[] = [];
+  let refuseLeft = 0;
+  let bytesToServer = 0;
+  let cuts = 0;
+  let refused = 0;
+
+  const cutAll = (thenRefuse = 0) => {
+    refuseLeft = thenRefuse;
+    cuts += 1;
+    for (const link of links) cut(link);
+    links.clear();
+  };
+  const fire = (trigger: Trigger) => {
+    triggers.shift();
+    cutAll(trigger.thenRefuse);
+  };
+
+  const listener = createServer({ pauseOnConnect: true }, (client) => {
+    client.on('error', () => undefined);
+    if (refuseLeft > 0) {
+      refuseLeft -= 1;
+      refused += 1;
+      client.resetAndDestroy();
+      return;
+    }
+    const server = connect({ host: '127.0.0.1', port: upstreamPort });
+    server.on('error', () => undefined);
+    const link: Link = { client, server, tail: '', draining: false };
+    links.add(link);
+    for (const socket of [client, server]) {
+      sockets.add(socket);
+      socket.once('close', () => {
+        sockets.delete(socket);
+        links.delete(link);
+        client.destroy();
+        if (!link.draining) server.destroy();
+      });
+    }
+    client.on('data', (chunk: Buffer) => {
+      const trigger = triggers[0];
+      if (trigger && 'bytesLeft' in trigger) {
+        if (chunk.length >= trigger.bytesLeft) {
+          bytesToServer += trigger.bytesLeft;
+          // end(): the server reads exactly the bytes before the cut, then the connection closes.
+          server.end(chunk.subarray(0, trigger.bytesLeft));
+          link.draining = true;
+          links.delete(link);
+          client.resetAndDestroy();
+          fire(trigger);
+          return;
+        }
+        trigger.bytesLeft -= chunk.length;
+      }
+      bytesToServer += chunk.length;
+      relay(client, server, chunk);
+    });
+    server.on('data', (chunk: Buffer) => {
+      const seen = link.tail + chunk.toString('latin1');
+      link.tail = seen.slice(-TAIL);
+      const trigger = triggers[0];
+      if (trigger && 'pattern' in trigger && trigger.pattern.test(seen)) {
+        fire(trigger);
+        return;
+      }
+      relay(server, client, hide(chunk, options.hideCapabilities ?? []));
+    });
+    client.resume();
+  });
+  // Port 0: the kernel picks a free port and it is ours at once (no probe-then-bind race).
+  const port = await new Promise<number>((resolve, reject) => {
+    listener.once('error', reject);
+    listener.listen(0, '127.0.0.1', () => {
+      const address = listener.address();
+      resolve(typeof address === 'object' && address !== null ? address.port : 0);
+    });
+  });
+
+  return {
+    port,
+    get bytesToServer() { return bytesToServer; },
+    get cuts() { return cuts; },
+    get refused() { return refused; },
+    cutAfterBytesToServer(bytes, { thenRefuse = 0 } = {}) {
+      triggers.push({ bytesLeft: bytes, thenRefuse });
+    },
+    cutOnServerReply(pattern, { thenRefuse = 0 } = {}) {
+      triggers.push({ pattern, thenRefuse });
+    },
+    cutAll: () => cutAll(),
+    heal() {
+      triggers.length = 0;
+      refuseLeft = 0;
+    },
+    stop() {
+      triggers.length = 0;
+      links.clear();
+      for (const socket of sockets) socket.destroy();
+      return new Promise<void>((resolve) => listener.close(() => resolve()));
+    },
+  };
+}
+
+/** The chunk with the hidden capabilities taken out of any capability list in it (the lines hold no literal, so lengths may change). */
+function hide(chunk: Buffer, capabilities: readonly string[]): Buffer {
+  if (capabilities.length === 0) return chunk;
+  const text = chunk.toString('latin1');
+  if (!/CAPABILITY/i.test(text)) return chunk;
+  const shown = text.replace(/^.*CAPABILITY.*$/gim, (line) => capabilities.reduce((kept, name) => kept.split(` ${name}`).join(''), line));
+  return Buffer.from(shown, 'latin1');
+}
+
+/** Writes with backpressure: a reader that outpaces its writer waits for it to drain. */
+function relay(from: Socket, to: Socket, chunk: Buffer): void {
+  if (!to.write(chunk)) {
+    from.pause();
+    to.once('drain', () => from.resume());
+  }
+}
+
+/** A network failure as the client sees one: its connection reset, the server's simply gone. */
+function cut({ client, server }: Link): void {
+  client.resetAndDestroy();
+  server.destroy();
+}
