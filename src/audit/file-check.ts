@@ -1,10 +1,11 @@
 // Reads one audit file as a stream (it may hold a million actions) and checks it line by line:
 // record numbers without gaps, each line's `prev` the SHA-256 of the line before, one start
-// record first, nothing after the end record. Hands each action record to a visitor.
+// record first, nothing after the end record. Hands each action record to a visitor (a gate's
+// one action is kept apart: it is not a change to a mailbox).
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
-import { sha256, type ActionRecord, type AuditRecord, type EndRecord, type StartRecord } from './records.ts';
+import { sha256, type ActionRecord, type AuditRecord, type EndRecord, type GateRecord, type StartRecord } from './records.ts';
 
 export interface AuditProblem {
   kind: 'modified-record' | 'deleted-records' | 'inserted-record' | 'invalid-record' | 'changed-file' | 'missing-file' | 'unchained-file' | 'interrupted';
@@ -21,6 +22,8 @@ export interface ScannedAuditFile {
   /** SHA-256 of the whole file, as the next file's `previous` should record it. */
   sha256: string;
   start: StartRecord | null;
+  /** A gate file's action record. */
+  gate: GateRecord | null;
   end: EndRecord | null;
   /** The last line is incomplete: the writer was killed mid-line. */
   torn: boolean;
@@ -45,11 +48,12 @@ export async function scanAuditFile(path: string, visit: ActionVisitor = () => u
     carry = Buffer.from(data.subarray(from));
   }
   if (carry.length > 0) check.line(carry, false);
-  return { name: basename(path), path, sha256: hash.digest('hex'), start: check.start, end: check.end, torn: check.torn, breaks: check.breaks };
+  return { name: basename(path), path, sha256: hash.digest('hex'), start: check.start, gate: check.gate, end: check.end, torn: check.torn, breaks: check.breaks };
 }
 
 class LineCheck {
   start: StartRecord | null = null;
+  gate: GateRecord | null = null;
   end: EndRecord | null = null;
   torn = false;
   breaks: AuditProblem[] = [];
@@ -90,7 +94,8 @@ class LineCheck {
       this.report('modified-record', line - 1, `line ${line - 1} was changed after it was written: line ${line} holds another SHA-256 for it`);
     }
     this.expectedN = record.n + 1;
-    if (record.type === 'action') this.visit(record, line);
+    if (isGate(record)) this.gate = record;
+    else if (record.type === 'action') this.visit(record, line);
     else this.end = record;
   }
 
@@ -106,9 +111,17 @@ class LineCheck {
   }
 }
 
-function isStart(record: AuditRecord): record is StartRecord {
+/** A complete first record (its kind absent in files written before gates existed). */
+export function isStart(record: unknown): record is StartRecord {
   const start = record as StartRecord;
-  return start.type === 'start' && start.n === 1 && start.prev === null && typeof start.applyId === 'string' && typeof start.phase === 'string'
+  return typeof start === 'object' && start !== null && start.type === 'start' && start.n === 1 && start.prev === null
+    && typeof start.applyId === 'string' && typeof start.phase === 'string'
+    && (start.kind === undefined || start.kind === 'apply' || start.kind === 'gate')
+    && (typeof start.planSha256 === 'string' || start.planSha256 === null)
     && typeof start.operator === 'string' && typeof start.startedAt === 'string'
     && (start.previous === null || (typeof start.previous?.file === 'string' && typeof start.previous?.sha256 === 'string'));
+}
+
+function isGate(record: AuditRecord): record is GateRecord {
+  return record.type === 'action' && record.op === 'gate';
 }

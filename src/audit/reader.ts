@@ -1,10 +1,11 @@
-// What the audit log says happened: the applies in order with their counts, and one apply broken
-// down by account and folder. Counts come from the action records themselves, not from the end
-// record's summary, so they show what was audited even for an interrupted apply.
+// What the audit log says happened: the applies (and gates) in order with their counts, and one
+// apply broken down by account and folder. Counts come from the action records themselves, not
+// from the end record's summary, so they show what was audited even for an interrupted apply.
 import { join } from 'node:path';
 import type { ActionOp } from '../plan/types.ts';
 import { scanAuditFile, type ActionVisitor } from './file-check.ts';
-import { auditFileNames, type ActionRecord, type AuditStart } from './records.ts';
+import { outcomeOf, type AuditOutcome } from './outcomes.ts';
+import { auditFileNames, type ActionRecord } from './records.ts';
 
 export interface AuditCounts {
   foldersCreated: number;
@@ -30,23 +31,9 @@ const COUNTED_AS: Record<ActionOp, keyof AuditCounts> = {
   deleteSource: 'sourceDeletes',
 };
 
-export interface AuditApplySummary {
-  applyId: string;
-  /** Path of its audit file. */
-  file: string;
-  phase: string;
-  planSha256: string;
-  manifest: AuditStart['manifest'];
-  tool: string;
-  operator: string;
-  forced: boolean;
-  startedAt: string;
-  endedAt: string | null;
-  /** 'interrupted' also for a file without end record that is not the newest; 'unfinished': the newest, still running or killed. */
-  result: 'ok' | 'failed' | 'interrupted' | 'unfinished';
+/** An apply or gate, with what its action records add up to (all zero for a gate). */
+export interface AuditApplySummary extends AuditOutcome {
   counts: AuditCounts;
-  /** The end record's summary, as the executor counted it (null without end record). */
-  summary: Record<string, number> | null;
 }
 
 export interface AuditFailure {
@@ -87,21 +74,15 @@ export function countAction(counts: AuditCounts, record: Pick<ActionRecord, 'op'
   if (record.op === 'copy') counts.bytesCopied += record.size ?? 0;
 }
 
-/** Every apply recorded in `dir`, oldest first. Files whose start record is unreadable are left to checkAuditChain. */
+/** Every apply and gate recorded in `dir`, oldest first. Files whose start record is unreadable are left to checkAuditChain. */
 export async function readAuditLog(dir: string): Promise<AuditApplySummary[]> {
   const names = await auditFileNames(dir);
   const applies: AuditApplySummary[] = [];
   for (const [index, name] of names.entries()) {
     const counts = emptyAuditCounts();
     const scanned = await scanAuditFile(join(dir, name), (record) => countAction(counts, record));
-    const { start, end } = scanned;
-    if (!start) continue;
-    applies.push({
-      applyId: start.applyId, file: scanned.path, phase: start.phase, planSha256: start.planSha256, manifest: start.manifest,
-      tool: start.tool, operator: start.operator, forced: start.forced === true, startedAt: start.startedAt, endedAt: end?.endedAt ?? null,
-      result: end ? end.result : index === names.length - 1 ? 'unfinished' : 'interrupted',
-      counts, summary: end?.summary ?? null,
-    });
+    const outcome = outcomeOf(scanned, index === names.length - 1);
+    if (outcome) applies.push({ ...outcome, counts });
   }
   return applies;
 }

@@ -1,8 +1,9 @@
 // The audit log's contract: what each line holds and how files are named. One file per apply (or
 // gate), audit/<name>/<UTC start, e.g. 20261123T091500Z>-<phase>.jsonl, one JSON record per line:
-//   line 1   {"type":"start","n":1,"format":"mailshift-audit/v1",…,"previous":{file,sha256}|null,"prev":null}
+//   line 1   {"type":"start","n":1,"format":"mailshift-audit/v1","kind":"apply",…,"previous":{file,sha256}|null,"prev":null}
 //   then     {"type":"action","n":2,"at":…,"account":…,"op":"copy",…,"result":"done","prev":"<sha256 of line 1>"}
 //   last     {"type":"end","n":…,"result":"ok",…,"prev":"<sha256 of the line before>"}
+// A gate's file holds one action, {"op":"gate","note":…,"result":"done"}, between its start and end.
 // `n` numbers the records (a deleted line leaves a gap), `prev` chains each line to the one before
 // (an edited line breaks it), and `previous` chains the file to the newest earlier one.
 import { createHash } from 'node:crypto';
@@ -10,18 +11,24 @@ import { readdir } from 'node:fs/promises';
 
 export const AUDIT_FORMAT = 'mailshift-audit/v1';
 
-/** What the first record says about the apply. */
+/** What the first record says about the apply or gate. */
 export interface AuditStart {
+  /** Files written before gates existed have no kind: they are applies. */
+  kind: 'apply' | 'gate';
+  /** Also the id of a gate. */
   applyId: string;
   phase: string;
-  planSha256: string;
+  /** The applied plan file's SHA-256; null for a gate, which has no plan. */
+  planSha256: string | null;
   /** `path` as the plan records it (relative, never absolute). */
   manifest: { path: string; sha256: string; git: { commit: string; dirty: boolean } | null };
   tool: string;
   /** user@host */
   operator: string;
   startedAt: string;
+  /** Set when --force overrode the phase order (or re-recorded a gate); `unmetRequires` then names what was missing. */
   forced?: boolean;
+  unmetRequires?: string[];
 }
 
 /** One finished action. Only these fields are written: never message content, never a secret. */
@@ -40,6 +47,13 @@ export interface AuditAction {
   size?: number;
 }
 
+/** The one action of a gate: the operator's own words, nothing else. */
+export interface AuditGate {
+  op: 'gate';
+  note: string | null;
+  result: 'done';
+}
+
 export interface AuditEnd {
   result: 'ok' | 'failed' | 'interrupted';
   summary: Record<string, number>;
@@ -48,10 +62,11 @@ export interface AuditEnd {
 }
 
 type Chained = { n: number; prev: string | null };
-export type StartRecord = { type: 'start'; format: string } & AuditStart & { previous: { file: string; sha256: string } | null } & Chained;
+export type StartRecord = { type: 'start'; format: string } & Omit<AuditStart, 'kind'> & { kind?: AuditStart['kind']; previous: { file: string; sha256: string } | null } & Chained;
 export type ActionRecord = { type: 'action'; at: string } & AuditAction & Chained;
+export type GateRecord = { type: 'action'; at: string } & AuditGate & Chained;
 export type EndRecord = { type: 'end' } & AuditEnd & Chained;
-export type AuditRecord = StartRecord | ActionRecord | EndRecord;
+export type AuditRecord = StartRecord | ActionRecord | GateRecord | EndRecord;
 
 /** An audit file's name: its start second, then its phase. */
 export const AUDIT_FILE_NAME = /^(\d{8}T\d{6}Z)-([a-z0-9][a-z0-9-]*)\.jsonl$/;

@@ -9,12 +9,14 @@ import { MailshiftError, problem } from '../errors.ts';
 import { openAppendLog, type AppendLog } from '../state/jsonl-file.ts';
 import { AUDIT_FILE_NAME, AUDIT_FORMAT, auditFileNames, fileStamp, sha256, stampDate, type AuditAction, type AuditEnd, type AuditStart } from './records.ts';
 
-export type { AuditAction, AuditEnd, AuditStart } from './records.ts';
+export type { AuditAction, AuditEnd, AuditGate, AuditStart } from './records.ts';
 
 export interface AuditWriter {
   /** The audit file's path. */
   readonly file: string;
   record(entry: AuditAction): Promise<void>;
+  /** A gate's one action: the phase is done, in the operator's words. */
+  recordGate(note: string | null): Promise<void>;
   /** Write the end record and close the file; nothing may be recorded afterwards. */
   finish(end: AuditEnd): Promise<void>;
 }
@@ -75,9 +77,11 @@ class FileAuditWriter implements AuditWriter {
 
   begin(start: AuditStart, previous: { file: string; sha256: string } | null): Promise<void> {
     return this.write('start', {
-      format: AUDIT_FORMAT, applyId: start.applyId, phase: start.phase, planSha256: start.planSha256,
+      format: AUDIT_FORMAT, kind: start.kind, applyId: start.applyId, phase: start.phase, planSha256: start.planSha256,
       manifest: { path: start.manifest.path, sha256: start.manifest.sha256, git: start.manifest.git ? { commit: start.manifest.git.commit, dirty: start.manifest.git.dirty } : null },
-      tool: start.tool, operator: start.operator, startedAt: start.startedAt, ...(start.forced !== undefined ? { forced: start.forced } : {}),
+      tool: start.tool, operator: start.operator, startedAt: start.startedAt,
+      ...(start.forced !== undefined ? { forced: start.forced } : {}),
+      ...(start.unmetRequires !== undefined ? { unmetRequires: start.unmetRequires.map(String) } : {}),
       previous,
     });
   }
@@ -97,6 +101,12 @@ class FileAuditWriter implements AuditWriter {
       ...(entry.identity !== undefined ? { identity: entry.identity } : {}),
       ...(entry.size !== undefined ? { size: entry.size } : {}),
     });
+  }
+
+  recordGate(note: string | null): Promise<void> {
+    if (this.finished) return Promise.reject(new MailshiftError(problem('INTERNAL', 'audit record after the end record')));
+    if (note !== null && typeof note !== 'string') return Promise.reject(new MailshiftError(problem('INTERNAL', 'a gate note is text')));
+    return this.write('action', { at: new Date().toISOString(), op: 'gate', note, result: 'done' });
   }
 
   async finish(end: AuditEnd): Promise<void> {

@@ -1,6 +1,8 @@
 import { createInterface } from 'node:readline/promises';
-import { MailshiftError, problem } from '../errors.ts';
+import { MailshiftError, problem, warning } from '../errors.ts';
 import { prepareApply } from '../engine/apply.ts';
+import { missingRequirements } from '../engine/load-runbook.ts';
+import { phaseOrderProblem } from '../engine/phase-order.ts';
 import { defaultPlanPath, makePlan } from '../engine/plan.ts';
 import { writePlanFile } from '../engine/plan-file.ts';
 import { hasChanges } from '../plan/plan-summary.ts';
@@ -9,13 +11,14 @@ import { renderPlanText } from '../render/plan-text.ts';
 import { VERSION } from '../version.ts';
 import type { Command, CommandContext } from './command.ts';
 import { onInterrupt } from './interrupt.ts';
+import { reportDiagnostics } from './io.ts';
 import { loadManifestFor, stateOf } from './manifest-input.ts';
 
 export const applyCommand: Command = {
   name: 'apply',
   summary: 'execute a reviewed plan file (or plan and confirm a phase)',
-  usage: `mailshift apply <planfile>
-mailshift apply <manifest> --phase NAME [--auto-approve]
+  usage: `mailshift apply <planfile> [--force]
+mailshift apply <manifest> --phase NAME [--auto-approve] [--force]
 
 With a plan file: executes exactly that plan, no prompt (the reviewed plan is the approval). The
 plan is refused when its manifest changed since, and a folder whose UIDVALIDITY changed is not
@@ -24,9 +27,12 @@ after a crash, kill -9 or a dropped connection finishes the work without duplica
 to the audit log (audit/<name>/ next to the manifest).
 With a manifest and --phase: plans, prints the plan, and asks for confirmation on a terminal;
 without a terminal it refuses unless --auto-approve is given.
+Phase order: a phase whose \`requires\` are not all applied (or, for manual phases, gated) in the
+audit log is refused, naming what is missing and the command to run first.
   --concurrency N   accounts at once (default 4)
+  --force           apply although a required phase is not done; the audit log records it as forced
 Exit code: 0 when every action succeeded, 1 when any failed, 130 when interrupted.`,
-  options: { phase: { type: 'string' }, 'auto-approve': { type: 'boolean' }, concurrency: { type: 'string' } },
+  options: { phase: { type: 'string' }, 'auto-approve': { type: 'boolean' }, concurrency: { type: 'string' }, force: { type: 'boolean' } },
   async run(context) {
     const { positionals, values } = context;
     if (positionals.length !== 1) throw new MailshiftError(problem('USAGE', 'apply takes one plan file (or one manifest with --phase)', 'mailshift apply plans/acme.presync.plan.json'));
@@ -38,8 +44,14 @@ Exit code: 0 when every action succeeded, 1 when any failed, 130 when interrupte
   },
 };
 
-async function applyPlanFile({ options, io }: CommandContext, planFile: string, concurrency: number): Promise<number> {
-  const prepared = await prepareApply({ planFile, variables: { strings: options.extStrings, code: options.extCode }, env: io.env, stateDir: options.stateDir, tool: `mailshift ${VERSION}` });
+async function applyPlanFile({ values, options, io }: CommandContext, planFile: string, concurrency: number): Promise<number> {
+  const prepared = await prepareApply({
+    planFile, variables: { strings: options.extStrings, code: options.extCode }, env: io.env, stateDir: options.stateDir, tool: `mailshift ${VERSION}`,
+    force: Boolean(values.force),
+  });
+  if (prepared.unmetRequires.length > 0) {
+    reportDiagnostics(io, options, [warning('PHASE_ORDER', `--force: applying phase "${prepared.plan.phase}" although ${prepared.unmetRequires.join(', ')} ${prepared.unmetRequires.length === 1 ? 'is' : 'are'} not done`, `the audit log records this apply as forced (${prepared.auditFile})`)]);
+  }
   const unregister = onInterrupt(() => prepared.finish('interrupted'));
   const started = Date.now();
   let result: 'ok' | 'failed' = 'ok';
@@ -66,6 +78,9 @@ async function applyPlanFile({ options, io }: CommandContext, planFile: string, 
 /** apply <manifest> --phase: plan now, show it, and get a yes (or --auto-approve). Null when there is nothing to do. */
 async function planForApproval({ positionals, values, options, io }: CommandContext, phase: string): Promise<string | null> {
   const manifest = await loadManifestFor('apply', positionals, options, io);
+  // Refuse before reading the servers and asking; prepareApply checks again under the lock.
+  const missing = manifest.settings.phases.some((p) => p.name === phase && p.kind === 'sync') ? await missingRequirements(manifest, phase) : [];
+  if (missing.length > 0 && !values.force) throw new MailshiftError(phaseOrderProblem(`apply phase "${phase}"`, missing, manifest.file));
   const planPath = defaultPlanPath(manifest.file, manifest.settings.name, phase);
   const { plan, diagnostics } = await makePlan({ manifest, phase, accountIds: [], planPath, now: new Date(), env: io.env, tool: `mailshift ${VERSION}`, concurrency: 4, state: stateOf(manifest, options) });
   if (!plan) throw new MailshiftError(diagnostics);

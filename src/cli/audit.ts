@@ -10,13 +10,14 @@ import { loadManifestFor } from './manifest-input.ts';
 
 export const auditCommand: Command = {
   name: 'audit',
-  summary: 'list the applies in the audit log, or show one, and check the log\'s hash chain',
+  summary: 'list the applies and gates in the audit log, or show one, and check the log\'s hash chain',
   usage: `mailshift audit <manifest> [APPLY-ID] [--format text|json]
 
-Reads the audit log (audit/<name>/ next to the manifest). Without APPLY-ID: every apply in order,
-when, which phase, by whom, its result and counts. With APPLY-ID (or a unique prefix of it): what
-that apply created, copied, re-flagged and deleted on which account and folder, and every failure
-with its reason. Both check the hash chain that links every record and every file to the one before.
+Reads the audit log (audit/<name>/ next to the manifest). Without APPLY-ID: every apply and gate
+in order, when, which phase, by whom, its result and counts, a gate's note, and what --force
+overrode. With APPLY-ID (or a unique prefix of it): what that apply created, copied, re-flagged and
+deleted on which account and folder, and every failure with its reason; or who recorded a gate,
+when, and their note. Both check the hash chain that links every record and every file to the one before.
   --format FORMAT  text (default) or json
 Exit code: 0, or 1 when the hash chain is broken (a record or file was changed or deleted).`,
   options: { format: { type: 'string' } },

@@ -1,8 +1,11 @@
 import { MailshiftError, problem } from '../errors.ts';
 import { defaultPlanPath, makePlan } from '../engine/plan.ts';
 import { writePlanFile } from '../engine/plan-file.ts';
+import { missingRequirements } from '../engine/load-runbook.ts';
+import { phaseOrderNotice } from '../engine/phase-order.ts';
 import { hasChanges } from '../plan/plan-summary.ts';
 import type { Command } from './command.ts';
+import { reportDiagnostics } from './io.ts';
 import { loadManifestFor, stateOf } from './manifest-input.ts';
 import { planFormat, renderPlan } from './plan-format.ts';
 import { VERSION } from '../version.ts';
@@ -43,6 +46,8 @@ do, writes the plan (default: plans/<name>.<phase>.plan.json next to the manifes
     await writePlanFile(planPath, plan);
     if (!options.quiet || format !== 'text') io.stdout(renderPlan(plan, format, options));
     if (!options.quiet) io.stderr(`Plan written to ${planPath}. After review, run: mailshift apply ${planPath}\n`);
+    const missing = await missingRequirements(manifest, plan.phase);
+    if (missing.length > 0) reportDiagnostics(io, options, [phaseOrderNotice(plan.phase, missing, manifest.file)]);
     return values['detailed-exitcode'] ? (hasChanges(plan.accounts) ? 2 : 0) : 0;
   },
 };

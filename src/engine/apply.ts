@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { hostname, userInfo } from 'node:os';
+import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { runAccount } from '../apply/run-account.ts';
 import { addCounts, emptyCounts, type ActionSink, type ApplyCounts, type ApplyObserver } from '../apply/outcome.ts';
@@ -11,6 +11,9 @@ import type { SyncPhase } from '../manifest/settings.ts';
 import type { Plan } from '../plan/types.ts';
 import { localStateStore, stateDirFor, type Journal, type Lock, type StateStore } from '../state/store.ts';
 import { repositoryRoot } from './git.ts';
+import { missingRequirements, shownPath } from './load-runbook.ts';
+import { operator } from './operator.ts';
+import { phaseOrderProblem } from './phase-order.ts';
 import { readPlanFile } from './plan-file.ts';
 
 export interface ApplyRequest {
@@ -19,6 +22,8 @@ export interface ApplyRequest {
   env: NodeJS.ProcessEnv;
   stateDir: string | undefined;
   tool: string;
+  /** Apply although a phase this one requires is not applied or gated yet; audited as forced. */
+  force?: boolean;
 }
 
 /** One account's work, for the CLI to run (and show) as a task. */
@@ -32,20 +37,18 @@ export interface PreparedApply {
   plan: Plan;
   applyId: string;
   auditFile: string;
+  /** The requirements --force overrode (recorded in the audit's start record). */
+  unmetRequires: string[];
   units: AccountUnit[];
-  /** Seal the audit, record the phase, release the lock. Call exactly once, also on failure or Ctrl-C. */
+  /** Seal the audit, release the lock. Call exactly once, also on failure or Ctrl-C. */
   finish(result: 'ok' | 'failed' | 'interrupted'): Promise<ApplyCounts>;
-}
-
-/** The operator recorded in audits: user@host. */
-export function operator(): string {
-  return `${userInfo().username}@${hostname()}`;
 }
 
 /**
  * Everything before the first IMAP command: read the plan, find and re-read its manifest (refusing
- * the plan if the manifest changed since), take the migration's lock, open the plan's journal and
- * a new audit file. The returned units then run the accounts.
+ * the plan if the manifest changed since), take the migration's lock, check the phase order against
+ * the audit log (refusing, unless forced, while a required phase is not done), open the plan's
+ * journal and a new audit file. The returned units then run the accounts.
  */
 export async function prepareApply(request: ApplyRequest): Promise<PreparedApply> {
   const read = await readPlanFile(request.planFile);
@@ -64,13 +67,19 @@ export async function prepareApply(request: ApplyRequest): Promise<PreparedApply
   const lock = await state.lock({ operator: operator(), pid: process.pid, host: hostname() });
   let journal: Journal | undefined;
   try {
+    // Under the lock: the audit log cannot change between this check and the apply's own record.
+    const shownAs = shownPath(manifestFile);
+    const missing = await missingRequirements({ file: manifestFile, sha256: manifest.sha256, settings: manifest.settings }, plan.phase, shownAs);
+    if (missing.length > 0 && !request.force) throw new MailshiftError(phaseOrderProblem(`apply phase "${plan.phase}"`, missing, shownAs));
+    const unmetRequires = missing.map((requirement) => requirement.name);
     journal = await state.journal(planSha256);
     const applyId = randomUUID();
     const audit = await openAudit(auditDirFor(manifestFile, plan.name), {
-      applyId, phase: plan.phase, planSha256, manifest: { path: plan.manifest.path, sha256: plan.manifest.sha256, git: plan.manifest.git },
+      kind: 'apply', applyId, phase: plan.phase, planSha256, manifest: { path: plan.manifest.path, sha256: plan.manifest.sha256, git: plan.manifest.git },
       tool: request.tool, operator: operator(), startedAt: new Date().toISOString(),
+      ...(unmetRequires.length > 0 ? { forced: true, unmetRequires } : {}),
     });
-    return assemble(plan, planSha256, applyId, audit, journal, lock, state, {
+    return assemble(plan, { applyId, unmetRequires, audit, journal, lock, state }, {
       manifestDir: dirname(resolve(manifestFile)), env: request.env, phase, settings: manifest.settings.accounts,
     });
   } catch (error) {
@@ -80,8 +89,9 @@ export async function prepareApply(request: ApplyRequest): Promise<PreparedApply
   }
 }
 
-function assemble(plan: Plan, planSha256: string, applyId: string, audit: AuditWriter, journal: Journal, lock: Lock, state: StateStore,
+function assemble(plan: Plan, run: { applyId: string; unmetRequires: string[]; audit: AuditWriter; journal: Journal; lock: Lock; state: StateStore },
   context: { manifestDir: string; env: NodeJS.ProcessEnv; phase: SyncPhase; settings: import('../manifest/settings.ts').AccountSettings[] }): PreparedApply {
+  const { applyId, unmetRequires, audit, journal, lock, state } = run;
   const total = emptyCounts();
   const sink = journalSink(journal, audit);
   const units = plan.accounts.map((account): AccountUnit => ({
@@ -97,13 +107,12 @@ function assemble(plan: Plan, planSha256: string, applyId: string, audit: AuditW
   }));
   let finished: Promise<ApplyCounts> | undefined;
   return {
-    plan, applyId, auditFile: audit.file, units,
+    plan, applyId, auditFile: audit.file, unmetRequires, units,
     finish(result) {
       finished ??= (async () => {
         try {
           const summary = { ...total } as unknown as Record<string, number>;
           await audit.finish({ result, summary, failures: total.failed, endedAt: new Date().toISOString() });
-          await state.recordPhase({ phase: plan.phase, kind: 'apply', at: new Date().toISOString(), operator: operator(), result, planSha256, applyId, summary });
         } finally {
           await journal.close();
           await lock.release();

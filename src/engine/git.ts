@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { dirname, relative } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -25,4 +25,15 @@ export async function manifestCommit(file: string): Promise<{ commit: string; di
   if (commit === null) return null;
   const status = await git(root, ['status', '--porcelain', '--', relative(root, file)]);
   return { commit, dirty: status !== null && status !== '' };
+}
+
+/**
+ * How plans and audits name the manifest, never by an absolute path: relative to the repository's
+ * top folder (so it holds in a fresh clone), or outside git to `base`; with its commit.
+ */
+export async function manifestReference(file: string, base: string): Promise<{ path: string; inRepository: boolean; git: { commit: string; dirty: boolean } | null }> {
+  const absolute = resolve(file);
+  const root = await repositoryRoot(absolute);
+  const path = root !== null ? relative(root, absolute) : relative(resolve(base), absolute);
+  return { path: path.split('\\').join('/'), inRepository: root !== null, git: await manifestCommit(absolute) };
 }

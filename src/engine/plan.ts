@@ -1,4 +1,4 @@
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Diagnostic } from '../errors.ts';
 import { openAccountSession, readFolders, readListing } from '../imap/snapshot.ts';
 import type { ManifestReadResult } from '../manifest/read.ts';
@@ -12,7 +12,7 @@ import type { StateStore } from '../state/store.ts';
 import { selectAccounts } from './accounts.ts';
 import { findSyncPhase, uidMapsFor } from './phase.ts';
 import { mapBounded } from './bounded.ts';
-import { manifestCommit, repositoryRoot } from './git.ts';
+import { manifestReference } from './git.ts';
 
 export interface PlanRequest {
   manifest: ManifestReadResult & { settings: Settings; sha256: string };
@@ -85,9 +85,7 @@ async function planOneAccount(account: AccountSettings, slice: SliceSettings, re
 }
 
 async function assemble(request: PlanRequest, phase: SyncPhase, accounts: AccountPlan[], warnings: PlanWarning[]): Promise<Plan> {
-  const manifestFile = resolve(request.manifest.file);
-  const root = await repositoryRoot(manifestFile);
-  const path = root !== null ? relative(root, manifestFile) : relative(dirname(resolve(request.planPath)), manifestFile);
+  const reference = await manifestReference(request.manifest.file, dirname(resolve(request.planPath)));
   const common = commonRules(request.manifest.settings, phase, accounts);
   for (const account of accounts) {
     const own = rulesOf(sliceSettings(request.manifest.settings, account.id, phase.name));
@@ -98,10 +96,10 @@ async function assemble(request: PlanRequest, phase: SyncPhase, accounts: Accoun
     tool: request.tool,
     createdAt: request.now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
     manifest: {
-      path: path.split('\\').join('/'),
-      relativeTo: root !== null ? 'repository' : 'plan',
+      path: reference.path,
+      relativeTo: reference.inRepository ? 'repository' : 'plan',
       sha256: request.manifest.sha256,
-      git: await manifestCommit(manifestFile),
+      git: reference.git,
     },
     name: request.manifest.settings.name,
     phase: phase.name,

@@ -4,17 +4,28 @@ import { renderChainLines } from './audit-chain.ts';
 import { paint, type Palette } from './palette.ts';
 import { formatBytes, plural } from './sizes.ts';
 
-/** `mailshift audit <manifest> <APPLY-ID>`: what one apply did, per account and folder, with every failure. */
+/** `mailshift audit <manifest> <APPLY-ID>`: what one apply did, per account and folder, with every failure; or who recorded a gate, when, and their note. */
 export function renderAuditApply(apply: AuditApplyDetail, chain: AuditChainReport, palette: Palette): string {
-  const result = apply.forced ? `${apply.result} (forced)` : apply.result;
   const { manifest } = apply;
+  const head = [
+    ...(apply.forced ? [paint(palette, 'yellow', `  FORCED    ${apply.unmetRequires.length > 0 ? `although ${apply.unmetRequires.join(', ')} ${apply.unmetRequires.length === 1 ? 'was' : 'were'} not done` : 'recorded again'} (--force)`)] : []),
+    `  manifest  ${manifest.path} (sha256 ${manifest.sha256.slice(0, 12)}${manifest.git ? `, commit ${manifest.git.commit.slice(0, 12)}${manifest.git.dirty ? ' with uncommitted changes' : ''}` : ''})`,
+    `  file      ${apply.file}`,
+  ];
+  if (apply.kind === 'gate') {
+    return `${[
+      paint(palette, 'bold', `gate ${apply.applyId}: phase ${apply.phase}, ${apply.result === 'ok' ? 'recorded' : `not recorded in full (${apply.result})`}`),
+      `  recorded  ${readable(apply.startedAt)} by ${apply.operator} (${apply.tool})`,
+      `  note      ${apply.note ?? '(none)'}`,
+      ...head, '', ...renderChainLines(chain, palette),
+    ].join('\n')}\n`;
+  }
   const lines = [
-    paint(palette, 'bold', `apply ${apply.applyId}: phase ${apply.phase}, ${result}`),
+    paint(palette, 'bold', `apply ${apply.applyId}: phase ${apply.phase}, ${apply.result}${apply.forced ? ' (forced)' : ''}`),
     `  started   ${readable(apply.startedAt)} by ${apply.operator} (${apply.tool})`,
     `  ended     ${apply.endedAt ? readable(apply.endedAt) : apply.result === 'unfinished' ? 'not yet: still running, or killed' : 'never: interrupted'}`,
     `  plan      sha256 ${apply.planSha256}`,
-    `  manifest  ${manifest.path} (sha256 ${manifest.sha256.slice(0, 12)}${manifest.git ? `, commit ${manifest.git.commit.slice(0, 12)}${manifest.git.dirty ? ' with uncommitted changes' : ''}` : ''})`,
-    `  file      ${apply.file}`,
+    ...head,
     '',
   ];
   const total = emptyAuditCounts();

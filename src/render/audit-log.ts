@@ -3,17 +3,17 @@ import type { AuditApplySummary } from '../audit/reader.ts';
 import { renderChainLines } from './audit-chain.ts';
 import { paint, type Colour, type Palette } from './palette.ts';
 
-const HEADINGS = ['WHEN (UTC)', 'PHASE', 'APPLY', 'OPERATOR', 'RESULT', 'COPIED', 'FLAG UPDATES', 'DELETIONS', 'FAILURES'];
+const HEADINGS = ['WHEN (UTC)', 'PHASE', 'APPLY', 'OPERATOR', 'RESULT', 'COPIED', 'FLAG UPDATES', 'DELETIONS', 'FAILURES', 'NOTE'];
 const RIGHT_ALIGNED = new Set([5, 6, 7, 8]);
 const RESULT_COLOURS: Record<AuditApplySummary['result'], Colour> = { ok: 'green', failed: 'red', interrupted: 'yellow', unfinished: 'yellow' };
 
 type Cell = { text: string; colour?: Colour };
 
-/** `mailshift audit <manifest>`: the applies in order as a table, then the hash chain check. */
+/** `mailshift audit <manifest>`: the applies and gates in order as a table, then the hash chain check. */
 export function renderAuditLog(name: string, dir: string, applies: readonly AuditApplySummary[], chain: AuditChainReport, palette: Palette): string {
   const lines = [paint(palette, 'bold', `mailshift audit: ${name} (${dir})`), ''];
   if (applies.length === 0) {
-    lines.push('No applies recorded yet.');
+    lines.push('No applies or gates recorded yet.');
   } else {
     const ids = shortIds(applies.map((apply) => apply.applyId));
     const rows = applies.map((apply, index) => row(apply, ids[index]!));
@@ -29,23 +29,35 @@ export function renderAuditLog(name: string, dir: string, applies: readonly Audi
     lines.push(line(HEADINGS.map((text) => ({ text }))), ...rows.map(line));
   }
   lines.push('', ...renderChainLines(chain, palette));
-  if (applies.length > 0) lines.push('', 'Show one apply: mailshift audit <manifest> <APPLY-ID> (a unique prefix will do)');
+  if (applies.length > 0) lines.push('', 'Show one: mailshift audit <manifest> <APPLY-ID> (a unique prefix will do)');
   return `${lines.join('\n')}\n`;
 }
 
 function row(apply: AuditApplySummary, id: string): Cell[] {
   const { counts } = apply;
+  const gate = apply.kind === 'gate';
+  const result = gate && apply.result === 'ok' ? 'gated' : apply.result;
   return [
     { text: apply.startedAt.replace('T', ' ').slice(0, 16) },
     { text: apply.phase },
     { text: id },
     { text: apply.operator },
-    { text: apply.forced ? `${apply.result}, forced` : apply.result, colour: RESULT_COLOURS[apply.result] },
-    { text: String(counts.copied) },
-    { text: String(counts.flagUpdates) },
-    { text: String(counts.targetDeletes + counts.sourceDeletes) },
-    { text: String(counts.failed), ...(counts.failed > 0 ? { colour: 'red' as const } : {}) },
+    { text: apply.forced ? `${result}, FORCED` : result, colour: apply.forced ? 'yellow' : RESULT_COLOURS[apply.result] },
+    { text: gate ? '-' : String(counts.copied) },
+    { text: gate ? '-' : String(counts.flagUpdates) },
+    { text: gate ? '-' : String(counts.targetDeletes + counts.sourceDeletes) },
+    { text: gate ? '-' : String(counts.failed), ...(counts.failed > 0 ? { colour: 'red' as const } : {}) },
+    { text: noteOf(apply) },
   ];
+}
+
+/** A gate's note, and what --force overrode. */
+function noteOf(apply: AuditApplySummary): string {
+  const parts = [
+    ...(apply.note ? [apply.note] : []),
+    ...(apply.unmetRequires.length > 0 ? [`forced although ${apply.unmetRequires.join(', ')} ${apply.unmetRequires.length === 1 ? 'was' : 'were'} not done`] : []),
+  ];
+  return parts.join('; ');
 }
 
 /** Each id cut to the shortest prefix (8 characters at least) that no other id shares, like git's short hashes. */

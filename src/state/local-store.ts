@@ -2,14 +2,11 @@
 //   lock                    the holder of the migration lock (JSON)
 //   journal/<plan-sha>.jsonl  one line per completed action of that plan
 //   uid-maps/<account>.json the account's source-UID → target-UID maps by source folder
-//   phases.jsonl            one line per apply or gate
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MailshiftError, problem } from '../errors.ts';
 import { openJournalFile } from './journal-file.ts';
-import { openAppendLog, readJsonLines } from './jsonl-file.ts';
 import { takeLock } from './lock-file.ts';
-import type { PhaseRecord, StateStore } from './store.ts';
+import type { StateStore } from './store.ts';
 import { readUidMapFile, writeUidPairs } from './uid-map-file.ts';
 
 /** The state store kept in `dir` (see stateDirFor); folders are made when first written. */
@@ -17,7 +14,6 @@ export function localStateStore(dir: string): StateStore {
   // One read-modify-write of an account's UID map file at a time (folders finish concurrently).
   const uidMapWrites = new Map<string, Promise<void>>();
   const uidMapFile = (accountId: string) => join(dir, 'uid-maps', `${safeName(accountId, 'account id')}.json`);
-  const phasesFile = join(dir, 'phases.jsonl');
 
   return {
     lock: (holder) => takeLock(dir, holder),
@@ -37,27 +33,6 @@ export function localStateStore(dir: string): StateStore {
       uidMapWrites.set(file, write);
       return write;
     },
-
-    async phaseHistory() {
-      const { records } = await readJsonLines(phasesFile);
-      return records.map(({ value, line }) => {
-        if (isPhaseRecord(value)) return value;
-        throw new MailshiftError(problem('STATE_CORRUPT', `line ${line} of the phase history is not a phase record`,
-          'the file was edited; fix or remove that line (the audit log holds the same history)', { file: phasesFile, line }));
-      });
-    },
-
-    async recordPhase(record) {
-      if (!isPhaseRecord(record)) throw new MailshiftError(problem('INTERNAL', `not a phase record: ${JSON.stringify(record)}`));
-      await mkdir(dir, { recursive: true });
-      const { intactLength } = await readJsonLines(phasesFile);
-      const log = await openAppendLog(phasesFile, { intactLength });
-      try {
-        await log.append(JSON.stringify(record));
-      } finally {
-        await log.close();
-      }
-    },
   };
 }
 
@@ -65,10 +40,4 @@ export function localStateStore(dir: string): StateStore {
 function safeName(value: string, what: string): string {
   if (!/^[A-Za-z0-9][A-Za-z0-9._@+-]*$/.test(value)) throw new MailshiftError(problem('INTERNAL', `${what} "${value}" cannot name a state file`));
   return value;
-}
-
-function isPhaseRecord(value: unknown): value is PhaseRecord {
-  const record = value as PhaseRecord;
-  return typeof record === 'object' && record !== null && typeof record.phase === 'string' && (record.kind === 'apply' || record.kind === 'gate')
-    && typeof record.at === 'string' && typeof record.operator === 'string' && ['ok', 'failed', 'interrupted'].includes(record.result);
 }

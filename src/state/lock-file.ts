@@ -120,7 +120,7 @@ function locked(file: string, current: LockRecord | 'unreadable', holder: LockHo
       `if no apply of this manifest is running, remove ${file} and run again`, { file }));
   }
   const elsewhere = current.host !== holder.host;
-  return new MailshiftError(problem('STATE_LOCKED', `the migration is locked by ${describe(current)}: another apply of this manifest is running`,
+  return new MailshiftError(problem('STATE_LOCKED', `the migration is locked by ${describe(current)}: another apply (or gate) of this manifest is running`,
     elsewhere
       ? `wait for it to finish; mailshift cannot tell from ${holder.host} whether pid ${current.pid} still runs on ${current.host}: if it is gone, remove ${file}`
       : `wait for it to finish; if that process is gone, remove ${file}`,

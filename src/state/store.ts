@@ -1,6 +1,8 @@
-// What the executor keeps between runs, behind one small interface: the lock, the apply journal,
-// UID maps and phase history. The first implementation is the local state dir (local-store.ts);
-// a queue-backed one (BullMQ on Redis) can take its place, so no file path shows through here.
+// What the executor keeps between runs, behind one small interface: the lock, the apply journal
+// and UID maps. The first implementation is the local state dir (local-store.ts); a queue-backed
+// one (BullMQ on Redis) can take its place, so no file path shows through here. The phase history
+// is not kept here: it is the audit log next to the manifest (audit/outcomes.ts), committed to
+// git, so every clone and CI runner judges the phase order from the same record.
 import { dirname, join } from 'node:path';
 import type { UidMap, UidMaps } from '../plan/snapshot.ts';
 
@@ -19,9 +21,6 @@ export interface StateStore {
   uidMaps(accountId: string): Promise<UidMaps>;
   /** Merge pairs into the account's map for that source folder (replacing it when the UIDVALIDITYs or target differ). */
   recordUidPairs(accountId: string, sourceFolder: string, map: Omit<UidMap, 'pairs'>, pairs: Array<[number, number]>): Promise<void>;
-  /** Every phase record, oldest first. */
-  phaseHistory(): Promise<PhaseRecord[]>;
-  recordPhase(record: PhaseRecord): Promise<void>;
 }
 
 export interface LockHolder {
@@ -56,19 +55,6 @@ export interface Journal {
   entries(): JournalEntry[];
   /** Waits for pending appends, then closes; appending afterwards is an error. */
   close(): Promise<void>;
-}
-
-export interface PhaseRecord {
-  phase: string;
-  kind: 'apply' | 'gate';
-  at: string;
-  operator: string;
-  result: 'ok' | 'failed' | 'interrupted';
-  planSha256?: string;
-  applyId?: string;
-  forced?: boolean;
-  note?: string;
-  summary?: Record<string, number>;
 }
 
 /** The migration's state dir: <manifest dir>/.mailshift/<name>/, or DIR/<name>/ with --state-dir DIR. */

@@ -14,7 +14,7 @@ const FINAL_ID = '8c41d0e2-5b6a-4f3e-8d2c-1e0f9a8b7c6d';
 let files: string[] = [];
 
 const start = (applyId: string, phase: string, startedAt: string): AuditStart => ({
-  applyId, phase, planSha256: 'ab'.repeat(32), startedAt, tool: 'mailshift 0.1.0', operator: 'alice@ops1',
+  kind: 'apply', applyId, phase, planSha256: 'ab'.repeat(32), startedAt, tool: 'mailshift 0.1.0', operator: 'alice@ops1',
   manifest: { path: 'acme.json', sha256: 'cd'.repeat(32), git: null },
 });
 
@@ -129,7 +129,7 @@ test('a migration without audit files yet: nothing to list, exit 0', async () =>
   const other = folder.write('other.json', { ...validManifest(), name: 'other-migration' });
   const result = await runMailshift(['audit', other]);
   assert.is(result.code, 0, result.stderr);
-  assert.match(result.stdout, 'No applies recorded yet.');
+  assert.match(result.stdout, 'No applies or gates recorded yet.');
   assert.match(result.stdout, 'hash chain: ok (0 files)');
 });
 

@@ -4,7 +4,7 @@ import { openAudit, type AuditAction, type AuditStart, type AuditWriter } from '
 
 export function auditStart(overrides: Partial<AuditStart> = {}): AuditStart {
   return {
-    applyId: '3f2a9c1b-7e4d-4c1a-9b2e-0a1b2c3d4e5f', phase: 'presync', planSha256: 'ab'.repeat(32),
+    kind: 'apply', applyId: '3f2a9c1b-7e4d-4c1a-9b2e-0a1b2c3d4e5f', phase: 'presync', planSha256: 'ab'.repeat(32),
     manifest: { path: 'migrations/acme.jsonnet', sha256: 'cd'.repeat(32), git: { commit: 'ef'.repeat(20), dirty: false } },
     tool: 'mailshift 0.1.0', operator: 'alice@ops1', startedAt: '2026-11-23T09:15:00.000Z',
     ...overrides,

@@ -24,7 +24,7 @@ test('the file is named for the UTC start second and the phase; the first record
   assert.is(writer.file, join(dir, '20261123T091500Z-presync.jsonl'));
   const start = JSON.parse(linesOf(writer.file)[0]!);
   assert.equal(start, {
-    type: 'start', n: 1, format: 'mailshift-audit/v1', applyId: '3f2a9c1b-7e4d-4c1a-9b2e-0a1b2c3d4e5f', phase: 'presync', planSha256: 'ab'.repeat(32),
+    type: 'start', n: 1, format: 'mailshift-audit/v1', kind: 'apply', applyId: '3f2a9c1b-7e4d-4c1a-9b2e-0a1b2c3d4e5f', phase: 'presync', planSha256: 'ab'.repeat(32),
     manifest: { path: 'migrations/acme.jsonnet', sha256: 'cd'.repeat(32), git: { commit: 'ef'.repeat(20), dirty: false } },
     tool: 'mailshift 0.1.0', operator: 'alice@ops1', startedAt: '2026-11-23T09:15:00.000Z', previous: null, prev: null,
   });
