@@ -4,8 +4,10 @@ import { applyCommand } from './apply.ts';
 import { auditCommand } from './audit.ts';
 import { checkCommand } from './check.ts';
 import { diffCommand } from './diff.ts';
+import { gateCommand } from './gate.ts';
 import { planCommand } from './plan.ts';
 import { showCommand } from './show.ts';
+import { statusCommand } from './status.ts';
 import type { Command } from './command.ts';
 import { initCommand } from './init.ts';
 import { interrupted } from './interrupt.ts';
@@ -15,7 +17,7 @@ import { validateCommand } from './validate.ts';
 import { verifyCommand } from './verify.ts';
 import { closest } from '../manifest/suggest.ts';
 
-const COMMANDS: Command[] = [validateCommand, checkCommand, planCommand, showCommand, diffCommand, applyCommand, verifyCommand, auditCommand, initCommand];
+const COMMANDS: Command[] = [validateCommand, checkCommand, planCommand, showCommand, diffCommand, applyCommand, verifyCommand, statusCommand, gateCommand, auditCommand, initCommand];
 
 /** Run the CLI on argv and return the exit code. Never throws, never exits the process. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
