@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline/promises';
 import { MailshiftError, problem, warning } from '../errors.ts';
-import { prepareApply } from '../engine/apply.ts';
+import { prepareApply, type FailureReason } from '../engine/apply.ts';
 import { missingRequirements } from '../engine/load-runbook.ts';
 import { phaseOrderProblem } from '../engine/phase-order.ts';
 import { defaultPlanPath, makePlan } from '../engine/plan.ts';
@@ -67,12 +67,22 @@ async function applyPlanFile({ values, options, io }: CommandContext, planFile: 
     result = errors.length > 0 || failedActions > 0 ? 'failed' : 'ok';
     const totals = await prepared.finish(result);
     io.stdout(`Apply ${result === 'ok' ? 'complete' : 'finished with failures'}: ${countsLine(totals, (Date.now() - started) / 1000)}.\n`);
-    if (result === 'failed') io.stdout(`Failed actions are listed in ${prepared.auditFile} (mailshift audit). Running the same plan again retries them.\n`);
+    if (result === 'failed') {
+      io.stdout(failureLines(prepared.failureReasons()));
+      io.stdout(`Failed actions are listed in ${prepared.auditFile} (mailshift audit). Running the same plan again retries them.\n`);
+    }
   } finally {
     unregister();
     await prepared.finish('failed');
   }
   return result === 'ok' ? 0 : 1;
+}
+
+/** The distinct reasons actions failed, most frequent first, at most five (the audit log has every one). */
+function failureLines(reasons: FailureReason[]): string {
+  const shown = reasons.slice(0, 5).map((r) => `  account ${r.account}: ${r.actions} ${r.actions === 1 ? 'action' : 'actions'} failed: ${r.reason}\n`);
+  const more = reasons.length > 5 ? `  … and ${reasons.length - 5} more reasons\n` : '';
+  return shown.join('') + more;
 }
 
 /** apply <manifest> --phase: plan now, show it, and get a yes (or --auto-approve). Null when there is nothing to do. */

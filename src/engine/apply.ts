@@ -40,8 +40,16 @@ export interface PreparedApply {
   /** The requirements --force overrode (recorded in the audit's start record). */
   unmetRequires: string[];
   units: AccountUnit[];
+  /** Why actions failed so far: each distinct account and reason with how many actions it failed, most first. */
+  failureReasons(): FailureReason[];
   /** Seal the audit, release the lock. Call exactly once, also on failure or Ctrl-C. */
   finish(result: 'ok' | 'failed' | 'interrupted'): Promise<ApplyCounts>;
+}
+
+export interface FailureReason {
+  account: string;
+  reason: string;
+  actions: number;
 }
 
 /**
@@ -93,7 +101,13 @@ function assemble(plan: Plan, run: { applyId: string; unmetRequires: string[]; a
   context: { manifestDir: string; env: NodeJS.ProcessEnv; phase: SyncPhase; settings: import('../manifest/settings.ts').AccountSettings[] }): PreparedApply {
   const { applyId, unmetRequires, audit, journal, lock, state } = run;
   const total = emptyCounts();
-  const sink = journalSink(journal, audit);
+  // A dropped server fails hundreds of actions for one reason: the summary names it once, with the count.
+  const failures = new Map<string, FailureReason>();
+  const sink = journalSink(journal, audit, (account, reason) => {
+    const key = `${account}\0${reason}`;
+    const known = failures.get(key) ?? failures.set(key, { account, reason, actions: 0 }).get(key)!;
+    known.actions++;
+  });
   const units = plan.accounts.map((account): AccountUnit => ({
     id: account.id,
     folders: account.folders.length,
@@ -108,6 +122,7 @@ function assemble(plan: Plan, run: { applyId: string; unmetRequires: string[]; a
   let finished: Promise<ApplyCounts> | undefined;
   return {
     plan, applyId, auditFile: audit.file, unmetRequires, units,
+    failureReasons: () => [...failures.values()].sort((a, b) => b.actions - a.actions),
     finish(result) {
       finished ??= (async () => {
         try {
@@ -125,12 +140,13 @@ function assemble(plan: Plan, run: { applyId: string; unmetRequires: string[]; a
 }
 
 /** Journal first (what re-runs rely on), then the audit record (what people read). */
-function journalSink(journal: Journal, audit: AuditWriter): ActionSink {
+function journalSink(journal: Journal, audit: AuditWriter, onFailure: (account: string, reason: string) => void): ActionSink {
   return {
     done: (key) => journal.has(key),
     async record(key, action, detail) {
       await journal.append({ key, result: action.result, ...(detail ? { detail } : {}) });
       await audit.record(action);
+      if (action.result === 'failed') onFailure(action.account, action.reason ?? 'no reason given');
     },
     doneDetails: (prefix) => journal.entries().filter((e) => e.result === 'done' && e.key.startsWith(prefix)).map((e) => e.detail ?? {}),
   };

@@ -131,7 +131,8 @@ test('a target that stays unreachable after a cut: the apply fails cleanly (exit
     proxy.cutAfterBytesToServer(300_000, { thenRefuse: Number.POSITIVE_INFINITY });
     const failed = await runMailshift(['apply', planFile], { env: m.env });
     assertFailedCleanly(failed);
-    assert.match(failed.stdout, /Apply finished with failures: .* · \d+ failed\.\nFailed actions are listed in .*\.jsonl \(mailshift audit\)\. Running the same plan again retries them\.\n$/);
+    assert.match(failed.stdout, /Apply finished with failures: .* · \d+ failed\.\n(  account alice: \d+ actions? failed: .+\n)+Failed actions are listed in .*\.jsonl \(mailshift audit\)\. Running the same plan again retries them\.\n$/);
+    assert.match(failed.stdout, /account alice: \d+ actions? failed: target connection failed for account alice at 127\.0\.0\.1:\d+/, 'the summary says why, not only how many');
     assert.ok(proxy.refused > 0, 'the retries reconnected and were refused');
     const lock = await localStateStore(stateDirFor(m.manifest, 'fault-down')).lock({ operator: 'test@faults', pid: process.pid, host: hostname() });
     assert.is(lock.tookOverFrom, null, 'the failed apply released its lock (nothing stale to take over)');
@@ -172,6 +173,7 @@ test('a message over the target\'s size limit fails alone: the rest of its folde
       const applied = await runMailshift(['apply', m.manifest, '--phase', 'presync', '--auto-approve'], { env: m.env });
       assertFailedCleanly(applied);
       assert.match(applied.stdout, /Apply finished with failures: 5 copied .*· 1 failed\./);
+      assert.match(applied.stdout, /account alice: 1 action failed: the target refused it: LIMIT/);
 
       const [source, target] = await Promise.all([mailboxState(m.source.server, m.source), mailboxState(limited, m.target)]);
       assert.equal(target.INBOX!.map((x) => x.messageId), ['<a@test>', '<b@test>', '<c@test>'], 'the rest of INBOX is copied, in order');
