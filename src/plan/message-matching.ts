@@ -1,6 +1,6 @@
-// Which source message is which target message. Matching is a multiset per key: two copies on
-// the source and one on the target pair the lowest UIDs and leave one copy to make; the target's
-// extras are its highest UIDs.
+// Which source message is which target message. Matching is a multiset per key: copies with the
+// same INTERNALDATE pair first, then the lowest UIDs, so two copies on the source and one on the
+// target leave the other copy to make, and the target's extras are its unpaired copies.
 import { matchKey } from './identity.ts';
 import { sortedBy } from './ordering.ts';
 import type { MessageSnapshot } from './snapshot.ts';
@@ -62,7 +62,13 @@ function byUidMap(sources: readonly MessageSnapshot[], targets: readonly Message
   return pairs;
 }
 
-/** Pair messages with equal keys, lowest UIDs first on both sides (inputs in UID order). */
+/**
+ * Pair messages with equal keys (inputs in UID order). Duplicates of one identity are one message
+ * stored at different times (a re-delivery, a copy left by a crashed tool), and APPEND keeps the
+ * INTERNALDATE: so copies with the same date pair first, and deleting one copy on the source makes
+ * deleteTarget remove its own copy on the target, not its twin with the other date. The rest pair
+ * lowest UIDs first on both sides.
+ */
 function multiset(sources: readonly MessageSnapshot[], targets: readonly MessageSnapshot[], sourceKey: (m: MessageSnapshot) => string, targetKey: (m: MessageSnapshot) => string): MessagePair[] {
   const waiting = new Map<string, MessageSnapshot[]>();
   for (const message of targets) {
@@ -72,7 +78,14 @@ function multiset(sources: readonly MessageSnapshot[], targets: readonly Message
     else waiting.set(key, [message]);
   }
   const pairs: MessagePair[] = [];
+  const undated: MessageSnapshot[] = [];
   for (const message of sources) {
+    const queue = waiting.get(sourceKey(message));
+    const sameDate = queue?.findIndex((candidate) => candidate.internalDate === message.internalDate) ?? -1;
+    if (sameDate >= 0) pairs.push({ source: message, target: queue!.splice(sameDate, 1)[0]! });
+    else undated.push(message);
+  }
+  for (const message of undated) {
     const candidate = waiting.get(sourceKey(message))?.shift();
     if (candidate) pairs.push({ source: message, target: candidate });
   }

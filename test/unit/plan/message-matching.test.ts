@@ -7,6 +7,8 @@ import { message } from '../../support/snapshots.ts';
 /** A message with this identity (and size when given). */
 const m = (uid: number, identity: string, extra: Partial<MessageSnapshot> = {}) => message(uid, { identity, ...extra });
 
+const [DAY_1, DAY_2, DAY_3, DAY_4] = ['2026-01-01', '2026-01-02', '2026-01-03', '2026-01-04'].map((day) => `${day}T08:00:00.000Z`);
+
 function match(source: MessageSnapshot[], target: MessageSnapshot[], options: Partial<MatchOptions> = {}) {
   const result = matchMessages(source, target, { useSize: false, uidPairs: [], ...options });
   return {
@@ -25,6 +27,15 @@ const cases: Array<{ name: string; source: MessageSnapshot[]; target: MessageSna
   { name: 'duplicates 3 vs 0: three copies', source: [m(3, 'a'), m(1, 'a'), m(2, 'a')], target: [m(1, 'b')], matched: [], copy: [1, 2, 3], extra: [1] },
   { name: 'duplicates 3 vs 2 among others', source: [m(1, 'a'), m(2, 'b'), m(3, 'a'), m(4, 'a')], target: [m(10, 'a'), m(11, 'a'), m(12, 'b'), m(13, 'c')],
     matched: ['1=10', '2=12', '3=11'], copy: [4], extra: [13] },
+  { name: 'duplicates pair by INTERNALDATE first: the copy deleted on the source is the one extra on the target',
+    source: [m(2, 'a', { internalDate: DAY_2 })], target: [m(9, 'a', { internalDate: DAY_1 }), m(10, 'a', { internalDate: DAY_2 })], matched: ['2=10'], copy: [], extra: [9] },
+  { name: 'duplicates 2 vs 1: the copy to make is the one whose date the target lacks',
+    source: [m(1, 'a', { internalDate: DAY_1 }), m(2, 'a', { internalDate: DAY_2 })], target: [m(9, 'a', { internalDate: DAY_2 })], matched: ['2=9'], copy: [1], extra: [] },
+  { name: 'duplicates without a date in common still pair, lowest UIDs first, after the dated pairs',
+    source: [m(1, 'a', { internalDate: DAY_1 }), m(2, 'a', { internalDate: DAY_2 }), m(3, 'a', { internalDate: DAY_3 })],
+    target: [m(7, 'a', { internalDate: DAY_3 }), m(8, 'a', { internalDate: DAY_4 }), m(9, 'a', { internalDate: DAY_4 })], matched: ['1=8', '2=9', '3=7'], copy: [], extra: [] },
+  { name: 'a date in common does not pair different identities', source: [m(1, 'a', { internalDate: DAY_1 })], target: [m(5, 'b', { internalDate: DAY_1 })],
+    matched: [], copy: [1], extra: [5] },
   { name: 'without useSize the size does not matter', source: [m(1, 'a', { size: 100 })], target: [m(2, 'a', { size: 105 })], matched: ['1=2'], copy: [], extra: [] },
   { name: 'with useSize a different size is a different message', source: [m(1, 'a', { size: 100 })], target: [m(2, 'a', { size: 105 })], options: { useSize: true },
     matched: [], copy: [1], extra: [2] },
