@@ -1,15 +1,12 @@
 // Every example manifest, pointed at the Dovecot pair (endpoints and secrets rewritten, rules kept),
 // planned phase by phase with the CLI; each scenario's intent is checked on the plan it produced.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readManifest } from '../../src/manifest/read.ts';
-import { inPool, REPO, runMailshift } from '../support/cli.ts';
-import { fillMailbox } from '../support/mailbox-builder.ts';
+import { inPool, runMailshift } from '../support/cli.ts';
+import { EXAMPLES, exampleMigration } from '../support/example-migration.ts';
 import { manifestFolder } from '../support/manifests.ts';
-import { seedMailbox } from '../support/seed.ts';
-import { dovecotPair, freshUser } from '../support/servers.ts';
 
 const folder = manifestFolder();
 test.after(() => folder.remove());
@@ -64,41 +61,13 @@ const intents: Record<string, Record<string, (plan: PlanJson) => void>> = {
   'two-hundred-accounts.jsonnet': {},
 };
 
-const GMAIL = {
-  INBOX: [{ name: 'g1' }], '[Gmail]/E-mails enviados': [{ name: 'g2' }], '[Gmail]/Lixeira': [{ name: 'g3' }],
-  '[Gmail]/Rascunhos': [{ name: 'g4' }], '[Gmail]/Todos os e-mails': [{ name: 'g1' }, { name: 'g2' }], 'Clientes/2024': [{ name: 'g5' }],
-};
-
-const examples = readdirSync(join(REPO, 'examples')).filter((f) => f.endsWith('.jsonnet')).sort();
-
 test('every example has an intent to check', () => {
-  assert.equal(examples, Object.keys(intents).sort());
+  assert.equal(EXAMPLES, Object.keys(intents).sort());
 });
 
-for (const example of examples) {
+for (const example of EXAMPLES) {
   test(`example ${example} plans every sync phase against the Dovecot pair`, async () => {
-    const { slash, dot } = await dovecotPair();
-    const read = await readManifest(join(REPO, 'examples', example));
-    const manifest = JSON.parse(JSON.stringify(read.manifest)) as any;
-    manifest.accounts = manifest.accounts.slice(0, 2);
-    const env: Record<string, string> = {};
-    const targets = new Map<string, { user: string; password: string }>();
-    for (const [index, account] of manifest.accounts.entries()) {
-      const source = await freshUser(slash, 'ex-src');
-      if (example.startsWith('gmail')) await fillMailbox(slash, source, GMAIL);
-      else await seedMailbox(slash, source, { seed: 100 + index, messages: 30, otherDelimiter: '.' });
-      const sharedKey = `${account.target.user ?? manifest.defaults?.target?.user}`;
-      const target = targets.get(sharedKey) ?? (await freshUser(dot, 'ex-tgt'));
-      targets.set(sharedKey, target);
-      env[`EX_SOURCE_${index}`] = source.password;
-      env[`EX_TARGET_${index}`] = target.password;
-      account.source = { user: source.user, password: { env: `EX_SOURCE_${index}` } };
-      account.target = { user: target.user, password: { env: `EX_TARGET_${index}` } };
-    }
-    // Gmail has no top-level Drafts/Sent/Trash; the harness server creates them for every user.
-    if (example.startsWith('gmail')) manifest.folders.exclude.push('^(Drafts|Sent|Trash|Junk|Archive)$');
-    manifest.defaults = { source: { host: '127.0.0.1', port: slash.ports.plain, tls: 'none' }, target: { host: '127.0.0.1', port: dot.ports.plain, tls: 'none' } };
-    const file = folder.write(example.replace('.jsonnet', '.json'), manifest);
+    const { manifest, file, env } = await exampleMigration(example, { folder, direction: 'slash-to-dot', accounts: 2, messages: 30, seed: 100 });
     const phases: string[] = manifest.phases.filter((p: any) => p.manual === undefined).map((p: any) => p.name as string);
     const results = await inPool(phases, 2, (phase) => runMailshift(['plan', file, '--phase', phase, '--out', join(folder.dir, `${example}.${phase}.plan.json`), '--quiet'], { env }));
     phases.forEach((phase: string, i: number) => {
