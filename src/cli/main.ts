@@ -1,23 +1,27 @@
 import { VERSION } from '../version.ts';
 import { MailshiftError, problem } from '../errors.ts';
-import { applyCommand } from './apply.ts';
-import { auditCommand } from './audit.ts';
-import { checkCommand } from './check.ts';
-import { diffCommand } from './diff.ts';
-import { gateCommand } from './gate.ts';
-import { planCommand } from './plan.ts';
-import { showCommand } from './show.ts';
-import { statusCommand } from './status.ts';
 import type { Command } from './command.ts';
-import { initCommand } from './init.ts';
 import { interrupted } from './interrupt.ts';
 import { reportDiagnostics, type CliIo } from './io.ts';
 import { findCommand, GLOBAL_HELP, globalOptions, parseCommandArgs } from './options.ts';
-import { validateCommand } from './validate.ts';
-import { verifyCommand } from './verify.ts';
 import { closest } from '../manifest/suggest.ts';
 
-const COMMANDS: Command[] = [validateCommand, checkCommand, planCommand, showCommand, diffCommand, applyCommand, verifyCommand, statusCommand, gateCommand, auditCommand, initCommand];
+// Each command is loaded only when it runs: imapflow, listr2 and ajv cost about a second to load,
+// which validate, status, gate, audit, show and diff never need.
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  validate: async () => (await import('./validate.ts')).validateCommand,
+  check: async () => (await import('./check.ts')).checkCommand,
+  plan: async () => (await import('./plan.ts')).planCommand,
+  show: async () => (await import('./show.ts')).showCommand,
+  diff: async () => (await import('./diff.ts')).diffCommand,
+  apply: async () => (await import('./apply.ts')).applyCommand,
+  verify: async () => (await import('./verify.ts')).verifyCommand,
+  status: async () => (await import('./status.ts')).statusCommand,
+  gate: async () => (await import('./gate.ts')).gateCommand,
+  audit: async () => (await import('./audit.ts')).auditCommand,
+  init: async () => (await import('./init.ts')).initCommand,
+};
+const NAMES = Object.keys(COMMANDS);
 
 /** Run the CLI on argv and return the exit code. Never throws, never exits the process. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
@@ -26,14 +30,15 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
     if (word === undefined) {
       if (argv.includes('--version')) return io.stdout(`mailshift ${VERSION}\n`), 0;
-      io.stdout(overview());
+      io.stdout(await overview());
       return argv.includes('--help') || argv.includes('-h') ? 0 : 1;
     }
-    const command = COMMANDS.find((c) => c.name === word);
-    if (!command) {
-      const suggestion = closest(word, COMMANDS.map((c) => c.name));
-      throw new MailshiftError(problem('USAGE', `unknown command "${word}"`, suggestion ? `did you mean \`mailshift ${suggestion}\`?` : `the commands are: ${COMMANDS.map((c) => c.name).join(', ')}; see \`mailshift --help\``));
+    const load = Object.hasOwn(COMMANDS, word) ? COMMANDS[word] : undefined;
+    if (!load) {
+      const suggestion = closest(word, NAMES);
+      throw new MailshiftError(problem('USAGE', `unknown command "${word}"`, suggestion ? `did you mean \`mailshift ${suggestion}\`?` : `the commands are: ${NAMES.join(', ')}; see \`mailshift --help\``));
     }
+    const command = await load();
     const { values, positionals } = parseCommandArgs(command.name, rest, command.options);
     if (values.help) return io.stdout(`${command.usage}\n\n${GLOBAL_HELP}\n`), 0;
     return await command.run({ positionals, values, options: globalOptions(values, io), io });
@@ -48,9 +53,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-function overview(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length));
-  const lines = COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
+async function overview(): Promise<string> {
+  const commands = await Promise.all(Object.values(COMMANDS).map((load) => load()));
+  const width = Math.max(...NAMES.map((name) => name.length));
+  const lines = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
   return `mailshift ${VERSION}: declarative, reviewable IMAP migrations
 
 Usage: mailshift <command> [options]

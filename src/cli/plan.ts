@@ -1,5 +1,6 @@
 import { MailshiftError, problem } from '../errors.ts';
-import { defaultPlanPath, makePlan } from '../engine/plan.ts';
+import { makePlan } from '../engine/plan.ts';
+import { defaultPlanPath } from '../engine/plan-path.ts';
 import { writePlanFile } from '../engine/plan-file.ts';
 import { missingRequirements } from '../engine/load-runbook.ts';
 import { phaseOrderNotice } from '../engine/phase-order.ts';

@@ -3,7 +3,7 @@ import { readAuditOutcomes } from '../audit/outcomes.ts';
 import { auditDirFor } from '../audit/writer.ts';
 import type { Settings } from '../manifest/settings.ts';
 import { readPlanHeader } from './plan-header.ts';
-import { defaultPlanPath } from './plan.ts';
+import { defaultPlanPath } from './plan-path.ts';
 import { buildRunbook, unmetRequirements, type Runbook, type RunbookPhase } from './runbook.ts';
 
 export interface RunbookManifest {

@@ -1,4 +1,4 @@
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { Diagnostic } from '../errors.ts';
 import { openAccountSession, readFolders, readListing } from '../imap/snapshot.ts';
 import type { ManifestReadResult } from '../manifest/read.ts';
@@ -143,9 +143,4 @@ function phaseWarnings(manifest: ManifestReadResult, phase: SyncPhase): PlanWarn
 /** The planner works on one account and does not know its id: the engine says which. */
 function withAccount(diagnostics: Diagnostic[], account: string): Diagnostic[] {
   return diagnostics.map((d) => ({ ...d, location: { ...d.location, account } }));
-}
-
-/** Default plan location: plans/<name>.<phase>.plan.json next to the manifest. */
-export function defaultPlanPath(manifestFile: string, name: string, phase: string): string {
-  return join(dirname(manifestFile), 'plans', `${name}.${phase}.plan.json`);
 }
