@@ -4,7 +4,9 @@ import type { AccountSession } from '../imap/account-session.ts';
 import { readBodies } from '../imap/read-bodies.ts';
 import { identityOfRaw } from '../plan/identity.ts';
 import type { CopyAction, FolderPlan } from '../plan/types.ts';
+import type { BatchSlots } from './batch-slots.ts';
 import { actionKey } from './journal-keys.ts';
+import { runInLanes } from './lanes.ts';
 import type { ActionSink, ApplyCounts, ApplyObserver } from './outcome.ts';
 import { withRetry } from './retry.ts';
 import type { Throttle } from './throttle.ts';
@@ -22,6 +24,8 @@ export interface CopyContext {
   budgetSeconds: number;
   /** Source UID -> target UID pairs learnt from APPENDUID, for the UID map. */
   pairs: Array<[number, number]>;
+  /** Batches holding message bodies at once, account-wide: what bounds apply's memory. */
+  slots: BatchSlots;
 }
 
 /**
@@ -29,52 +33,67 @@ export interface CopyContext {
  * where offered). Crash-safe: before each attempt, target messages newer than the plan's UIDNEXT
  * that the journal does not account for are counted by identity; a pending copy whose identity is
  * among them landed before an interruption, and is recorded instead of copied again.
+ *
+ * Batches of one folder go to the target on several connections at once (all the target pool has,
+ * shared with the other folders): a server that fsyncs every message it stores (Dovecot's default)
+ * waits on the disk for each, and those waits overlap only across sessions. The price: target UIDs
+ * follow the source's order within a batch, not across batches in flight together.
  */
 export async function copyMessages(folder: FolderPlan, copies: CopyAction[], ctx: CopyContext): Promise<void> {
-  const source = folder.source!;
   const pendingOf = () => copies.filter((copy) => !ctx.sink.done(actionKey(ctx.account, folder, copy)));
   if (pendingOf().length === 0) return;
   const baseline = folder.targetState?.uidNext ?? 1;
   await withRetry(async () => {
     const landed = await unaccounted(folder, baseline, ctx);
-    for (const batch of batches(pendingOf())) {
-      const bodies = await ctx.session.source.use(async (c) => {
-        const found = new Map<number, Buffer>();
-        for await (const body of readBodies(c, source, batch.map((copy) => copy.uid))) found.set(body.uid, body.raw);
-        return found;
-      });
-      const items: Array<{ copy: CopyAction; item: AppendItem; identity: string }> = [];
-      for (const copy of batch) {
-        const original = bodies.get(copy.uid);
-        if (original === undefined) {
-          await record(ctx, folder, copy, 'skipped', { reason: 'the message is no longer on the source' });
-          continue;
-        }
-        const raw = copy.addMessageId ? Buffer.concat([Buffer.from(`Message-ID: ${copy.addMessageId}\r\n`), original]) : original;
-        const identity = identityOfRaw(raw);
-        if (take(landed, identity)) {
-          await record(ctx, folder, copy, 'done', { reason: 'found on the target after an interruption', targetIdentity: identity });
-          continue;
-        }
-        items.push({ copy, identity, item: { raw, flags: copy.flags, internalDate: new Date(copy.internalDate) } });
-      }
-      if (items.length === 0) continue;
-      await ctx.throttle.take(items.length, items.reduce((sum, entry) => sum + entry.item.raw.length, 0));
-      const results = await ctx.session.target.use((c) => appendMessages(c, folder.target, items.map((entry) => entry.item)));
-      for (const [index, result] of results.entries()) {
-        const { copy, identity, item } = items[index]!;
-        if ('error' in result) {
-          await record(ctx, folder, copy, 'failed', { reason: `the target refused it: ${result.error}` });
-          continue;
-        }
-        if (result.uid !== null) ctx.pairs.push([copy.uid, result.uid]);
-        ctx.counts.messagesCopied++;
-        ctx.counts.bytesCopied += item.raw.length;
-        await record(ctx, folder, copy, 'done', { targetUid: result.uid, targetIdentity: identity });
-      }
-      ctx.observer.progress(ctx.counts);
-    }
+    // As many lanes as batch slots: while some batches append, others are read or journaled.
+    await runInLanes([...batches(pendingOf())], ctx.slots.size, (batch) => copyBatch(folder, batch, landed, ctx));
   }, { budgetSeconds: ctx.budgetSeconds, onRetry: (error, wait) => ctx.observer.note(`${folder.target}: ${(error as Error).message}; retrying in ${Math.round(wait / 1000)} s`) });
+}
+
+type Outcome = { copy: CopyAction; result: 'done' | 'failed' | 'skipped'; detail: Parameters<typeof record>[4]; bytes?: number };
+
+/**
+ * One batch: read from the source, APPEND to the target, then journal every outcome of the batch
+ * together (the journal and the audit log commit them with one fsync each: group commit). Reading
+ * holds a batch slot, not a target connection, so the next batch is read while others append.
+ */
+async function copyBatch(folder: FolderPlan, batch: CopyAction[], landed: Map<string, number>, ctx: CopyContext): Promise<void> {
+  await ctx.throttle.take(batch.length, batch.reduce((sum, copy) => sum + copy.size, 0));
+  const outcomes = await ctx.slots.hold(async () => {
+    const bodies = await ctx.session.source.use(async (c) => {
+      const found = new Map<number, Buffer>();
+      for await (const body of readBodies(c, folder.source!, batch.map((copy) => copy.uid))) found.set(body.uid, body.raw);
+      return found;
+    });
+    const done: Outcome[] = [];
+    const items: Array<{ copy: CopyAction; item: AppendItem; identity: string }> = [];
+    for (const copy of batch) {
+      const original = bodies.get(copy.uid);
+      if (original === undefined) {
+        done.push({ copy, result: 'skipped', detail: { reason: 'the message is no longer on the source' } });
+        continue;
+      }
+      const raw = copy.addMessageId ? Buffer.concat([Buffer.from(`Message-ID: ${copy.addMessageId}\r\n`), original]) : original;
+      const identity = identityOfRaw(raw);
+      if (take(landed, identity)) done.push({ copy, result: 'done', detail: { reason: 'found on the target after an interruption', targetIdentity: identity } });
+      else items.push({ copy, identity, item: { raw, flags: copy.flags, internalDate: new Date(copy.internalDate) } });
+    }
+    if (items.length === 0) return done;
+    const results = await ctx.session.target.use((target) => appendMessages(target, folder.target, items.map((entry) => entry.item)));
+    return done.concat(results.map((result, index): Outcome => {
+      const { copy, identity, item } = items[index]!;
+      if ('error' in result) return { copy, result: 'failed', detail: { reason: `the target refused it: ${result.error}` } };
+      if (result.uid !== null) ctx.pairs.push([copy.uid, result.uid]);
+      return { copy, result: 'done', detail: { targetUid: result.uid, targetIdentity: identity }, bytes: item.raw.length };
+    }));
+  });
+  for (const outcome of outcomes) {
+    if (outcome.bytes === undefined) continue;
+    ctx.counts.messagesCopied++;
+    ctx.counts.bytesCopied += outcome.bytes;
+  }
+  await Promise.all(outcomes.map(({ copy, result, detail }) => record(ctx, folder, copy, result, detail)));
+  ctx.observer.progress(ctx.counts);
 }
 
 /** Identities of target messages added since the plan that no journaled copy explains. */

@@ -6,6 +6,7 @@ import type { ExpungeMode } from '../manifest/types.ts';
 import type { AccountPlan, FolderPlan } from '../plan/types.ts';
 import type { StateStore } from '../state/store.ts';
 import { mapBounded } from '../engine/bounded.ts';
+import { BatchSlots } from './batch-slots.ts';
 import { actionKey } from './journal-keys.ts';
 import { emptyCounts, type ActionSink, type ApplyCounts, type ApplyObserver } from './outcome.ts';
 import { withRetry } from './retry.ts';
@@ -23,9 +24,9 @@ export interface AccountRunContext {
 
 /**
  * One account's slice of a plan: the executor's unit of work, idempotent when re-run (the journal
- * says what is done). Folders run in parallel across connections (servers serialise appends per
- * folder); a folder that fails is recorded and the others go on. Target-only folder deletions run
- * last, children first as planned.
+ * says what is done). Folders run in parallel across connections, and so do the copy batches of
+ * one folder (copy-messages.ts); a folder that fails is recorded and the others go on. Target-only
+ * folder deletions run last, children first as planned.
  */
 export async function runAccount(account: AccountPlan, ctx: AccountRunContext, observer: ApplyObserver): Promise<ApplyCounts> {
   const counts = emptyCounts();
@@ -37,12 +38,14 @@ export async function runAccount(account: AccountPlan, ctx: AccountRunContext, o
     const pairs = account.folders.filter((folder) => folder.source !== null);
     const deletions = account.folders.filter((folder) => folder.source === null);
     const parallel = Math.min(ctx.settings.source.connections, ctx.settings.target.connections);
+    // Per target connection one batch appending and one read ahead: at most this many in memory.
+    const slots = new BatchSlots(2 * ctx.settings.target.connections);
     const run = async (folder: FolderPlan) => {
       observer.folderStarted(folder.source ?? folder.target);
       const failedBefore = counts.failed;
       const uidPairs: Array<[number, number]> = [];
       try {
-        await runFolder(folder, { account: account.id, session, sink: ctx.sink, observer, throttle, counts, budgetSeconds, pairs: uidPairs, expungeSource: ctx.expungeSource });
+        await runFolder(folder, { account: account.id, session, sink: ctx.sink, observer, throttle, counts, budgetSeconds, pairs: uidPairs, slots, expungeSource: ctx.expungeSource });
         if (uidPairs.length > 0) await rememberUidPairs(account.id, folder, uidPairs, session, ctx.state);
       } catch (error) {
         if (!(error instanceof MailshiftError)) throw error;
