@@ -164,6 +164,7 @@ function syncPhases(manifest: ManifestInput): Array<{ phase: PhaseInput; index: 
   return manifest.phases.map((phase, index) => ({ phase, index })).filter(({ phase }) => phase.manual === undefined);
 }
 
-function isLoopback(host: string): boolean {
+/** A host name or address that stays on this machine (localhost, 127.0.0.0/8, ::1). */
+export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
