@@ -1,5 +1,5 @@
 // Run the mailshift CLI as a child process and measure it: wall time and peak RSS.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,10 +19,14 @@ export interface Measurement {
 export async function measureMailshift(args: string[], env: NodeJS.ProcessEnv): Promise<Measurement> {
   const dir = mkdtempSync(join(tmpdir(), 'mailshift-bench-rss-'));
   const rssFile = join(dir, 'rss');
-  const started = process.hrtime.bigint();
-  const result = await runMailshift(args, { env: { ...env, MAILSHIFT_BENCH_RSS_FILE: rssFile }, nodeArgs: ['--import', REPORTER] });
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const peakRssBytes = Number(readFileSync(rssFile, 'utf8'));
-  rmSync(dir, { recursive: true, force: true });
-  return { ...result, seconds, peakRssBytes };
+  try {
+    const started = process.hrtime.bigint();
+    const result = await runMailshift(args, { env: { ...env, MAILSHIFT_BENCH_RSS_FILE: rssFile }, nodeArgs: ['--import', REPORTER] });
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    // A process that died before its exit hook reports no figure: NaN, and its output says why.
+    const peakRssBytes = existsSync(rssFile) ? Number(readFileSync(rssFile, 'utf8')) : Number.NaN;
+    return { ...result, seconds, peakRssBytes };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
