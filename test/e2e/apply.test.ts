@@ -1,7 +1,9 @@
 // `mailshift apply` as a user runs it, against the Dovecot pair: exact copies, idempotent re-runs,
 // kill -9 at several points, stale plans, the lock, and deleteSource's confirmation rule.
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { localStateStore, stateDirFor } from '../../src/state/store.ts';
@@ -10,6 +12,32 @@ import { fillMailbox } from '../support/mailbox-builder.ts';
 import { contentMultiset, mailboxState } from '../support/mailbox-state.ts';
 import { newMigration, type Migration } from '../support/migration.ts';
 import { plainClient, seedMailbox } from '../support/seed.ts';
+
+/**
+ * Start `mailshift apply planFile` and send it `signal` once its journal holds `entries` finished
+ * actions: on progress, not on a clock (a fast machine would finish before a timer fires).
+ */
+async function signalMidway(m: Migration, planFile: string, entries: number, signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string }> {
+  const plan = JSON.parse(readFileSync(planFile, 'utf8')) as { name: string };
+  const journal = join(stateDirFor(m.manifest, plan.name), 'journal', `${createHash('sha256').update(readFileSync(planFile)).digest('hex')}.jsonl`);
+  const child = spawn(process.execPath, [BIN, 'apply', planFile, '--quiet'], { cwd: REPO, env: { ...process.env, ...m.env }, stdio: ['ignore', 'pipe', 'ignore'] });
+  let stdout = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('close', (code, sent) => resolve({ code, signal: sent })));
+  let running = true;
+  void exited.then(() => (running = false));
+  while (running && journalEntries(journal) < entries) await new Promise((resolve) => setTimeout(resolve, 10));
+  child.kill(signal);
+  return { ...(await exited), stdout };
+}
+
+function journalEntries(file: string): number {
+  try {
+    return readFileSync(file, 'utf8').split('\n').length - 1;
+  } catch {
+    return 0;
+  }
+}
 
 const notDeleted = (line: string) => !line.split(' ')[1]!.split(',').includes('\\Deleted');
 
@@ -51,17 +79,37 @@ test('kill -9 at several points, then re-apply: the target equals the source, ze
   try {
     await seedMailbox(m.source.server, m.source, { seed: 32, messages: 1500, otherDelimiter: '.' });
     const planFile = await plan(m, 'presync');
-    for (const delay of [700, 1500, 2300]) {
-      const child = spawn(process.execPath, [BIN, 'apply', planFile, '--quiet'], { cwd: REPO, env: { ...process.env, ...m.env }, stdio: 'ignore' });
-      await new Promise((resolve) => setTimeout(resolve, delay));
-      child.kill('SIGKILL');
-      await new Promise((resolve) => child.once('exit', resolve));
+    for (const entries of [150, 600, 1000]) {
+      const { code, signal } = await signalMidway(m, planFile, entries + Math.floor(Math.random() * 50), 'SIGKILL');
+      assert.equal({ code, signal }, { code: null, signal: 'SIGKILL' }, 'the apply was killed midway');
     }
     const finished = await runMailshift(['apply', planFile], { env: m.env });
     assert.is(finished.code, 0, finished.stderr + finished.stdout);
     await assertTargetMirrorsSource(m);
     const again = await runMailshift(['plan', m.manifest, '--phase', 'presync', '--detailed-exitcode', '--quiet'], { env: m.env });
     assert.is(again.code, 0, 'nothing left to copy');
+  } finally {
+    m.remove();
+  }
+});
+
+test('Ctrl-C stops cleanly: exit 130, the audit sealed as interrupted, the lock released; the same plan then finishes the work', async () => {
+  const m = await newMigration('apply-interrupt', { phases: [{ name: 'presync' }] });
+  try {
+    await seedMailbox(m.source.server, m.source, { seed: 33, messages: 800, otherDelimiter: '.' });
+    const planFile = await plan(m, 'presync');
+    const interrupted = await signalMidway(m, planFile, 200, 'SIGINT');
+    assert.is(interrupted.code, 130, 'exit code 130 on Ctrl-C');
+    const shown = await runMailshift(['audit', m.manifest, '--format', 'json'], { env: m.env });
+    const applies = JSON.parse(shown.stdout).applies as Array<{ result: string; endedAt: string | null }>;
+    assert.equal(applies.map((a) => a.result), ['interrupted'], shown.stdout);
+    assert.ok(applies[0]!.endedAt, 'the audit file has its end record');
+    const lock = await localStateStore(stateDirFor(m.manifest, 'apply-interrupt')).lock({ operator: 'test', pid: process.pid, host: 'test' });
+    assert.is(lock.tookOverFrom, null, 'the lock was released, not left behind');
+    await lock.release();
+    const finished = await runMailshift(['apply', planFile], { env: m.env });
+    assert.is(finished.code, 0, finished.stderr + finished.stdout);
+    await assertTargetMirrorsSource(m);
   } finally {
     m.remove();
   }
