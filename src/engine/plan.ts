@@ -1,12 +1,14 @@
 import { dirname, resolve } from 'node:path';
 import type { Diagnostic } from '../errors.ts';
-import { openAccountSession, readFolders, readListing } from '../imap/snapshot.ts';
+import { isWindowed, openAccountSession, readFolders, readListing } from '../imap/snapshot.ts';
 import type { ManifestReadResult } from '../manifest/read.ts';
 import { sliceSettings, type AccountSettings, type EndpointSettings, type Settings, type SliceSettings, type SyncPhase } from '../manifest/settings.ts';
 import { mapFolders } from '../plan/folder-mapping.ts';
 import { summarise } from '../plan/plan-summary.ts';
 import { planAccount } from '../plan/planner.ts';
 import { fetchWindow } from '../plan/select.ts';
+import { endpointKey, type CachedFolder, type SideCache } from '../plan/snapshot-cache.ts';
+import type { FolderSnapshot } from '../plan/snapshot.ts';
 import type { AccountPlan, Endpoint, Plan, PlanWarning } from '../plan/types.ts';
 import type { StateStore } from '../state/store.ts';
 import { selectAccounts } from './accounts.ts';
@@ -26,8 +28,8 @@ export interface PlanRequest {
   tool: string;
   /** Accounts snapshotted at once. */
   concurrency: number;
-  /** Where identity 'uid' finds the UID maps of earlier applies. */
-  state: Pick<StateStore, 'uidMaps'>;
+  /** Where identity 'uid' finds the UID maps of earlier applies, and what the last plan read. */
+  state: Pick<StateStore, 'uidMaps' | 'snapshotCache' | 'saveSnapshotCache'>;
   onAccount?: (accountId: string, state: 'reading' | 'planned' | 'failed') => void;
 }
 
@@ -63,10 +65,15 @@ async function planOneAccount(account: AccountSettings, slice: SliceSettings, re
     const readMessages = !slice.phase.justFolders;
     const sourceByName = new Map(listing.source.folders.map((f) => [f.name, f]));
     const targetByName = new Map(listing.target.folders.map((f) => [f.name, f]));
+    const cache = await request.state.snapshotCache(account.id);
+    const cached = { source: cachedFolders(cache?.source, account.source), target: cachedFolders(cache?.target, account.target) };
     const [sourceFolders, targetFolders] = await Promise.all([
-      readFolders(session, 'source', readMessages ? mapping.pairs.map((p) => ({ listing: sourceByName.get(p.source)!, window })) : []),
-      readFolders(session, 'target', readMessages ? mapping.pairs.filter((p) => p.targetExists && targetByName.get(p.target)?.selectable).map((p) => ({ listing: targetByName.get(p.target)!, window })) : []),
+      readFolders(session, 'source', readMessages ? mapping.pairs.map((p) => ({ listing: sourceByName.get(p.source)!, window, cached: cached.source[p.source] })) : []),
+      readFolders(session, 'target', readMessages ? mapping.pairs.filter((p) => p.targetExists && targetByName.get(p.target)?.selectable).map((p) => ({ listing: targetByName.get(p.target)!, window, cached: cached.target[p.target] })) : []),
     ]);
+    if (readMessages && !isWindowed(window)) {
+      await request.state.saveSnapshotCache(account.id, { source: sideCache(account.source, sourceFolders), target: sideCache(account.target, targetFolders) });
+    }
     const planned = planAccount({
       accountId: account.id, slice, mapping, now: request.now, uidMaps: await uidMapsFor(slice, request.state),
       snapshot: { ...listing, sourceFolders, targetFolders },
@@ -82,6 +89,15 @@ async function planOneAccount(account: AccountSettings, slice: SliceSettings, re
   } finally {
     await session?.close();
   }
+}
+
+/** The cached folders of one side, only when they were read from this same server and login. */
+function cachedFolders(side: SideCache | null | undefined, endpoint: EndpointSettings): Record<string, CachedFolder> {
+  return side && side.endpoint === endpointKey(endpoint) ? side.folders : {};
+}
+
+function sideCache(endpoint: EndpointSettings, folders: Record<string, FolderSnapshot>): SideCache {
+  return { endpoint: endpointKey(endpoint), folders: Object.fromEntries(Object.values(folders).map((f) => [f.name, { state: f.state, messages: f.messages }])) };
 }
 
 async function assemble(request: PlanRequest, phase: SyncPhase, accounts: AccountPlan[], warnings: PlanWarning[]): Promise<Plan> {

@@ -58,6 +58,22 @@ export async function fetchHeaderDigests(connection: ImapConnection, folder: str
   return digests;
 }
 
+/**
+ * Only UID and FLAGS of every message in the set (`UID FETCH <set> (UID FLAGS)`): what can change
+ * about a message a plan has read before. Expunged messages are simply not in the answer.
+ */
+export async function fetchFlags(connection: ImapConnection, folder: string, set: string): Promise<Array<{ uid: number; flags: string[] }>> {
+  const rows: Array<{ uid: number; flags: string[] }> = [];
+  try {
+    for await (const row of flowOf(connection).fetch(set, { uid: true, flags: true }, { uid: true })) {
+      rows.push({ uid: row.uid, flags: storedFlags(row.flags) });
+    }
+  } catch (error) {
+    throw commandFailure(error, connection, 'UID FETCH', folder);
+  }
+  return rows;
+}
+
 /** Gives a digested bare message its identity, and the Message-ID a copy of it would get. */
 export function withDigest(message: MessageSnapshot, identity: string): MessageSnapshot {
   const messageId = addedMessageIdFor(identity);
@@ -72,8 +88,7 @@ function snapshotOf(row: FetchMessageObject): MessageSnapshot {
     uid: row.uid,
     size: row.size ?? 0,
     internalDate: isoDate(row.internalDate),
-    // \Recent is session state, not a flag anyone can store or copy.
-    flags: [...(row.flags ?? [])].filter((flag) => flag.toLowerCase() !== '\\recent').sort(),
+    flags: storedFlags(row.flags),
     identity,
     hasMessageId,
   };
@@ -82,6 +97,11 @@ function snapshotOf(row: FetchMessageObject): MessageSnapshot {
     snapshot.addedMessageId = { messageId, identity: identityOf({ messageId, received: headers.received }) };
   }
   return snapshot;
+}
+
+/** The flags as a snapshot keeps them: sorted, without \Recent (session state, not a flag anyone can store or copy). */
+function storedFlags(flags: Iterable<string> | undefined): string[] {
+  return [...(flags ?? [])].filter((flag) => flag.toLowerCase() !== '\\recent').sort();
 }
 
 function isoDate(value: Date | string | undefined): string {

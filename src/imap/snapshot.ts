@@ -1,4 +1,5 @@
 import { MailshiftError, type Diagnostic } from '../errors.ts';
+import type { CachedFolder } from '../plan/snapshot-cache.ts';
 import type { AccountListing, FetchWindow, FolderListing, FolderSnapshot } from '../plan/snapshot.ts';
 import type { AccountSession } from './account-session.ts';
 import type { ImapConnection, Side } from './connection.ts';
@@ -7,11 +8,14 @@ import { readFolder } from './read-folder.ts';
 import { readServerInfo } from './server-info.ts';
 
 export { openAccountSession, type AccountSession, type SessionContext } from './account-session.ts';
+export { isWindowed } from './read-folder.ts';
 
 /** A folder to read, and the day window to pre-select its messages by (null: all of them). */
 export interface FolderRequest {
   listing: FolderListing;
   window: FetchWindow | null;
+  /** What an earlier plan read of this folder, to fetch only what can have changed since. */
+  cached?: CachedFolder;
 }
 
 /** Server description and folder list of both sides, read in parallel (read-only: LIST and STATUS). */
@@ -33,7 +37,7 @@ async function listingOf(connection: ImapConnection): Promise<AccountListing['so
  */
 export async function readFolders(session: AccountSession, side: Side, requests: readonly FolderRequest[]): Promise<Record<string, FolderSnapshot>> {
   const pool = session[side];
-  const results = await Promise.allSettled(requests.map((request) => pool.use((connection) => readFolder(connection, request.listing, request.window))));
+  const results = await Promise.allSettled(requests.map((request) => pool.use((connection) => readFolder(connection, request.listing, request.window, request.cached))));
   const folders: Record<string, FolderSnapshot> = {};
   const failures: Diagnostic[] = [];
   for (const result of results) {

@@ -2,11 +2,13 @@
 //   lock                    the holder of the migration lock (JSON)
 //   journal/<plan-sha>.jsonl  one line per completed action of that plan
 //   uid-maps/<account>.json the account's source-UID → target-UID maps by source folder
+//   snapshots/<account>.json what the last plan read of the account's folders (a cache)
 import { join } from 'node:path';
 import { MailshiftError, problem } from '../errors.ts';
 import { openJournalFile } from './journal-file.ts';
 import { takeLock } from './lock-file.ts';
 import type { StateStore } from './store.ts';
+import { readSnapshotCacheFile, writeSnapshotCacheFile } from './snapshot-cache-file.ts';
 import { readUidMapFile, writeUidPairs } from './uid-map-file.ts';
 
 /** The state store kept in `dir` (see stateDirFor); folders are made when first written. */
@@ -33,6 +35,9 @@ export function localStateStore(dir: string): StateStore {
       uidMapWrites.set(file, write);
       return write;
     },
+
+    snapshotCache: async (accountId) => readSnapshotCacheFile(join(dir, 'snapshots', `${safeName(accountId, 'account id')}.json`)),
+    saveSnapshotCache: async (accountId, cache) => writeSnapshotCacheFile(join(dir, 'snapshots', `${safeName(accountId, 'account id')}.json`), accountId, cache),
   };
 }
 

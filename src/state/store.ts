@@ -4,6 +4,7 @@
 // is not kept here: it is the audit log next to the manifest (audit/outcomes.ts), committed to
 // git, so every clone and CI runner judges the phase order from the same record.
 import { dirname, join } from 'node:path';
+import type { SnapshotCache } from '../plan/snapshot-cache.ts';
 import type { UidMap, UidMaps } from '../plan/snapshot.ts';
 
 export { localStateStore } from './local-store.ts';
@@ -21,6 +22,10 @@ export interface StateStore {
   uidMaps(accountId: string): Promise<UidMaps>;
   /** Merge pairs into the account's map for that source folder (replacing it when the UIDVALIDITYs or target differ). */
   recordUidPairs(accountId: string, sourceFolder: string, map: Omit<UidMap, 'pairs'>, pairs: Array<[number, number]>): Promise<void>;
+  /** What the last plan read of the account's folders; null when there is none or it cannot be read (it is only a shortcut). */
+  snapshotCache(accountId: string): Promise<SnapshotCache | null>;
+  /** Replace the account's snapshot cache (atomically). */
+  saveSnapshotCache(accountId: string, cache: SnapshotCache): Promise<void>;
 }
 
 export interface LockHolder {

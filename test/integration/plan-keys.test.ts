@@ -6,7 +6,7 @@ import { makePlan } from '../../src/engine/plan.ts';
 import { readManifest } from '../../src/manifest/read.ts';
 import type { Action, Plan } from '../../src/plan/types.ts';
 import { fillMailbox, type MailboxContent } from '../support/mailbox-builder.ts';
-import { manifestFolder, NO_UID_MAPS } from '../support/manifests.ts';
+import { manifestFolder, NO_STATE } from '../support/manifests.ts';
 import { dovecotPair, freshUser } from '../support/servers.ts';
 
 const NOW = new Date('2026-11-23T12:00:00Z');
@@ -45,7 +45,7 @@ async function planCase(c: Case): Promise<Plan> {
   assert.equal(manifest.diagnostics.filter((d) => d.severity === 'error'), []);
   const { plan, diagnostics } = await makePlan({
     manifest: manifest as any, phase: 'sync', accountIds: [], planPath: `${folder.dir}/plans/keys.plan.json`,
-    now: NOW, env: { SRC_PW: source.password, TGT_PW: target.password }, tool: 'mailshift test', concurrency: 1, state: NO_UID_MAPS,
+    now: NOW, env: { SRC_PW: source.password, TGT_PW: target.password }, tool: 'mailshift test', concurrency: 1, state: NO_STATE,
   });
   assert.equal(diagnostics, []);
   return plan!;

@@ -9,7 +9,7 @@ import { addedMessageIdFor, identityOf, parseIdentityHeaders } from '../../src/p
 import type { Difference, FolderVerification } from '../../src/plan/verify-compare.ts';
 import type { DovecotServer } from '../support/dovecot.ts';
 import { fillMailbox, rawMessage, type MailboxContent, type TestMessage } from '../support/mailbox-builder.ts';
-import { manifestFolder, NO_UID_MAPS } from '../support/manifests.ts';
+import { manifestFolder, NO_STATE } from '../support/manifests.ts';
 import { plainClient, type Account } from '../support/seed.ts';
 import { dovecotPair, freshUser } from '../support/servers.ts';
 
@@ -66,7 +66,7 @@ async function verifyCase(c: Case): Promise<{ report: VerifyReport; source: Acco
   assert.equal(manifest.diagnostics.filter((d) => d.severity === 'error'), []);
   const report = await verifyPhase({
     manifest: manifest as any, phase: 'final', accountIds: [], content: c.content ?? false,
-    now: new Date('2026-11-23T12:00:00Z'), env: { SRC_PW: source.password, TGT_PW: target.password }, concurrency: 2, state: NO_UID_MAPS,
+    now: new Date('2026-11-23T12:00:00Z'), env: { SRC_PW: source.password, TGT_PW: target.password }, concurrency: 2, state: NO_STATE,
   });
   return { report, source, target };
 }
@@ -158,7 +158,7 @@ test('--content reads large messages in pieces and finds a difference past the f
       folders: { include: ['^INBOX$'] }, phases: [{ name: 'final' }],
     });
     const report = await verifyPhase({
-      manifest: (await readManifest(file)) as any, phase: 'final', accountIds: [], content: true, now: new Date(), env: { S: src.password, T: tgt.password }, concurrency: 1, state: NO_UID_MAPS,
+      manifest: (await readManifest(file)) as any, phase: 'final', accountIds: [], content: true, now: new Date(), env: { S: src.password, T: tgt.password }, concurrency: 1, state: NO_STATE,
     });
     assert.is(verifyResult(report), expected, JSON.stringify(differences(report)));
     assert.ok(report.summary.bytesHashed > 5_000_000);
@@ -216,7 +216,7 @@ test('a wrong password is that account\'s error, named with its secret reference
     phases: [{ name: 'final' }],
   });
   const report = await verifyPhase({
-    manifest: (await readManifest(file)) as any, phase: 'final', accountIds: [], content: false, now: new Date(), env: { S: source.password, T: 'wrong' }, concurrency: 1, state: NO_UID_MAPS,
+    manifest: (await readManifest(file)) as any, phase: 'final', accountIds: [], content: false, now: new Date(), env: { S: source.password, T: 'wrong' }, concurrency: 1, state: NO_STATE,
   });
   assert.is(verifyResult(report), 'error');
   assert.is(report.accounts[0]!.folders, null);

@@ -37,5 +37,5 @@ export function manifestFolder(): { dir: string; write(name: string, content: st
   };
 }
 
-/** A state store with no earlier applies, for engine calls that only need its UID maps. */
-export const NO_UID_MAPS = { uidMaps: async () => ({}) };
+/** A state store with no earlier applies or plans, for engine calls that read UID maps and snapshot caches. */
+export const NO_STATE = { uidMaps: async () => ({}), snapshotCache: async () => null, saveSnapshotCache: async () => undefined };
