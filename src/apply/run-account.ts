@@ -46,7 +46,8 @@ export async function runAccount(account: AccountPlan, ctx: AccountRunContext, o
       const uidPairs: Array<[number, number]> = [];
       try {
         await runFolder(folder, { account: account.id, session, sink: ctx.sink, observer, throttle, counts, budgetSeconds, pairs: uidPairs, slots, expungeSource: ctx.expungeSource });
-        if (uidPairs.length > 0) await rememberUidPairs(account.id, folder, uidPairs, session, ctx.state);
+        // Retried like the copies: a drop here would otherwise lose the folder's pairs (identity 'uid' then falls back to headers).
+        if (uidPairs.length > 0) await withRetry(() => rememberUidPairs(account.id, folder, uidPairs, session, ctx.state), { budgetSeconds });
       } catch (error) {
         if (!(error instanceof MailshiftError)) throw error;
         await failRemaining(account.id, folder, error, ctx.sink, counts);
