@@ -71,7 +71,7 @@ async function planOneAccount(account: AccountSettings, slice: SliceSettings, re
       readFolders(session, 'source', readMessages ? mapping.pairs.map((p) => ({ listing: sourceByName.get(p.source)!, window, cached: cached.source[p.source] })) : []),
       readFolders(session, 'target', readMessages ? mapping.pairs.filter((p) => p.targetExists && targetByName.get(p.target)?.selectable).map((p) => ({ listing: targetByName.get(p.target)!, window, cached: cached.target[p.target] })) : []),
     ]);
-    if (readMessages && !isWindowed(window)) {
+    if (readMessages && !isWindowed(window) && !(allFromCache(sourceFolders, cached.source) && allFromCache(targetFolders, cached.target))) {
       await request.state.saveSnapshotCache(account.id, { source: sideCache(account.source, sourceFolders), target: sideCache(account.target, targetFolders) });
     }
     const planned = planAccount({
@@ -94,6 +94,11 @@ async function planOneAccount(account: AccountSettings, slice: SliceSettings, re
 /** The cached folders of one side, only when they were read from this same server and login. */
 function cachedFolders(side: SideCache | null | undefined, endpoint: EndpointSettings): Record<string, CachedFolder> {
   return side && side.endpoint === endpointKey(endpoint) ? side.folders : {};
+}
+
+/** Every folder read was taken from the cache as it was (readFolder hands back the cached list itself): nothing to save. */
+function allFromCache(folders: Record<string, FolderSnapshot>, cached: Record<string, CachedFolder>): boolean {
+  return Object.values(folders).every((folder) => cached[folder.name]?.messages === folder.messages);
 }
 
 function sideCache(endpoint: EndpointSettings, folders: Record<string, FolderSnapshot>): SideCache {
