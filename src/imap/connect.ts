@@ -41,7 +41,7 @@ export async function openConnection(endpoint: EndpointSettings, context: Connec
   } catch (error) {
     throw withAccount(error, context.accountId);
   }
-  const flow = new ImapFlow(clientOptions(endpoint, secret, context.ca));
+  const flow = new ImapFlow(clientOptions(endpoint, secret, context.ca, context.env));
   flow.on('error', () => undefined); // connect() rejects with the same error; see wrapFlow for later ones
   try {
     await flow.connect();
@@ -53,7 +53,18 @@ export async function openConnection(endpoint: EndpointSettings, context: Connec
   return wrapFlow(flow, place);
 }
 
-function clientOptions(endpoint: EndpointSettings, secret: string, ca: string | undefined): ImapFlowOptions {
+/**
+ * COMPRESS=DEFLATE (where the server offers it) saves a network's bandwidth at the price of CPU on
+ * both ends; on loopback there is no bandwidth to save, and deflating every body made reads several
+ * times slower. MAILSHIFT_COMPRESS=always or never overrides (a fast LAN, or a test of the path).
+ */
+function wantsCompression(host: string, setting: string | undefined): boolean {
+  if (setting === 'always') return true;
+  if (setting === 'never') return false;
+  return !isLoopback(host);
+}
+
+function clientOptions(endpoint: EndpointSettings, secret: string, ca: string | undefined, env: NodeJS.ProcessEnv): ImapFlowOptions {
   const timeout = Math.round(endpoint.timeoutSeconds * 1000);
   const { credential } = endpoint;
   return {
@@ -73,9 +84,7 @@ function clientOptions(endpoint: EndpointSettings, secret: string, ca: string | 
     clientInfo: { name: 'mailshift', version: VERSION, vendor: false, 'support-url': false },
     // IDLE between our commands would only add round trips; a snapshot never waits for news.
     disableAutoIdle: true,
-    // COMPRESS=DEFLATE saves a network's bandwidth at the price of CPU on both ends; on loopback
-    // there is no bandwidth to save, and deflating every body made reads several times slower.
-    disableCompression: isLoopback(endpoint.host),
+    disableCompression: !wantsCompression(endpoint.host, env['MAILSHIFT_COMPRESS']),
     connectionTimeout: timeout,
     greetingTimeout: timeout,
     socketTimeout: timeout,

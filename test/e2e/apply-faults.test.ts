@@ -125,6 +125,8 @@ test('cut mid-FETCH on the source, mid-MULTIAPPEND on the target, and a MULTIAPP
 test('a target that stays unreachable after a cut: the apply fails cleanly (exit 1, audit sealed, lock released); re-applying the plan converges', async () => {
   // A short timeoutSeconds bounds the retries; once cut, the proxy refuses every new connection.
   const { m, target: proxy, stop } = await migrationBehindProxies('fault-down', { target: { timeoutSeconds: 2 } });
+  // Loopback skips COMPRESS=DEFLATE by default; this test keeps it on, so a cut lands in a compressed stream.
+  m.env['MAILSHIFT_COMPRESS'] = 'always';
   try {
     await seedMailbox(m.source.server, m.source, { seed: 43, messages: 160, otherDelimiter: '.' });
     const planFile = await plan(m, 'presync');
@@ -134,6 +136,7 @@ test('a target that stays unreachable after a cut: the apply fails cleanly (exit
     assert.match(failed.stdout, /Apply finished with failures: .* · \d+ failed\.\n(  account alice: \d+ actions? failed: .+\n)+Failed actions are listed in .*\.jsonl \(mailshift audit\)\. Running the same plan again retries them\.\n$/);
     assert.match(failed.stdout, /account alice: \d+ actions? failed: target connection failed for account alice at 127\.0\.0\.1:\d+/, 'the summary says why, not only how many');
     assert.ok(proxy.refused > 0, 'the retries reconnected and were refused');
+    assert.ok(proxy.compressed > 0, 'the target connections were compressed (MAILSHIFT_COMPRESS=always)');
     const lock = await localStateStore(stateDirFor(m.manifest, 'fault-down')).lock({ operator: 'test@faults', pid: process.pid, host: hostname() });
     assert.is(lock.tookOverFrom, null, 'the failed apply released its lock (nothing stale to take over)');
     await lock.release();

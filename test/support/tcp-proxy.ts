@@ -11,6 +11,8 @@ export interface TcpProxy {
   readonly cuts: number;
   /** Connections refused on arrival so far. */
   readonly refused: number;
+  /** Connections on which the client turned on COMPRESS=DEFLATE (the command goes in clear). */
+  readonly compressed: number;
   /**
    * Arms a cut: once `bytes` more have gone towards the server (all connections together), the
    * server gets exactly that many and every live connection is cut; then the next `thenRefuse`
@@ -60,6 +62,7 @@ export async function startTcpProxy(upstreamPort: number, options: ProxyOptions 
   let bytesToServer = 0;
   let cuts = 0;
   let refused = 0;
+  let compressed = 0;
 
   const cutAll = (thenRefuse = 0) => {
     refuseLeft = thenRefuse;
@@ -93,7 +96,12 @@ export async function startTcpProxy(upstreamPort: number, options: ProxyOptions 
         if (!link.draining) server.destroy();
       });
     }
+    let askedToCompress = false;
     client.on('data', (chunk: Buffer) => {
+      if (!askedToCompress && / COMPRESS DEFLATE\r\n/i.test(chunk.toString('latin1'))) {
+        askedToCompress = true;
+        compressed++;
+      }
       const trigger = triggers[0];
       if (trigger && 'bytesLeft' in trigger) {
         if (chunk.length >= trigger.bytesLeft) {
@@ -137,6 +145,7 @@ export async function startTcpProxy(upstreamPort: number, options: ProxyOptions 
     get bytesToServer() { return bytesToServer; },
     get cuts() { return cuts; },
     get refused() { return refused; },
+    get compressed() { return compressed; },
     cutAfterBytesToServer(bytes, { thenRefuse = 0 } = {}) {
       triggers.push({ bytesLeft: bytes, thenRefuse });
     },
