@@ -3,6 +3,7 @@ import { openAccountSession, type AccountSession } from '../imap/account-session
 import { selectFolder } from '../imap/select.ts';
 import type { AccountSettings } from '../manifest/settings.ts';
 import type { ExpungeMode } from '../manifest/types.ts';
+import { endpointKey, withCopies, type FolderCopies } from '../plan/snapshot-cache.ts';
 import type { AccountPlan, FolderPlan } from '../plan/types.ts';
 import type { StateStore } from '../state/store.ts';
 import { mapBounded } from '../engine/bounded.ts';
@@ -40,6 +41,7 @@ export async function runAccount(account: AccountPlan, ctx: AccountRunContext, o
     const parallel = Math.min(ctx.settings.source.connections, ctx.settings.target.connections);
     // Per target connection one batch appending and one read ahead: at most this many in memory.
     const slots = new BatchSlots(2 * ctx.settings.target.connections);
+    const copied: FolderCopies[] = [];
     const run = async (folder: FolderPlan) => {
       observer.folderStarted(folder.source ?? folder.target);
       const failedBefore = counts.failed;
@@ -47,7 +49,7 @@ export async function runAccount(account: AccountPlan, ctx: AccountRunContext, o
       try {
         await runFolder(folder, { account: account.id, session, sink: ctx.sink, observer, throttle, counts, budgetSeconds, pairs: uidPairs, slots, expungeSource: ctx.expungeSource });
         // Retried like the copies: a drop here would otherwise lose the folder's pairs (identity 'uid' then falls back to headers).
-        if (uidPairs.length > 0) await withRetry(() => rememberUidPairs(account.id, folder, uidPairs, session, ctx.state), { budgetSeconds });
+        if (uidPairs.length > 0) copied.push(await withRetry(() => rememberUidPairs(account.id, folder, uidPairs, session, ctx.state), { budgetSeconds }));
       } catch (error) {
         if (!(error instanceof MailshiftError)) throw error;
         await failRemaining(account.id, folder, error, ctx.sink, counts);
@@ -57,6 +59,7 @@ export async function runAccount(account: AccountPlan, ctx: AccountRunContext, o
     };
     await mapBounded(pairs, parallel, run);
     for (const folder of deletions) await run(folder);
+    if (copied.length > 0) await seedSnapshotCache(account.id, copied, ctx);
     return counts;
   } finally {
     await session.close();
@@ -76,10 +79,19 @@ async function failRemaining(account: string, folder: FolderPlan, error: Mailshi
   }
 }
 
-/** Copies' source → target UIDs go to the state's UID map (identity 'uid' plans use it). */
-async function rememberUidPairs(account: string, folder: FolderPlan, pairs: Array<[number, number]>, session: AccountSession, state: StateStore): Promise<void> {
+/** Copies' source → target UIDs go to the state's UID map (identity 'uid' plans use it); returned for the snapshot cache. */
+async function rememberUidPairs(account: string, folder: FolderPlan, pairs: Array<[number, number]>, session: AccountSession, state: StateStore): Promise<FolderCopies> {
   const target = await session.target.use((c) => selectFolder(c, folder.target));
   await state.recordUidPairs(account, folder.source!, { sourceUidValidity: folder.sourceState!.uidValidity, target: folder.target, targetUidValidity: target.uidValidity }, pairs);
+  const altered = new Set(folder.actions.flatMap((action) => (action.op === 'copy' && action.addMessageId ? [action.uid] : [])));
+  return { sourceFolder: folder.source!, sourceUidValidity: folder.sourceState!.uidValidity, targetFolder: folder.target, targetUidValidity: target.uidValidity, pairs, altered };
+}
+
+/** The plan's snapshot cache learns what this apply copied, so the next plan need not read those copies in full. */
+async function seedSnapshotCache(accountId: string, copied: FolderCopies[], ctx: AccountRunContext): Promise<void> {
+  const cache = await ctx.state.snapshotCache(accountId);
+  if (!cache || cache.source?.endpoint !== endpointKey(ctx.settings.source) || cache.target?.endpoint !== endpointKey(ctx.settings.target)) return;
+  await ctx.state.saveSnapshotCache(accountId, withCopies(cache, copied));
 }
 
 function minimum(a: number | null, b: number | null): number | null {

@@ -56,3 +56,42 @@ export function refreshFlags(byUid: ReadonlyMap<number, MessageSnapshot>, curren
 export function endpointKey(endpoint: { host: string; port: number; user: string }): string {
   return `${endpoint.user}@${endpoint.host}:${endpoint.port}`;
 }
+
+/** What one folder's apply copied: source UID → target UID pairs, under both folders' UIDVALIDITY. */
+export interface FolderCopies {
+  sourceFolder: string;
+  sourceUidValidity: number;
+  targetFolder: string;
+  targetUidValidity: number;
+  pairs: ReadonlyArray<readonly [number, number]>;
+  /** Source UIDs whose copy is not byte-identical (addMessageId added a header): read in full next time. */
+  altered: ReadonlySet<number>;
+}
+
+/**
+ * The cache after an apply: each copy is known on the target under its new UID, as the source
+ * message it is a byte-identical copy of. Those target folders lose their HIGHESTMODSEQ in the
+ * cache, so the next plan still reads their flags (and, in full, any UID the cache lacks). Copies
+ * whose source is not in the cache, or not under the same UIDVALIDITY, are simply left out.
+ */
+export function withCopies(cache: SnapshotCache, copies: readonly FolderCopies[]): SnapshotCache {
+  if (!cache.source || !cache.target) return cache;
+  const folders = { ...cache.target.folders };
+  for (const copy of copies) {
+    const source = cache.source.folders[copy.sourceFolder];
+    if (!source || source.state.uidValidity !== copy.sourceUidValidity) continue;
+    const bySourceUid = new Map(source.messages.map((message) => [message.uid, message]));
+    const earlier = folders[copy.targetFolder];
+    const kept = earlier && earlier.state.uidValidity === copy.targetUidValidity ? earlier.messages : [];
+    const added = copy.pairs.flatMap(([sourceUid, targetUid]) => {
+      const message = bySourceUid.get(sourceUid);
+      return message && !copy.altered.has(sourceUid) ? [{ ...message, uid: targetUid }] : [];
+    });
+    const targetUids = new Set(added.map((message) => message.uid));
+    folders[copy.targetFolder] = {
+      state: { uidValidity: copy.targetUidValidity, uidNext: 0, highestModseq: null, messages: 0 },
+      messages: [...kept.filter((message) => !targetUids.has(message.uid)), ...added].sort((a, b) => a.uid - b.uid),
+    };
+  }
+  return { ...cache, target: { ...cache.target, folders } };
+}

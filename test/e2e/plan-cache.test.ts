@@ -41,7 +41,10 @@ test('plan reuses what it read: unchanged folders are not fetched again, changed
     assert.equal((await planActions(m)).filter((a) => a.includes('copy')), ['INBOX copy 1', 'INBOX copy 2', 'Work copy 1']);
     const applied = await runMailshift(['apply', m.planPath('mirror')], { env: m.env });
     assert.is(applied.code, 0, applied.stderr);
-    assert.equal(await planActions(m), [], 'nothing left after apply (the target was read again: it changed)');
+    const seeded = JSON.parse(readFileSync(cacheFile(m), 'utf8')).target.folders;
+    assert.equal(seeded.INBOX.messages.map((message: { uid: number }) => message.uid), [1, 2], 'apply taught the cache its copies (target UIDs from APPENDUID)');
+    assert.is(seeded.INBOX.state.highestModseq, null, 'so the next plan reads their flags, not their headers');
+    assert.equal(await planActions(m), [], 'nothing left after apply');
 
     poisonSourceInbox(m);
     assert.equal(await planActions(m), ['INBOX copy 1', 'INBOX deleteTarget 1'], 'an unchanged folder is taken from the cache as it is');
