@@ -1,21 +1,10 @@
 import type { AuditAction } from '../audit/writer.ts';
+import { emptyActionCounts, type ActionCounts } from '../audit/records.ts';
 
-/** What happened to one account: counts that the summary and the audit's end record share. */
-export interface ApplyCounts {
-  foldersCreated: number;
-  messagesCopied: number;
-  bytesCopied: number;
-  flagUpdates: number;
-  targetDeletes: number;
-  foldersDeleted: number;
-  sourceDeletes: number;
-  skipped: number;
-  failed: number;
-}
+/** What happened to one account: the counts the summary and the audit's end record share. */
+export type ApplyCounts = ActionCounts;
 
-export function emptyCounts(): ApplyCounts {
-  return { foldersCreated: 0, messagesCopied: 0, bytesCopied: 0, flagUpdates: 0, targetDeletes: 0, foldersDeleted: 0, sourceDeletes: 0, skipped: 0, failed: 0 };
-}
+export const emptyCounts = emptyActionCounts;
 
 export function addCounts(into: ApplyCounts, more: ApplyCounts): ApplyCounts {
   for (const key of Object.keys(into) as Array<keyof ApplyCounts>) into[key] += more[key];

@@ -5,26 +5,18 @@ import { join } from 'node:path';
 import type { ActionOp } from '../plan/types.ts';
 import { scanAuditFile, type ActionVisitor } from './file-check.ts';
 import { outcomeOf, type AuditOutcome } from './outcomes.ts';
-import { auditFileNames, type ActionRecord } from './records.ts';
+import { auditFileNames, emptyActionCounts, type ActionCounts, type ActionRecord } from './records.ts';
 
-export interface AuditCounts {
-  foldersCreated: number;
+/** What the action records add up to: the summary's counts, and the subscriptions it does not count. */
+export interface AuditCounts extends ActionCounts {
   subscribed: number;
-  copied: number;
-  bytesCopied: number;
-  flagUpdates: number;
-  targetDeletes: number;
-  foldersDeleted: number;
-  sourceDeletes: number;
-  skipped: number;
-  failed: number;
 }
 
 /** Which count a done action adds to; exhaustive, so a new action kind cannot go uncounted. */
 const COUNTED_AS: Record<ActionOp, keyof AuditCounts> = {
   createFolder: 'foldersCreated',
   subscribe: 'subscribed',
-  copy: 'copied',
+  copy: 'messagesCopied',
   setFlags: 'flagUpdates',
   deleteTarget: 'targetDeletes',
   deleteFolder: 'foldersDeleted',
@@ -60,7 +52,7 @@ export interface AuditApplyDetail extends AuditApplySummary {
 
 /** All counts at zero. */
 export function emptyAuditCounts(): AuditCounts {
-  return { foldersCreated: 0, subscribed: 0, copied: 0, bytesCopied: 0, flagUpdates: 0, targetDeletes: 0, foldersDeleted: 0, sourceDeletes: 0, skipped: 0, failed: 0 };
+  return { ...emptyActionCounts(), subscribed: 0 };
 }
 
 /** Add one action record to `counts`. */

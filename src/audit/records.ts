@@ -54,6 +54,27 @@ export interface AuditGate {
   result: 'done';
 }
 
+/**
+ * Finished actions counted: what apply's summary and the end record say, and what `mailshift
+ * audit` recounts from the action records (so the two can be compared key by key).
+ */
+export interface ActionCounts {
+  foldersCreated: number;
+  messagesCopied: number;
+  bytesCopied: number;
+  flagUpdates: number;
+  targetDeletes: number;
+  foldersDeleted: number;
+  sourceDeletes: number;
+  skipped: number;
+  failed: number;
+}
+
+/** All counts at zero. */
+export function emptyActionCounts(): ActionCounts {
+  return { foldersCreated: 0, messagesCopied: 0, bytesCopied: 0, flagUpdates: 0, targetDeletes: 0, foldersDeleted: 0, sourceDeletes: 0, skipped: 0, failed: 0 };
+}
+
 export interface AuditEnd {
   result: 'ok' | 'failed' | 'interrupted';
   summary: Record<string, number>;

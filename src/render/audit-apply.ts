@@ -58,7 +58,7 @@ function countPhrases(counts: AuditCounts, all: boolean): string[] {
   const phrases: Array<{ count: number; text: string; always?: boolean }> = [
     { count: counts.foldersCreated, text: folders(counts.foldersCreated, 'created') },
     { count: counts.subscribed, text: folders(counts.subscribed, 'subscribed') },
-    { count: counts.copied, text: `${counts.copied} copied${counts.copied > 0 ? ` (${formatBytes(counts.bytesCopied)})` : ''}`, always: true },
+    { count: counts.messagesCopied, text: `${counts.messagesCopied} copied${counts.messagesCopied > 0 ? ` (${formatBytes(counts.bytesCopied)})` : ''}`, always: true },
     { count: counts.flagUpdates, text: `${counts.flagUpdates} re-flagged`, always: true },
     { count: counts.targetDeletes, text: `${counts.targetDeletes} deleted on the target`, always: true },
     { count: counts.foldersDeleted, text: folders(counts.foldersDeleted, 'deleted') },

@@ -43,7 +43,7 @@ function row(apply: AuditApplySummary, id: string): Cell[] {
     { text: id },
     { text: apply.operator },
     { text: apply.forced ? `${result}, FORCED` : result, colour: apply.forced ? 'yellow' : RESULT_COLOURS[apply.result] },
-    { text: gate ? '-' : String(counts.copied) },
+    { text: gate ? '-' : String(counts.messagesCopied) },
     { text: gate ? '-' : String(counts.flagUpdates) },
     { text: gate ? '-' : String(counts.targetDeletes + counts.sourceDeletes) },
     { text: gate ? '-' : String(counts.failed), ...(counts.failed > 0 ? { colour: 'red' as const } : {}) },

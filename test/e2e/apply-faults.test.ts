@@ -50,7 +50,7 @@ function auditRecords(m: Migration, name: string): Array<Record<string, unknown>
 }
 
 interface AuditedFailure { folder: string | null; op: string; uid?: number; reason: string }
-interface AuditedApply { result: string; endedAt: string | null; counts: Record<string, number>; accounts: Array<{ folders: Array<{ source: string | null; failures: AuditedFailure[] }> }> }
+interface AuditedApply { result: string; endedAt: string | null; counts: Record<string, number>; summary: Record<string, number> | null; accounts: Array<{ folders: Array<{ source: string | null; failures: AuditedFailure[] }> }> }
 
 /** One apply as `mailshift audit <manifest> <id> --format json` shows it, with the whole log's chain check. */
 async function auditedApply(m: Migration, applyId: string): Promise<{ apply: AuditedApply; chain: { ok: boolean; problems: unknown[] } }> {
@@ -188,8 +188,10 @@ test('a message over the target\'s size limit fails alone: the rest of its folde
       const { apply, chain } = await auditedApply(m, applyId!);
       assert.ok(chain.ok);
       assert.is(apply.result, 'failed');
-      assert.is(apply.counts.copied, 5);
+      assert.is(apply.counts.messagesCopied, 5);
       assert.is(apply.counts.failed, 1);
+      const { subscribed: _subscribed, ...recounted } = apply.counts;
+      assert.equal(apply.summary, recounted, 'the summary apply printed and sealed matches what its action records add up to');
       const failures = failuresOf(apply);
       assert.equal(failures.map(({ folder, op, uid }) => ({ folder, op, uid })), [{ folder: 'INBOX', op: 'copy', uid: big.uid }], 'the refused copy, and only it, is audited as failed');
       assert.match(failures[0]!.reason, 'the target refused it: LIMIT Mail size is larger than the maximum size allowed by server configuration');

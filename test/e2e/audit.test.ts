@@ -81,7 +81,7 @@ test('--format json: the list, and one apply, as data', async () => {
   assert.is(one.code, 0, one.stderr);
   const { apply } = JSON.parse(one.stdout);
   assert.is(apply.applyId, FINAL_ID);
-  assert.equal(apply.accounts[0].folders[0].counts.copied, 1);
+  assert.equal(apply.accounts[0].folders[0].counts.messagesCopied, 1);
   assert.equal(apply.accounts[0].folders[0].counts.flagUpdates, 1);
 });
 

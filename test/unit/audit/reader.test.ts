@@ -25,7 +25,7 @@ test('applies are listed oldest first with who, when, result and the audited cou
     ['bbbb2222', 'final', 'bob@ops2', 'failed', true],
   ]);
   assert.equal(applies[0]!.counts, {
-    foldersCreated: 1, subscribed: 0, copied: 3, bytesCopied: 3000, flagUpdates: 1, targetDeletes: 0, foldersDeleted: 0, sourceDeletes: 0, skipped: 1, failed: 1,
+    foldersCreated: 1, subscribed: 0, messagesCopied: 3, bytesCopied: 3000, flagUpdates: 1, targetDeletes: 0, foldersDeleted: 0, sourceDeletes: 0, skipped: 1, failed: 1,
   });
   assert.is(applies[0]!.startedAt, '2026-11-23T09:15:00.000Z');
   assert.is(applies[0]!.endedAt, '2026-11-23T09:16:00.000Z');
@@ -41,7 +41,7 @@ test('without end record: "interrupted" when a later apply exists, "unfinished" 
   const applies = await readAuditLog(dir);
   assert.equal(applies.map((apply) => apply.result), ['interrupted', 'unfinished']);
   assert.is(applies[0]!.endedAt, null);
-  assert.is(applies[0]!.counts.copied, 3, 'what was audited before the interruption still counts');
+  assert.is(applies[0]!.counts.messagesCopied, 3, 'what was audited before the interruption still counts');
 });
 
 test('one apply by account and folder: counts, failures with reasons, skipped by reason', async () => {
@@ -55,7 +55,7 @@ test('one apply by account and folder: counts, failures with reasons, skipped by
   ]);
   const sent = detail.accounts[0]!.folders[0]!;
   assert.is(sent.counts.foldersCreated, 1);
-  assert.is(sent.counts.copied, 3);
+  assert.is(sent.counts.messagesCopied, 3);
   assert.equal(sent.failures, [{ op: 'copy', uid: 4, result: 'failed', reason: 'the target refused it: message too large', line: 6 }]);
   assert.equal(detail.accounts[1]!.folders[0]!.skipped, [{ reason: 'already gone from the source', count: 1 }]);
 });
