@@ -3,7 +3,7 @@ import { openAccountSession, type AccountSession } from '../imap/account-session
 import { selectFolder } from '../imap/select.ts';
 import type { AccountSettings } from '../manifest/settings.ts';
 import type { ExpungeMode } from '../manifest/types.ts';
-import { endpointKey, withCopies, type FolderCopies } from '../plan/snapshot-cache.ts';
+import { readFrom, withCopies, type FolderCopies } from '../plan/snapshot-cache.ts';
 import type { AccountPlan, FolderPlan } from '../plan/types.ts';
 import type { StateStore } from '../state/store.ts';
 import { mapBounded } from '../engine/bounded.ts';
@@ -90,7 +90,7 @@ async function rememberUidPairs(account: string, folder: FolderPlan, pairs: Arra
 /** The plan's snapshot cache learns what this apply copied, so the next plan need not read those copies in full. */
 async function seedSnapshotCache(accountId: string, copied: FolderCopies[], ctx: AccountRunContext): Promise<void> {
   const cache = await ctx.state.snapshotCache(accountId);
-  if (!cache || cache.source?.endpoint !== endpointKey(ctx.settings.source) || cache.target?.endpoint !== endpointKey(ctx.settings.target)) return;
+  if (!cache || !readFrom(cache.source, ctx.settings.source) || !readFrom(cache.target, ctx.settings.target)) return;
   await ctx.state.saveSnapshotCache(accountId, withCopies(cache, copied));
 }
 

@@ -7,7 +7,7 @@ import { mapFolders } from '../plan/folder-mapping.ts';
 import { summarise } from '../plan/plan-summary.ts';
 import { planAccount } from '../plan/planner.ts';
 import { fetchWindow } from '../plan/select.ts';
-import { endpointKey, type CachedFolder, type SideCache } from '../plan/snapshot-cache.ts';
+import { endpointKey, readFrom, type CachedFolder, type SideCache } from '../plan/snapshot-cache.ts';
 import type { FolderSnapshot } from '../plan/snapshot.ts';
 import type { AccountPlan, Endpoint, Plan, PlanWarning } from '../plan/types.ts';
 import type { StateStore } from '../state/store.ts';
@@ -93,7 +93,7 @@ async function planOneAccount(account: AccountSettings, slice: SliceSettings, re
 
 /** The cached folders of one side, only when they were read from this same server and login. */
 function cachedFolders(side: SideCache | null | undefined, endpoint: EndpointSettings): Record<string, CachedFolder> {
-  return side && side.endpoint === endpointKey(endpoint) ? side.folders : {};
+  return readFrom(side, endpoint) ? side.folders : {};
 }
 
 /** Every folder read was taken from the cache as it was (readFolder hands back the cached list itself): nothing to save. */

@@ -57,6 +57,11 @@ export function endpointKey(endpoint: { host: string; port: number; user: string
   return `${endpoint.user}@${endpoint.host}:${endpoint.port}`;
 }
 
+/** The cached side was read from this server and login (and so may be used for it). */
+export function readFrom(side: SideCache | null | undefined, endpoint: { host: string; port: number; user: string }): side is SideCache {
+  return side !== null && side !== undefined && side.endpoint === endpointKey(endpoint);
+}
+
 /** What one folder's apply copied: source UID → target UID pairs, under both folders' UIDVALIDITY. */
 export interface FolderCopies {
   sourceFolder: string;

@@ -107,12 +107,13 @@ async function walkRunbook(source: DovecotServer, target: DovecotServer, work: s
   say('12. The audit trail: every apply and gate, hash-chained');
   await mailshift(['audit', MANIFEST]);
 
-  const leaks = filesUnder(join(work, 'migrations')).filter((file) => {
+  const written = filesUnder(join(work, 'migrations'));
+  const leaks = written.filter((file) => {
     const text = readFileSync(file, 'utf8');
     return text.includes(env.DEMO_SOURCE_PW) || text.includes(env.DEMO_TARGET_PW);
   });
   if (leaks.length > 0) throw new DemoStopped(`a password was written to ${leaks.join(', ')}`);
-  console.log(`\nChecked: neither password appears in any of the ${filesUnder(join(work, 'migrations')).length} files the demo wrote (plans, audit logs, state).`);
+  console.log(`\nChecked: neither password appears in any of the ${written.length} files the demo wrote (plans, audit logs, state).`);
 }
 
 function filesUnder(dir: string): string[] {
