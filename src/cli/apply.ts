@@ -59,7 +59,8 @@ async function applyPlanFile({ values, options, io }: CommandContext, planFile: 
   try {
     if (!options.quiet) io.stderr(`Applying ${planFile}: phase ${prepared.plan.phase}, ${prepared.units.length} account(s); audit log ${prepared.auditFile}\n`);
     const results = await runWithProgress(prepared.units, { tty: io.isTTY, quiet: options.quiet, concurrency });
-    const errors = [...results.entries()].filter(([, r]) => r instanceof Error && !(r.message.includes('failed (see the audit log)')));
+    // An account with failed actions still has its counts here; an Error means the account itself could not run.
+    const errors = [...results.entries()].filter(([, r]) => r instanceof Error);
     for (const [id, error] of errors) {
       const diagnostics = error instanceof MailshiftError ? error.diagnostics : [problem('INTERNAL', (error as Error).message)];
       for (const d of diagnostics) io.stderr(`error: account ${id}: ${d.message}${d.hint ? `\n  hint: ${d.hint}` : ''}\n`);
