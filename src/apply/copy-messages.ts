@@ -60,11 +60,7 @@ type Outcome = { copy: CopyAction; result: 'done' | 'failed' | 'skipped'; detail
 async function copyBatch(folder: FolderPlan, batch: CopyAction[], landed: Map<string, number>, ctx: CopyContext): Promise<void> {
   await ctx.throttle.take(batch.length, batch.reduce((sum, copy) => sum + copy.size, 0));
   const outcomes = await ctx.slots.hold(async () => {
-    const bodies = await ctx.session.source.use(async (c) => {
-      const found = new Map<number, Buffer>();
-      for await (const body of readBodies(c, folder.source!, batch.map((copy) => copy.uid))) found.set(body.uid, body.raw);
-      return found;
-    });
+    const bodies = await ctx.session.source.use((c) => readBodies(c, folder.source!, batch.map((copy) => copy.uid)));
     const done: Outcome[] = [];
     const items: Array<{ copy: CopyAction; item: AppendItem; identity: string }> = [];
     for (const copy of batch) {

@@ -8,9 +8,10 @@ import { allowLiteralPlus } from './literal-plus.ts';
 // the arguments and the answer left to us. exec() is undocumented; this file is its only user
 // (and literal-plus.ts, for how a command reaches the wire).
 
-/** A command argument as imapflow's compiler takes it; a list is written in parentheses. */
+/** A command argument as imapflow's compiler takes it; a list is written in parentheses, an atom's section in brackets (BODY.PEEK[HEADER]). */
 export type Token =
-  | { type: 'ATOM' | 'STRING' | 'SEQUENCE'; value: string }
+  | { type: 'ATOM'; value: string; section?: Token[] }
+  | { type: 'STRING' | 'SEQUENCE'; value: string }
   | { type: 'LITERAL'; value: Buffer; isLiteral8?: boolean }
   | Token[];
 

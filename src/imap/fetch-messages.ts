@@ -1,13 +1,15 @@
-import type { FetchMessageObject } from 'imapflow';
 import { addedMessageIdFor, hasIdentityHeaders, headerDigestIdentity, identityOf, parseIdentityHeaders } from '../plan/identity.ts';
 import type { MessageSnapshot } from '../plan/snapshot.ts';
 import { flowOf, type ImapConnection } from './connection.ts';
 import { commandFailure } from './errors.ts';
+import type { FetchRow } from './fetch-response.ts';
+import { item, uidFetch } from './uid-fetch.ts';
 
 /** Messages per UID FETCH: one command, streamed, per this many (a few MB of answer, a few seconds). */
 export const FETCH_CHUNK = 5000;
 
-const IDENTITY_QUERY = { uid: true, size: true, internalDate: true, flags: true, headers: ['MESSAGE-ID', 'RECEIVED'] };
+const IDENTITY_ITEMS = [item('UID'), item('RFC822.SIZE'), item('INTERNALDATE'), item('FLAGS'), item('BODY.PEEK', [item('HEADER.FIELDS'), [item('MESSAGE-ID'), item('RECEIVED')]])];
+const FLAG_ITEMS = [item('UID'), item('FLAGS')];
 
 export interface FetchedMessages {
   /** In the order the server answered; bare messages carry identity '' until digested. */
@@ -27,11 +29,11 @@ export async function fetchMessages(connection: ImapConnection, folder: string, 
   const fetched: FetchedMessages = { messages: [], bare: [] };
   for (const set of sets) {
     try {
-      for await (const row of flow.fetch(set, IDENTITY_QUERY, { uid: true })) {
+      await uidFetch(flow, set, IDENTITY_ITEMS, (row) => {
         const snapshot = snapshotOf(row);
         if (snapshot.identity === '') fetched.bare.push(snapshot.uid);
         fetched.messages.push(snapshot);
-      }
+      });
     } catch (error) {
       throw commandFailure(error, connection, 'UID FETCH', folder);
     }
@@ -65,9 +67,7 @@ export async function fetchHeaderDigests(connection: ImapConnection, folder: str
 export async function fetchFlags(connection: ImapConnection, folder: string, set: string): Promise<Array<{ uid: number; flags: string[] }>> {
   const rows: Array<{ uid: number; flags: string[] }> = [];
   try {
-    for await (const row of flowOf(connection).fetch(set, { uid: true, flags: true }, { uid: true })) {
-      rows.push({ uid: row.uid, flags: storedFlags(row.flags) });
-    }
+    await uidFetch(flowOf(connection), set, FLAG_ITEMS, (row) => rows.push({ uid: row.uid, flags: storedFlags(row.flags) }));
   } catch (error) {
     throw commandFailure(error, connection, 'UID FETCH', folder);
   }
@@ -80,8 +80,8 @@ export function withDigest(message: MessageSnapshot, identity: string): MessageS
   return { ...message, identity, addedMessageId: { messageId, identity: identityOf({ messageId, received: [] }) } };
 }
 
-function snapshotOf(row: FetchMessageObject): MessageSnapshot {
-  const headers = parseIdentityHeaders(row.headers ?? '');
+function snapshotOf(row: FetchRow): MessageSnapshot {
+  const headers = parseIdentityHeaders(row.body ?? '');
   const hasMessageId = headers.messageId !== null;
   const identity = hasIdentityHeaders(headers) ? identityOf(headers) : '';
   const snapshot: MessageSnapshot = {

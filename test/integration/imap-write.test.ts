@@ -191,9 +191,8 @@ test('readBodies: byte-identical bodies, one UID FETCH per 100, \\Seen untouched
 
     const uids = [...Array.from({ length: 130 }, (_, i) => 130 - i), 500];
     const { result: read, commands } = await recordCommands(async () => {
-      const read: Array<{ uid: number; raw: Buffer }> = [];
-      for await (const message of readBodies(connection, 'INBOX', uids)) read.push(message);
-      return read;
+      const bodies = await readBodies(connection, 'INBOX', uids);
+      return [...bodies].map(([uid, raw]) => ({ uid, raw }));
     });
     assert.equal(commands, ['UID FETCH', 'UID FETCH'], 'one UID FETCH per batch of 100');
     assert.equal(read.map((m) => m.uid), Array.from({ length: 130 }, (_, i) => i + 1).filter((uid) => uid !== 7), 'in UID order, 7 and 500 absent');
@@ -284,14 +283,10 @@ test('a connection the server drops fails reads and writes with CONNECTION_LOST'
   const kick = () => execFileSync(findBinary('doveadm') ?? 'doveadm', ['-c', `${slash.dir}/dovecot.conf`, 'kick', account.user], { stdio: 'ignore' });
   try {
     await examineFolder(connection, 'INBOX');
-    const reading = (async () => {
-      let read = 0;
-      for await (const message of readBodies(connection, 'INBOX', Array.from({ length: 30 }, (_, i) => i + 1))) {
-        if (read++ === 0) kick();
-        assert.ok(message.raw.length > 400_000);
-      }
-      return read;
-    })();
+    // Kicked as the first bytes of the answer arrive: the rest of the FETCH never comes.
+    const socket = (flowOf(connection) as unknown as { socket: NodeJS.EventEmitter }).socket;
+    const reading = readBodies(connection, 'INBOX', Array.from({ length: 30 }, (_, i) => i + 1));
+    socket.once('data', kick);
     assert.is(await codeOf(reading), 'CONNECTION_LOST');
     assert.is(connection.usable, false);
     assert.is(await codeOf(storeFlags(connection, 'INBOX', [{ uid: 1, add: ['\\Seen'], remove: [] }])), 'CONNECTION_LOST');

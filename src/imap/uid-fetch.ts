@@ -1,0 +1,116 @@
+import type { ImapFlow } from 'imapflow';
+import { execCommand, type Token } from './exec.ts';
+import { readFetchRow, rowOf, type FetchRow, type FetchValue } from './fetch-response.ts';
+
+// The bulk FETCHes (plan's identity headers and flags, apply's message bodies) without imapflow's
+// fetch(): while such a command runs, its answers are read by fetch-response.ts straight from the
+// framed bytes, ahead of imapflow's parser. A line that reader does not recognise goes the usual
+// way, to the command's untagged FETCH handler, which reads imapflow's parse of it instead; the
+// rows are the same either way. The hook sits on imapflow's internal handleResponse(), which is
+// called once per framed response with its payload (the line, literal markers included) and its
+// literals.
+
+/** What UID FETCH asks for: data items, e.g. `item('UID')`, `item('BODY.PEEK', [])` for BODY.PEEK[]. */
+export function item(name: string, section?: Token[]): Token {
+  return section === undefined ? { type: 'ATOM', value: name } : { type: 'ATOM', value: name, section };
+}
+
+interface FramedResponse {
+  payload: Buffer;
+  literals: Buffer[];
+}
+
+interface ReadingFlow {
+  handleResponse(data: FramedResponse): Promise<boolean>;
+}
+
+const rowReaders = new WeakMap<ImapFlow, (row: FetchRow) => void>();
+const hooked = new WeakSet<ImapFlow>();
+
+function hookResponses(flow: ImapFlow): void {
+  if (hooked.has(flow)) return;
+  hooked.add(flow);
+  const internal = flow as unknown as ReadingFlow;
+  const handleResponse = internal.handleResponse;
+  internal.handleResponse = async function (this: ReadingFlow, data: FramedResponse): Promise<boolean> {
+    const onRow = rowReaders.get(flow);
+    const row = onRow === undefined ? null : readFetchRow(data.payload, data.literals);
+    if (row === null) return handleResponse.call(this, data);
+    onRow!(row);
+    return true;
+  };
+}
+
+// imapflow's fetch() tried a FETCH the server throttled (its ETHROTTLE: a NO naming a back-off)
+// four times in all, waiting 1, 2, 4 s or as long as the server asked; so does this.
+const THROTTLE_ATTEMPTS = 4;
+
+/**
+ * `UID FETCH <set> (<items>)` on the folder the caller opened: each message the server answers
+ * with a UID goes to onRow as it arrives, in the server's order (ascending UIDs); a message
+ * expunged meanwhile is simply not answered. Rows are not held back for a slow consumer: the
+ * caller bounds the set. Rejects as imapflow's exec() does (NO/BAD, dropped connection), or with
+ * what onRow threw, once the server has answered.
+ */
+export async function uidFetch(flow: ImapFlow, set: string, items: Token[], onRow: (row: FetchRow) => void): Promise<void> {
+  hookResponses(flow);
+  let failure: { error: unknown } | null = null;
+  let delivered = 0;
+  const deliver = (row: FetchRow) => {
+    // A throttled FETCH tried again answers from the start: rows already passed on are skipped.
+    if (failure !== null || row.uid <= delivered) return;
+    delivered = row.uid;
+    try {
+      onRow(row);
+    } catch (error) {
+      failure = { error };
+    }
+  };
+  for (let attempt = 1; ; attempt++) {
+    rowReaders.set(flow, deliver);
+    try {
+      await execCommand(flow, 'UID FETCH', [{ type: 'SEQUENCE', value: set }, items], {
+        untagged: { FETCH: (answer) => { const row = rowOfParsed(answer); if (row !== null) deliver(row); } },
+      });
+      break;
+    } catch (error) {
+      const throttled = error as { code?: unknown; throttleReset?: unknown; throttleWaited?: unknown };
+      if (throttled.code !== 'ETHROTTLE' || attempt >= THROTTLE_ATTEMPTS) throw error;
+      const wait = Math.max(Number(throttled.throttleReset) || 0, 1000 * 2 ** (attempt - 1)) - (Number(throttled.throttleWaited) || 0);
+      await new Promise((resolve) => setTimeout(resolve, Math.min(Math.max(wait, 0), 30_000)));
+    } finally {
+      rowReaders.delete(flow);
+    }
+  }
+  if (failure !== null) throw (failure as { error: unknown }).error;
+}
+
+interface ParsedNode {
+  type?: string;
+  value?: unknown;
+  section?: unknown;
+}
+
+/** The row from imapflow's parse of a FETCH line ("* 12 FETCH (...)": attributes FETCH, then the item list). */
+export function rowOfParsed(answer: { attributes?: unknown[] }): FetchRow | null {
+  const list = answer.attributes?.[1];
+  if (!Array.isArray(list)) return null;
+  const items = new Map<string, FetchValue>();
+  for (let i = 0; i + 1 < list.length; i += 2) {
+    const key = list[i] as ParsedNode | null;
+    if (key === null || typeof key.value !== 'string') return null;
+    // Only the kind of section matters to rowOf: BODY[...] is the body asked for.
+    items.set(`${key.value.toUpperCase()}${key.section ? '[]' : ''}`, valueOf(list[i + 1]));
+  }
+  return rowOf(items);
+}
+
+function valueOf(node: unknown): FetchValue {
+  if (node === null || node === undefined) return null;
+  if (Array.isArray(node)) return node.map(valueOf);
+  const { type, value } = node as ParsedNode;
+  // imapflow keeps literals as the Buffers framed, and decodes quoted strings as UTF-8.
+  if (type === 'LITERAL' || type === 'STRING') return Buffer.isBuffer(value) ? value : Buffer.from(String(value ?? ''), 'utf8');
+  if (typeof value === 'string' && value.toUpperCase() === 'NIL' && type === 'ATOM') return null;
+  return Buffer.isBuffer(value) ? value.toString('latin1') : String(value ?? '');
+}
