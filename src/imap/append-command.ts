@@ -20,7 +20,7 @@ const FOLDER_REFUSALS = new Set(['TRYCREATE', 'NONEXISTENT', 'NOPERM']);
 
 // `APPEND <folder> (<flags>) "<date>" {n}`, repeated per message for MULTIAPPEND (RFC 3502); a
 // literal8 `~{n}` for a message with NUL bytes where the server has BINARY. With LITERAL+ every
-// literal goes non-synchronizing ({n+}) and the command in one write (literal-plus.ts); otherwise
+// literal goes non-synchronizing ({n+}) and the command out at once (literal-plus.ts); otherwise
 // imapflow waits for the server's "+" before each literal (over 4096 bytes with LITERAL-). After a
 // BAD the connection is closed: Dovecot, having stopped parsing, reads the rest of the command,
 // message text included, as commands of their own.

@@ -1,5 +1,6 @@
 import type { ImapFlow } from 'imapflow';
-import compiler from 'imapflow/lib/handler/imap-compiler.js';
+import { literalPlusCommand } from './command-bytes.ts';
+import type { Token } from './exec.ts';
 
 // imapflow writes a literal non-synchronizing ({n+}) only up to 4096 bytes, even where the server
 // has LITERAL+ (RFC 7888), and waits for the server's "+" before each larger one. In a MULTIAPPEND
@@ -8,18 +9,20 @@ import compiler from 'imapflow/lib/handler/imap-compiler.js';
 // trips. A command sent with the `literalPlus` exec option is written here instead, in one go,
 // every literal non-synchronizing; every other command takes imapflow's own path. This stands in
 // for imapflow's internal send(), which compiles a command, writes its first part, and leaves the
-// rest in commandParts for the "+" answers: with every literal {n+} there is no rest.
+// rest in commandParts for the "+" answers: with every literal {n+} there is no rest. The bytes are
+// the compiler's own, from a serializer that does not copy the messages (command-bytes.ts).
 
 interface Sending {
   tag: string;
   command: string;
-  attributes: unknown;
+  attributes: Token[] | false;
   options?: { literalPlus?: boolean };
 }
 
 interface SendingFlow {
   send(data: Sending): Promise<void>;
   write(chunk: Buffer): void;
+  writeSocket: { cork(): void; uncork(): void } | false | null;
   state: unknown;
   states: { LOGOUT: unknown };
   commandParts: Buffer[];
@@ -39,8 +42,17 @@ export function allowLiteralPlus(flow: ImapFlow): void {
     // After LOGOUT imapflow's own send() fails the command the way its queue expects.
     if (!data.options?.literalPlus || this.state === this.states.LOGOUT) return send.call(this, data);
     this.rawSensitiveCommand = false;
-    this.commandParts = compiler(data as Parameters<typeof compiler>[0], { asArray: true, literalPlus: true });
-    this.write(this.commandParts.shift()!);
+    // A write per part, so that no message is copied into one buffer for the whole command;
+    // write() ends the last part with the CRLF, as it sees no parts left. Corked, the parts leave
+    // in one writev rather than a system call each.
+    this.commandParts = literalPlusCommand(data.tag, data.command, data.attributes || []);
+    const socket = this.writeSocket;
+    if (socket) socket.cork();
+    try {
+      while (this.commandParts.length > 0) this.write(this.commandParts.shift()!);
+    } finally {
+      if (socket) socket.uncork();
+    }
     // The tagged answer may settle only a command that is on the wire (imapflow's invariant).
     if (this.currentRequest && this.currentRequest.tag === data.tag) this.currentRequest.sent = true;
   };
