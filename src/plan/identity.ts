@@ -25,10 +25,12 @@ export function parseIdentityHeaders(raw: Buffer | string): IdentityHeaders {
   for (const line of unfolded.split(/\r?\n/)) {
     const colon = line.indexOf(':');
     if (colon <= 0) continue;
+    // Only two names count: the other header lines of a whole message are not folded for nothing.
     const name = line.slice(0, colon).trim().toLowerCase();
-    const value = fold(line.slice(colon + 1));
-    if (name === 'message-id' && messageId === null && value !== '') messageId = value;
-    else if (name === 'received') received.push(value);
+    if (name === 'message-id' && messageId === null) {
+      const value = fold(line.slice(colon + 1));
+      if (value !== '') messageId = value;
+    } else if (name === 'received') received.push(fold(line.slice(colon + 1)));
   }
   return { messageId, received };
 }
