@@ -39,7 +39,9 @@ export async function compareWithMbsync(work: string, servers: BenchServers, mes
   const rules: BenchRules = { exclude: left.map((name) => `^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`), messages: { skipDeleted: false } };
 
   const mailshiftRound = async (): Promise<Round> => {
-    const migration = await benchMigration(work, source, target, account, rules);
+    // A folder of its own per round, so its state (snapshot cache included) starts empty: from
+    // fresh state, as mbsync's rounds do.
+    const migration = await benchMigration(mkdtempSync(join(work, 'mailshift-')), source, target, account, rules);
     const plan = await measureMailshift(migration.planArgs(), migration.env);
     if (plan.code !== 0) throw new Error(`plan failed:\n${plan.stderr}`);
     const apply = await measureMailshift(migration.applyArgs, migration.env);
@@ -65,7 +67,7 @@ export async function compareWithMbsync(work: string, servers: BenchServers, mes
   const leftOut = left.length === 0 ? '' : `; left out for both: ${left.join(', ')} (mbsync refuses a name holding the target's delimiter)`;
   console.log(`bench vs mbsync: mailbox of ${seeded.messages} messages (${formatBytes(seeded.bytes)}) in ${seeded.folders} folders, ${copiedFolders.length} folders with ${copied} messages copied${leftOut}; target Dovecot with fsync on; ${rounds} alternating rounds, each into fresh target accounts`);
   const line = (who: string, rounds: Round[]) => `${who}: median ${median(rounds.map((r) => r.seconds)).toFixed(2)} s (rounds: ${rounds.map((r) => r.detail).join(', ')} s), ${[...new Set(rounds.map((r) => r.messages))].join('/')} messages on its targets`;
-  console.log(`bench vs mbsync: ${line('mailshift plan + apply', results.mailshift)}`);
+  console.log(`bench vs mbsync: ${line('mailshift plan + apply, from fresh state', results.mailshift)}`);
   console.log(`bench vs mbsync: ${line(`${version}, from fresh state`, results.mbsync)}`);
   const counts = new Set([...results.mailshift, ...results.mbsync].map((r) => r.messages));
   const same = counts.size === 1 ? `same message count on every target (${[...counts][0]})` : `note: the targets' message counts differ (${[...counts].join(', ')})`;
