@@ -1,14 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { Ajv2020, type ErrorObject, type AnySchemaObject } from 'ajv/dist/2020.js';
+import type { ErrorObject, AnySchemaObject } from 'ajv/dist/2020.js';
 import { problem, type Diagnostic } from '../errors.ts';
+import { loadManifestValidator } from './schema-validator.ts';
 import { closest } from './suggest.ts';
 
-export const SCHEMA_PATH = new URL('../../schemas/manifest.v1.schema.json', import.meta.url);
-export const manifestSchema: AnySchemaObject = JSON.parse(readFileSync(SCHEMA_PATH, 'utf8'));
+export { manifestSchema, SCHEMA_PATH } from './schema-validator.ts';
 
-const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
-ajv.addFormat('regex', { type: 'string', validate: (text: string) => regexError(text) === undefined });
-const validateSchema = ajv.compile(manifestSchema);
+const validateSchema = await loadManifestValidator();
 
 /** Why a string is not a valid JavaScript regex, or undefined when it is. */
 export function regexError(text: string): string | undefined {
