@@ -2,7 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { _Code } from 'ajv/dist/compile/codegen/code.js';
 import standalone from 'ajv/dist/standalone/index.js';
-import { isRegex, manifestAjv, manifestSchema } from '../manifest/schema-validator.ts';
+import { manifestAjv } from '../manifest/manifest-ajv.ts';
+import { isRegex, manifestSchema } from '../manifest/schema-validator.ts';
 
 // Build step (npm run build, after tsc): the manifest validator as plain code, written next to
 // the compiled schema-validator.js, which loads it instead of compiling the schema at start-up.

@@ -8,7 +8,8 @@ import type { ValidateFunction } from 'ajv/dist/2020.js';
 import { validatorModuleSource } from '../../../src/build/validator-module.ts';
 import { evaluateJsonnet } from '../../../src/manifest/jsonnet.ts';
 import { NO_EXTERNAL_VARIABLES } from '../../../src/manifest/read.ts';
-import { manifestAjv, manifestSchema } from '../../../src/manifest/schema-validator.ts';
+import { manifestAjv } from '../../../src/manifest/manifest-ajv.ts';
+import { manifestSchema } from '../../../src/manifest/schema-validator.ts';
 import { REPO } from '../../support/cli.ts';
 
 // The build's prebuilt validator and the one ajv compiles at start-up from the sources must judge
