@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The installed `mailshift` command. Runs the compiled dist/ (tsx's loader costs ~0.3 s a start),
+// The installed `mailshift` command. Runs the build in dist/ (tsx's loader costs ~0.3 s a start),
 // unless src/ or schemas/ changed since the last build or MAILSHIFT_FROM_SOURCE=1: then the TypeScript
 // sources through tsx, so an edited checkout never runs stale code.
 import { fileURLToPath } from 'node:url';
@@ -16,6 +16,6 @@ if (fromSource) {
   register();
   cli = await import('./cli/main.ts');
 } else {
-  cli = await import(new URL('cli/main.js', dist).href);
+  cli = await import(new URL('main.js', dist).href);
 }
 process.exitCode = await cli.main(process.argv.slice(2));

@@ -1,8 +1,9 @@
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MailshiftError, problem } from '../errors.ts';
+import { packageFile } from '../package-files.ts';
 
-const TEMPLATE = new URL('./example.jsonnet', import.meta.url);
+const TEMPLATE = packageFile('src', 'init', 'example.jsonnet');
 
 const GITIGNORE = `# Secrets referenced by { file: … } and mailshift's local state stay out of git.
 # Plans (plans/) and audit logs (audit/) are meant to be committed and reviewed.

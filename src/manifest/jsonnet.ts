@@ -1,6 +1,6 @@
-import { fileURLToPath } from 'node:url';
 import { Jsonnet } from '@hanazuki/node-jsonnet';
 import { problem, type Diagnostic } from '../errors.ts';
+import { packageFile } from '../package-files.ts';
 
 /** External variables for `std.extVar`, as given by --ext-str / --ext-code. */
 export interface ExternalVariables {
@@ -9,7 +9,7 @@ export interface ExternalVariables {
 }
 
 /** The folder holding mailshift.libsonnet, so `import 'mailshift.libsonnet'` works from any manifest. */
-export const LIBRARY_DIR = fileURLToPath(new URL('.', import.meta.url));
+export const LIBRARY_DIR = packageFile('src', 'manifest');
 
 /** Evaluate a Jsonnet file to JSON text, or return a diagnostic pointing at the failing line. */
 export async function evaluateJsonnet(

@@ -13,14 +13,15 @@ const SOURCE_MARKER = 'ran the TypeScript sources\n';
 
 /**
  * An installed mailshift in a temp dir, built from the repo's dist/ (copied, never written to):
- * the real bin and dist/, and instead of the sources a src/cli/main.ts that only prints a marker.
+ * the real bin, dist/ and package files, and instead of the sources a src/cli/main.ts that only prints a marker.
  */
 function installCopy(): { bin: string; editSource(): void; remove(): void } {
   assert.ok(existsSync(join(REPO, 'dist', BUILD_STAMP)), 'dist/ is not built: `npm run build` (`npm test` builds first)');
   const root = mkdtempSync(join(tmpdir(), 'mailshift-install-'));
   const main = join(root, 'src', 'cli', 'main.ts');
   mkdirSync(join(root, 'src', 'cli'), { recursive: true });
-  for (const file of ['src/bin.js', 'src/build-freshness.js', 'package.json']) cpSync(join(REPO, file), join(root, file));
+  // The bin, and the files the build reads from the package at run time.
+  for (const file of ['src/bin.js', 'src/build-freshness.js', 'package.json', 'src/manifest/mailshift.libsonnet', 'src/init/example.jsonnet']) cpSync(join(REPO, file), join(root, file));
   writeFileSync(main, `export async function main(): Promise<number> {\n  process.stdout.write(${JSON.stringify(SOURCE_MARKER)});\n  return 0;\n}\n`);
   cpSync(join(REPO, 'schemas'), join(root, 'schemas'), { recursive: true });
   cpSync(join(REPO, 'dist'), join(root, 'dist'), { recursive: true });
@@ -34,7 +35,7 @@ function installCopy(): { bin: string; editSource(): void; remove(): void } {
   };
 }
 
-test('a fresh build runs from dist/: --version, and validate with the schema and library copied there', async () => {
+test('a fresh build runs from dist/: --version, and validate with the package\'s schema and library', async () => {
   const install = installCopy();
   try {
     const version = await runMailshift(['--version'], { bin: install.bin });
