@@ -45,21 +45,40 @@ function hookResponses(flow: ImapFlow): void {
 // four times in all, waiting 1, 2, 4 s or as long as the server asked; so does this.
 const THROTTLE_ATTEMPTS = 4;
 
+/** The row field a data item fills in: a row without one of those asked for is not an answer to the FETCH. */
+const FIELDS: Record<string, keyof FetchRow> = { 'UID': 'uid', 'RFC822.SIZE': 'size', 'INTERNALDATE': 'internalDate', 'FLAGS': 'flags', 'BODY.PEEK': 'body', 'BINARY.PEEK': 'body' };
+
+/** The row fields the data items asked for fill in. */
+export function fieldsAsked(items: readonly Token[]): Array<keyof FetchRow> {
+  return items.flatMap((token) => {
+    const field = !Array.isArray(token) && token.type === 'ATOM' ? FIELDS[token.value.toUpperCase()] : undefined;
+    return field === undefined ? [] : [field];
+  });
+}
+
+/** Whether the row carries every field asked for: Dovecot's unasked news comes without a UID, other servers' with one. */
+export function answers(row: FetchRow, fields: ReadonlyArray<keyof FetchRow>): boolean {
+  return fields.every((field) => row[field] !== undefined);
+}
+
 /**
  * `UID FETCH <set> (<items>)` on the folder the caller opened: each message the server answers
- * with a UID goes to onRow as it arrives, in the server's order (ascending UIDs); a message
- * expunged meanwhile is simply not answered. Rows are not held back for a slow consumer: the
- * caller bounds the set. Rejects as imapflow's exec() does (NO/BAD, dropped connection), or with
- * what onRow threw, once the server has answered.
+ * goes to onRow as it arrives, in the server's order (ascending UIDs); a message expunged
+ * meanwhile is simply not answered. Rows without every item asked for are left out: the server's
+ * unasked news about other messages (`* 3 FETCH (UID 9 FLAGS (\Seen))` when another session sets a
+ * flag). Rows are not held back for a slow consumer: the caller bounds the set. Rejects as
+ * imapflow's exec() does (NO/BAD, dropped connection), or with what onRow threw, once the server
+ * has answered.
  */
 export async function uidFetch(flow: ImapFlow, set: string, items: Token[], onRow: (row: FetchRow) => void): Promise<void> {
   hookResponses(flow);
+  const fields = fieldsAsked(items);
   let failure: { error: unknown } | null = null;
-  let delivered = 0;
+  // A throttled FETCH tried again answers from the start: messages already passed on are skipped.
+  const delivered = new Set<number>();
   const deliver = (row: FetchRow) => {
-    // A throttled FETCH tried again answers from the start: rows already passed on are skipped.
-    if (failure !== null || row.uid <= delivered) return;
-    delivered = row.uid;
+    if (failure !== null || delivered.has(row.uid) || !answers(row, fields)) return;
+    delivered.add(row.uid);
     try {
       onRow(row);
     } catch (error) {

@@ -254,6 +254,30 @@ test('deleteMessages removes exactly the given UIDs (UID EXPUNGE), never another
   }
 });
 
+test('a flag another session sets meanwhile: its unasked FETCH is no message of the answer', async () => {
+  const { slash } = await dovecotPair();
+  const { account, connection } = await mailbox(slash, { INBOX: named(4, () => ({})) });
+  try {
+    await examineFolder(connection, 'INBOX');
+    const other = plainClient(slash, account);
+    await other.connect();
+    await other.mailboxOpen('INBOX');
+    await other.messageFlagsAdd('4', ['\\Flagged'], { uid: true });
+    await other.logout();
+    // The server tells this session about message 4 with its answer: "* 4 FETCH (FLAGS (\Flagged))"
+    // (no UID from Dovecot; test/unit/imap/uid-fetch.test.ts has the kind that carries one).
+    const messages = await fetchIdentities(connection, 'INBOX', '1:2');
+    assert.equal(messages.map((m) => m.uid), [1, 2]);
+    const bodies = await readBodies(connection, 'INBOX', [1, 2]);
+    assert.equal([...bodies.keys()], [1, 2]);
+    const all = await fetchIdentities(connection, 'INBOX', '1:*');
+    assert.equal(all.map((m) => [m.uid, m.flags]), [[1, []], [2, []], [3, []], [4, ['\\Flagged']]]);
+    assert.ok(all.every((m) => m.size > 0 && m.identity !== ''), 'every row whole');
+  } finally {
+    await connection.close();
+  }
+});
+
 test('fetchIdentities describes messages as the snapshot reader does, only inside the UID range', async () => {
   const { dot } = await dovecotPair();
   const folder = 'INBOX.Archive';
