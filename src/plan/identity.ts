@@ -12,27 +12,61 @@ function sha256(text: string): string {
   return createHash('sha256').update(text, 'latin1').digest('hex');
 }
 
+// Whitespace other than a space, or two spaces in a row: what folding has to change inside a value.
+const UNFOLDED_SPACE = /[^\S ]| {2}/;
+
+/** Whitespace runs to one space, none at either end. */
 function fold(value: string): string {
-  return value.replace(/\s+/g, ' ').trim();
+  // Most values (a Message-ID, say) need only their ends trimmed: one scan, not a rewrite.
+  return UNFOLDED_SPACE.test(value) ? value.replace(/\s+/g, ' ').trim() : value.trim();
 }
 
 /** Unfold a raw header block and pick out Message-ID (first) and Received (all, in order). */
 export function parseIdentityHeaders(raw: Buffer | string): IdentityHeaders {
   const text = typeof raw === 'string' ? raw : raw.toString('latin1');
-  const unfolded = text.replace(/\r?\n[ \t]+/g, ' ');
   let messageId: string | null = null;
   const received: string[] = [];
-  for (const line of unfolded.split(/\r?\n/)) {
-    const colon = line.indexOf(':');
-    if (colon <= 0) continue;
-    // Only two names count: the other header lines of a whole message are not folded for nothing.
-    const name = line.slice(0, colon).trim().toLowerCase();
-    if (name === 'message-id' && messageId === null) {
-      const value = fold(line.slice(colon + 1));
-      if (value !== '') messageId = value;
-    } else if (name === 'received') received.push(fold(line.slice(colon + 1)));
+  // Line by unfolded line (a newline followed by a space or tab continues the line). Only lines
+  // that may name Message-ID or Received are cut out and unfolded: the others cost one character.
+  for (let start = 0; ;) {
+    let end = text.indexOf('\n', start);
+    let folded = false;
+    while (end !== -1 && isFoldSpace(text.charCodeAt(end + 1))) {
+      folded = true;
+      end = text.indexOf('\n', end + 1);
+    }
+    if (mayNameIdentityHeader(text.charCodeAt(start))) {
+      const stop = end === -1 ? text.length : text.charCodeAt(end - 1) === CR ? end - 1 : end;
+      let line = text.slice(start, stop);
+      // Unfolded to single spaces first, so that fold() finds most values already folded.
+      if (folded) line = line.replace(/\r?\n[ \t]+/g, ' ');
+      const colon = line.indexOf(':');
+      if (colon > 0) {
+        const name = line.slice(0, colon).trim().toLowerCase();
+        if (name === 'message-id' && messageId === null) {
+          const value = fold(line.slice(colon + 1));
+          if (value !== '') messageId = value;
+        } else if (name === 'received') received.push(fold(line.slice(colon + 1)));
+      }
+    }
+    if (end === -1) break;
+    start = end + 1;
   }
   return { messageId, received };
+}
+
+const CR = 0x0d;
+
+function isFoldSpace(code: number): boolean {
+  return code === 0x20 || code === 0x09;
+}
+
+/**
+ * Whether a line starting with this character can be a Message-ID or Received line: an m or an r,
+ * or anything trim() might take away before the name (whitespace, controls, non-ASCII).
+ */
+function mayNameIdentityHeader(code: number): boolean {
+  return code <= 0x20 || code >= 0x7f || code === 0x4d || code === 0x6d || code === 0x52 || code === 0x72;
 }
 
 /** Whether the headers can identify a message (imapsync skips messages where they cannot). */
@@ -42,8 +76,9 @@ export function hasIdentityHeaders(headers: IdentityHeaders): boolean {
 
 /** The identity of a message from its Message-ID and Received headers. */
 export function identityOf(headers: IdentityHeaders): string {
-  const lines = [`message-id:${headers.messageId ?? ''}`, ...headers.received.map((r) => `received:${r}`)];
-  return sha256(lines.join('\n'));
+  let text = `message-id:${headers.messageId ?? ''}`;
+  for (const value of headers.received) text += `\nreceived:${value}`;
+  return sha256(text);
 }
 
 /** The identity of a message with neither header: a digest of its whole (unfolded) header section. */
@@ -65,11 +100,15 @@ export function matchKey(identity: string, size: number, useSize: boolean): stri
   return useSize ? `${identity}:${size}` : identity;
 }
 
+// Searched for as bytes: a string needle would be encoded anew on every call.
+const CRLF_CRLF = Buffer.from('\r\n\r\n', 'latin1');
+const LF_LF = Buffer.from('\n\n', 'latin1');
+
 /** The header section of a raw message: everything up to the first empty line. */
 export function headerSection(raw: Buffer): Buffer {
-  const crlf = raw.indexOf('\r\n\r\n');
+  const crlf = raw.indexOf(CRLF_CRLF);
   if (crlf !== -1) return raw.subarray(0, crlf + 4);
-  const lf = raw.indexOf('\n\n');
+  const lf = raw.indexOf(LF_LF);
   return lf !== -1 ? raw.subarray(0, lf + 2) : raw;
 }
 
