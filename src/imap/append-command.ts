@@ -1,6 +1,6 @@
-import { formatDateTime } from 'imapflow/lib/tools.js';
 import { MailshiftError, problem } from '../errors.ts';
 import { flowOf, type ImapConnection } from './connection.ts';
+import { imapDateTime } from './date-time.ts';
 import { execCommand, folderToken, isBad, refusalText, responseCodeOf, type Token } from './exec.ts';
 import { operationFailure } from './operation-failure.ts';
 
@@ -33,7 +33,7 @@ export async function appendCommand(connection: ImapConnection, folder: string, 
   for (const message of messages) {
     attributes.push(
       message.flags.map((flag): Token => ({ type: 'ATOM', value: flag })),
-      { type: 'STRING', value: formatDateTime(message.internalDate) ?? '' },
+      { type: 'STRING', value: imapDateTime(message.internalDate) ?? '' },
       { type: 'LITERAL', value: message.raw, isLiteral8: binary && message.raw.includes(0) },
     );
   }
