@@ -1,3 +1,4 @@
+import type { AuditAction } from '../audit/writer.ts';
 import { appendMessages, type AppendItem } from '../imap/append.ts';
 import { fetchIdentities } from '../imap/fetch-identities.ts';
 import type { AccountSession } from '../imap/account-session.ts';
@@ -98,6 +99,8 @@ async function unaccounted(folder: FolderPlan, baseline: number, ctx: CopyContex
   const recent = await ctx.session.target.use((c) => fetchIdentities(c, folder.target, `${baseline}:*`));
   // "N:*" also returns the newest message when every UID is below N: keep only the new ones.
   for (const message of recent) if (message.uid >= baseline) landed.set(message.identity, (landed.get(message.identity) ?? 0) + 1);
+  // Nothing new on the target (a first run): no journaled copy to account for.
+  if (landed.size === 0) return landed;
   const prefix = actionKey(ctx.account, folder, { op: 'copy' });
   for (const detail of ctx.sink.doneDetails(prefix)) take(landed, String(detail.targetIdentity ?? ''));
   return landed;
@@ -125,12 +128,11 @@ function* batches(copies: CopyAction[]): Generator<CopyAction[]> {
   if (batch.length > 0) yield batch;
 }
 
-async function record(ctx: CopyContext, folder: FolderPlan, copy: CopyAction, result: 'done' | 'failed' | 'skipped', detail: { reason?: string; targetUid?: number | null; targetIdentity?: string }): Promise<void> {
+function record(ctx: CopyContext, folder: FolderPlan, copy: CopyAction, result: 'done' | 'failed' | 'skipped', detail: { reason?: string; targetUid?: number | null; targetIdentity?: string }): Promise<void> {
   if (result === 'failed') ctx.counts.failed++;
   if (result === 'skipped') ctx.counts.skipped++;
-  await ctx.sink.record(actionKey(ctx.account, folder, copy), {
-    account: ctx.account, folder: folder.source, target: folder.target, op: 'copy', uid: copy.uid, result,
-    ...(detail.targetUid !== undefined ? { targetUid: detail.targetUid } : {}),
-    ...(detail.reason ? { reason: detail.reason } : {}), identity: copy.identity, size: copy.size,
-  }, result === 'done' ? { targetIdentity: detail.targetIdentity, targetUid: detail.targetUid ?? null } : undefined);
+  const action: AuditAction = { account: ctx.account, folder: folder.source, target: folder.target, op: 'copy', uid: copy.uid, result, identity: copy.identity, size: copy.size };
+  if (detail.targetUid !== undefined) action.targetUid = detail.targetUid;
+  if (detail.reason) action.reason = detail.reason;
+  return ctx.sink.record(actionKey(ctx.account, folder, copy), action, result === 'done' ? { targetIdentity: detail.targetIdentity, targetUid: detail.targetUid ?? null } : undefined);
 }

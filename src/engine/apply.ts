@@ -144,7 +144,7 @@ function journalSink(journal: Journal, audit: AuditWriter, onFailure: (account: 
   return {
     done: (key) => journal.has(key),
     async record(key, action, detail) {
-      await journal.append({ key, result: action.result, ...(detail ? { detail } : {}) });
+      await journal.append(detail ? { key, result: action.result, detail } : { key, result: action.result });
       await audit.record(action);
       if (action.result === 'failed') onFailure(action.account, action.reason ?? 'no reason given');
     },

@@ -85,7 +85,7 @@ export async function openAppendLog(file: string, options: { intactLength?: numb
   return new GroupCommitLog(handle);
 }
 
-type Waiter = { bytes: Buffer; resolve: () => void; reject: (error: Error) => void };
+type Waiter = { line: string; resolve: () => void; reject: (error: Error) => void };
 
 /** Appends that arrive while a write + fsync is under way share the next one (group commit). */
 class GroupCommitLog implements AppendLog {
@@ -100,7 +100,7 @@ class GroupCommitLog implements AppendLog {
     if (this.closed) return Promise.reject(new Error('append to a closed log'));
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
-      this.pending.push({ bytes: Buffer.from(`${line}\n`, 'utf8'), resolve, reject });
+      this.pending.push({ line, resolve, reject });
       this.flushing ??= this.flush();
     });
   }
@@ -117,7 +117,10 @@ class GroupCommitLog implements AppendLog {
     while (this.pending.length > 0) {
       const batch = this.pending.splice(0);
       try {
-        await writeAll(this.handle, Buffer.concat(batch.map((waiter) => waiter.bytes)));
+        // One string, one buffer per commit: not one per line.
+        let text = '';
+        for (const waiter of batch) text += `${waiter.line}\n`;
+        await writeAll(this.handle, Buffer.from(text, 'utf8'));
         await this.handle.datasync();
         for (const waiter of batch) waiter.resolve();
       } catch (error) {

@@ -47,6 +47,31 @@ test('a retried key: the latest entry counts, in the place the key first had', a
   await reopened.close();
 });
 
+test('an entry reads the same before and after reopen: the JSON of its line, not the object appended', async () => {
+  const dir = freshDir();
+  const journal = await localStateStore(dir).journal(PLAN);
+  const details: Array<Record<string, unknown>> = [
+    { targetIdentity: 'f'.repeat(64), targetUid: 7 },
+    { targetIdentity: undefined, targetUid: null, flag: true },
+    { zero: -0, nan: NaN, infinite: Infinity },
+    { nested: { uids: [1, undefined] }, at: new Date('2026-11-23T09:15:00Z') },
+    JSON.parse('{"__proto__": 1, "x": "y"}') as Record<string, unknown>,
+  ];
+  const appended = details.map((detail, index) => ({ key: `k${index}`, result: 'done' as const, detail }));
+  for (const entry of appended) await journal.append(entry);
+  appended[0]!.detail.targetUid = 8; // the caller's object changing later changes nothing
+  const before = journal.entries();
+  await journal.close();
+  const reopened = await localStateStore(dir).journal(PLAN);
+  assert.equal(before, reopened.entries());
+  assert.equal(before[0]!.detail, { targetIdentity: 'f'.repeat(64), targetUid: 7 });
+  assert.equal(Object.keys(before[1]!.detail!), ['targetUid', 'flag']);
+  assert.is(Object.is(before[2]!.detail!.zero, 0), true);
+  assert.equal(before[3]!.detail, { nested: { uids: [1, null] }, at: '2026-11-23T09:15:00.000Z' });
+  assert.equal(Object.keys(before[4]!.detail!), ['__proto__', 'x']);
+  await reopened.close();
+});
+
 test('each plan has its own journal', async () => {
   const dir = freshDir();
   const store = localStateStore(dir);
