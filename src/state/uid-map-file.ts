@@ -16,13 +16,20 @@ interface UidMapFile {
 
 /** The maps in `file`, by source folder; none when the file does not exist yet. */
 export async function readUidMapFile(file: string): Promise<UidMaps> {
-  let text: string;
+  const text = await readText(file);
+  return text === null ? {} : parseUidMaps(text, file);
+}
+
+async function readText(file: string): Promise<string | null> {
   try {
-    text = await readFile(file, 'utf8');
+    return await readFile(file, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw error;
   }
+}
+
+function parseUidMaps(text: string, file: string): UidMaps {
   let parsed: UidMapFile;
   try {
     parsed = JSON.parse(text) as UidMapFile;
@@ -36,9 +43,16 @@ export async function readUidMapFile(file: string): Promise<UidMaps> {
   return parsed.folders;
 }
 
+// An apply writes the file once per folder it copied into, each time after reading it back: what
+// this process wrote last, with its text, spares parsing and checking every earlier folder again
+// while the file still holds exactly that text.
+let written: { file: string; text: string; folders: UidMaps } | null = null;
+
 /** Merge `pairs` into the map of `sourceFolder`, or start it afresh when the map no longer fits. */
 export async function writeUidPairs(file: string, account: string, sourceFolder: string, map: Omit<UidMap, 'pairs'>, pairs: Array<[number, number]>): Promise<void> {
-  const folders = await readUidMapFile(file);
+  const text = await readText(file);
+  // A copy of the object: the one remembered stays as the text it was written as.
+  const folders: UidMaps = text === null ? {} : written?.file === file && written.text === text ? { ...written.folders } : parseUidMaps(text, file);
   const earlier = folders[sourceFolder];
   const fits = earlier !== undefined && earlier.sourceUidValidity === map.sourceUidValidity
     && earlier.targetUidValidity === map.targetUidValidity && earlier.target === map.target;
@@ -53,13 +67,25 @@ export async function writeUidPairs(file: string, account: string, sourceFolder:
   // defineProperty: a folder may be called anything, "__proto__" included.
   Object.defineProperty(folders, sourceFolder, { value: merged, enumerable: true, writable: true, configurable: true });
   await mkdir(dirname(file), { recursive: true });
-  await replaceFile(file, serialise({ format: FORMAT, account, folders }));
+  const content = serialise({ format: FORMAT, account, folders });
+  written = null;
+  await replaceFile(file, content);
+  written = { file, text: content, folders };
 }
 
 /** One folder per line: readable with `less`, and a diff of two versions shows which folder changed. */
 function serialise(content: UidMapFile): string {
-  const folders = Object.keys(content.folders).sort().map((name) => `    ${JSON.stringify(name)}: ${JSON.stringify(content.folders[name])}`);
+  const folders = Object.keys(content.folders).sort().map((name) => `    ${JSON.stringify(name)}: ${mapJson(content.folders[name]!)}`);
   return `{\n  "format": ${JSON.stringify(content.format)},\n  "account": ${JSON.stringify(content.account)},\n  "folders": {\n${folders.join(',\n')}\n  }\n}\n`;
+}
+
+// A folder's map is never changed once made (a merge makes a new one): its JSON is made once.
+const jsonOfMap = new WeakMap<UidMap, string>();
+
+function mapJson(map: UidMap): string {
+  let json = jsonOfMap.get(map);
+  if (json === undefined) jsonOfMap.set(map, json = JSON.stringify(map));
+  return json;
 }
 
 function isUidMap(value: unknown): value is UidMap {

@@ -61,6 +61,40 @@ test('the file is replaced atomically (no temp file left) and holds one folder p
   assert.is(JSON.parse(text).account, 'alice');
 });
 
+test('a file changed by another hand between two writes is read again, not overwritten from memory', async () => {
+  const dir = freshDir();
+  const store = localStateStore(dir);
+  await store.recordUidPairs('alice', 'Sent', SENT, [[1, 101]]);
+  const file = join(dir, 'uid-maps', 'alice.json');
+  const edited = readFileSync(file, 'utf8').replace('[[1,101]]', '[[1,101],[5,105]]');
+  writeFileSync(file, edited);
+  await store.recordUidPairs('alice', 'Drafts', { ...SENT, target: 'INBOX.Drafts' }, [[2, 7]]);
+  assert.equal(await store.uidMaps('alice'), {
+    Drafts: { ...SENT, target: 'INBOX.Drafts', pairs: [[2, 7]] },
+    Sent: { ...SENT, pairs: [[1, 101], [5, 105]] },
+  });
+  writeFileSync(file, '{"format": "something else"}');
+  try {
+    await store.recordUidPairs('alice', 'Sent', SENT, [[3, 103]]);
+    assert.unreachable('a damaged file is not written over');
+  } catch (error) {
+    assert.instance(error, MailshiftError);
+  }
+});
+
+test('many folders written one after another: each write holds every folder written before', async () => {
+  const store = localStateStore(freshDir());
+  const expected: Record<string, unknown> = {};
+  for (let folder = 0; folder < 12; folder++) {
+    const pairs: Array<[number, number]> = [[folder + 1, 100 + folder]];
+    await store.recordUidPairs('alice', `F${folder}`, SENT, pairs);
+    expected[`F${folder}`] = { ...SENT, pairs };
+    assert.equal(await store.uidMaps('alice'), expected);
+  }
+  await store.recordUidPairs('alice', 'F3', SENT, [[1, 1]]);
+  assert.equal((await store.uidMaps('alice')).F3!.pairs, [[1, 1], [4, 103]]);
+});
+
 test('a damaged map file is STATE_CORRUPT, naming the file', async () => {
   const dir = freshDir();
   mkdirSync(join(dir, 'uid-maps'), { recursive: true });
