@@ -7,6 +7,7 @@ import { LAYOUTS, mailOwner, renderConfig, writeCertificate, type Layout } from 
 import { ensureDovecotInstalled, findBinary } from './dovecot-install.ts';
 import { freePort, waitForGreeting } from './ports.ts';
 import { isRunning, signalGroup, signalProcess } from './process-state.ts';
+import { spreadAccounts } from './spread-accounts.ts';
 
 export type { Layout } from './dovecot-config.ts';
 export { ensureDovecotInstalled } from './dovecot-install.ts';
@@ -71,6 +72,7 @@ export async function startDovecot(options: { layout: Layout; fsync?: boolean; m
     await mkdir(join(dir, 'users'), { mode: 0o755 });
     await mkdir(join(dir, 'mail'), { mode: 0o700 });
     await chown(join(dir, 'mail'), owner.uid, owner.gid);
+    await spreadAccounts(join(dir, 'mail'));
     for (let attempt = 1; ; attempt++) {
       const ports = { plain: await freePort(), tls: await freePort() };
       if (ports.plain === ports.tls) continue;
