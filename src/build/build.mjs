@@ -14,6 +14,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BUILD_STAMP } from '../build-freshness.js';
+import { lazyDependencies } from './lazy-dependencies.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const startedAt = new Date();
@@ -45,6 +46,7 @@ try {
     target: 'node20',
     // A native addon: loaded from node_modules as it is.
     external: ['@hanazuki/node-jsonnet'],
+    plugins: [lazyDependencies],
     // The CommonJS dependencies bundled in call require() for Node's own modules.
     banner: { js: "import { createRequire as createRequireForBundle } from 'node:module'; const require = createRequireForBundle(import.meta.url);" },
     logLevel: 'warning',
