@@ -35,53 +35,52 @@ function installCopy(): { bin: string; editSource(): void; remove(): void } {
   };
 }
 
-test('a fresh build runs from dist/: --version, and validate with the package\'s schema and library', async () => {
+type Install = ReturnType<typeof installCopy>;
+
+/** Runs check on an install copy, removed afterwards whatever happens. */
+async function inInstallCopy(check: (install: Install) => Promise<void>): Promise<void> {
   const install = installCopy();
   try {
-    const version = await runMailshift(['--version'], { bin: install.bin });
-    assert.is(version.stdout, VERSION, version.stderr);
-    assert.is(version.code, 0);
-    const validate = await runMailshift(['validate', EXAMPLE], { bin: install.bin });
-    assert.is(validate.stderr, '');
-    assert.is(validate.stdout, `ok ${EXAMPLE}\n`);
-    assert.is(validate.code, 0);
+    await check(install);
   } finally {
     install.remove();
   }
+}
+
+/** The real CLI answers: --version prints the package's version, validate passes an example (schema and Jsonnet library found). */
+async function expectVersionAndValidate(options: { bin?: string; env?: NodeJS.ProcessEnv }): Promise<void> {
+  const version = await runMailshift(['--version'], options);
+  assert.is(version.stdout, VERSION, version.stderr);
+  assert.is(version.code, 0);
+  const validate = await runMailshift(['validate', EXAMPLE], options);
+  assert.is(validate.stderr, '');
+  assert.is(validate.stdout, `ok ${EXAMPLE}\n`);
+  assert.is(validate.code, 0);
+}
+
+test('a fresh build runs from dist/: --version, and validate with the package\'s schema and library', async () => {
+  await inInstallCopy((install) => expectVersionAndValidate({ bin: install.bin }));
 });
 
 test('a source edited after the build sends the bin to the sources, not the stale dist/', async () => {
-  const install = installCopy();
-  try {
+  await inInstallCopy(async (install) => {
     install.editSource();
     const result = await runMailshift(['--version'], { bin: install.bin });
     assert.is(result.stdout, SOURCE_MARKER, result.stderr);
     assert.is(result.code, 0);
-  } finally {
-    install.remove();
-  }
+  });
 });
 
 test('MAILSHIFT_FROM_SOURCE=1 runs the sources even when dist/ is fresh', async () => {
-  const install = installCopy();
-  try {
+  await inInstallCopy(async (install) => {
     const result = await runMailshift(['--version'], { bin: install.bin, env: { MAILSHIFT_FROM_SOURCE: '1' } });
     assert.is(result.stdout, SOURCE_MARKER, result.stderr);
     assert.is(result.code, 0);
-  } finally {
-    install.remove();
-  }
+  });
 });
 
 test('MAILSHIFT_FROM_SOURCE=1 with the real sources: --version and validate', async () => {
-  const env = { MAILSHIFT_FROM_SOURCE: '1' };
-  const version = await runMailshift(['--version'], { env });
-  assert.is(version.stdout, VERSION, version.stderr);
-  assert.is(version.code, 0);
-  const validate = await runMailshift(['validate', EXAMPLE], { env });
-  assert.is(validate.stderr, '');
-  assert.is(validate.stdout, `ok ${EXAMPLE}\n`);
-  assert.is(validate.code, 0);
+  await expectVersionAndValidate({ env: { MAILSHIFT_FROM_SOURCE: '1' } });
 });
 
 test.run();

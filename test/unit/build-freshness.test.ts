@@ -28,73 +28,69 @@ function checkout(options: { stamp: boolean }): { src: string; schemas: string; 
   return { src, schemas, dist, touch, remove: () => rmSync(root, { recursive: true, force: true }) };
 }
 
-test('no stamp: stale (never built, or a build that did not finish)', () => {
-  const c = checkout({ stamp: false });
+type Checkout = ReturnType<typeof checkout>;
+
+/** Runs check on a fresh checkout, removed afterwards whatever happens. */
+function inCheckout(options: { stamp: boolean }, check: (c: Checkout) => void): void {
+  const c = checkout(options);
   try {
-    assert.is(isBuildFresh(c.dist, [c.src, c.schemas]), false);
+    check(c);
   } finally {
     c.remove();
   }
+}
+
+/** isBuildFresh as bin.js calls it, for the checkout's dist/, src/ and schemas/. */
+function fresh(c: Checkout, dist = c.dist): boolean {
+  return isBuildFresh(dist, [c.src, c.schemas]);
+}
+
+test('no stamp: stale (never built, or a build that did not finish)', () => {
+  inCheckout({ stamp: false }, (c) => {
+    assert.is(fresh(c), false);
+  });
 });
 
 test('no dist/ at all: stale', () => {
-  const c = checkout({ stamp: false });
-  try {
-    assert.is(isBuildFresh(join(c.dist, 'missing'), [c.src, c.schemas]), false);
-  } finally {
-    c.remove();
-  }
+  inCheckout({ stamp: false }, (c) => {
+    assert.is(fresh(c, join(c.dist, 'missing')), false);
+  });
 });
 
 test('stamp newer than everything under src/: fresh', () => {
-  const c = checkout({ stamp: true });
-  try {
-    assert.is(isBuildFresh(c.dist, [c.src, c.schemas]), true);
-  } finally {
-    c.remove();
-  }
+  inCheckout({ stamp: true }, (c) => {
+    assert.is(fresh(c), true);
+  });
 });
 
 test('a file edited at the very time of the stamp still counts as built', () => {
-  const c = checkout({ stamp: true });
-  try {
+  inCheckout({ stamp: true }, (c) => {
     c.touch(join(c.src, 'errors.ts'), BUILT_AT);
-    assert.is(isBuildFresh(c.dist, [c.src, c.schemas]), true);
-  } finally {
-    c.remove();
-  }
+    assert.is(fresh(c), true);
+  });
 });
 
 test('any one file edited after the build makes it stale, at any depth and of any kind', () => {
   for (const file of ['errors.ts', 'bin.js', 'manifest/read.ts', 'manifest/mailshift.libsonnet']) {
-    const c = checkout({ stamp: true });
-    try {
+    inCheckout({ stamp: true }, (c) => {
       writeFileSync(join(c.src, file), 'edited');
-      assert.is(isBuildFresh(c.dist, [c.src, c.schemas]), false, file);
-    } finally {
-      c.remove();
-    }
+      assert.is(fresh(c), false, file);
+    });
   }
 });
 
 test('the schema edited after the build makes it stale: the build turned it into code', () => {
-  const c = checkout({ stamp: true });
-  try {
+  inCheckout({ stamp: true }, (c) => {
     writeFileSync(join(c.schemas, 'manifest.v1.schema.json'), '{"type": "object"}');
-    assert.is(isBuildFresh(c.dist, [c.src, c.schemas]), false);
-  } finally {
-    c.remove();
-  }
+    assert.is(fresh(c), false);
+  });
 });
 
 test('a source file deleted after the build makes it stale (its folder changed)', () => {
-  const c = checkout({ stamp: true });
-  try {
+  inCheckout({ stamp: true }, (c) => {
     rmSync(join(c.src, 'manifest', 'read.ts'));
-    assert.is(isBuildFresh(c.dist, [c.src, c.schemas]), false);
-  } finally {
-    c.remove();
-  }
+    assert.is(fresh(c), false);
+  });
 });
 
 test.run();
