@@ -1,6 +1,7 @@
 import type { ImapFlow } from 'imapflow';
 import { execCommand, type Token } from './exec.ts';
 import { readFetchRow, rowOf, type FetchRow, type FetchValue } from './fetch-response.ts';
+import { frameWhileActive } from './stream-takeover.ts';
 
 // The bulk FETCHes (plan's identity headers and flags, apply's message bodies) without imapflow's
 // fetch(): while such a command runs, its answers are read by fetch-response.ts straight from the
@@ -30,6 +31,15 @@ const hooked = new WeakSet<ImapFlow>();
 function hookResponses(flow: ImapFlow): void {
   if (hooked.has(flow)) return;
   hooked.add(flow);
+  // Where the input can be taken over, rows are read as the bytes arrive; the hook below reads
+  // those imapflow framed (before a takeover, or instead of one).
+  frameWhileActive(flow, () => rowReaders.has(flow), (response) => {
+    const onRow = rowReaders.get(flow);
+    const row = onRow === undefined ? null : readFetchRow(response.payload, response.literals);
+    if (row === null) return false;
+    onRow!(row);
+    return true;
+  });
   const internal = flow as unknown as ReadingFlow;
   const handleResponse = internal.handleResponse;
   internal.handleResponse = async function (this: ReadingFlow, data: FramedResponse): Promise<boolean> {

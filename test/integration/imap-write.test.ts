@@ -13,6 +13,7 @@ import { readBodies } from '../../src/imap/read-bodies.ts';
 import { readFolder } from '../../src/imap/read-folder.ts';
 import { selectFolder } from '../../src/imap/select.ts';
 import { storeFlags } from '../../src/imap/store-flags.ts';
+import { responsesFramedHere } from '../../src/imap/stream-takeover.ts';
 import type { DovecotServer } from '../support/dovecot.ts';
 import { findBinary } from '../support/dovecot-install.ts';
 import { fillMailbox, rawMessage, type TestMessage } from '../support/mailbox-builder.ts';
@@ -197,6 +198,7 @@ test('readBodies: byte-identical bodies, one UID FETCH per 100, \\Seen untouched
     assert.equal(commands, ['UID FETCH', 'UID FETCH'], 'one UID FETCH per batch of 100');
     assert.equal(read.map((m) => m.uid), Array.from({ length: 130 }, (_, i) => i + 1).filter((uid) => uid !== 7), 'in UID order, 7 and 500 absent');
     for (const { uid, raw } of read) assert.ok(raw.equals(rawMessage(messages[uid - 1]!)), `body of UID ${uid}`);
+    assert.ok(responsesFramedHere(flowOf(connection)) >= 129, 'the answers were framed by the takeover, not by imapflow');
     const after = await flagsOn(slash, account, 'INBOX');
     delete before[7];
     assert.equal(after, before, 'no flag changed');
