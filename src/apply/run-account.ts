@@ -1,6 +1,6 @@
 import { MailshiftError } from '../errors.ts';
 import { openAccountSession, type AccountSession } from '../imap/account-session.ts';
-import { selectFolder } from '../imap/select.ts';
+import { examineFolder } from '../imap/examine.ts';
 import type { AccountSettings } from '../manifest/settings.ts';
 import type { ExpungeMode } from '../manifest/types.ts';
 import { readFrom, withCopies, type FolderCopies } from '../plan/snapshot-cache.ts';
@@ -81,7 +81,9 @@ async function failRemaining(account: string, folder: FolderPlan, error: Mailshi
 
 /** Copies' source → target UIDs go to the state's UID map (identity 'uid' plans use it); returned for the snapshot cache. */
 async function rememberUidPairs(account: string, folder: FolderPlan, pairs: Array<[number, number]>, session: AccountSession, state: StateStore): Promise<FolderCopies> {
-  const target = await session.target.use((c) => selectFolder(c, folder.target));
+  // EXAMINE, not SELECT: a read-write open would take \Recent from the copies (and Dovecot would
+  // move every one of them from new/ to cur/ in its maildir).
+  const { state: target } = await session.target.use((c) => examineFolder(c, folder.target));
   await state.recordUidPairs(account, folder.source!, { sourceUidValidity: folder.sourceState!.uidValidity, target: folder.target, targetUidValidity: target.uidValidity }, pairs);
   const altered = new Set(folder.actions.flatMap((action) => (action.op === 'copy' && action.addMessageId ? [action.uid] : [])));
   return { sourceFolder: folder.source!, sourceUidValidity: folder.sourceState!.uidValidity, targetFolder: folder.target, targetUidValidity: target.uidValidity, pairs, altered };

@@ -66,7 +66,8 @@ async function staleness(folder: FolderPlan, ctx: FolderContext): Promise<string
     if (state.uidValidity !== folder.sourceState.uidValidity) return `the source folder's UIDVALIDITY changed (${folder.sourceState.uidValidity} → ${state.uidValidity}) since the plan: re-plan`;
   }
   if (folder.targetState) {
-    const state = await ctx.session.target.use((c) => selectFolder(c, folder.target));
+    // Read-only, as on the source: the copies to come keep \Recent for the user's mail client.
+    const { state } = await ctx.session.target.use((c) => examineFolder(c, folder.target));
     if (state.uidValidity !== folder.targetState.uidValidity) return `the target folder's UIDVALIDITY changed (${folder.targetState.uidValidity} → ${state.uidValidity}) since the plan: re-plan`;
   }
   return null;

@@ -74,6 +74,30 @@ test('plan → apply → the target holds exactly the source; a second plan has 
   }
 });
 
+test('apply leaves the copies \\Recent for the user\'s mail client: it only ever EXAMINEs the folders it reads back', async () => {
+  const m = await newMigration('apply-recent', { phases: [{ name: 'presync' }] });
+  try {
+    await fillMailbox(m.source.server, m.source, { INBOX: [{ name: 'one' }, { name: 'two', flags: ['\\Seen'] }], Projects: [{ name: 'three' }] });
+    const applied = await runMailshift(['apply', await plan(m, 'presync')], { env: m.env });
+    assert.is(applied.code, 0, applied.stderr + applied.stdout);
+    const client = plainClient(m.target.server, m.target);
+    await client.connect();
+    try {
+      // INBOX was there before the apply (its UIDVALIDITY was checked), Projects was created by it.
+      for (const [folder, count] of [['INBOX', 2], ['Projects', 1]] as const) {
+        await client.mailboxOpen(folder);
+        const recent: number[] = [];
+        for await (const message of client.fetch('1:*', { uid: true, flags: true })) if (message.flags?.has('\\Recent')) recent.push(message.uid);
+        assert.is(recent.length, count, `every copy in ${folder} is \\Recent at the user's first SELECT`);
+      }
+    } finally {
+      await client.logout();
+    }
+  } finally {
+    m.remove();
+  }
+});
+
 test('kill -9 at several points, then re-apply: the target equals the source, zero duplicates', async () => {
   const m = await newMigration('apply-kill', { phases: [{ name: 'presync' }] });
   try {
