@@ -6,7 +6,6 @@
 // A gate's file holds one action, {"op":"gate","note":…,"result":"done"}, between its start and end.
 // `n` numbers the records (a deleted line leaves a gap), `prev` chains each line to the one before
 // (an edited line breaks it), and `previous` chains the file to the newest earlier one.
-import { createHash } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 
 export const AUDIT_FORMAT = 'mailshift-audit/v1';
@@ -113,6 +112,4 @@ export async function auditFileNames(dir: string): Promise<string[]> {
 }
 
 /** Lowercase hex SHA-256, as every chain link is written. */
-export function sha256(bytes: string | Buffer): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
+export { sha256Hex as sha256 } from '../sha256.ts';

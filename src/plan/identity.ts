@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../sha256.ts';
 
 // Message identity as imapsync computes it: the Message-ID and every Received header, whitespace
 // folded, hashed. Header bytes are read as latin1 so 8-bit headers hash byte for byte.
@@ -9,7 +9,7 @@ export interface IdentityHeaders {
 }
 
 function sha256(text: string): string {
-  return createHash('sha256').update(text, 'latin1').digest('hex');
+  return sha256Hex(Buffer.from(text, 'latin1'));
 }
 
 // Whitespace other than a space, or two spaces in a row: what folding has to change inside a value.

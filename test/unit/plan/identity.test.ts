@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { headerSection, identityOfRaw, parseIdentityHeaders, type IdentityHeaders } from '../../../src/plan/identity.ts';
@@ -84,6 +85,12 @@ test('identityOfRaw: Message-ID and Received hashed, folded', () => {
   assert.is(folded, flat);
   assert.match(folded, /^[0-9a-f]{64}$/);
   assert.is.not(identityOfRaw(Buffer.from('Message-ID: <x@y>\r\n\r\n', 'latin1')), folded);
+});
+
+test('an identity is the SHA-256 of "message-id:…\\nreceived:…", 8-bit header bytes hashed as themselves (latin1)', () => {
+  const raw = Buffer.from('Received: from h\xe9 by b\r\nMessage-ID: <\xfc@y>\r\n\r\nbody', 'latin1');
+  const expected = createHash('sha256').update(Buffer.from('message-id:<\xfc@y>\nreceived:from h\xe9 by b', 'latin1')).digest('hex');
+  assert.is(identityOfRaw(raw), expected);
 });
 
 test.run();
