@@ -1,4 +1,3 @@
-import { Jsonnet } from '@hanazuki/node-jsonnet';
 import { problem, type Diagnostic } from '../errors.ts';
 import { packageFile } from '../package-files.ts';
 
@@ -16,6 +15,8 @@ export async function evaluateJsonnet(
   file: string,
   variables: ExternalVariables,
 ): Promise<{ json: string } | { diagnostic: Diagnostic }> {
+  // Loaded here, not at start-up: the native module costs ~30 ms to load, and a JSON manifest never needs it.
+  const { Jsonnet } = await import('@hanazuki/node-jsonnet');
   const jsonnet = new Jsonnet().addJpath(LIBRARY_DIR);
   for (const [name, value] of Object.entries(variables.strings)) jsonnet.extString(name, value);
   for (const [name, code] of Object.entries(variables.code)) jsonnet.extCode(name, code);
