@@ -18,7 +18,7 @@ const { values } = parseArgs({
   options: {
     messages: { type: 'string', default: '10000' },
     'mbsync-messages': { type: 'string', default: '5000' },
-    'mbsync-rounds': { type: 'string', default: '3' },
+    'mbsync-rounds': { type: 'string', default: '5' },
     'size-messages': { type: 'string', default: '200' },
   },
 });
