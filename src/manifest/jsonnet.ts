@@ -15,7 +15,7 @@ export async function evaluateJsonnet(
   file: string,
   variables: ExternalVariables,
 ): Promise<{ json: string } | { diagnostic: Diagnostic }> {
-  // Loaded here, not at start-up: the native module costs ~30 ms to load, and a JSON manifest never needs it.
+  // Loaded here, not at start-up: the native addon costs every command ~12 ms to load, and a JSON manifest never needs it.
   const { Jsonnet } = await import('@hanazuki/node-jsonnet');
   const jsonnet = new Jsonnet().addJpath(LIBRARY_DIR);
   for (const [name, value] of Object.entries(variables.strings)) jsonnet.extString(name, value);
