@@ -30,6 +30,21 @@ export async function readFolder(connection: ImapConnection, listing: FolderList
   return { ...listing, state, messages, permanentFlags };
 }
 
+/**
+ * The snapshot the listing's STATUS (LIST-STATUS, or STATUS per folder) already gives, where
+ * opening the folder could add nothing: an empty folder, or one unchanged since the cached read
+ * (same UIDVALIDITY, UIDNEXT, MESSAGES and HIGHESTMODSEQ; never through a window). Null where the
+ * folder must be read. PERMANENTFLAGS stays unknown (null), as a read-only EXAMINE leaves it.
+ */
+export function snapshotFromListing(listing: FolderListing, window: FetchWindow | null, cached?: CachedFolder): FolderSnapshot | null {
+  const { state } = listing;
+  if (state === null) return null;
+  if (state.messages === 0) return { ...listing, state, messages: [], permanentFlags: null };
+  const use = cacheUse(isWindowed(window) ? undefined : cached, state);
+  if (use.kind !== 'all') return null;
+  return { ...listing, state, messages: [...use.messages].sort((a, b) => a.uid - b.uid), permanentFlags: null };
+}
+
 /** Full snapshots of the messages in `sets`: identity headers, then whole-header digests where there are none. */
 async function readMessages(connection: ImapConnection, folder: string, sets: readonly string[]): Promise<MessageSnapshot[]> {
   if (sets.length === 0) return [];

@@ -4,7 +4,7 @@ import type { AccountListing, FetchWindow, FolderListing, FolderSnapshot } from 
 import type { AccountSession } from './account-session.ts';
 import type { ImapConnection, Side } from './connection.ts';
 import { listFolders } from './list-folders.ts';
-import { readFolder } from './read-folder.ts';
+import { readFolder, snapshotFromListing } from './read-folder.ts';
 import { readServerInfo } from './server-info.ts';
 
 export { openAccountSession, type AccountSession, type SessionContext } from './account-session.ts';
@@ -32,12 +32,14 @@ async function listingOf(connection: ImapConnection): Promise<AccountListing['so
 
 /**
  * The messages of the requested folders of one side, by folder name. Folders are read in parallel
- * over the side's connections (servers serialise work within a folder; across folders it pays).
- * Every folder that fails is reported, together, in one MailshiftError.
+ * over the side's connections (servers serialise work within a folder; across folders it pays);
+ * empty and unchanged ones come from their listing without a command (snapshotFromListing). Every
+ * folder that fails is reported, together, in one MailshiftError.
  */
 export async function readFolders(session: AccountSession, side: Side, requests: readonly FolderRequest[]): Promise<Record<string, FolderSnapshot>> {
   const pool = session[side];
-  const results = await Promise.allSettled(requests.map((request) => pool.use((connection) => readFolder(connection, request.listing, request.window, request.cached))));
+  const results = await Promise.allSettled(requests.map(async (request) => snapshotFromListing(request.listing, request.window, request.cached)
+    ?? pool.use((connection) => readFolder(connection, request.listing, request.window, request.cached))));
   const folders: Record<string, FolderSnapshot> = {};
   const failures: Diagnostic[] = [];
   for (const result of results) {

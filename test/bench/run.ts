@@ -66,7 +66,7 @@ try {
   console.log(`bench re-plan: after that apply, ${run.seeded.messages} messages on each side: ${replan.seconds.toFixed(2)} s wall time (the target changed: its flags are read again, its copies come from what apply added to the snapshot cache; process start-up alone: ${baseline.seconds.toFixed(2)} s), ${changes === 0 ? 'no changes left' : `${changes} changes left (${left.messagesToCopy} copies)`}, peak RSS ${formatBytes(replan.peakRssBytes)}`);
   const noop = await measureMailshift(run.migration.planArgs(replanFile), run.migration.env);
   if (noop.code !== 0) throw new Error(`re-plan failed:\n${noop.stderr}`);
-  console.log(`bench re-plan: once more, nothing changed on either side: ${noop.seconds.toFixed(2)} s wall time (target < 1 s; EXAMINE per folder, no FETCH), peak RSS ${formatBytes(noop.peakRssBytes)}`);
+  console.log(`bench re-plan: once more, nothing changed on either side: ${noop.seconds.toFixed(2)} s wall time (target < 1 s; LIST-STATUS on each side, no folder opened), peak RSS ${formatBytes(noop.peakRssBytes)}`);
 
   await compareWithMbsync(work, servers, mbsyncMessages, mbsyncRounds);
 

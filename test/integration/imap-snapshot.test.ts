@@ -224,7 +224,7 @@ test('a window returns the messages inside it (whole days, a superset at most a 
   }
 });
 
-test('one batched UID FETCH per folder (two with header-only messages), EXAMINE only, PEEK only', async () => {
+test('one batched UID FETCH per folder (two with header-only messages), EXAMINE only, PEEK only; an empty folder is known from its STATUS', async () => {
   const { slash, dot, slashUser, dotUser } = await seeded;
   const open = await session([slash, slashUser], [dot, dotUser]);
   try {
@@ -235,9 +235,17 @@ test('one batched UID FETCH per folder (two with header-only messages), EXAMINE 
     const withBare = withMessages.filter((f) => f.messages.some(isBare));
     assert.is(count('UID FETCH'), withMessages.length + withBare.length);
     assert.is(count('FETCH'), 0);
-    assert.is(count('EXAMINE'), listing.source.folders.length);
+    assert.is(count('EXAMINE'), withMessages.length);
+    const empty = listing.source.folders.filter((folder) => folder.state?.messages === 0);
+    assert.ok(empty.length > 0, 'the seeded mailbox has empty folders');
+    for (const folder of empty) assert.equal(result[folder.name], { ...folder, state: folder.state, messages: [], permanentFlags: null });
     for (const forbidden of ['SELECT', 'STORE', 'UID STORE', 'EXPUNGE', 'APPEND', 'COPY', 'MOVE']) assert.is(count(forbidden), 0, forbidden);
     for (const fetch of commands.filter((c) => c.command === 'UID FETCH')) assert.not.match(fetch.args, /"value":"(BODY|BINARY)"/);
+
+    // Read again with what was read as the cache, nothing having changed: no folder is opened at all.
+    const again = await recordCommands(() => readFolders(open, 'source', listing.source.folders.map((listing) => ({ listing, window: null, cached: result[listing.name] }))));
+    assert.equal(again.commands, []);
+    assert.equal(again.result, result);
   } finally {
     await open.close();
   }
