@@ -39,10 +39,10 @@ export async function readFolder(connection: ImapConnection, listing: FolderList
 export function snapshotFromListing(listing: FolderListing, window: FetchWindow | null, cached?: CachedFolder): FolderSnapshot | null {
   const { state } = listing;
   if (state === null) return null;
-  if (state.messages === 0) return { ...listing, state, messages: [], permanentFlags: null };
   const use = cacheUse(isWindowed(window) ? undefined : cached, state);
-  if (use.kind !== 'all') return null;
-  return { ...listing, state, messages: [...use.messages].sort((a, b) => a.uid - b.uid), permanentFlags: null };
+  // The cached list itself, as readFolder hands it back: plan saves no cache when nothing changed.
+  if (use.kind === 'all') return { ...listing, state, messages: use.messages.sort((a, b) => a.uid - b.uid), permanentFlags: null };
+  return state.messages === 0 ? { ...listing, state, messages: [], permanentFlags: null } : null;
 }
 
 /** Full snapshots of the messages in `sets`: identity headers, then whole-header digests where there are none. */

@@ -246,6 +246,7 @@ test('one batched UID FETCH per folder (two with header-only messages), EXAMINE 
     const again = await recordCommands(() => readFolders(open, 'source', listing.source.folders.map((listing) => ({ listing, window: null, cached: result[listing.name] }))));
     assert.equal(again.commands, []);
     assert.equal(again.result, result);
+    for (const [name, folder] of Object.entries(again.result)) assert.ok(folder.messages === result[name]!.messages, `${name}: the cached list itself (so plan saves no cache)`);
   } finally {
     await open.close();
   }
