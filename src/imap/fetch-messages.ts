@@ -10,6 +10,7 @@ export const FETCH_CHUNK = 5000;
 
 const IDENTITY_ITEMS = [item('UID'), item('RFC822.SIZE'), item('INTERNALDATE'), item('FLAGS'), item('BODY.PEEK', [item('HEADER.FIELDS'), [item('MESSAGE-ID'), item('RECEIVED')]])];
 const FLAG_ITEMS = [item('UID'), item('FLAGS')];
+const HEADER_ITEMS = [item('UID'), item('BODY.PEEK', [item('HEADER')])];
 
 export interface FetchedMessages {
   /** In the order the server answered; bare messages carry identity '' until digested. */
@@ -50,9 +51,7 @@ export async function fetchHeaderDigests(connection: ImapConnection, folder: str
   const digests = new Map<number, string>();
   for (const set of sets) {
     try {
-      for await (const row of flow.fetch(set, { uid: true, headers: true }, { uid: true })) {
-        if (row.headers) digests.set(row.uid, headerDigestIdentity(row.headers));
-      }
+      await uidFetch(flow, set, HEADER_ITEMS, (row) => { if (row.body) digests.set(row.uid, headerDigestIdentity(row.body)); });
     } catch (error) {
       throw commandFailure(error, connection, 'UID FETCH', folder);
     }
