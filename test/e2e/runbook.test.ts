@@ -50,6 +50,13 @@ async function planned(m: Migration, phase: string) {
   return m.planPath(phase);
 }
 
+/** Waits until the clock is past the whole second the plan file names as its creation. */
+async function passSecondOf(planFile: string): Promise<void> {
+  const createdAt = Date.parse((JSON.parse(readFileSync(planFile, 'utf8')) as { createdAt: string }).createdAt);
+  const wait = createdAt + 1000 - Date.now();
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+}
+
 test('the cutover: order refused, status at each step, the MX gate, and a drain that deletes only what is safely on the target', async () => {
   const m = await newMigration('runbook', { phases: CUTOVER });
   try {
@@ -81,6 +88,7 @@ test('the cutover: order refused, status at each step, the MX gate, and a drain 
 
     const presyncPlan = await planned(m, 'presync');
     assert.match(await statusText(m), `\nNext: mailshift apply ${presyncPlan}\n`);
+    await passSecondOf(m.planPath('final')); // for the early final plan to be outdated by this apply
     await applied(m, presyncPlan);
     now = { ...now, text: await statusText(m) };
     assert.match(now.text, new RegExp(`\\npresync\\s+sync\\s+done\\s+-\\s+\\S+ \\S+: .*, applied\\s+ok \\S+ \\S+ by ${OPERATOR}: 6 copied`));
@@ -105,6 +113,9 @@ test('the cutover: order refused, status at each step, the MX gate, and a drain 
     assert.match(now.text, `\nNext: mailshift gate ${m.manifest} switch-mx --note "…"\n      a manual step: Switch the MX record to the new host. Record it once done.\n`);
     assert.equal([now.json.next.action, now.json.phases[2].gate], ['gate', { done: false }]);
 
+    // Plans name whole seconds, and a gate recorded in a plan's own second counts as done before
+    // it: the drain plan above is outdated by the gate only if the gate comes in a later second.
+    await passSecondOf(drainPlanEarly);
     const gate = await mailshift(m, ['gate', m.manifest, 'switch-mx', '--note', 'MX switched at 07:00, TTL 300']);
     assert.is(gate.code, 0, gate.stderr);
     assert.match(gate.stdout, 'Gate switch-mx recorded in ');
