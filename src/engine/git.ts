@@ -17,13 +17,10 @@ export async function repositoryRoot(file: string): Promise<string | null> {
   return git(dirname(file), ['rev-parse', '--show-toplevel']);
 }
 
-/** The commit the manifest was read at, and whether it differs from that commit. */
-export async function manifestCommit(file: string): Promise<{ commit: string; dirty: boolean } | null> {
-  const root = await repositoryRoot(file);
-  if (root === null) return null;
-  const commit = await git(root, ['rev-parse', 'HEAD']);
+/** The commit the manifest was read at, and whether it differs from that commit (asked together). */
+async function manifestCommit(file: string, root: string): Promise<{ commit: string; dirty: boolean } | null> {
+  const [commit, status] = await Promise.all([git(root, ['rev-parse', 'HEAD']), git(root, ['status', '--porcelain', '--', relative(root, file)])]);
   if (commit === null) return null;
-  const status = await git(root, ['status', '--porcelain', '--', relative(root, file)]);
   return { commit, dirty: status !== null && status !== '' };
 }
 
@@ -35,5 +32,5 @@ export async function manifestReference(file: string, base: string): Promise<{ p
   const absolute = resolve(file);
   const root = await repositoryRoot(absolute);
   const path = root !== null ? relative(root, absolute) : relative(resolve(base), absolute);
-  return { path: path.split('\\').join('/'), inRepository: root !== null, git: await manifestCommit(absolute) };
+  return { path: path.split('\\').join('/'), inRepository: root !== null, git: root === null ? null : await manifestCommit(absolute, root) };
 }

@@ -40,6 +40,8 @@ export async function makePlan(request: PlanRequest): Promise<{ plan?: Plan; dia
   const accounts = selectAccounts(settings, request.accountIds);
 
   const manifestDir = dirname(resolve(request.manifest.file));
+  // git answers while the servers are read, not after.
+  const reference = manifestReference(request.manifest.file, dirname(resolve(request.planPath)));
   const results = await mapBounded(accounts, request.concurrency, async (account) => {
     request.onAccount?.(account.id, 'reading');
     const result = await planOneAccount(account, sliceSettings(settings, account.id, phase.name), request, manifestDir);
@@ -51,7 +53,7 @@ export async function makePlan(request: PlanRequest): Promise<{ plan?: Plan; dia
 
   const accountPlans = results.map((r) => r.plan!).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const warnings = [...phaseWarnings(request.manifest, phase), ...results.flatMap((r) => r.warnings)];
-  return { plan: await assemble(request, phase, accountPlans, warnings), diagnostics: [] };
+  return { plan: await assemble(request, phase, accountPlans, warnings, await reference), diagnostics: [] };
 }
 
 async function planOneAccount(account: AccountSettings, slice: SliceSettings, request: PlanRequest, manifestDir: string) {
@@ -105,8 +107,7 @@ function sideCache(endpoint: EndpointSettings, folders: Record<string, FolderSna
   return { endpoint: endpointKey(endpoint), folders: Object.fromEntries(Object.values(folders).map((f) => [f.name, { state: f.state, messages: f.messages }])) };
 }
 
-async function assemble(request: PlanRequest, phase: SyncPhase, accounts: AccountPlan[], warnings: PlanWarning[]): Promise<Plan> {
-  const reference = await manifestReference(request.manifest.file, dirname(resolve(request.planPath)));
+async function assemble(request: PlanRequest, phase: SyncPhase, accounts: AccountPlan[], warnings: PlanWarning[], reference: Awaited<ReturnType<typeof manifestReference>>): Promise<Plan> {
   const common = commonRules(request.manifest.settings, phase, accounts);
   for (const account of accounts) {
     const own = rulesOf(sliceSettings(request.manifest.settings, account.id, phase.name));
