@@ -2,6 +2,7 @@ import { addedMessageIdFor, hasIdentityHeaders, headerDigestIdentity, identityOf
 import type { MessageSnapshot } from '../plan/snapshot.ts';
 import { flowOf, type ImapConnection } from './connection.ts';
 import { commandFailure } from './errors.ts';
+import type { Token } from './exec.ts';
 import type { FetchRow } from './fetch-response.ts';
 import { item, uidFetch } from './uid-fetch.ts';
 
@@ -26,19 +27,12 @@ export interface FetchedMessages {
  * asked for (expunged meanwhile) or refuse (an IMAP_ERROR, or the connection error that cut it short).
  */
 export async function fetchMessages(connection: ImapConnection, folder: string, sets: readonly string[]): Promise<FetchedMessages> {
-  const flow = flowOf(connection);
   const fetched: FetchedMessages = { messages: [], bare: [] };
-  for (const set of sets) {
-    try {
-      await uidFetch(flow, set, IDENTITY_ITEMS, (row) => {
-        const snapshot = snapshotOf(row);
-        if (snapshot.identity === '') fetched.bare.push(snapshot.uid);
-        fetched.messages.push(snapshot);
-      });
-    } catch (error) {
-      throw commandFailure(error, connection, 'UID FETCH', folder);
-    }
-  }
+  await fetchRows(connection, folder, sets, IDENTITY_ITEMS, (row) => {
+    const snapshot = snapshotOf(row);
+    if (snapshot.identity === '') fetched.bare.push(snapshot.uid);
+    fetched.messages.push(snapshot);
+  });
   return fetched;
 }
 
@@ -47,15 +41,8 @@ export async function fetchMessages(connection: ImapConnection, folder: string, 
  * (UID BODY.PEEK[HEADER])` per set. A UID missing from the answer was expunged meanwhile.
  */
 export async function fetchHeaderDigests(connection: ImapConnection, folder: string, sets: readonly string[]): Promise<Map<number, string>> {
-  const flow = flowOf(connection);
   const digests = new Map<number, string>();
-  for (const set of sets) {
-    try {
-      await uidFetch(flow, set, HEADER_ITEMS, (row) => { if (row.body) digests.set(row.uid, headerDigestIdentity(row.body)); });
-    } catch (error) {
-      throw commandFailure(error, connection, 'UID FETCH', folder);
-    }
-  }
+  await fetchRows(connection, folder, sets, HEADER_ITEMS, (row) => { if (row.body) digests.set(row.uid, headerDigestIdentity(row.body)); });
   return digests;
 }
 
@@ -65,12 +52,20 @@ export async function fetchHeaderDigests(connection: ImapConnection, folder: str
  */
 export async function fetchFlags(connection: ImapConnection, folder: string, set: string): Promise<Array<{ uid: number; flags: string[] }>> {
   const rows: Array<{ uid: number; flags: string[] }> = [];
-  try {
-    await uidFetch(flowOf(connection), set, FLAG_ITEMS, (row) => rows.push({ uid: row.uid, flags: storedFlags(row.flags) }));
-  } catch (error) {
-    throw commandFailure(error, connection, 'UID FETCH', folder);
-  }
+  await fetchRows(connection, folder, [set], FLAG_ITEMS, (row) => rows.push({ uid: row.uid, flags: storedFlags(row.flags) }));
   return rows;
+}
+
+/** One uidFetch per set on the folder the caller opened; a refusal becomes the MailshiftError naming the folder. */
+async function fetchRows(connection: ImapConnection, folder: string, sets: readonly string[], items: Token[], onRow: (row: FetchRow) => void): Promise<void> {
+  const flow = flowOf(connection);
+  for (const set of sets) {
+    try {
+      await uidFetch(flow, set, items, onRow);
+    } catch (error) {
+      throw commandFailure(error, connection, 'UID FETCH', folder);
+    }
+  }
 }
 
 /** Gives a digested bare message its identity, and the Message-ID a copy of it would get. */

@@ -3,13 +3,14 @@ import { execCommand, type Token } from './exec.ts';
 import { readFetchRow, rowOf, type FetchRow, type FetchValue } from './fetch-response.ts';
 import { frameWhileActive } from './stream-takeover.ts';
 
-// The bulk FETCHes (plan's identity headers and flags, apply's message bodies) without imapflow's
-// fetch(): while such a command runs, its answers are read by fetch-response.ts straight from the
-// framed bytes, ahead of imapflow's parser. A line that reader does not recognise goes the usual
-// way, to the command's untagged FETCH handler, which reads imapflow's parse of it instead; the
-// rows are the same either way. The hook sits on imapflow's internal handleResponse(), which is
-// called once per framed response with its payload (the line, literal markers included) and its
-// literals.
+// The bulk FETCHes (plan's identity headers, header digests and flags, apply's message bodies)
+// without imapflow's fetch(): while such a command runs, its answers are framed from the socket's
+// bytes by stream-takeover.ts and read by fetch-response.ts as they arrive. Responses framed by
+// imapflow all the same (before a takeover, or where one is not possible) are caught on imapflow's
+// internal handleResponse(), called once per framed response with its payload (the line, literal
+// markers included) and its literals, and read the same way. A line that reader does not recognise
+// goes the usual way, to the command's untagged FETCH handler, which reads imapflow's parse of it
+// instead; the rows are the same in every case.
 
 /** What UID FETCH asks for: data items, e.g. `item('UID')`, `item('BODY.PEEK', [])` for BODY.PEEK[]. */
 export function item(name: string, section?: Token[]): Token {
