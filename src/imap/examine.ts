@@ -1,7 +1,7 @@
 import type { FolderState } from '../plan/snapshot.ts';
 import { flowOf, type ImapConnection } from './connection.ts';
 import { commandFailure } from './errors.ts';
-import { rememberUidValidity } from './opened-folder.ts';
+import { openMailbox, rememberUidValidity } from './opened-folder.ts';
 
 export interface ExaminedFolder {
   state: FolderState;
@@ -18,7 +18,7 @@ export interface ExaminedFolder {
 export async function examineFolder(connection: ImapConnection, name: string): Promise<ExaminedFolder> {
   let opened;
   try {
-    opened = await flowOf(connection).mailboxOpen(name, { readOnly: true });
+    opened = await openMailbox(flowOf(connection), name, true);
   } catch (error) {
     throw commandFailure(error, connection, 'EXAMINE', name);
   }

@@ -35,7 +35,7 @@ export async function openedFlow(connection: ImapConnection, folder: string, wri
   const usable = open && open.path === normalizePath(flow, folder) && (!write || !open.readOnly) && (expected === undefined || Number(open.uidValidity) === expected);
   if (!usable) {
     try {
-      const opened = await flow.mailboxOpen(folder, { readOnly: !write });
+      const opened = await openMailbox(flow, folder, !write);
       // imapflow answers nothing, rather than failing, on a session that is no longer logged in.
       if (!opened) throw new Error('the session is not logged in');
     } catch (error) {
@@ -47,6 +47,22 @@ export async function openedFlow(connection: ImapConnection, folder: string, wri
   if (expected === undefined) checked.set(key, current);
   else if (current !== expected) throw stale(connection, folder, expected, current);
   return flow;
+}
+
+/**
+ * imapflow's mailboxOpen() with one round trip, not two or three: before a folder's first EXAMINE
+ * or SELECT on a connection, imapflow asks LIST about it (and LSUB when it is not subscribed),
+ * only to copy its delimiter and special-use into the mailbox object, which mailshift never reads.
+ * An entry in imapflow's LIST cache (its `folders` map, where only that lookup reads it) stands in
+ * for the answer. Where imapflow keeps no such map (another version), it asks as before.
+ */
+export function openMailbox(flow: ImapFlow, folder: string, readOnly: boolean): ReturnType<ImapFlow['mailboxOpen']> {
+  const listed = (flow as unknown as { folders?: unknown }).folders;
+  if (listed instanceof Map) {
+    const path = normalizePath(flow, folder);
+    if (!listed.has(path)) listed.set(path, { path });
+  }
+  return flow.mailboxOpen(folder, { readOnly });
 }
 
 /** SELECT answered [READ-ONLY]: nothing can be changed in the folder. */

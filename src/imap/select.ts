@@ -1,6 +1,6 @@
 import type { FolderState } from '../plan/snapshot.ts';
 import { flowOf, type ImapConnection } from './connection.ts';
-import { openedReadOnly, rememberUidValidity } from './opened-folder.ts';
+import { openedReadOnly, openMailbox, rememberUidValidity } from './opened-folder.ts';
 import { operationFailure } from './operation-failure.ts';
 
 // SELECT is for the folders apply changes (STORE, EXPUNGE): the target always, the source only
@@ -11,7 +11,7 @@ import { operationFailure } from './operation-failure.ts';
 export async function selectFolder(connection: ImapConnection, folder: string): Promise<FolderState & { permanentFlags: string[] | null }> {
   let opened;
   try {
-    opened = await flowOf(connection).mailboxOpen(folder, { readOnly: false });
+    opened = await openMailbox(flowOf(connection), folder, false);
     // imapflow answers nothing, rather than failing, on a session that is no longer logged in.
     if (!opened) throw new Error('the session is not logged in');
   } catch (error) {

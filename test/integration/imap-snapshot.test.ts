@@ -236,6 +236,7 @@ test('one batched UID FETCH per folder (two with header-only messages), EXAMINE 
     assert.is(count('UID FETCH'), withMessages.length + withBare.length);
     assert.is(count('FETCH'), 0);
     assert.is(count('EXAMINE'), withMessages.length);
+    assert.is(count('LIST') + count('LSUB'), 0, 'no folder looked up before its EXAMINE');
     const empty = listing.source.folders.filter((folder) => folder.state?.messages === 0);
     assert.ok(empty.length > 0, 'the seeded mailbox has empty folders');
     for (const folder of empty) assert.equal(result[folder.name], { ...folder, state: folder.state, messages: [], permanentFlags: null });

@@ -136,6 +136,32 @@ test('selectFolder opens read-write and reports the folder state', async () => {
   }
 });
 
+test('opening a folder is one command: EXAMINE or SELECT, no LIST or LSUB before it, subscribed or not', async () => {
+  const { slash } = await dovecotPair();
+  const { account, connection } = await mailbox(slash, { Work: named(3), Hidden: named(2) });
+  const other = plainClient(slash, account);
+  await other.connect();
+  await other.mailboxUnsubscribe('Hidden'); // imapflow asked LSUB about a folder LIST called unsubscribed
+  await other.logout();
+  const pooled = await connect(slash, account);
+  try {
+    const { result: examined, commands: examining } = await recordCommands(() => examineFolder(connection, 'Hidden'));
+    assert.equal(examining, ['EXAMINE']);
+    assert.is(examined.state.messages, 2);
+    const { result: selected, commands: selecting } = await recordCommands(() => selectFolder(connection, 'Work'));
+    assert.equal(selecting, ['SELECT']);
+    assert.is(selected.messages, 3);
+    // A message command opening its folder on a connection that never listed it.
+    const { result: identities, commands: fetching } = await recordCommands(() => fetchIdentities(pooled, 'Hidden', '1:*'));
+    assert.equal(fetching, ['EXAMINE', 'UID FETCH']);
+    assert.equal(identities.map((m) => m.uid), [1, 2]);
+    // A folder that is not there still fails as one.
+    assert.is(await codeOf(examineFolder(pooled, 'No such folder')), 'IMAP_ERROR');
+  } finally {
+    await Promise.all([connection.close(), pooled.close()]);
+  }
+});
+
 test('message commands open their folder on any connection, but not one recreated since it was checked', async () => {
   const { slash } = await dovecotPair();
   const { account, connection: checking } = await mailbox(slash, { Work: named(3) });
