@@ -1,7 +1,7 @@
 // Whole-file writes that survive a crash: contents fsync'd before a name points at them, and the
 // folder fsync'd after a name appears or changes.
 import { randomBytes } from 'node:crypto';
-import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { open, rename, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 /** Write `text` to a new file (it must not exist) and fsync it; the caller names it durably. */
@@ -15,17 +15,22 @@ export async function writeNewFile(file: string, text: string): Promise<void> {
   }
 }
 
-/** Replace `file` by `text` atomically: readers see the old content or the new, never a mix. */
-export async function replaceFile(file: string, text: string): Promise<void> {
+/**
+ * Replace `file` by `text` atomically: readers see the old content or the new, never a mix.
+ * `durable: false` skips the fsyncs, for a cache checked before each use: after a crash it may
+ * hold the content before, or nothing readable, which its reader must take as no cache.
+ */
+export async function replaceFile(file: string, text: string, { durable = true } = {}): Promise<void> {
   const temp = temporaryName(file);
   try {
-    await writeNewFile(temp, text);
+    if (durable) await writeNewFile(temp, text);
+    else await writeFile(temp, text, { encoding: 'utf8', flag: 'wx' });
     await rename(temp, file);
   } catch (error) {
     await unlink(temp).catch(() => undefined);
     throw error;
   }
-  await syncDirectory(dirname(file));
+  if (durable) await syncDirectory(dirname(file));
 }
 
 /** A unique name next to `file` for a temp file. */

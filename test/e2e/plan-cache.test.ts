@@ -87,4 +87,23 @@ test('plan reuses what it read: unchanged folders are not fetched again, changed
   }
 });
 
+test('a cache file a crash left empty or half written is no cache: the plan reads the servers and writes it anew', async () => {
+  const m = await newMigration('plan-cache', { phases: [{ name: 'mirror', deleteTarget: true }] });
+  try {
+    await fillMailbox(m.source.server, m.source, { INBOX: [{ name: 'a' }, { name: 'b' }] });
+    await planActions(m);
+    const applied = await runMailshift(['apply', m.planPath('mirror')], { env: m.env });
+    assert.is(applied.code, 0, applied.stderr);
+    const whole = readFileSync(cacheFile(m), 'utf8');
+    // Written without fsync (a cache): after a power loss it may hold nothing, or part of the new text.
+    for (const torn of ['', whole.slice(0, Math.floor(whole.length / 2))]) {
+      writeFileSync(cacheFile(m), torn);
+      assert.equal(await planActions(m), [], `nothing to do (cache of ${torn.length} bytes)`);
+      assert.ok(JSON.parse(readFileSync(cacheFile(m), 'utf8')).source.folders.INBOX.messages.length === 2, 'written anew');
+    }
+  } finally {
+    m.remove();
+  }
+});
+
 test.run();
