@@ -3,7 +3,7 @@ import { openAccountSession, type AccountSession } from '../imap/account-session
 import { examineFolder } from '../imap/examine.ts';
 import type { AccountSettings } from '../manifest/settings.ts';
 import type { ExpungeMode } from '../manifest/types.ts';
-import { readFrom, withCopies, type FolderCopies } from '../plan/snapshot-cache.ts';
+import { readFrom, withCopies, type FolderCopies, type SnapshotCache } from '../plan/snapshot-cache.ts';
 import type { AccountPlan, FolderPlan } from '../plan/types.ts';
 import type { StateStore } from '../state/store.ts';
 import { mapBounded } from '../engine/bounded.ts';
@@ -32,7 +32,11 @@ export interface AccountRunContext {
 export async function runAccount(account: AccountPlan, ctx: AccountRunContext, observer: ApplyObserver): Promise<ApplyCounts> {
   const counts = emptyCounts();
   const budgetSeconds = ctx.settings.target.timeoutSeconds;
+  // Needed only at the end, to learn what was copied: read while the copies run, not after them.
+  const cacheBefore = ctx.state.snapshotCache(account.id);
+  cacheBefore.catch(() => undefined); // awaited (and any failure reported) at the end; not if the account fails first
   const session = await withRetry(() => openAccountSession(ctx.settings, { manifestDir: ctx.manifestDir, env: ctx.env }), { budgetSeconds });
+  const copied: FolderCopies[] = [];
   try {
     const limits = (side: 'maxMessagesPerSecond' | 'maxBytesPerSecond') => minimum(ctx.settings.source[side], ctx.settings.target[side]);
     const throttle = new Throttle({ messagesPerSecond: limits('maxMessagesPerSecond'), bytesPerSecond: limits('maxBytesPerSecond') });
@@ -41,7 +45,6 @@ export async function runAccount(account: AccountPlan, ctx: AccountRunContext, o
     const parallel = Math.min(ctx.settings.source.connections, ctx.settings.target.connections);
     // Per target connection one batch appending and one read ahead: at most this many in memory.
     const slots = new BatchSlots(2 * ctx.settings.target.connections);
-    const copied: FolderCopies[] = [];
     const run = async (folder: FolderPlan) => {
       observer.folderStarted(folder.source ?? folder.target);
       const failedBefore = counts.failed;
@@ -59,11 +62,15 @@ export async function runAccount(account: AccountPlan, ctx: AccountRunContext, o
     };
     await mapBounded(pairs, parallel, run);
     for (const folder of deletions) await run(folder);
-    if (copied.length > 0) await seedSnapshotCache(account.id, copied, ctx);
-    return counts;
-  } finally {
+  } catch (error) {
     await session.close();
+    throw error;
   }
+  // The servers' part is done: logging out and updating the snapshot cache overlap.
+  const seeding = copied.length > 0 ? cacheBefore.then((cache) => seedSnapshotCache(account.id, copied, cache, ctx)) : undefined;
+  const [, seeded] = await Promise.allSettled([session.close(), seeding]);
+  if (seeded.status === 'rejected') throw seeded.reason;
+  return counts;
 }
 
 /** The folder could not be worked on (server error after retries): every action not done fails, with the reason. */
@@ -90,8 +97,7 @@ async function rememberUidPairs(account: string, folder: FolderPlan, pairs: Arra
 }
 
 /** The plan's snapshot cache learns what this apply copied, so the next plan need not read those copies in full. */
-async function seedSnapshotCache(accountId: string, copied: FolderCopies[], ctx: AccountRunContext): Promise<void> {
-  const cache = await ctx.state.snapshotCache(accountId);
+async function seedSnapshotCache(accountId: string, copied: FolderCopies[], cache: SnapshotCache | null, ctx: AccountRunContext): Promise<void> {
   if (!cache || !readFrom(cache.source, ctx.settings.source) || !readFrom(cache.target, ctx.settings.target)) return;
   await ctx.state.saveSnapshotCache(accountId, withCopies(cache, copied));
 }
