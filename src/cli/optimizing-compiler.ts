@@ -8,7 +8,8 @@ import { setFlagsFromString } from 'node:v8';
 // the bench does, and as admins often run migrations). Held back for the first seconds, a short
 // apply runs on baseline code and needs ~22 % less CPU; a long one gets optimized code after that,
 // when compiling it pays back (a 20,000-message apply without TurboFan at all took as long as with
-// it). Node's own flags win: with a tiering flag or --jitless (command line or NODE_OPTIONS) this does nothing.
+// it). Node's own flags win: with a tiering flag or --jitless (command line or NODE_OPTIONS) this
+// does nothing.
 
 const OWN_CHOICE = /^--(no-)?(turbofan|opt|maglev|sparkplug|jitless)\b|^--max-opt\b/;
 
