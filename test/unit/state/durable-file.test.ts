@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,16 +6,15 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { replaceFile } from '../../../src/state/durable-file.ts';
 
-function inTempDir(fn: (dir: string) => Promise<void>): () => Promise<void> {
-  return async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'durable-'));
-    try {
-      await fn(dir);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  };
-}
+const root = mkdtempSync(join(tmpdir(), 'mailshift-durable-'));
+let counter = 0;
+/** An empty folder of its own for each test. */
+const freshDir = () => {
+  const dir = join(root, `d${++counter}`);
+  mkdirSync(dir);
+  return dir;
+};
+test.after(() => rmSync(root, { recursive: true, force: true }));
 
 /** How many fsyncs (FileHandle.sync, of files and folders) `fn` made. */
 async function countSyncs(fn: () => Promise<void>): Promise<number> {
@@ -36,22 +35,25 @@ async function countSyncs(fn: () => Promise<void>): Promise<number> {
   return syncs;
 }
 
-test('a durable replace fsyncs the new file and its folder; a cache replace (durable: false) neither', inTempDir(async (dir) => {
+test('a durable replace fsyncs the new file and its folder; a cache replace (durable: false) neither', async () => {
+  const dir = freshDir();
   assert.is(await countSyncs(() => replaceFile(join(dir, 'state.json'), '{}')), 2);
   assert.is(await countSyncs(() => replaceFile(join(dir, 'cache.json'), '{}', { durable: false })), 0);
-}));
+});
 
 for (const durable of [true, false]) {
-  test(`replaceFile (durable: ${durable}) creates, then replaces, the whole text; no temp file is left`, inTempDir(async (dir) => {
+  test(`replaceFile (durable: ${durable}) creates, then replaces, the whole text; no temp file is left`, async () => {
+    const dir = freshDir();
     const file = join(dir, 'cache.json');
     await replaceFile(file, 'first\n', { durable });
     assert.is(readFileSync(file, 'utf8'), 'first\n');
     await replaceFile(file, 'ü'.repeat(100_000), { durable });
     assert.is(readFileSync(file, 'utf8'), 'ü'.repeat(100_000));
     assert.equal(readdirSync(dir), ['cache.json']);
-  }));
+  });
 
-  test(`replaceFile (durable: ${durable}) that cannot write leaves the old file as it was, and no temp file`, inTempDir(async (dir) => {
+  test(`replaceFile (durable: ${durable}) that cannot write leaves the old file as it was, and no temp file`, async () => {
+    const dir = freshDir();
     const file = join(dir, 'cache.json');
     writeFileSync(file, 'old');
     // Its folder does not exist: the temp file cannot be created.
@@ -59,7 +61,7 @@ for (const durable of [true, false]) {
     await failing.then(() => assert.unreachable('the write should fail'), (error: NodeJS.ErrnoException) => assert.is(error.code, 'ENOENT'));
     assert.is(readFileSync(file, 'utf8'), 'old');
     assert.equal(readdirSync(dir), ['cache.json']);
-  }));
+  });
 }
 
 test.run();
