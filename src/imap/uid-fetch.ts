@@ -32,23 +32,21 @@ const hooked = new WeakSet<ImapFlow>();
 function hookResponses(flow: ImapFlow): void {
   if (hooked.has(flow)) return;
   hooked.add(flow);
-  // Where the input can be taken over, rows are read as the bytes arrive; the hook below reads
-  // those imapflow framed (before a takeover, or instead of one).
-  frameWhileActive(flow, () => rowReaders.has(flow), (response) => {
+  // A framed response that is a row of the FETCH running on this connection goes to its reader (true).
+  const takeRow = (response: FramedResponse): boolean => {
     const onRow = rowReaders.get(flow);
     const row = onRow === undefined ? null : readFetchRow(response.payload, response.literals);
     if (row === null) return false;
     onRow!(row);
     return true;
-  });
+  };
+  // Where the input can be taken over, rows are read as the bytes arrive; the hook below reads
+  // those imapflow framed (before a takeover, or instead of one).
+  frameWhileActive(flow, () => rowReaders.has(flow), takeRow);
   const internal = flow as unknown as ReadingFlow;
   const handleResponse = internal.handleResponse;
   internal.handleResponse = async function (this: ReadingFlow, data: FramedResponse): Promise<boolean> {
-    const onRow = rowReaders.get(flow);
-    const row = onRow === undefined ? null : readFetchRow(data.payload, data.literals);
-    if (row === null) return handleResponse.call(this, data);
-    onRow!(row);
-    return true;
+    return takeRow(data) || handleResponse.call(this, data);
   };
 }
 
