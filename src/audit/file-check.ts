@@ -5,7 +5,8 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
-import { sha256, type ActionRecord, type AuditRecord, type EndRecord, type GateRecord, type StartRecord } from './records.ts';
+import { sha256Hex } from '../sha256.ts';
+import type { ActionRecord, AuditRecord, EndRecord, GateRecord, StartRecord } from './records.ts';
 
 export interface AuditProblem {
   kind: 'modified-record' | 'deleted-records' | 'inserted-record' | 'invalid-record' | 'changed-file' | 'missing-file' | 'unchained-file' | 'interrupted';
@@ -67,7 +68,7 @@ class LineCheck {
   line(bytes: Buffer, terminated: boolean): void {
     const line = ++this.lineNumber;
     const previousSha256 = this.previousSha256;
-    this.previousSha256 = sha256(bytes);
+    this.previousSha256 = sha256Hex(bytes);
     let record: AuditRecord;
     try {
       record = JSON.parse(bytes.toString('utf8')) as AuditRecord;

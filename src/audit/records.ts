@@ -110,6 +110,3 @@ export async function auditFileNames(dir: string): Promise<string[]> {
     throw error;
   }
 }
-
-/** Lowercase hex SHA-256, as every chain link is written. */
-export { sha256Hex as sha256 } from '../sha256.ts';

@@ -7,7 +7,8 @@ import { dirname, join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { MailshiftError, problem } from '../errors.ts';
 import { openAppendLog, type AppendLog } from '../state/jsonl-file.ts';
-import { AUDIT_FILE_NAME, AUDIT_FORMAT, auditFileNames, fileStamp, sha256, stampDate, type AuditAction, type AuditEnd, type AuditStart } from './records.ts';
+import { sha256Hex } from '../sha256.ts';
+import { AUDIT_FILE_NAME, AUDIT_FORMAT, auditFileNames, fileStamp, stampDate, type AuditAction, type AuditEnd, type AuditStart } from './records.ts';
 
 export type { AuditAction, AuditEnd, AuditGate, AuditStart } from './records.ts';
 
@@ -135,7 +136,7 @@ class FileAuditWriter implements AuditWriter {
     record.n = ++this.count;
     record.prev = this.lastLineSha256;
     const line = JSON.stringify(record);
-    this.lastLineSha256 = sha256(line);
+    this.lastLineSha256 = sha256Hex(line);
     return this.log.append(line);
   }
 

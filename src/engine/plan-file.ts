@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { problem, type Diagnostic } from '../errors.ts';
 import { canonicalPlanJson } from '../plan/canonical-json.ts';
 import type { Plan } from '../plan/types.ts';
+import { sha256Hex } from '../sha256.ts';
 
 /** Write the plan's canonical bytes; a temp file and rename, so a reader never sees half a plan. */
 export async function writePlanFile(path: string, plan: Plan): Promise<void> {
@@ -19,7 +19,7 @@ export async function readPlanFile(path: string): Promise<{ plan: Plan; sha256: 
   let sha256: string;
   try {
     const bytes = await readFile(path);
-    sha256 = createHash('sha256').update(bytes).digest('hex');
+    sha256 = sha256Hex(bytes);
     text = bytes.toString('utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;

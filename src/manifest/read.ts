@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { hasErrors, problem, type Diagnostic } from '../errors.ts';
@@ -8,6 +7,7 @@ import { checkRules } from './rules.ts';
 import { checkSchema } from './schema.ts';
 import { normalise, type Settings } from './settings.ts';
 import type { ManifestInput } from './types.ts';
+import { sha256Hex } from '../sha256.ts';
 
 export interface ManifestReadResult {
   file: string;
@@ -29,7 +29,7 @@ export async function readManifest(file: string, variables: ExternalVariables = 
   } catch (error) {
     return { file, diagnostics: [unreadable(file, error as NodeJS.ErrnoException)] };
   }
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const sha256 = sha256Hex(bytes);
   const evaluated = await evaluate(file, bytes.toString('utf8'), variables);
   if ('diagnostic' in evaluated) return { file, sha256, diagnostics: [evaluated.diagnostic] };
 
