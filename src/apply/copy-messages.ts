@@ -23,29 +23,37 @@ export interface CopyContext {
   throttle: Throttle;
   counts: ApplyCounts;
   budgetSeconds: number;
-  /** Source UID -> target UID pairs learnt from APPENDUID, for the UID map. */
-  pairs: Array<[number, number]>;
+  /** What APPENDUID said of this folder's copies, for the UID map. */
+  copied: CopiedUids;
   /** Batches holding message bodies at once, account-wide: what bounds apply's memory. */
   slots: BatchSlots;
 }
 
 /**
+ * Source UID → target UID pairs learnt from APPENDUID, by the target UIDVALIDITY the answer named:
+ * one, unless the target folder was made anew during the apply.
+ */
+export type CopiedUids = Map<number, Array<[number, number]>>;
+
+/**
  * Copy the folder's pending copies: source bodies (BODY.PEEK[]) in batches into APPEND (MULTIAPPEND
  * where offered). Crash-safe: before each attempt, target messages newer than the plan's UIDNEXT
  * that the journal does not account for are counted by identity; a pending copy whose identity is
- * among them landed before an interruption, and is recorded instead of copied again.
+ * among them landed before an interruption, and is recorded instead of copied again. A folder this
+ * run has just created (`createdNow`) was empty a moment ago: its first attempt has nothing to count.
  *
  * Batches of one folder go to the target on several connections at once (all the target pool has,
  * shared with the other folders): a server that fsyncs every message it stores (Dovecot's default)
  * waits on the disk for each, and those waits overlap only across sessions. The price: target UIDs
  * follow the source's order within a batch, not across batches in flight together.
  */
-export async function copyMessages(folder: FolderPlan, copies: CopyAction[], ctx: CopyContext): Promise<void> {
+export async function copyMessages(folder: FolderPlan, copies: CopyAction[], ctx: CopyContext, createdNow = false): Promise<void> {
   const pendingOf = () => copies.filter((copy) => !ctx.sink.done(actionKey(ctx.account, folder, copy)));
   if (pendingOf().length === 0) return;
   const baseline = folder.targetState?.uidNext ?? 1;
+  let attempts = 0;
   await withRetry(async () => {
-    const landed = await unaccounted(folder, baseline, ctx);
+    const landed = attempts++ === 0 && createdNow ? new Map<string, number>() : await unaccounted(folder, baseline, ctx);
     // As many lanes as batch slots: while some batches append, others are read or journaled.
     await runInLanes([...batches(pendingOf())], ctx.slots.size, (batch) => copyBatch(folder, batch, landed, ctx));
   }, { budgetSeconds: ctx.budgetSeconds, onRetry: (error, wait) => ctx.observer.note(`${folder.target}: ${(error as Error).message}; retrying in ${Math.round(wait / 1000)} s`) });
@@ -80,7 +88,7 @@ async function copyBatch(folder: FolderPlan, batch: CopyAction[], landed: Map<st
     return done.concat(results.map((result, index): Outcome => {
       const { copy, identity, item } = items[index]!;
       if ('error' in result) return { copy, result: 'failed', detail: { reason: `the target refused it: ${result.error}` } };
-      if (result.uid !== null) ctx.pairs.push([copy.uid, result.uid]);
+      if (result.uid !== null) pairsIn(ctx.copied, result.uidValidity).push([copy.uid, result.uid]);
       return { copy, result: 'done', detail: { targetUid: result.uid, targetIdentity: identity }, bytes: item.raw.length };
     }));
   });
@@ -104,6 +112,12 @@ async function unaccounted(folder: FolderPlan, baseline: number, ctx: CopyContex
   const prefix = actionKey(ctx.account, folder, { op: 'copy' });
   for (const detail of ctx.sink.doneDetails(prefix)) take(landed, String(detail.targetIdentity ?? ''));
   return landed;
+}
+
+function pairsIn(copied: CopiedUids, uidValidity: number): Array<[number, number]> {
+  let pairs = copied.get(uidValidity);
+  if (pairs === undefined) copied.set(uidValidity, (pairs = []));
+  return pairs;
 }
 
 function take(multiset: Map<string, number>, key: string): boolean {

@@ -8,6 +8,7 @@ import type { AccountPlan, FolderPlan } from '../plan/types.ts';
 import type { StateStore } from '../state/store.ts';
 import { mapBounded } from '../engine/bounded.ts';
 import { BatchSlots } from './batch-slots.ts';
+import type { CopiedUids } from './copy-messages.ts';
 import { actionKey } from './journal-keys.ts';
 import { emptyCounts, type ActionSink, type ApplyCounts, type ApplyObserver } from './outcome.ts';
 import { withRetry } from './retry.ts';
@@ -48,11 +49,11 @@ export async function runAccount(account: AccountPlan, ctx: AccountRunContext, o
     const run = async (folder: FolderPlan) => {
       observer.folderStarted(folder.source ?? folder.target);
       const failedBefore = counts.failed;
-      const uidPairs: Array<[number, number]> = [];
+      const uids: CopiedUids = new Map();
       try {
-        await runFolder(folder, { account: account.id, session, sink: ctx.sink, observer, throttle, counts, budgetSeconds, pairs: uidPairs, slots, expungeSource: ctx.expungeSource });
+        await runFolder(folder, { account: account.id, session, sink: ctx.sink, observer, throttle, counts, budgetSeconds, copied: uids, slots, expungeSource: ctx.expungeSource });
         // Retried like the copies: a drop here would otherwise lose the folder's pairs (identity 'uid' then falls back to headers).
-        if (uidPairs.length > 0) copied.push(await withRetry(() => rememberUidPairs(account.id, folder, uidPairs, session, ctx.state), { budgetSeconds }));
+        if (uids.size > 0) copied.push(await withRetry(() => rememberUidPairs(account.id, folder, uids, session, ctx.state), { budgetSeconds }));
       } catch (error) {
         if (!(error instanceof MailshiftError)) throw error;
         await failRemaining(account.id, folder, error, ctx.sink, counts);
@@ -87,13 +88,23 @@ async function failRemaining(account: string, folder: FolderPlan, error: Mailshi
 }
 
 /** Copies' source → target UIDs go to the state's UID map (identity 'uid' plans use it); returned for the snapshot cache. */
-async function rememberUidPairs(account: string, folder: FolderPlan, pairs: Array<[number, number]>, session: AccountSession, state: StateStore): Promise<FolderCopies> {
-  // EXAMINE, not SELECT: a read-write open would take \Recent from the copies (and Dovecot would
-  // move every one of them from new/ to cur/ in its maildir).
-  const { state: target } = await session.target.use((c) => examineFolder(c, folder.target));
-  await state.recordUidPairs(account, folder.source!, { sourceUidValidity: folder.sourceState!.uidValidity, target: folder.target, targetUidValidity: target.uidValidity }, pairs);
+async function rememberUidPairs(account: string, folder: FolderPlan, copied: CopiedUids, session: AccountSession, state: StateStore): Promise<FolderCopies> {
+  const targetUidValidity = copied.size === 1 ? [...copied.keys()][0]! : await currentUidValidity(folder.target, session);
+  // UIDs of an earlier incarnation of the folder name messages that are gone: they pair nothing.
+  const pairs = copied.get(targetUidValidity) ?? [];
+  await state.recordUidPairs(account, folder.source!, { sourceUidValidity: folder.sourceState!.uidValidity, target: folder.target, targetUidValidity }, pairs);
   const altered = new Set(folder.actions.flatMap((action) => (action.op === 'copy' && action.addMessageId ? [action.uid] : [])));
-  return { sourceFolder: folder.source!, sourceUidValidity: folder.sourceState!.uidValidity, targetFolder: folder.target, targetUidValidity: target.uidValidity, pairs, altered };
+  return { sourceFolder: folder.source!, sourceUidValidity: folder.sourceState!.uidValidity, targetFolder: folder.target, targetUidValidity, pairs, altered };
+}
+
+/**
+ * The target folder's UIDVALIDITY now, where the APPENDUID answers named several (the folder was
+ * made anew during the apply). EXAMINE, not SELECT: a read-write open would take \Recent from
+ * the copies (and Dovecot would move every one of them from new/ to cur/ in its maildir).
+ */
+async function currentUidValidity(folder: string, session: AccountSession): Promise<number> {
+  const { state } = await session.target.use((c) => examineFolder(c, folder));
+  return state.uidValidity;
 }
 
 /** The plan's snapshot cache learns what this apply copied, so the next plan need not read those copies in full. */

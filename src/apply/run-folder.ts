@@ -33,8 +33,10 @@ export async function runFolder(folder: FolderPlan, ctx: FolderContext): Promise
   }
   const of = <T extends Action['op']>(op: T) => pending.filter((a): a is Extract<Action, { op: T }> => a.op === op);
 
+  // 'exists' too when an earlier run (or attempt) created it: then copies of that run may be in it.
+  let createdNow = false;
   for (const action of of('createFolder')) {
-    await retry(() => ctx.session.target.use((c) => createFolder(c, folder.target)));
+    createdNow = (await retry(() => ctx.session.target.use((c) => createFolder(c, folder.target)))) === 'created';
     ctx.counts.foldersCreated++;
     await record(ctx, folder, action, 'done');
   }
@@ -43,7 +45,7 @@ export async function runFolder(folder: FolderPlan, ctx: FolderContext): Promise
     await record(ctx, folder, action, 'done');
   }
   const copies = of('copy') as CopyAction[];
-  if (copies.length > 0) await copyMessages(folder, copies, ctx);
+  if (copies.length > 0) await copyMessages(folder, copies, ctx, createdNow);
   await setFlags(folder, of('setFlags') as SetFlagsAction[], ctx, retry);
   await deleteOnTarget(folder, of('deleteTarget') as DeleteTargetAction[], ctx, retry);
   for (const action of of('deleteFolder')) {

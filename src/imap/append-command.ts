@@ -11,8 +11,8 @@ export interface OutgoingMessage {
   internalDate: Date;
 }
 
-/** What one APPEND command came to: a UID per message (null when the server named none), or the server's refusal. */
-export type AppendOutcome = { uids: Array<number | null> } | { refused: string };
+/** What one APPEND command came to: a UID per message (null when the server named none) and the folder's UIDVALIDITY they belong to (APPENDUID), or the server's refusal. */
+export type AppendOutcome = { uids: Array<number | null>; uidValidity: number | null } | { refused: string };
 
 // Refusals that concern the folder, not a message: retrying message by message would only hear
 // them once per message.
@@ -25,7 +25,7 @@ const FOLDER_REFUSALS = new Set(['TRYCREATE', 'NONEXISTENT', 'NOPERM']);
 // BAD the connection is closed: Dovecot, having stopped parsing, reads the rest of the command,
 // message text included, as commands of their own.
 
-/** One APPEND: OK [APPENDUID v set] gives the UIDs in message order; NO refuses the whole command ('refused'); NO [TRYCREATE]/[NONEXISTENT]/[NOPERM], BAD and a dropped connection throw. */
+/** One APPEND: OK [APPENDUID v set] gives the UIDs in message order, and v the folder's UIDVALIDITY; NO refuses the whole command ('refused'); NO [TRYCREATE]/[NONEXISTENT]/[NOPERM], BAD and a dropped connection throw. */
 export async function appendCommand(connection: ImapConnection, folder: string, messages: readonly OutgoingMessage[]): Promise<AppendOutcome> {
   const flow = flowOf(connection);
   const binary = flow.capabilities.has('BINARY');
@@ -48,7 +48,9 @@ export async function appendCommand(connection: ImapConnection, folder: string, 
     return { refused: refusalText(error) };
   }
   const uids = answer.code === 'APPENDUID' ? expandUidSet(answer.args[1] ?? '') : [];
-  return { uids: uids.length === messages.length ? uids : messages.map(() => null) };
+  if (uids.length !== messages.length) return { uids: messages.map(() => null), uidValidity: null };
+  const uidValidity = Number(answer.args[0]);
+  return { uids, uidValidity: Number.isSafeInteger(uidValidity) && uidValidity > 0 ? uidValidity : null };
 }
 
 /** An APPENDUID set, "4:6,9" → [4, 5, 6, 9], in the order written ("6:4" counts down); [] when it does not parse. */

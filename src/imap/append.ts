@@ -10,8 +10,11 @@ export interface AppendItem {
   internalDate: Date;
 }
 
-/** Per message: the UID it got (null when the server does not say: no UIDPLUS), or why it was not stored. */
-export type AppendResult = { uid: number | null } | { error: string };
+/**
+ * Per message: the UID it got and the folder's UIDVALIDITY that UID belongs to (both null when the
+ * server does not say: no UIDPLUS), or why it was not stored.
+ */
+export type AppendResult = { uid: number; uidValidity: number } | { uid: null } | { error: string };
 
 /** Bounds of one MULTIAPPEND: bigger batches save little more, and a refused batch is sent again message by message. */
 export const APPEND_BATCH = { messages: 100, bytes: 8 * 1024 * 1024 };
@@ -40,17 +43,23 @@ export async function appendMessages(connection: ImapConnection, folder: string,
   for (const batch of batches) {
     const outcome = await appendCommand(connection, folder, batch.map((entry) => entry.message));
     if ('uids' in outcome) {
-      batch.forEach((entry, i) => { results[entry.index] = { uid: outcome.uids[i] ?? null }; });
+      batch.forEach((entry, i) => { results[entry.index] = stored(outcome, i); });
     } else if (batch.length === 1) {
       results[batch[0]!.index] = { error: outcome.refused };
     } else {
       for (const entry of batch) {
         const single = await appendCommand(connection, folder, [entry.message]);
-        results[entry.index] = 'uids' in single ? { uid: single.uids[0] ?? null } : { error: single.refused };
+        results[entry.index] = 'uids' in single ? stored(single, 0) : { error: single.refused };
       }
     }
   }
   return results;
+}
+
+/** The result for the index-th message of an APPEND the server took. */
+function stored(outcome: { uids: Array<number | null>; uidValidity: number | null }, index: number): AppendResult {
+  const uid = outcome.uids[index] ?? null;
+  return uid !== null && outcome.uidValidity !== null ? { uid, uidValidity: outcome.uidValidity } : { uid: null };
 }
 
 function prepare(item: AppendItem, limit: number | null): OutgoingMessage | { error: string } {

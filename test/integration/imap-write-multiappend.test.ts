@@ -53,6 +53,17 @@ async function storedIn(server: DovecotServer, account: Account, folder: string)
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
+async function uidValidityOf(server: DovecotServer, account: Account, folder: string): Promise<number> {
+  const client = plainClient(server, account);
+  await client.connect();
+  try {
+    const status = await client.status(folder, { uidValidity: true });
+    return status ? Number(status.uidValidity) : Number.NaN;
+  } finally {
+    await client.logout();
+  }
+}
+
 /** What an item should look like once stored with UID `uid`. */
 function expected(item: AppendItem, uid: number): Stored {
   return { uid, flags: [...item.flags].filter((flag) => flag !== '\\Recent').sort(), internalDate: item.internalDate.toISOString(), sha256: sha256(item.raw) };
@@ -119,6 +130,8 @@ test('one MULTIAPPEND stores a batch: UIDs in order, flags, keywords, INTERNALDA
     assert.equal(appends, [6], 'one APPEND command for the six');
     assert.equal(markers, items.map((it) => `{${it.raw.length}+}`), 'LITERAL+: no literal waits for the server');
     assert.equal(uidsOf(result), [1, 2, 3, 4, 5, 6]);
+    const uidValidity = await uidValidityOf(dot, account, folder);
+    assert.equal(result.map((r) => ('uidValidity' in r ? r.uidValidity : null)), items.map(() => uidValidity), 'each UID with the UIDVALIDITY APPENDUID named');
     assert.equal(await storedIn(dot, account, folder), items.map((it, i) => expected(it, i + 1)));
 
     const more = await appendMessages(connection, folder, [item('later'), item('later too')]);
@@ -184,12 +197,13 @@ test('a message the server refuses fails alone: the batch is retried message by 
     ];
     const { result, appends } = await countAppends(() => appendMessages(connection, 'INBOX', items));
     assert.equal(appends, [5, 1, 1, 1, 1, 1], 'the refused batch, then each message on its own');
+    const uidValidity = await uidValidityOf(slash, account, 'INBOX');
     assert.equal(result, [
-      { uid: 1 },
+      { uid: 1, uidValidity },
       { error: 'CANNOT Keyword length too long' },
-      { uid: 2 },
+      { uid: 2, uidValidity },
       { error: "Can't save a zero byte message" },
-      { uid: 3 },
+      { uid: 3, uidValidity },
     ]);
     assert.equal(await storedIn(slash, account, 'INBOX'), [expected(items[0]!, 1), expected(items[2]!, 2), expected(items[4]!, 3)], 'nothing of the refused batch was stored');
     assert.equal(uidsOf(await appendMessages(connection, 'INBOX', [item('afterwards')])), [4], 'the connection is in step');

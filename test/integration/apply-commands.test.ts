@@ -1,0 +1,77 @@
+// What an apply asks the target server, counted command by command (the CLI run in-process, every
+// imapflow command recorded): the target connections are what an apply waits on, so it must not
+// spend them on questions whose answer it already has.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ImapFlow } from 'imapflow';
+import { runCli } from '../../src/cli/main.ts';
+import { localStateStore, stateDirFor } from '../../src/state/store.ts';
+import { runMailshift } from '../support/cli.ts';
+import { fillMailbox } from '../support/mailbox-builder.ts';
+import { newMigration } from '../support/migration.ts';
+import { plainClient } from '../support/seed.ts';
+
+interface Sent {
+  port: number;
+  command: string;
+  /** The folder the command names (EXAMINE, CREATE…) or, for the others, the one open at the time. */
+  folder: string | undefined;
+}
+
+/** Runs fn with every command any ImapFlow sends recorded. */
+async function recordCommands<T>(fn: () => Promise<T>): Promise<{ result: T; sent: Sent[] }> {
+  type Flow = { port: number; mailbox?: { path: string } | false };
+  const prototype = ImapFlow.prototype as unknown as { exec: (this: Flow, command: string, attributes?: unknown, ...rest: unknown[]) => Promise<unknown> };
+  const original = prototype.exec;
+  const sent: Sent[] = [];
+  prototype.exec = function (command, attributes, ...rest) {
+    const named = Array.isArray(attributes) && typeof attributes[0]?.value === 'string' ? attributes[0].value as string : undefined;
+    const folder = ['EXAMINE', 'SELECT', 'CREATE', 'SUBSCRIBE', 'APPEND'].includes(command) ? named : this.mailbox ? this.mailbox.path : undefined;
+    sent.push({ port: this.port, command, folder });
+    return original.call(this, command, attributes, ...rest);
+  };
+  try {
+    return { result: await fn(), sent };
+  } finally {
+    prototype.exec = original;
+  }
+}
+
+test('a folder the apply creates is not asked about again: no check for earlier copies, its UIDVALIDITY taken from APPENDUID', async () => {
+  const m = await newMigration('apply-commands', { phases: [{ name: 'presync' }] });
+  try {
+    await fillMailbox(m.source.server, m.source, { INBOX: [{ name: 'one' }, { name: 'two' }], Projects: [{ name: 'three' }, { name: 'four' }, { name: 'five' }] });
+    const planned = await runMailshift(['plan', m.manifest, '--phase', 'presync', '--quiet'], { env: m.env });
+    assert.is(planned.code, 0, planned.stderr);
+
+    let output = '';
+    const io = { stdout: (text: string) => (output += text), stderr: (text: string) => (output += text), isTTY: false, env: { ...process.env, ...m.env } };
+    const { result: code, sent } = await recordCommands(() => runCli(['apply', m.planPath('presync'), '--quiet'], io));
+    assert.is(code, 0, output);
+
+    const onTarget = sent.filter((command) => command.port === m.target.server.ports.plain);
+    // LOGOUT ends whichever session last had the folder open: not a question about the folder.
+    const about = (folder: string) => onTarget.filter((command) => command.folder === folder && command.command !== 'LOGOUT').map((command) => command.command);
+    assert.equal(about('INBOX.Projects'), ['CREATE', 'SUBSCRIBE', 'APPEND'], 'created, subscribed, filled: nothing read back');
+    // INBOX was there at plan time: its UIDVALIDITY is checked, and messages that came since are
+    // counted (copies an interrupted run may have left), as before every first attempt.
+    assert.equal(about('INBOX').filter((command) => command !== 'APPEND'), ['EXAMINE', 'UID FETCH']);
+
+    const maps = await localStateStore(stateDirFor(m.manifest, 'apply-commands')).uidMaps('alice');
+    const client = plainClient(m.target.server, m.target);
+    await client.connect();
+    try {
+      for (const [source, target] of [['Projects', 'INBOX.Projects'], ['INBOX', 'INBOX']] as const) {
+        const status = await client.status(target, { uidValidity: true });
+        assert.is(maps[source]?.targetUidValidity, status ? Number(status.uidValidity) : Number.NaN, `${source}: the UID map names the target folder's UIDVALIDITY`);
+        assert.equal(maps[source]?.pairs.map(([, targetUid]) => targetUid).sort(), source === 'INBOX' ? [1, 2] : [1, 2, 3]);
+      }
+    } finally {
+      await client.logout();
+    }
+  } finally {
+    m.remove();
+  }
+});
+
+test.run();
