@@ -79,7 +79,9 @@ async function copyBatch(folder: FolderPlan, batch: CopyAction[], landed: Map<st
         continue;
       }
       const raw = copy.addMessageId ? Buffer.concat([Buffer.from(`Message-ID: ${copy.addMessageId}\r\n`), original]) : original;
-      const identity = identityOfRaw(raw);
+      // The plan read this identity from the same bytes (a UID's message never changes while its
+      // UIDVALIDITY holds, and apply checked that): only a copy given a Message-ID needs its own.
+      const identity = copy.addMessageId ? identityOfRaw(raw) : copy.identity;
       if (take(landed, identity)) done.push({ copy, result: 'done', detail: { reason: 'found on the target after an interruption', targetIdentity: identity } });
       else items.push({ copy, identity, item: { raw, flags: copy.flags, internalDate: new Date(copy.internalDate) } });
     }
