@@ -59,6 +59,12 @@ export async function copyMessages(folder: FolderPlan, copies: CopyAction[], ctx
   }, { budgetSeconds: ctx.budgetSeconds, onRetry: (error, wait) => ctx.observer.note(`${folder.target}: ${(error as Error).message}; retrying in ${Math.round(wait / 1000)} s`) });
 }
 
+/** How many batches the folder's pending copies make: work for that many target connections at once. */
+export function pendingBatches(account: string, folder: FolderPlan, sink: ActionSink): number {
+  const copies = folder.actions.filter((action): action is CopyAction => action.op === 'copy' && !sink.done(actionKey(account, folder, action)));
+  return [...batches(copies)].length;
+}
+
 type Outcome = { copy: CopyAction; result: 'done' | 'failed' | 'skipped'; detail: Parameters<typeof record>[4]; bytes?: number };
 
 /**

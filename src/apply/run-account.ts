@@ -8,7 +8,7 @@ import type { AccountPlan, FolderPlan } from '../plan/types.ts';
 import type { StateStore } from '../state/store.ts';
 import { mapBounded } from '../engine/bounded.ts';
 import { BatchSlots } from './batch-slots.ts';
-import type { CopiedUids } from './copy-messages.ts';
+import { pendingBatches, type CopiedUids } from './copy-messages.ts';
 import { actionKey } from './journal-keys.ts';
 import { emptyCounts, type ActionSink, type ApplyCounts, type ApplyObserver } from './outcome.ts';
 import { withRetry } from './retry.ts';
@@ -38,6 +38,9 @@ export async function runAccount(account: AccountPlan, ctx: AccountRunContext, o
   cacheBefore.catch(() => undefined); // awaited (and any failure reported) at the end; not if the account fails first
   const session = await withRetry(() => openAccountSession(ctx.settings, { manifestDir: ctx.manifestDir, env: ctx.env }), { budgetSeconds });
   const copied: FolderCopies[] = [];
+  // Appends are what an apply waits on: log in the target connections the copies can keep busy
+  // now, together, rather than one by one as folders come to need them.
+  session.target.openAhead(account.folders.reduce((sum, folder) => sum + pendingBatches(account.id, folder, ctx.sink), 0));
   try {
     const limits = (side: 'maxMessagesPerSecond' | 'maxBytesPerSecond') => minimum(ctx.settings.source[side], ctx.settings.target[side]);
     const throttle = new Throttle({ messagesPerSecond: limits('maxMessagesPerSecond'), bytesPerSecond: limits('maxBytesPerSecond') });

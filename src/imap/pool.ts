@@ -12,6 +12,8 @@ export class ConnectionPool {
   readonly #all = new Set<ImapConnection>();
   readonly #waiting: Array<() => void> = [];
   #busy = 0;
+  /** Logins under way. */
+  #opening = 0;
   #closed = false;
 
   constructor(open: () => Promise<ImapConnection>, size: number) {
@@ -22,6 +24,21 @@ export class ConnectionPool {
   /** Logs in one connection now (so login problems show before any work starts) and keeps it for the first use. */
   async prime(): Promise<void> {
     await this.use(async () => undefined);
+  }
+
+  /**
+   * Starts logging in connections, all at once, until `count` are open or opening (never more than
+   * `size`, nor more than the slots free now), for work about to need that many: each would
+   * otherwise log in only once work arrived and found none idle. Does not wait; a login that fails
+   * here is met again by the use() that needs the connection.
+   */
+  openAhead(count: number): void {
+    for (let open = this.#all.size + this.#opening; open < Math.min(count, this.#size) && this.#busy < this.#size; open++) {
+      this.#busy += 1;
+      this.#openNew()
+        .then((connection) => this.#giveBack(connection), () => undefined)
+        .finally(() => this.#release());
+    }
   }
 
   /** Runs fn on a connection of its own, waiting while all `size` are busy; a dropped one is replaced. */
@@ -71,7 +88,17 @@ export class ConnectionPool {
       if (connection.usable) return connection;
       this.#all.delete(connection);
     }
-    const connection = await this.#open();
+    return this.#openNew();
+  }
+
+  async #openNew(): Promise<ImapConnection> {
+    this.#opening += 1;
+    let connection: ImapConnection;
+    try {
+      connection = await this.#open();
+    } finally {
+      this.#opening -= 1;
+    }
     if (this.#closed) {
       await connection.close();
       throw new Error('connection pool is closed');

@@ -7,17 +7,23 @@ import { ConnectionPool } from '../../src/imap/pool.ts';
 import { dovecotPair, freshUser } from '../support/servers.ts';
 import { plainEndpoint } from '../support/imap-connection.ts';
 
-async function pool(size: number): Promise<{ pool: ConnectionPool; opened: ImapConnection[] }> {
+async function pool(size: number): Promise<{ pool: ConnectionPool; opened: ImapConnection[]; logins: { most: number } }> {
   const { slash } = await dovecotPair();
   const account = await freshUser(slash);
   const endpoint = plainEndpoint(slash, account, size);
   const opened: ImapConnection[] = [];
+  const logins = { running: 0, most: 0 };
   const open = async () => {
-    const connection = await openConnection(endpoint, { side: 'target', accountId: 'bob', manifestDir: tmpdir(), env: { PW: account.password } });
-    opened.push(connection);
-    return connection;
+    logins.most = Math.max(logins.most, ++logins.running);
+    try {
+      const connection = await openConnection(endpoint, { side: 'target', accountId: 'bob', manifestDir: tmpdir(), env: { PW: account.password } });
+      opened.push(connection);
+      return connection;
+    } finally {
+      logins.running--;
+    }
   };
-  return { pool: new ConnectionPool(open, size), opened };
+  return { pool: new ConnectionPool(open, size), opened, logins };
 }
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -73,6 +79,39 @@ test('a failing callback gives its connection back; a failing login frees its sl
   }, 1);
   for (let i = 0; i < 2; i++) await failing.use(async () => undefined).catch(() => undefined);
   assert.is(attempts, 2, 'the slot was released after the failed open');
+});
+
+test('openAhead logs in the connections work is about to need, together, up to the pool size', async () => {
+  const { pool: connections, opened, logins } = await pool(3);
+  await connections.prime();
+  assert.is(logins.most, 1);
+  connections.openAhead(10);
+  connections.openAhead(10); // the ones under way count: still three in all
+  while (opened.length < 3) await pause(5);
+  await pause(20);
+  assert.is(opened.length, 3, 'the primed one and two more, never more than the size');
+  assert.is(logins.most, 2, 'the two logged in together');
+  const used = new Set<ImapConnection>();
+  await Promise.all(Array.from({ length: 3 }, () => connections.use(async (connection) => {
+    used.add(connection);
+    await pause(10);
+  })));
+  assert.ok(used.size === 3 && opened.length === 3 && opened.every((connection) => used.has(connection)), 'the work took the connections opened ahead: no login of its own');
+  connections.openAhead(1);
+  await pause(20);
+  assert.is(opened.length, 3, 'nothing to open when enough are open');
+  await connections.close();
+
+  let attempts = 0;
+  const failing = new ConnectionPool(async () => {
+    attempts++;
+    throw new Error('no login');
+  }, 2);
+  failing.openAhead(2);
+  await pause(10);
+  assert.is(attempts, 2);
+  await failing.use(async () => undefined).then(() => assert.unreachable('no connection'), (error: Error) => assert.is(error.message, 'no login'));
+  assert.is(attempts, 3, 'the failed logins freed their slots: the use() tried again');
 });
 
 test.run();
