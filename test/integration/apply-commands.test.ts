@@ -3,39 +3,13 @@
 // spend them on questions whose answer it already has.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ImapFlow } from 'imapflow';
 import { runCli } from '../../src/cli/main.ts';
 import { localStateStore, stateDirFor } from '../../src/state/store.ts';
 import { runMailshift } from '../support/cli.ts';
+import { recordCommands } from '../support/command-spy.ts';
 import { fillMailbox } from '../support/mailbox-builder.ts';
 import { newMigration } from '../support/migration.ts';
 import { plainClient } from '../support/seed.ts';
-
-interface Sent {
-  port: number;
-  command: string;
-  /** The folder the command names (EXAMINE, CREATE…) or, for the others, the one open at the time. */
-  folder: string | undefined;
-}
-
-/** Runs fn with every command any ImapFlow sends recorded. */
-async function recordCommands<T>(fn: () => Promise<T>): Promise<{ result: T; sent: Sent[] }> {
-  type Flow = { port: number; mailbox?: { path: string } | false };
-  const prototype = ImapFlow.prototype as unknown as { exec: (this: Flow, command: string, attributes?: unknown, ...rest: unknown[]) => Promise<unknown> };
-  const original = prototype.exec;
-  const sent: Sent[] = [];
-  prototype.exec = function (command, attributes, ...rest) {
-    const named = Array.isArray(attributes) && typeof attributes[0]?.value === 'string' ? attributes[0].value as string : undefined;
-    const folder = ['EXAMINE', 'SELECT', 'CREATE', 'SUBSCRIBE', 'APPEND'].includes(command) ? named : this.mailbox ? this.mailbox.path : undefined;
-    sent.push({ port: this.port, command, folder });
-    return original.call(this, command, attributes, ...rest);
-  };
-  try {
-    return { result: await fn(), sent };
-  } finally {
-    prototype.exec = original;
-  }
-}
 
 test('a folder the apply creates is not asked about again: no check for earlier copies, its UIDVALIDITY taken from APPENDUID', async () => {
   const m = await newMigration('apply-commands', { phases: [{ name: 'presync' }] });

@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
-import { ImapFlow } from 'imapflow';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFolders, readListing, openAccountSession, type AccountSession } from '../../src/imap/snapshot.ts';
 import type { AccountSettings, EndpointSettings } from '../../src/manifest/settings.ts';
 import { hasIdentityHeaders, headerDigestIdentity, identityOf, parseIdentityHeaders, addedMessageIdFor } from '../../src/plan/identity.ts';
 import type { FolderListing, FolderSnapshot, MessageSnapshot } from '../../src/plan/snapshot.ts';
+import { recordCommands } from '../support/command-spy.ts';
 import type { DovecotServer } from '../support/dovecot.ts';
 import { findBinary } from '../support/dovecot-install.ts';
 import { generateFolders, generateMessages, type GeneratedMessage, type MailboxSpec } from '../support/mailbox-generator.ts';
@@ -48,20 +48,10 @@ function headerOf(raw: Buffer): Buffer {
   return raw.subarray(0, raw.indexOf('\r\n\r\n') + 4);
 }
 
-/** Records every IMAP command sent by any imapflow client while `fn` runs (a spy, the server is real). */
-async function recordCommands<T>(fn: () => Promise<T>): Promise<{ result: T; commands: Array<{ command: string; args: string }> }> {
-  const prototype = ImapFlow.prototype as unknown as { exec: (command: string, attributes: unknown, ...rest: unknown[]) => Promise<unknown> };
-  const original = prototype.exec;
-  const commands: Array<{ command: string; args: string }> = [];
-  prototype.exec = function (this: unknown, command: string, attributes: unknown, ...rest: unknown[]) {
-    commands.push({ command, args: JSON.stringify(attributes ?? null) });
-    return original.call(this, command, attributes, ...rest);
-  };
-  try {
-    return { result: await fn(), commands };
-  } finally {
-    prototype.exec = original;
-  }
+/** The commands sent while `fn` runs, with their arguments as JSON. */
+async function commandsOf<T>(fn: () => Promise<T>): Promise<{ result: T; commands: Array<{ command: string; args: string }> }> {
+  const { result, sent } = await recordCommands(fn);
+  return { result, commands: sent.map(({ command, attributes }) => ({ command, args: JSON.stringify(attributes ?? null) })) };
 }
 
 /** Neither Message-ID nor Received: identified by a digest of the whole header. */
@@ -229,7 +219,7 @@ test('one batched UID FETCH per folder (two with header-only messages), EXAMINE 
   const open = await session([slash, slashUser], [dot, dotUser]);
   try {
     const listing = await readListing(open);
-    const { result, commands } = await recordCommands(() => readFolders(open, 'source', listing.source.folders.map((listing) => ({ listing, window: null }))));
+    const { result, commands } = await commandsOf(() => readFolders(open, 'source', listing.source.folders.map((listing) => ({ listing, window: null }))));
     const count = (name: string) => commands.filter((c) => c.command === name).length;
     const withMessages = Object.values(result).filter((f) => f.messages.length > 0);
     const withBare = withMessages.filter((f) => f.messages.some(isBare));
@@ -244,7 +234,7 @@ test('one batched UID FETCH per folder (two with header-only messages), EXAMINE 
     for (const fetch of commands.filter((c) => c.command === 'UID FETCH')) assert.not.match(fetch.args, /"value":"(BODY|BINARY)"/);
 
     // Read again with what was read as the cache, nothing having changed: no folder is opened at all.
-    const again = await recordCommands(() => readFolders(open, 'source', listing.source.folders.map((listing) => ({ listing, window: null, cached: result[listing.name] }))));
+    const again = await commandsOf(() => readFolders(open, 'source', listing.source.folders.map((listing) => ({ listing, window: null, cached: result[listing.name] }))));
     assert.equal(again.commands, []);
     assert.equal(again.result, result);
     for (const [name, folder] of Object.entries(again.result)) assert.ok(folder.messages === result[name]!.messages, `${name}: the cached list itself (so plan saves no cache)`);

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { ImapFlow } from 'imapflow';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { appendMessages, supportsMultiappend, type AppendItem, type AppendResult } from '../../src/imap/append.ts';
@@ -9,6 +8,7 @@ import { createFolder } from '../../src/imap/create-folder.ts';
 import { hasCapability } from '../../src/imap/fetch-identities.ts';
 import { selectFolder } from '../../src/imap/select.ts';
 import { storeFlags } from '../../src/imap/store-flags.ts';
+import { recordCommands } from '../support/command-spy.ts';
 import type { DovecotServer } from '../support/dovecot.ts';
 import { rawMessage } from '../support/mailbox-builder.ts';
 import { plainClient, type Account } from '../support/seed.ts';
@@ -86,21 +86,11 @@ async function literalMarkers<T>(connection: ImapConnection, fn: () => Promise<T
   }
 }
 
-/** Records the APPEND commands sent by any imapflow client while `fn` runs (a spy, the server is real). */
+/** The APPEND commands sent while `fn` runs, as their message counts. */
 async function countAppends<T>(fn: () => Promise<T>): Promise<{ result: T; appends: number[] }> {
-  const prototype = ImapFlow.prototype as unknown as { exec: (command: string, attributes: unknown[], ...rest: unknown[]) => Promise<unknown> };
-  const original = prototype.exec;
-  const appends: number[] = [];
-  prototype.exec = function (this: unknown, command: string, attributes: unknown[], ...rest: unknown[]) {
-    // APPEND <folder> then (flags) "date" literal per message.
-    if (command === 'APPEND') appends.push((attributes.length - 1) / 3);
-    return original.call(this, command, attributes, ...rest);
-  };
-  try {
-    return { result: await fn(), appends };
-  } finally {
-    prototype.exec = original;
-  }
+  const { result, sent } = await recordCommands(fn);
+  // APPEND <folder> then (flags) "date" literal per message.
+  return { result, appends: sent.filter((command) => command.command === 'APPEND').map((command) => ((command.attributes as unknown[]).length - 1) / 3) };
 }
 
 function item(name: string, flags: string[] = [], seconds = 0, padding = 0): AppendItem {

@@ -1,5 +1,4 @@
 import { execFileSync } from 'node:child_process';
-import { ImapFlow } from 'imapflow';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { MailshiftError } from '../../src/errors.ts';
@@ -14,6 +13,7 @@ import { readFolder } from '../../src/imap/read-folder.ts';
 import { selectFolder } from '../../src/imap/select.ts';
 import { storeFlags } from '../../src/imap/store-flags.ts';
 import { responsesFramedHere } from '../../src/imap/stream-takeover.ts';
+import { recordCommands } from '../support/command-spy.ts';
 import type { DovecotServer } from '../support/dovecot.ts';
 import { findBinary } from '../support/dovecot-install.ts';
 import { fillMailbox, rawMessage, type TestMessage } from '../support/mailbox-builder.ts';
@@ -56,20 +56,10 @@ async function listed(server: DovecotServer, account: Account): Promise<Map<stri
   }
 }
 
-/** Records every IMAP command sent by any imapflow client while `fn` runs (a spy, the server is real). */
-async function recordCommands<T>(fn: () => Promise<T>): Promise<{ result: T; commands: string[] }> {
-  const prototype = ImapFlow.prototype as unknown as { exec: (command: string, ...rest: unknown[]) => Promise<unknown> };
-  const original = prototype.exec;
-  const commands: string[] = [];
-  prototype.exec = function (this: unknown, command: string, ...rest: unknown[]) {
-    commands.push(command);
-    return original.call(this, command, ...rest);
-  };
-  try {
-    return { result: await fn(), commands };
-  } finally {
-    prototype.exec = original;
-  }
+/** The commands sent while `fn` runs, by name. */
+async function commandsOf<T>(fn: () => Promise<T>): Promise<{ result: T; commands: string[] }> {
+  const { result, sent } = await recordCommands(fn);
+  return { result, commands: sent.map((command) => command.command) };
 }
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {
@@ -145,14 +135,14 @@ test('opening a folder is one command: EXAMINE or SELECT, no LIST or LSUB before
   await other.logout();
   const pooled = await connect(slash, account);
   try {
-    const { result: examined, commands: examining } = await recordCommands(() => examineFolder(connection, 'Hidden'));
+    const { result: examined, commands: examining } = await commandsOf(() => examineFolder(connection, 'Hidden'));
     assert.equal(examining, ['EXAMINE']);
     assert.is(examined.state.messages, 2);
-    const { result: selected, commands: selecting } = await recordCommands(() => selectFolder(connection, 'Work'));
+    const { result: selected, commands: selecting } = await commandsOf(() => selectFolder(connection, 'Work'));
     assert.equal(selecting, ['SELECT']);
     assert.is(selected.messages, 3);
     // A message command opening its folder on a connection that never listed it.
-    const { result: identities, commands: fetching } = await recordCommands(() => fetchIdentities(pooled, 'Hidden', '1:*'));
+    const { result: identities, commands: fetching } = await commandsOf(() => fetchIdentities(pooled, 'Hidden', '1:*'));
     assert.equal(fetching, ['EXAMINE', 'UID FETCH']);
     assert.equal(identities.map((m) => m.uid), [1, 2]);
     // A folder that is not there still fails as one.
@@ -217,7 +207,7 @@ test('readBodies: byte-identical bodies, one UID FETCH per 100, \\Seen untouched
     await other.logout();
 
     const uids = [...Array.from({ length: 130 }, (_, i) => 130 - i), 500];
-    const { result: read, commands } = await recordCommands(async () => {
+    const { result: read, commands } = await commandsOf(async () => {
       const bodies = await readBodies(connection, 'INBOX', uids);
       return [...bodies].map(([uid, raw]) => ({ uid, raw }));
     });
@@ -238,7 +228,7 @@ test('storeFlags: adds and removes flags and keywords, one UID STORE per distinc
   const { account, connection } = await mailbox(slash, { INBOX: named(5, () => ({ flags: ['\\Seen'] })) });
   try {
     await selectFolder(connection, 'INBOX');
-    const { commands } = await recordCommands(() => storeFlags(connection, 'INBOX', [
+    const { commands } = await commandsOf(() => storeFlags(connection, 'INBOX', [
       { uid: 1, add: ['\\Flagged', 'Project-X'], remove: [] },
       { uid: 3, add: ['Project-X', '\\flagged'], remove: [] }, // the same change: one command for both
       { uid: 2, add: [], remove: ['\\Seen'] },
@@ -265,7 +255,7 @@ test('deleteMessages removes exactly the given UIDs (UID EXPUNGE), never another
   const { account, connection } = await mailbox(slash, { INBOX: named(6, (i) => (i === 2 ? { flags: ['\\Deleted'] } : {})) });
   try {
     await selectFolder(connection, 'INBOX');
-    const { result, commands } = await recordCommands(() => deleteMessages(connection, 'INBOX', [4, 1, 77], true));
+    const { result, commands } = await commandsOf(() => deleteMessages(connection, 'INBOX', [4, 1, 77], true));
     assert.is(result, 'expunged');
     assert.equal(commands, ['UID STORE', 'UID EXPUNGE']);
     assert.equal(await flagsOn(slash, account, 'INBOX'), { 2: ['\\Deleted'], 3: [], 5: [], 6: [] });
@@ -273,7 +263,7 @@ test('deleteMessages removes exactly the given UIDs (UID EXPUNGE), never another
     assert.is(await deleteMessages(connection, 'INBOX', [3], false), 'flagged-only');
     flowOf(connection).capabilities.delete('UIDPLUS'); // as on a server without UIDPLUS
     assert.is(hasCapability(connection, 'uidplus'), false);
-    const without = await recordCommands(() => deleteMessages(connection, 'INBOX', [5], true));
+    const without = await commandsOf(() => deleteMessages(connection, 'INBOX', [5], true));
     assert.is(without.result, 'flagged-only');
     assert.equal(without.commands, ['UID STORE'], 'no EXPUNGE of any kind');
     assert.equal(await flagsOn(slash, account, 'INBOX'), { 2: ['\\Deleted'], 3: ['\\Deleted'], 5: ['\\Deleted'], 6: [] });
