@@ -29,7 +29,10 @@ test('a folder the apply creates is not asked about again: no check for earlier 
     assert.equal(about('INBOX.Projects'), ['CREATE', 'SUBSCRIBE', 'APPEND'], 'created, subscribed, filled: nothing read back');
     // INBOX was there at plan time: its UIDVALIDITY is checked, and messages that came since are
     // counted (copies an interrupted run may have left), as before every first attempt.
-    assert.equal(about('INBOX').filter((command) => command !== 'APPEND'), ['EXAMINE', 'UID FETCH']);
+    // (Examined once more where the count runs on another connection than the check.)
+    const inbox = about('INBOX').filter((command) => command !== 'APPEND');
+    assert.equal([...new Set(inbox)], ['EXAMINE', 'UID FETCH'], 'examined first, then counted');
+    assert.is(inbox.filter((command) => command === 'UID FETCH').length, 1);
 
     const maps = await localStateStore(stateDirFor(m.manifest, 'apply-commands')).uidMaps('alice');
     const client = plainClient(m.target.server, m.target);
