@@ -28,6 +28,16 @@ async function pool(size: number): Promise<{ pool: ConnectionPool; opened: ImapC
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A pool whose every login fails, and how many were tried. */
+function failingPool(size: number): { pool: ConnectionPool; attempts: () => number } {
+  let attempts = 0;
+  const pool = new ConnectionPool(async () => {
+    attempts++;
+    throw new Error('no login');
+  }, size);
+  return { pool, attempts: () => attempts };
+}
+
 test('opens nothing until used, then at most `connections` at once, reusing them', async () => {
   const { pool: connections, opened } = await pool(2);
   assert.is(opened.length, 0, 'lazy');
@@ -72,13 +82,9 @@ test('a failing callback gives its connection back; a failing login frees its sl
   assert.is(opened.length, 1, 'reused after a failed callback');
   await connections.close();
 
-  let attempts = 0;
-  const failing = new ConnectionPool(async () => {
-    attempts++;
-    throw new Error('no login');
-  }, 1);
-  for (let i = 0; i < 2; i++) await failing.use(async () => undefined).catch(() => undefined);
-  assert.is(attempts, 2, 'the slot was released after the failed open');
+  const failing = failingPool(1);
+  for (let i = 0; i < 2; i++) await failing.pool.use(async () => undefined).catch(() => undefined);
+  assert.is(failing.attempts(), 2, 'the slot was released after the failed open');
 });
 
 test('openAhead logs in the connections work is about to need, together, up to the pool size', async () => {
@@ -102,16 +108,12 @@ test('openAhead logs in the connections work is about to need, together, up to t
   assert.is(opened.length, 3, 'nothing to open when enough are open');
   await connections.close();
 
-  let attempts = 0;
-  const failing = new ConnectionPool(async () => {
-    attempts++;
-    throw new Error('no login');
-  }, 2);
-  failing.openAhead(2);
+  const failing = failingPool(2);
+  failing.pool.openAhead(2);
   await pause(10);
-  assert.is(attempts, 2);
-  await failing.use(async () => undefined).then(() => assert.unreachable('no connection'), (error: Error) => assert.is(error.message, 'no login'));
-  assert.is(attempts, 3, 'the failed logins freed their slots: the use() tried again');
+  assert.is(failing.attempts(), 2);
+  await failing.pool.use(async () => undefined).then(() => assert.unreachable('no connection'), (error: Error) => assert.is(error.message, 'no login'));
+  assert.is(failing.attempts(), 3, 'the failed logins freed their slots: the use() tried again');
 });
 
 test.run();
