@@ -11,7 +11,7 @@ import { storeFlags } from '../../src/imap/store-flags.ts';
 import { recordCommands } from '../support/command-spy.ts';
 import type { DovecotServer } from '../support/dovecot.ts';
 import { rawMessage } from '../support/mailbox-builder.ts';
-import { plainClient, type Account } from '../support/seed.ts';
+import { plainClient, uidValidityOf, type Account } from '../support/seed.ts';
 import { dovecotPair, freshUser } from '../support/servers.ts';
 import { openPlainConnection } from '../support/imap-connection.ts';
 
@@ -52,17 +52,6 @@ async function storedIn(server: DovecotServer, account: Account, folder: string)
 }
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
-
-async function uidValidityOf(server: DovecotServer, account: Account, folder: string): Promise<number> {
-  const client = plainClient(server, account);
-  await client.connect();
-  try {
-    const status = await client.status(folder, { uidValidity: true });
-    return status ? Number(status.uidValidity) : Number.NaN;
-  } finally {
-    await client.logout();
-  }
-}
 
 /** What an item should look like once stored with UID `uid`. */
 function expected(item: AppendItem, uid: number): Stored {

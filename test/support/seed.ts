@@ -32,6 +32,18 @@ export function plainClient(server: DovecotServer, account: Account): ImapFlow {
   });
 }
 
+/** A folder's UIDVALIDITY as the server says it now (STATUS); NaN when it gives none. */
+export async function uidValidityOf(server: DovecotServer, account: Account, folder: string): Promise<number> {
+  const client = plainClient(server, account);
+  await client.connect();
+  try {
+    const status = await client.status(folder, { uidValidity: true });
+    return status ? Number(status.uidValidity) : Number.NaN;
+  } finally {
+    await client.logout();
+  }
+}
+
 /** The server's name for a generated folder path: joined with its delimiter, under its prefix. */
 export function mailboxPath(server: DovecotServer, path: readonly string[]): string {
   if (path.length === 1 && path[0]?.toUpperCase() === 'INBOX') return 'INBOX';
