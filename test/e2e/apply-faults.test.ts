@@ -122,6 +122,25 @@ test('cut mid-FETCH on the source, mid-MULTIAPPEND on the target, and a MULTIAPP
   }
 });
 
+test('a folder the apply created, its MULTIAPPEND stored but never confirmed: the retry counts what landed (only a first attempt may skip that), no duplicates', async () => {
+  const { m, target, stop } = await migrationBehindProxies('fault-created', { proxy: { hideCapabilities: ['COMPRESS=DEFLATE'] } });
+  try {
+    // INBOX empty, so the only copies go to a folder the target lacks: the lost answer is in it.
+    await fillMailbox(m.source.server, m.source, { Projects: Array.from({ length: 12 }, (_, i) => ({ name: `p${i}` })) });
+    target.cutOnServerReply(/ OK \[APPENDUID \d+ \d+:\d+\]/);
+    const applied = await runMailshift(['apply', await plan(m, 'presync')], { env: m.env });
+    assert.is(target.cuts, 1, 'the APPENDUID answer was cut');
+    assert.is(applied.code, 0, applied.stdout + applied.stderr);
+    const copies = auditRecords(m, 'fault-created').filter((r) => r.op === 'copy' && r.result === 'done');
+    assert.is(copies.length, 12);
+    assert.ok(copies.every((r) => /after an interruption/.test(String(r.reason))), 'all twelve were found on the target, none appended again');
+    await assertTargetMirrorsSource(m);
+  } finally {
+    await stop();
+    m.remove();
+  }
+});
+
 test('a target that stays unreachable after a cut: the apply fails cleanly (exit 1, audit sealed, lock released); re-applying the plan converges', async () => {
   // A short timeoutSeconds bounds the retries; once cut, the proxy refuses every new connection.
   const { m, target: proxy, stop } = await migrationBehindProxies('fault-down', { target: { timeoutSeconds: 2 } });
