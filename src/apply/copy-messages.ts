@@ -48,7 +48,7 @@ export type CopiedUids = Map<number, Array<[number, number]>>;
  * follow the source's order within a batch, not across batches in flight together.
  */
 export async function copyMessages(folder: FolderPlan, copies: CopyAction[], ctx: CopyContext, createdNow = false): Promise<void> {
-  const pendingOf = () => copies.filter((copy) => !ctx.sink.done(actionKey(ctx.account, folder, copy)));
+  const pendingOf = () => notDone(copies, ctx.account, folder, ctx.sink);
   if (pendingOf().length === 0) return;
   const baseline = folder.targetState?.uidNext ?? 1;
   let attempts = 0;
@@ -61,8 +61,13 @@ export async function copyMessages(folder: FolderPlan, copies: CopyAction[], ctx
 
 /** How many batches the folder's pending copies make: work for that many target connections at once. */
 export function pendingBatches(account: string, folder: FolderPlan, sink: ActionSink): number {
-  const copies = folder.actions.filter((action): action is CopyAction => action.op === 'copy' && !sink.done(actionKey(account, folder, action)));
-  return [...batches(copies)].length;
+  const copies = folder.actions.filter((action): action is CopyAction => action.op === 'copy');
+  return [...batches(notDone(copies, account, folder, sink))].length;
+}
+
+/** The copies the journal does not have done (a re-run skips those). */
+function notDone(copies: readonly CopyAction[], account: string, folder: FolderPlan, sink: ActionSink): CopyAction[] {
+  return copies.filter((copy) => !sink.done(actionKey(account, folder, copy)));
 }
 
 type Outcome = { copy: CopyAction; result: 'done' | 'failed' | 'skipped'; detail: Parameters<typeof record>[4]; bytes?: number };
