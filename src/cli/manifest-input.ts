@@ -1,7 +1,7 @@
 import { hasErrors, MailshiftError, problem } from '../errors.ts';
 import { readManifest } from '../manifest/read.ts';
 import type { Settings } from '../manifest/settings.ts';
-import { localStateStore, stateDirFor, type StateStore } from '../state/store.ts';
+import { migrationStateStore, type StateStore } from '../state/store.ts';
 import { reportDiagnostics, type CliIo, type GlobalOptions } from './io.ts';
 
 /** Read the one manifest a command works on; bad manifests stop the command with their diagnostics. */
@@ -19,5 +19,5 @@ export async function loadManifestFor(command: string, positionals: string[], op
 
 /** The migration's state store: .mailshift/<name>/ next to the manifest, or under --state-dir. */
 export function stateOf(manifest: { file: string; settings: Settings }, options: GlobalOptions): StateStore {
-  return localStateStore(stateDirFor(manifest.file, manifest.settings.name, options.stateDir));
+  return migrationStateStore(manifest.file, manifest.settings.name, options.stateDir);
 }

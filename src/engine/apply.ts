@@ -9,7 +9,7 @@ import type { ExternalVariables } from '../manifest/jsonnet.ts';
 import { readManifest } from '../manifest/read.ts';
 import type { SyncPhase } from '../manifest/settings.ts';
 import type { Plan } from '../plan/types.ts';
-import { localStateStore, stateDirFor, type Journal, type Lock, type StateStore } from '../state/store.ts';
+import { migrationStateStore, type Journal, type Lock, type StateStore } from '../state/store.ts';
 import { repositoryRoot } from './git.ts';
 import { missingRequirements, shownPath } from './load-runbook.ts';
 import { operator } from './operator.ts';
@@ -71,7 +71,7 @@ export async function prepareApply(request: ApplyRequest): Promise<PreparedApply
   const phase = manifest.settings.phases.find((p): p is SyncPhase => p.name === plan.phase && p.kind === 'sync');
   if (!phase) throw new MailshiftError(problem('PLAN_STALE', `the manifest has no sync phase "${plan.phase}"`, 're-plan', { file: request.planFile }));
 
-  const state = localStateStore(stateDirFor(manifestFile, plan.name, request.stateDir));
+  const state = migrationStateStore(manifestFile, plan.name, request.stateDir);
   const lock = await state.lock({ operator: operator(), pid: process.pid, host: hostname() });
   let journal: Journal | undefined;
   try {

@@ -7,7 +7,7 @@ import { auditDirFor, openAudit } from '../audit/writer.ts';
 import { MailshiftError, problem } from '../errors.ts';
 import type { ManualPhase, Settings } from '../manifest/settings.ts';
 import { closest } from '../manifest/suggest.ts';
-import { localStateStore, stateDirFor } from '../state/store.ts';
+import { migrationStateStore } from '../state/store.ts';
 import { manifestReference } from './git.ts';
 import { loadRunbook, type RunbookManifest } from './load-runbook.ts';
 import { operator } from './operator.ts';
@@ -36,7 +36,7 @@ export async function recordGate(request: GateRequest): Promise<GateResult> {
   const { manifest } = request;
   const phase = findManualPhase(manifest.settings, request.phase, manifest.file);
   const note = cleanNote(request.note);
-  const state = localStateStore(stateDirFor(manifest.file, manifest.settings.name, request.stateDir));
+  const state = migrationStateStore(manifest.file, manifest.settings.name, request.stateDir);
   const lock = await state.lock({ operator: operator(), pid: process.pid, host: hostname() });
   try {
     const runbook = await loadRunbook(manifest);

@@ -1,5 +1,5 @@
 // The state store as files in the migration's state dir:
-//   lock                    the holder of the migration lock (JSON)
+//   lock                    the holder of the migration lock (JSON; in `lockDir` when given)
 //   journal/<plan-sha>.jsonl  one line per completed action of that plan
 //   uid-maps/<account>.json the account's source-UID → target-UID maps by source folder
 //   snapshots/<account>.json what the last plan read of the account's folders (a cache)
@@ -11,14 +11,14 @@ import type { StateStore } from './store.ts';
 import { readSnapshotCacheFile, writeSnapshotCacheFile } from './snapshot-cache-file.ts';
 import { readUidMapFile, writeUidPairs } from './uid-map-file.ts';
 
-/** The state store kept in `dir` (see stateDirFor); folders are made when first written. */
-export function localStateStore(dir: string): StateStore {
+/** The state store kept in `dir` (see stateDirFor), its lock in `lockDir`; folders are made when first written. */
+export function localStateStore(dir: string, options: { lockDir?: string } = {}): StateStore {
   // One read-modify-write of an account's UID map file at a time (folders finish concurrently).
   const uidMapWrites = new Map<string, Promise<void>>();
   const uidMapFile = (accountId: string) => join(dir, 'uid-maps', `${safeName(accountId, 'account id')}.json`);
 
   return {
-    lock: (holder) => takeLock(dir, holder),
+    lock: (holder) => takeLock(options.lockDir ?? dir, holder),
 
     async journal(planSha256) {
       if (!/^[0-9a-f]{64}$/.test(planSha256)) throw new MailshiftError(problem('INTERNAL', `"${planSha256}" is not a plan SHA-256`));

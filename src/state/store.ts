@@ -7,7 +7,9 @@ import { dirname, join } from 'node:path';
 import type { SnapshotCache } from '../plan/snapshot-cache.ts';
 import type { UidMap, UidMaps } from '../plan/snapshot.ts';
 
-export { localStateStore } from './local-store.ts';
+import { localStateStore } from './local-store.ts';
+
+export { localStateStore };
 
 export interface StateStore {
   /**
@@ -65,4 +67,13 @@ export interface Journal {
 /** The migration's state dir: <manifest dir>/.mailshift/<name>/, or DIR/<name>/ with --state-dir DIR. */
 export function stateDirFor(manifestFile: string, name: string, override?: string): string {
   return join(override ?? join(dirname(manifestFile), '.mailshift'), name);
+}
+
+/**
+ * The migration's state store. Its journals and UID maps live in the state dir, which --state-dir
+ * may move; its lock stays in the default state dir next to the manifest, so applies and gates of
+ * one manifest exclude each other whatever --state-dir each was given (they share its audit log).
+ */
+export function migrationStateStore(manifestFile: string, name: string, override?: string): StateStore {
+  return localStateStore(stateDirFor(manifestFile, name, override), { lockDir: stateDirFor(manifestFile, name) });
 }
