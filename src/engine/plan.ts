@@ -6,10 +6,11 @@ import { sliceSettings, type AccountSettings, type EndpointSettings, type Settin
 import { mapFolders } from '../plan/folder-mapping.ts';
 import { summarise } from '../plan/plan-summary.ts';
 import { planAccount } from '../plan/planner.ts';
+import { endpointOf, phaseSwitches, rulesOf } from '../plan/plan-settings.ts';
 import { fetchWindow } from '../plan/select.ts';
 import { endpointKey, readFrom, type CachedFolder, type SideCache } from '../plan/snapshot-cache.ts';
 import type { FolderSnapshot } from '../plan/snapshot.ts';
-import type { AccountPlan, Endpoint, Plan, PlanWarning } from '../plan/types.ts';
+import type { AccountPlan, Plan, PlanWarning } from '../plan/types.ts';
 import type { StateStore } from '../state/store.ts';
 import { selectAccounts } from './accounts.ts';
 import { findSyncPhase, uidMapsFor } from './phase.ts';
@@ -136,22 +137,6 @@ async function assemble(request: PlanRequest, phase: SyncPhase, accounts: Accoun
 function commonRules(settings: Settings, phase: SyncPhase, accounts: AccountPlan[]): { folders: unknown; messages: unknown } {
   const first = accounts[0]?.id ?? settings.accounts[0]!.id;
   return rulesOf(sliceSettings(settings, first, phase.name));
-}
-
-function rulesOf(slice: SliceSettings): { folders: unknown; messages: unknown } {
-  return { folders: slice.folders, messages: slice.messages };
-}
-
-function phaseSwitches(phase: SyncPhase) {
-  return {
-    name: phase.name, requires: phase.requires, deleteTarget: phase.deleteTarget, deleteTargetFolders: phase.deleteTargetFolders,
-    deleteSource: phase.deleteSource, expungeSource: phase.expungeSource, justFolders: phase.justFolders,
-  };
-}
-
-function endpointOf(endpoint: EndpointSettings): Endpoint {
-  const secret = endpoint.credential.mechanism === 'XOAUTH2' ? { accessToken: endpoint.credential.accessToken } : { password: endpoint.credential.password };
-  return { host: endpoint.host, port: endpoint.port, tls: endpoint.tls, user: endpoint.user, ...secret };
 }
 
 /** Manifest warnings that concern this phase go into the plan, where reviewers read them. */
