@@ -20,6 +20,7 @@ export type ErrorCode =
   | 'PLAN_INVALID_NAME'
   | 'PLAN_READ'
   | 'PLAN_STALE'
+  | 'PLAN_REFUSED'
   | 'PHASE_ORDER'
   | 'STATE_LOCKED'
   | 'STATE_CORRUPT'

@@ -8,6 +8,7 @@ import { hasErrors, MailshiftError, problem } from '../errors.ts';
 import type { ExternalVariables } from '../manifest/jsonnet.ts';
 import { readManifest } from '../manifest/read.ts';
 import type { SyncPhase } from '../manifest/settings.ts';
+import { checkPlan } from '../plan/plan-check.ts';
 import type { Plan } from '../plan/types.ts';
 import { migrationStateStore, type Journal, type Lock, type StateStore } from '../state/store.ts';
 import { repositoryRoot } from './git.ts';
@@ -70,6 +71,9 @@ export async function prepareApply(request: ApplyRequest): Promise<PreparedApply
   }
   const phase = manifest.settings.phases.find((p): p is SyncPhase => p.name === plan.phase && p.kind === 'sync');
   if (!phase) throw new MailshiftError(problem('PLAN_STALE', `the manifest has no sync phase "${plan.phase}"`, 're-plan', { file: request.planFile }));
+  // Before the lock and any connection: a plan refused here leaves no trace on a server or in the audit.
+  const refusal = checkPlan({ plan, settings: manifest.settings, phase, file: request.planFile });
+  if (refusal) throw new MailshiftError(refusal);
 
   const state = migrationStateStore(manifestFile, plan.name, request.stateDir);
   const lock = await state.lock({ operator: operator(), pid: process.pid, host: hostname() });
