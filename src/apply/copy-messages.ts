@@ -89,9 +89,14 @@ async function copyBatch(folder: FolderPlan, batch: CopyAction[], landed: Map<st
         done.push({ copy, result: 'skipped', detail: { reason: 'the message is no longer on the source' } });
         continue;
       }
+      // A UID's message never changes while its UIDVALIDITY holds (checked before the copies), so a
+      // different identity here means the plan names another message than the one it read: edited
+      // by hand, or a server that broke that rule. Appending it could duplicate a message.
+      if (identityOfRaw(original) !== copy.identity) {
+        done.push({ copy, result: 'failed', detail: { reason: `source UID ${copy.uid} is not the message the plan names (its identity differs): the plan was edited, or the server reused the UID; re-plan` } });
+        continue;
+      }
       const raw = copy.addMessageId ? Buffer.concat([Buffer.from(`Message-ID: ${copy.addMessageId}\r\n`), original]) : original;
-      // The plan read this identity from the same bytes (a UID's message never changes while its
-      // UIDVALIDITY holds, and apply checked that): only a copy given a Message-ID needs its own.
       const identity = copy.addMessageId ? identityOfRaw(raw) : copy.identity;
       if (take(landed, identity)) done.push({ copy, result: 'done', detail: { reason: 'found on the target after an interruption', targetIdentity: identity } });
       else items.push({ copy, identity, item: { raw, flags: copy.flags, internalDate: new Date(copy.internalDate) } });

@@ -131,10 +131,14 @@ function verdict(action: DeleteSourceAction, ctx: FolderContext, folder: FolderP
   const source = onSource.get(action.uid);
   if (source === undefined) return { result: 'skipped', reason: 'already gone from the source' };
   if (source !== action.identity) return { result: 'skipped', reason: 'the source message changed since the plan; kept' };
-  const copied = action.targetUid === null
-    ? ctx.sink.done(actionKey(ctx.account, folder, { op: 'copy', uid: action.uid }))
-    : onTarget.has(action.targetUid);
-  return copied ? { result: 'done' } : { result: 'failed', reason: action.targetUid === null ? 'its copy is not confirmed on the target; kept' : 'its copy is no longer on the target; kept' };
+  if (action.targetUid === null) {
+    const copied = ctx.sink.done(actionKey(ctx.account, folder, { op: 'copy', uid: action.uid }));
+    return copied ? { result: 'done' } : { result: 'failed', reason: 'its copy is not confirmed on the target; kept' };
+  }
+  // The target message must be this message's copy, not merely some message at that UID.
+  const target = onTarget.get(action.targetUid);
+  if (target === (action.targetIdentity ?? action.identity)) return { result: 'done' };
+  return { result: 'failed', reason: target === undefined ? 'its copy is no longer on the target; kept' : `target UID ${action.targetUid} is not its copy (another message); kept` };
 }
 
 /** A compact UID set ("1:5,9") so long lists stay within the server's line limit. */

@@ -63,7 +63,10 @@ export function planMessages(input: MessagePlanInput): { actions: Action[]; find
   // imapsync --delete1 removes the messages already on the target too, not only the new copies.
   const sourceDeletes: DeleteSourceAction[] = phase.deleteSource
     ? [
-        ...match.matched.map(({ source, target }) => ({ op: 'deleteSource' as const, uid: source.uid, identity: source.identity, targetUid: target.uid })),
+        ...match.matched.map(({ source, target }) => ({
+          op: 'deleteSource' as const, uid: source.uid, identity: source.identity, targetUid: target.uid,
+          ...(target.identity !== source.identity ? { targetIdentity: target.identity } : {}),
+        })),
         ...match.sourceOnly.map((message) => ({ op: 'deleteSource' as const, uid: message.uid, identity: message.identity, targetUid: null })),
       ]
     : [];

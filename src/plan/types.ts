@@ -49,6 +49,8 @@ export interface DeleteSourceAction {
   identity: string;
   /** The target copy it matched, or null when the copy is made by this plan (apply confirms it first). */
   targetUid: number | null;
+  /** The matched target copy's identity, where it is not the source's (a copy given a Message-ID, a UID-map pair). */
+  targetIdentity?: string;
 }
 
 export type ActionOp = Action['op'];
