@@ -1,0 +1,90 @@
+// Hand-edited plans, applied through the CLI against the Dovecot pair: each kind of edit is
+// refused before anything runs (exit 1, no audit file, both mailboxes as they were), and a copy
+// whose UID was edited to name another message is not appended.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { auditDirFor } from '../../src/audit/writer.ts';
+import { runMailshift } from '../support/cli.ts';
+import { contentMultiset, mailboxState } from '../support/mailbox-state.ts';
+import { newMigration, type Migration } from '../support/migration.ts';
+import { seedMailbox } from '../support/seed.ts';
+
+type Json = Record<string, any>;
+
+async function plannedMigration(name: string): Promise<{ m: Migration; plan: Json }> {
+  const m = await newMigration(name, { phases: [{ name: 'presync' }], folders: { include: ['^INBOX$'] } });
+  await seedMailbox(m.source.server, m.source, { seed: 9, messages: 8, otherDelimiter: '.' });
+  const planned = await runMailshift(['plan', m.manifest, '--phase', 'presync', '--quiet'], { env: m.env });
+  assert.ok(planned.code === 0 || planned.code === 2, planned.stderr);
+  return { m, plan: JSON.parse(readFileSync(m.planPath('presync'), 'utf8')) };
+}
+
+const inboxOf = (plan: Json) => plan.accounts[0].folders.find((folder: Json) => folder.source === 'INBOX');
+
+const edits: Array<[string, (plan: Json) => void, string]> = [
+  ['an added deleteSource, summary updated', (plan) => {
+    const copy = inboxOf(plan).actions.find((a: Json) => a.op === 'copy');
+    inboxOf(plan).actions.push({ op: 'deleteSource', uid: copy.uid, identity: copy.identity, targetUid: null });
+    plan.summary.sourceDeletes++;
+  }, 'phase "presync" has no deleteSource'],
+  ['an added deleteTarget, summary updated', (plan) => {
+    inboxOf(plan).targetState = { uidValidity: 1, uidNext: 5, highestModseq: null, messages: 4 };
+    inboxOf(plan).actions.push({ op: 'deleteTarget', uid: 1, identity: 'e'.repeat(64) });
+    plan.summary.targetDeletes++;
+  }, 'phase "presync" has no deleteTarget'],
+  ['a changed summary', (plan) => { plan.summary.messagesToCopy = 0; }, 'its summary says messagesToCopy 0'],
+  ['an added copy, summary untouched', (plan) => {
+    const copy = inboxOf(plan).actions.find((a: Json) => a.op === 'copy');
+    inboxOf(plan).actions.push({ ...copy, uid: inboxOf(plan).sourceState.uidNext });
+  }, 'did not exist when the plan was made'],
+  ['a phase\'s delete flags flipped in the settings', (plan) => { plan.settings.phase.deleteSource = true; }, 'its settings for phase "presync"'],
+  ['an identity edited', (plan) => { inboxOf(plan).actions.find((a: Json) => a.op === 'copy').identity = 'not-a-hash'; }, 'is not one mailshift computes'],
+];
+
+for (const [name, edit, message] of edits) {
+  test(`refused, nothing changed: ${name}`, async () => {
+    const { m, plan } = await plannedMigration(`tamper-${edits.findIndex((e) => e[0] === name)}`);
+    try {
+      const before = await Promise.all([mailboxState(m.source.server, m.source), mailboxState(m.target.server, m.target)]);
+      edit(plan);
+      writeFileSync(m.planPath('presync'), JSON.stringify(plan, null, 2));
+      const applied = await runMailshift(['apply', m.planPath('presync')], { env: m.env });
+      assert.is(applied.code, 1, applied.stdout + applied.stderr);
+      assert.match(applied.stderr, 'the plan cannot be applied');
+      assert.match(applied.stderr, message);
+      const after = await Promise.all([mailboxState(m.source.server, m.source), mailboxState(m.target.server, m.target)]);
+      assert.equal(after.map((side) => contentMultiset(side)), before.map((side) => contentMultiset(side)), 'both servers as they were');
+      assert.not.ok(existsSync(auditDirFor(m.manifest, plan.name)), 'no audit file');
+    } finally {
+      m.remove();
+    }
+  });
+}
+
+test('a copy whose UID was edited to another message is not appended: no duplicate', async () => {
+  const { m, plan } = await plannedMigration('tamper-uid');
+  try {
+    const copies = inboxOf(plan).actions.filter((a: Json) => a.op === 'copy');
+    // The last copy now names the first copy's UID under its own identity: two copies of one message.
+    const edited = copies.at(-1);
+    inboxOf(plan).actions = inboxOf(plan).actions.filter((a: Json) => a !== copies[0]);
+    plan.summary.messagesToCopy--;
+    plan.summary.bytesToCopy -= copies[0].size;
+    const first = { ...copies[0], identity: edited.identity };
+    inboxOf(plan).actions.push(first);
+    inboxOf(plan).actions = inboxOf(plan).actions.filter((a: Json) => a !== edited);
+    inboxOf(plan).actions.push({ ...edited, uid: copies[0].uid, identity: copies[0].identity, size: edited.size });
+    writeFileSync(m.planPath('presync'), JSON.stringify(plan, null, 2));
+    const applied = await runMailshift(['apply', m.planPath('presync')], { env: m.env });
+    // Two actions now name one UID: refused whole before anything runs.
+    assert.is(applied.code, 1, applied.stdout + applied.stderr);
+    assert.match(applied.stderr, `copy of UID ${copies[0].uid} appears twice`);
+    const target = await mailboxState(m.target.server, m.target);
+    assert.equal(contentMultiset(target), []);
+  } finally {
+    m.remove();
+  }
+});
+
+test.run();
