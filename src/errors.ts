@@ -24,6 +24,8 @@ export type ErrorCode =
   | 'PHASE_ORDER'
   | 'STATE_LOCKED'
   | 'STATE_CORRUPT'
+  | 'STATE_WRITE'
+  | 'AUDIT_WRITE'
   | 'AUDIT_BROKEN'
   | 'INTERNAL';
 

@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { MailshiftError, problem } from '../errors.ts';
 import { openAppendLog, type AppendLog } from '../state/jsonl-file.ts';
+import { guardWrite, writeFault, type WritePlace } from '../state/write-fault.ts';
 import { sha256Hex } from '../sha256.ts';
 import { AUDIT_FILE_NAME, AUDIT_FORMAT, auditFileNames, fileStamp, stampDate, type AuditAction, type AuditEnd, type AuditStart } from './records.ts';
 
@@ -32,7 +33,8 @@ export async function openAudit(dir: string, start: AuditStart): Promise<AuditWr
   const startedAt = new Date(start.startedAt);
   if (Number.isNaN(startedAt.getTime())) throw new MailshiftError(problem('INTERNAL', `audit start time "${start.startedAt}" is not a date`));
   if (!/^[a-z0-9][a-z0-9-]*$/.test(start.phase)) throw new MailshiftError(problem('INTERNAL', `phase "${start.phase}" cannot name an audit file`));
-  await mkdir(dir, { recursive: true });
+  const place = (file: string): WritePlace => ({ code: 'AUDIT_WRITE', what: 'the audit log', path: file, then: 'then run again' });
+  await guardWrite(place(dir), () => mkdir(dir, { recursive: true }));
   for (let attempt = 1; ; attempt++) {
     const newest = (await auditFileNames(dir)).at(-1);
     const name = `${fileStampAfter(startedAt, newest)}-${start.phase}.jsonl`;
@@ -42,7 +44,7 @@ export async function openAudit(dir: string, start: AuditStart): Promise<AuditWr
       log = await openAppendLog(join(dir, name), { exclusive: true });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'EEXIST' && attempt < 5) continue;
-      throw error;
+      throw writeFault(error, place(join(dir, name)));
     }
     const writer = new FileAuditWriter(join(dir, name), log);
     await writer.begin(start, previous);
@@ -76,7 +78,11 @@ class FileAuditWriter implements AuditWriter {
   private stampedAt = NaN;
   private stamp = '';
 
-  constructor(readonly file: string, private readonly log: AppendLog) {}
+  private readonly place: WritePlace;
+
+  constructor(readonly file: string, private readonly log: AppendLog) {
+    this.place = { code: 'AUDIT_WRITE', what: 'the audit log', path: file, then: 'then run again (this file stays as it is: incomplete)' };
+  }
 
   begin(start: AuditStart, previous: { file: string; sha256: string } | null): Promise<void> {
     return this.write('start', {
@@ -120,7 +126,7 @@ class FileAuditWriter implements AuditWriter {
     try {
       await this.write('end', { result: end.result, summary: end.summary, failures: end.failures, endedAt: end.endedAt });
     } finally {
-      await this.log.close();
+      await guardWrite(this.place, () => this.log.close());
     }
   }
 
@@ -137,7 +143,7 @@ class FileAuditWriter implements AuditWriter {
     record.prev = this.lastLineSha256;
     const line = JSON.stringify(record);
     this.lastLineSha256 = sha256Hex(line);
-    return this.log.append(line);
+    return guardWrite(this.place, () => this.log.append(line));
   }
 
   /** Now as an ISO string, formatted once per millisecond: a batch's actions mostly finish within one. */

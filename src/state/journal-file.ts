@@ -5,13 +5,17 @@ import { dirname } from 'node:path';
 import { MailshiftError, problem } from '../errors.ts';
 import { openAppendLog, readJsonLines } from './jsonl-file.ts';
 import type { Journal, JournalEntry } from './store.ts';
+import { guardWrite, type WritePlace } from './write-fault.ts';
 
 const RESULTS = new Set<JournalEntry['result']>(['done', 'failed', 'skipped']);
 
 /** Open (or start) the journal file: earlier entries loaded, a torn last line dropped. */
 export async function openJournalFile(file: string): Promise<Journal> {
-  await mkdir(dirname(file), { recursive: true });
-  const existing = await readJsonLines(file);
+  const place: WritePlace = { code: 'STATE_WRITE', what: 'the apply journal', path: file, then: 'then run the same plan again (the journal keeps what is done)' };
+  const existing = await guardWrite(place, async () => {
+    await mkdir(dirname(file), { recursive: true });
+    return readJsonLines(file);
+  });
   const latest = new Map<string, JournalEntry>();
   for (const { value, line } of existing.records) {
     if (!isEntry(value)) {
@@ -20,7 +24,7 @@ export async function openJournalFile(file: string): Promise<Journal> {
     }
     latest.set(value.key, value);
   }
-  const log = await openAppendLog(file, { intactLength: existing.intactLength });
+  const log = await guardWrite(place, () => openAppendLog(file, { intactLength: existing.intactLength }));
   return {
     has: (key) => {
       const result = latest.get(key)?.result;
@@ -30,11 +34,11 @@ export async function openJournalFile(file: string): Promise<Journal> {
     async append(entry) {
       if (!isEntry(entry)) throw new MailshiftError(problem('INTERNAL', `not a journal entry: ${JSON.stringify(entry)}`));
       const line = JSON.stringify(entry.detail === undefined ? { key: entry.key, result: entry.result } : { key: entry.key, result: entry.result, detail: entry.detail });
-      await log.append(line);
+      await guardWrite(place, () => log.append(line));
       latest.set(entry.key, JSON.parse(line) as JournalEntry);
     },
     entries: () => [...latest.values()],
-    close: () => log.close(),
+    close: () => guardWrite(place, () => log.close()),
   };
 }
 

@@ -71,18 +71,21 @@ export async function readJsonLines(file: string): Promise<JsonLines> {
  */
 export async function openAppendLog(file: string, options: { intactLength?: number; exclusive?: boolean } = {}): Promise<AppendLog> {
   const handle = await open(file, options.exclusive ? 'ax' : 'a');
+  let length: number;
   try {
     const { size } = await handle.stat();
+    length = size;
     if (options.intactLength !== undefined && size > options.intactLength) {
       await handle.truncate(options.intactLength);
       await handle.datasync();
+      length = options.intactLength;
     }
     if (size === 0) await syncDirectory(dirname(file));
   } catch (error) {
     await handle.close();
     throw error;
   }
-  return new GroupCommitLog(handle);
+  return new GroupCommitLog(handle, length);
 }
 
 type Waiter = { line: string; resolve: () => void; reject: (error: Error) => void };
@@ -94,7 +97,8 @@ class GroupCommitLog implements AppendLog {
   private failure: Error | null = null;
   private closed = false;
 
-  constructor(private readonly handle: FileHandle) {}
+  /** `length`: the file's size, all of it acknowledged lines. */
+  constructor(private readonly handle: FileHandle, private length: number) {}
 
   append(line: string): Promise<void> {
     if (this.closed) return Promise.reject(new Error('append to a closed log'));
@@ -120,11 +124,16 @@ class GroupCommitLog implements AppendLog {
         // One string, one buffer per commit: not one per line.
         let text = '';
         for (const waiter of batch) text += `${waiter.line}\n`;
-        await writeAll(this.handle, Buffer.from(text, 'utf8'));
+        const bytes = Buffer.from(text, 'utf8');
+        await writeAll(this.handle, bytes);
         await this.handle.datasync();
+        this.length += bytes.length;
         for (const waiter of batch) waiter.resolve();
       } catch (error) {
-        // After a failed write the file's tail is unknown: refuse every later append too.
+        // A full disk takes part of a commit: cut it off again, so the file holds exactly the
+        // lines acknowledged (a line refused here and found in the file on reopen would be taken
+        // as done). The disk is still in trouble: refuse every later append too.
+        await this.handle.truncate(this.length).then(() => this.handle.datasync()).catch(() => undefined);
         this.failure = error as Error;
         for (const waiter of [...batch, ...this.pending.splice(0)]) waiter.reject(this.failure);
       }

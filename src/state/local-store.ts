@@ -10,15 +10,22 @@ import { takeLock } from './lock-file.ts';
 import type { StateStore } from './store.ts';
 import { readSnapshotCacheFile, writeSnapshotCacheFile } from './snapshot-cache-file.ts';
 import { readUidMapFile, writeUidPairs } from './uid-map-file.ts';
+import { guardWrite, type WritePlace } from './write-fault.ts';
 
 /** The state store kept in `dir` (see stateDirFor), its lock in `lockDir`; folders are made when first written. */
 export function localStateStore(dir: string, options: { lockDir?: string } = {}): StateStore {
   // One read-modify-write of an account's UID map file at a time (folders finish concurrently).
   const uidMapWrites = new Map<string, Promise<void>>();
   const uidMapFile = (accountId: string) => join(dir, 'uid-maps', `${safeName(accountId, 'account id')}.json`);
+  const snapshotFile = (accountId: string) => join(dir, 'snapshots', `${safeName(accountId, 'account id')}.json`);
+  const place = (what: string, path: string): WritePlace => ({ code: 'STATE_WRITE', what, path, then: 'then run again' });
 
   return {
-    lock: (holder) => takeLock(options.lockDir ?? dir, holder),
+    async lock(holder) {
+      const lockFile = join(options.lockDir ?? dir, 'lock');
+      const lock = await guardWrite(place('the migration lock', lockFile), () => takeLock(options.lockDir ?? dir, holder));
+      return { tookOverFrom: lock.tookOverFrom, release: () => guardWrite(place('the migration lock', lockFile), () => lock.release()) };
+    },
 
     async journal(planSha256) {
       if (!/^[0-9a-f]{64}$/.test(planSha256)) throw new MailshiftError(problem('INTERNAL', `"${planSha256}" is not a plan SHA-256`));
@@ -31,13 +38,13 @@ export function localStateStore(dir: string, options: { lockDir?: string } = {})
       const file = uidMapFile(accountId);
       const write = (uidMapWrites.get(file) ?? Promise.resolve())
         .catch(() => undefined)
-        .then(() => writeUidPairs(file, accountId, sourceFolder, map, pairs));
+        .then(() => guardWrite(place('the UID map', file), () => writeUidPairs(file, accountId, sourceFolder, map, pairs)));
       uidMapWrites.set(file, write);
       return write;
     },
 
-    snapshotCache: async (accountId) => readSnapshotCacheFile(join(dir, 'snapshots', `${safeName(accountId, 'account id')}.json`)),
-    saveSnapshotCache: async (accountId, cache) => writeSnapshotCacheFile(join(dir, 'snapshots', `${safeName(accountId, 'account id')}.json`), accountId, cache),
+    snapshotCache: async (accountId) => readSnapshotCacheFile(snapshotFile(accountId)),
+    saveSnapshotCache: async (accountId, cache) => guardWrite(place('the snapshot cache', snapshotFile(accountId)), () => writeSnapshotCacheFile(snapshotFile(accountId), accountId, cache)),
   };
 }
 
