@@ -11,6 +11,8 @@ export interface AccountSession {
   readonly target: ConnectionPool;
   /** Logs out every connection of both sides; never throws. */
   close(): Promise<void>;
+  /** Drops every connection of both sides at once, busy ones too (an interrupted apply's deadline). */
+  drop(): void;
 }
 
 export interface SessionContext {
@@ -43,6 +45,10 @@ export async function openAccountSession(account: AccountSettings, context: Sess
     target,
     async close() {
       await Promise.all([source.close(), target.close()]);
+    },
+    drop() {
+      source.drop();
+      target.drop();
     },
   };
 }

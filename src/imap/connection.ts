@@ -21,6 +21,8 @@ export interface ImapConnection {
   readonly usable: boolean;
   /** LOGOUT, or just drop the socket when that fails; never throws. */
   close(): Promise<void>;
+  /** Drop the socket now, without LOGOUT: a command in flight fails at once. */
+  drop(): void;
 }
 
 interface Entry {
@@ -49,6 +51,9 @@ export function wrapFlow(flow: ImapFlow, place: ConnectionPlace): ImapConnection
       } catch {
         flow.close();
       }
+    },
+    drop() {
+      if (!flow.isClosed) flow.close();
     },
   };
   entries.set(connection, entry);

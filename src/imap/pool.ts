@@ -57,6 +57,16 @@ export class ConnectionPool {
 
   /** Logs every connection out; waiting and later use() calls fail. */
   async close(): Promise<void> {
+    await Promise.all(this.#shut().map((connection) => connection.close()));
+  }
+
+  /** Drops every connection's socket, busy ones too (their commands fail at once); later use() calls fail. */
+  drop(): void {
+    for (const connection of this.#shut()) connection.drop();
+  }
+
+  /** Refuse further use, wake the waiters (to fail), and hand over every connection to end. */
+  #shut(): ImapConnection[] {
     this.#closed = true;
     for (const wake of this.#waiting.splice(0)) {
       this.#busy += 1; // each one gives its slot back in use()'s finally
@@ -65,7 +75,7 @@ export class ConnectionPool {
     const all = [...this.#all];
     this.#all.clear();
     this.#idle.length = 0;
-    await Promise.all(all.map((connection) => connection.close()));
+    return all;
   }
 
   async #acquire(): Promise<void> {
