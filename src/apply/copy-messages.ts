@@ -10,6 +10,7 @@ import { actionKey } from './journal-keys.ts';
 import { runInLanes } from './lanes.ts';
 import type { ActionSink, ApplyCounts, ApplyObserver } from './outcome.ts';
 import { withRetry } from './retry.ts';
+import type { StopSignal } from './stop.ts';
 import type { Throttle } from './throttle.ts';
 
 const BATCH_MESSAGES = 100;
@@ -27,6 +28,8 @@ export interface CopyContext {
   copied: CopiedUids;
   /** Batches holding message bodies at once, account-wide: what bounds apply's memory. */
   slots: BatchSlots;
+  /** Checked before each batch reads or appends: after Ctrl-C / SIGTERM no new batch starts. */
+  stop: StopSignal;
 }
 
 /**
@@ -55,8 +58,8 @@ export async function copyMessages(folder: FolderPlan, copies: CopyAction[], ctx
   await withRetry(async () => {
     const landed = attempts++ === 0 && createdNow ? new Map<string, number>() : await unaccounted(folder, baseline, ctx);
     // As many lanes as batch slots: while some batches append, others are read or journaled.
-    await runInLanes([...batches(pendingOf())], ctx.slots.size, (batch) => copyBatch(folder, batch, landed, ctx));
-  }, { budgetSeconds: ctx.budgetSeconds, onRetry: (error, wait) => ctx.observer.note(`${folder.target}: ${(error as Error).message}; retrying in ${Math.round(wait / 1000)} s`) });
+    await runInLanes([...batches(pendingOf())], ctx.slots.size, (batch) => copyBatch(folder, batch, landed, ctx), ctx.stop);
+  }, { budgetSeconds: ctx.budgetSeconds, stop: ctx.stop, onRetry: (error, wait) => ctx.observer.note(`${folder.target}: ${(error as Error).message}; retrying in ${Math.round(wait / 1000)} s`) });
 }
 
 /** How many batches the folder's pending copies make: work for that many target connections at once. */
@@ -80,6 +83,8 @@ type Outcome = { copy: CopyAction; result: 'done' | 'failed' | 'skipped'; detail
 async function copyBatch(folder: FolderPlan, batch: CopyAction[], landed: Map<string, number>, ctx: CopyContext): Promise<void> {
   await ctx.throttle.take(batch.length, batch.reduce((sum, copy) => sum + copy.size, 0));
   const outcomes = await ctx.slots.hold(async () => {
+    // The throttle or a slot may have kept this batch waiting past a stop: then it does not start.
+    if (ctx.stop.stopped) return [];
     const bodies = await ctx.session.source.use((c) => readBodies(c, folder.source!, batch.map((copy) => copy.uid)));
     const done: Outcome[] = [];
     const items: Array<{ copy: CopyAction; item: AppendItem; identity: string }> = [];

@@ -1,4 +1,5 @@
 import { MailshiftError } from '../errors.ts';
+import type { StopSignal } from './stop.ts';
 
 /** Errors worth another try: the connection dropped, or the server asked us to slow down. */
 export function isRetryable(error: unknown): boolean {
@@ -21,21 +22,26 @@ export function suggestedBackoff(text: string): number | null {
 /**
  * Run `attempt` until it succeeds, retrying retryable errors with exponential backoff (1 s, 2 s,
  * 4 s … capped at 30 s, or what the server suggests) for at most `budgetSeconds` in all.
- * `beforeRetry` runs before each new attempt (e.g. to re-check what landed before the drop).
+ * Once `stop` is stopped, an error is not retried (a retry is new work) and a backoff ends early.
  */
-export async function withRetry<T>(attempt: (round: number) => Promise<T>, options: { budgetSeconds: number; onRetry?: (error: unknown, waitMs: number) => void; sleep?: (ms: number) => Promise<void> }): Promise<T> {
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+export async function withRetry<T>(attempt: (round: number) => Promise<T>, options: { budgetSeconds: number; onRetry?: (error: unknown, waitMs: number) => void; sleep?: (ms: number) => Promise<void>; stop?: StopSignal }): Promise<T> {
+  // The timer is cleared on stop: a pending backoff must not keep a stopped process alive.
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    void options.stop?.whenStopped.then(() => clearTimeout(timer));
+  }));
   const deadline = Date.now() + options.budgetSeconds * 1000;
   for (let round = 0; ; round++) {
     try {
       return await attempt(round);
     } catch (error) {
-      if (!isRetryable(error)) throw error;
+      if (!isRetryable(error) || options.stop?.stopped) throw error;
       const suggested = suggestedBackoff((error as Error).message);
       const wait = Math.min(suggested ?? 1000 * 2 ** round, 30_000);
       if (Date.now() + wait > deadline) throw error;
       options.onRetry?.(error, wait);
-      await sleep(wait);
+      await (options.stop ? Promise.race([sleep(wait), options.stop.whenStopped]) : sleep(wait));
+      if (options.stop?.stopped) throw error;
     }
   }
 }

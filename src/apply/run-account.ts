@@ -13,6 +13,7 @@ import { actionKey } from './journal-keys.ts';
 import { emptyCounts, type ActionSink, type ApplyCounts, type ApplyObserver } from './outcome.ts';
 import { withRetry } from './retry.ts';
 import { runFolder } from './run-folder.ts';
+import type { StopSignal } from './stop.ts';
 import { Throttle } from './throttle.ts';
 
 export interface AccountRunContext {
@@ -22,21 +23,26 @@ export interface AccountRunContext {
   sink: ActionSink;
   state: StateStore;
   expungeSource: ExpungeMode;
+  /** Ctrl-C / SIGTERM: no new folder starts; once forced, the connections are dropped. */
+  stop: StopSignal;
 }
 
 /**
  * One account's slice of a plan: the executor's unit of work, idempotent when re-run (the journal
  * says what is done). Folders run in parallel across connections, and so do the copy batches of
  * one folder (copy-messages.ts); a folder that fails is recorded and the others go on. Target-only
- * folder deletions run last, children first as planned.
+ * folder deletions run last, children first as planned. After a stop, what did not finish is left
+ * unjournaled (not failed): the next run of the plan does it. `counts` is the caller's, so what was
+ * done is known even when the account fails.
  */
-export async function runAccount(account: AccountPlan, ctx: AccountRunContext, observer: ApplyObserver): Promise<ApplyCounts> {
-  const counts = emptyCounts();
+export async function runAccount(account: AccountPlan, ctx: AccountRunContext, observer: ApplyObserver, counts: ApplyCounts = emptyCounts()): Promise<ApplyCounts> {
   const budgetSeconds = ctx.settings.target.timeoutSeconds;
+  const { stop } = ctx;
   // Needed only at the end, to learn what was copied: read while the copies run, not after them.
   const cacheBefore = ctx.state.snapshotCache(account.id);
   cacheBefore.catch(() => undefined); // awaited (and any failure reported) at the end; not if the account fails first
-  const session = await withRetry(() => openAccountSession(ctx.settings, { manifestDir: ctx.manifestDir, env: ctx.env }), { budgetSeconds });
+  const session = await withRetry(() => openAccountSession(ctx.settings, { manifestDir: ctx.manifestDir, env: ctx.env }), { budgetSeconds, stop });
+  const unforce = stop.onForce(() => session.drop());
   const copied: FolderCopies[] = [];
   // Appends are what an apply waits on: log in the target connections the copies can keep busy
   // now, together, rather than one by one as folders come to need them.
@@ -50,16 +56,20 @@ export async function runAccount(account: AccountPlan, ctx: AccountRunContext, o
     // Per target connection one batch appending and one read ahead: at most this many in memory.
     const slots = new BatchSlots(2 * ctx.settings.target.connections);
     const run = async (folder: FolderPlan) => {
+      if (stop.stopped) return;
       observer.folderStarted(folder.source ?? folder.target);
       const failedBefore = counts.failed;
       const uids: CopiedUids = new Map();
       try {
-        await runFolder(folder, { account: account.id, session, sink: ctx.sink, observer, throttle, counts, budgetSeconds, copied: uids, slots, expungeSource: ctx.expungeSource });
+        await runFolder(folder, { account: account.id, session, sink: ctx.sink, observer, throttle, counts, budgetSeconds, copied: uids, slots, expungeSource: ctx.expungeSource, stop });
         // Retried like the copies: a drop here would otherwise lose the folder's pairs (identity 'uid' then falls back to headers).
-        if (uids.size > 0) copied.push(await withRetry(() => rememberUidPairs(account.id, folder, uids, session, ctx.state), { budgetSeconds }));
+        if (uids.size > 0) copied.push(await withRetry(() => rememberUidPairs(account.id, folder, uids, session, ctx.state), { budgetSeconds, stop }));
       } catch (error) {
-        if (!(error instanceof MailshiftError)) throw error;
-        await failRemaining(account.id, folder, error, ctx.sink, counts);
+        // After a stop, a failure is the stop's doing (dropped connections): the work is not failed, only not done.
+        if (!stop.stopped) {
+          if (!(error instanceof MailshiftError)) throw error;
+          await failRemaining(account.id, folder, error, ctx.sink, counts);
+        }
       }
       observer.folderFinished(folder.source ?? folder.target, counts.failed > failedBefore);
       observer.progress(counts);
@@ -67,9 +77,11 @@ export async function runAccount(account: AccountPlan, ctx: AccountRunContext, o
     await mapBounded(pairs, parallel, run);
     for (const folder of deletions) await run(folder);
   } catch (error) {
+    unforce();
     await session.close();
     throw error;
   }
+  unforce();
   // The servers' part is done: logging out and updating the snapshot cache overlap.
   const seeding = copied.length > 0 ? cacheBefore.then((cache) => seedSnapshotCache(account.id, copied, cache, ctx)) : undefined;
   const [, seeded] = await Promise.allSettled([session.close(), seeding]);

@@ -21,11 +21,13 @@ type Result = 'done' | 'failed' | 'skipped';
  * Carry out one folder's actions in the contract's order: create → copy → set flags → delete on
  * target → delete the folder → delete on source (→ expunge). Every finished action is journaled
  * first, so a re-run skips it; destructive actions re-check identities just before acting.
+ * After a stop no further step starts (the copies stop between batches).
  */
 export async function runFolder(folder: FolderPlan, ctx: FolderContext): Promise<void> {
   const pending = folder.actions.filter((action) => !ctx.sink.done(actionKey(ctx.account, folder, action)));
   if (pending.length === 0) return;
-  const retry = <T>(attempt: () => Promise<T>) => withRetry(attempt, { budgetSeconds: ctx.budgetSeconds });
+  const retry = <T>(attempt: () => Promise<T>) => withRetry(attempt, { budgetSeconds: ctx.budgetSeconds, stop: ctx.stop });
+  const stopped = () => ctx.stop.stopped;
   const stale = await retry(() => staleness(folder, ctx));
   if (stale) {
     for (const action of pending) await record(ctx, folder, action, 'failed', stale);
@@ -36,19 +38,24 @@ export async function runFolder(folder: FolderPlan, ctx: FolderContext): Promise
   // 'exists' too when an earlier run (or attempt) created it: then copies of that run may be in it.
   let createdNow = false;
   for (const action of of('createFolder')) {
+    if (stopped()) return;
     createdNow = (await retry(() => ctx.session.target.use((c) => createFolder(c, folder.target)))) === 'created';
     ctx.counts.foldersCreated++;
     await record(ctx, folder, action, 'done');
   }
   for (const action of of('subscribe')) {
+    if (stopped()) return;
     await retry(() => ctx.session.target.use((c) => subscribeFolder(c, folder.target)));
     await record(ctx, folder, action, 'done');
   }
   const copies = of('copy') as CopyAction[];
-  if (copies.length > 0) await copyMessages(folder, copies, ctx, createdNow);
+  if (copies.length > 0 && !stopped()) await copyMessages(folder, copies, ctx, createdNow);
+  if (stopped()) return;
   await setFlags(folder, of('setFlags') as SetFlagsAction[], ctx, retry);
+  if (stopped()) return;
   await deleteOnTarget(folder, of('deleteTarget') as DeleteTargetAction[], ctx, retry);
   for (const action of of('deleteFolder')) {
+    if (stopped()) return;
     const now = await retry(() => ctx.session.target.use((c) => selectFolder(c, folder.target)));
     if (now.messages > action.messages) {
       await record(ctx, folder, action, 'failed', `it holds ${now.messages} messages now, the plan saw ${action.messages}: re-plan`);
@@ -58,6 +65,7 @@ export async function runFolder(folder: FolderPlan, ctx: FolderContext): Promise
     ctx.counts.foldersDeleted++;
     await record(ctx, folder, action, 'done');
   }
+  if (stopped()) return;
   await deleteOnSource(folder, of('deleteSource') as DeleteSourceAction[], ctx, retry);
 }
 
