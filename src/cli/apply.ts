@@ -11,7 +11,7 @@ import { countsLine, runWithProgress } from '../render/apply-progress.ts';
 import { renderPlanText } from '../render/plan-text.ts';
 import { VERSION } from '../version.ts';
 import type { Command, CommandContext } from './command.ts';
-import { onInterrupt } from './interrupt.ts';
+import { onStopRequest } from './interrupt.ts';
 import { reportDiagnostics } from './io.ts';
 import { loadManifestFor, stateOf } from './manifest-input.ts';
 
@@ -53,9 +53,13 @@ async function applyPlanFile({ values, options, io }: CommandContext, planFile: 
   if (prepared.unmetRequires.length > 0) {
     reportDiagnostics(io, options, [warning('PHASE_ORDER', `--force: applying phase "${prepared.plan.phase}" although ${prepared.unmetRequires.join(', ')} ${prepared.unmetRequires.length === 1 ? 'is' : 'are'} not done`, `the audit log records this apply as forced (${prepared.auditFile})`)]);
   }
-  const unregister = onInterrupt(() => prepared.finish('interrupted'));
+  // The first Ctrl-C / SIGTERM winds the apply down (a second exits at once: interrupt.ts).
+  const unregister = onStopRequest(() => {
+    prepared.interrupt();
+    if (!options.quiet) io.stderr('Stopping: the batches in flight finish and are recorded; nothing new starts (Ctrl-C again to exit at once).\n');
+  });
   const started = Date.now();
-  let result: 'ok' | 'failed' = 'ok';
+  let result: 'ok' | 'failed' | 'interrupted' = 'ok';
   try {
     if (!options.quiet) io.stderr(`Applying ${planFile}: phase ${prepared.plan.phase}, ${prepared.units.length} account(s); audit log ${prepared.auditFile}\n`);
     const results = await runWithProgress(prepared.units, { tty: io.isTTY, quiet: options.quiet, concurrency });
@@ -66,18 +70,28 @@ async function applyPlanFile({ values, options, io }: CommandContext, planFile: 
       for (const d of diagnostics) io.stderr(`error: account ${id}: ${d.message}${d.hint ? `\n  hint: ${d.hint}` : ''}\n`);
     }
     const failedActions = [...results.values()].reduce((sum, r) => sum + (r instanceof Error ? 0 : r.failed), 0);
-    result = errors.length > 0 || failedActions > 0 ? 'failed' : 'ok';
+    result = prepared.interrupted ? 'interrupted' : errors.length > 0 || failedActions > 0 ? 'failed' : 'ok';
+    // Sealed only now: every copy that reached the target is journaled and audited by this point.
     const totals = await prepared.finish(result);
-    io.stdout(`Apply ${result === 'ok' ? 'complete' : 'finished with failures'}: ${countsLine(totals, (Date.now() - started) / 1000)}.\n`);
-    if (result === 'failed') {
+    io.stdout(`Apply ${ENDINGS[result]}: ${countsLine(totals, (Date.now() - started) / 1000)}.\n`);
+    if (failedActions > 0 || errors.length > 0) {
       io.stdout(failureLines(prepared.failureReasons()));
       io.stdout(`Failed actions are listed in ${prepared.auditFile} (mailshift audit). Running the same plan again retries them.\n`);
     }
+    if (result === 'interrupted') io.stdout(`Resume with: mailshift apply ${shellWord(planFile)}\n`);
   } finally {
     unregister();
     await prepared.finish('failed');
   }
-  return result === 'ok' ? 0 : 1;
+  return EXIT_CODES[result];
+}
+
+const ENDINGS = { ok: 'complete', failed: 'finished with failures', interrupted: 'interrupted' } as const;
+const EXIT_CODES = { ok: 0, failed: 1, interrupted: 130 } as const;
+
+/** A path as a shell takes it: quoted when it holds anything but plain path characters. */
+function shellWord(path: string): string {
+  return /^[\w@%+=:,./-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`;
 }
 
 /** The distinct reasons actions failed, most frequent first, at most five (the audit log has every one). */

@@ -1,16 +1,18 @@
-// Ctrl-C: commands that hold resources (a lock, an open audit) register how to let go of them;
-// the process exits with 130 once they have, or after a few seconds regardless.
-const handlers = new Set<() => Promise<unknown>>();
+// Ctrl-C and SIGTERM. A command that can wind its work down (apply) registers how to ask it to:
+// the first signal does, and the command itself returns 130 once its work has settled. Without
+// one, or on a second signal, the process exits with 130 at once.
+const stops = new Set<() => void>();
+let signalled = false;
 
-/** Run `release` on Ctrl-C before the process exits; returns a function that unregisters it. */
-export function onInterrupt(release: () => Promise<unknown>): () => void {
-  handlers.add(release);
-  return () => handlers.delete(release);
+/** Run `stop` on the first Ctrl-C / SIGTERM instead of exiting; returns a function that unregisters it. */
+export function onStopRequest(stop: () => void): () => void {
+  stops.add(stop);
+  return () => stops.delete(stop);
 }
 
-/** The SIGINT handler the CLI installs. */
-export async function interrupted(exit: (code: number) => never): Promise<void> {
-  const timeout = new Promise((resolve) => setTimeout(resolve, 5000).unref());
-  await Promise.race([Promise.allSettled([...handlers].map((release) => release())), timeout]);
-  exit(130);
+/** The SIGINT / SIGTERM handler the CLI installs, for every such signal. */
+export function interrupted(exit: (code: number) => never): void {
+  if (signalled || stops.size === 0) exit(130);
+  signalled = true;
+  for (const stop of stops) stop();
 }

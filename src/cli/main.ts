@@ -72,9 +72,9 @@ ${GLOBAL_HELP}
 /** How long an apply runs without V8's optimizing compiler (optimizing-compiler.ts). */
 const APPLY_BASELINE_SECONDS = 5;
 
-/** The process boundary: real stdout/stderr, exit code, Ctrl-C as 130. */
+/** The process boundary: real stdout/stderr, exit code, Ctrl-C and SIGTERM as 130. */
 export async function main(argv: string[]): Promise<number> {
-  process.once('SIGINT', () => void interrupted((code) => process.exit(code)));
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => interrupted((code) => process.exit(code)));
   // A process-wide choice, so made here and not in the command (tests run commands in their own process).
   if (findCommand(argv).command === 'apply') holdBackOptimizingCompiler(APPLY_BASELINE_SECONDS);
   return runCli(argv, {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { runAccount } from '../apply/run-account.ts';
+import { StopSignal } from '../apply/stop.ts';
 import { addCounts, emptyCounts, type ActionSink, type ApplyCounts, type ApplyObserver } from '../apply/outcome.ts';
 import { auditDirFor, openAudit, type AuditWriter } from '../audit/writer.ts';
 import { hasErrors, MailshiftError, problem } from '../errors.ts';
@@ -41,11 +42,21 @@ export interface PreparedApply {
   /** The requirements --force overrode (recorded in the audit's start record). */
   unmetRequires: string[];
   units: AccountUnit[];
+  /**
+   * Ctrl-C / SIGTERM: start nothing new; what runs may finish (and is journaled and audited) for
+   * STOP_GRACE_MS, then the connections are dropped so that it fails fast. The units then settle.
+   */
+  interrupt(): void;
+  /** Whether interrupt() was called. */
+  readonly interrupted: boolean;
   /** Why actions failed so far: each distinct account and reason with how many actions it failed, most first. */
   failureReasons(): FailureReason[];
-  /** Seal the audit, release the lock. Call exactly once, also on failure or Ctrl-C. */
+  /** Seal the audit, release the lock, once the units have settled. Later calls return the first's result. */
   finish(result: 'ok' | 'failed' | 'interrupted'): Promise<ApplyCounts>;
 }
+
+/** How long an interrupted apply waits for the batches in flight before dropping the connections. */
+const STOP_GRACE_MS = 4000;
 
 export interface FailureReason {
   account: string;
@@ -112,20 +123,32 @@ function assemble(plan: Plan, run: { applyId: string; unmetRequires: string[]; a
     const known = failures.get(key) ?? failures.set(key, { account, reason, actions: 0 }).get(key)!;
     known.actions++;
   });
+  const stop = new StopSignal();
   const units = plan.accounts.map((account): AccountUnit => ({
     id: account.id,
     folders: account.folders.length,
     async run(observer) {
       const settings = context.settings.find((s) => s.id === account.id);
       if (!settings) throw new MailshiftError(problem('PLAN_STALE', `account ${account.id} is no longer in the manifest`, 're-plan'));
-      const counts = await runAccount(account, { settings, manifestDir: context.manifestDir, env: context.env, sink, state, expungeSource: context.phase.expungeSource }, observer);
-      addCounts(total, counts);
-      return counts;
+      // Counted into the total also when the account fails: the summary says what was done.
+      const counts = emptyCounts();
+      try {
+        return await runAccount(account, { settings, manifestDir: context.manifestDir, env: context.env, sink, state, expungeSource: context.phase.expungeSource, stop }, observer, counts);
+      } finally {
+        addCounts(total, counts);
+      }
     },
   }));
   let finished: Promise<ApplyCounts> | undefined;
   return {
     plan, applyId, auditFile: audit.file, unmetRequires, units,
+    interrupt() {
+      stop.stop();
+      setTimeout(() => stop.force(), STOP_GRACE_MS).unref();
+    },
+    get interrupted() {
+      return stop.stopped;
+    },
     failureReasons: () => [...failures.values()].sort((a, b) => b.actions - a.actions),
     finish(result) {
       finished ??= (async () => {

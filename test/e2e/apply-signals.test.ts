@@ -1,0 +1,131 @@
+// Ctrl-C and SIGTERM in the middle of `mailshift apply`, as a user sends them: the apply starts
+// nothing new, lets the batches in flight finish, records every copy that reached the target, seals
+// the audit as interrupted and says how to resume; a second signal exits at once. The same plan
+// then finishes the work, and every message on the target is in exactly one audit copy record.
+// (kill -9 mid-apply is covered by apply.test.ts.)
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { auditDirFor } from '../../src/audit/writer.ts';
+import { stateDirFor } from '../../src/state/store.ts';
+import { BIN, REPO, runMailshift, type CliResult } from '../support/cli.ts';
+import { contentMultiset, mailboxState } from '../support/mailbox-state.ts';
+import { newMigration, type Migration } from '../support/migration.ts';
+import { seedMailbox } from '../support/seed.ts';
+
+// Enough that the copies are still in flight when the signal comes, on a fast machine too.
+const MESSAGES = 1200;
+// \Deleted source messages are not copied.
+const notDeleted = (line: string) => !line.split(' ')[1]!.split(',').includes('\\Deleted');
+
+/** A planned migration of MESSAGES messages. */
+async function plannedMigration(name: string): Promise<{ m: Migration; planFile: string }> {
+  const m = await newMigration(name, { phases: [{ name: 'presync' }] });
+  await seedMailbox(m.source.server, m.source, { seed: 51, messages: MESSAGES, otherDelimiter: '.' });
+  const planned = await runMailshift(['plan', m.manifest, '--phase', 'presync', '--quiet'], { env: m.env });
+  assert.ok(planned.code === 0 || planned.code === 2, planned.stderr);
+  return { m, planFile: m.planPath('presync') };
+}
+
+/**
+ * Start `mailshift apply planFile`; once its journal holds `entries` finished actions (progress,
+ * not a clock), send `signals` 50 ms apart.
+ */
+async function signalMidway(m: Migration, planFile: string, entries: number, signals: NodeJS.Signals[]): Promise<CliResult & { journaledAtSignal: number }> {
+  const plan = JSON.parse(readFileSync(planFile, 'utf8')) as { name: string };
+  const journal = join(stateDirFor(m.manifest, plan.name), 'journal', `${createHash('sha256').update(readFileSync(planFile)).digest('hex')}.jsonl`);
+  const child = spawn(process.execPath, [BIN, 'apply', planFile], { cwd: REPO, env: { ...process.env, NO_COLOR: '1', ...m.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let [stdout, stderr, output] = ['', '', ''];
+  child.stdout.on('data', (chunk) => ((stdout += chunk), (output += chunk)));
+  child.stderr.on('data', (chunk) => ((stderr += chunk), (output += chunk)));
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  let running = true;
+  void exited.then(() => (running = false));
+  while (running && journalEntries(journal) < entries) await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.ok(running, `the apply was still running when the signal was due:\n${output}`);
+  const journaledAtSignal = journalEntries(journal);
+  for (const [index, signal] of signals.entries()) {
+    if (index > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+    child.kill(signal);
+  }
+  return { code: await exited, stdout, stderr, output, journaledAtSignal };
+}
+
+function journalEntries(file: string): number {
+  try {
+    return readFileSync(file, 'utf8').split('\n').length - 1;
+  } catch {
+    return 0;
+  }
+}
+
+/** Every audit file of the migration, oldest first, as its records. */
+function auditFiles(m: Migration, name: string): Array<Array<Record<string, unknown>>> {
+  const dir = auditDirFor(m.manifest, name);
+  return readdirSync(dir).filter((file) => file.endsWith('.jsonl')).sort()
+    .map((file) => readFileSync(join(dir, file), 'utf8').split('\n').filter((line) => line !== '').map((line) => JSON.parse(line)));
+}
+
+function assertStoppedCleanly(stopped: CliResult, planFile: string): void {
+  assert.is(stopped.code, 130, stopped.output);
+  assert.ok(stopped.stdout.includes(`Resume with: mailshift apply ${planFile}`), `the resume command is printed:\n${stopped.output}`);
+  assert.not.match(stopped.output, /closed log|internal error/i);
+}
+
+/** Re-apply to completion; then the target equals the source and each target message has exactly one audit copy record. */
+async function assertResumesCompletely(m: Migration, name: string, planFile: string): Promise<void> {
+  const finished = await runMailshift(['apply', planFile], { env: m.env });
+  assert.is(finished.code, 0, finished.output);
+  const [source, target] = await Promise.all([mailboxState(m.source.server, m.source), mailboxState(m.target.server, m.target)]);
+  const copied = contentMultiset(source).filter(notDeleted);
+  assert.equal(contentMultiset(target), copied, 'the target holds the source\'s messages: none lost, no duplicates');
+  const onTarget = Object.values(target).reduce((sum, messages) => sum + messages.length, 0);
+  assert.is(onTarget, copied.length);
+  const copies = auditFiles(m, name).flat().filter((r) => r.type === 'action' && r.op === 'copy' && r.result === 'done');
+  const sourceMessages = copies.map((r) => `${r.folder}/${r.uid}`);
+  assert.is(new Set(sourceMessages).size, sourceMessages.length, 'no message has two audit copy records');
+  assert.is(copies.length, onTarget, 'every message on the target has an audit copy record');
+}
+
+async function assertSealedInterrupted(m: Migration, name: string, stopped: CliResult): Promise<void> {
+  const [first] = auditFiles(m, name);
+  const end = first!.at(-1)!;
+  assert.is(end.type, 'end', 'the interrupted apply\'s audit file is sealed');
+  assert.is(end.result, 'interrupted');
+  const copied = first!.filter((r) => r.op === 'copy' && r.result === 'done').length;
+  assert.ok(copied > 0 && copied < MESSAGES, `stopped midway (${copied} copies)`);
+  assert.is((end.summary as Record<string, number>).messagesCopied, copied, 'the sealed summary counts the copies recorded');
+  assert.match(stopped.stdout, new RegExp(`Apply interrupted: ${copied} copied`), 'the summary printed says what was done');
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  test(`${signal} mid-copy: exit 130, the copies in flight recorded, the audit sealed interrupted, resume command shown; the same plan completes, every copy audited once`, async () => {
+    const name = `signal-${signal.toLowerCase()}`;
+    const { m, planFile } = await plannedMigration(name);
+    try {
+      const stopped = await signalMidway(m, planFile, 200, [signal]);
+      assertStoppedCleanly(stopped, planFile);
+      await assertSealedInterrupted(m, name, stopped);
+      await assertResumesCompletely(m, name, planFile);
+    } finally {
+      m.remove();
+    }
+  });
+}
+
+test('two Ctrl-Cs in quick succession: exit 130 at once; the next run of the plan leaves no duplicates and every copy audited once', async () => {
+  const { m, planFile } = await plannedMigration('signal-twice');
+  try {
+    const stopped = await signalMidway(m, planFile, 200, ['SIGINT', 'SIGINT']);
+    assert.is(stopped.code, 130, stopped.output);
+    assert.not.match(stopped.output, /closed log|internal error/i);
+    await assertResumesCompletely(m, 'signal-twice', planFile);
+  } finally {
+    m.remove();
+  }
+});
+
+test.run();
