@@ -17,6 +17,7 @@ import { missingRequirements, shownPath } from './load-runbook.ts';
 import { operator } from './operator.ts';
 import { phaseOrderProblem } from './phase-order.ts';
 import { readPlanFile } from './plan-file.ts';
+import { auditUnaudited } from './unaudited.ts';
 
 export interface ApplyRequest {
   planFile: string;
@@ -97,11 +98,14 @@ export async function prepareApply(request: ApplyRequest): Promise<PreparedApply
     const unmetRequires = missing.map((requirement) => requirement.name);
     journal = await state.journal(planSha256);
     const applyId = randomUUID();
-    const audit = await openAudit(auditDirFor(manifestFile, plan.name), {
+    const auditDir = auditDirFor(manifestFile, plan.name);
+    const audit = await openAudit(auditDir, {
       kind: 'apply', applyId, phase: plan.phase, planSha256, manifest: { path: plan.manifest.path, sha256: plan.manifest.sha256, git: plan.manifest.git },
       tool: request.tool, operator: operator(), startedAt: new Date().toISOString(),
       ...(unmetRequires.length > 0 ? { forced: true, unmetRequires } : {}),
     });
+    // Before any new action: what an apply killed between journal and audit left unaudited.
+    await auditUnaudited(plan, planSha256, journal, auditDir, audit);
     return assemble(plan, { applyId, unmetRequires, audit, journal, lock, state }, {
       manifestDir: dirname(resolve(manifestFile)), env: request.env, phase, settings: manifest.settings.accounts,
     });

@@ -5,7 +5,7 @@
 // (kill -9 mid-apply is covered by apply.test.ts.)
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -21,10 +21,10 @@ const MESSAGES = 1200;
 // \Deleted source messages are not copied.
 const notDeleted = (line: string) => !line.split(' ')[1]!.split(',').includes('\\Deleted');
 
-/** A planned migration of MESSAGES messages. */
-async function plannedMigration(name: string): Promise<{ m: Migration; planFile: string }> {
+/** A planned migration of `messages` messages. */
+async function plannedMigration(name: string, messages = MESSAGES): Promise<{ m: Migration; planFile: string }> {
   const m = await newMigration(name, { phases: [{ name: 'presync' }] });
-  await seedMailbox(m.source.server, m.source, { seed: 51, messages: MESSAGES, otherDelimiter: '.' });
+  await seedMailbox(m.source.server, m.source, { seed: 51, messages, otherDelimiter: '.' });
   const planned = await runMailshift(['plan', m.manifest, '--phase', 'presync', '--quiet'], { env: m.env });
   assert.ok(planned.code === 0 || planned.code === 2, planned.stderr);
   return { m, planFile: m.planPath('presync') };
@@ -123,6 +123,23 @@ test('two Ctrl-Cs in quick succession: exit 130 at once; the next run of the pla
     assert.is(stopped.code, 130, stopped.output);
     assert.not.match(stopped.output, /closed log|internal error/i);
     await assertResumesCompletely(m, 'signal-twice', planFile);
+  } finally {
+    m.remove();
+  }
+});
+
+test('killed between journal and audit (the last records and the end record lost): the next apply audits what the journal has, once', async () => {
+  const { m, planFile } = await plannedMigration('signal-unaudited', 60);
+  try {
+    const applied = await runMailshift(['apply', planFile], { env: m.env });
+    assert.is(applied.code, 0, applied.output);
+    const dir = auditDirFor(m.manifest, 'signal-unaudited');
+    const [file] = readdirSync(dir).filter((name) => name.endsWith('.jsonl'));
+    const lines = readFileSync(join(dir, file!), 'utf8').split('\n').filter((line) => line !== '');
+    writeFileSync(join(dir, file!), lines.slice(0, -11).map((line) => `${line}\n`).join(''));
+    await assertResumesCompletely(m, 'signal-unaudited', planFile);
+    const recovered = auditFiles(m, 'signal-unaudited')[1]!.filter((r) => r.type === 'action' && /ended before auditing it/.test(String(r.reason)));
+    assert.is(recovered.length, 10, 'the ten lost records are audited by the next apply');
   } finally {
     m.remove();
   }
