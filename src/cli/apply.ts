@@ -32,6 +32,9 @@ Phase order: a phase whose \`requires\` are not all applied (or, for manual phas
 audit log is refused, naming what is missing and the command to run first.
   --concurrency N   accounts at once (default 4)
   --force           apply although a required phase is not done; the audit log records it as forced
+Ctrl-C or SIGTERM: nothing new starts, the batches in flight finish (about 4 s at most) and are
+recorded, the audit is sealed as interrupted and the resume command printed; a second one exits
+at once (the next apply of the plan still copies nothing twice).
 Exit code: 0 when every action succeeded, 1 when any failed, 130 when interrupted.`,
   options: { phase: { type: 'string' }, 'auto-approve': { type: 'boolean' }, concurrency: { type: 'string' }, force: { type: 'boolean' } },
   async run(context) {
