@@ -4,6 +4,7 @@ import { examineFolder } from '../imap/examine.ts';
 import type { AccountSettings } from '../manifest/settings.ts';
 import type { ExpungeMode } from '../manifest/types.ts';
 import { readFrom, withCopies, type FolderCopies, type SnapshotCache } from '../plan/snapshot-cache.ts';
+import type { UidMaps } from '../plan/snapshot.ts';
 import type { AccountPlan, FolderPlan } from '../plan/types.ts';
 import type { StateStore } from '../state/store.ts';
 import { mapBounded } from '../engine/bounded.ts';
@@ -22,6 +23,8 @@ export interface AccountRunContext {
   sink: ActionSink;
   state: StateStore;
   expungeSource: ExpungeMode;
+  /** After a manual gate (not overridden): the account's UID maps, the record of mailshift's copies (the cutover rule). */
+  cutover: UidMaps | null;
 }
 
 /**
@@ -54,7 +57,7 @@ export async function runAccount(account: AccountPlan, ctx: AccountRunContext, o
       const failedBefore = counts.failed;
       const uids: CopiedUids = new Map();
       try {
-        await runFolder(folder, { account: account.id, session, sink: ctx.sink, observer, throttle, counts, budgetSeconds, copied: uids, slots, expungeSource: ctx.expungeSource });
+        await runFolder(folder, { account: account.id, session, sink: ctx.sink, observer, throttle, counts, budgetSeconds, copied: uids, slots, expungeSource: ctx.expungeSource, cutover: ctx.cutover });
         // Retried like the copies: a drop here would otherwise lose the folder's pairs (identity 'uid' then falls back to headers).
         if (uids.size > 0) copied.push(await withRetry(() => rememberUidPairs(account.id, folder, uids, session, ctx.state), { budgetSeconds }));
       } catch (error) {

@@ -31,7 +31,9 @@ without a terminal it refuses unless --auto-approve is given.
 Phase order: a phase whose \`requires\` are not all applied (or, for manual phases, gated) in the
 audit log is refused, naming what is missing and the command to run first.
   --concurrency N   accounts at once (default 4)
-  --force           apply although a required phase is not done; the audit log records it as forced
+  --force           apply although a required phase is not done, or deletions on the target the
+                    cutover rule forbids (the plan must have been made with plan --force); the
+                    audit log records it as forced
 Exit code: 0 when every action succeeded, 1 when any failed, 130 when interrupted.`,
   options: { phase: { type: 'string' }, 'auto-approve': { type: 'boolean' }, concurrency: { type: 'string' }, force: { type: 'boolean' } },
   async run(context) {
@@ -52,6 +54,10 @@ async function applyPlanFile({ values, options, io }: CommandContext, planFile: 
   });
   if (prepared.unmetRequires.length > 0) {
     reportDiagnostics(io, options, [warning('PHASE_ORDER', `--force: applying phase "${prepared.plan.phase}" although ${prepared.unmetRequires.join(', ')} ${prepared.unmetRequires.length === 1 ? 'is' : 'are'} not done`, `the audit log records this apply as forced (${prepared.auditFile})`)]);
+  }
+  if (prepared.cutoverOverride > 0) {
+    const n = prepared.cutoverOverride;
+    reportDiagnostics(io, options, [warning('CUTOVER', `--force: ${n} target ${n === 1 ? 'deletion' : 'deletions'} of mail mailshift did not copy there, although a manual gate is recorded: mail delivered to the new server will be deleted`, `the audit log records this apply as forced (${prepared.auditFile})`)]);
   }
   const unregister = onInterrupt(() => prepared.finish('interrupted'));
   const started = Date.now();
@@ -94,7 +100,7 @@ async function planForApproval({ positionals, values, options, io }: CommandCont
   const missing = manifest.settings.phases.some((p) => p.name === phase && p.kind === 'sync') ? await missingRequirements(manifest, phase) : [];
   if (missing.length > 0 && !values.force) throw new MailshiftError(phaseOrderProblem(`apply phase "${phase}"`, missing, manifest.file));
   const planPath = defaultPlanPath(manifest.file, manifest.settings.name, phase);
-  const { plan, diagnostics } = await makePlan({ manifest, phase, accountIds: [], planPath, now: new Date(), env: io.env, tool: `mailshift ${VERSION}`, concurrency: 4, state: stateOf(manifest, options) });
+  const { plan, diagnostics } = await makePlan({ manifest, phase, accountIds: [], planPath, now: new Date(), env: io.env, tool: `mailshift ${VERSION}`, concurrency: 4, state: stateOf(manifest, options), force: Boolean(values.force) });
   if (!plan) throw new MailshiftError(diagnostics);
   await writePlanFile(planPath, plan);
   io.stdout(renderPlanText(plan, { palette: { color: options.color }, verbose: options.verbose }));

@@ -37,7 +37,7 @@ export function hasMailshiftCopies(uidMaps: UidMaps, folder: string, uidValidity
   return Object.values(uidMaps).some((map) => map.target === folder && map.targetUidValidity === uidValidity && map.pairs.length > 0);
 }
 
-/** How a finding names the gate: `after gate "switch-mx" (recorded 2026-12-01T10:00:00Z)`. */
+/** How a finding names the gate: `gate "switch-mx" (recorded 2026-12-01T10:00:00Z)`. */
 export function sinceGate(cutover: Cutover): string {
-  return `gate "${cutover.gate}" (recorded ${cutover.at})`;
+  return `gate "${cutover.gate}" (recorded ${cutover.at.replace(/\.\d{3}Z$/, 'Z')})`;
 }

@@ -110,7 +110,7 @@ function cutoverRule(targetOnly: readonly MessageSnapshot[], cutover: CutoverSco
       deleted: targetOnly,
       findings: [{
         code: 'CUTOVER_OVERRIDE', count: foreign.length,
-        message: `deleted on the target although mailshift did not copy them there and ${cutover.gate} is recorded (plan --force overrides the cutover rule): mail delivered to the new server is lost; apply needs --force too`,
+        message: `deleted on the target although mailshift did not copy them there, after ${cutover.gate} (plan --force overrides the cutover rule): mail delivered to the new server is lost; apply needs --force too`,
       }],
     };
   }
@@ -118,7 +118,7 @@ function cutoverRule(targetOnly: readonly MessageSnapshot[], cutover: CutoverSco
     deleted: targetOnly.filter((message) => cutover.copies.has(message.uid)),
     findings: [{
       code: 'CUTOVER_KEPT', count: foreign.length,
-      message: `kept on the target although the phase has deleteTarget: mailshift did not copy them there and ${cutover.gate} is recorded, so they are mail delivered to the new server or made there (the cutover rule; plan --force would delete them)`,
+      message: `kept on the target although the phase has deleteTarget: mailshift did not copy them there, and since ${cutover.gate} mail reaches the new server by itself (the cutover rule; plan --force would delete them)`,
     }],
   };
 }

@@ -42,8 +42,8 @@ export function planTargetFolderDeletions(input: TargetFolderDeletionInput): { f
     if (why === null) return true;
     const gate = sinceGate(input.cutover!.since);
     findings.push(input.cutover!.since.forced
-      ? { code: 'CUTOVER_OVERRIDE', folder: name, message: `target folder "${name}" is deleted although ${why} and ${gate} is recorded (plan --force overrides the cutover rule); apply needs --force too` }
-      : { code: 'CUTOVER_KEPT', folder: name, message: `target folder "${name}" is kept although deleteTargetFolders matches it: ${why}, and ${gate} is recorded (the cutover rule; plan --force would delete it)` });
+      ? { code: 'CUTOVER_OVERRIDE', folder: name, message: `target folder "${name}" is deleted although ${why}, after ${gate} (plan --force overrides the cutover rule); apply needs --force too` }
+      : { code: 'CUTOVER_KEPT', folder: name, message: `target folder "${name}" is kept although deleteTargetFolders matches it: ${why}, and since ${gate} mail reaches the new server by itself (the cutover rule; plan --force would delete it)` });
     return input.cutover!.since.forced;
   });
   const deleting = new Set(allowed);

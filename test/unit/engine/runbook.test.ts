@@ -38,7 +38,7 @@ function outcome(phase: string, overrides: Partial<AuditOutcome> = {}): AuditOut
   return {
     kind, applyId: `id-${clock}`, file: `/audit/${clock}.jsonl`, phase, planSha256: kind === 'gate' ? null : planSha(phase),
     manifest: { path: 'acme.json', sha256: MANIFEST_SHA, git: null }, tool: 'mailshift 0.1.0', operator: 'alice@ops1',
-    forced: false, unmetRequires: [], note: null, startedAt: `2026-11-2${clock % 10}T09:00:00.000Z`, endedAt: '2026-11-23T09:05:00.000Z',
+    forced: false, unmetRequires: [], cutoverOverride: 0, note: null, startedAt: `2026-11-2${clock % 10}T09:00:00.000Z`, endedAt: '2026-11-23T09:05:00.000Z',
     result: 'ok', summary: { messagesCopied: 12, failed: 0 }, ...overrides,
   };
 }
