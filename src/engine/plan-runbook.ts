@@ -16,15 +16,15 @@ export function cutoverOf(log: readonly AuditOutcome[], forced: boolean): Cutove
   return gate ? { gate: gate.phase, at: endOf(gate), forced } : null;
 }
 
-/**
- * Gates recorded since the plan was made: not among those it records, or (plans without the
- * record) ended after its createdAt. Plans say whole seconds, so the same second counts as before.
- */
+/** Gates recorded since the plan was made: not among those it records, or (plans without the record) done after its createdAt. */
 export function gatesSince(plan: Pick<Plan, 'createdAt' | 'runbook'>, log: readonly AuditOutcome[]): AuditOutcome[] {
   const known = new Set(plan.runbook?.after.filter((mark) => mark.kind === 'gate').map((mark) => mark.id) ?? []);
-  const made = Date.parse(plan.createdAt);
-  return log.filter((entry) => entry.kind === 'gate' && entry.result === 'ok'
-    && (plan.runbook ? !known.has(entry.applyId) : Math.floor(Date.parse(endOf(entry)) / 1000) * 1000 > made));
+  return log.filter((entry) => entry.kind === 'gate' && entry.result === 'ok' && (plan.runbook ? !known.has(entry.applyId) : doneAfter(entry, plan.createdAt)));
+}
+
+/** Whether the record ended after `createdAt`; plans say whole seconds, so the same second counts as before. */
+export function doneAfter(entry: AuditOutcome, createdAt: string): boolean {
+  return Math.floor(Date.parse(endOf(entry)) / 1000) * 1000 > Date.parse(createdAt);
 }
 
 function endOf(entry: AuditOutcome): string {

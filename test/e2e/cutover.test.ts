@@ -150,6 +150,9 @@ test('a plan made before a gate is refused once the gate is recorded, naming the
     assert.not.ok(hasStackTrace(refused.stderr));
     assert.equal([await mailboxState(m.source.server, m.source), await mailboxState(m.target.server, m.target), auditFiles(m)], [source, target, files]);
 
+    const status = await ok(m, ['status', m.manifest]);
+    assert.match(status.stdout, /\ndrain-source\s+sync\s+ready\s+switch-mx ✓\s+\S+ \S+: 1 deletion, made before switch-mx/, 'status agrees with apply');
+
     // Planned again after the gate, it applies, and sees the mail that arrived meanwhile.
     await planAndApply(m, 'drain-source');
     assert.equal(ids((await mailboxState(m.target.server, m.target)).INBOX), ['<a@test>', '<arrived-at-old-host@test>']);

@@ -107,6 +107,14 @@ test('a plan made before a phase it requires was done is outdated: plan again (t
   assert.is(sameSecond.next!.action, 'apply', 'plans name whole seconds: one made in the gate\'s second counts as after it');
 });
 
+test('a gate recorded since a plan outdates it even when its phase does not require the gate (apply refuses it)', () => {
+  const phases = [sync('presync'), { kind: 'manual' as const, name: 'switch-mx', description: null, requires: [], instruction: 'Switch the MX.' }, sync('final', ['presync'])];
+  const log = [outcome('presync'), outcome('switch-mx', { endedAt: '2026-11-24T07:00:00.400Z' })];
+  const runbook = buildRunbook(input(log, { final: found('final', { createdAt: '2026-11-23T18:00:00Z' }) }, phases));
+  assert.equal(runbook.phases[2]!.plan!.state === 'current' && runbook.phases[2]!.plan!.outdatedBy, ['switch-mx']);
+  assert.is(runbook.next!.command, 'mailshift plan migrations/acme.json --phase final');
+});
+
 test('a failed apply is not done: apply the same plan again to retry', () => {
   const runbook = buildRunbook(input([outcome('presync', { result: 'failed' })], { presync: found('presync') }));
   assert.is(runbook.phases[0]!.state, 'next');
