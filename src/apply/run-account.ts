@@ -19,6 +19,8 @@ export interface AccountRunContext {
   settings: AccountSettings;
   manifestDir: string;
   env: NodeJS.ProcessEnv;
+  /** --verbose: a failing secret command's last stderr line may join its message (SecretContext.verbose). */
+  verbose?: boolean;
   sink: ActionSink;
   state: StateStore;
   expungeSource: ExpungeMode;
@@ -36,7 +38,7 @@ export async function runAccount(account: AccountPlan, ctx: AccountRunContext, o
   // Needed only at the end, to learn what was copied: read while the copies run, not after them.
   const cacheBefore = ctx.state.snapshotCache(account.id);
   cacheBefore.catch(() => undefined); // awaited (and any failure reported) at the end; not if the account fails first
-  const session = await withRetry(() => openAccountSession(ctx.settings, { manifestDir: ctx.manifestDir, env: ctx.env }), { budgetSeconds });
+  const session = await withRetry(() => openAccountSession(ctx.settings, { manifestDir: ctx.manifestDir, env: ctx.env, verbose: ctx.verbose }), { budgetSeconds });
   const copied: FolderCopies[] = [];
   // Appends are what an apply waits on: log in the target connections the copies can keep busy
   // now, together, rather than one by one as folders come to need them.

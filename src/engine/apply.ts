@@ -21,6 +21,8 @@ export interface ApplyRequest {
   planFile: string;
   variables: ExternalVariables;
   env: NodeJS.ProcessEnv;
+  /** --verbose: a failing secret command's last stderr line may join its message (SecretContext.verbose). */
+  verbose?: boolean;
   stateDir: string | undefined;
   tool: string;
   /** Apply although a phase this one requires is not applied or gated yet; audited as forced. */
@@ -92,7 +94,7 @@ export async function prepareApply(request: ApplyRequest): Promise<PreparedApply
       ...(unmetRequires.length > 0 ? { forced: true, unmetRequires } : {}),
     });
     return assemble(plan, { applyId, unmetRequires, audit, journal, lock, state }, {
-      manifestDir: dirname(resolve(manifestFile)), env: request.env, phase, settings: manifest.settings.accounts,
+      manifestDir: dirname(resolve(manifestFile)), env: request.env, verbose: request.verbose, phase, settings: manifest.settings.accounts,
     });
   } catch (error) {
     await journal?.close();
@@ -102,7 +104,7 @@ export async function prepareApply(request: ApplyRequest): Promise<PreparedApply
 }
 
 function assemble(plan: Plan, run: { applyId: string; unmetRequires: string[]; audit: AuditWriter; journal: Journal; lock: Lock; state: StateStore },
-  context: { manifestDir: string; env: NodeJS.ProcessEnv; phase: SyncPhase; settings: import('../manifest/settings.ts').AccountSettings[] }): PreparedApply {
+  context: { manifestDir: string; env: NodeJS.ProcessEnv; verbose?: boolean; phase: SyncPhase; settings: import('../manifest/settings.ts').AccountSettings[] }): PreparedApply {
   const { applyId, unmetRequires, audit, journal, lock, state } = run;
   const total = emptyCounts();
   // A dropped server fails hundreds of actions for one reason: the summary names it once, with the count.
@@ -118,7 +120,7 @@ function assemble(plan: Plan, run: { applyId: string; unmetRequires: string[]; a
     async run(observer) {
       const settings = context.settings.find((s) => s.id === account.id);
       if (!settings) throw new MailshiftError(problem('PLAN_STALE', `account ${account.id} is no longer in the manifest`, 're-plan'));
-      const counts = await runAccount(account, { settings, manifestDir: context.manifestDir, env: context.env, sink, state, expungeSource: context.phase.expungeSource }, observer);
+      const counts = await runAccount(account, { settings, manifestDir: context.manifestDir, env: context.env, verbose: context.verbose, sink, state, expungeSource: context.phase.expungeSource }, observer);
       addCounts(total, counts);
       return counts;
     },
