@@ -17,6 +17,8 @@ import { Throttle } from './throttle.ts';
 
 export interface AccountRunContext {
   settings: AccountSettings;
+  /** messages.useSize of the phase: the size is part of what makes two messages the same. */
+  useSize: boolean;
   manifestDir: string;
   env: NodeJS.ProcessEnv;
   /** --verbose: a failing secret command's last stderr line may join its message (SecretContext.verbose). */
@@ -56,7 +58,7 @@ export async function runAccount(account: AccountPlan, ctx: AccountRunContext, o
       const failedBefore = counts.failed;
       const uids: CopiedUids = new Map();
       try {
-        await runFolder(folder, { account: account.id, session, sink: ctx.sink, observer, throttle, counts, budgetSeconds, copied: uids, slots, expungeSource: ctx.expungeSource });
+        await runFolder(folder, { account: account.id, session, sink: ctx.sink, observer, throttle, counts, budgetSeconds, copied: uids, slots, useSize: ctx.useSize, expungeSource: ctx.expungeSource });
         // Retried like the copies: a drop here would otherwise lose the folder's pairs (identity 'uid' then falls back to headers).
         if (uids.size > 0) copied.push(await withRetry(() => rememberUidPairs(account.id, folder, uids, session, ctx.state), { budgetSeconds }));
       } catch (error) {

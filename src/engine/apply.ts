@@ -7,7 +7,7 @@ import { auditDirFor, openAudit, type AuditWriter } from '../audit/writer.ts';
 import { hasErrors, MailshiftError, problem } from '../errors.ts';
 import type { ExternalVariables } from '../manifest/jsonnet.ts';
 import { readManifest } from '../manifest/read.ts';
-import type { SyncPhase } from '../manifest/settings.ts';
+import { sliceSettings, type Settings, type SyncPhase } from '../manifest/settings.ts';
 import { checkPlan } from '../plan/plan-check.ts';
 import type { Plan } from '../plan/types.ts';
 import { migrationStateStore, type Journal, type Lock, type StateStore } from '../state/store.ts';
@@ -94,7 +94,7 @@ export async function prepareApply(request: ApplyRequest): Promise<PreparedApply
       ...(unmetRequires.length > 0 ? { forced: true, unmetRequires } : {}),
     });
     return assemble(plan, { applyId, unmetRequires, audit, journal, lock, state }, {
-      manifestDir: dirname(resolve(manifestFile)), env: request.env, verbose: request.verbose, phase, settings: manifest.settings.accounts,
+      manifestDir: dirname(resolve(manifestFile)), env: request.env, verbose: request.verbose, phase, settings: manifest.settings,
     });
   } catch (error) {
     await journal?.close();
@@ -104,7 +104,7 @@ export async function prepareApply(request: ApplyRequest): Promise<PreparedApply
 }
 
 function assemble(plan: Plan, run: { applyId: string; unmetRequires: string[]; audit: AuditWriter; journal: Journal; lock: Lock; state: StateStore },
-  context: { manifestDir: string; env: NodeJS.ProcessEnv; verbose?: boolean; phase: SyncPhase; settings: import('../manifest/settings.ts').AccountSettings[] }): PreparedApply {
+  context: { manifestDir: string; env: NodeJS.ProcessEnv; verbose?: boolean; phase: SyncPhase; settings: Settings }): PreparedApply {
   const { applyId, unmetRequires, audit, journal, lock, state } = run;
   const total = emptyCounts();
   // A dropped server fails hundreds of actions for one reason: the summary names it once, with the count.
@@ -118,9 +118,10 @@ function assemble(plan: Plan, run: { applyId: string; unmetRequires: string[]; a
     id: account.id,
     folders: account.folders.length,
     async run(observer) {
-      const settings = context.settings.find((s) => s.id === account.id);
+      const settings = context.settings.accounts.find((s) => s.id === account.id);
       if (!settings) throw new MailshiftError(problem('PLAN_STALE', `account ${account.id} is no longer in the manifest`, 're-plan'));
-      const counts = await runAccount(account, { settings, manifestDir: context.manifestDir, env: context.env, verbose: context.verbose, sink, state, expungeSource: context.phase.expungeSource }, observer);
+      const { useSize } = sliceSettings(context.settings, account.id, context.phase.name).messages;
+      const counts = await runAccount(account, { settings, useSize, manifestDir: context.manifestDir, env: context.env, verbose: context.verbose, sink, state, expungeSource: context.phase.expungeSource }, observer);
       addCounts(total, counts);
       return counts;
     },
