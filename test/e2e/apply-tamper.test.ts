@@ -138,4 +138,19 @@ test('duplicates in the source are all copied, also next to a copy the target al
   }
 });
 
+test('with useSize, a message of the same identity but another size on the target is no reason to refuse its copy', async () => {
+  const m = await newMigration('tamper-size', { phases: [{ name: 'presync' }], folders: { include: ['^INBOX$'] }, messages: { useSize: true } });
+  try {
+    await fillMailbox(m.source.server, m.source, { INBOX: [{ name: 'twin' }] });
+    await fillMailbox(m.target.server, m.target, { INBOX: [{ name: 'twin', variant: 'longer' }] });
+    await planned(m);
+    assert.is(inboxOf(planOf(m)).actions.filter((a: Json) => a.op === 'copy').length, 1);
+    const applied = await runMailshift(['apply', m.planPath('presync'), '--quiet'], { env: m.env });
+    assert.is(applied.code, 0, applied.output);
+    assert.equal(await inboxNames(m), ['<twin@test>', '<twin@test>']);
+  } finally {
+    m.remove();
+  }
+});
+
 test.run();
