@@ -18,8 +18,12 @@ import { Throttle } from './throttle.ts';
 
 export interface AccountRunContext {
   settings: AccountSettings;
+  /** messages.useSize of the phase: the size is part of what makes two messages the same. */
+  useSize: boolean;
   manifestDir: string;
   env: NodeJS.ProcessEnv;
+  /** --verbose: a failing secret command's last stderr line may join its message (SecretContext.verbose). */
+  verbose?: boolean;
   sink: ActionSink;
   state: StateStore;
   expungeSource: ExpungeMode;
@@ -39,7 +43,7 @@ export async function runAccount(account: AccountPlan, ctx: AccountRunContext, o
   // Needed only at the end, to learn what was copied: read while the copies run, not after them.
   const cacheBefore = ctx.state.snapshotCache(account.id);
   cacheBefore.catch(() => undefined); // awaited (and any failure reported) at the end; not if the account fails first
-  const session = await withRetry(() => openAccountSession(ctx.settings, { manifestDir: ctx.manifestDir, env: ctx.env }), { budgetSeconds });
+  const session = await withRetry(() => openAccountSession(ctx.settings, { manifestDir: ctx.manifestDir, env: ctx.env, verbose: ctx.verbose }), { budgetSeconds });
   const copied: FolderCopies[] = [];
   // Appends are what an apply waits on: log in the target connections the copies can keep busy
   // now, together, rather than one by one as folders come to need them.
@@ -57,7 +61,7 @@ export async function runAccount(account: AccountPlan, ctx: AccountRunContext, o
       const failedBefore = counts.failed;
       const uids: CopiedUids = new Map();
       try {
-        await runFolder(folder, { account: account.id, session, sink: ctx.sink, observer, throttle, counts, budgetSeconds, copied: uids, slots, expungeSource: ctx.expungeSource, cutover: ctx.cutover });
+        await runFolder(folder, { account: account.id, session, sink: ctx.sink, observer, throttle, counts, budgetSeconds, copied: uids, slots, useSize: ctx.useSize, expungeSource: ctx.expungeSource, cutover: ctx.cutover });
         // Retried like the copies: a drop here would otherwise lose the folder's pairs (identity 'uid' then falls back to headers).
         if (uids.size > 0) copied.push(await withRetry(() => rememberUidPairs(account.id, folder, uids, session, ctx.state), { budgetSeconds }));
       } catch (error) {

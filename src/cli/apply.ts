@@ -49,7 +49,7 @@ Exit code: 0 when every action succeeded, 1 when any failed, 130 when interrupte
 
 async function applyPlanFile({ values, options, io }: CommandContext, planFile: string, concurrency: number): Promise<number> {
   const prepared = await prepareApply({
-    planFile, variables: { strings: options.extStrings, code: options.extCode }, env: io.env, stateDir: options.stateDir, tool: `mailshift ${VERSION}`,
+    planFile, variables: { strings: options.extStrings, code: options.extCode }, env: io.env, verbose: options.verbose, stateDir: options.stateDir, tool: `mailshift ${VERSION}`,
     force: Boolean(values.force),
   });
   if (prepared.unmetRequires.length > 0) {
@@ -100,7 +100,7 @@ async function planForApproval({ positionals, values, options, io }: CommandCont
   const missing = manifest.settings.phases.some((p) => p.name === phase && p.kind === 'sync') ? await missingRequirements(manifest, phase) : [];
   if (missing.length > 0 && !values.force) throw new MailshiftError(phaseOrderProblem(`apply phase "${phase}"`, missing, manifest.file));
   const planPath = defaultPlanPath(manifest.file, manifest.settings.name, phase);
-  const { plan, diagnostics } = await makePlan({ manifest, phase, accountIds: [], planPath, now: new Date(), env: io.env, tool: `mailshift ${VERSION}`, concurrency: 4, state: stateOf(manifest, options), force: Boolean(values.force) });
+  const { plan, diagnostics } = await makePlan({ manifest, phase, accountIds: [], planPath, now: new Date(), env: io.env, verbose: options.verbose, tool: `mailshift ${VERSION}`, concurrency: 4, state: stateOf(manifest, options), force: Boolean(values.force) });
   if (!plan) throw new MailshiftError(diagnostics);
   await writePlanFile(planPath, plan);
   io.stdout(renderPlanText(plan, { palette: { color: options.color }, verbose: options.verbose }));

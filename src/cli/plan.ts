@@ -44,7 +44,7 @@ do, writes the plan (default: plans/<name>.<phase>.plan.json next to the manifes
     const planPath = (values.out as string | undefined) ?? defaultPlanPath(manifest.file, manifest.settings.name, values.phase);
     const { plan, diagnostics } = await makePlan({
       manifest, phase: values.phase, accountIds: (values.account as string[] | undefined) ?? [], planPath,
-      now: new Date(), env: io.env, tool: `mailshift ${VERSION}`, concurrency, state: stateOf(manifest, options),
+      now: new Date(), env: io.env, verbose: options.verbose, tool: `mailshift ${VERSION}`, concurrency, state: stateOf(manifest, options),
       force: Boolean(values.force),
     });
     if (!plan) throw new MailshiftError(diagnostics);

@@ -7,7 +7,7 @@ import { auditDirFor, openAudit, type AuditWriter } from '../audit/writer.ts';
 import { hasErrors, MailshiftError, problem } from '../errors.ts';
 import type { ExternalVariables } from '../manifest/jsonnet.ts';
 import { readManifest } from '../manifest/read.ts';
-import type { SyncPhase } from '../manifest/settings.ts';
+import { sliceSettings, type Settings, type SyncPhase } from '../manifest/settings.ts';
 import { readAuditOutcomes, type AuditOutcome } from '../audit/outcomes.ts';
 import { sinceGate, type Cutover } from '../plan/cutover.ts';
 import { cutoverBreaches } from '../plan/cutover-check.ts';
@@ -27,6 +27,8 @@ export interface ApplyRequest {
   planFile: string;
   variables: ExternalVariables;
   env: NodeJS.ProcessEnv;
+  /** --verbose: a failing secret command's last stderr line may join its message (SecretContext.verbose). */
+  verbose?: boolean;
   stateDir: string | undefined;
   tool: string;
   /**
@@ -109,7 +111,7 @@ export async function prepareApply(request: ApplyRequest): Promise<PreparedApply
       ...(cutover.overridden > 0 ? { cutoverOverride: cutover.overridden } : {}),
     });
     return assemble(plan, { applyId, unmetRequires, cutoverOverride: cutover.overridden, audit, journal, lock, state }, {
-      manifestDir: dirname(resolve(manifestFile)), env: request.env, phase, settings: manifest.settings.accounts, uidMaps: cutover.uidMaps,
+      manifestDir: dirname(resolve(manifestFile)), env: request.env, verbose: request.verbose, phase, settings: manifest.settings, uidMaps: cutover.uidMaps,
     });
   } catch (error) {
     await journal?.close();
@@ -119,7 +121,7 @@ export async function prepareApply(request: ApplyRequest): Promise<PreparedApply
 }
 
 function assemble(plan: Plan, run: { applyId: string; unmetRequires: string[]; cutoverOverride: number; audit: AuditWriter; journal: Journal; lock: Lock; state: StateStore },
-  context: { manifestDir: string; env: NodeJS.ProcessEnv; phase: SyncPhase; settings: import('../manifest/settings.ts').AccountSettings[]; uidMaps: ReadonlyMap<string, UidMaps> | null }): PreparedApply {
+  context: { manifestDir: string; env: NodeJS.ProcessEnv; verbose?: boolean; phase: SyncPhase; settings: Settings; uidMaps: ReadonlyMap<string, UidMaps> | null }): PreparedApply {
   const { applyId, unmetRequires, cutoverOverride, audit, journal, lock, state } = run;
   const total = emptyCounts();
   // A dropped server fails hundreds of actions for one reason: the summary names it once, with the count.
@@ -133,9 +135,13 @@ function assemble(plan: Plan, run: { applyId: string; unmetRequires: string[]; c
     id: account.id,
     folders: account.folders.length,
     async run(observer) {
-      const settings = context.settings.find((s) => s.id === account.id);
+      const settings = context.settings.accounts.find((s) => s.id === account.id);
       if (!settings) throw new MailshiftError(problem('PLAN_STALE', `account ${account.id} is no longer in the manifest`, 're-plan'));
-      const counts = await runAccount(account, { settings, manifestDir: context.manifestDir, env: context.env, sink, state, expungeSource: context.phase.expungeSource, cutover: context.uidMaps?.get(account.id) ?? null }, observer);
+      const { useSize } = sliceSettings(context.settings, account.id, context.phase.name).messages;
+      const counts = await runAccount(account, {
+        settings, useSize, manifestDir: context.manifestDir, env: context.env, verbose: context.verbose, sink, state, expungeSource: context.phase.expungeSource,
+        cutover: context.uidMaps?.get(account.id) ?? null,
+      }, observer);
       addCounts(total, counts);
       return counts;
     },

@@ -31,6 +31,8 @@ export interface PlanRequest {
   planPath: string;
   now: Date;
   env: NodeJS.ProcessEnv;
+  /** --verbose: a failing secret command's last stderr line may join its message (SecretContext.verbose). */
+  verbose?: boolean;
   tool: string;
   /** Accounts snapshotted at once. */
   concurrency: number;
@@ -69,7 +71,7 @@ export async function makePlan(request: PlanRequest): Promise<{ plan?: Plan; dia
 async function planOneAccount(account: AccountSettings, slice: SliceSettings, request: PlanRequest, { manifestDir, cutover }: { manifestDir: string; cutover: Cutover | null }) {
   let session;
   try {
-    session = await openAccountSession(account, { manifestDir, env: request.env });
+    session = await openAccountSession(account, { manifestDir, env: request.env, verbose: request.verbose });
     const listing = await readListing(session);
     const mapping = mapFolders(listing, slice.folders);
     if (mapping.errors.length > 0) return { errors: withAccount(mapping.errors, account.id), warnings: [] as PlanWarning[] };
