@@ -21,6 +21,8 @@ export type ErrorCode =
   | 'PLAN_READ'
   | 'PLAN_STALE'
   | 'PLAN_REFUSED'
+  | 'PLAN_OUTDATED'
+  | 'CUTOVER'
   | 'PHASE_ORDER'
   | 'STATE_LOCKED'
   | 'STATE_CORRUPT'

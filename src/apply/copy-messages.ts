@@ -3,9 +3,11 @@ import { appendMessages, type AppendItem } from '../imap/append.ts';
 import { fetchIdentities } from '../imap/fetch-identities.ts';
 import type { AccountSession } from '../imap/account-session.ts';
 import { readBodies } from '../imap/read-bodies.ts';
-import { identityOfRaw } from '../plan/identity.ts';
+import { identityOfRaw, matchKey } from '../plan/identity.ts';
+import type { MessageSnapshot } from '../plan/snapshot.ts';
 import type { CopyAction, FolderPlan } from '../plan/types.ts';
 import type { BatchSlots } from './batch-slots.ts';
+import { countKeys, DuplicateGuard, NO_DUPLICATE_GUARD } from './duplicate-guard.ts';
 import { actionKey } from './journal-keys.ts';
 import { runInLanes } from './lanes.ts';
 import type { ActionSink, ApplyCounts, ApplyObserver } from './outcome.ts';
@@ -28,6 +30,8 @@ export interface CopyContext {
   copied: CopiedUids;
   /** Batches holding message bodies at once, account-wide: what bounds apply's memory. */
   slots: BatchSlots;
+  /** messages.useSize: two messages are the same only when their sizes are too (as the planner matched them). */
+  useSize: boolean;
   /** Checked before each batch reads or appends: after Ctrl-C / SIGTERM no new batch starts. */
   stop: StopSignal;
 }
@@ -44,6 +48,8 @@ export type CopiedUids = Map<number, Array<[number, number]>>;
  * that the journal does not account for are counted by identity; a pending copy whose identity is
  * among them landed before an interruption, and is recorded instead of copied again. A folder this
  * run has just created (`createdNow`) was empty a moment ago: its first attempt has nothing to count.
+ * In a folder that held messages at plan time, a copy of one of them is refused when it would
+ * duplicate it (duplicate-guard.ts): the same FETCH reads their identities, from UID 1.
  *
  * Batches of one folder go to the target on several connections at once (all the target pool has,
  * shared with the other folders): a server that fsyncs every message it stores (Dovecot's default)
@@ -55,10 +61,20 @@ export async function copyMessages(folder: FolderPlan, copies: CopyAction[], ctx
   if (pendingOf().length === 0) return;
   const baseline = folder.targetState?.uidNext ?? 1;
   let attempts = 0;
+  // Only a folder that held messages at plan time can hold one the plan did not count on.
+  const heldNothing = createdNow || folder.targetState === null || folder.targetState.messages === 0;
+  let guard: DuplicateGuard | undefined = heldNothing ? NO_DUPLICATE_GUARD : undefined;
   await withRetry(async () => {
-    const landed = attempts++ === 0 && createdNow ? new Map<string, number>() : await unaccounted(folder, baseline, ctx);
+    let landed = new Map<string, number>();
+    if (attempts++ > 0 || !createdNow) {
+      // One FETCH for both questions: below the baseline what the target held, above it what landed.
+      const onTarget = await ctx.session.target.use((c) => fetchIdentities(c, folder.target, guard === undefined ? '1:*' : `${baseline}:*`));
+      landed = unaccounted(onTarget.filter((message) => message.uid >= baseline), folder, ctx);
+      guard ??= heldBefore(onTarget.filter((message) => message.uid < baseline), folder, ctx);
+    }
+    const checks = { landed, guard: guard ?? NO_DUPLICATE_GUARD };
     // As many lanes as batch slots: while some batches append, others are read or journaled.
-    await runInLanes([...batches(pendingOf())], ctx.slots.size, (batch) => copyBatch(folder, batch, landed, ctx), ctx.stop);
+    await runInLanes([...batches(pendingOf())], ctx.slots.size, (batch) => copyBatch(folder, batch, checks, ctx), ctx.stop);
   }, { budgetSeconds: ctx.budgetSeconds, stop: ctx.stop, onRetry: (error, wait) => ctx.observer.note(`${folder.target}: ${(error as Error).message}; retrying in ${Math.round(wait / 1000)} s`) });
 }
 
@@ -80,7 +96,7 @@ type Outcome = { copy: CopyAction; result: 'done' | 'failed' | 'skipped'; detail
  * together (the journal and the audit log commit them with one fsync each: group commit). Reading
  * holds a batch slot, not a target connection, so the next batch is read while others append.
  */
-async function copyBatch(folder: FolderPlan, batch: CopyAction[], landed: Map<string, number>, ctx: CopyContext): Promise<void> {
+async function copyBatch(folder: FolderPlan, batch: CopyAction[], { landed, guard }: { landed: Map<string, number>; guard: DuplicateGuard }, ctx: CopyContext): Promise<void> {
   await ctx.throttle.take(batch.length, batch.reduce((sum, copy) => sum + copy.size, 0));
   const outcomes = await ctx.slots.hold(async () => {
     // The throttle or a slot may have kept this batch waiting past a stop: then it does not start.
@@ -103,7 +119,9 @@ async function copyBatch(folder: FolderPlan, batch: CopyAction[], landed: Map<st
       }
       const raw = copy.addMessageId ? Buffer.concat([Buffer.from(`Message-ID: ${copy.addMessageId}\r\n`), original]) : original;
       const identity = copy.addMessageId ? identityOfRaw(raw) : copy.identity;
-      if (take(landed, identity)) done.push({ copy, result: 'done', detail: { reason: 'found on the target after an interruption', targetIdentity: identity } });
+      const duplicate = await guard.refusal(matchKey(copy.identity, copy.size, ctx.useSize), matchKey(identity, raw.length, ctx.useSize));
+      if (duplicate !== null) done.push({ copy, result: 'failed', detail: { reason: duplicate } });
+      else if (take(landed, identity)) done.push({ copy, result: 'done', detail: { reason: 'found on the target after an interruption', targetIdentity: identity, targetSize: raw.length } });
       else items.push({ copy, identity, item: { raw, flags: copy.flags, internalDate: new Date(copy.internalDate) } });
     }
     if (items.length === 0) return done;
@@ -112,7 +130,7 @@ async function copyBatch(folder: FolderPlan, batch: CopyAction[], landed: Map<st
       const { copy, identity, item } = items[index]!;
       if ('error' in result) return { copy, result: 'failed', detail: { reason: `the target refused it: ${result.error}` } };
       if (result.uid !== null) pairsIn(ctx.copied, result.uidValidity).push([copy.uid, result.uid]);
-      return { copy, result: 'done', detail: { targetUid: result.uid, targetIdentity: identity }, bytes: item.raw.length };
+      return { copy, result: 'done', detail: { targetUid: result.uid, targetIdentity: identity, targetSize: item.raw.length }, bytes: item.raw.length };
     }));
   });
   for (const outcome of outcomes) {
@@ -124,17 +142,31 @@ async function copyBatch(folder: FolderPlan, batch: CopyAction[], landed: Map<st
   ctx.observer.progress(ctx.counts);
 }
 
-/** Identities of target messages added since the plan that no journaled copy explains. */
-async function unaccounted(folder: FolderPlan, baseline: number, ctx: CopyContext): Promise<Map<string, number>> {
-  const landed = new Map<string, number>();
-  const recent = await ctx.session.target.use((c) => fetchIdentities(c, folder.target, `${baseline}:*`));
-  // "N:*" also returns the newest message when every UID is below N: keep only the new ones.
-  for (const message of recent) if (message.uid >= baseline) landed.set(message.identity, (landed.get(message.identity) ?? 0) + 1);
+/** Identities of target messages added since the plan (`recent`) that no journaled copy explains. */
+function unaccounted(recent: readonly MessageSnapshot[], folder: FolderPlan, ctx: CopyContext): Map<string, number> {
+  const landed = countKeys(recent, (message) => message.identity);
   // Nothing new on the target (a first run): no journaled copy to account for.
   if (landed.size === 0) return landed;
-  const prefix = actionKey(ctx.account, folder, { op: 'copy' });
-  for (const detail of ctx.sink.doneDetails(prefix)) take(landed, String(detail.targetIdentity ?? ''));
+  for (const detail of journaledCopies(folder, ctx)) take(landed, String(detail.targetIdentity ?? ''));
   return landed;
+}
+
+/** The guard for a folder the target had at plan time: its messages then, plus this plan's journaled copies of them. */
+function heldBefore(before: readonly MessageSnapshot[], folder: FolderPlan, ctx: CopyContext): DuplicateGuard {
+  const key = (message: MessageSnapshot) => matchKey(message.identity, message.size, ctx.useSize);
+  const held = countKeys(before, key);
+  // Journals written before targetSize was recorded miss it: such a copy then counts only without useSize.
+  for (const detail of journaledCopies(folder, ctx)) {
+    const copied = matchKey(String(detail.targetIdentity ?? ''), Number(detail.targetSize ?? -1), ctx.useSize);
+    if (held.has(copied)) held.set(copied, held.get(copied)! + 1);
+  }
+  const sourceRange = `1:${Math.max(1, (folder.sourceState?.uidNext ?? 2) - 1)}`;
+  return new DuplicateGuard(held, async () => countKeys(await ctx.session.source.use((c) => fetchIdentities(c, folder.source!, sourceRange)), key));
+}
+
+/** Journal details (targetIdentity, targetSize) of the copies done in this folder by earlier attempts and runs of this plan. */
+function journaledCopies(folder: FolderPlan, ctx: CopyContext): Array<Record<string, unknown>> {
+  return ctx.sink.doneDetails(actionKey(ctx.account, folder, { op: 'copy' }));
 }
 
 function pairsIn(copied: CopiedUids, uidValidity: number): Array<[number, number]> {
@@ -165,11 +197,11 @@ function* batches(copies: CopyAction[]): Generator<CopyAction[]> {
   if (batch.length > 0) yield batch;
 }
 
-function record(ctx: CopyContext, folder: FolderPlan, copy: CopyAction, result: 'done' | 'failed' | 'skipped', detail: { reason?: string; targetUid?: number | null; targetIdentity?: string }): Promise<void> {
+function record(ctx: CopyContext, folder: FolderPlan, copy: CopyAction, result: 'done' | 'failed' | 'skipped', detail: { reason?: string; targetUid?: number | null; targetIdentity?: string; targetSize?: number }): Promise<void> {
   if (result === 'failed') ctx.counts.failed++;
   if (result === 'skipped') ctx.counts.skipped++;
   const action: AuditAction = { account: ctx.account, folder: folder.source, target: folder.target, op: 'copy', uid: copy.uid, result, identity: copy.identity, size: copy.size };
   if (detail.targetUid !== undefined) action.targetUid = detail.targetUid;
   if (detail.reason) action.reason = detail.reason;
-  return ctx.sink.record(actionKey(ctx.account, folder, copy), action, result === 'done' ? { targetIdentity: detail.targetIdentity, targetUid: detail.targetUid ?? null } : undefined);
+  return ctx.sink.record(actionKey(ctx.account, folder, copy), action, result === 'done' ? { targetIdentity: detail.targetIdentity, targetSize: detail.targetSize, targetUid: detail.targetUid ?? null } : undefined);
 }

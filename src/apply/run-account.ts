@@ -4,6 +4,7 @@ import { examineFolder } from '../imap/examine.ts';
 import type { AccountSettings } from '../manifest/settings.ts';
 import type { ExpungeMode } from '../manifest/types.ts';
 import { readFrom, withCopies, type FolderCopies, type SnapshotCache } from '../plan/snapshot-cache.ts';
+import type { UidMaps } from '../plan/snapshot.ts';
 import type { AccountPlan, FolderPlan } from '../plan/types.ts';
 import type { StateStore } from '../state/store.ts';
 import { mapBounded } from '../engine/bounded.ts';
@@ -18,11 +19,17 @@ import { Throttle } from './throttle.ts';
 
 export interface AccountRunContext {
   settings: AccountSettings;
+  /** messages.useSize of the phase: the size is part of what makes two messages the same. */
+  useSize: boolean;
   manifestDir: string;
   env: NodeJS.ProcessEnv;
+  /** --verbose: a failing secret command's last stderr line may join its message (SecretContext.verbose). */
+  verbose?: boolean;
   sink: ActionSink;
   state: StateStore;
   expungeSource: ExpungeMode;
+  /** After a manual gate (not overridden): the account's UID maps, the record of mailshift's copies (the cutover rule). */
+  cutover: UidMaps | null;
   /** Ctrl-C / SIGTERM: no new folder starts; once forced, the connections are dropped. */
   stop: StopSignal;
 }
@@ -41,7 +48,7 @@ export async function runAccount(account: AccountPlan, ctx: AccountRunContext, o
   // Needed only at the end, to learn what was copied: read while the copies run, not after them.
   const cacheBefore = ctx.state.snapshotCache(account.id);
   cacheBefore.catch(() => undefined); // awaited (and any failure reported) at the end; not if the account fails first
-  const session = await withRetry(() => openAccountSession(ctx.settings, { manifestDir: ctx.manifestDir, env: ctx.env }), { budgetSeconds, stop });
+  const session = await withRetry(() => openAccountSession(ctx.settings, { manifestDir: ctx.manifestDir, env: ctx.env, verbose: ctx.verbose }), { budgetSeconds, stop });
   const unforce = stop.onForce(() => session.drop());
   const copied: FolderCopies[] = [];
   // Appends are what an apply waits on: log in the target connections the copies can keep busy
@@ -61,7 +68,7 @@ export async function runAccount(account: AccountPlan, ctx: AccountRunContext, o
       const failedBefore = counts.failed;
       const uids: CopiedUids = new Map();
       try {
-        await runFolder(folder, { account: account.id, session, sink: ctx.sink, observer, throttle, counts, budgetSeconds, copied: uids, slots, expungeSource: ctx.expungeSource, stop });
+        await runFolder(folder, { account: account.id, session, sink: ctx.sink, observer, throttle, counts, budgetSeconds, copied: uids, slots, useSize: ctx.useSize, expungeSource: ctx.expungeSource, cutover: ctx.cutover, stop });
         // Retried like the copies: a drop here would otherwise lose the folder's pairs (identity 'uid' then falls back to headers).
         if (uids.size > 0) copied.push(await withRetry(() => rememberUidPairs(account.id, folder, uids, session, ctx.state), { budgetSeconds, stop }));
       } catch (error) {

@@ -2,10 +2,13 @@ import { createFolder, deleteFolder, subscribeFolder } from '../imap/create-fold
 import { deleteMessages } from '../imap/expunge.ts';
 import { examineFolder } from '../imap/examine.ts';
 import { fetchIdentities } from '../imap/fetch-identities.ts';
+import { searchUids } from '../imap/search-uids.ts';
 import { selectFolder } from '../imap/select.ts';
 import { storeFlags } from '../imap/store-flags.ts';
 import { packUids } from '../imap/uid-set.ts';
 import type { ExpungeMode } from '../manifest/types.ts';
+import { mailshiftCopies } from '../plan/cutover.ts';
+import type { UidMaps } from '../plan/snapshot.ts';
 import type { Action, CopyAction, DeleteSourceAction, DeleteTargetAction, FolderPlan, SetFlagsAction } from '../plan/types.ts';
 import { copyMessages, type CopyContext } from './copy-messages.ts';
 import { actionKey } from './journal-keys.ts';
@@ -13,6 +16,8 @@ import { withRetry } from './retry.ts';
 
 export interface FolderContext extends CopyContext {
   expungeSource: ExpungeMode;
+  /** After a manual gate (not overridden): UID maps naming mailshift's copies, the only messages a folder deletion may take. */
+  cutover: UidMaps | null;
 }
 
 type Result = 'done' | 'failed' | 'skipped';
@@ -56,9 +61,9 @@ export async function runFolder(folder: FolderPlan, ctx: FolderContext): Promise
   await deleteOnTarget(folder, of('deleteTarget') as DeleteTargetAction[], ctx, retry);
   for (const action of of('deleteFolder')) {
     if (stopped()) return;
-    const now = await retry(() => ctx.session.target.use((c) => selectFolder(c, folder.target)));
-    if (now.messages > action.messages) {
-      await record(ctx, folder, action, 'failed', `it holds ${now.messages} messages now, the plan saw ${action.messages}: re-plan`);
+    const kept = await retry(() => ctx.session.target.use((c) => whyFolderStays(c, folder, action.messages, ctx.cutover)));
+    if (kept !== null) {
+      await record(ctx, folder, action, 'failed', kept);
       continue;
     }
     await retry(() => ctx.session.target.use((c) => deleteFolder(c, folder.target)));
@@ -67,6 +72,21 @@ export async function runFolder(folder: FolderPlan, ctx: FolderContext): Promise
   }
   if (stopped()) return;
   await deleteOnSource(folder, of('deleteSource') as DeleteSourceAction[], ctx, retry);
+}
+
+/**
+ * Why a target folder the plan deletes must stay: mail arrived in it since the plan, or (after a
+ * gate) it holds a message mailshift did not copy there. Null: delete it.
+ */
+async function whyFolderStays(connection: Parameters<typeof selectFolder>[0], folder: FolderPlan, planned: number, cutover: UidMaps | null): Promise<string | null> {
+  const now = await selectFolder(connection, folder.target);
+  if (now.messages > planned || (folder.targetState !== null && now.uidNext > folder.targetState.uidNext)) {
+    return `mail arrived in it since the plan (${now.messages} messages now, the plan saw ${planned}): kept; re-plan`;
+  }
+  if (cutover === null || now.messages === 0) return null;
+  const copies = mailshiftCopies(cutover, folder.target, now.uidValidity);
+  const foreign = (await searchUids(connection, folder.target, null)).filter((uid) => !copies.has(uid)).length;
+  return foreign === 0 ? null : `it holds ${foreign} ${foreign === 1 ? 'message' : 'messages'} mailshift did not copy there and a manual gate is recorded: kept (the cutover rule)`;
 }
 
 /** Why the folder must not be touched (its UIDVALIDITY changed since the plan), or null. */

@@ -21,6 +21,8 @@ export interface AuditOutcome {
   forced: boolean;
   /** The requirements --force overrode. */
   unmetRequires: string[];
+  /** Target deletions --force let through against the cutover rule (0: none). */
+  cutoverOverride: number;
   /** A gate's note. */
   note: string | null;
   startedAt: string;
@@ -39,12 +41,21 @@ export interface AuditFileEnds {
   end: EndRecord | null;
 }
 
+/** What --force overrode, in words ("although presync was not done"), or nothing. */
+export function overridden(outcome: Pick<AuditOutcome, 'unmetRequires' | 'cutoverOverride'>): string[] {
+  const n = outcome.cutoverOverride;
+  return [
+    ...(outcome.unmetRequires.length > 0 ? [`although ${outcome.unmetRequires.join(', ')} ${outcome.unmetRequires.length === 1 ? 'was' : 'were'} not done`] : []),
+    ...(n > 0 ? [`with ${n} target ${n === 1 ? 'deletion' : 'deletions'} the cutover rule forbids`] : []),
+  ];
+}
+
 /** One file's outcome; `newest` tells a running (or killed) apply from an interrupted one. Null without a start record. */
 export function outcomeOf({ path, start, gate, end }: AuditFileEnds, newest: boolean): AuditOutcome | null {
   if (!start) return null;
   return {
     kind: start.kind ?? 'apply', applyId: start.applyId, file: path, phase: start.phase, planSha256: start.planSha256, manifest: start.manifest,
-    tool: start.tool, operator: start.operator, forced: start.forced === true, unmetRequires: start.unmetRequires ?? [], note: gate?.note ?? null,
+    tool: start.tool, operator: start.operator, forced: start.forced === true, unmetRequires: start.unmetRequires ?? [], cutoverOverride: start.cutoverOverride ?? 0, note: gate?.note ?? null,
     startedAt: start.startedAt, endedAt: end?.endedAt ?? null,
     result: end ? end.result : newest ? 'unfinished' : 'interrupted',
     summary: end?.summary ?? null,

@@ -28,6 +28,8 @@ export interface AuditStart {
   /** Set when --force overrode the phase order (or re-recorded a gate); `unmetRequires` then names what was missing. */
   forced?: boolean;
   unmetRequires?: string[];
+  /** Set when --force let through target deletions the cutover rule forbids: how many. */
+  cutoverOverride?: number;
 }
 
 /** One finished action. Only these fields are written: never message content, never a secret. */

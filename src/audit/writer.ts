@@ -91,6 +91,7 @@ class FileAuditWriter implements AuditWriter {
       tool: start.tool, operator: start.operator, startedAt: start.startedAt,
       ...(start.forced !== undefined ? { forced: start.forced } : {}),
       ...(start.unmetRequires !== undefined ? { unmetRequires: start.unmetRequires.map(String) } : {}),
+      ...(start.cutoverOverride !== undefined ? { cutoverOverride: Number(start.cutoverOverride) } : {}),
       previous,
     });
   }

@@ -31,7 +31,9 @@ without a terminal it refuses unless --auto-approve is given.
 Phase order: a phase whose \`requires\` are not all applied (or, for manual phases, gated) in the
 audit log is refused, naming what is missing and the command to run first.
   --concurrency N   accounts at once (default 4)
-  --force           apply although a required phase is not done; the audit log records it as forced
+  --force           apply although a required phase is not done, or deletions on the target the
+                    cutover rule forbids (the plan must have been made with plan --force); the
+                    audit log records it as forced
 Ctrl-C or SIGTERM: nothing new starts, the batches in flight finish (about 4 s at most) and are
 recorded, the audit is sealed as interrupted and the resume command printed; a second one exits
 at once (the next apply of the plan still copies nothing twice).
@@ -50,11 +52,15 @@ Exit code: 0 when every action succeeded, 1 when any failed, 130 when interrupte
 
 async function applyPlanFile({ values, options, io }: CommandContext, planFile: string, concurrency: number): Promise<number> {
   const prepared = await prepareApply({
-    planFile, variables: { strings: options.extStrings, code: options.extCode }, env: io.env, stateDir: options.stateDir, tool: `mailshift ${VERSION}`,
+    planFile, variables: { strings: options.extStrings, code: options.extCode }, env: io.env, verbose: options.verbose, stateDir: options.stateDir, tool: `mailshift ${VERSION}`,
     force: Boolean(values.force),
   });
   if (prepared.unmetRequires.length > 0) {
     reportDiagnostics(io, options, [warning('PHASE_ORDER', `--force: applying phase "${prepared.plan.phase}" although ${prepared.unmetRequires.join(', ')} ${prepared.unmetRequires.length === 1 ? 'is' : 'are'} not done`, `the audit log records this apply as forced (${prepared.auditFile})`)]);
+  }
+  if (prepared.cutoverOverride > 0) {
+    const n = prepared.cutoverOverride;
+    reportDiagnostics(io, options, [warning('CUTOVER', `--force: ${n} target ${n === 1 ? 'deletion' : 'deletions'} of mail mailshift did not copy there, although a manual gate is recorded: mail delivered to the new server will be deleted`, `the audit log records this apply as forced (${prepared.auditFile})`)]);
   }
   // The first Ctrl-C / SIGTERM winds the apply down (a second exits at once: interrupt.ts).
   const unregister = onStopRequest(() => {
@@ -111,7 +117,7 @@ async function planForApproval({ positionals, values, options, io }: CommandCont
   const missing = manifest.settings.phases.some((p) => p.name === phase && p.kind === 'sync') ? await missingRequirements(manifest, phase) : [];
   if (missing.length > 0 && !values.force) throw new MailshiftError(phaseOrderProblem(`apply phase "${phase}"`, missing, manifest.file));
   const planPath = defaultPlanPath(manifest.file, manifest.settings.name, phase);
-  const { plan, diagnostics } = await makePlan({ manifest, phase, accountIds: [], planPath, now: new Date(), env: io.env, tool: `mailshift ${VERSION}`, concurrency: 4, state: stateOf(manifest, options) });
+  const { plan, diagnostics } = await makePlan({ manifest, phase, accountIds: [], planPath, now: new Date(), env: io.env, verbose: options.verbose, tool: `mailshift ${VERSION}`, concurrency: 4, state: stateOf(manifest, options), force: Boolean(values.force) });
   if (!plan) throw new MailshiftError(diagnostics);
   await writePlanFile(planPath, plan);
   io.stdout(renderPlanText(plan, { palette: { color: options.color }, verbose: options.verbose }));

@@ -14,7 +14,7 @@ import { VERSION } from '../version.ts';
 export const planCommand: Command = {
   name: 'plan',
   summary: 'snapshot both servers (read-only) and write the plan file for a phase',
-  usage: `mailshift plan <manifest> --phase NAME [--account ID]... [--out FILE] [--format text|markdown|json] [--detailed-exitcode]
+  usage: `mailshift plan <manifest> --phase NAME [--account ID]... [--out FILE] [--format text|markdown|json] [--detailed-exitcode] [--force]
 
 Reads both sides of every account read-only (EXAMINE, BODY.PEEK), computes what the phase would
 do, writes the plan (default: plans/<name>.<phase>.plan.json next to the manifest) and prints it.
@@ -23,7 +23,9 @@ do, writes the plan (default: plans/<name>.<phase>.plan.json next to the manifes
   --out FILE            where to write the plan file
   --format FORMAT       how to print it: text (default), markdown (a PR comment), json
   --concurrency N       accounts read at once (default 4)
-  --detailed-exitcode   exit 0 when there is nothing to do, 2 when there are changes, 1 on error`,
+  --detailed-exitcode   exit 0 when there is nothing to do, 2 when there are changes, 1 on error
+  --force               after a manual gate, also plan the target deletions the cutover rule keeps
+                        (mail mailshift did not copy there); apply then needs --force too`,
   options: {
     phase: { type: 'string' },
     account: { type: 'string', multiple: true },
@@ -31,6 +33,7 @@ do, writes the plan (default: plans/<name>.<phase>.plan.json next to the manifes
     format: { type: 'string' },
     concurrency: { type: 'string' },
     'detailed-exitcode': { type: 'boolean' },
+    force: { type: 'boolean' },
   },
   async run({ positionals, values, options, io }) {
     const format = planFormat(values.format);
@@ -41,7 +44,8 @@ do, writes the plan (default: plans/<name>.<phase>.plan.json next to the manifes
     const planPath = (values.out as string | undefined) ?? defaultPlanPath(manifest.file, manifest.settings.name, values.phase);
     const { plan, diagnostics } = await makePlan({
       manifest, phase: values.phase, accountIds: (values.account as string[] | undefined) ?? [], planPath,
-      now: new Date(), env: io.env, tool: `mailshift ${VERSION}`, concurrency, state: stateOf(manifest, options),
+      now: new Date(), env: io.env, verbose: options.verbose, tool: `mailshift ${VERSION}`, concurrency, state: stateOf(manifest, options),
+      force: Boolean(values.force),
     });
     if (!plan) throw new MailshiftError(diagnostics);
     await writePlanFile(planPath, plan);

@@ -8,24 +8,35 @@ import { auditDirFor, openAudit, type AuditWriter } from '../audit/writer.ts';
 import { hasErrors, MailshiftError, problem } from '../errors.ts';
 import type { ExternalVariables } from '../manifest/jsonnet.ts';
 import { readManifest } from '../manifest/read.ts';
-import type { SyncPhase } from '../manifest/settings.ts';
+import { sliceSettings, type Settings, type SyncPhase } from '../manifest/settings.ts';
+import { readAuditOutcomes, type AuditOutcome } from '../audit/outcomes.ts';
+import { sinceGate, type Cutover } from '../plan/cutover.ts';
+import { cutoverBreaches } from '../plan/cutover-check.ts';
 import { checkPlan } from '../plan/plan-check.ts';
+import type { UidMaps } from '../plan/snapshot.ts';
 import type { Plan } from '../plan/types.ts';
 import { migrationStateStore, type Journal, type Lock, type StateStore } from '../state/store.ts';
 import { repositoryRoot } from './git.ts';
 import { missingRequirements, shownPath } from './load-runbook.ts';
+import { shellWord } from './runbook.ts';
 import { operator } from './operator.ts';
 import { phaseOrderProblem } from './phase-order.ts';
 import { readPlanFile } from './plan-file.ts';
 import { auditUnaudited } from './unaudited.ts';
+import { cutoverOf, gatesSince } from './plan-runbook.ts';
 
 export interface ApplyRequest {
   planFile: string;
   variables: ExternalVariables;
   env: NodeJS.ProcessEnv;
+  /** --verbose: a failing secret command's last stderr line may join its message (SecretContext.verbose). */
+  verbose?: boolean;
   stateDir: string | undefined;
   tool: string;
-  /** Apply although a phase this one requires is not applied or gated yet; audited as forced. */
+  /**
+   * Apply although a phase this one requires is not applied or gated yet, or although the plan
+   * deletes target mail the cutover rule keeps; audited as forced.
+   */
   force?: boolean;
 }
 
@@ -42,6 +53,8 @@ export interface PreparedApply {
   auditFile: string;
   /** The requirements --force overrode (recorded in the audit's start record). */
   unmetRequires: string[];
+  /** Target deletions --force let through although the cutover rule forbids them (0: none). */
+  cutoverOverride: number;
   units: AccountUnit[];
   /**
    * Ctrl-C / SIGTERM: start nothing new; what runs may finish (and is journaled and audited) for
@@ -96,18 +109,24 @@ export async function prepareApply(request: ApplyRequest): Promise<PreparedApply
     const missing = await missingRequirements({ file: manifestFile, sha256: manifest.sha256, settings: manifest.settings }, plan.phase, shownAs);
     if (missing.length > 0 && !request.force) throw new MailshiftError(phaseOrderProblem(`apply phase "${plan.phase}"`, missing, shownAs));
     const unmetRequires = missing.map((requirement) => requirement.name);
+    const log = await readAuditOutcomes(auditDirFor(manifestFile, plan.name));
+    const outdating = gatesSince(plan, log);
+    if (outdating.length > 0) throw new MailshiftError(outdatedProblem(plan, outdating, shownAs, request.planFile));
+    const cutover = await cutoverScope(plan, cutoverOf(log, false), state, Boolean(request.force), shownAs, request.planFile);
     journal = await state.journal(planSha256);
     const applyId = randomUUID();
     const auditDir = auditDirFor(manifestFile, plan.name);
     const audit = await openAudit(auditDir, {
       kind: 'apply', applyId, phase: plan.phase, planSha256, manifest: { path: plan.manifest.path, sha256: plan.manifest.sha256, git: plan.manifest.git },
       tool: request.tool, operator: operator(), startedAt: new Date().toISOString(),
-      ...(unmetRequires.length > 0 ? { forced: true, unmetRequires } : {}),
+      ...(unmetRequires.length > 0 || cutover.overridden > 0 ? { forced: true } : {}),
+      ...(unmetRequires.length > 0 ? { unmetRequires } : {}),
+      ...(cutover.overridden > 0 ? { cutoverOverride: cutover.overridden } : {}),
     });
     // Before any new action: what an apply killed between journal and audit left unaudited.
     await auditUnaudited(plan, planSha256, journal, auditDir, audit);
-    return assemble(plan, { applyId, unmetRequires, audit, journal, lock, state }, {
-      manifestDir: dirname(resolve(manifestFile)), env: request.env, phase, settings: manifest.settings.accounts,
+    return assemble(plan, { applyId, unmetRequires, cutoverOverride: cutover.overridden, audit, journal, lock, state }, {
+      manifestDir: dirname(resolve(manifestFile)), env: request.env, verbose: request.verbose, phase, settings: manifest.settings, uidMaps: cutover.uidMaps,
     });
   } catch (error) {
     await journal?.close();
@@ -116,9 +135,9 @@ export async function prepareApply(request: ApplyRequest): Promise<PreparedApply
   }
 }
 
-function assemble(plan: Plan, run: { applyId: string; unmetRequires: string[]; audit: AuditWriter; journal: Journal; lock: Lock; state: StateStore },
-  context: { manifestDir: string; env: NodeJS.ProcessEnv; phase: SyncPhase; settings: import('../manifest/settings.ts').AccountSettings[] }): PreparedApply {
-  const { applyId, unmetRequires, audit, journal, lock, state } = run;
+function assemble(plan: Plan, run: { applyId: string; unmetRequires: string[]; cutoverOverride: number; audit: AuditWriter; journal: Journal; lock: Lock; state: StateStore },
+  context: { manifestDir: string; env: NodeJS.ProcessEnv; verbose?: boolean; phase: SyncPhase; settings: Settings; uidMaps: ReadonlyMap<string, UidMaps> | null }): PreparedApply {
+  const { applyId, unmetRequires, cutoverOverride, audit, journal, lock, state } = run;
   const total = emptyCounts();
   // A dropped server fails hundreds of actions for one reason: the summary names it once, with the count.
   const failures = new Map<string, FailureReason>();
@@ -132,12 +151,16 @@ function assemble(plan: Plan, run: { applyId: string; unmetRequires: string[]; a
     id: account.id,
     folders: account.folders.length,
     async run(observer) {
-      const settings = context.settings.find((s) => s.id === account.id);
+      const settings = context.settings.accounts.find((s) => s.id === account.id);
       if (!settings) throw new MailshiftError(problem('PLAN_STALE', `account ${account.id} is no longer in the manifest`, 're-plan'));
+      const { useSize } = sliceSettings(context.settings, account.id, context.phase.name).messages;
       // Counted into the total also when the account fails: the summary says what was done.
       const counts = emptyCounts();
       try {
-        return await runAccount(account, { settings, manifestDir: context.manifestDir, env: context.env, sink, state, expungeSource: context.phase.expungeSource, stop }, observer, counts);
+        return await runAccount(account, {
+          settings, useSize, manifestDir: context.manifestDir, env: context.env, verbose: context.verbose, sink, state, expungeSource: context.phase.expungeSource,
+          cutover: context.uidMaps?.get(account.id) ?? null, stop,
+        }, observer, counts);
       } finally {
         addCounts(total, counts);
       }
@@ -145,7 +168,7 @@ function assemble(plan: Plan, run: { applyId: string; unmetRequires: string[]; a
   }));
   let finished: Promise<ApplyCounts> | undefined;
   return {
-    plan, applyId, auditFile: audit.file, unmetRequires, units,
+    plan, applyId, auditFile: audit.file, unmetRequires, cutoverOverride, units,
     interrupt() {
       stop.stop();
       setTimeout(() => stop.force(), STOP_GRACE_MS).unref();
@@ -168,6 +191,32 @@ function assemble(plan: Plan, run: { applyId: string; unmetRequires: string[]; a
       return finished;
     },
   };
+}
+
+/** A plan made before a gate that has been recorded since: it does not see the mailboxes as they are. */
+function outdatedProblem(plan: Plan, gates: AuditOutcome[], shownAs: string, planFile: string) {
+  const named = gates.map((gate) => `"${gate.phase}" (recorded ${gate.endedAt ?? gate.startedAt})`).join(' and ');
+  return problem('PLAN_OUTDATED', `the plan was made ${plan.createdAt}, before the gate ${named}: it does not see the mailboxes as they are now (mail that reached the new server, the cutover rule)`,
+    `nothing was applied. Make a new plan and review it: mailshift plan ${shellWord(shownAs)} --phase ${plan.phase}`, { file: planFile });
+}
+
+/**
+ * After a manual gate, the cutover rule: every target deletion in the plan must take only mailshift's
+ * copies, as the UID maps record them now. Refused otherwise, unless forced (then counted, audited).
+ * The maps go on to the folder deletions, which check each folder's messages just before deleting.
+ */
+async function cutoverScope(plan: Plan, cutover: Cutover | null, state: StateStore, force: boolean, shownAs: string, planFile: string): Promise<{ uidMaps: Map<string, UidMaps> | null; overridden: number }> {
+  if (cutover === null) return { uidMaps: null, overridden: 0 };
+  const uidMaps = new Map<string, UidMaps>();
+  for (const account of plan.accounts) uidMaps.set(account.id, await state.uidMaps(account.id));
+  const breaches = cutoverBreaches(plan, (account) => uidMaps.get(account)!);
+  if (breaches.length === 0) return { uidMaps, overridden: 0 };
+  if (force) return { uidMaps: null, overridden: breaches.length };
+  const first = breaches[0]!;
+  throw new MailshiftError(problem('CUTOVER',
+    `the plan cannot be applied: ${first.what}, after ${sinceGate(cutover)} (${breaches.length} such ${breaches.length === 1 ? 'deletion' : 'deletions'}): after a gate, mail on the new server that mailshift did not copy is never deleted`,
+    `nothing was applied. Make a new plan, which keeps such mail: mailshift plan ${shellWord(shownAs)} --phase ${plan.phase}. To delete it anyway, plan and apply with --force`,
+    { file: planFile, account: first.account, folder: first.folder }));
 }
 
 /** Journal first (what re-runs rely on), then the audit record (what people read). */

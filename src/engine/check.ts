@@ -35,6 +35,8 @@ export interface AccountCheck {
 export interface CheckContext {
   manifestDir: string;
   env: NodeJS.ProcessEnv;
+  /** --verbose: a failing secret command's last stderr line may join its message (SecretContext.verbose). */
+  verbose?: boolean;
   /** Accounts checked at once (each logs in on both sides at once). */
   concurrency?: number;
 }
@@ -53,7 +55,7 @@ async function checkSide(account: AccountSettings, side: Side, context: CheckCon
   const endpoint = account[side];
   const base = { host: endpoint.host, port: endpoint.port, user: endpoint.user };
   try {
-    const connection = await openConnection(endpoint, { side, accountId: account.id, manifestDir: context.manifestDir, env: context.env });
+    const connection = await openConnection(endpoint, { side, accountId: account.id, manifestDir: context.manifestDir, env: context.env, verbose: context.verbose });
     try {
       const folders = await listFolders(connection);
       const server = readServerInfo(connection);

@@ -1,21 +1,26 @@
 import { dirname, resolve } from 'node:path';
+import { readAuditOutcomes } from '../audit/outcomes.ts';
+import { auditDirFor } from '../audit/writer.ts';
 import type { Diagnostic } from '../errors.ts';
 import { isWindowed, openAccountSession, readFolders, readListing } from '../imap/snapshot.ts';
 import type { ManifestReadResult } from '../manifest/read.ts';
 import { sliceSettings, type AccountSettings, type EndpointSettings, type Settings, type SliceSettings, type SyncPhase } from '../manifest/settings.ts';
+import type { Cutover, CutoverRecord } from '../plan/cutover.ts';
 import { mapFolders } from '../plan/folder-mapping.ts';
+import { deletionCandidates } from '../plan/target-folder-deletion.ts';
 import { summarise } from '../plan/plan-summary.ts';
 import { planAccount } from '../plan/planner.ts';
 import { endpointOf, phaseSwitches, rulesOf } from '../plan/plan-settings.ts';
 import { fetchWindow } from '../plan/select.ts';
 import { endpointKey, readFrom, type CachedFolder, type SideCache } from '../plan/snapshot-cache.ts';
-import type { FolderSnapshot } from '../plan/snapshot.ts';
-import type { AccountPlan, Plan, PlanWarning } from '../plan/types.ts';
+import type { FolderSnapshot, UidMaps } from '../plan/snapshot.ts';
+import type { AccountPlan, Plan, PlanRunbook, PlanWarning } from '../plan/types.ts';
 import type { StateStore } from '../state/store.ts';
 import { selectAccounts } from './accounts.ts';
-import { findSyncPhase, uidMapsFor } from './phase.ts';
+import { findSyncPhase } from './phase.ts';
 import { mapBounded } from './bounded.ts';
 import { manifestReference } from './git.ts';
+import { planRunbook } from './plan-runbook.ts';
 
 export interface PlanRequest {
   manifest: ManifestReadResult & { settings: Settings; sha256: string };
@@ -26,10 +31,14 @@ export interface PlanRequest {
   planPath: string;
   now: Date;
   env: NodeJS.ProcessEnv;
+  /** --verbose: a failing secret command's last stderr line may join its message (SecretContext.verbose). */
+  verbose?: boolean;
   tool: string;
   /** Accounts snapshotted at once. */
   concurrency: number;
-  /** Where identity 'uid' finds the UID maps of earlier applies, and what the last plan read. */
+  /** `plan --force`: plan the target deletions the cutover rule would keep (apply needs --force too). */
+  force?: boolean;
+  /** The UID maps of earlier applies (identity 'uid' and the cutover rule), and what the last plan read. */
   state: Pick<StateStore, 'uidMaps' | 'snapshotCache' | 'saveSnapshotCache'>;
   onAccount?: (accountId: string, state: 'reading' | 'planned' | 'failed') => void;
 }
@@ -43,9 +52,11 @@ export async function makePlan(request: PlanRequest): Promise<{ plan?: Plan; dia
   const manifestDir = dirname(resolve(request.manifest.file));
   // git answers while the servers are read, not after.
   const reference = manifestReference(request.manifest.file, dirname(resolve(request.planPath)));
+  // The audit log says which gates and applies this plan comes after, and whether the cutover rule holds.
+  const runbook = planRunbook(await readAuditOutcomes(auditDirFor(request.manifest.file, settings.name)), request.force === true);
   const results = await mapBounded(accounts, request.concurrency, async (account) => {
     request.onAccount?.(account.id, 'reading');
-    const result = await planOneAccount(account, sliceSettings(settings, account.id, phase.name), request, manifestDir);
+    const result = await planOneAccount(account, sliceSettings(settings, account.id, phase.name), request, { manifestDir, cutover: runbook.cutover });
     request.onAccount?.(account.id, result.errors.length > 0 ? 'failed' : 'planned');
     return result;
   });
@@ -54,13 +65,13 @@ export async function makePlan(request: PlanRequest): Promise<{ plan?: Plan; dia
 
   const accountPlans = results.map((r) => r.plan!).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const warnings = [...phaseWarnings(request.manifest, phase), ...results.flatMap((r) => r.warnings)];
-  return { plan: await assemble(request, phase, accountPlans, warnings, await reference), diagnostics: [] };
+  return { plan: await assemble(request, phase, accountPlans, warnings, await reference, runbook), diagnostics: [] };
 }
 
-async function planOneAccount(account: AccountSettings, slice: SliceSettings, request: PlanRequest, manifestDir: string) {
+async function planOneAccount(account: AccountSettings, slice: SliceSettings, request: PlanRequest, { manifestDir, cutover }: { manifestDir: string; cutover: Cutover | null }) {
   let session;
   try {
-    session = await openAccountSession(account, { manifestDir, env: request.env });
+    session = await openAccountSession(account, { manifestDir, env: request.env, verbose: request.verbose });
     const listing = await readListing(session);
     const mapping = mapFolders(listing, slice.folders);
     if (mapping.errors.length > 0) return { errors: withAccount(mapping.errors, account.id), warnings: [] as PlanWarning[] };
@@ -70,15 +81,23 @@ async function planOneAccount(account: AccountSettings, slice: SliceSettings, re
     const targetByName = new Map(listing.target.folders.map((f) => [f.name, f]));
     const cache = await request.state.snapshotCache(account.id);
     const cached = { source: cachedFolders(cache?.source, account.source), target: cachedFolders(cache?.target, account.target) };
+    const targetReads = [
+      ...readMessages ? mapping.pairs.filter((p) => p.targetExists && targetByName.get(p.target)?.selectable).map((p) => ({ listing: targetByName.get(p.target)!, window, cached: cached.target[p.target] })) : [],
+      // After a gate the planner must tell mailshift's copies in a folder it may delete from mail that arrived there.
+      ...(cutover ? deletionCandidates({ targetOnly: mapping.targetOnly, targetFolders: listing.target.folders, targetServer: listing.target.server, rule: slice.phase.deleteTargetFolders, subfolder: slice.folders.subfolder }) : [])
+        .map((name) => targetByName.get(name)!).filter((folder) => folder.selectable).map((folder) => ({ listing: folder, window: null, cached: cached.target[folder.name] })),
+    ];
     const [sourceFolders, targetFolders] = await Promise.all([
       readFolders(session, 'source', readMessages ? mapping.pairs.map((p) => ({ listing: sourceByName.get(p.source)!, window, cached: cached.source[p.source] })) : []),
-      readFolders(session, 'target', readMessages ? mapping.pairs.filter((p) => p.targetExists && targetByName.get(p.target)?.selectable).map((p) => ({ listing: targetByName.get(p.target)!, window, cached: cached.target[p.target] })) : []),
+      readFolders(session, 'target', targetReads),
     ]);
     if (readMessages && !isWindowed(window) && !(allFromCache(sourceFolders, cached.source) && allFromCache(targetFolders, cached.target))) {
       await request.state.saveSnapshotCache(account.id, { source: sideCache(account.source, sourceFolders), target: sideCache(account.target, targetFolders) });
     }
+    const uidMaps: UidMaps = cutover || slice.messages.identity === 'uid' ? await request.state.uidMaps(account.id) : {};
+    const cutoverRecord: CutoverRecord | null = cutover ? { since: cutover, uidMaps } : null;
     const planned = planAccount({
-      accountId: account.id, slice, mapping, now: request.now, uidMaps: await uidMapsFor(slice, request.state),
+      accountId: account.id, slice, mapping, now: request.now, uidMaps: slice.messages.identity === 'uid' ? uidMaps : {}, cutover: cutoverRecord,
       snapshot: { ...listing, sourceFolders, targetFolders },
     });
     if (planned.errors.length > 0) return { errors: withAccount(planned.errors, account.id), warnings: [] as PlanWarning[] };
@@ -108,7 +127,7 @@ function sideCache(endpoint: EndpointSettings, folders: Record<string, FolderSna
   return { endpoint: endpointKey(endpoint), folders: Object.fromEntries(Object.values(folders).map((f) => [f.name, { state: f.state, messages: f.messages }])) };
 }
 
-async function assemble(request: PlanRequest, phase: SyncPhase, accounts: AccountPlan[], warnings: PlanWarning[], reference: Awaited<ReturnType<typeof manifestReference>>): Promise<Plan> {
+async function assemble(request: PlanRequest, phase: SyncPhase, accounts: AccountPlan[], warnings: PlanWarning[], reference: Awaited<ReturnType<typeof manifestReference>>, runbook: PlanRunbook): Promise<Plan> {
   const common = commonRules(request.manifest.settings, phase, accounts);
   for (const account of accounts) {
     const own = rulesOf(sliceSettings(request.manifest.settings, account.id, phase.name));
@@ -126,6 +145,7 @@ async function assemble(request: PlanRequest, phase: SyncPhase, accounts: Accoun
     },
     name: request.manifest.settings.name,
     phase: phase.name,
+    runbook,
     settings: { phase: phaseSwitches(phase), ...common },
     summary: summarise(accounts),
     warnings,

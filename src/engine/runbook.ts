@@ -5,6 +5,7 @@ import type { AuditOutcome } from '../audit/outcomes.ts';
 import type { PhaseSettings } from '../manifest/settings.ts';
 import type { PlanSummary } from '../plan/types.ts';
 import type { PlanHeaderRead } from './plan-header.ts';
+import { doneAfter, gatesSince } from './plan-runbook.ts';
 
 export interface RunbookInput {
   name: string;
@@ -123,15 +124,18 @@ function planStatus(input: RunbookInput, { name: phase, requires }: PhaseSetting
   return {
     path, state: header.manifest.sha256 === input.manifest.sha256 ? 'current' : 'stale', createdAt: header.createdAt, sha256, summary: header.summary,
     applied: applies.some((entry) => entry.planSha256 === sha256 && entry.result === 'ok'),
-    outdatedBy: requires.filter((required) => input.log.some((entry) => entry.phase === required && entry.result === 'ok' && doneAfter(entry, header.createdAt))),
+    // A gate recorded since outdates the plan whether required or not: apply refuses it (PLAN_OUTDATED).
+    outdatedBy: unique([
+      ...requires.filter((required) => input.log.some((entry) => entry.phase === required && entry.result === 'ok' && doneAfter(entry, header.createdAt))),
+      ...gatesSince(header, input.log).map((gate) => gate.phase),
+    ]),
   };
 }
 
-/** Whether the record ended after `createdAt`; plans say whole seconds, so the same second counts as before. */
-function doneAfter(entry: AuditOutcome, createdAt: string): boolean {
-  const ended = Date.parse(entry.endedAt ?? entry.startedAt);
-  return Math.floor(ended / 1000) * 1000 > Date.parse(createdAt);
+function unique(names: string[]): string[] {
+  return [...new Set(names)];
 }
+
 
 function syncStep(input: RunbookInput, phase: string, plan: PlanStatus, lastApply: AuditOutcome | null): Step {
   const replan = (why: string): Step => ({ phase, action: 'plan', command: `mailshift plan ${shellWord(input.manifest.path)} --phase ${phase}`, why });

@@ -26,6 +26,8 @@ export interface VerifyRequest {
   /** For the age windows. */
   now: Date;
   env: NodeJS.ProcessEnv;
+  /** --verbose: a failing secret command's last stderr line may join its message (SecretContext.verbose). */
+  verbose?: boolean;
   /** Accounts verified at once. */
   concurrency: number;
   /** Where identity 'uid' finds the UID maps of earlier applies. */
@@ -110,7 +112,7 @@ async function verifyOneAccount(account: AccountSettings, slice: SliceSettings, 
   };
   let session: AccountSession | undefined;
   try {
-    session = await openAccountSession(account, { manifestDir, env: request.env });
+    session = await openAccountSession(account, { manifestDir, env: request.env, verbose: request.verbose });
     const snapshot = await readAccount(session, slice, request.now);
     if ('errors' in snapshot) return { ...result, errors: snapshot.errors };
     const uidMaps = await uidMapsFor(slice, request.state);

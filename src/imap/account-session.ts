@@ -19,6 +19,8 @@ export interface SessionContext {
   /** Folder of the manifest: secrets resolve relative to it. */
   manifestDir: string;
   env: NodeJS.ProcessEnv;
+  /** --verbose: a failing secret command's last stderr line may join its message (SecretContext.verbose). */
+  verbose?: boolean;
 }
 
 /**
@@ -28,7 +30,7 @@ export interface SessionContext {
  */
 export async function openAccountSession(account: AccountSettings, context: SessionContext): Promise<AccountSession> {
   const pool = (side: Side) => new ConnectionPool(
-    () => openConnection(account[side], { side, accountId: account.id, manifestDir: context.manifestDir, env: context.env }),
+    () => openConnection(account[side], { side, accountId: account.id, manifestDir: context.manifestDir, env: context.env, verbose: context.verbose }),
     account[side].connections,
   );
   const source = pool('source');

@@ -14,6 +14,8 @@ export interface ConnectContext {
   /** Folder of the manifest: secret files and commands are relative to it. */
   manifestDir: string;
   env: NodeJS.ProcessEnv;
+  /** --verbose: a failing secret command's last stderr line may join its message (SecretContext.verbose). */
+  verbose?: boolean;
   /**
    * TEST ONLY: extra trusted CA certificates (PEM). Node reads NODE_EXTRA_CA_CERTS only at process
    * start, so in-process tests hand the harness certificate over here; users set NODE_EXTRA_CA_CERTS.
@@ -37,7 +39,7 @@ export async function openConnection(endpoint: EndpointSettings, context: Connec
   let secret: string;
   try {
     const what = `${context.side} ${credential.mechanism === 'XOAUTH2' ? 'access token' : 'password'} for account ${context.accountId}`;
-    secret = await resolveSecret(ref, { manifestDir: context.manifestDir, env: context.env, what });
+    secret = await resolveSecret(ref, { manifestDir: context.manifestDir, env: context.env, what, verbose: context.verbose });
   } catch (error) {
     throw withAccount(error, context.accountId);
   }

@@ -80,8 +80,8 @@ function phaseRules(manifest: ManifestInput, at: At): Diagnostic[] {
     }
     const gate = manifest.phases.slice(0, index).find((earlier) => earlier.manual !== undefined);
     if (phase.deleteTarget && gate) {
-      found.push(warning('MANIFEST_RULE', `phase "${phase.name}" deletes target messages after the manual gate "${gate.name}": mail that arrives on the new server after the gate and is not on the source would be deleted`,
-        'drop deleteTarget from phases after the cutover gate', at(`/phases/${index}/deleteTarget`)));
+      found.push(warning('MANIFEST_RULE', `phase "${phase.name}" deletes target messages after the manual gate "${gate.name}": once the gate is recorded, the cutover rule lets it delete only mailshift's own copies (mail that reached the new server is kept, and each plan says so)`,
+        'drop deleteTarget from phases after the cutover gate unless copies whose source message is gone should go', at(`/phases/${index}/deleteTarget`)));
     }
   });
   return found;

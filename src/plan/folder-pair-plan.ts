@@ -1,6 +1,7 @@
 // One folder pair's plan: folder actions (create, subscribe), then its message actions, with the
 // folder-level rules: justFolders, skipEmpty, and folders the engine did not read.
 import type { SliceSettings } from '../manifest/settings.ts';
+import { mailshiftCopies, sinceGate, type CutoverRecord } from './cutover.ts';
 import type { FolderPair } from './folder-mapping.ts';
 import { planMessages, type Finding } from './message-actions.ts';
 import { selectSourceMessages, selectTargetMessages } from './select.ts';
@@ -19,6 +20,8 @@ export interface FolderPairInput {
   target: FolderSnapshot | undefined;
   targetServer: ServerSnapshot;
   uidMap: UidMap | undefined;
+  /** The gate the cutover rule holds since, with every UID map of the account (null: no gate yet). */
+  cutover: CutoverRecord | null;
 }
 
 /** The plan of one folder pair, and what the reviewer should know about it. */
@@ -57,6 +60,9 @@ export function planFolderPair(input: FolderPairInput): { plan: FolderPlan; find
     rules: slice.messages,
     phase: slice.phase,
     uidPairs,
+    cutover: input.cutover && target
+      ? { copies: mailshiftCopies(input.cutover.uidMaps, pair.target, target.state.uidValidity), forced: input.cutover.since.forced, gate: sinceGate(input.cutover.since) }
+      : null,
   });
   plan.actions.push(...messages.actions);
   return { plan, findings: [...findings, ...messages.findings] };

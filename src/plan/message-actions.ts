@@ -18,6 +18,17 @@ export interface MessagePlanInput {
   rules: MessageRules;
   phase: SyncPhase;
   uidPairs: ReadonlyArray<readonly [number, number]>;
+  /** After a manual gate: the target UIDs mailshift copied into this folder; null before any gate. */
+  cutover: CutoverScope | null;
+}
+
+/** What the cutover rule needs of one target folder. */
+export interface CutoverScope {
+  copies: ReadonlySet<number>;
+  /** `plan --force`: delete the others too, loudly. */
+  forced: boolean;
+  /** How findings name the gate (sinceGate). */
+  gate: string;
 }
 
 /** A lint finding about one folder; the planner adds account and folder. */
@@ -56,9 +67,8 @@ export function planMessages(input: MessagePlanInput): { actions: Action[]; find
     }
   }
 
-  const targetDeletes: DeleteTargetAction[] = phase.deleteTarget
-    ? match.targetOnly.map((message) => ({ op: 'deleteTarget', uid: message.uid, identity: message.identity }))
-    : [];
+  const deletable = phase.deleteTarget ? cutoverRule(match.targetOnly, input.cutover) : { deleted: [], findings: [] };
+  const targetDeletes: DeleteTargetAction[] = deletable.deleted.map((message) => ({ op: 'deleteTarget', uid: message.uid, identity: message.identity }));
 
   // imapsync --delete1 removes the messages already on the target too, not only the new copies.
   const sourceDeletes: DeleteSourceAction[] = phase.deleteSource
@@ -79,10 +89,37 @@ export function planMessages(input: MessagePlanInput): { actions: Action[]; find
       ...sortedBy(sourceDeletes, (action) => action.uid),
     ],
     findings: [
+      ...deletable.findings,
       ...refusedFlags(refused),
       ...headerDigests(input.source, rules),
       ...oversized(copies, input.appendLimit),
     ],
+  };
+}
+
+/**
+ * The target-only messages deleteTarget may delete: before a gate all of them; after it only
+ * mailshift's own copies (the others arrived on the new server), unless forced.
+ */
+function cutoverRule(targetOnly: readonly MessageSnapshot[], cutover: CutoverScope | null): { deleted: readonly MessageSnapshot[]; findings: Finding[] } {
+  if (cutover === null) return { deleted: targetOnly, findings: [] };
+  const foreign = targetOnly.filter((message) => !cutover.copies.has(message.uid));
+  if (foreign.length === 0) return { deleted: targetOnly, findings: [] };
+  if (cutover.forced) {
+    return {
+      deleted: targetOnly,
+      findings: [{
+        code: 'CUTOVER_OVERRIDE', count: foreign.length,
+        message: `deleted on the target although mailshift did not copy them there, after ${cutover.gate} (plan --force overrides the cutover rule): mail delivered to the new server is lost; apply needs --force too`,
+      }],
+    };
+  }
+  return {
+    deleted: targetOnly.filter((message) => cutover.copies.has(message.uid)),
+    findings: [{
+      code: 'CUTOVER_KEPT', count: foreign.length,
+      message: `kept on the target although the phase has deleteTarget: mailshift did not copy them there, and since ${cutover.gate} mail reaches the new server by itself (the cutover rule; plan --force would delete them)`,
+    }],
   };
 }
 

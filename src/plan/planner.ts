@@ -2,6 +2,7 @@
 // clock ("now" is an input), no randomness; the same inputs give a deep-equal result.
 import { problem, type Diagnostic } from '../errors.ts';
 import type { SliceSettings } from '../manifest/settings.ts';
+import type { CutoverRecord } from './cutover.ts';
 import type { FolderMappingResult } from './folder-mapping.ts';
 import { planFolderPair } from './folder-pair-plan.ts';
 import { folderKey } from './folder-paths.ts';
@@ -17,7 +18,10 @@ export interface AccountPlanInput {
   /** mapFolders of the same listing. */
   mapping: FolderMappingResult;
   now: Date;
+  /** The UID maps identity 'uid' matches by ({} for other identities). */
   uidMaps: UidMaps;
+  /** The latest manual gate recorded before this plan, with the account's record of mailshift's copies; null when no gate is. */
+  cutover: CutoverRecord | null;
 }
 
 /**
@@ -47,12 +51,13 @@ export function planAccount(input: AccountPlanInput): { folders: FolderPlan[]; w
       target: pair.targetExists ? snapshot.targetFolders[pair.target] : undefined,
       targetServer: snapshot.target.server,
       uidMap: input.uidMaps[pair.source],
+      cutover: input.cutover,
     });
     folders.push(plan);
     if (plan.actions.some((action) => action.op === 'createFolder')) created.push(pair.target);
     warnings.push(...findings.map(({ count, ...finding }) => ({ ...finding, account: accountId, folder: pair.source, ...(count !== undefined ? { count } : {}) })));
   }
-  folders.push(...planTargetFolderDeletions({
+  const deletions = planTargetFolderDeletions({
     targetOnly: input.mapping.targetOnly,
     targetFolders: snapshot.target.folders,
     targetServer: snapshot.target.server,
@@ -60,7 +65,10 @@ export function planAccount(input: AccountPlanInput): { folders: FolderPlan[]; w
     rule: slice.phase.deleteTargetFolders,
     subfolder: slice.folders.subfolder,
     read: snapshot.targetFolders,
-  }));
+    cutover: input.cutover,
+  });
+  folders.push(...deletions.folders);
+  warnings.push(...deletions.findings.map((finding) => ({ ...finding, account: accountId })));
   return { folders, warnings: foldCounted(warnings), errors };
 }
 

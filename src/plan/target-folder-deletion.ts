@@ -3,10 +3,11 @@
 // what only/except leave out. With `subfolder`, only folders inside that tree are considered:
 // the rest of the mailbox is not this migration's (several accounts may share it).
 import type { SyncPhase } from '../manifest/settings.ts';
+import { hasMailshiftCopies, mailshiftCopies, sinceGate, type CutoverRecord } from './cutover.ts';
 import { isInbox, targetNameOf } from './folder-paths.ts';
 import { compareText } from './ordering.ts';
-import type { FolderListing, FolderSnapshot, ServerSnapshot } from './snapshot.ts';
-import type { FolderPlan } from './types.ts';
+import type { FolderListing, FolderSnapshot, ServerSnapshot, UidMaps } from './snapshot.ts';
+import type { FolderPlan, PlanWarning } from './types.ts';
 
 export interface TargetFolderDeletionInput {
   /** Existing target folders no source folder maps to (FolderMappingResult.targetOnly). */
@@ -19,27 +20,37 @@ export interface TargetFolderDeletionInput {
   subfolder: string | null;
   /** Target folders whose messages were read, by name (for the message count). */
   read: Readonly<Record<string, FolderSnapshot>>;
+  /** The gate the cutover rule holds since, with the account's UID maps (null: no gate yet). */
+  cutover: CutoverRecord | null;
 }
 
-/** The target-only folders to delete, each as a FolderPlan with one deleteFolder action, children first. */
-export function planTargetFolderDeletions(input: TargetFolderDeletionInput): FolderPlan[] {
-  const { rule, targetServer } = input;
-  if (rule === false) return [];
-  const delimiter = targetServer.delimiter;
+/** A folder the cutover rule keeps (or, forced, deletes anyway): the finding without account. */
+export type FolderFinding = Omit<PlanWarning, 'account'>;
+
+/**
+ * The target-only folders to delete, each as a FolderPlan with one deleteFolder action, children
+ * first; after a gate, only folders holding nothing but mailshift's copies (findings say which stay).
+ */
+export function planTargetFolderDeletions(input: TargetFolderDeletionInput): { folders: FolderPlan[]; findings: FolderFinding[] } {
+  if (input.rule === false) return { folders: [], findings: [] };
+  const delimiter = input.targetServer.delimiter;
   const listings = new Map(input.targetFolders.map((folder) => [folder.name, folder]));
-  const scope = scopeOf(input.subfolder, targetServer);
-  const only = rule.only === null ? null : new RegExp(rule.only);
-  const except = rule.except === null ? null : new RegExp(rule.except);
-  const candidates = input.targetOnly.filter((name) => {
-    const listing = listings.get(name);
-    return listing !== undefined && !isInbox(name) && listing.specialUse === null && scope(name)
-      && (only === null || only.test(name)) && (except === null || !except.test(name));
+  const candidates = deletionCandidates(input);
+  const findings: FolderFinding[] = [];
+  const allowed = input.cutover === null ? candidates : candidates.filter((name) => {
+    const why = foreignContent(name, input.read[name], listings.get(name)!, input.cutover!.uidMaps);
+    if (why === null) return true;
+    const gate = sinceGate(input.cutover!.since);
+    findings.push(input.cutover!.since.forced
+      ? { code: 'CUTOVER_OVERRIDE', folder: name, message: `target folder "${name}" is deleted although ${why}, after ${gate} (plan --force overrides the cutover rule); apply needs --force too` }
+      : { code: 'CUTOVER_KEPT', folder: name, message: `target folder "${name}" is kept although deleteTargetFolders matches it: ${why}, and since ${gate} mail reaches the new server by itself (the cutover rule; plan --force would delete it)` });
+    return input.cutover!.since.forced;
   });
-  const deleting = new Set(candidates);
+  const deleting = new Set(allowed);
   const staying = [...input.targetFolders.map((folder) => folder.name).filter((name) => !deleting.has(name)), ...input.created];
   // One pass is enough: whatever protects a folder protects its parents too.
   const isParentOfStaying = (name: string) => delimiter !== null && staying.some((other) => other.startsWith(name + delimiter));
-  return candidates
+  const folders = allowed
     .filter((name) => !isParentOfStaying(name))
     .sort(childrenFirst(delimiter))
     .map((name) => {
@@ -50,6 +61,32 @@ export function planTargetFolderDeletions(input: TargetFolderDeletionInput): Fol
         notes: [], actions: [{ op: 'deleteFolder' as const, messages: state?.messages ?? 0 }],
       };
     });
+  return { folders, findings };
+}
+
+/** The target-only folders the rule matches: never INBOX or a special-use folder, only inside `subfolder`. */
+export function deletionCandidates(input: Pick<TargetFolderDeletionInput, 'targetOnly' | 'targetFolders' | 'targetServer' | 'rule' | 'subfolder'>): string[] {
+  const { rule } = input;
+  if (rule === false) return [];
+  const listings = new Map(input.targetFolders.map((folder) => [folder.name, folder]));
+  const scope = scopeOf(input.subfolder, input.targetServer);
+  const only = rule.only === null ? null : new RegExp(rule.only);
+  const except = rule.except === null ? null : new RegExp(rule.except);
+  return input.targetOnly.filter((name) => {
+    const listing = listings.get(name);
+    return listing !== undefined && !isInbox(name) && listing.specialUse === null && scope(name)
+      && (only === null || only.test(name)) && (except === null || !except.test(name));
+  });
+}
+
+/** Why a folder holds more than mailshift's copies (users made it, or mail arrived in it), or null. */
+function foreignContent(name: string, read: FolderSnapshot | undefined, listing: FolderListing, uidMaps: UidMaps): string | null {
+  const uidValidity = read?.state.uidValidity ?? listing.state?.uidValidity;
+  if (uidValidity === undefined || !hasMailshiftCopies(uidMaps, name, uidValidity)) return 'mailshift never copied into it (users may have made it on the new server)';
+  if (!read) return 'its messages were not read';
+  const copies = mailshiftCopies(uidMaps, name, uidValidity);
+  const foreign = read.messages.filter((message) => !copies.has(message.uid)).length;
+  return foreign === 0 ? null : `it holds ${foreign} ${foreign === 1 ? 'message' : 'messages'} mailshift did not copy there`;
 }
 
 /** Which target names deletion may consider: all, or those strictly inside the subfolder tree. */

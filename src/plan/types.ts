@@ -1,6 +1,7 @@
 // The plan: plain data, produced by the planner, written as canonical JSON, read by renderers and
 // the executor. Field names here are the contract of DESIGN §4: add freely, rename never.
 import type { SecretRef } from '../manifest/types.ts';
+import type { Cutover } from './cutover.ts';
 import type { FolderState } from './snapshot.ts';
 
 /** One change. Every switch over `op` must be exhaustive (see assertNever). */
@@ -120,11 +121,30 @@ export interface Plan {
   manifest: { path: string; relativeTo: 'repository' | 'plan'; sha256: string; git: { commit: string; dirty: boolean } | null };
   name: string;
   phase: string;
+  /** The runbook state the plan was made in (plans made before it existed lack it). */
+  runbook?: PlanRunbook;
   /** The phase's resolved settings, per account (folders and messages rules, phase switches). */
   settings: Record<string, unknown>;
   summary: PlanSummary;
   warnings: PlanWarning[];
   accounts: AccountPlan[];
+}
+
+/** An apply or gate the audit log showed as done (ok) when the plan was made. */
+export interface RunbookMark {
+  kind: 'apply' | 'gate';
+  phase: string;
+  /** The audit's applyId (a gate's id). */
+  id: string;
+  /** When it ended. */
+  at: string;
+}
+
+export interface PlanRunbook {
+  /** Every ok apply and gate before the plan, oldest first: a gate not among them outdates the plan. */
+  after: RunbookMark[];
+  /** The latest gate among them, from which the cutover rule held; null before any gate. */
+  cutover: Cutover | null;
 }
 
 /** Exhaustiveness check for switches over unions. */

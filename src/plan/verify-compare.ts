@@ -140,7 +140,9 @@ export function verifyAccount(input: VerifyAccountInput): FolderVerification[] {
     rule: input.slice.phase.deleteTargetFolders,
     subfolder: input.slice.folders.subfolder,
     read: input.snapshot.targetFolders,
-  }).map((plan): FolderVerification => {
+    // Verify reports what differs; whether a deletion may happen is the plan's question.
+    cutover: null,
+  }).folders.map((plan): FolderVerification => {
     const messages = plan.targetState?.messages ?? 0;
     return { source: null, target: plan.target, mappedBy: 'target-only', messages: { source: 0, target: messages }, differences: [{ kind: 'extraFolder', messages }], kept: [], notes: [] };
   });

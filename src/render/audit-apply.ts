@@ -1,4 +1,5 @@
 import type { AuditChainReport } from '../audit/chain.ts';
+import { overridden } from '../audit/outcomes.ts';
 import { emptyAuditCounts, type AuditApplyDetail, type AuditCounts, type AuditFolder } from '../audit/reader.ts';
 import { renderChainLines } from './audit-chain.ts';
 import { paint, type Palette } from './palette.ts';
@@ -8,7 +9,7 @@ import { formatBytes, plural } from './sizes.ts';
 export function renderAuditApply(apply: AuditApplyDetail, chain: AuditChainReport, palette: Palette): string {
   const { manifest } = apply;
   const head = [
-    ...(apply.forced ? [paint(palette, 'yellow', `  FORCED    ${apply.unmetRequires.length > 0 ? `although ${apply.unmetRequires.join(', ')} ${apply.unmetRequires.length === 1 ? 'was' : 'were'} not done` : 'recorded again'} (--force)`)] : []),
+    ...(apply.forced ? [paint(palette, 'yellow', `  FORCED    ${overridden(apply).join(', ') || 'recorded again'} (--force)`)] : []),
     `  manifest  ${manifest.path} (sha256 ${manifest.sha256.slice(0, 12)}${manifest.git ? `, commit ${manifest.git.commit.slice(0, 12)}${manifest.git.dirty ? ' with uncommitted changes' : ''}` : ''})`,
     `  file      ${apply.file}`,
   ];

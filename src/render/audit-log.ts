@@ -1,4 +1,5 @@
 import type { AuditChainReport } from '../audit/chain.ts';
+import { overridden } from '../audit/outcomes.ts';
 import type { AuditApplySummary } from '../audit/reader.ts';
 import { renderChainLines } from './audit-chain.ts';
 import { paint, type Colour, type Palette } from './palette.ts';
@@ -55,7 +56,7 @@ function row(apply: AuditApplySummary, id: string): Cell[] {
 function noteOf(apply: AuditApplySummary): string {
   const parts = [
     ...(apply.note ? [apply.note] : []),
-    ...(apply.unmetRequires.length > 0 ? [`forced although ${apply.unmetRequires.join(', ')} ${apply.unmetRequires.length === 1 ? 'was' : 'were'} not done`] : []),
+    ...overridden(apply).map((why) => `forced ${why}`),
   ];
   return parts.join('; ');
 }

@@ -1,5 +1,5 @@
 import { emptyCounts, type ApplyCounts } from '../apply/outcome.ts';
-import type { AuditOutcome } from '../audit/outcomes.ts';
+import { overridden, type AuditOutcome } from '../audit/outcomes.ts';
 import type { PhaseState, PlanStatus, Runbook, RunbookPhase } from '../engine/runbook.ts';
 import type { PlanSummary } from '../plan/types.ts';
 import { countsLine } from './apply-progress.ts';
@@ -77,7 +77,7 @@ function details(phase: RunbookPhase): string[] {
   if (phase.description !== null) lines.push(phase.description);
   const record = phase.kind === 'manual' ? phase.gate : phase.lastApply;
   if (record?.note) lines.push(`note: ${record.note}`);
-  if (record?.forced && record.unmetRequires.length > 0) lines.push(`forced although ${record.unmetRequires.join(', ')} ${record.unmetRequires.length === 1 ? 'was' : 'were'} not done`);
+  if (record?.forced) lines.push(...overridden(record).map((why) => `forced ${why}`));
   return lines;
 }
 

@@ -13,6 +13,8 @@ export interface SecretContext {
   env: NodeJS.ProcessEnv;
   /** What the secret is for, e.g. "source password for account alice": starts every error message. */
   what: string;
+  /** --verbose: a failing command's last stderr line joins its message (a tool may print the secret there). */
+  verbose?: boolean;
 }
 
 const COMMAND_TIMEOUT_MS = 30_000;
@@ -54,7 +56,7 @@ async function fromFile(file: string, { manifestDir, what }: SecretContext): Pro
   return value;
 }
 
-function fromCommand(argv: string[], { manifestDir, env, what }: SecretContext): Promise<string> {
+function fromCommand(argv: string[], { manifestDir, env, what, verbose }: SecretContext): Promise<string> {
   const [program, ...args] = argv;
   const name = program ?? '';
   return new Promise((done, fail) => {
@@ -62,7 +64,7 @@ function fromCommand(argv: string[], { manifestDir, env, what }: SecretContext):
     execFile(name, args, { cwd: manifestDir, env, timeout: COMMAND_TIMEOUT_MS, maxBuffer: COMMAND_MAX_OUTPUT, encoding: 'utf8', windowsHide: true },
       (error, stdout, stderr) => {
         const value = stdout.replace(/[\r\n]+$/, '');
-        if (error) return fail(commandFailure(name, error, firstLine(stderr, value), what));
+        if (error) return fail(commandFailure(argv, error, { what, manifestDir, stderrLine: verbose ? lastLine(stderr, value) : '' }));
         if (value === '') return fail(unavailable(`${what}: command ${name} printed nothing`, 'the command must print the secret on standard output'));
         done(value);
       });
@@ -71,19 +73,22 @@ function fromCommand(argv: string[], { manifestDir, env, what }: SecretContext):
 
 type ExecError = Error & { code?: string | number | null; killed?: boolean; signal?: NodeJS.Signals | null };
 
-function commandFailure(name: string, error: ExecError, stderrLine: string, what: string): MailshiftError {
+/** Never the command's stdout; its stderr only when the caller passed the (already masked) last line. */
+function commandFailure(argv: string[], error: ExecError, { what, manifestDir, stderrLine }: { what: string; manifestDir: string; stderrLine: string }): MailshiftError {
+  const name = argv[0] ?? '';
   if (error.code === 'ENOENT') return unavailable(`${what}: command ${name} not found`, 'install it, or give its full path as the first element of `command`');
   if (error.code === 'EACCES') return unavailable(`${what}: command ${name} is not executable`, 'check its permissions');
   if (error.killed && error.signal) {
     return unavailable(`${what}: command ${name} did not finish within ${COMMAND_TIMEOUT_MS / 1000} s`, 'a command that asks for input (a pinentry, a PIN) cannot answer here: unlock it before running mailshift');
   }
   if (error.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') return unavailable(`${what}: command ${name} printed more than 1 MiB`, 'the command must print just the secret');
-  const status = typeof error.code === 'number' ? `exited with code ${error.code}` : `ended by ${error.signal ?? 'a failure'}`;
-  return unavailable(`${what}: command ${name} ${status}${stderrLine ? `: ${stderrLine}` : ''}`, 'run the command yourself to see what it needs');
+  const status = typeof error.code === 'number' ? `exited with code ${error.code}` : `was ended by ${error.signal ?? 'a failure'}`;
+  const hint = `run \`${argv.join(' ')}\` by hand in ${manifestDir} to see why${stderrLine ? '' : ' (or run mailshift with --verbose for the last line it printed on stderr)'}`;
+  return unavailable(`${what}: command ${name} ${status}${stderrLine ? `: ${stderrLine}` : ''}`, hint);
 }
 
-/** The first non-empty line of stderr; a program that echoes the secret there does not get it into our message. */
-function firstLine(stderr: string, secret: string): string {
-  const line = stderr.split(/\r?\n/).find((l) => l.trim() !== '')?.trim() ?? '';
+/** The last non-empty line of stderr, where tools put their verdict; a secret echoed in it is masked. */
+function lastLine(stderr: string, secret: string): string {
+  const line = stderr.split(/\r?\n/).filter((l) => l.trim() !== '').at(-1)?.trim() ?? '';
   return secret !== '' ? line.split(secret).join('***') : line;
 }

@@ -1,6 +1,7 @@
 // Hand-edited plans, applied through the CLI against the Dovecot pair: each kind of edit is
 // refused before anything runs (exit 1, no audit file, both mailboxes as they were), and a copy
-// whose UID was edited to name another message is not appended.
+// whose UID was edited to name another message is not appended, nor one added by hand for a
+// message the target already holds.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -8,6 +9,7 @@ import { auditDirFor } from '../../src/audit/writer.ts';
 import { runMailshift } from '../support/cli.ts';
 import { contentMultiset, mailboxState } from '../support/mailbox-state.ts';
 import { newMigration, type Migration } from '../support/migration.ts';
+import { fillMailbox } from '../support/mailbox-builder.ts';
 import { seedMailbox } from '../support/seed.ts';
 
 type Json = Record<string, any>;
@@ -82,6 +84,70 @@ test('a copy whose UID was edited to another message is not appended: no duplica
     assert.match(applied.stderr, `copy of UID ${copies[0].uid} appears twice`);
     const target = await mailboxState(m.target.server, m.target);
     assert.equal(contentMultiset(target), []);
+  } finally {
+    m.remove();
+  }
+});
+
+const planOf = (m: Migration): Json => JSON.parse(readFileSync(m.planPath('presync'), 'utf8'));
+const planned = async (m: Migration) => assert.is((await runMailshift(['plan', m.manifest, '--phase', 'presync', '--quiet'], { env: m.env })).code, 0);
+const inboxNames = async (m: Migration) => (await mailboxState(m.target.server, m.target)).INBOX!.map((message) => message.messageId).sort();
+
+test('a hand-added copy of a message the target already holds fails alone: no duplicate', async () => {
+  const m = await newMigration('tamper-held', { phases: [{ name: 'presync' }], folders: { include: ['^INBOX$'] } });
+  try {
+    await fillMailbox(m.source.server, m.source, { INBOX: [{ name: 'one' }, { name: 'two' }] });
+    await planned(m);
+    const firstCopy = inboxOf(planOf(m)).actions.find((a: Json) => a.op === 'copy');
+    assert.is((await runMailshift(['apply', m.planPath('presync'), '--quiet'], { env: m.env })).code, 0);
+    // New mail, a new plan, and into it by hand a copy of "one", identity and summary consistent.
+    await fillMailbox(m.source.server, m.source, { INBOX: [{ name: 'three' }] });
+    await planned(m);
+    const plan = planOf(m);
+    inboxOf(plan).actions.push(firstCopy);
+    plan.summary.messagesToCopy++;
+    plan.summary.bytesToCopy += firstCopy.size;
+    writeFileSync(m.planPath('presync'), JSON.stringify(plan, null, 2));
+    const applied = await runMailshift(['apply', m.planPath('presync')], { env: m.env });
+    assert.is(applied.code, 1, applied.stdout + applied.stderr);
+    assert.match(applied.output, `the target already holds this message (identity ${firstCopy.identity.slice(0, 12)}`);
+    assert.match(applied.output, 'a copy would duplicate it; re-plan');
+    assert.equal(await inboxNames(m), ['<one@test>', '<three@test>', '<two@test>'], 'the planned copy made, the hand-added one not');
+  } finally {
+    m.remove();
+  }
+});
+
+test('duplicates in the source are all copied, also next to a copy the target already holds', async () => {
+  const m = await newMigration('tamper-dupes', { phases: [{ name: 'presync' }], folders: { include: ['^INBOX$'] } });
+  try {
+    await fillMailbox(m.source.server, m.source, { INBOX: [{ name: 'twin' }, { name: 'twin', variant: 'b' }] });
+    await fillMailbox(m.target.server, m.target, { INBOX: [{ name: 'solo' }] });
+    await planned(m);
+    assert.is(inboxOf(planOf(m)).actions.filter((a: Json) => a.op === 'copy').length, 2);
+    assert.is((await runMailshift(['apply', m.planPath('presync'), '--quiet'], { env: m.env })).code, 0);
+    assert.equal(await inboxNames(m), ['<solo@test>', '<twin@test>', '<twin@test>']);
+    // A third twin on the source: one more copy, allowed while the target holds fewer than the source.
+    await fillMailbox(m.source.server, m.source, { INBOX: [{ name: 'twin', variant: 'c' }] });
+    await planned(m);
+    const applied = await runMailshift(['apply', m.planPath('presync'), '--quiet'], { env: m.env });
+    assert.is(applied.code, 0, applied.output);
+    assert.equal(await inboxNames(m), ['<solo@test>', '<twin@test>', '<twin@test>', '<twin@test>']);
+  } finally {
+    m.remove();
+  }
+});
+
+test('with useSize, a message of the same identity but another size on the target is no reason to refuse its copy', async () => {
+  const m = await newMigration('tamper-size', { phases: [{ name: 'presync' }], folders: { include: ['^INBOX$'] }, messages: { useSize: true } });
+  try {
+    await fillMailbox(m.source.server, m.source, { INBOX: [{ name: 'twin' }] });
+    await fillMailbox(m.target.server, m.target, { INBOX: [{ name: 'twin', variant: 'longer' }] });
+    await planned(m);
+    assert.is(inboxOf(planOf(m)).actions.filter((a: Json) => a.op === 'copy').length, 1);
+    const applied = await runMailshift(['apply', m.planPath('presync'), '--quiet'], { env: m.env });
+    assert.is(applied.code, 0, applied.output);
+    assert.equal(await inboxNames(m), ['<twin@test>', '<twin@test>']);
   } finally {
     m.remove();
   }

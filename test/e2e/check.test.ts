@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -36,7 +36,7 @@ const setup = (async () => {
     phases: [{ name: 'presync' }],
   });
   const env = { ALICE_OLD_PW: aliceSource.password, BOB_NEW_PW: bobTarget.password, NODE_EXTRA_CA_CERTS: join(folder.dir, 'ca.pem') };
-  return { manifest, env, slash, dot, aliceSource };
+  return { manifest, env, slash, dot, aliceSource, bobTarget };
 })();
 
 test('check: a table with one row per side, every login ok, exit 0', async () => {
@@ -102,6 +102,37 @@ test('an untrusted certificate and a missing secret: each reported with its fix'
   assert.is(json.accounts[1].target.error.code, 'SECRET_UNAVAILABLE');
   assert.match(result.stderr, 'NODE_EXTRA_CA_CERTS');
   assert.match(result.stderr, 'target password for account bob: environment variable BOB_NEW_PW is empty');
+});
+
+test('a failing secret command: its exit code and how to run it by hand; its stderr only with --verbose', async () => {
+  const { env, dot, slash, bobTarget } = await setup;
+  const fakeSecret = 'Fake-Secret-On-Stderr-77';
+  writeFileSync(join(folder.dir, 'bad-pass.sh'), `#!/bin/sh\necho '${fakeSecret}' >&2\necho 'Error: mail/bob is not in the password store.' >&2\nexit 1\n`);
+  chmodSync(join(folder.dir, 'bad-pass.sh'), 0o755);
+  const manifest = folder.write('check-command.json', {
+    apiVersion: 'mailshift/v1',
+    name: 'check-command-test',
+    defaults: { source: { host: '127.0.0.1', tls: 'none' }, target: { host: '127.0.0.1', tls: 'none' } },
+    accounts: [{
+      id: 'bob',
+      source: { port: dot.ports.plain, user: 'bob', password: { command: ['./bad-pass.sh', 'mail/bob'] } },
+      target: { port: slash.ports.plain, user: bobTarget.user, password: { env: 'BOB_NEW_PW' } },
+    }],
+    phases: [{ name: 'presync' }],
+  });
+  const quiet = await runMailshift(['check', manifest], { env });
+  assert.is(quiet.code, 1);
+  assert.match(quiet.stdout, /^bob\s+source\s+FAILED.*SECRET_UNAVAILABLE$/m);
+  assert.match(quiet.stderr, 'source password for account bob: command ./bad-pass.sh exited with code 1');
+  assert.match(quiet.stderr, `run \`./bad-pass.sh mail/bob\` by hand in ${folder.dir} to see why`);
+  assert.not.match(quiet.stderr, 'password store');
+  const verbose = await runMailshift(['check', manifest, '--verbose'], { env });
+  assert.is(verbose.code, 1);
+  assert.match(verbose.stderr, 'exited with code 1: Error: mail/bob is not in the password store.');
+  for (const result of [quiet, verbose]) {
+    assert.not.ok(`${result.stdout}${result.stderr}`.includes(fakeSecret), 'the secret on stderr leaked');
+    assert.not.ok(hasStackTrace(result.stderr));
+  }
 });
 
 test('--account checks only those accounts', async () => {

@@ -158,7 +158,7 @@ test('warnings are printed but do not fail validation', async () => {
   const result = await runMailshift(['validate', file]);
   assert.is(result.code, 0);
   assert.is(result.stdout, `ok ${file}\n`);
-  assert.match(result.stderr, /warning: .*\/phases\/2\/deleteTarget: phase "late" deletes target messages after the manual gate "switch-mx"/);
+  assert.match(result.stderr, /warning: .*\/phases\/2\/deleteTarget: phase "late" deletes target messages after the manual gate "switch-mx": once the gate is recorded, the cutover rule/);
 });
 
 test('an unknown option is a usage error naming the command', async () => {

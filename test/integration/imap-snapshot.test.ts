@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -8,7 +7,7 @@ import { hasIdentityHeaders, headerDigestIdentity, identityOf, parseIdentityHead
 import type { FolderListing, FolderSnapshot, MessageSnapshot } from '../../src/plan/snapshot.ts';
 import { recordCommands } from '../support/command-spy.ts';
 import type { DovecotServer } from '../support/dovecot.ts';
-import { findBinary } from '../support/dovecot-install.ts';
+import { deliver } from '../support/deliver.ts';
 import { generateFolders, generateMessages, type GeneratedMessage, type MailboxSpec } from '../support/mailbox-generator.ts';
 import { plainClient, resolveFolders, seedMailbox, type Account } from '../support/seed.ts';
 import { dovecotPair, freshUser } from '../support/servers.ts';
@@ -57,11 +56,6 @@ async function commandsOf<T>(fn: () => Promise<T>): Promise<{ result: T; command
 /** Neither Message-ID nor Received: identified by a digest of the whole header. */
 function isBare(message: MessageSnapshot): boolean {
   return message.addedMessageId !== undefined && message.addedMessageId.identity === identityOf({ messageId: message.addedMessageId.messageId, received: [] });
-}
-
-/** Delivers a message the way an MDA does (doveadm save): no IMAP session sees it, so \Recent is still to be given. */
-function deliver(server: DovecotServer, account: Account, folder: string, raw: string): void {
-  execFileSync(findBinary('doveadm') ?? 'doveadm', ['-c', `${server.dir}/dovecot.conf`, 'save', '-u', account.user, '-m', folder], { input: raw, stdio: ['pipe', 'ignore', 'pipe'] });
 }
 
 async function unsubscribe(server: DovecotServer, account: Account, folder: string): Promise<void> {

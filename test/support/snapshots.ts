@@ -1,5 +1,6 @@
 // Builders for planner tests: both sides of an account as plain data, the rules of a slice, and
 // one call that maps and plans it, as the engine does. Tests state only what they are about.
+import type { CutoverRecord } from '../../src/plan/cutover.ts';
 import { schemaDefaults, type FolderRules, type MessageRules, type SliceSettings, type SyncPhase } from '../../src/manifest/settings.ts';
 import { mapFolders, type FolderMappingResult } from '../../src/plan/folder-mapping.ts';
 import { planAccount } from '../../src/plan/planner.ts';
@@ -120,6 +121,7 @@ export interface PlanCase {
   messages?: Partial<MessageRules>;
   phase?: Partial<SyncPhase>;
   uidMaps?: UidMaps;
+  cutover?: CutoverRecord;
   now?: Date;
 }
 
@@ -128,7 +130,7 @@ export function planCase(c: PlanCase): ReturnType<typeof planAccount> & { mappin
   const snapshot = account(c.source, c.target);
   const settings = slice({ folders: c.folders, messages: c.messages, phase: c.phase });
   const mapping = mapFolders(snapshot, settings.folders);
-  return { ...planAccount({ accountId: 'alice', slice: settings, snapshot, mapping, now: c.now ?? NOW, uidMaps: c.uidMaps ?? {} }), mapping };
+  return { ...planAccount({ accountId: 'alice', slice: settings, snapshot, mapping, now: c.now ?? NOW, uidMaps: c.uidMaps ?? {}, cutover: c.cutover ?? null }), mapping };
 }
 
 /** The plan of the folder pair with this source name (throws when there is none, to fail the test). */

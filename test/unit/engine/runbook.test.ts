@@ -38,7 +38,7 @@ function outcome(phase: string, overrides: Partial<AuditOutcome> = {}): AuditOut
   return {
     kind, applyId: `id-${clock}`, file: `/audit/${clock}.jsonl`, phase, planSha256: kind === 'gate' ? null : planSha(phase),
     manifest: { path: 'acme.json', sha256: MANIFEST_SHA, git: null }, tool: 'mailshift 0.1.0', operator: 'alice@ops1',
-    forced: false, unmetRequires: [], note: null, startedAt: `2026-11-2${clock % 10}T09:00:00.000Z`, endedAt: '2026-11-23T09:05:00.000Z',
+    forced: false, unmetRequires: [], cutoverOverride: 0, note: null, startedAt: `2026-11-2${clock % 10}T09:00:00.000Z`, endedAt: '2026-11-23T09:05:00.000Z',
     result: 'ok', summary: { messagesCopied: 12, failed: 0 }, ...overrides,
   };
 }
@@ -105,6 +105,14 @@ test('a plan made before a phase it requires was done is outdated: plan again (t
   assert.match(before.next!.why, 'the plan was made before switch-mx was done');
   const sameSecond = buildRunbook(input(log, { 'drain-source': found('drain-source', { createdAt: '2026-11-24T07:00:00Z' }) }));
   assert.is(sameSecond.next!.action, 'apply', 'plans name whole seconds: one made in the gate\'s second counts as after it');
+});
+
+test('a gate recorded since a plan outdates it even when its phase does not require the gate (apply refuses it)', () => {
+  const phases = [sync('presync'), { kind: 'manual' as const, name: 'switch-mx', description: null, requires: [], instruction: 'Switch the MX.' }, sync('final', ['presync'])];
+  const log = [outcome('presync'), outcome('switch-mx', { endedAt: '2026-11-24T07:00:00.400Z' })];
+  const runbook = buildRunbook(input(log, { final: found('final', { createdAt: '2026-11-23T18:00:00Z' }) }, phases));
+  assert.equal(runbook.phases[2]!.plan!.state === 'current' && runbook.phases[2]!.plan!.outdatedBy, ['switch-mx']);
+  assert.is(runbook.next!.command, 'mailshift plan migrations/acme.json --phase final');
 });
 
 test('a failed apply is not done: apply the same plan again to retry', () => {

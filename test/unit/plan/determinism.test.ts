@@ -34,7 +34,7 @@ const uidMaps: UidMaps = { INBOX: { sourceUidValidity: 10, target: 'INBOX', targ
 
 function plan(snapshot: AccountSnapshot, maps: UidMaps = uidMaps) {
   const mapping = mapFolders(snapshot, rules.folders);
-  return { mapping, ...planAccount({ accountId: 'alice', slice: rules, snapshot, mapping, now: NOW, uidMaps: maps }) };
+  return { mapping, ...planAccount({ accountId: 'alice', slice: rules, snapshot, mapping, now: NOW, uidMaps: maps, cutover: null }) };
 }
 
 /** The same mailbox with every list and record in another order. */

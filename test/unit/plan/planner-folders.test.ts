@@ -142,7 +142,7 @@ test('a mapping made from another listing is an internal error, not a crash', ()
   const settings = slice();
   const mapping = mapFolders(account(slash(['INBOX', 'Gone']), slash([])), settings.folders);
   const snapshot = account(slash(['INBOX']), slash([]));
-  const result = planAccount({ accountId: 'alice', slice: settings, snapshot, mapping, now: NOW, uidMaps: {} });
+  const result = planAccount({ accountId: 'alice', slice: settings, snapshot, mapping, now: NOW, uidMaps: {}, cutover: null });
   assert.equal(result.errors.map((e) => [e.code, e.location?.folder]), [['INTERNAL', 'Gone']]);
   assert.equal(result.folders.map((f) => f.source), ['INBOX']);
 });

@@ -18,7 +18,7 @@ const PHASES: PhaseSettings[] = [
 ];
 const record = (overrides: Partial<AuditOutcome>): AuditOutcome => ({
   kind: 'apply', applyId: 'id', file: 'f', phase: 'presync', planSha256: 'cd'.repeat(32), manifest: { path: 'acme.json', sha256: SHA, git: null },
-  tool: 'mailshift 0.1.0', operator: 'alice@ops1', forced: false, unmetRequires: [], note: null, startedAt: '2026-11-22T15:10:07.000Z',
+  tool: 'mailshift 0.1.0', operator: 'alice@ops1', forced: false, unmetRequires: [], cutoverOverride: 0, note: null, startedAt: '2026-11-22T15:10:07.000Z',
   endedAt: '2026-11-22T15:12:00.000Z', result: 'ok', summary: { messagesCopied: 5061, bytesCopied: 209_214_047, failed: 0 }, ...overrides,
 });
 const runbook = (log: AuditOutcome[]) => buildRunbook({

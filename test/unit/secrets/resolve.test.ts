@@ -17,16 +17,17 @@ writeFileSync(join(dir, 'secrets', 'spaces.pw'), ` ${SECRET} \n`);
 writeFileSync(join(dir, 'print.sh'), `#!/bin/sh\nprintf '%s\\n' '${SECRET}'\n`);
 writeFileSync(join(dir, 'fail.sh'), `#!/bin/sh\necho '${SECRET}'\necho 'gpg: decryption failed: No secret key' >&2\necho 'second line' >&2\nexit 2\n`);
 writeFileSync(join(dir, 'leak.sh'), `#!/bin/sh\necho '${SECRET}'\necho 'oops ${SECRET}' >&2\nexit 1\n`);
+writeFileSync(join(dir, 'stderr-secret.sh'), `#!/bin/sh\necho '${SECRET}' >&2\necho 'gpg: decryption failed: No secret key' >&2\necho >&2\nexit 1\n`);
 writeFileSync(join(dir, 'silent.sh'), '#!/bin/sh\nexit 0\n');
 writeFileSync(join(dir, 'pwd.sh'), '#!/bin/sh\npwd\n');
-for (const script of ['print.sh', 'fail.sh', 'leak.sh', 'silent.sh', 'pwd.sh']) chmodSync(join(dir, script), 0o755);
+for (const script of ['print.sh', 'fail.sh', 'leak.sh', 'stderr-secret.sh', 'silent.sh', 'pwd.sh']) chmodSync(join(dir, script), 0o755);
 writeFileSync(join(dir, 'not-executable.sh'), '#!/bin/sh\necho x\n');
 
-const context = (env: NodeJS.ProcessEnv = {}) => ({ manifestDir: dir, env: { PATH: process.env.PATH, ...env }, what: 'source password for account alice' });
+const context = (env: NodeJS.ProcessEnv = {}, verbose = false) => ({ manifestDir: dir, env: { PATH: process.env.PATH, ...env }, what: 'source password for account alice', verbose });
 
-async function failure(ref: SecretRef, env: NodeJS.ProcessEnv = {}): Promise<MailshiftError> {
+async function failure(ref: SecretRef, env: NodeJS.ProcessEnv = {}, verbose = false): Promise<MailshiftError> {
   try {
-    await resolveSecret(ref, context(env));
+    await resolveSecret(ref, context(env, verbose));
   } catch (error) {
     assert.instance(error, MailshiftError);
     const failed = error as MailshiftError;
@@ -84,13 +85,23 @@ test('command: stdout without the trailing newline, run in the manifest folder w
   assert.is(await resolveSecret({ command: ['echo', '$HOME;', 'x'] }, context()), '$HOME; x');
 });
 
-test('command: a non-zero exit gives the command and the first stderr line, never stdout', async () => {
-  const error = await failure({ command: ['./fail.sh', 'arg'] });
-  assert.is(error.message, 'source password for account alice: command ./fail.sh exited with code 2: gpg: decryption failed: No secret key');
+test('command: a non-zero exit gives its code and how to run it by hand, no output at all', async () => {
+  const error = await failure({ command: ['./stderr-secret.sh', 'arg'] });
+  assert.is(error.message, 'source password for account alice: command ./stderr-secret.sh exited with code 1');
+  assert.is(error.diagnostics[0]!.hint, `run \`./stderr-secret.sh arg\` by hand in ${dir} to see why (or run mailshift with --verbose for the last line it printed on stderr)`);
+  assert.not.match(JSON.stringify(error.diagnostics), 'gpg');
 });
 
-test('command: a secret echoed to stderr is masked', async () => {
-  const error = await failure({ command: ['./leak.sh'] });
+test('command: with --verbose, the last non-empty stderr line only, never stdout', async () => {
+  const error = await failure({ command: ['./stderr-secret.sh'] }, {}, true);
+  assert.is(error.message, 'source password for account alice: command ./stderr-secret.sh exited with code 1: gpg: decryption failed: No secret key');
+  assert.is(error.diagnostics[0]!.hint, `run \`./stderr-secret.sh\` by hand in ${dir} to see why`);
+  const twoLines = await failure({ command: ['./fail.sh'] }, {}, true);
+  assert.is(twoLines.message, 'source password for account alice: command ./fail.sh exited with code 2: second line');
+});
+
+test('command: with --verbose, a secret the command printed on stdout is masked in its stderr line', async () => {
+  const error = await failure({ command: ['./leak.sh'] }, {}, true);
   assert.match(error.message, 'oops ***');
 });
 
