@@ -3,6 +3,7 @@ import { MailshiftError, problem, warning } from '../errors.ts';
 import { prepareApply, type FailureReason } from '../engine/apply.ts';
 import { missingRequirements } from '../engine/load-runbook.ts';
 import { phaseOrderProblem } from '../engine/phase-order.ts';
+import { shellWord } from '../engine/runbook.ts';
 import { makePlan } from '../engine/plan.ts';
 import { defaultPlanPath } from '../engine/plan-path.ts';
 import { writePlanFile } from '../engine/plan-file.ts';
@@ -97,11 +98,6 @@ async function applyPlanFile({ values, options, io }: CommandContext, planFile: 
 
 const ENDINGS = { ok: 'complete', failed: 'finished with failures', interrupted: 'interrupted' } as const;
 const EXIT_CODES = { ok: 0, failed: 1, interrupted: 130 } as const;
-
-/** A path as a shell takes it: quoted when it holds anything but plain path characters. */
-function shellWord(path: string): string {
-  return /^[\w@%+=:,./-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`;
-}
 
 /** The distinct reasons actions failed, most frequent first, at most five (the audit log has every one). */
 function failureLines(reasons: FailureReason[]): string {
