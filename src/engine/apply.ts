@@ -106,16 +106,16 @@ export async function prepareApply(request: ApplyRequest): Promise<PreparedApply
   try {
     // Under the lock: the audit log cannot change between this check and the apply's own record.
     const shownAs = shownPath(manifestFile);
-    const missing = await missingRequirements({ file: manifestFile, sha256: manifest.sha256, settings: manifest.settings }, plan.phase, shownAs);
+    const auditDir = auditDirFor(manifestFile, plan.name);
+    const log = await readAuditOutcomes(auditDir);
+    const missing = await missingRequirements({ file: manifestFile, sha256: manifest.sha256, settings: manifest.settings }, plan.phase, shownAs, log);
     if (missing.length > 0 && !request.force) throw new MailshiftError(phaseOrderProblem(`apply phase "${plan.phase}"`, missing, shownAs));
     const unmetRequires = missing.map((requirement) => requirement.name);
-    const log = await readAuditOutcomes(auditDirFor(manifestFile, plan.name));
     const outdating = gatesSince(plan, log);
     if (outdating.length > 0) throw new MailshiftError(outdatedProblem(plan, outdating, shownAs, request.planFile));
     const cutover = await cutoverScope(plan, cutoverOf(log, false), state, Boolean(request.force), shownAs, request.planFile);
     journal = await state.journal(planSha256);
     const applyId = randomUUID();
-    const auditDir = auditDirFor(manifestFile, plan.name);
     const audit = await openAudit(auditDir, {
       kind: 'apply', applyId, phase: plan.phase, planSha256, manifest: { path: plan.manifest.path, sha256: plan.manifest.sha256, git: plan.manifest.git },
       tool: request.tool, operator: operator(), startedAt: new Date().toISOString(),
@@ -124,7 +124,7 @@ export async function prepareApply(request: ApplyRequest): Promise<PreparedApply
       ...(cutover.overridden > 0 ? { cutoverOverride: cutover.overridden } : {}),
     });
     // Before any new action: what an apply killed between journal and audit left unaudited.
-    await auditUnaudited(plan, planSha256, journal, auditDir, audit);
+    await auditUnaudited(plan, planSha256, journal, log, audit);
     return assemble(plan, { applyId, unmetRequires, cutoverOverride: cutover.overridden, audit, journal, lock, state }, {
       manifestDir: dirname(resolve(manifestFile)), env: request.env, verbose: request.verbose, phase, settings: manifest.settings, uidMaps: cutover.uidMaps,
     });

@@ -1,5 +1,5 @@
 import { isAbsolute, relative, resolve } from 'node:path';
-import { readAuditOutcomes } from '../audit/outcomes.ts';
+import { readAuditOutcomes, type AuditOutcome } from '../audit/outcomes.ts';
 import { auditDirFor } from '../audit/writer.ts';
 import type { Settings } from '../manifest/settings.ts';
 import { readPlanHeader } from './plan-header.ts';
@@ -15,11 +15,12 @@ export interface RunbookManifest {
 /**
  * A manifest's runbook from what sits next to it: the audit log (committed, so a colleague's
  * clone or a CI runner sees the same history) and each sync phase's default plan file. No
- * network, no secrets. `shownAs` is how commands in it name the manifest.
+ * network, no secrets. `shownAs` is how commands in it name the manifest; `log` is the audit log
+ * when the caller has read it already.
  */
-export async function loadRunbook(manifest: RunbookManifest, shownAs: string = manifest.file): Promise<Runbook> {
+export async function loadRunbook(manifest: RunbookManifest, shownAs: string = manifest.file, log?: AuditOutcome[]): Promise<Runbook> {
   const { name, phases } = manifest.settings;
-  const log = await readAuditOutcomes(auditDirFor(manifest.file, name));
+  log ??= await readAuditOutcomes(auditDirFor(manifest.file, name));
   const plans = new Map(await Promise.all(phases.filter((phase) => phase.kind === 'sync').map(async (phase) => [
     phase.name,
     { path: defaultPlanPath(shownAs, name, phase.name), read: await readPlanHeader(defaultPlanPath(manifest.file, name, phase.name)) },
@@ -34,6 +35,6 @@ export function shownPath(file: string): string {
 }
 
 /** The phases `phase` requires that the audit log does not show as done, with the step that would do each. */
-export async function missingRequirements(manifest: RunbookManifest, phase: string, shownAs: string = manifest.file): Promise<RunbookPhase[]> {
-  return unmetRequirements(await loadRunbook(manifest, shownAs), phase);
+export async function missingRequirements(manifest: RunbookManifest, phase: string, shownAs: string = manifest.file, log?: AuditOutcome[]): Promise<RunbookPhase[]> {
+  return unmetRequirements(await loadRunbook(manifest, shownAs, log), phase);
 }

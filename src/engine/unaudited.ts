@@ -4,19 +4,19 @@
 // journal has is then in the audit log once.
 import { actionKey } from '../apply/journal-keys.ts';
 import { scanAuditFile } from '../audit/file-check.ts';
-import { readAuditOutcomes } from '../audit/outcomes.ts';
+import type { AuditOutcome } from '../audit/outcomes.ts';
 import type { AuditAction, AuditWriter } from '../audit/writer.ts';
 import type { Plan } from '../plan/types.ts';
 import type { Journal } from '../state/store.ts';
 
 const REASON = 'journaled by an earlier apply of this plan that ended before auditing it';
 
-/** Audit, in `audit`, each journal entry whose result no earlier audit file of the plan ends with. Returns how many. */
-export async function auditUnaudited(plan: Plan, planSha256: string, journal: Journal, auditDir: string, audit: AuditWriter): Promise<number> {
+/** Audit, in `audit`, each journal entry whose result no earlier audit file of the plan (in `log`) ends with. Returns how many. */
+export async function auditUnaudited(plan: Plan, planSha256: string, journal: Journal, log: AuditOutcome[], audit: AuditWriter): Promise<number> {
   const entries = journal.entries();
   if (entries.length === 0) return 0;
   const audited = new Map<string, string>();
-  for (const outcome of await readAuditOutcomes(auditDir)) {
+  for (const outcome of log) {
     if (outcome.planSha256 !== planSha256 || outcome.file === audit.file) continue;
     await scanAuditFile(outcome.file, (record) => audited.set(actionKey(record.account, { source: record.folder, target: record.target ?? '' }, record), record.result));
   }
