@@ -44,6 +44,9 @@ export const NO_DUPLICATE_GUARD = new DuplicateGuard(new Map(), async () => new 
 /** How many items have each key. */
 export function countKeys<T>(items: readonly T[], key: (item: T) => string): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
+  for (const item of items) {
+    const itemKey = key(item);
+    counts.set(itemKey, (counts.get(itemKey) ?? 0) + 1);
+  }
   return counts;
 }

@@ -136,7 +136,6 @@ function unique(names: string[]): string[] {
   return [...new Set(names)];
 }
 
-
 function syncStep(input: RunbookInput, phase: string, plan: PlanStatus, lastApply: AuditOutcome | null): Step {
   const replan = (why: string): Step => ({ phase, action: 'plan', command: `mailshift plan ${shellWord(input.manifest.path)} --phase ${phase}`, why });
   if (plan.state === 'missing') return replan('no plan yet');
