@@ -54,7 +54,7 @@ Exit code: 0 when every action succeeded, 1 when any failed, 130 when interrupte
 async function applyPlanFile({ values, options, io }: CommandContext, planFile: string, concurrency: number): Promise<number> {
   const prepared = await prepareApply({
     planFile, variables: { strings: options.extStrings, code: options.extCode }, env: io.env, verbose: options.verbose, stateDir: options.stateDir, tool: `mailshift ${VERSION}`,
-    force: Boolean(values.force),
+    force: Boolean(values.force), concurrency,
   });
   if (prepared.unmetRequires.length > 0) {
     reportDiagnostics(io, options, [warning('PHASE_ORDER', `--force: applying phase "${prepared.plan.phase}" although ${prepared.unmetRequires.join(', ')} ${prepared.unmetRequires.length === 1 ? 'is' : 'are'} not done`, `the audit log records this apply as forced (${prepared.auditFile})`)]);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { identityPreflight } from '../apply/identity-preflight.ts';
 import { runAccount } from '../apply/run-account.ts';
 import { StopSignal } from '../apply/stop.ts';
 import { addCounts, emptyCounts, type ActionSink, type ApplyCounts, type ApplyObserver } from '../apply/outcome.ts';
@@ -38,6 +39,8 @@ export interface ApplyRequest {
    * deletes target mail the cutover rule keeps; audited as forced.
    */
   force?: boolean;
+  /** Accounts at once (the identity preflight's too); 4 when not given. */
+  concurrency?: number;
 }
 
 /** One account's work, for the CLI to run (and show) as a task. */
@@ -79,10 +82,12 @@ export interface FailureReason {
 }
 
 /**
- * Everything before the first IMAP command: read the plan, find and re-read its manifest (refusing
- * the plan if the manifest changed since), take the migration's lock, check the phase order against
- * the audit log (refusing, unless forced, while a required phase is not done), open the plan's
- * journal and a new audit file. The returned units then run the accounts.
+ * Everything before the first change on a server: read the plan, find and re-read its manifest
+ * (refusing the plan if the manifest changed since) and check the plan against it, take the
+ * migration's lock, check the phase order, the runbook and the cutover rule against the audit log
+ * (refusing, unless forced, while a required phase is not done), check that the messages the plan
+ * names are the ones there (from the snapshot cache, reading the servers only where it cannot
+ * say), then open the plan's journal and a new audit file. The returned units run the accounts.
  */
 export async function prepareApply(request: ApplyRequest): Promise<PreparedApply> {
   const read = await readPlanFile(request.planFile);
@@ -114,6 +119,9 @@ export async function prepareApply(request: ApplyRequest): Promise<PreparedApply
     const outdating = gatesSince(plan, log);
     if (outdating.length > 0) throw new MailshiftError(outdatedProblem(plan, outdating, shownAs, request.planFile));
     const cutover = await cutoverScope(plan, cutoverOf(log, false), state, Boolean(request.force), shownAs, request.planFile);
+    const session = { manifestDir: dirname(resolve(manifestFile)), env: request.env, verbose: request.verbose };
+    const misnamed = await identityPreflight({ plan, accounts: manifest.settings.accounts, state, session, concurrency: request.concurrency ?? 4, file: request.planFile });
+    if (misnamed) throw new MailshiftError(misnamed);
     journal = await state.journal(planSha256);
     const applyId = randomUUID();
     const audit = await openAudit(auditDir, {
@@ -126,7 +134,7 @@ export async function prepareApply(request: ApplyRequest): Promise<PreparedApply
     // Before any new action: what an apply killed between journal and audit left unaudited.
     await auditUnaudited(plan, planSha256, journal, log, audit);
     return assemble(plan, { applyId, unmetRequires, cutoverOverride: cutover.overridden, audit, journal, lock, state }, {
-      manifestDir: dirname(resolve(manifestFile)), env: request.env, verbose: request.verbose, phase, settings: manifest.settings, uidMaps: cutover.uidMaps,
+      ...session, phase, settings: manifest.settings, uidMaps: cutover.uidMaps,
     });
   } catch (error) {
     await journal?.close();

@@ -21,10 +21,7 @@ export interface PlanCheckInput {
 /** Null when the plan fits the manifest's phase; else why not, naming the first thing that does not. */
 export function checkPlan(input: PlanCheckInput): Diagnostic | null {
   const { plan, settings, phase } = input;
-  const refuse = (what: string, where: { account?: string; folder?: string } = {}) => problem('PLAN_REFUSED',
-    `the plan cannot be applied: ${what}`,
-    `nothing was applied. A plan is applied as \`mailshift plan\` wrote it; make a new one and review it: mailshift plan <manifest> --phase ${phase.name}`,
-    { file: input.file, ...where });
+  const refuse = (what: string, where: { account?: string; folder?: string } = {}) => planRefused(what, phase.name, input.file, where);
 
   if (!isDeepStrictEqual(plain(plan.settings?.phase), plain(phaseSwitches(phase)))) {
     return refuse(`its settings for phase "${phase.name}" (deleteTarget, deleteSource, deleteTargetFolders, justFolders…) are not the manifest's`);
@@ -45,6 +42,13 @@ export function checkPlan(input: PlanCheckInput): Diagnostic | null {
     return refuse(`its summary says ${key} ${JSON.stringify(plan.summary?.[key] ?? null)}, its actions make ${counted[key]}`);
   }
   return null;
+}
+
+/** PLAN_REFUSED: the plan is not one `mailshift plan` wrote for this phase, because of `what`. */
+export function planRefused(what: string, phase: string, file: string, where: { account?: string; folder?: string } = {}): Diagnostic {
+  return problem('PLAN_REFUSED', `the plan cannot be applied: ${what}`,
+    `nothing was applied. A plan is applied as \`mailshift plan\` wrote it; make a new one and review it: mailshift plan <manifest> --phase ${phase}`,
+    { file, ...where });
 }
 
 type AccountProblem = { what: string; folder?: string } | null;

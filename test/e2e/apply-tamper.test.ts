@@ -1,8 +1,9 @@
 // Hand-edited plans, applied through the CLI against the Dovecot pair: each kind of edit is
-// refused before anything runs (exit 1, no audit file, both mailboxes as they were), and a copy
-// whose UID was edited to name another message is not appended, nor one added by hand for a
-// message the target already holds.
+// refused before anything runs (exit 1, no audit file, both mailboxes as they were), also a copy
+// or deletion whose UID was edited to name another message (seen from the snapshot cache, or from
+// the servers); and a copy added by hand for a message the target already holds is not appended.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { auditDirFor } from '../../src/audit/writer.ts';
@@ -92,6 +93,60 @@ test('a copy whose UID was edited to another message is not appended: no duplica
 const planOf = (m: Migration): Json => JSON.parse(readFileSync(m.planPath('presync'), 'utf8'));
 const planned = async (m: Migration) => assert.is((await runMailshift(['plan', m.manifest, '--phase', 'presync', '--quiet'], { env: m.env })).code, 0);
 const inboxNames = async (m: Migration) => (await mailboxState(m.target.server, m.target)).INBOX!.map((message) => message.messageId).sort();
+
+// Checked from the snapshot cache of the plan, or (another state dir, no cache) read from the servers.
+for (const where of ['the cache', 'the servers'] as const) {
+  const stateDir = (m: Migration) => (where === 'the servers' ? ['--state-dir', join(m.dir, 'other-state')] : []);
+
+  test(`a copy whose UID was edited to a message the plan does not copy: refused whole, nothing copied (${where})`, async () => {
+    const m = await newMigration(`tamper-uid-other-${where.length}`, { phases: [{ name: 'presync' }], folders: { include: ['^INBOX$'] } });
+    try {
+      await fillMailbox(m.source.server, m.source, { INBOX: [{ name: 'one' }, { name: 'two' }, { name: 'three' }] });
+      await planned(m);
+      const plan = planOf(m);
+      const copies = inboxOf(plan).actions.filter((a: Json) => a.op === 'copy');
+      // The first copy is dropped (summary fixed), the last now names its UID: every static check passes.
+      const [dropped, edited] = [copies[0], copies.at(-1)];
+      inboxOf(plan).actions = inboxOf(plan).actions.filter((a: Json) => a !== dropped);
+      plan.summary.messagesToCopy--;
+      plan.summary.bytesToCopy -= dropped.size;
+      edited.uid = dropped.uid;
+      writeFileSync(m.planPath('presync'), JSON.stringify(plan, null, 2));
+      const applied = await runMailshift(['apply', m.planPath('presync'), ...stateDir(m)], { env: m.env });
+      assert.is(applied.code, 1, applied.stdout + applied.stderr);
+      assert.match(applied.stderr, 'the plan cannot be applied');
+      assert.match(applied.stderr, `copy of source UID ${dropped.uid} in folder "INBOX" names the message of identity ${edited.identity.slice(0, 12)}`);
+      assert.equal(contentMultiset(await mailboxState(m.target.server, m.target)), [], 'nothing copied');
+      assert.not.ok(existsSync(auditDirFor(m.manifest, plan.name)), 'no audit file');
+    } finally {
+      m.remove();
+    }
+  });
+
+  test(`a deleteTarget whose UID was edited to another target message: refused whole, both servers as they were (${where})`, async () => {
+    const m = await newMigration(`tamper-del-other-${where.length}`, { phases: [{ name: 'presync', deleteTarget: true }], folders: { include: ['^INBOX$'] } });
+    try {
+      await fillMailbox(m.source.server, m.source, { INBOX: [{ name: 'kept' }, { name: 'new' }] });
+      await fillMailbox(m.target.server, m.target, { INBOX: [{ name: 'kept' }, { name: 'stray' }] });
+      await planned(m);
+      const plan = planOf(m);
+      const deletion = inboxOf(plan).actions.find((a: Json) => a.op === 'deleteTarget');
+      const strayUid = deletion.uid;
+      // Now aimed at "kept", which the source holds too; the identity still names "stray".
+      deletion.uid = strayUid === 1 ? 2 : 1;
+      writeFileSync(m.planPath('presync'), JSON.stringify(plan, null, 2));
+      const before = await Promise.all([mailboxState(m.source.server, m.source), mailboxState(m.target.server, m.target)]);
+      const applied = await runMailshift(['apply', m.planPath('presync'), ...stateDir(m)], { env: m.env });
+      assert.is(applied.code, 1, applied.stdout + applied.stderr);
+      assert.match(applied.stderr, `the plan cannot be applied: deleteTarget of target UID ${deletion.uid} in folder "INBOX"`);
+      const after = await Promise.all([mailboxState(m.source.server, m.source), mailboxState(m.target.server, m.target)]);
+      assert.equal(after.map((side) => contentMultiset(side)), before.map((side) => contentMultiset(side)), 'both servers as they were');
+      assert.not.ok(existsSync(auditDirFor(m.manifest, plan.name)), 'no audit file');
+    } finally {
+      m.remove();
+    }
+  });
+}
 
 test('a hand-added copy of a message the target already holds fails alone: no duplicate', async () => {
   const m = await newMigration('tamper-held', { phases: [{ name: 'presync' }], folders: { include: ['^INBOX$'] } });
