@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline/promises';
 import { MailshiftError, problem, warning } from '../errors.ts';
-import { prepareApply, type FailureReason } from '../engine/apply.ts';
+import { prepareApply, type FailureReason, type PreparedApply } from '../engine/apply.ts';
 import { missingRequirements } from '../engine/load-runbook.ts';
 import { phaseOrderProblem } from '../engine/phase-order.ts';
 import { shellWord } from '../engine/runbook.ts';
@@ -52,10 +52,36 @@ Exit code: 0 when every action succeeded, 1 when any failed, 130 when interrupte
 };
 
 async function applyPlanFile({ values, options, io }: CommandContext, planFile: string, concurrency: number): Promise<number> {
-  const prepared = await prepareApply({
-    planFile, variables: { strings: options.extStrings, code: options.extCode }, env: io.env, verbose: options.verbose, stateDir: options.stateDir, tool: `mailshift ${VERSION}`,
-    force: Boolean(values.force), concurrency,
+  // The first Ctrl-C / SIGTERM winds the apply down (a second exits at once: interrupt.ts). One
+  // that comes while the apply starts up (the checks may read the servers) lets it start nothing.
+  let prepared: PreparedApply | undefined;
+  let stopRequested = false;
+  const unregister = onStopRequest(() => {
+    stopRequested = true;
+    prepared?.interrupt();
+    const what = prepared ? 'the batches in flight finish and are recorded; nothing new starts' : 'once its checks are done, the apply starts nothing';
+    if (!options.quiet) io.stderr(`Stopping: ${what} (Ctrl-C again to exit at once).\n`);
   });
+  try {
+    prepared = await prepareApply({
+      planFile, variables: { strings: options.extStrings, code: options.extCode }, env: io.env, verbose: options.verbose, stateDir: options.stateDir, tool: `mailshift ${VERSION}`,
+      force: Boolean(values.force), concurrency,
+    });
+  } catch (error) {
+    unregister();
+    throw error;
+  }
+  if (stopRequested) prepared.interrupt();
+  try {
+    return await runPrepared(prepared, { options, io }, planFile, concurrency);
+  } finally {
+    unregister();
+    await prepared.finish('failed');
+  }
+}
+
+/** Runs the accounts, seals the audit, prints the summary (and how to resume); the exit code. */
+async function runPrepared(prepared: PreparedApply, { options, io }: Pick<CommandContext, 'options' | 'io'>, planFile: string, concurrency: number): Promise<number> {
   if (prepared.unmetRequires.length > 0) {
     reportDiagnostics(io, options, [warning('PHASE_ORDER', `--force: applying phase "${prepared.plan.phase}" although ${prepared.unmetRequires.join(', ')} ${prepared.unmetRequires.length === 1 ? 'is' : 'are'} not done`, `the audit log records this apply as forced (${prepared.auditFile})`)]);
   }
@@ -63,36 +89,25 @@ async function applyPlanFile({ values, options, io }: CommandContext, planFile: 
     const n = prepared.cutoverOverride;
     reportDiagnostics(io, options, [warning('CUTOVER', `--force: ${n} target ${n === 1 ? 'deletion' : 'deletions'} of mail mailshift did not copy there, although a manual gate is recorded: mail delivered to the new server will be deleted`, `the audit log records this apply as forced (${prepared.auditFile})`)]);
   }
-  // The first Ctrl-C / SIGTERM winds the apply down (a second exits at once: interrupt.ts).
-  const unregister = onStopRequest(() => {
-    prepared.interrupt();
-    if (!options.quiet) io.stderr('Stopping: the batches in flight finish and are recorded; nothing new starts (Ctrl-C again to exit at once).\n');
-  });
   const started = Date.now();
-  let result: 'ok' | 'failed' | 'interrupted' = 'ok';
-  try {
-    if (!options.quiet) io.stderr(`Applying ${planFile}: phase ${prepared.plan.phase}, ${prepared.units.length} account(s); audit log ${prepared.auditFile}\n`);
-    const results = await runWithProgress(prepared.units, { tty: io.isTTY, quiet: options.quiet, concurrency });
-    // An account with failed actions still has its counts here; an Error means the account itself could not run.
-    const errors = [...results.entries()].filter(([, r]) => r instanceof Error);
-    for (const [id, error] of errors) {
-      const diagnostics = error instanceof MailshiftError ? error.diagnostics : [problem('INTERNAL', (error as Error).message)];
-      for (const d of diagnostics) io.stderr(`error: account ${id}: ${d.message}${d.hint ? `\n  hint: ${d.hint}` : ''}\n`);
-    }
-    const failedActions = [...results.values()].reduce((sum, r) => sum + (r instanceof Error ? 0 : r.failed), 0);
-    result = prepared.interrupted ? 'interrupted' : errors.length > 0 || failedActions > 0 ? 'failed' : 'ok';
-    // Sealed only now: every copy that reached the target is journaled and audited by this point.
-    const totals = await prepared.finish(result);
-    io.stdout(`Apply ${ENDINGS[result]}: ${countsLine(totals, (Date.now() - started) / 1000)}.\n`);
-    if (failedActions > 0 || errors.length > 0) {
-      io.stdout(failureLines(prepared.failureReasons()));
-      io.stdout(`Failed actions are listed in ${prepared.auditFile} (mailshift audit). Running the same plan again retries them.\n`);
-    }
-    if (result === 'interrupted') io.stdout(`Resume with: mailshift apply ${shellWord(planFile)}\n`);
-  } finally {
-    unregister();
-    await prepared.finish('failed');
+  if (!options.quiet) io.stderr(`Applying ${planFile}: phase ${prepared.plan.phase}, ${prepared.units.length} account(s); audit log ${prepared.auditFile}\n`);
+  const results = await runWithProgress(prepared.units, { tty: io.isTTY, quiet: options.quiet, concurrency });
+  // An account with failed actions still has its counts here; an Error means the account itself could not run.
+  const errors = [...results.entries()].filter(([, r]) => r instanceof Error);
+  for (const [id, error] of errors) {
+    const diagnostics = error instanceof MailshiftError ? error.diagnostics : [problem('INTERNAL', (error as Error).message)];
+    for (const d of diagnostics) io.stderr(`error: account ${id}: ${d.message}${d.hint ? `\n  hint: ${d.hint}` : ''}\n`);
   }
+  const failedActions = [...results.values()].reduce((sum, r) => sum + (r instanceof Error ? 0 : r.failed), 0);
+  const result = prepared.interrupted ? 'interrupted' : errors.length > 0 || failedActions > 0 ? 'failed' : 'ok';
+  // Sealed only now: every copy that reached the target is journaled and audited by this point.
+  const totals = await prepared.finish(result);
+  io.stdout(`Apply ${ENDINGS[result]}: ${countsLine(totals, (Date.now() - started) / 1000)}.\n`);
+  if (failedActions > 0 || errors.length > 0) {
+    io.stdout(failureLines(prepared.failureReasons()));
+    io.stdout(`Failed actions are listed in ${prepared.auditFile} (mailshift audit). Running the same plan again retries them.\n`);
+  }
+  if (result === 'interrupted') io.stdout(`Resume with: mailshift apply ${shellWord(planFile)}\n`);
   return EXIT_CODES[result];
 }
 

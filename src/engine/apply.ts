@@ -108,6 +108,7 @@ export async function prepareApply(request: ApplyRequest): Promise<PreparedApply
   const state = migrationStateStore(manifestFile, plan.name, request.stateDir);
   const lock = await state.lock({ operator: operator(), pid: process.pid, host: hostname() });
   let journal: Journal | undefined;
+  let audit: AuditWriter | undefined;
   try {
     // Under the lock: the audit log cannot change between this check and the apply's own record.
     const shownAs = shownPath(manifestFile);
@@ -124,7 +125,7 @@ export async function prepareApply(request: ApplyRequest): Promise<PreparedApply
     if (misnamed) throw new MailshiftError(misnamed);
     journal = await state.journal(planSha256);
     const applyId = randomUUID();
-    const audit = await openAudit(auditDir, {
+    audit = await openAudit(auditDir, {
       kind: 'apply', applyId, phase: plan.phase, planSha256, manifest: { path: plan.manifest.path, sha256: plan.manifest.sha256, git: plan.manifest.git },
       tool: request.tool, operator: operator(), startedAt: new Date().toISOString(),
       ...(unmetRequires.length > 0 || cutover.overridden > 0 ? { forced: true } : {}),
@@ -137,6 +138,8 @@ export async function prepareApply(request: ApplyRequest): Promise<PreparedApply
       ...session, phase, settings: manifest.settings, uidMaps: cutover.uidMaps,
     });
   } catch (error) {
+    // An audit file opened here is sealed, not left looking like the file of a killed apply.
+    await audit?.finish({ result: 'failed', summary: { ...emptyCounts() }, failures: 0, endedAt: new Date().toISOString() }).catch(() => undefined);
     await journal?.close();
     await lock.release();
     throw error;
@@ -159,6 +162,8 @@ function assemble(plan: Plan, run: { applyId: string; unmetRequires: string[]; c
     id: account.id,
     folders: account.folders.length,
     async run(observer) {
+      // After Ctrl-C / SIGTERM, an account that has not started does not log in.
+      if (stop.stopped) return emptyCounts();
       const settings = context.settings.accounts.find((s) => s.id === account.id);
       if (!settings) throw new MailshiftError(problem('PLAN_STALE', `account ${account.id} is no longer in the manifest`, 're-plan'));
       const { useSize } = sliceSettings(context.settings, account.id, context.phase.name).messages;

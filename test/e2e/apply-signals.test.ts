@@ -5,7 +5,7 @@
 // (kill -9 mid-apply is covered by apply.test.ts.)
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -13,7 +13,7 @@ import { auditDirFor } from '../../src/audit/writer.ts';
 import { stateDirFor } from '../../src/state/store.ts';
 import { BIN, REPO, runMailshift, type CliResult } from '../support/cli.ts';
 import { contentMultiset, mailboxState } from '../support/mailbox-state.ts';
-import { newMigration, type Migration } from '../support/migration.ts';
+import { newMigration, type Migration, type MigrationEndpoints } from '../support/migration.ts';
 import { seedMailbox } from '../support/seed.ts';
 
 // Enough that the copies are still in flight when the signal comes, on a fast machine too.
@@ -22,8 +22,8 @@ const MESSAGES = 1200;
 const notDeleted = (line: string) => !line.split(' ')[1]!.split(',').includes('\\Deleted');
 
 /** A planned migration of `messages` messages. */
-async function plannedMigration(name: string, messages = MESSAGES): Promise<{ m: Migration; planFile: string }> {
-  const m = await newMigration(name, { phases: [{ name: 'presync' }] });
+async function plannedMigration(name: string, messages = MESSAGES, endpoints: MigrationEndpoints = {}): Promise<{ m: Migration; planFile: string }> {
+  const m = await newMigration(name, { phases: [{ name: 'presync' }] }, endpoints);
   await seedMailbox(m.source.server, m.source, { seed: 51, messages, otherDelimiter: '.' });
   const planned = await runMailshift(['plan', m.manifest, '--phase', 'presync', '--quiet'], { env: m.env });
   assert.ok(planned.code === 0 || planned.code === 2, planned.stderr);
@@ -117,10 +117,12 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 test('two Ctrl-Cs in quick succession: exit 130 at once; the next run of the plan leaves no duplicates and every copy audited once', async () => {
-  const { m, planFile } = await plannedMigration('signal-twice');
+  // Throttled, so that the batches in flight are still finishing when the second Ctrl-C comes.
+  const { m, planFile } = await plannedMigration('signal-twice', MESSAGES, { target: { maxMessagesPerSecond: 150 } });
   try {
     const stopped = await signalMidway(m, planFile, 200, ['SIGINT', 'SIGINT']);
     assert.is(stopped.code, 130, stopped.output);
+    assert.not.match(stopped.stdout, 'Apply interrupted', 'the second Ctrl-C exits at once, without waiting for the summary');
     assert.not.match(stopped.output, /closed log|internal error/i);
     await assertResumesCompletely(m, 'signal-twice', planFile);
   } finally {
@@ -140,6 +142,41 @@ test('killed between journal and audit (the last records and the end record lost
     await assertResumesCompletely(m, 'signal-unaudited', planFile);
     const recovered = auditFiles(m, 'signal-unaudited')[1]!.filter((r) => r.type === 'action' && /ended before auditing it/.test(String(r.reason)));
     assert.is(recovered.length, 10, 'the ten lost records are audited by the next apply');
+  } finally {
+    m.remove();
+  }
+});
+
+test('Ctrl-C while the apply starts up (its checks reading the servers): nothing starts, the lock is released, the audit sealed interrupted', async () => {
+  const m = await newMigration('signal-startup', { phases: [{ name: 'presync' }] });
+  try {
+    await seedMailbox(m.source.server, m.source, { seed: 52, messages: 20, otherDelimiter: '.' });
+    // The source secret comes from a command that says when it runs and takes its time: the
+    // signal is sent while the identity check logs in (no snapshot cache in another state dir).
+    const marker = join(m.dir, 'secret-asked');
+    const manifest = JSON.parse(readFileSync(m.manifest, 'utf8'));
+    manifest.accounts[0].source.password = { command: ['sh', '-c', `touch ${marker}; sleep 2; printf %s "$MIG_SOURCE_PW"`] };
+    writeFileSync(m.manifest, JSON.stringify(manifest));
+    const planFile = m.planPath('presync');
+    assert.is((await runMailshift(['plan', m.manifest, '--phase', 'presync', '--quiet'], { env: m.env })).code, 0);
+    rmSync(marker);
+    const child = spawn(process.execPath, [BIN, 'apply', planFile, '--state-dir', join(m.dir, 'other-state')], { cwd: REPO, env: { ...process.env, NO_COLOR: '1', ...m.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+    while (!existsSync(marker)) await new Promise((resolve) => setTimeout(resolve, 10));
+    child.kill('SIGINT');
+    const code = await exited;
+    assert.is(code, 130, output);
+    assert.match(output, 'Apply interrupted: 0 copied');
+    assert.match(output, `Resume with: mailshift apply ${planFile}`);
+    assert.equal(contentMultiset(await mailboxState(m.target.server, m.target)), [], 'nothing copied');
+    const [records] = auditFiles(m, 'signal-startup');
+    assert.equal(records!.map((r) => r.type), ['start', 'end'], 'no action audited');
+    assert.is(records!.at(-1)!.result, 'interrupted');
+    assert.not.ok(existsSync(join(stateDirFor(m.manifest, 'signal-startup'), 'lock')), 'the lock is released');
+    await assertResumesCompletely(m, 'signal-startup', planFile);
   } finally {
     m.remove();
   }
