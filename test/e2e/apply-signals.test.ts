@@ -15,6 +15,8 @@ import { BIN, REPO, runMailshift, type CliResult } from '../support/cli.ts';
 import { contentMultiset, mailboxState } from '../support/mailbox-state.ts';
 import { newMigration, type Migration, type MigrationEndpoints } from '../support/migration.ts';
 import { seedMailbox } from '../support/seed.ts';
+import { dovecotPair } from '../support/servers.ts';
+import { startTcpProxy } from '../support/tcp-proxy.ts';
 
 // Enough that the copies are still in flight when the signal comes, on a fast machine too.
 const MESSAGES = 1200;
@@ -34,7 +36,7 @@ async function plannedMigration(name: string, messages = MESSAGES, endpoints: Mi
  * Start `mailshift apply planFile`; once its journal holds `entries` finished actions (progress,
  * not a clock), send `signals` 50 ms apart.
  */
-async function signalMidway(m: Migration, planFile: string, entries: number, signals: NodeJS.Signals[]): Promise<CliResult & { journaledAtSignal: number }> {
+async function signalMidway(m: Migration, planFile: string, entries: number, signals: NodeJS.Signals[], beforeSignal = () => undefined as void): Promise<CliResult & { journaledAtSignal: number; signalledAt: number }> {
   const plan = JSON.parse(readFileSync(planFile, 'utf8')) as { name: string };
   const journal = join(stateDirFor(m.manifest, plan.name), 'journal', `${createHash('sha256').update(readFileSync(planFile)).digest('hex')}.jsonl`);
   const child = spawn(process.execPath, [BIN, 'apply', planFile], { cwd: REPO, env: { ...process.env, NO_COLOR: '1', ...m.env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -46,12 +48,14 @@ async function signalMidway(m: Migration, planFile: string, entries: number, sig
   void exited.then(() => (running = false));
   while (running && journalEntries(journal) < entries) await new Promise((resolve) => setTimeout(resolve, 10));
   assert.ok(running, `the apply was still running when the signal was due:\n${output}`);
+  beforeSignal();
   const journaledAtSignal = journalEntries(journal);
+  const signalledAt = Date.now();
   for (const [index, signal] of signals.entries()) {
     if (index > 0) await new Promise((resolve) => setTimeout(resolve, 50));
     child.kill(signal);
   }
-  return { code: await exited, stdout, stderr, output, journaledAtSignal };
+  return { code: await exited, stdout, stderr, output, journaledAtSignal, signalledAt };
 }
 
 function journalEntries(file: string): number {
@@ -115,6 +119,27 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     }
   });
 }
+
+test('SIGINT while the target has stopped answering: the connections are dropped after the grace period, the audit sealed; what the target stored unanswered is found and audited once', async () => {
+  const { dot } = await dovecotPair();
+  const proxy = await startTcpProxy(dot.ports.plain);
+  const { m, planFile } = await plannedMigration('signal-forced', MESSAGES, { target: { port: proxy.port } });
+  try {
+    const stopped = await signalMidway(m, planFile, 200, ['SIGINT'], () => proxy.holdAnswers());
+    const seconds = (Date.now() - stopped.signalledAt) / 1000;
+    assertStoppedCleanly(stopped, planFile);
+    assert.ok(seconds >= 3.5 && seconds < 30, `waited for the batches in flight about 4 s, then dropped them (${seconds.toFixed(1)} s)`);
+    await assertSealedInterrupted(m, 'signal-forced', stopped);
+    const audited = auditFiles(m, 'signal-forced')[0]!.filter((r) => r.op === 'copy' && r.result === 'done').length;
+    const stored = Object.values(await mailboxState(dot, m.target)).reduce((sum, messages) => sum + messages.length, 0);
+    assert.ok(stored > audited, `the target stored copies it never acknowledged (${stored} stored, ${audited} audited)`);
+    proxy.heal();
+    await assertResumesCompletely(m, 'signal-forced', planFile);
+  } finally {
+    m.remove();
+    await proxy.stop();
+  }
+});
 
 test('two Ctrl-Cs in quick succession: exit 130 at once; the next run of the plan leaves no duplicates and every copy audited once', async () => {
   // Throttled, so that the batches in flight are still finishing when the second Ctrl-C comes.

@@ -24,7 +24,9 @@ export interface TcpProxy {
   cutOnServerReply(pattern: RegExp, options?: { thenRefuse?: number }): void;
   /** Cut every live connection now. */
   cutAll(): void;
-  /** A plain relay again: armed cuts and pending refusals dropped. */
+  /** From now on the server's answers are not relayed (it still gets everything): a server that stops answering mid-command. */
+  holdAnswers(): void;
+  /** A plain relay again: armed cuts, pending refusals and held answers dropped. */
   heal(): void;
   /** Closes the listener and every connection; call it in `finally`. */
   stop(): Promise<void>;
@@ -63,6 +65,7 @@ export async function startTcpProxy(upstreamPort: number, options: ProxyOptions 
   let cuts = 0;
   let refused = 0;
   let compressed = 0;
+  let holding = false;
 
   const cutAll = (thenRefuse = 0) => {
     refuseLeft = thenRefuse;
@@ -120,6 +123,7 @@ export async function startTcpProxy(upstreamPort: number, options: ProxyOptions 
       relay(client, server, chunk);
     });
     server.on('data', (chunk: Buffer) => {
+      if (holding) return;
       const seen = link.tail + chunk.toString('latin1');
       link.tail = seen.slice(-TAIL);
       const trigger = triggers[0];
@@ -153,9 +157,13 @@ export async function startTcpProxy(upstreamPort: number, options: ProxyOptions 
       triggers.push({ pattern, thenRefuse });
     },
     cutAll: () => cutAll(),
+    holdAnswers() {
+      holding = true;
+    },
     heal() {
       triggers.length = 0;
       refuseLeft = 0;
+      holding = false;
     },
     stop() {
       triggers.length = 0;
