@@ -38,6 +38,8 @@ export interface Location {
   column?: number;
   pointer?: string;
   account?: string;
+  /** The side of the account the problem is on, where it is one side's. */
+  side?: 'source' | 'target';
   folder?: string;
 }
 

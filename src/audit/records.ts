@@ -30,6 +30,8 @@ export interface AuditStart {
   unmetRequires?: string[];
   /** Set when --force let through target deletions the cutover rule forbids: how many. */
   cutoverOverride?: number;
+  /** The accounts the applied plan left out because they could not be planned (its accountsFailed). */
+  accountsLeftOut?: string[];
 }
 
 /** One finished action. Only these fields are written: never message content, never a secret. */

@@ -92,6 +92,7 @@ class FileAuditWriter implements AuditWriter {
       ...(start.forced !== undefined ? { forced: start.forced } : {}),
       ...(start.unmetRequires !== undefined ? { unmetRequires: start.unmetRequires.map(String) } : {}),
       ...(start.cutoverOverride !== undefined ? { cutoverOverride: Number(start.cutoverOverride) } : {}),
+      ...(start.accountsLeftOut !== undefined ? { accountsLeftOut: start.accountsLeftOut.map(String) } : {}),
       previous,
     });
   }

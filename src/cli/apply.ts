@@ -5,12 +5,13 @@ import { missingRequirements } from '../engine/load-runbook.ts';
 import { phaseOrderProblem } from '../engine/phase-order.ts';
 import { shellWord } from '../engine/runbook.ts';
 import { makePlan } from '../engine/plan.ts';
-import { defaultPlanPath } from '../engine/plan-path.ts';
+import { accountsPlanPath, defaultPlanPath } from '../engine/plan-path.ts';
 import { writePlanFile } from '../engine/plan-file.ts';
 import { hasChanges } from '../plan/plan-summary.ts';
 import { countsLine, runWithProgress } from '../render/apply-progress.ts';
 import { renderPlanText } from '../render/plan-text.ts';
 import { VERSION } from '../version.ts';
+import { ACCOUNT_OPTIONS, ACCOUNT_USAGE, chosenAccountIds } from './account-options.ts';
 import type { Command, CommandContext } from './command.ts';
 import { onStopRequest } from './interrupt.ts';
 import { reportDiagnostics } from './io.ts';
@@ -20,7 +21,7 @@ export const applyCommand: Command = {
   name: 'apply',
   summary: 'execute a reviewed plan file (or plan and confirm a phase)',
   usage: `mailshift apply <planfile> [--force]
-mailshift apply <manifest> --phase NAME [--auto-approve] [--force]
+mailshift apply <manifest> --phase NAME [--account ID]... [--exclude-account ID]... [--accounts-from FILE] [--auto-approve] [--force]
 
 With a plan file: executes exactly that plan, no prompt (the reviewed plan is the approval). The
 plan is refused when its manifest changed since, and a folder whose UIDVALIDITY changed is not
@@ -28,7 +29,10 @@ touched. Every finished action is journaled in the state folder, so running the 
 after a crash, kill -9 or a dropped connection finishes the work without duplicates, and written
 to the audit log (audit/<name>/ next to the manifest).
 With a manifest and --phase: plans, prints the plan, and asks for confirmation on a terminal;
-without a terminal it refuses unless --auto-approve is given.
+without a terminal it refuses unless --auto-approve is given. The account options choose what
+is planned (a plan file is applied whole, as reviewed).
+A plan that left out accounts it could not read (accountsFailed) is applied to the others; the
+exit code is then 1, so that CI notices the accounts still to do.
 Phase order: a phase whose \`requires\` are not all applied (or, for manual phases, gated) in the
 audit log is refused, naming what is missing and the command to run first.
   --concurrency N   accounts at once (default 4)
@@ -38,16 +42,22 @@ audit log is refused, naming what is missing and the command to run first.
 Ctrl-C or SIGTERM: nothing new starts, the batches in flight finish (about 4 s at most) and are
 recorded, the audit is sealed as interrupted and the resume command printed; a second one exits
 at once (the next apply of the plan still copies nothing twice).
+${ACCOUNT_USAGE}
 Exit code: 0 when every action succeeded, 1 when any failed, 130 when interrupted.`,
-  options: { phase: { type: 'string' }, 'auto-approve': { type: 'boolean' }, concurrency: { type: 'string' }, force: { type: 'boolean' } },
+  options: { phase: { type: 'string' }, 'auto-approve': { type: 'boolean' }, concurrency: { type: 'string' }, force: { type: 'boolean' }, ...ACCOUNT_OPTIONS },
   async run(context) {
     const { positionals, values } = context;
     if (positionals.length !== 1) throw new MailshiftError(problem('USAGE', 'apply takes one plan file (or one manifest with --phase)', 'mailshift apply plans/acme.presync.plan.json'));
     const concurrency = Number(values.concurrency ?? 4);
     if (!Number.isInteger(concurrency) || concurrency < 1) throw new MailshiftError(problem('USAGE', `--concurrency ${values.concurrency} is not a positive whole number`));
-    const planFile = typeof values.phase === 'string' ? await planForApproval(context, values.phase) : positionals[0]!;
-    if (planFile === null) return 0;
-    return applyPlanFile(context, planFile, concurrency);
+    const choosing = ['account', 'accounts-from', 'exclude-account'].find((option) => values[option] !== undefined);
+    if (choosing && typeof values.phase !== 'string') {
+      throw new MailshiftError(problem('USAGE', `--${choosing} chooses the accounts to plan, and a plan file is applied whole, as it was reviewed`,
+        `make a plan of those accounts and apply it: mailshift plan <manifest> --phase NAME --${choosing} …, or apply <manifest> --phase NAME --${choosing} …`));
+    }
+    const planned = typeof values.phase === 'string' ? await planForApproval(context, values.phase) : positionals[0]!;
+    if (typeof planned === 'number') return planned;
+    return applyPlanFile(context, planned, concurrency);
   },
 };
 
@@ -89,6 +99,7 @@ async function runPrepared(prepared: PreparedApply, { options, io }: Pick<Comman
     const n = prepared.cutoverOverride;
     reportDiagnostics(io, options, [warning('CUTOVER', `--force: ${n} target ${n === 1 ? 'deletion' : 'deletions'} of mail mailshift did not copy there, although a manual gate is recorded: mail delivered to the new server will be deleted`, `the audit log records this apply as forced (${prepared.auditFile})`)]);
   }
+  const leftOut = [...new Set((prepared.plan.accountsFailed ?? []).map((failure) => failure.id))];
   const started = Date.now();
   if (!options.quiet) io.stderr(`Applying ${planFile}: phase ${prepared.plan.phase}, ${prepared.units.length} account(s); audit log ${prepared.auditFile}\n`);
   const results = await runWithProgress(prepared.units, { tty: io.isTTY, quiet: options.quiet, concurrency });
@@ -108,7 +119,15 @@ async function runPrepared(prepared: PreparedApply, { options, io }: Pick<Comman
     io.stdout(`Failed actions are listed in ${prepared.auditFile} (mailshift audit). Running the same plan again retries them.\n`);
   }
   if (result === 'interrupted') io.stdout(`Resume with: mailshift apply ${shellWord(planFile)}\n`);
-  return EXIT_CODES[result];
+  if (leftOut.length > 0) io.stderr(leftOutNotice(prepared.plan, leftOut));
+  return result === 'ok' && leftOut.length > 0 ? 1 : EXIT_CODES[result];
+}
+
+/** The accounts a plan left out: the apply did nothing for them. */
+function leftOutNotice(plan: PreparedApply['plan'], ids: string[]): string {
+  const shown = ids.length <= 5 ? ids.join(', ') : `${ids.slice(0, 5).join(', ')} and ${ids.length - 5} more`;
+  return `warning: this plan left out ${ids.length === 1 ? 'account' : `${ids.length} accounts`} ${shown}, which could not be planned (the plan file lists why): nothing was done for ${ids.length === 1 ? 'it' : 'them'}\n`
+    + `  hint: once ${ids.length === 1 ? 'it works' : 'they work'}, plan ${ids.length === 1 ? 'it' : 'them'} on ${ids.length === 1 ? 'its' : 'their'} own: mailshift plan <manifest> --phase ${plan.phase} ${ids.length <= 5 ? ids.map((id) => `--account ${shellWord(id)}`).join(' ') : '--accounts-from FILE'}\n`;
 }
 
 const ENDINGS = { ok: 'complete', failed: 'finished with failures', interrupted: 'interrupted' } as const;
@@ -121,20 +140,23 @@ function failureLines(reasons: FailureReason[]): string {
   return shown.join('') + more;
 }
 
-/** apply <manifest> --phase: plan now, show it, and get a yes (or --auto-approve). Null when there is nothing to do. */
-async function planForApproval({ positionals, values, options, io }: CommandContext, phase: string): Promise<string | null> {
+/** apply <manifest> --phase: plan now, show it, and get a yes (or --auto-approve). The plan file to apply, or the exit code when there is none. */
+async function planForApproval({ positionals, values, options, io }: CommandContext, phase: string): Promise<string | number> {
   const manifest = await loadManifestFor('apply', positionals, options, io);
   // Refuse before reading the servers and asking; prepareApply checks again under the lock.
   const missing = manifest.settings.phases.some((p) => p.name === phase && p.kind === 'sync') ? await missingRequirements(manifest, phase) : [];
   if (missing.length > 0 && !values.force) throw new MailshiftError(phaseOrderProblem(`apply phase "${phase}"`, missing, manifest.file));
-  const planPath = defaultPlanPath(manifest.file, manifest.settings.name, phase);
-  const { plan, diagnostics } = await makePlan({ manifest, phase, accountIds: [], planPath, now: new Date(), env: io.env, verbose: options.verbose, tool: `mailshift ${VERSION}`, concurrency: 4, state: stateOf(manifest, options), force: Boolean(values.force) });
+  const accountIds = await chosenAccountIds(values, manifest.settings);
+  const planPath = accountIds.length > 0 ? accountsPlanPath(manifest.file, manifest.settings.name, phase, accountIds) : defaultPlanPath(manifest.file, manifest.settings.name, phase);
+  const { plan, diagnostics } = await makePlan({ manifest, phase, accountIds, planPath, now: new Date(), env: io.env, verbose: options.verbose, tool: `mailshift ${VERSION}`, concurrency: 4, state: stateOf(manifest, options), force: Boolean(values.force) });
   if (!plan) throw new MailshiftError(diagnostics);
+  // The accounts left out, each with what went wrong: the others are planned (and may be applied).
+  reportDiagnostics(io, options, diagnostics);
   await writePlanFile(planPath, plan);
   io.stdout(renderPlanText(plan, { palette: { color: options.color }, verbose: options.verbose }));
   if (!hasChanges(plan.accounts)) {
     io.stdout('Nothing to do.\n');
-    return null;
+    return diagnostics.length > 0 ? 1 : 0;
   }
   if (values['auto-approve']) return planPath;
   if (!io.isTTY) throw new MailshiftError(problem('USAGE', 'refusing to apply without confirmation: not on a terminal', `review ${planPath}, then run mailshift apply ${planPath} (or add --auto-approve)`));
@@ -143,7 +165,7 @@ async function planForApproval({ positionals, values, options, io }: CommandCont
   prompt.close();
   if (answer.trim() !== 'yes') {
     io.stdout('Apply cancelled.\n');
-    return null;
+    return 0;
   }
   return planPath;
 }

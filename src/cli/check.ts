@@ -3,6 +3,7 @@ import { checkAccounts } from '../engine/check.ts';
 import { selectAccounts } from '../engine/accounts.ts';
 import { MailshiftError, problem } from '../errors.ts';
 import { renderCheckJson, renderCheckTable } from '../render/check-table.ts';
+import { ACCOUNT_OPTIONS, ACCOUNT_USAGE, chosenAccountIds } from './account-options.ts';
 import type { Command } from './command.ts';
 import { reportDiagnostics } from './io.ts';
 import { loadManifestFor } from './manifest-input.ts';
@@ -10,23 +11,23 @@ import { loadManifestFor } from './manifest-input.ts';
 export const checkCommand: Command = {
   name: 'check',
   summary: 'log in on both sides of every account and show what each server offers',
-  usage: `mailshift check <manifest> [--account ID]... [--format text|json]
+  usage: `mailshift check <manifest> [--account ID]... [--exclude-account ID]... [--accounts-from FILE] [--format text|json]
 
 Logs in on the source and the target of every account (several at once), lists the folders and
 prints one row per side: the result, the server, its folder and message counts and the IMAP
 extensions migrations use. Nothing is changed on either server (imapsync's --justlogin).
-  --account ID     only this account (repeatable)
-  --format FORMAT  text (default) or json
+${ACCOUNT_USAGE}
+  --format FORMAT       text (default) or json
 Exit code: 0 when every login works, 1 otherwise.`,
   options: {
-    account: { type: 'string', multiple: true },
+    ...ACCOUNT_OPTIONS,
     format: { type: 'string' },
   },
   async run({ positionals, values, options, io }) {
     const format = values.format ?? 'text';
     if (format !== 'text' && format !== 'json') throw new MailshiftError(problem('USAGE', `--format ${String(format)} is not one of text, json`, 'mailshift check <manifest> --format json'));
     const manifest = await loadManifestFor('check', positionals, options, io);
-    const accounts = selectAccounts(manifest.settings, (values.account as string[] | undefined) ?? []);
+    const accounts = selectAccounts(manifest.settings, await chosenAccountIds(values, manifest.settings));
     const results = await checkAccounts(accounts, { manifestDir: dirname(resolve(manifest.file)), env: io.env, verbose: options.verbose });
     if (format === 'json') io.stdout(renderCheckJson(results));
     else if (!options.quiet) io.stdout(renderCheckTable(results, { color: options.color }));

@@ -3,6 +3,7 @@ import { MailshiftError, problem } from '../errors.ts';
 import { renderVerifyJson } from '../render/verify-json.ts';
 import { renderVerifyText } from '../render/verify-text.ts';
 import { VERSION } from '../version.ts';
+import { ACCOUNT_OPTIONS, ACCOUNT_USAGE, chosenAccountIds } from './account-options.ts';
 import type { Command } from './command.ts';
 import { reportDiagnostics } from './io.ts';
 import { loadManifestFor, stateOf } from './manifest-input.ts';
@@ -12,7 +13,7 @@ const EXIT = { equal: 0, differences: 2, error: 1 } as const;
 export const verifyCommand: Command = {
   name: 'verify',
   summary: 'prove both sides match after mapping: counts, identities, flags, and bodies with --content',
-  usage: `mailshift verify <manifest> --phase NAME [--account ID]... [--content] [--format text|json]
+  usage: `mailshift verify <manifest> --phase NAME [--account ID]... [--exclude-account ID]... [--accounts-from FILE] [--content] [--format text|json]
 
 Reads both sides of every account read-only (EXAMINE, BODY.PEEK) and compares each folder pair of
 the phase's mapping, with the phase's folder and message rules: the target folder exists, no
@@ -20,14 +21,14 @@ message is missing, extra or duplicated on the target (extras count only with de
 otherwise they are shown as kept), and matched messages have the same flags (with syncFlags).
 Nothing is written to either server. After a deleteSource phase, what is left on the source is verified.
   --phase NAME      the sync phase whose rules apply (required)
-  --account ID      only this account (repeatable)
+${ACCOUNT_USAGE}
   --content         also compare the SHA-256 of every matched message, read in full on both sides
   --format FORMAT   text (default) or json
   --concurrency N   accounts verified at once (default 4)
 Exit code: 0 when both sides match, 2 when they differ, 1 on error (e.g. a failed login).`,
   options: {
     phase: { type: 'string' },
-    account: { type: 'string', multiple: true },
+    ...ACCOUNT_OPTIONS,
     content: { type: 'boolean' },
     format: { type: 'string' },
     concurrency: { type: 'string' },
@@ -40,7 +41,7 @@ Exit code: 0 when both sides match, 2 when they differ, 1 on error (e.g. a faile
     if (!Number.isInteger(concurrency) || concurrency < 1) throw new MailshiftError(problem('USAGE', `--concurrency ${values.concurrency} is not a positive whole number`));
     const manifest = await loadManifestFor('verify', positionals, options, io);
     const report = await verifyPhase({
-      manifest, phase: values.phase, accountIds: (values.account as string[] | undefined) ?? [],
+      manifest, phase: values.phase, accountIds: await chosenAccountIds(values, manifest.settings),
       content: Boolean(values.content), now: new Date(), env: io.env, verbose: options.verbose, concurrency, state: stateOf(manifest, options),
     });
     if (format === 'json') io.stdout(renderVerifyJson(report, `mailshift ${VERSION}`));

@@ -131,6 +131,7 @@ export async function prepareApply(request: ApplyRequest): Promise<PreparedApply
       ...(unmetRequires.length > 0 || cutover.overridden > 0 ? { forced: true } : {}),
       ...(unmetRequires.length > 0 ? { unmetRequires } : {}),
       ...(cutover.overridden > 0 ? { cutoverOverride: cutover.overridden } : {}),
+      ...(plan.accountsFailed && plan.accountsFailed.length > 0 ? { accountsLeftOut: [...new Set(plan.accountsFailed.map((failure) => failure.id))] } : {}),
     });
     // Before any new action: what an apply killed between journal and audit left unaudited.
     await auditUnaudited(plan, planSha256, journal, log, audit);

@@ -14,7 +14,7 @@ import { endpointOf, phaseSwitches, rulesOf } from '../plan/plan-settings.ts';
 import { fetchWindow } from '../plan/select.ts';
 import { endpointKey, readFrom, type CachedFolder, type SideCache } from '../plan/snapshot-cache.ts';
 import type { FolderSnapshot, UidMaps } from '../plan/snapshot.ts';
-import type { AccountPlan, Plan, PlanRunbook, PlanWarning } from '../plan/types.ts';
+import type { AccountFailure, AccountPlan, Plan, PlanRunbook, PlanWarning } from '../plan/types.ts';
 import type { StateStore } from '../state/store.ts';
 import { selectAccounts } from './accounts.ts';
 import { findSyncPhase } from './phase.ts';
@@ -43,7 +43,11 @@ export interface PlanRequest {
   onAccount?: (accountId: string, state: 'reading' | 'planned' | 'failed') => void;
 }
 
-/** Snapshot both sides of every selected account (read-only) and plan the phase. */
+/**
+ * Snapshot both sides of every selected account (read-only) and plan the phase. An account that
+ * cannot be read or planned is left out, listed in the plan's accountsFailed with its diagnostics
+ * returned; no plan only when no account could be planned.
+ */
 export async function makePlan(request: PlanRequest): Promise<{ plan?: Plan; diagnostics: Diagnostic[] }> {
   const { settings } = request.manifest;
   const phase = findSyncPhase(settings, request.phase, 'plan', `when it is done, record it with: mailshift gate <manifest> ${request.phase}`);
@@ -61,11 +65,16 @@ export async function makePlan(request: PlanRequest): Promise<{ plan?: Plan; dia
     return result;
   });
   const diagnostics = results.flatMap((r) => r.errors);
-  if (diagnostics.length > 0) return { diagnostics };
+  // In a wave some accounts are always broken: the plan holds the others, and names the broken ones.
+  const planned = results.filter((r) => r.errors.length === 0);
+  if (planned.length === 0) return { diagnostics };
+  const accountsFailed = accounts.flatMap((account, index): AccountFailure[] => results[index]!.errors.map((error) => ({
+    id: account.id, side: error.location?.side ?? null, reason: error.message,
+  })));
 
-  const accountPlans = results.map((r) => r.plan!).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const warnings = [...phaseWarnings(request.manifest, phase), ...results.flatMap((r) => r.warnings)];
-  return { plan: await assemble(request, phase, accountPlans, warnings, await reference, runbook), diagnostics: [] };
+  const accountPlans = planned.map((r) => r.plan!).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const warnings = [...phaseWarnings(request.manifest, phase), ...planned.flatMap((r) => r.warnings)];
+  return { plan: await assemble(request, phase, accountPlans, accountsFailed, warnings, await reference, runbook), diagnostics };
 }
 
 async function planOneAccount(account: AccountSettings, slice: SliceSettings, request: PlanRequest, { manifestDir, cutover }: { manifestDir: string; cutover: Cutover | null }) {
@@ -127,7 +136,7 @@ function sideCache(endpoint: EndpointSettings, folders: Record<string, FolderSna
   return { endpoint: endpointKey(endpoint), folders: Object.fromEntries(Object.values(folders).map((f) => [f.name, { state: f.state, messages: f.messages }])) };
 }
 
-async function assemble(request: PlanRequest, phase: SyncPhase, accounts: AccountPlan[], warnings: PlanWarning[], reference: Awaited<ReturnType<typeof manifestReference>>, runbook: PlanRunbook): Promise<Plan> {
+async function assemble(request: PlanRequest, phase: SyncPhase, accounts: AccountPlan[], accountsFailed: AccountFailure[], warnings: PlanWarning[], reference: Awaited<ReturnType<typeof manifestReference>>, runbook: PlanRunbook): Promise<Plan> {
   const common = commonRules(request.manifest.settings, phase, accounts);
   for (const account of accounts) {
     const own = rulesOf(sliceSettings(request.manifest.settings, account.id, phase.name));
@@ -149,6 +158,7 @@ async function assemble(request: PlanRequest, phase: SyncPhase, accounts: Accoun
     settings: { phase: phaseSwitches(phase), ...common },
     summary: summarise(accounts),
     warnings,
+    ...(accountsFailed.length > 0 ? { accountsFailed } : {}),
     accounts,
   };
 }

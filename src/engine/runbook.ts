@@ -3,7 +3,7 @@
 // `status` renders it, and apply and gate check their phase's requirements against it.
 import type { AuditOutcome } from '../audit/outcomes.ts';
 import type { PhaseSettings } from '../manifest/settings.ts';
-import type { PlanSummary } from '../plan/types.ts';
+import type { AccountFailure, PlanSummary } from '../plan/types.ts';
 import type { PlanHeaderRead } from './plan-header.ts';
 import { doneAfter, gatesSince } from './plan-runbook.ts';
 
@@ -44,6 +44,8 @@ export type PlanStatus =
      * (a drain planned before the MX switch misses the mail that arrived after it).
      */
     outdatedBy: string[];
+    /** Accounts the plan leaves out, as it lists them (they could not be planned): not done by applying it. */
+    accountsFailed: AccountFailure[];
   };
 
 /** One command that moves a phase on, and why it is that one. */
@@ -124,6 +126,7 @@ function planStatus(input: RunbookInput, { name: phase, requires }: PhaseSetting
   return {
     path, state: header.manifest.sha256 === input.manifest.sha256 ? 'current' : 'stale', createdAt: header.createdAt, sha256, summary: header.summary,
     applied: applies.some((entry) => entry.planSha256 === sha256 && entry.result === 'ok'),
+    accountsFailed: Array.isArray(header.accountsFailed) ? header.accountsFailed : [],
     // A gate recorded since outdates the plan whether required or not: apply refuses it (PLAN_OUTDATED).
     outdatedBy: unique([
       ...requires.filter((required) => input.log.some((entry) => entry.phase === required && entry.result === 'ok' && doneAfter(entry, header.createdAt))),

@@ -36,7 +36,9 @@ export async function openAccountSession(account: AccountSettings, context: Sess
   const source = pool('source');
   const target = pool('target');
   const logins = await Promise.allSettled([source.prime(), target.prime()]);
-  const failures = logins.flatMap((login): Diagnostic[] => (login.status === 'fulfilled' ? [] : diagnosticsOf(login.reason)));
+  const sides = ['source', 'target'] as const;
+  const failures = logins.flatMap((login, index): Diagnostic[] => (login.status === 'fulfilled' ? []
+    : diagnosticsOf(login.reason).map((d) => ({ ...d, location: { ...d.location, side: sides[index] } }))));
   if (failures.length > 0) {
     await Promise.all([source.close(), target.close()]);
     throw new MailshiftError(failures);

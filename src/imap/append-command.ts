@@ -74,5 +74,5 @@ function closedAfterBad(connection: ImapConnection, folder: string, said: string
   flowOf(connection).close();
   return new MailshiftError(problem('IMAP_ERROR',
     `${place.side} APPEND to folder "${folder}" for account ${place.accountId} at ${place.host}:${place.port} was rejected as malformed: ${said}; the connection was closed, as the server may read the rest of the command as commands`,
-    'this is a bug in mailshift or the server: please report it with the server\'s answer', { account: place.accountId, folder }));
+    'this is a bug in mailshift or the server: please report it with the server\'s answer', { account: place.accountId, side: place.side, folder }));
 }

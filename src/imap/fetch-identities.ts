@@ -46,7 +46,7 @@ function parseRange(connection: ImapConnection, folder: string, uidRange: string
     const bound = (value: string) => (value === '*' ? Number.POSITIVE_INFINITY : Number(value));
     if (!match || match[1] === '0' || match[2] === '0') {
       throw new MailshiftError(problem('INTERNAL', `UID FETCH on folder "${folder}": "${uidRange}" is not a UID range`, 'this is a bug in mailshift: please report it',
-        { account: connection.place.accountId, folder }));
+        { account: connection.place.accountId, side: connection.place.side, folder }));
     }
     const a = bound(match[1]!);
     const b = bound(match[2] ?? match[1]!);

@@ -69,12 +69,12 @@ export function openMailbox(flow: ImapFlow, folder: string, readOnly: boolean): 
 export function openedReadOnly(connection: ImapConnection, folder: string): MailshiftError {
   const { place } = connection;
   return new MailshiftError(problem('IMAP_ERROR', `${place.side} SELECT of folder "${folder}" for account ${place.accountId} at ${place.host}:${place.port} opened it read-only: nothing can be changed in it`,
-    'the user lacks write rights to this folder (ACL) or the server keeps it read-only; grant the rights or leave the folder out', { account: place.accountId, folder }));
+    'the user lacks write rights to this folder (ACL) or the server keeps it read-only; grant the rights or leave the folder out', { account: place.accountId, side: place.side, folder }));
 }
 
 function stale(connection: ImapConnection, folder: string, expected: number, current: number): MailshiftError {
   const { place } = connection;
   return new MailshiftError(problem('PLAN_STALE',
     `${place.side} folder "${folder}" for account ${place.accountId} has UIDVALIDITY ${current} now, ${expected} when it was checked: it was recreated, and its UIDs name other messages; nothing was changed in it`,
-    'run `mailshift plan` again', { account: place.accountId, folder }));
+    'run `mailshift plan` again', { account: place.accountId, side: place.side, folder }));
 }

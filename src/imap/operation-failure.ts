@@ -16,7 +16,7 @@ export function operationFailure(error: unknown, connection: ImapConnection, doi
     'CONNECTION_LOST',
     `${place.side} ${doing} on folder "${folder}" was cut off: the connection for account ${place.accountId} to ${place.host}:${place.port} was lost (${reasonOf(cause)})`,
     'a new connection can resume the work; if this keeps happening, check the network path and the server log, or lower `connections`',
-    { account: place.accountId, folder },
+    { account: place.accountId, side: place.side, folder },
   ));
 }
 

@@ -47,5 +47,5 @@ function sendable(connection: ImapConnection, folder: string, flags: readonly st
   if ('flags' in checked) return checked.flags;
   const { place } = connection;
   throw new MailshiftError(problem('IMAP_ERROR', `${place.side} UID STORE on folder "${folder}" for account ${place.accountId}: flag ${JSON.stringify(checked.invalid)} cannot be stored over IMAP (not a system flag, or not a valid keyword)`,
-    'leave the flag out of the phase\'s flag settings', { account: place.accountId, folder }));
+    'leave the flag out of the phase\'s flag settings', { account: place.accountId, side: place.side, folder }));
 }

@@ -35,11 +35,27 @@ export function checkPlan(input: PlanCheckInput): Diagnostic | null {
     const problemOf = checkAccount(plan, account, settings, phase);
     if (problemOf !== null) return refuse(problemOf.what, { ...where, ...(problemOf.folder !== undefined ? { folder: problemOf.folder } : {}) });
   }
+  const failed = failedAccountsProblem(plan, settings, seen);
+  if (failed !== null) return refuse(failed);
   const counted = summarise(plan.accounts);
   const differing = (Object.keys(counted) as Array<keyof PlanSummary>).filter((key) => plan.summary?.[key] !== counted[key]);
   if (differing.length > 0) {
     const key = differing[0]!;
     return refuse(`its summary says ${key} ${JSON.stringify(plan.summary?.[key] ?? null)}, its actions make ${counted[key]}`);
+  }
+  return null;
+}
+
+/** accountsFailed, where present, names manifest accounts the plan holds no actions for. */
+function failedAccountsProblem(plan: Plan, settings: Settings, planned: ReadonlySet<string>): string | null {
+  const failed: unknown = plan.accountsFailed;
+  if (failed === undefined) return null;
+  if (!Array.isArray(failed)) return 'its accountsFailed is not a list';
+  for (const entry of failed as Array<Record<string, unknown>>) {
+    const shaped = typeof entry?.id === 'string' && typeof entry.reason === 'string' && (entry.side === null || entry.side === 'source' || entry.side === 'target');
+    if (!shaped) return `its accountsFailed entry ${JSON.stringify(entry)} is not { id, side, reason }`;
+    if (!settings.accounts.some((account) => account.id === entry.id)) return `accountsFailed names account ${entry.id as string}, which is not in the manifest`;
+    if (planned.has(entry.id as string)) return `account ${entry.id as string} is in accountsFailed and has actions too`;
   }
   return null;
 }

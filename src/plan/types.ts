@@ -127,7 +127,17 @@ export interface Plan {
   settings: Record<string, unknown>;
   summary: PlanSummary;
   warnings: PlanWarning[];
+  /** Accounts the plan leaves out because they could not be read or planned (absent when none). */
+  accountsFailed?: AccountFailure[];
   accounts: AccountPlan[];
+}
+
+/** Why an account is not in the plan: one entry per problem (a login failing on each side: two). */
+export interface AccountFailure {
+  id: string;
+  /** The side the problem is on, null when it is not one side's (the account's folder rules, say). */
+  side: 'source' | 'target' | null;
+  reason: string;
 }
 
 /** An apply or gate the audit log showed as done (ok) when the plan was made. */

@@ -8,6 +8,11 @@ export function renderPlanMarkdown(plan: Plan): string {
     `### mailshift plan: \`${plan.name}\` · phase \`${plan.phase}\``,
     summaryTable(plan.summary),
   ];
+  const failed = plan.accountsFailed ?? [];
+  if (failed.length > 0) {
+    const accounts = new Set(failed.map((f) => f.id)).size;
+    parts.push(`**⛔ Left out: ${accounts} account(s) could not be planned; this plan does nothing for them**\n\n${failed.map((f) => `- \`${f.id}\`${f.side ? ` (${f.side})` : ''}: ${escape(f.reason)}`).join('\n')}`);
+  }
   if (plan.warnings.length > 0) {
     parts.push(`**⚠️ Warnings (${plan.warnings.length})**\n\n${plan.warnings.map((w) => `- ${w.account ? `\`${w.account}\`${w.folder ? ` / \`${w.folder}\`` : ''}: ` : ''}${escape(w.message)}`).join('\n')}`);
   }

@@ -18,6 +18,12 @@ export function renderPlanText(plan: Plan, options: TextOptions): string {
     `  created ${plan.createdAt} by ${plan.tool}`,
     '',
   ];
+  const failed = plan.accountsFailed ?? [];
+  if (failed.length > 0) {
+    lines.push(paint(palette, 'red', `Left out: ${plural(new Set(failed.map((f) => f.id)).size, 'account')} could not be planned, and this plan does nothing for them:`));
+    for (const f of failed) lines.push(`  x ${f.id}${f.side ? ` (${f.side})` : ''}: ${f.reason}`);
+    lines.push('');
+  }
   if (plan.warnings.length > 0) {
     lines.push(paint(palette, 'yellow', `Warnings (${plan.warnings.length}):`));
     for (const w of plan.warnings) lines.push(`  ! ${[w.account, w.folder].filter(Boolean).join(' / ')}${w.account ? ': ' : ''}${w.message}`);

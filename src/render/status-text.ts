@@ -1,6 +1,6 @@
 import { emptyCounts, type ApplyCounts } from '../apply/outcome.ts';
 import { overridden, type AuditOutcome } from '../audit/outcomes.ts';
-import type { PhaseState, PlanStatus, Runbook, RunbookPhase } from '../engine/runbook.ts';
+import { shellWord, type PhaseState, type PlanStatus, type Runbook, type RunbookPhase } from '../engine/runbook.ts';
 import type { PlanSummary } from '../plan/types.ts';
 import { countsLine } from './apply-progress.ts';
 import { paint, type Colour, type Palette } from './palette.ts';
@@ -24,6 +24,7 @@ export function renderStatusText(runbook: Runbook, palette: Palette): string {
   runbook.phases.forEach((phase, index) => {
     lines.push(line(rows[index]!));
     for (const detail of details(phase)) lines.push(paint(palette, 'dim', `  ${detail}`));
+    for (const left of leftOut(phase, runbook.manifest)) lines.push(paint(palette, 'red', `  ${left}`));
   });
   lines.push('', 'Times are UTC.', '');
   if (runbook.next === null) {
@@ -79,6 +80,17 @@ function details(phase: RunbookPhase): string[] {
   if (record?.note) lines.push(`note: ${record.note}`);
   if (record?.forced) lines.push(...overridden(record).map((why) => `forced ${why}`));
   return lines;
+}
+
+/** The accounts the phase's plan left out (they could not be planned): not done, whatever the phase's state says. */
+function leftOut(phase: RunbookPhase, manifest: string): string[] {
+  if (phase.plan?.state !== 'current' || phase.plan.accountsFailed.length === 0) return [];
+  const ids = [...new Set(phase.plan.accountsFailed.map((failure) => failure.id))];
+  const shown = ids.length <= 5 ? ids.join(', ') : `${ids.slice(0, 5).join(', ')} and ${ids.length - 5} more`;
+  return [
+    `not done for ${plural(ids.length, 'account')}, which the plan left out (they could not be planned): ${shown}`,
+    `once they work: mailshift plan ${shellWord(manifest)} --phase ${phase.name} ${ids.length <= 5 ? ids.map((id) => `--account ${shellWord(id)}`).join(' ') : '--accounts-from FILE'}`,
+  ];
 }
 
 /** "12 copies (3.4 MB), 2 flag updates, 3 deletions", or "no changes". */

@@ -67,7 +67,7 @@ test('a plan made and not applied: apply that file, after review', () => {
   assert.match(runbook.next!.why, 'the plan made 2026-11-22T15:00:00Z is not applied yet: review it (mailshift show migrations/plans/acme.presync.plan.json)');
   assert.equal(runbook.phases[0]!.plan, {
     path: 'migrations/plans/acme.presync.plan.json', state: 'current', createdAt: '2026-11-22T15:00:00Z', sha256: planSha('presync'),
-    summary: SUMMARY, applied: false, outdatedBy: [],
+    summary: SUMMARY, applied: false, outdatedBy: [], accountsFailed: [],
   });
 });
 

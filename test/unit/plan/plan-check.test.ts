@@ -78,6 +78,10 @@ const refusals: Array<[string, Record<string, unknown>, (plan: Plan) => void, st
   ['INBOX as a target-only folder to delete', { deleteTargetFolders: true }, (plan) => { plan.accounts[0]!.folders.push(targetOnly('inbox')); }, 'target folder "inbox"'],
   ['a folder deletion deleteTargetFolders.except protects', { deleteTargetFolders: { except: '^Keep' } }, (plan) => { plan.accounts[0]!.folders.push(targetOnly('Keep/Old')); }, 'except protects'],
   ['two folders into one target', {}, (plan) => { plan.accounts[0]!.folders.push({ ...inbox([]), source: 'Other' }); }, 'two folders of the plan go to target folder "INBOX"'],
+  ['accountsFailed that is not a list', {}, (plan) => { (plan as unknown as Record<string, unknown>).accountsFailed = 'bob'; }, 'its accountsFailed is not a list'],
+  ['accountsFailed naming an account the manifest does not have', {}, (plan) => { plan.accountsFailed = [{ id: 'mallory', side: 'source', reason: 'x' }]; }, 'accountsFailed names account mallory, which is not in the manifest'],
+  ['accountsFailed naming an account the plan has actions for', {}, (plan) => { plan.accountsFailed = [{ id: 'alice', side: null, reason: 'x' }]; }, 'account alice is in accountsFailed and has actions too'],
+  ['accountsFailed with another side', {}, (plan) => { plan.accountsFailed = [{ id: 'alice', side: 'both' as 'source', reason: 'x' }]; }, 'is not { id, side, reason }'],
 ];
 
 /** Add an action to INBOX without fixing the summary, unless the case is about the summary itself. */
