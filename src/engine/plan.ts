@@ -14,6 +14,7 @@ import { endpointOf, phaseSwitches, rulesOf } from '../plan/plan-settings.ts';
 import { fetchWindow } from '../plan/select.ts';
 import { endpointKey, readFrom, type CachedFolder, type SideCache } from '../plan/snapshot-cache.ts';
 import type { FolderSnapshot, UidMaps } from '../plan/snapshot.ts';
+import { foldAcrossAccounts } from '../plan/fold-warnings.ts';
 import type { AccountFailure, AccountPlan, Plan, PlanRunbook, PlanWarning } from '../plan/types.ts';
 import type { StateStore } from '../state/store.ts';
 import { selectAccounts } from './accounts.ts';
@@ -73,7 +74,7 @@ export async function makePlan(request: PlanRequest): Promise<{ plan?: Plan; dia
   })));
 
   const accountPlans = planned.map((r) => r.plan!).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const warnings = [...phaseWarnings(request.manifest, phase), ...planned.flatMap((r) => r.warnings)];
+  const warnings = [...phaseWarnings(request.manifest, phase), ...foldAcrossAccounts(planned.flatMap((r) => r.warnings))];
   return { plan: await assemble(request, phase, accountPlans, accountsFailed, warnings, await reference, runbook), diagnostics };
 }
 
@@ -110,7 +111,10 @@ async function planOneAccount(account: AccountSettings, slice: SliceSettings, re
       snapshot: { ...listing, sourceFolders, targetFolders },
     });
     if (planned.errors.length > 0) return { errors: withAccount(planned.errors, account.id), warnings: [] as PlanWarning[] };
-    const plan: AccountPlan = { id: account.id, source: endpointOf(account.source), target: endpointOf(account.target), folders: planned.folders };
+    const plan: AccountPlan = {
+      id: account.id, source: endpointOf(account.source), target: endpointOf(account.target),
+      ...(mapping.leftOut.length > 0 ? { foldersLeftOut: mapping.leftOut } : {}), folders: planned.folders,
+    };
     const mappingWarnings = mapping.warnings.map((w) => ({ ...w, account: account.id }));
     return { plan, errors: [] as Diagnostic[], warnings: [...mappingWarnings, ...planned.warnings] };
   } catch (error) {

@@ -1,6 +1,7 @@
 import { problem, warning, type Diagnostic } from '../errors.ts';
 import { deepMerge } from './deep-merge.ts';
 import { mergeEndpoint } from './settings.ts';
+import { unanchoredAlternations } from './regex-lint.ts';
 import { closest } from './suggest.ts';
 import type { EndpointInput, FolderRulesInput, ManifestInput, MessageRulesInput, PhaseInput } from './types.ts';
 
@@ -24,6 +25,7 @@ export function checkRules(file: string, manifest: ManifestInput): Diagnostic[] 
     ]),
     ...windowRules(manifest, at),
     ...sharedTargetRules(manifest, at),
+    ...unanchoredAlternations(manifest, at),
   ];
 }
 

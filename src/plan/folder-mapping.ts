@@ -6,7 +6,8 @@ import { compareText } from './ordering.ts';
 import type { AccountListing, FolderListing } from './snapshot.ts';
 import { AUTOMAP_NAMES } from './automap.ts';
 import { compileRenames, targetFor, type FolderTarget } from './target-name.ts';
-import type { MappedBy, PlanWarning } from './types.ts';
+import type { FolderLeftOut, MappedBy, PlanWarning } from './types.ts';
+import { closest } from '../manifest/suggest.ts';
 
 /** One selected source folder and its target. */
 export interface FolderPair {
@@ -21,6 +22,8 @@ export interface FolderPair {
 export interface FolderMappingResult {
   /** Selected source folders (include/exclude, selectable), sorted by source name. */
   pairs: FolderPair[];
+  /** Source folders that could hold messages but are not selected, sorted by name. */
+  leftOut: FolderLeftOut[];
   /** Existing target folders no source folder (selected or not) maps to, sorted. */
   targetOnly: string[];
   errors: Diagnostic[];
@@ -29,7 +32,15 @@ export interface FolderMappingResult {
 
 /** Whether include/exclude select a source folder: some include matches and no exclude does. */
 export function isSelected(name: string, rules: Pick<FolderRules, 'include' | 'exclude'>): boolean {
-  return rules.include.some((pattern) => new RegExp(pattern).test(name)) && !rules.exclude.some((pattern) => new RegExp(pattern).test(name));
+  return unselectedBy(name, rules) === null;
+}
+
+/** Why include/exclude leave a folder out (the first exclude that matches, or no include matching), or null when they select it. */
+function unselectedBy(name: string, rules: Pick<FolderRules, 'include' | 'exclude'>): string | null {
+  const exclude = rules.exclude.find((pattern) => new RegExp(pattern).test(name));
+  if (exclude !== undefined) return `exclude ${JSON.stringify(exclude)}`;
+  if (rules.include.some((pattern) => new RegExp(pattern).test(name))) return null;
+  return `no include matches (${rules.include.map((pattern) => JSON.stringify(pattern)).join(', ')})`;
 }
 
 /**
@@ -39,7 +50,7 @@ export function isSelected(name: string, rules: Pick<FolderRules, 'include' | 'e
 export function mapFolders(listing: AccountListing, rules: FolderRules): FolderMappingResult {
   const renames = compileRenames(rules.rename);
   const targets = new Map(listing.target.folders.map((folder) => [folderKey(folder.name), folder]));
-  const result: FolderMappingResult = { pairs: [], targetOnly: [], errors: [], warnings: [] };
+  const result: FolderMappingResult = { pairs: [], leftOut: [], targetOnly: [], errors: [], warnings: [] };
   const sources = [...listing.source.folders].sort((a, b) => compareText(a.name, b.name));
   const found = new Map(sources.map((folder) => [folder, targetFor(folder, listing, rules, renames)]));
   const selected = (folder: FolderListing) => folder.selectable && isSelected(folder.name, rules);
@@ -61,7 +72,11 @@ export function mapFolders(listing: AccountListing, rules: FolderRules): FolderM
       continue;
     }
     mapped.add(folderKey(target.target));
-    if (!selected(folder)) continue;
+    if (!selected(folder)) {
+      const reason = folder.selectable ? unselectedBy(folder.name, rules) : null;
+      if (reason !== null) result.leftOut.push({ folder: folder.name, reason });
+      continue;
+    }
     const existing = targets.get(folderKey(target.target));
     const notes = [...target.notes];
     if (existing && !existing.selectable) notes.push(`"${existing.name}" exists on the target as a folder that cannot hold messages (\\Noselect); it is created`);
@@ -74,8 +89,32 @@ export function mapFolders(listing: AccountListing, rules: FolderRules): FolderM
     }
   }
   result.errors.push(...collisions(result.pairs));
+  result.warnings.push(...unmatchedRules(rules, sources, found));
   result.targetOnly = listing.target.folders.filter((folder) => !mapped.has(folderKey(folder.name))).map((folder) => folder.name).sort(compareText);
   return result;
+}
+
+/**
+ * A rule that matches nothing is usually a typo (`map: { Snet: … }`), and it fails silently: the
+ * folder it meant goes where the other rules send it. Each `map` key, `rename` rule and `include`
+ * pattern that applies to no source folder is a warning, with the closest folder name for a key.
+ */
+function unmatchedRules(rules: FolderRules, sources: readonly FolderListing[], found: ReadonlyMap<FolderListing, FolderTarget>): PlanWarning[] {
+  const names = sources.map((folder) => folder.name);
+  const warnings: PlanWarning[] = [];
+  for (const key of Object.keys(rules.map)) {
+    if (names.includes(key)) continue;
+    const near = closest(key, names);
+    warnings.push({ code: 'RULE_UNMATCHED', message: `folders.map key ${JSON.stringify(key)} matches no source folder${near ? ` (did you mean ${JSON.stringify(near)}?)` : ''}: it maps nothing` });
+  }
+  const renamed = new Set([...found.values()].flatMap((target) => ('renamedBy' in target ? target.renamedBy ?? [] : [])));
+  for (const rule of rules.rename) {
+    if (!renamed.has(rule.match)) warnings.push({ code: 'RULE_UNMATCHED', message: `folders.rename ${JSON.stringify(rule.match)} changes no folder name: it renames nothing` });
+  }
+  for (const pattern of rules.include) {
+    if (!names.some((name) => new RegExp(pattern).test(name))) warnings.push({ code: 'RULE_UNMATCHED', message: `folders.include ${JSON.stringify(pattern)} matches no source folder` });
+  }
+  return warnings;
 }
 
 /**

@@ -2,6 +2,7 @@
 // message outside the window is out of scope, never deleted) and skipDeleted on the source.
 import type { MessageRules } from '../manifest/settings.ts';
 import type { FetchWindow, MessageSnapshot } from './snapshot.ts';
+import type { MessagesLeftOut } from './types.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -34,14 +35,37 @@ export function fetchWindow(rules: MessageRules, now: Date): FetchWindow | null 
 
 /** Whether a message is inside the exact age window (INTERNALDATE vs now) and size window, bounds inclusive. */
 export function inWindow(message: MessageSnapshot, rules: MessageRules, now: Date): boolean {
-  if (rules.maxSize !== null && message.size > rules.maxSize) return false;
-  if (rules.minSize !== null && message.size < rules.minSize) return false;
-  if (rules.maxAgeDays === null && rules.minAgeDays === null) return true;
+  return outsideWindow(message, rules, now) === null;
+}
+
+/** Which window a message is outside of (size first), or null when it is inside both. */
+function outsideWindow(message: MessageSnapshot, rules: MessageRules, now: Date): 'size' | 'age' | null {
+  if (rules.maxSize !== null && message.size > rules.maxSize) return 'size';
+  if (rules.minSize !== null && message.size < rules.minSize) return 'size';
+  if (rules.maxAgeDays === null && rules.minAgeDays === null) return null;
   const age = now.getTime() - Date.parse(message.internalDate);
-  if (Number.isNaN(age)) return false;
-  if (rules.maxAgeDays !== null && age > rules.maxAgeDays * DAY) return false;
-  if (rules.minAgeDays !== null && age < rules.minAgeDays * DAY) return false;
-  return true;
+  if (Number.isNaN(age)) return 'age';
+  if (rules.maxAgeDays !== null && age > rules.maxAgeDays * DAY) return 'age';
+  if (rules.minAgeDays !== null && age < rules.minAgeDays * DAY) return 'age';
+  return null;
+}
+
+/**
+ * What the rules leave out of a folder's source messages: `read` are the messages the snapshot
+ * holds, `inFolder` how many the folder has (more than read when an age window pre-selected).
+ * Null when nothing is left out.
+ */
+export function sourceLeftOut(read: readonly MessageSnapshot[], inFolder: number, rules: MessageRules, now: Date): MessagesLeftOut | null {
+  // Without an age window every message is read: a shortfall is mail expunged while reading.
+  const windowed = rules.maxAgeDays !== null || rules.minAgeDays !== null;
+  const counts = { age: windowed ? Math.max(0, inFolder - read.length) : 0, size: 0, deleted: 0 };
+  for (const message of read) {
+    const outside = outsideWindow(message, rules, now);
+    if (outside !== null) counts[outside]++;
+    else if (rules.skipDeleted && isFlaggedDeleted(message)) counts.deleted++;
+  }
+  const present = Object.entries(counts).filter(([, count]) => count > 0);
+  return present.length > 0 ? Object.fromEntries(present) : null;
 }
 
 /** Whether a message carries \Deleted (flags compare case-insensitively). */

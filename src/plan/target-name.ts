@@ -8,7 +8,8 @@ import type { AccountListing, FolderListing, ServerSnapshot } from './snapshot.t
 import type { MappedBy } from './types.ts';
 
 export type FolderTarget =
-  | { target: string; mappedBy: MappedBy; notes: string[]; translated: string[] }
+  /** `renamedBy`: the `match` of each rename rule that changed the name (none for map, INBOX, automap). */
+  | { target: string; mappedBy: MappedBy; notes: string[]; translated: string[]; renamedBy?: string[] }
   | { invalid: string };
 
 export interface CompiledRename {
@@ -59,19 +60,20 @@ function structural(folder: FolderListing, listing: AccountListing, rules: Folde
     return replaced;
   });
   let path = segments.join('/');
-  let renamed = false;
+  const renamedBy: string[] = [];
   for (const { rule, pattern } of renames) {
     const next = path.replace(pattern, rule.replace);
     if (next === path) continue;
     notes.push(`rename ${JSON.stringify(rule.match)} → ${JSON.stringify(rule.replace)}: "${path}" became "${next}"`);
     path = next;
-    renamed = true;
+    renamedBy.push(rule.match);
   }
+  const renamed = renamedBy.length > 0;
   // Without a rename the segments stand as they are, so a '/' inside one (on a '.' source) stays in it.
   let logical = renamed ? path.split('/') : segments;
   if (rules.subfolder !== null) logical = [...rules.subfolder.split('/'), ...logical];
   const name = targetNameOf(logical, listing.target.server);
   if ('invalid' in name) return name;
   const mappedBy: MappedBy = rules.subfolder !== null ? 'subfolder' : renamed ? 'rename' : 'structure';
-  return { target: name.name, mappedBy, notes: [...notes, ...name.notes], translated };
+  return { target: name.name, mappedBy, notes: [...notes, ...name.notes], translated, renamedBy };
 }

@@ -68,6 +68,8 @@ export interface FolderPlan {
   targetState: FolderState | null;
   /** Plain-words remarks on the mapping (e.g. "'.' in 'Lists.Dev' became '_'"). */
   notes: string[];
+  /** Source messages the age, size and skipDeleted rules leave out, by rule (absent when none). */
+  messagesLeftOut?: MessagesLeftOut;
   actions: Action[];
 }
 
@@ -87,7 +89,25 @@ export interface AccountPlan {
   target: Endpoint;
   /** The account's folder and message rules, only when they differ from the plan's `settings`. */
   rules?: { folders: unknown; messages: unknown };
+  /** Source folders that could hold messages and are not migrated, with the rule that leaves each out (absent when none). */
+  foldersLeftOut?: FolderLeftOut[];
   folders: FolderPlan[];
+}
+
+/** How many of a folder's source messages the rules leave out, by the first rule that does. */
+export interface MessagesLeftOut {
+  /** Outside maxAgeDays / minAgeDays (also those the server-side pre-selection did not return). */
+  age?: number;
+  /** Outside maxSize / minSize. */
+  size?: number;
+  /** Flagged \Deleted, with skipDeleted. */
+  deleted?: number;
+}
+
+/** A source folder that is not migrated, and the rule that leaves it out. */
+export interface FolderLeftOut {
+  folder: string;
+  reason: string;
 }
 
 /** A lint finding, recorded in the plan for the reviewer. */
@@ -95,6 +115,8 @@ export interface PlanWarning {
   code: string;
   message: string;
   account?: string;
+  /** A warning several accounts share, folded into one: which (account is then absent). */
+  accounts?: string[];
   folder?: string;
 }
 

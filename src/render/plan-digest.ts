@@ -1,4 +1,4 @@
-import { assertNever, type Action, type FolderPlan, type PlanSummary } from '../plan/types.ts';
+import { assertNever, type AccountPlan, type Action, type FolderPlan, type MessagesLeftOut, type PlanSummary } from '../plan/types.ts';
 import { formatBytes, plural } from './sizes.ts';
 
 /** Per-folder counts of a plan, the unit every plan view is built from. */
@@ -66,4 +66,35 @@ export function destructiveLines(folder: FolderPlan, limit: number): string[] {
   }
   if (destructive.length > limit) lines.push(`… and ${destructive.length - limit} more`);
   return lines;
+}
+
+/** "12 outside the age window, 2 flagged \Deleted": the message rules' left-out counts in words. */
+export function messagesLeftOutWords(left: MessagesLeftOut): string {
+  return [
+    ...(left.age ? [`${left.age} outside the age window`] : []),
+    ...(left.size ? [`${left.size} outside the size window`] : []),
+    ...(left.deleted ? [`${left.deleted} flagged \\Deleted`] : []),
+  ].join(', ');
+}
+
+/** The account's messages the rules leave out, over all its folders: the counts added up, and in how many folders. */
+export function accountMessagesLeftOut(account: AccountPlan): { total: number; folders: number; counts: MessagesLeftOut } | null {
+  const counts = { age: 0, size: 0, deleted: 0 };
+  let folders = 0;
+  for (const folder of account.folders) {
+    if (!folder.messagesLeftOut) continue;
+    folders++;
+    for (const key of ['age', 'size', 'deleted'] as const) counts[key] += folder.messagesLeftOut[key] ?? 0;
+  }
+  const total = counts.age + counts.size + counts.deleted;
+  return total > 0 ? { total, folders, counts } : null;
+}
+
+/** The folders the account leaves out, with their rules, at most `limit` named. */
+export function foldersLeftOutWords(account: AccountPlan, limit: number): string | null {
+  const left = account.foldersLeftOut ?? [];
+  if (left.length === 0) return null;
+  const named = left.slice(0, limit).map((folder) => `${folder.folder} (${folder.reason})`);
+  const more = left.length > limit ? `, and ${left.length - limit} more` : '';
+  return `${plural(left.length, 'folder')} not migrated: ${named.join(', ')}${more}`;
 }

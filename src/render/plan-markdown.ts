@@ -1,5 +1,5 @@
 import type { AccountPlan, Plan, PlanSummary } from '../plan/types.ts';
-import { destructiveLines, digestFolder, folderChanges } from './plan-digest.ts';
+import { accountMessagesLeftOut, destructiveLines, digestFolder, folderChanges, foldersLeftOutWords, messagesLeftOutWords } from './plan-digest.ts';
 import { formatBytes } from './sizes.ts';
 
 /** The plan as a pull-request comment: summary table, warnings and deletions first, details folded. */
@@ -54,7 +54,8 @@ function accountSection(account: AccountPlan): string {
       ...(digest.deleteFolder !== null ? [`**delete folder** (${digest.deleteFolder} messages)`] : []),
       ...folderChanges(digest).map((c) => c.replace(/^DELETE/, '**delete**')),
     ];
-    const notes = folder.notes.length > 0 ? `<br>${folder.notes.map(escape).join('<br>')}` : '';
+    const remarks = [...folder.notes, ...(folder.messagesLeftOut ? [`left out: ${messagesLeftOutWords(folder.messagesLeftOut)}`] : [])];
+    const notes = remarks.length > 0 ? `<br>${remarks.map(escape).join('<br>')}` : '';
     const details = destructiveLines(folder, 5).map(escape).join('<br>');
     return `| ${cell(folder.source ?? '—')} | ${cell(folder.target)} | ${folder.mappedBy} | ${changes.join(', ') || 'no changes'}${notes}${details ? `<br>${details}` : ''} |`;
   });
@@ -62,12 +63,23 @@ function accountSection(account: AccountPlan): string {
   return [
     `<details><summary><b>${escape(account.id)}</b>: ${escape(account.source.user)}@${escape(account.source.host)} → ${escape(account.target.user)}@${escape(account.target.host)} — ${changed} of ${account.folders.length} folders change</summary>`,
     '',
+    ...leftOutLines(account),
     '| source folder | target folder | mapped by | changes |',
     '|---|---|---|---|',
     ...rows,
     '',
     '</details>',
   ].join('\n');
+}
+
+/** What the account leaves out, above its folder table (each line a paragraph of its own). */
+function leftOutLines(account: AccountPlan): string[] {
+  const folders = foldersLeftOutWords(account, 20);
+  const messages = accountMessagesLeftOut(account);
+  return [
+    ...(folders !== null ? [`Left out: ${escape(folders)}`, ''] : []),
+    ...(messages !== null ? [`Left out by the message rules: ${messages.total} message(s) in ${messages.folders} folder(s) (${escape(messagesLeftOutWords(messages.counts))})`, ''] : []),
+  ];
 }
 
 function cell(text: string): string {

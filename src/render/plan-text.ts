@@ -1,5 +1,5 @@
 import type { AccountPlan, FolderPlan, Plan } from '../plan/types.ts';
-import { destructiveLines, digestFolder, folderChanges, summarySentence, type FolderDigest } from './plan-digest.ts';
+import { accountMessagesLeftOut, destructiveLines, digestFolder, folderChanges, foldersLeftOutWords, messagesLeftOutWords, summarySentence, type FolderDigest } from './plan-digest.ts';
 import { paint, type Colour, type Palette } from './palette.ts';
 import { plural } from './sizes.ts';
 
@@ -37,6 +37,11 @@ export function renderPlanText(plan: Plan, options: TextOptions): string {
 function accountLines(account: AccountPlan, options: TextOptions): string[] {
   const header = `Account ${account.id}: ${account.source.user}@${account.source.host}:${account.source.port} → ${account.target.user}@${account.target.host}:${account.target.port}`;
   const lines = [paint(options.palette, 'bold', header)];
+  // What the plan leaves out, first: what a reviewer cannot see in the actions.
+  const folders = foldersLeftOutWords(account, options.verbose ? Number.POSITIVE_INFINITY : 10);
+  if (folders !== null) lines.push(`    left out: ${folders}`);
+  const messages = accountMessagesLeftOut(account);
+  if (messages !== null) lines.push(`    left out by the message rules: ${plural(messages.total, 'message')} in ${plural(messages.folders, 'folder')} (${messagesLeftOutWords(messages.counts)})`);
   let unchanged = 0;
   for (const folder of account.folders) {
     if (folder.actions.length === 0 && !options.verbose) {
@@ -60,6 +65,7 @@ function folderLines(folder: FolderPlan, palette: Palette): string[] {
   ];
   const lines = [`  ${paint(palette, colour, symbol)} ${name}${changes.length > 0 ? `: ${changes.join(', ')}` : ': no changes'}`];
   for (const note of folder.notes) lines.push(`      note: ${note}`);
+  if (folder.messagesLeftOut) lines.push(`      left out: ${messagesLeftOutWords(folder.messagesLeftOut)}`);
   for (const line of destructiveLines(folder, 10)) lines.push(`      ${paint(palette, 'red', line)}`);
   return lines;
 }

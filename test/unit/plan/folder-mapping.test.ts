@@ -229,4 +229,26 @@ test('an invalid name error explains why', () => {
   assert.match(result.errors[0]!.message, 'source folder "Junk" has no valid target name: the name would be empty');
 });
 
+test('leftOut: every selectable source folder not selected, with the first exclude that matches or the includes', () => {
+  const result = map(slash({ INBOX: {}, Trash: {}, 'Trash-2019': {}, Work: {}, Parent: { selectable: false }, Other: { selectable: false } }), dot([]),
+    { include: ['^(INBOX|Trash.*|Parent)$'], exclude: ['^Trash$', 'Trash'] });
+  assert.equal(result.leftOut, [
+    { folder: 'Trash', reason: 'exclude "^Trash$"' },
+    { folder: 'Trash-2019', reason: 'exclude "Trash"' },
+    { folder: 'Work', reason: 'no include matches ("^(INBOX|Trash.*|Parent)$")' },
+  ]);
+});
+
+test('unmatched rules: a map key, a rename and an include that apply to no source folder are warnings; rules that do are not', () => {
+  const result = map(slash(['INBOX', 'Sent', 'Lists/Dev']), dot([]), {
+    include: ['.*', '^Projects$'], map: { Snet: 'Sent Items', Sent: 'Sent Items' },
+    rename: [{ match: '^Lists/', replace: 'Mailing/' }, { match: '^Nope/', replace: 'x/' }],
+  });
+  assert.equal(result.warnings.filter((w) => w.code === 'RULE_UNMATCHED').map((w) => w.message), [
+    'folders.map key "Snet" matches no source folder (did you mean "Sent"?): it maps nothing',
+    'folders.rename "^Nope/" changes no folder name: it renames nothing',
+    'folders.include "^Projects$" matches no source folder',
+  ]);
+});
+
 test.run();
