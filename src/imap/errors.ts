@@ -50,6 +50,8 @@ const TIMEOUTS = new Set(['CONNECT_TIMEOUT', 'GREETING_TIMEOUT', 'UPGRADE_TIMEOU
 // Node's certificate verification codes: the server answered in TLS, but its certificate is not one we trust.
 const CERTIFICATE = /^(DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|CERT_HAS_EXPIRED|CERT_NOT_YET_VALID|ERR_TLS_CERT_ALTNAME_INVALID|HOSTNAME_MISMATCH|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|UNABLE_TO_DECRYPT_CERT_SIGNATURE|CERT_SIGNATURE_FAILURE|CERT_UNTRUSTED|CERT_REJECTED|INVALID_CA|CERT_CHAIN_TOO_LONG|ERR_TLS_CERT_.*)$/;
 const TLS_PROTOCOL = /^(ERR_SSL_|EPROTO$|ERR_TLS_)/;
+// What OpenSSL says when the first bytes back are not a TLS record: an IMAP greeting ("* OK") instead of a ServerHello.
+const PLAINTEXT_REPLY = new Set(['ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_PACKET_LENGTH_TOO_LONG']);
 
 const TRUST_HINT = 'if the server uses a private CA, start mailshift with NODE_EXTRA_CA_CERTS=/path/to/ca.pem; for a known test server with a self-signed certificate set tlsVerify: false on this endpoint';
 
@@ -124,6 +126,10 @@ function transportFailure(error: unknown, place: ConnectionPlace, what: string, 
     return diagnostic('TLS_FAILED', place, `${place.side} TLS handshake failed ${at(place)}: the server certificate is not trusted: ${reason(message.replace(/^Hostname\/IP does not match certificate's altnames: /, ''))}`,
       code === 'ERR_TLS_CERT_ALTNAME_INVALID' || code === 'HOSTNAME_MISMATCH'
         ? `the certificate was issued for another name: set \`host\` to a name it covers; ${TRUST_HINT}` : code === 'CERT_HAS_EXPIRED' ? 'the server certificate has expired: ask its administrator to renew it (tlsVerify: false only for a test server)' : TRUST_HINT, folder);
+  }
+  if (PLAINTEXT_REPLY.has(code) && attempt?.tls === 'implicit') {
+    return diagnostic('TLS_FAILED', place, `${place.side} TLS handshake failed ${at(place)}: the server answered in plain text, not TLS (${code})`,
+      `port ${place.port} is a plaintext IMAP port: use tls: 'starttls' on it, or the implicit-TLS port (usually 993)`, folder);
   }
   if (TLS_PROTOCOL.test(code)) {
     return diagnostic('TLS_FAILED', place, `${place.side} TLS handshake failed ${at(place)}: ${reason(message || 'protocol error')}`,

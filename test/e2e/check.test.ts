@@ -135,6 +135,31 @@ test('a failing secret command: its exit code and how to run it by hand; its std
   }
 });
 
+test('implicit TLS on a plaintext port: diagnosed at once, naming the port as plaintext', async () => {
+  const { env, slash, aliceSource } = await setup;
+  const manifest = folder.write('check-plain-port.json', {
+    apiVersion: 'mailshift/v1',
+    name: 'check-plain-port-test',
+    defaults: { source: { host: '127.0.0.1' }, target: { host: '127.0.0.1' } },
+    accounts: [{
+      id: 'alice',
+      source: { port: slash.ports.plain, tls: 'implicit', user: aliceSource.user, password: { env: 'ALICE_OLD_PW' } },
+      target: { port: slash.ports.plain, tls: 'none', user: aliceSource.user, password: { env: 'ALICE_OLD_PW' } },
+    }],
+    phases: [{ name: 'presync' }],
+  });
+  const started = Date.now();
+  const result = await runMailshift(['check', manifest], { env });
+  const seconds = (Date.now() - started) / 1000;
+  assert.is(result.code, 1, result.stderr);
+  assert.ok(seconds < 10, `took ${seconds} s`);
+  assert.match(result.stdout, /^alice\s+source\s+FAILED.*TLS_FAILED$/m);
+  assert.match(result.stderr, `source TLS handshake failed for account alice at 127.0.0.1:${slash.ports.plain}: the server answered in plain text`);
+  assert.match(result.stderr, `port ${slash.ports.plain} is a plaintext IMAP port`);
+  assert.match(result.stderr, "use tls: 'starttls'");
+  assert.not.ok(hasStackTrace(result.stderr));
+});
+
 test('--account checks only those accounts', async () => {
   const { manifest, env } = await setup;
   const result = await runMailshift(['check', manifest, '--account', 'bob'], { env });
