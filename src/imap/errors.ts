@@ -110,6 +110,13 @@ export function connectFailure(error: unknown, attempt: LoginAttempt): Diagnosti
     "the server's answer is quoted above; if it says nothing useful, its own log says why it ended the session");
 }
 
+/** A plaintext (or STARTTLS) connection that got no greeting, to a port that answers a TLS handshake. */
+export function plaintextOnTlsPort(attempt: LoginAttempt, silentSeconds: number): Diagnostic {
+  const { place } = attempt;
+  return diagnostic('TLS_FAILED', place, `${place.side} connection failed ${at(place)}: no IMAP greeting within ${silentSeconds} s, and port ${place.port} answers in TLS: it is an implicit-TLS port`,
+    `use tls: 'implicit' on port ${place.port}; or keep tls: '${attempt.tls}' and use the server's plaintext port (usually 143)`);
+}
+
 /** DNS, TCP, TLS and timeout failures (null when the error is none of these). */
 function transportFailure(error: unknown, place: ConnectionPlace, what: string, attempt?: Pick<LoginAttempt, 'tls' | 'timeoutSeconds' | 'greeted'>, folder?: string): Diagnostic | null {
   const reported = codeOf(error);

@@ -135,6 +135,34 @@ test('a failing secret command: its exit code and how to run it by hand; its std
   }
 });
 
+test('plaintext on an implicit-TLS port: diagnosed in seconds, not after the 60 s timeout', async () => {
+  const { env, slash, dot, aliceSource, bobTarget } = await setup;
+  const manifest = folder.write('check-tls-port.json', {
+    apiVersion: 'mailshift/v1',
+    name: 'check-tls-port-test',
+    defaults: { source: { host: '127.0.0.1' }, target: { host: '127.0.0.1' } },
+    accounts: [{
+      id: 'alice',
+      source: { port: slash.ports.tls, tls: 'none', user: aliceSource.user, password: { env: 'ALICE_OLD_PW' } },
+      target: { port: dot.ports.tls, tls: 'starttls', user: bobTarget.user, password: { env: 'BOB_NEW_PW' } },
+    }],
+    phases: [{ name: 'presync' }],
+  });
+  const started = Date.now();
+  const result = await runMailshift(['check', manifest, '--format', 'json'], { env });
+  const seconds = (Date.now() - started) / 1000;
+  assert.is(result.code, 1, result.stderr);
+  assert.ok(seconds < 10, `took ${seconds} s`);
+  const alice = JSON.parse(result.stdout).accounts[0];
+  for (const [side, port] of [['source', slash.ports.tls], ['target', dot.ports.tls]] as const) {
+    assert.is(alice[side].error.code, 'TLS_FAILED', side);
+    assert.match(result.stderr, `${side} connection failed for account alice at 127.0.0.1:${port}: no IMAP greeting`);
+    assert.match(result.stderr, `port ${port} answers in TLS`);
+  }
+  assert.match(result.stderr, "use tls: 'implicit'");
+  assert.not.ok(hasStackTrace(result.stderr));
+});
+
 test('implicit TLS on a plaintext port: diagnosed at once, naming the port as plaintext', async () => {
   const { env, slash, aliceSource } = await setup;
   const manifest = folder.write('check-plain-port.json', {

@@ -39,6 +39,8 @@ export interface ProxyOptions {
    * arrives in one read.
    */
   hideCapabilities?: string[];
+  /** Hold the first connection's greeting this long (later connections greet at once): a slow but healthy server. */
+  firstGreetingDelayMs?: number;
 }
 
 interface Link {
@@ -66,6 +68,7 @@ export async function startTcpProxy(upstreamPort: number, options: ProxyOptions 
   let refused = 0;
   let compressed = 0;
   let holding = false;
+  let connections = 0;
 
   const cutAll = (thenRefuse = 0) => {
     refuseLeft = thenRefuse;
@@ -122,8 +125,19 @@ export async function startTcpProxy(upstreamPort: number, options: ProxyOptions 
       bytesToServer += chunk.length;
       relay(client, server, chunk);
     });
+    let greeted = !options.firstGreetingDelayMs || connections > 0;
+    connections += 1;
     server.on('data', (chunk: Buffer) => {
       if (holding) return;
+      if (!greeted) {
+        greeted = true;
+        server.pause();
+        setTimeout(() => {
+          relay(server, client, chunk);
+          server.resume();
+        }, options.firstGreetingDelayMs);
+        return;
+      }
       const seen = link.tail + chunk.toString('latin1');
       link.tail = seen.slice(-TAIL);
       const trigger = triggers[0];
