@@ -55,7 +55,7 @@ export async function openConnection(endpoint: EndpointSettings, context: Connec
   } catch (error) {
     flow.close();
     const greeted = flow.connectedAt === null || flow.greeting !== undefined;
-    throw new MailshiftError(connectFailure(error, { ...attempt, greeted, secretValue: secret }));
+    throw new MailshiftError(connectFailure(error, { ...attempt, greeted, portAnswersTls: watch?.answersTls, secretValue: secret }));
   } finally {
     watch?.stop();
   }

@@ -17,6 +17,8 @@ export interface LoginAttempt {
   timeoutSeconds: number;
   /** Whether the server's greeting arrived: a timeout before it usually means plain IMAP on a TLS port. */
   greeted?: boolean;
+  /** What a TLS handshake on the same port found while the greeting was awaited (greeting-probe.ts); null: no answer. */
+  portAnswersTls?: boolean | null;
   /** The secret value, only to mask it should the server echo it back in its answer. */
   secretValue?: string;
 }
@@ -118,7 +120,7 @@ export function plaintextOnTlsPort(attempt: LoginAttempt, silentSeconds: number)
 }
 
 /** DNS, TCP, TLS and timeout failures (null when the error is none of these). */
-function transportFailure(error: unknown, place: ConnectionPlace, what: string, attempt?: Pick<LoginAttempt, 'tls' | 'timeoutSeconds' | 'greeted'>, folder?: string): Diagnostic | null {
+function transportFailure(error: unknown, place: ConnectionPlace, what: string, attempt?: Pick<LoginAttempt, 'tls' | 'timeoutSeconds' | 'greeted' | 'portAnswersTls'>, folder?: string): Diagnostic | null {
   const reported = codeOf(error);
   // While waiting for the greeting the socket's inactivity timer and the greeting timer race.
   const code = reported === 'ETIMEOUT' && attempt?.greeted === false ? 'GREETING_TIMEOUT' : reported;
@@ -145,10 +147,7 @@ function transportFailure(error: unknown, place: ConnectionPlace, what: string, 
   if (TIMEOUTS.has(code)) {
     const seconds = attempt ? ` within ${attempt.timeoutSeconds} s` : '';
     const detail = code === 'GREETING_TIMEOUT' ? `connected, but the server sent no greeting${seconds}` : `no answer${seconds}`;
-    return diagnostic('TIMEOUT', place, `${what} timed out ${at(place)}: ${reason(detail)}`,
-      code === 'GREETING_TIMEOUT' && attempt?.tls !== 'implicit'
-        ? "a TLS port waits for a handshake that a plain connection never starts: check `tls` and `port`; or raise timeoutSeconds for a slow server"
-        : 'check `host`, `port` and any firewall in between; raise timeoutSeconds for a slow server', folder);
+    return diagnostic('TIMEOUT', place, `${what} timed out ${at(place)}: ${reason(detail)}`, timeoutHint(code, place, attempt), folder);
   }
   const network = NETWORK[code];
   if (network) {
@@ -158,6 +157,14 @@ function transportFailure(error: unknown, place: ConnectionPlace, what: string, 
         : 'check the network path to the server; a server that drops sessions may limit connections per user: lower `connections`', folder);
   }
   return null;
+}
+
+function timeoutHint(code: string, place: ConnectionPlace, attempt?: Pick<LoginAttempt, 'tls' | 'portAnswersTls'>): string {
+  if (code !== 'GREETING_TIMEOUT' || attempt?.tls === 'implicit') return 'check `host`, `port` and any firewall in between; raise timeoutSeconds for a slow server';
+  if (attempt?.portAnswersTls === false) {
+    return `port ${place.port} is no TLS port (it answered a TLS handshake in plain text), so \`tls\` is right: the server is slow to greet (busy, or limiting sessions): raise timeoutSeconds, or lower \`connections\``;
+  }
+  return 'a TLS port waits for a handshake that a plain connection never starts: check `tls` and `port`; or raise timeoutSeconds for a slow server';
 }
 
 /** A command that failed after login (EXAMINE, FETCH, LIST…), as an error naming side, account, server and folder. */

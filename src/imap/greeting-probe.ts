@@ -27,6 +27,8 @@ const answers = new Map<string, boolean>();
 /** Silence on a plaintext connection, watched until stop(): `tlsPort` resolves only if the port turns out to speak TLS. */
 export interface GreetingWatch {
   tlsPort: Promise<true>;
+  /** The probe's answer: whether the port speaks TLS; null when it got none; undefined before it ran. */
+  readonly answersTls: boolean | null | undefined;
   stop(): void;
 }
 
@@ -34,6 +36,7 @@ export interface GreetingWatch {
 export function watchGreeting(flow: ImapFlow, host: string, port: number): GreetingWatch {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
+  let answered: boolean | null | undefined;
   const silent = () => !stopped && flow.greeting === undefined && !flow.authenticated;
   const tlsPort = new Promise<true>((resolve) => {
     const check = () => {
@@ -45,6 +48,7 @@ export function watchGreeting(flow: ImapFlow, host: string, port: number): Greet
         return;
       }
       void answersTls(host, port).then((tls) => {
+        answered = tls;
         if (tls && silent()) resolve(true);
       });
     };
@@ -52,6 +56,9 @@ export function watchGreeting(flow: ImapFlow, host: string, port: number): Greet
   });
   return {
     tlsPort,
+    get answersTls() {
+      return answered;
+    },
     stop() {
       stopped = true;
       clearTimeout(timer);
@@ -59,14 +66,14 @@ export function watchGreeting(flow: ImapFlow, host: string, port: number): Greet
   };
 }
 
-/** Whether host:port completes (or refuses with an alert) a TLS handshake; the certificate is not the question here. */
-async function answersTls(host: string, port: number): Promise<boolean> {
+/** Whether host:port completes (or refuses with an alert) a TLS handshake, null without an answer; the certificate is not the question here. */
+async function answersTls(host: string, port: number): Promise<boolean | null> {
   const key = `${host}:${port}`;
   const known = answers.get(key);
   if (known !== undefined) return known;
   const answer = await handshake(host, port);
   if (answer !== null) answers.set(key, answer);
-  return answer ?? false;
+  return answer;
 }
 
 function handshake(host: string, port: number): Promise<boolean | null> {

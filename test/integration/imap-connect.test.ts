@@ -171,6 +171,21 @@ test('a plaintext server that greets only after the probe delay is waited for, n
   }
 });
 
+test('a plaintext port that answers the probe in plain text but never greets us: TIMEOUT saying `tls` is right', async () => {
+  const { slash } = await dovecotPair();
+  const account = await freshUser(slash);
+  const proxy = await startTcpProxy(slash.ports.plain, { firstGreetingDelayMs: 30_000 });
+  try {
+    const diagnostic = await failure(endpoint(slash, account.user, 'none', { port: proxy.port, timeoutSeconds: PROBE_AFTER_SECONDS + 2 }), context(account.password));
+    assert.is(diagnostic.code, 'TIMEOUT');
+    assert.match(diagnostic.message, `no greeting within ${PROBE_AFTER_SECONDS + 2} s`);
+    assert.match(diagnostic.hint!, `port ${proxy.port} is no TLS port`);
+    assert.match(diagnostic.hint!, 'raise timeoutSeconds');
+  } finally {
+    await proxy.stop();
+  }
+});
+
 test('implicit TLS on the plain port: TLS_FAILED, pointing at starttls', async () => {
   const { slash } = await dovecotPair();
   const diagnostic = await failure(endpoint(slash, 'alice', 'implicit', { port: slash.ports.plain }), context('pw', { ca: slash.certificatePem }));

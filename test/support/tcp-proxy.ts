@@ -132,10 +132,11 @@ export async function startTcpProxy(upstreamPort: number, options: ProxyOptions 
       if (!greeted) {
         greeted = true;
         server.pause();
-        setTimeout(() => {
+        const held = setTimeout(() => {
           relay(server, client, chunk);
           server.resume();
         }, options.firstGreetingDelayMs);
+        server.once('close', () => clearTimeout(held));
         return;
       }
       const seen = link.tail + chunk.toString('latin1');

@@ -34,6 +34,8 @@ const cases: Array<{ name: string; error: unknown; attempt?: Partial<LoginAttemp
     code: 'TLS_FAILED', message: 'TLS handshake failed for account alice at imap.new.example:993: wrong version number (ERR_SSL_WRONG_VERSION_NUMBER)', hint: '`tls` and `port`' },
   { name: 'connect timeout', error: nodeError('CONNECT_TIMEOUT', 'Failed to establish connection in required time'), code: 'TIMEOUT', message: 'no answer within 60 s (CONNECT_TIMEOUT)', hint: 'timeoutSeconds' },
   { name: 'no greeting', error: nodeError('ETIMEOUT', 'Socket timeout'), attempt: { greeted: false, tls: 'none' }, code: 'TIMEOUT', message: 'no greeting within 60 s (GREETING_TIMEOUT)', hint: '`tls`' },
+  { name: 'no greeting from a port the probe found plaintext', error: nodeError('GREETING_TIMEOUT', 'Failed to receive greeting'), attempt: { greeted: false, tls: 'none', portAnswersTls: false },
+    code: 'TIMEOUT', message: 'no greeting within 60 s (GREETING_TIMEOUT)', hint: 'port 993 is no TLS port' },
   { name: 'authentication failed', error: Object.assign(new Error('Command failed'), { authenticationFailed: true, serverResponseCode: 'AUTHENTICATIONFAILED', response: '3 NO [AUTHENTICATIONFAILED] Invalid credentials (Failure)' }),
     code: 'LOGIN_FAILED', message: 'target login failed for account alice at imap.new.example:993: AUTHENTICATIONFAILED Invalid credentials (Failure) — check the password in file secrets/alice.pw', hint: 'alice@acme.example' },
   { name: 'an expired OAuth token', error: Object.assign(new Error('Command failed'), { authenticationFailed: true, response: '2 NO AUTHENTICATE failed.' }), attempt: { mechanism: 'XOAUTH2', secret: 'command oauth2-token alice' },
