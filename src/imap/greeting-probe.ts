@@ -21,8 +21,8 @@ const PROBE_BUDGET_MS = 5000;
 // A server that refuses our handshake with a TLS alert (no shared cipher or version) speaks TLS too.
 const TLS_ALERT = /^ERR_SSL_(SSLV3|TLSV1|TLSV13)_ALERT_/;
 
-// Definite answers per host:port, so a pool of connections to one slow server probes it once.
-const answers = new Map<string, boolean>();
+// Answers per host:port, in flight or definite, so a pool of connections to one slow server probes it once.
+const answers = new Map<string, Promise<boolean | null>>();
 
 /** Silence on a plaintext connection, watched until stop(): `tlsPort` resolves only if the port turns out to speak TLS. */
 export interface GreetingWatch {
@@ -71,8 +71,10 @@ async function answersTls(host: string, port: number): Promise<boolean | null> {
   const key = `${host}:${port}`;
   const known = answers.get(key);
   if (known !== undefined) return known;
-  const answer = await handshake(host, port);
-  if (answer !== null) answers.set(key, answer);
+  const answer = handshake(host, port);
+  answers.set(key, answer);
+  // No answer is no verdict: a later connection may ask again.
+  if ((await answer) === null) answers.delete(key);
   return answer;
 }
 

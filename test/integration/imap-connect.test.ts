@@ -156,6 +156,23 @@ test('plain IMAP on the TLS port: TIMEOUT waiting for a greeting, with a hint ab
   assert.match(diagnostic.hint!, '`tls`');
 });
 
+test('plaintext connections to a TLS port share one probe, and each is told at once', async () => {
+  const { slash } = await dovecotPair();
+  const proxy = await startTcpProxy(slash.ports.tls);
+  try {
+    const settings = endpoint(slash, 'alice', 'none', { port: proxy.port });
+    const [first, second] = await Promise.all([failure(settings, context('pw')), failure(settings, context('pw'))]);
+    for (const diagnostic of [first, second]) {
+      assert.is(diagnostic.code, 'TLS_FAILED');
+      assert.match(diagnostic.message, `no IMAP greeting within ${PROBE_AFTER_SECONDS} s, and port ${proxy.port} answers in TLS`);
+      assert.match(diagnostic.hint!, "use tls: 'implicit'");
+    }
+    assert.is(proxy.connections, 3, 'two logins and one probe');
+  } finally {
+    await proxy.stop();
+  }
+});
+
 test('a plaintext server that greets only after the probe delay is waited for, not taken for a TLS port', async () => {
   const { slash } = await dovecotPair();
   const account = await freshUser(slash);

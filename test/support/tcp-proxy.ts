@@ -9,6 +9,8 @@ export interface TcpProxy {
   readonly bytesToServer: number;
   /** How many times a trigger (or cutAll) cut the live connections. */
   readonly cuts: number;
+  /** Connections accepted so far (refused ones included). */
+  readonly connections: number;
   /** Connections refused on arrival so far. */
   readonly refused: number;
   /** Connections on which the client turned on COMPRESS=DEFLATE (the command goes in clear). */
@@ -82,6 +84,7 @@ export async function startTcpProxy(upstreamPort: number, options: ProxyOptions 
   };
 
   const listener = createServer({ pauseOnConnect: true }, (client) => {
+    connections += 1;
     client.on('error', () => undefined);
     if (refuseLeft > 0) {
       refuseLeft -= 1;
@@ -125,8 +128,7 @@ export async function startTcpProxy(upstreamPort: number, options: ProxyOptions 
       bytesToServer += chunk.length;
       relay(client, server, chunk);
     });
-    let greeted = !options.firstGreetingDelayMs || connections > 0;
-    connections += 1;
+    let greeted = !options.firstGreetingDelayMs || connections > 1;
     server.on('data', (chunk: Buffer) => {
       if (holding) return;
       if (!greeted) {
@@ -163,6 +165,7 @@ export async function startTcpProxy(upstreamPort: number, options: ProxyOptions 
     port,
     get bytesToServer() { return bytesToServer; },
     get cuts() { return cuts; },
+    get connections() { return connections; },
     get refused() { return refused; },
     get compressed() { return compressed; },
     cutAfterBytesToServer(bytes, { thenRefuse = 0 } = {}) {
