@@ -14,8 +14,9 @@ export const checkCommand: Command = {
   usage: `mailshift check <manifest> [--account ID]... [--exclude-account ID]... [--accounts-from FILE] [--format text|json]
 
 Logs in on the source and the target of every account (several at once), lists the folders and
-prints one row per side: the result, the server, its folder and message counts and the IMAP
-extensions migrations use. Nothing is changed on either server (imapsync's --justlogin).
+prints one row per side: the result, the server, its hierarchy delimiter and personal namespace
+prefix (NAMESPACE: "." and "INBOX." on Courier-style servers), its folder and message counts and
+the IMAP extensions migrations use. Nothing is changed on either server (imapsync's --justlogin).
 ${ACCOUNT_USAGE}
   --format FORMAT       text (default) or json
 Exit code: 0 when every login works, 1 otherwise.`,

@@ -21,6 +21,10 @@ export interface SideCheck {
   /** NOTABLE_CAPABILITIES the server has, in that order. */
   capabilities: string[];
   appendLimit: number | null;
+  /** Hierarchy delimiter of the personal namespace ('.' on Courier-style servers, '/' on others; null when unknown or flat). */
+  delimiter: string | null;
+  /** Personal namespace prefix (NAMESPACE, RFC 2342): 'INBOX.' on Courier-style servers, usually '' elsewhere; null when failed. */
+  personalPrefix: string | null;
   folders: number | null;
   /** Sum of STATUS MESSAGES over the selectable folders. */
   messages: number | null;
@@ -58,12 +62,15 @@ async function checkSide(account: AccountSettings, side: Side, context: CheckCon
     const connection = await openConnection(endpoint, { side, accountId: account.id, manifestDir: context.manifestDir, env: context.env, verbose: context.verbose });
     try {
       const folders = await listFolders(connection);
-      const server = readServerInfo(connection);
+      const inbox = folders.find((folder) => folder.name.toUpperCase() === 'INBOX');
+      const server = readServerInfo(connection, inbox?.delimiter ?? null);
       const names = new Set(server.capabilities.map((capability) => capability.replace(/=\d+$/, '')));
       return {
         ...base, ok: true, error: null, server: server.name,
         capabilities: NOTABLE_CAPABILITIES.filter((capability) => names.has(capability)),
         appendLimit: server.appendLimit,
+        delimiter: server.delimiter,
+        personalPrefix: server.personalPrefix,
         folders: folders.length,
         messages: folders.reduce((sum, folder) => sum + (folder.state?.messages ?? 0), 0),
       };
@@ -72,6 +79,6 @@ async function checkSide(account: AccountSettings, side: Side, context: CheckCon
     }
   } catch (error) {
     if (!(error instanceof MailshiftError)) throw error;
-    return { ...base, ok: false, error: error.diagnostics[0]!, server: null, capabilities: [], appendLimit: null, folders: null, messages: null };
+    return { ...base, ok: false, error: error.diagnostics[0]!, server: null, capabilities: [], appendLimit: null, delimiter: null, personalPrefix: null, folders: null, messages: null };
   }
 }

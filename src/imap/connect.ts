@@ -6,7 +6,8 @@ import type { EndpointSettings } from '../manifest/settings.ts';
 import { describeSecret } from '../secrets/describe.ts';
 import { resolveSecret } from '../secrets/resolve.ts';
 import { wrapFlow, type ImapConnection, type Side } from './connection.ts';
-import { connectFailure, type LoginAttempt } from './errors.ts';
+import { connectFailure, plaintextOnTlsPort, type LoginAttempt } from './errors.ts';
+import { PROBE_AFTER_SECONDS, watchGreeting } from './greeting-probe.ts';
 
 export interface ConnectContext {
   side: Side;
@@ -45,12 +46,18 @@ export async function openConnection(endpoint: EndpointSettings, context: Connec
   }
   const flow = new ImapFlow(clientOptions(endpoint, secret, context.ca, context.env));
   flow.on('error', () => undefined); // connect() rejects with the same error; see wrapFlow for later ones
+  // Plaintext on an implicit-TLS port never gets a greeting; implicit TLS on a plaintext port fails its handshake at once.
+  const watch = endpoint.tls === 'implicit' ? null : watchGreeting(flow, endpoint.host, endpoint.port);
   try {
-    await flow.connect();
+    const connected = flow.connect().then(() => false);
+    const tlsPort = await (watch ? Promise.race([connected, watch.tlsPort]) : connected);
+    if (tlsPort) throw new MailshiftError(plaintextOnTlsPort(attempt, PROBE_AFTER_SECONDS));
   } catch (error) {
     flow.close();
     const greeted = flow.connectedAt === null || flow.greeting !== undefined;
-    throw new MailshiftError(connectFailure(error, { ...attempt, greeted, secretValue: secret }));
+    throw new MailshiftError(connectFailure(error, { ...attempt, greeted, portAnswersTls: watch?.answersTls, secretValue: secret }));
+  } finally {
+    watch?.stop();
   }
   return wrapFlow(flow, place);
 }

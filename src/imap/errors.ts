@@ -17,6 +17,8 @@ export interface LoginAttempt {
   timeoutSeconds: number;
   /** Whether the server's greeting arrived: a timeout before it usually means plain IMAP on a TLS port. */
   greeted?: boolean;
+  /** What a TLS handshake on the same port found while the greeting was awaited (greeting-probe.ts); null: no answer. */
+  portAnswersTls?: boolean | null;
   /** The secret value, only to mask it should the server echo it back in its answer. */
   secretValue?: string;
 }
@@ -50,6 +52,8 @@ const TIMEOUTS = new Set(['CONNECT_TIMEOUT', 'GREETING_TIMEOUT', 'UPGRADE_TIMEOU
 // Node's certificate verification codes: the server answered in TLS, but its certificate is not one we trust.
 const CERTIFICATE = /^(DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|CERT_HAS_EXPIRED|CERT_NOT_YET_VALID|ERR_TLS_CERT_ALTNAME_INVALID|HOSTNAME_MISMATCH|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|UNABLE_TO_DECRYPT_CERT_SIGNATURE|CERT_SIGNATURE_FAILURE|CERT_UNTRUSTED|CERT_REJECTED|INVALID_CA|CERT_CHAIN_TOO_LONG|ERR_TLS_CERT_.*)$/;
 const TLS_PROTOCOL = /^(ERR_SSL_|EPROTO$|ERR_TLS_)/;
+// What OpenSSL says when the first bytes back are not a TLS record: an IMAP greeting ("* OK") instead of a ServerHello.
+const PLAINTEXT_REPLY = new Set(['ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_PACKET_LENGTH_TOO_LONG']);
 
 const TRUST_HINT = 'if the server uses a private CA, start mailshift with NODE_EXTRA_CA_CERTS=/path/to/ca.pem; for a known test server with a self-signed certificate set tlsVerify: false on this endpoint';
 
@@ -108,8 +112,15 @@ export function connectFailure(error: unknown, attempt: LoginAttempt): Diagnosti
     "the server's answer is quoted above; if it says nothing useful, its own log says why it ended the session");
 }
 
+/** A plaintext (or STARTTLS) connection that got no greeting, to a port that answers a TLS handshake. */
+export function plaintextOnTlsPort(attempt: LoginAttempt, silentSeconds: number): Diagnostic {
+  const { place } = attempt;
+  return diagnostic('TLS_FAILED', place, `${place.side} connection failed ${at(place)}: no IMAP greeting within ${silentSeconds} s, and port ${place.port} answers in TLS: it is an implicit-TLS port`,
+    `use tls: 'implicit' on port ${place.port}; or keep tls: '${attempt.tls}' and use the server's plaintext port (usually 143)`);
+}
+
 /** DNS, TCP, TLS and timeout failures (null when the error is none of these). */
-function transportFailure(error: unknown, place: ConnectionPlace, what: string, attempt?: Pick<LoginAttempt, 'tls' | 'timeoutSeconds' | 'greeted'>, folder?: string): Diagnostic | null {
+function transportFailure(error: unknown, place: ConnectionPlace, what: string, attempt?: Pick<LoginAttempt, 'tls' | 'timeoutSeconds' | 'greeted' | 'portAnswersTls'>, folder?: string): Diagnostic | null {
   const reported = codeOf(error);
   // While waiting for the greeting the socket's inactivity timer and the greeting timer race.
   const code = reported === 'ETIMEOUT' && attempt?.greeted === false ? 'GREETING_TIMEOUT' : reported;
@@ -125,6 +136,10 @@ function transportFailure(error: unknown, place: ConnectionPlace, what: string, 
       code === 'ERR_TLS_CERT_ALTNAME_INVALID' || code === 'HOSTNAME_MISMATCH'
         ? `the certificate was issued for another name: set \`host\` to a name it covers; ${TRUST_HINT}` : code === 'CERT_HAS_EXPIRED' ? 'the server certificate has expired: ask its administrator to renew it (tlsVerify: false only for a test server)' : TRUST_HINT, folder);
   }
+  if (PLAINTEXT_REPLY.has(code) && attempt?.tls === 'implicit') {
+    return diagnostic('TLS_FAILED', place, `${place.side} TLS handshake failed ${at(place)}: the server answered in plain text, not TLS (${code})`,
+      `port ${place.port} is a plaintext IMAP port: use tls: 'starttls' on it, or the implicit-TLS port (usually 993)`, folder);
+  }
   if (TLS_PROTOCOL.test(code)) {
     return diagnostic('TLS_FAILED', place, `${place.side} TLS handshake failed ${at(place)}: ${reason(message || 'protocol error')}`,
       attempt?.tls === 'implicit' ? "the server did not answer in TLS: for port 143 use tls: 'starttls', or use the TLS port (usually 993)" : 'check `tls` and `port` in the manifest', folder);
@@ -132,10 +147,7 @@ function transportFailure(error: unknown, place: ConnectionPlace, what: string, 
   if (TIMEOUTS.has(code)) {
     const seconds = attempt ? ` within ${attempt.timeoutSeconds} s` : '';
     const detail = code === 'GREETING_TIMEOUT' ? `connected, but the server sent no greeting${seconds}` : `no answer${seconds}`;
-    return diagnostic('TIMEOUT', place, `${what} timed out ${at(place)}: ${reason(detail)}`,
-      code === 'GREETING_TIMEOUT' && attempt?.tls !== 'implicit'
-        ? "a TLS port waits for a handshake that a plain connection never starts: check `tls` and `port`; or raise timeoutSeconds for a slow server"
-        : 'check `host`, `port` and any firewall in between; raise timeoutSeconds for a slow server', folder);
+    return diagnostic('TIMEOUT', place, `${what} timed out ${at(place)}: ${reason(detail)}`, timeoutHint(code, place, attempt), folder);
   }
   const network = NETWORK[code];
   if (network) {
@@ -145,6 +157,14 @@ function transportFailure(error: unknown, place: ConnectionPlace, what: string, 
         : 'check the network path to the server; a server that drops sessions may limit connections per user: lower `connections`', folder);
   }
   return null;
+}
+
+function timeoutHint(code: string, place: ConnectionPlace, attempt?: Pick<LoginAttempt, 'tls' | 'portAnswersTls'>): string {
+  if (code !== 'GREETING_TIMEOUT' || attempt?.tls === 'implicit') return 'check `host`, `port` and any firewall in between; raise timeoutSeconds for a slow server';
+  if (attempt?.portAnswersTls === false) {
+    return `port ${place.port} is no TLS port (it answered a TLS handshake in plain text), so \`tls\` is right: the server is slow to greet (busy, or limiting sessions): raise timeoutSeconds, or lower \`connections\``;
+  }
+  return 'a TLS port waits for a handshake that a plain connection never starts: check `tls` and `port`; or raise timeoutSeconds for a slow server';
 }
 
 /** A command that failed after login (EXAMINE, FETCH, LIST…), as an error naming side, account, server and folder. */

@@ -1,8 +1,8 @@
 import type { AccountCheck, SideCheck } from '../engine/check.ts';
 import { paint, type Palette } from './palette.ts';
 
-const HEADINGS = ['ACCOUNT', 'SIDE', 'RESULT', 'ENDPOINT', 'SERVER', 'FOLDERS', 'MESSAGES', 'CAPABILITIES'];
-const RIGHT_ALIGNED = new Set([5, 6]);
+const HEADINGS = ['ACCOUNT', 'SIDE', 'RESULT', 'ENDPOINT', 'SERVER', 'DELIMITER', 'PREFIX', 'FOLDERS', 'MESSAGES', 'CAPABILITIES'];
+const RIGHT_ALIGNED = new Set([7, 8]);
 
 /** `mailshift check` as a table: one row per side, aligned columns, then a one-line summary. */
 export function renderCheckTable(results: readonly AccountCheck[], palette: Palette): string {
@@ -30,14 +30,20 @@ export function renderCheckTable(results: readonly AccountCheck[], palette: Pale
 function row(account: string, side: string, check: SideCheck): Array<{ text: string; colour?: 'green' | 'red' }> {
   const at = `${check.host}:${check.port}`;
   if (!check.ok) {
-    return [{ text: account }, { text: side }, { text: 'FAILED', colour: 'red' }, { text: at }, { text: '-' }, { text: '-' }, { text: '-' }, { text: check.error?.code ?? '' }];
+    return [{ text: account }, { text: side }, { text: 'FAILED', colour: 'red' }, { text: at }, { text: '-' }, { text: '-' }, { text: '-' }, { text: '-' }, { text: '-' }, { text: check.error?.code ?? '' }];
   }
   const capabilities = check.capabilities.map((capability) =>
     capability === 'APPENDLIMIT' && check.appendLimit !== null ? `APPENDLIMIT=${megabytes(check.appendLimit)}` : capability.replace('=DEFLATE', ''));
   return [
     { text: account }, { text: side }, { text: 'ok', colour: 'green' }, { text: at }, { text: check.server ?? '?' },
+    { text: quoted(check.delimiter) }, { text: quoted(check.personalPrefix) },
     { text: String(check.folders ?? '-') }, { text: String(check.messages ?? '-') }, { text: capabilities.join(' ') || '-' },
   ];
+}
+
+// Quoted, so that an empty prefix and a '.' delimiter are visible as what they are.
+function quoted(value: string | null): string {
+  return value === null ? '-' : JSON.stringify(value);
 }
 
 function megabytes(bytes: number): string {

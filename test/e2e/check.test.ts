@@ -45,7 +45,7 @@ test('check: a table with one row per side, every login ok, exit 0', async () =>
   assert.is(result.stderr, '');
   assert.is(result.code, 0);
   const lines = result.stdout.split('\n');
-  assert.match(lines[0]!, /^ACCOUNT\s+SIDE\s+RESULT\s+ENDPOINT\s+SERVER\s+FOLDERS\s+MESSAGES\s+CAPABILITIES$/);
+  assert.match(lines[0]!, /^ACCOUNT\s+SIDE\s+RESULT\s+ENDPOINT\s+SERVER\s+DELIMITER\s+PREFIX\s+FOLDERS\s+MESSAGES\s+CAPABILITIES$/);
   const column = (name: string) => lines[0]!.indexOf(name);
   const rows = lines.slice(1, 5);
   assert.match(rows[0]!, /^alice\s+source\s+ok\s+/);
@@ -58,6 +58,9 @@ test('check: a table with one row per side, every login ok, exit 0', async () =>
     assert.is(row.indexOf('UIDPLUS'), column('CAPABILITIES'), row);
     assert.match(row, 'UIDPLUS CONDSTORE QRESYNC MOVE SPECIAL-USE COMPRESS MULTIAPPEND LITERAL+');
   }
+  // Each side's hierarchy delimiter and personal namespace prefix, quoted so that '' and '.' show.
+  const namespace = (row: string) => row.slice(column('DELIMITER'), column('FOLDERS')).trim().split(/\s+/).join(' ');
+  assert.equal(rows.map(namespace), ['"/" ""', '"." "INBOX."', '"." "INBOX."', '"/" ""']);
   // 14 generated folders, 20 messages; right-aligned under their headings.
   assert.is(rows[0]!.slice(column('FOLDERS'), column('MESSAGES') + 'MESSAGES'.length).trim().split(/\s+/).join(' '), '14 20');
   assert.match(result.stdout, '2 accounts checked: 2 ok, 0 failed');
@@ -75,6 +78,7 @@ test('check --format json: the same results as data', async () => {
   assert.equal({ ok: alice.source.ok, server: alice.source.server, folders: alice.source.folders, messages: alice.source.messages, error: alice.source.error },
     { ok: true, server: 'Dovecot', folders: 14, messages: 20, error: null });
   assert.ok(alice.target.capabilities.includes('CONDSTORE'));
+  assert.equal([alice.source.delimiter, alice.source.personalPrefix, alice.target.delimiter, alice.target.personalPrefix], ['/', '', '.', 'INBOX.']);
   assert.is(alice.target.messages, 0);
 });
 
@@ -83,7 +87,7 @@ test('a wrong password: exit 1, the failure named (account, side, server, env va
   const wrong = 'Not-The-Password-42';
   const result = await runMailshift(['check', manifest], { env: { ...env, ALICE_OLD_PW: wrong } });
   assert.is(result.code, 1);
-  assert.match(result.stdout, /^alice\s+source\s+FAILED\s+127\.0\.0\.1:\d+\s+-\s+-\s+-\s+LOGIN_FAILED$/m);
+  assert.match(result.stdout, /^alice\s+source\s+FAILED\s+127\.0\.0\.1:\d+(\s+-){5}\s+LOGIN_FAILED$/m);
   assert.match(result.stdout, /^bob\s+source\s+ok/m);
   assert.match(result.stdout, '2 accounts checked: 1 ok, 1 failed');
   assert.match(result.stderr, `error: (account alice): source login failed for account alice at 127.0.0.1:${slash.ports.plain}: AUTHENTICATIONFAILED`);
@@ -133,6 +137,59 @@ test('a failing secret command: its exit code and how to run it by hand; its std
     assert.not.ok(`${result.stdout}${result.stderr}`.includes(fakeSecret), 'the secret on stderr leaked');
     assert.not.ok(hasStackTrace(result.stderr));
   }
+});
+
+test('plaintext on an implicit-TLS port: diagnosed in seconds, not after the 60 s timeout', async () => {
+  const { env, slash, dot, aliceSource, bobTarget } = await setup;
+  const manifest = folder.write('check-tls-port.json', {
+    apiVersion: 'mailshift/v1',
+    name: 'check-tls-port-test',
+    defaults: { source: { host: '127.0.0.1' }, target: { host: '127.0.0.1' } },
+    accounts: [{
+      id: 'alice',
+      source: { port: slash.ports.tls, tls: 'none', user: aliceSource.user, password: { env: 'ALICE_OLD_PW' } },
+      target: { port: dot.ports.tls, tls: 'starttls', user: bobTarget.user, password: { env: 'BOB_NEW_PW' } },
+    }],
+    phases: [{ name: 'presync' }],
+  });
+  const started = Date.now();
+  const result = await runMailshift(['check', manifest, '--format', 'json'], { env });
+  const seconds = (Date.now() - started) / 1000;
+  assert.is(result.code, 1, result.stderr);
+  assert.ok(seconds < 10, `took ${seconds} s`);
+  const alice = JSON.parse(result.stdout).accounts[0];
+  for (const [side, port] of [['source', slash.ports.tls], ['target', dot.ports.tls]] as const) {
+    assert.is(alice[side].error.code, 'TLS_FAILED', side);
+    assert.match(result.stderr, `${side} connection failed for account alice at 127.0.0.1:${port}: no IMAP greeting`);
+    assert.match(result.stderr, `port ${port} answers in TLS`);
+  }
+  assert.match(result.stderr, "use tls: 'implicit'");
+  assert.not.ok(hasStackTrace(result.stderr));
+});
+
+test('implicit TLS on a plaintext port: diagnosed at once, naming the port as plaintext', async () => {
+  const { env, slash, aliceSource } = await setup;
+  const manifest = folder.write('check-plain-port.json', {
+    apiVersion: 'mailshift/v1',
+    name: 'check-plain-port-test',
+    defaults: { source: { host: '127.0.0.1' }, target: { host: '127.0.0.1' } },
+    accounts: [{
+      id: 'alice',
+      source: { port: slash.ports.plain, tls: 'implicit', user: aliceSource.user, password: { env: 'ALICE_OLD_PW' } },
+      target: { port: slash.ports.plain, tls: 'none', user: aliceSource.user, password: { env: 'ALICE_OLD_PW' } },
+    }],
+    phases: [{ name: 'presync' }],
+  });
+  const started = Date.now();
+  const result = await runMailshift(['check', manifest], { env });
+  const seconds = (Date.now() - started) / 1000;
+  assert.is(result.code, 1, result.stderr);
+  assert.ok(seconds < 10, `took ${seconds} s`);
+  assert.match(result.stdout, /^alice\s+source\s+FAILED.*TLS_FAILED$/m);
+  assert.match(result.stderr, `source TLS handshake failed for account alice at 127.0.0.1:${slash.ports.plain}: the server answered in plain text`);
+  assert.match(result.stderr, `port ${slash.ports.plain} is a plaintext IMAP port`);
+  assert.match(result.stderr, "use tls: 'starttls'");
+  assert.not.ok(hasStackTrace(result.stderr));
 });
 
 test('--account checks only those accounts', async () => {

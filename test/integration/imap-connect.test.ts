@@ -3,11 +3,13 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { MailshiftError, type Diagnostic } from '../../src/errors.ts';
 import { openConnection, type ConnectContext } from '../../src/imap/connect.ts';
+import { PROBE_AFTER_SECONDS } from '../../src/imap/greeting-probe.ts';
 import { flowOf } from '../../src/imap/connection.ts';
 import { readServerInfo } from '../../src/imap/server-info.ts';
 import type { EndpointSettings } from '../../src/manifest/settings.ts';
 import type { DovecotServer } from '../support/dovecot.ts';
 import { freePort } from '../support/ports.ts';
+import { startTcpProxy } from '../support/tcp-proxy.ts';
 import { dovecotPair, freshUser } from '../support/servers.ts';
 
 type Tls = EndpointSettings['tls'];
@@ -152,6 +154,53 @@ test('plain IMAP on the TLS port: TIMEOUT waiting for a greeting, with a hint ab
   assert.is(diagnostic.code, 'TIMEOUT');
   assert.match(diagnostic.message, 'no greeting within 1 s');
   assert.match(diagnostic.hint!, '`tls`');
+});
+
+test('plaintext connections to a TLS port share one probe, and each is told at once', async () => {
+  const { slash } = await dovecotPair();
+  const proxy = await startTcpProxy(slash.ports.tls);
+  try {
+    const settings = endpoint(slash, 'alice', 'none', { port: proxy.port });
+    const [first, second] = await Promise.all([failure(settings, context('pw')), failure(settings, context('pw'))]);
+    for (const diagnostic of [first, second]) {
+      assert.is(diagnostic.code, 'TLS_FAILED');
+      assert.match(diagnostic.message, `no IMAP greeting within ${PROBE_AFTER_SECONDS} s, and port ${proxy.port} answers in TLS`);
+      assert.match(diagnostic.hint!, "use tls: 'implicit'");
+    }
+    assert.is(proxy.connections, 3, 'two logins and one probe');
+  } finally {
+    await proxy.stop();
+  }
+});
+
+test('a plaintext server that greets only after the probe delay is waited for, not taken for a TLS port', async () => {
+  const { slash } = await dovecotPair();
+  const account = await freshUser(slash);
+  const proxy = await startTcpProxy(slash.ports.plain, { firstGreetingDelayMs: (PROBE_AFTER_SECONDS + 1.5) * 1000 });
+  try {
+    const started = Date.now();
+    const connection = await openConnection(endpoint(slash, account.user, 'none', { port: proxy.port, timeoutSeconds: 30 }), context(account.password));
+    assert.ok(Date.now() - started >= (PROBE_AFTER_SECONDS + 1.5) * 1000, 'the greeting came late');
+    assert.ok(connection.usable);
+    await connection.close();
+  } finally {
+    await proxy.stop();
+  }
+});
+
+test('a plaintext port that answers the probe in plain text but never greets us: TIMEOUT saying `tls` is right', async () => {
+  const { slash } = await dovecotPair();
+  const account = await freshUser(slash);
+  const proxy = await startTcpProxy(slash.ports.plain, { firstGreetingDelayMs: 30_000 });
+  try {
+    const diagnostic = await failure(endpoint(slash, account.user, 'none', { port: proxy.port, timeoutSeconds: PROBE_AFTER_SECONDS + 2 }), context(account.password));
+    assert.is(diagnostic.code, 'TIMEOUT');
+    assert.match(diagnostic.message, `no greeting within ${PROBE_AFTER_SECONDS + 2} s`);
+    assert.match(diagnostic.hint!, `port ${proxy.port} is no TLS port`);
+    assert.match(diagnostic.hint!, 'raise timeoutSeconds');
+  } finally {
+    await proxy.stop();
+  }
 });
 
 test('implicit TLS on the plain port: TLS_FAILED, pointing at starttls', async () => {

@@ -9,6 +9,8 @@ export interface TcpProxy {
   readonly bytesToServer: number;
   /** How many times a trigger (or cutAll) cut the live connections. */
   readonly cuts: number;
+  /** Connections accepted so far (refused ones included). */
+  readonly connections: number;
   /** Connections refused on arrival so far. */
   readonly refused: number;
   /** Connections on which the client turned on COMPRESS=DEFLATE (the command goes in clear). */
@@ -39,6 +41,8 @@ export interface ProxyOptions {
    * arrives in one read.
    */
   hideCapabilities?: string[];
+  /** Hold the first connection's greeting this long (later connections greet at once): a slow but healthy server. */
+  firstGreetingDelayMs?: number;
 }
 
 interface Link {
@@ -66,6 +70,7 @@ export async function startTcpProxy(upstreamPort: number, options: ProxyOptions 
   let refused = 0;
   let compressed = 0;
   let holding = false;
+  let connections = 0;
 
   const cutAll = (thenRefuse = 0) => {
     refuseLeft = thenRefuse;
@@ -79,6 +84,7 @@ export async function startTcpProxy(upstreamPort: number, options: ProxyOptions 
   };
 
   const listener = createServer({ pauseOnConnect: true }, (client) => {
+    connections += 1;
     client.on('error', () => undefined);
     if (refuseLeft > 0) {
       refuseLeft -= 1;
@@ -122,8 +128,19 @@ export async function startTcpProxy(upstreamPort: number, options: ProxyOptions 
       bytesToServer += chunk.length;
       relay(client, server, chunk);
     });
+    let greeted = !options.firstGreetingDelayMs || connections > 1;
     server.on('data', (chunk: Buffer) => {
       if (holding) return;
+      if (!greeted) {
+        greeted = true;
+        server.pause();
+        const held = setTimeout(() => {
+          relay(server, client, chunk);
+          server.resume();
+        }, options.firstGreetingDelayMs);
+        server.once('close', () => clearTimeout(held));
+        return;
+      }
       const seen = link.tail + chunk.toString('latin1');
       link.tail = seen.slice(-TAIL);
       const trigger = triggers[0];
@@ -148,6 +165,7 @@ export async function startTcpProxy(upstreamPort: number, options: ProxyOptions 
     port,
     get bytesToServer() { return bytesToServer; },
     get cuts() { return cuts; },
+    get connections() { return connections; },
     get refused() { return refused; },
     get compressed() { return compressed; },
     cutAfterBytesToServer(bytes, { thenRefuse = 0 } = {}) {

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { connectFailure, type LoginAttempt } from '../../../src/imap/errors.ts';
+import { connectFailure, plaintextOnTlsPort, type LoginAttempt } from '../../../src/imap/errors.ts';
 
 // The mapping from what imapflow and Node report to one diagnostic. Real servers produce most of
 // these in test/integration/imap-connect.test.ts; the rest (an expired certificate, a server
@@ -28,8 +28,14 @@ const cases: Array<{ name: string; error: unknown; attempt?: Partial<LoginAttemp
   { name: 'private CA', error: nodeError('UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'unable to verify the first certificate'), code: 'TLS_FAILED', message: 'unable to verify', hint: 'NODE_EXTRA_CA_CERTS' },
   { name: 'no STARTTLS offered', error: Object.assign(new Error('Server does not support STARTTLS'), { tlsFailed: true }), attempt: { tls: 'starttls' },
     code: 'STARTTLS_UNAVAILABLE', message: 'target server imap.new.example:993 (account alice) does not offer STARTTLS, and mailshift will not send the password in clear text', hint: "tls: 'implicit'" },
+  { name: 'implicit TLS answered in plain text', error: nodeError('ERR_SSL_WRONG_VERSION_NUMBER', '80CC1F45F97F0000:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../deps/openssl/openssl/ssl/record/ssl3_record.c:350:'),
+    code: 'TLS_FAILED', message: 'target TLS handshake failed for account alice at imap.new.example:993: the server answered in plain text, not TLS (ERR_SSL_WRONG_VERSION_NUMBER)', hint: "port 993 is a plaintext IMAP port: use tls: 'starttls'" },
+  { name: 'a STARTTLS upgrade answered in plain text', error: nodeError('ERR_SSL_WRONG_VERSION_NUMBER', 'wrong version number'), attempt: { tls: 'starttls' },
+    code: 'TLS_FAILED', message: 'TLS handshake failed for account alice at imap.new.example:993: wrong version number (ERR_SSL_WRONG_VERSION_NUMBER)', hint: '`tls` and `port`' },
   { name: 'connect timeout', error: nodeError('CONNECT_TIMEOUT', 'Failed to establish connection in required time'), code: 'TIMEOUT', message: 'no answer within 60 s (CONNECT_TIMEOUT)', hint: 'timeoutSeconds' },
   { name: 'no greeting', error: nodeError('ETIMEOUT', 'Socket timeout'), attempt: { greeted: false, tls: 'none' }, code: 'TIMEOUT', message: 'no greeting within 60 s (GREETING_TIMEOUT)', hint: '`tls`' },
+  { name: 'no greeting from a port the probe found plaintext', error: nodeError('GREETING_TIMEOUT', 'Failed to receive greeting'), attempt: { greeted: false, tls: 'none', portAnswersTls: false },
+    code: 'TIMEOUT', message: 'no greeting within 60 s (GREETING_TIMEOUT)', hint: 'port 993 is no TLS port' },
   { name: 'authentication failed', error: Object.assign(new Error('Command failed'), { authenticationFailed: true, serverResponseCode: 'AUTHENTICATIONFAILED', response: '3 NO [AUTHENTICATIONFAILED] Invalid credentials (Failure)' }),
     code: 'LOGIN_FAILED', message: 'target login failed for account alice at imap.new.example:993: AUTHENTICATIONFAILED Invalid credentials (Failure) — check the password in file secrets/alice.pw', hint: 'alice@acme.example' },
   { name: 'an expired OAuth token', error: Object.assign(new Error('Command failed'), { authenticationFailed: true, response: '2 NO AUTHENTICATE failed.' }), attempt: { mechanism: 'XOAUTH2', secret: 'command oauth2-token alice' },
@@ -52,6 +58,14 @@ test('a password the server echoes back is masked in its answer, not in our word
   const diagnostic = connectFailure(echoed, { ...attempt, secretValue: 'fix' });
   assert.match(diagnostic.message, 'bad password "***"');
   assert.match(diagnostic.hint!, 'fix the password');
+});
+
+test('plaintext on a port that answers in TLS: TLS_FAILED naming the port and the fix for either way out', () => {
+  const diagnostic = plaintextOnTlsPort({ ...attempt, tls: 'starttls' }, 3);
+  assert.is(diagnostic.code, 'TLS_FAILED');
+  assert.is(diagnostic.message, 'target connection failed for account alice at imap.new.example:993: no IMAP greeting within 3 s, and port 993 answers in TLS: it is an implicit-TLS port');
+  assert.is(diagnostic.hint, "use tls: 'implicit' on port 993; or keep tls: 'starttls' and use the server's plaintext port (usually 143)");
+  assert.equal(diagnostic.location, { account: 'alice' });
 });
 
 test.run();
