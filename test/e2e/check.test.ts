@@ -139,19 +139,21 @@ test('a failing secret command: its exit code and how to run it by hand; its std
   }
 });
 
-test('plaintext on an implicit-TLS port: diagnosed in seconds, not after the 60 s timeout', async () => {
-  const { env, slash, dot, aliceSource, bobTarget } = await setup;
-  const manifest = folder.write('check-tls-port.json', {
-    apiVersion: 'mailshift/v1',
-    name: 'check-tls-port-test',
+/** A manifest of one account, alice, with these endpoints on 127.0.0.1. */
+function aliceOnly(name: string, source: Record<string, unknown>, target: Record<string, unknown>): string {
+  return folder.write(`${name}.json`, {
+    apiVersion: 'mailshift/v1', name: `${name}-test`,
     defaults: { source: { host: '127.0.0.1' }, target: { host: '127.0.0.1' } },
-    accounts: [{
-      id: 'alice',
-      source: { port: slash.ports.tls, tls: 'none', user: aliceSource.user, password: { env: 'ALICE_OLD_PW' } },
-      target: { port: dot.ports.tls, tls: 'starttls', user: bobTarget.user, password: { env: 'BOB_NEW_PW' } },
-    }],
+    accounts: [{ id: 'alice', source, target }],
     phases: [{ name: 'presync' }],
   });
+}
+
+test('plaintext on an implicit-TLS port: diagnosed in seconds, not after the 60 s timeout', async () => {
+  const { env, slash, dot, aliceSource, bobTarget } = await setup;
+  const manifest = aliceOnly('check-tls-port',
+    { port: slash.ports.tls, tls: 'none', user: aliceSource.user, password: { env: 'ALICE_OLD_PW' } },
+    { port: dot.ports.tls, tls: 'starttls', user: bobTarget.user, password: { env: 'BOB_NEW_PW' } });
   const started = Date.now();
   const result = await runMailshift(['check', manifest, '--format', 'json'], { env });
   const seconds = (Date.now() - started) / 1000;
@@ -169,17 +171,9 @@ test('plaintext on an implicit-TLS port: diagnosed in seconds, not after the 60 
 
 test('implicit TLS on a plaintext port: diagnosed at once, naming the port as plaintext', async () => {
   const { env, slash, aliceSource } = await setup;
-  const manifest = folder.write('check-plain-port.json', {
-    apiVersion: 'mailshift/v1',
-    name: 'check-plain-port-test',
-    defaults: { source: { host: '127.0.0.1' }, target: { host: '127.0.0.1' } },
-    accounts: [{
-      id: 'alice',
-      source: { port: slash.ports.plain, tls: 'implicit', user: aliceSource.user, password: { env: 'ALICE_OLD_PW' } },
-      target: { port: slash.ports.plain, tls: 'none', user: aliceSource.user, password: { env: 'ALICE_OLD_PW' } },
-    }],
-    phases: [{ name: 'presync' }],
-  });
+  const manifest = aliceOnly('check-plain-port',
+    { port: slash.ports.plain, tls: 'implicit', user: aliceSource.user, password: { env: 'ALICE_OLD_PW' } },
+    { port: slash.ports.plain, tls: 'none', user: aliceSource.user, password: { env: 'ALICE_OLD_PW' } });
   const started = Date.now();
   const result = await runMailshift(['check', manifest], { env });
   const seconds = (Date.now() - started) / 1000;
