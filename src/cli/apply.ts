@@ -1,4 +1,3 @@
-import { createInterface } from 'node:readline/promises';
 import { MailshiftError, problem, warning } from '../errors.ts';
 import { prepareApply, type FailureReason, type PreparedApply } from '../engine/apply.ts';
 import { missingRequirements } from '../engine/load-runbook.ts';
@@ -9,9 +8,11 @@ import { defaultPlanPath } from '../engine/plan-path.ts';
 import { writePlanFile } from '../engine/plan-file.ts';
 import { hasChanges } from '../plan/plan-summary.ts';
 import { countsLine, runWithProgress } from '../render/apply-progress.ts';
+import { approvalOf } from '../render/plan-approval.ts';
 import { renderPlanText } from '../render/plan-text.ts';
 import { VERSION } from '../version.ts';
 import type { Command, CommandContext } from './command.ts';
+import { askAtTerminal } from './confirm.ts';
 import { onStopRequest } from './interrupt.ts';
 import { reportDiagnostics } from './io.ts';
 import { loadManifestFor, stateOf } from './manifest-input.ts';
@@ -28,7 +29,11 @@ touched. Every finished action is journaled in the state folder, so running the 
 after a crash, kill -9 or a dropped connection finishes the work without duplicates, and written
 to the audit log (audit/<name>/ next to the manifest).
 With a manifest and --phase: plans, prints the plan, and asks for confirmation on a terminal;
-without a terminal it refuses unless --auto-approve is given.
+without a terminal it refuses unless --auto-approve is given. A copy-only plan is confirmed with
+\`yes\`; one that deletes first says how many messages it deletes on each side, and is confirmed
+with \`delete\` or that number. Any other answer cancels (exit 1), Ctrl-C too (exit 130). The plan
+file (plans/<name>.<phase>.plan.json) is written only once the plan is confirmed: cancelling
+leaves an earlier plan file there as it was.
 Phase order: a phase whose \`requires\` are not all applied (or, for manual phases, gated) in the
 audit log is refused, naming what is missing and the command to run first.
   --concurrency N   accounts at once (default 4)
@@ -45,9 +50,9 @@ Exit code: 0 when every action succeeded, 1 when any failed, 130 when interrupte
     if (positionals.length !== 1) throw new MailshiftError(problem('USAGE', 'apply takes one plan file (or one manifest with --phase)', 'mailshift apply plans/acme.presync.plan.json'));
     const concurrency = Number(values.concurrency ?? 4);
     if (!Number.isInteger(concurrency) || concurrency < 1) throw new MailshiftError(problem('USAGE', `--concurrency ${values.concurrency} is not a positive whole number`));
-    const planFile = typeof values.phase === 'string' ? await planForApproval(context, values.phase) : positionals[0]!;
-    if (planFile === null) return 0;
-    return applyPlanFile(context, planFile, concurrency);
+    if (typeof values.phase !== 'string') return applyPlanFile(context, positionals[0]!, concurrency);
+    const approved = await planForApproval(context, values.phase);
+    return 'exit' in approved ? approved.exit : applyPlanFile(context, approved.planFile, concurrency);
   },
 };
 
@@ -121,8 +126,12 @@ function failureLines(reasons: FailureReason[]): string {
   return shown.join('') + more;
 }
 
-/** apply <manifest> --phase: plan now, show it, and get a yes (or --auto-approve). Null when there is nothing to do. */
-async function planForApproval({ positionals, values, options, io }: CommandContext, phase: string): Promise<string | null> {
+/**
+ * apply <manifest> --phase: plan now, show it, and get the confirmation (or --auto-approve). The
+ * plan file is written only once the plan is confirmed: a cancelled, refused or empty one leaves
+ * the plan file a reviewer may be reading as it was. The exit code instead when nothing is applied.
+ */
+async function planForApproval({ positionals, values, options, io }: CommandContext, phase: string): Promise<{ planFile: string } | { exit: number }> {
   const manifest = await loadManifestFor('apply', positionals, options, io);
   // Refuse before reading the servers and asking; prepareApply checks again under the lock.
   const missing = manifest.settings.phases.some((p) => p.name === phase && p.kind === 'sync') ? await missingRequirements(manifest, phase) : [];
@@ -130,20 +139,27 @@ async function planForApproval({ positionals, values, options, io }: CommandCont
   const planPath = defaultPlanPath(manifest.file, manifest.settings.name, phase);
   const { plan, diagnostics } = await makePlan({ manifest, phase, accountIds: [], planPath, now: new Date(), env: io.env, verbose: options.verbose, tool: `mailshift ${VERSION}`, concurrency: 4, state: stateOf(manifest, options), force: Boolean(values.force) });
   if (!plan) throw new MailshiftError(diagnostics);
-  await writePlanFile(planPath, plan);
-  io.stdout(renderPlanText(plan, { palette: { color: options.color }, verbose: options.verbose }));
+  const palette = { color: options.color };
+  io.stdout(renderPlanText(plan, { palette, verbose: options.verbose }));
   if (!hasChanges(plan.accounts)) {
     io.stdout('Nothing to do.\n');
-    return null;
+    return { exit: 0 };
   }
-  if (values['auto-approve']) return planPath;
-  if (!io.isTTY) throw new MailshiftError(problem('USAGE', 'refusing to apply without confirmation: not on a terminal', `review ${planPath}, then run mailshift apply ${planPath} (or add --auto-approve)`));
-  const prompt = createInterface({ input: process.stdin, output: process.stdout });
-  const answer = await prompt.question(`\nApply this plan to the servers? Only 'yes' is accepted: `);
-  prompt.close();
-  if (answer.trim() !== 'yes') {
-    io.stdout('Apply cancelled.\n');
-    return null;
+  if (!values['auto-approve']) {
+    if (!io.isTTY) {
+      throw new MailshiftError(problem('USAGE', 'refusing to apply without confirmation: not on a terminal',
+        `make the plan to review with: mailshift plan ${shellWord(manifest.file)} --phase ${shellWord(phase)}, then apply it with: mailshift apply ${shellWord(planPath)} (or add --auto-approve)`));
+    }
+    const approval = approvalOf(plan, palette);
+    if (approval.lead.length > 0) io.stdout(`\n${approval.lead.join('\n')}\n`);
+    const reply = await askAtTerminal(`\n${approval.question}`);
+    const confirmed = typeof reply === 'object' && approval.confirmations.includes(reply.answer.trim());
+    if (!confirmed) {
+      io.stdout(`${reply === 'interrupted' ? '\n' : ''}Apply cancelled: nothing was applied, and no plan file was written (${planPath} is as it was).\n`);
+      // Terraform's rule: only the confirmation applies, anything else is a cancellation (1); Ctrl-C is an interruption (130).
+      return { exit: reply === 'interrupted' ? 130 : 1 };
+    }
   }
-  return planPath;
+  await writePlanFile(planPath, plan);
+  return { planFile: planPath };
 }
