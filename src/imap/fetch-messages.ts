@@ -14,8 +14,8 @@ export const FETCH_CHUNK = 5000;
 const IDENTITY_ITEMS = [item('UID'), item('RFC822.SIZE'), item('INTERNALDATE'), item('FLAGS'), item('BODY.PEEK', [item('HEADER.FIELDS'), [item('MESSAGE-ID'), item('RECEIVED')]])];
 const FLAG_ITEMS = [item('UID'), item('FLAGS')];
 const HEADER_ITEMS = [item('UID'), item('BODY.PEEK', [item('HEADER')])];
-/** The first SHOWN_BYTES of the three fields: enough for the capped values, and a hostile 1 MB Subject stays on the server. */
-const SHOWN_BYTES = 4096;
+/** The first SHOWN_BYTES of the three fields: far more than the capped values need (a few hundred bytes, encoded), while a hostile 1 MB Subject stays on the server. */
+const SHOWN_BYTES = 16_384;
 const SHOWN_ITEMS = [item('UID'), item('BODY.PEEK', [item('HEADER.FIELDS'), SHOWN_FIELDS.map((field) => item(field))], [0, SHOWN_BYTES])];
 
 export interface FetchedMessages {
@@ -53,7 +53,7 @@ export async function fetchHeaderDigests(connection: ImapConnection, folder: str
 
 /**
  * Date, From and Subject of the messages in the sets, for showing what a plan deletes: one
- * `UID FETCH <set> (UID BODY.PEEK[HEADER.FIELDS (DATE FROM SUBJECT)]<0.4096>)` per set. A UID
+ * `UID FETCH <set> (UID BODY.PEEK[HEADER.FIELDS (DATE FROM SUBJECT)]<0.16384>)` per set. A UID
  * missing from the answer was expunged meanwhile.
  */
 export async function fetchShownHeaders(connection: ImapConnection, folder: string, sets: readonly string[]): Promise<Map<number, MessageHeaders>> {

@@ -13,7 +13,7 @@ import type { DovecotServer } from '../support/dovecot.ts';
 
 type Json = Record<string, any>;
 const ESC = '\u001b';
-const HOSTILE_SUBJECT = `${ESC}[2J${ESC}]8;;http://evil.test${ESC}\\click here${ESC}]8;;${ESC}\\ ${'x'.repeat(500)}`;
+const HOSTILE_SUBJECT = `${ESC}[2J${ESC}]8;;http://evil.test${ESC}\\click here${ESC}]8;;${ESC}\\ ${'x'.repeat(30_000)}`;
 
 function raw(headers: string[], body = 'hello'): Buffer {
   return Buffer.from(`${headers.join('\r\n')}\r\n\r\n${body}\r\n`, 'utf8');
