@@ -55,7 +55,9 @@ function folderLines(folder: FolderPlan, { palette, verbose }: TextOptions): str
   const lines = [`  ${paint(palette, colour, symbol)} ${name}${changes.length > 0 ? `: ${changes.join(', ')}` : ': no changes'}`];
   for (const note of folder.notes) lines.push(`      note: ${note}`);
   // --verbose lists every deletion; by default the first ten of a folder.
-  for (const line of destructiveLines(folder, verbose ? Number.POSITIVE_INFINITY : 10)) lines.push(`      ${paint(palette, 'red', line)}`);
+  for (const line of destructiveLines(folder, verbose ? Number.POSITIVE_INFINITY : 10)) {
+    lines.push(`      ${paint(palette, 'red', line.startsWith('… and') ? `${line} (--verbose lists every one)` : line)}`);
+  }
   return lines;
 }
 

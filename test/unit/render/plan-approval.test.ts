@@ -27,7 +27,7 @@ const CASES: Array<[string, Action[], string | null, string[], string[]]> = [
   ['a target folder deleted with its messages', [{ op: 'deleteFolder', messages: 5 }], null, ['delete', '5'],
     ['This plan DELETES 5 messages:', '  on the target: 0 messages, and 1 folder holding 5 messages', '  on the source: 0 messages']],
   ['an empty target folder deleted: the word only', [{ op: 'deleteFolder', messages: 0 }], null, ['delete'],
-    ['This plan DELETES 0 messages:', '  on the target: 0 messages, and 1 folder holding 0 messages', '  on the source: 0 messages']],
+    ['This plan DELETES 1 empty folder:', '  on the target: 0 messages, and 1 folder holding 0 messages', '  on the source: 0 messages']],
 ];
 
 for (const [name, actions, source, confirmations, lead] of CASES) {
