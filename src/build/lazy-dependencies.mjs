@@ -1,6 +1,7 @@
 // An esbuild plugin for the packages imapflow imports when it loads but mailshift reaches rarely or
 // never: its pino logger (we give it none), SOCKS proxies (we connect directly), the MIME decoders
-// of downloads and parsed envelopes (we read raw messages), and iconv-lite, for UTF-7 folder names
+// of downloads and parsed envelopes (we read raw messages; libmime decodes only the headers a plan
+// shows its deletions by), and iconv-lite, for UTF-7 folder names
 // only (most of its half megabyte is other charsets' tables). Each is left out of the bundle and
 // stands in as a module whose exports load the real package from node_modules the first time one
 // is called, constructed or read. Parsing and running them at every start took ~60 ms.

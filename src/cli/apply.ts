@@ -1,4 +1,3 @@
-import { createInterface } from 'node:readline/promises';
 import { MailshiftError, problem, warning } from '../errors.ts';
 import { prepareApply, type FailureReason, type PreparedApply } from '../engine/apply.ts';
 import { missingRequirements } from '../engine/load-runbook.ts';
@@ -9,10 +8,12 @@ import { accountsPlanPath, defaultPlanPath } from '../engine/plan-path.ts';
 import { writePlanFile } from '../engine/plan-file.ts';
 import { hasChanges } from '../plan/plan-summary.ts';
 import { countsLine, runWithProgress } from '../render/apply-progress.ts';
+import { approvalOf } from '../render/plan-approval.ts';
 import { renderPlanText } from '../render/plan-text.ts';
 import { VERSION } from '../version.ts';
 import { ACCOUNT_OPTIONS, ACCOUNT_USAGE, chosenAccountIds } from './account-options.ts';
 import type { Command, CommandContext } from './command.ts';
+import { askAtTerminal } from './confirm.ts';
 import { onStopRequest } from './interrupt.ts';
 import { reportDiagnostics } from './io.ts';
 import { loadManifestFor, stateOf } from './manifest-input.ts';
@@ -29,8 +30,12 @@ touched. Every finished action is journaled in the state folder, so running the 
 after a crash, kill -9 or a dropped connection finishes the work without duplicates, and written
 to the audit log (audit/<name>/ next to the manifest).
 With a manifest and --phase: plans, prints the plan, and asks for confirmation on a terminal;
-without a terminal it refuses unless --auto-approve is given. The account options choose what
-is planned (a plan file is applied whole, as reviewed).
+without a terminal it refuses unless --auto-approve is given. A copy-only plan is confirmed with
+\`yes\`; one that deletes first says how many messages it deletes on each side, and is confirmed
+with \`delete\` or that number. Any other answer cancels (exit 1), Ctrl-C too (exit 130). The plan
+file (plans/<name>.<phase>.plan.json) is written only once the plan is confirmed: cancelling
+leaves an earlier plan file there as it was. The account options choose what is planned (a plan
+file is applied whole, as reviewed).
 A plan that left out accounts it could not read (accountsFailed) is applied to the others; the
 exit code is then 1, so that CI notices the accounts still to do.
 Phase order: a phase whose \`requires\` are not all applied (or, for manual phases, gated) in the
@@ -55,9 +60,9 @@ Exit code: 0 when every action succeeded, 1 when any failed, 130 when interrupte
       throw new MailshiftError(problem('USAGE', `--${choosing} chooses the accounts to plan, and a plan file is applied whole, as it was reviewed`,
         `make a plan of those accounts and apply it: mailshift plan <manifest> --phase NAME --${choosing} …, or apply <manifest> --phase NAME --${choosing} …`));
     }
-    const planned = typeof values.phase === 'string' ? await planForApproval(context, values.phase) : positionals[0]!;
-    if (typeof planned === 'number') return planned;
-    return applyPlanFile(context, planned, concurrency);
+    if (typeof values.phase !== 'string') return applyPlanFile(context, positionals[0]!, concurrency);
+    const approved = await planForApproval(context, values.phase);
+    return 'exit' in approved ? approved.exit : applyPlanFile(context, approved.planFile, concurrency);
   },
 };
 
@@ -140,8 +145,12 @@ function failureLines(reasons: FailureReason[]): string {
   return shown.join('') + more;
 }
 
-/** apply <manifest> --phase: plan now, show it, and get a yes (or --auto-approve). The plan file to apply, or the exit code when there is none. */
-async function planForApproval({ positionals, values, options, io }: CommandContext, phase: string): Promise<string | number> {
+/**
+ * apply <manifest> --phase: plan now, show it, and get the confirmation (or --auto-approve). The
+ * plan file is written only once the plan is confirmed: a cancelled, refused or empty one leaves
+ * the plan file a reviewer may be reading as it was. The exit code instead when nothing is applied.
+ */
+async function planForApproval({ positionals, values, options, io }: CommandContext, phase: string): Promise<{ planFile: string } | { exit: number }> {
   const manifest = await loadManifestFor('apply', positionals, options, io);
   // Refuse before reading the servers and asking; prepareApply checks again under the lock.
   const missing = manifest.settings.phases.some((p) => p.name === phase && p.kind === 'sync') ? await missingRequirements(manifest, phase) : [];
@@ -152,20 +161,27 @@ async function planForApproval({ positionals, values, options, io }: CommandCont
   if (!plan) throw new MailshiftError(diagnostics);
   // The accounts left out, each with what went wrong: the others are planned (and may be applied).
   reportDiagnostics(io, options, diagnostics);
-  await writePlanFile(planPath, plan);
-  io.stdout(renderPlanText(plan, { palette: { color: options.color }, verbose: options.verbose }));
+  const palette = { color: options.color };
+  io.stdout(renderPlanText(plan, { palette, verbose: options.verbose }));
   if (!hasChanges(plan.accounts)) {
     io.stdout('Nothing to do.\n');
-    return diagnostics.length > 0 ? 1 : 0;
+    return { exit: diagnostics.length > 0 ? 1 : 0 };
   }
-  if (values['auto-approve']) return planPath;
-  if (!io.isTTY) throw new MailshiftError(problem('USAGE', 'refusing to apply without confirmation: not on a terminal', `review ${planPath}, then run mailshift apply ${planPath} (or add --auto-approve)`));
-  const prompt = createInterface({ input: process.stdin, output: process.stdout });
-  const answer = await prompt.question(`\nApply this plan to the servers? Only 'yes' is accepted: `);
-  prompt.close();
-  if (answer.trim() !== 'yes') {
-    io.stdout('Apply cancelled.\n');
-    return 0;
+  if (!values['auto-approve']) {
+    if (!io.isTTY) {
+      throw new MailshiftError(problem('USAGE', 'refusing to apply without confirmation: not on a terminal',
+        `make the plan to review with: mailshift plan ${shellWord(manifest.file)} --phase ${shellWord(phase)}, then apply it with: mailshift apply ${shellWord(planPath)} (or add --auto-approve)`));
+    }
+    const approval = approvalOf(plan, palette);
+    if (approval.lead.length > 0) io.stdout(`\n${approval.lead.join('\n')}\n`);
+    const reply = await askAtTerminal(`\n${approval.question}`);
+    const confirmed = typeof reply === 'object' && approval.confirmations.includes(reply.answer.trim());
+    if (!confirmed) {
+      io.stdout(`${reply === 'interrupted' ? '\n' : ''}Apply cancelled: nothing was applied, and no plan file was written (${planPath} is as it was).\n`);
+      // Terraform's rule: only the confirmation applies, anything else is a cancellation (1); Ctrl-C is an interruption (130).
+      return { exit: reply === 'interrupted' ? 130 : 1 };
+    }
   }
-  return planPath;
+  await writePlanFile(planPath, plan);
+  return { planFile: planPath };
 }

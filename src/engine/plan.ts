@@ -18,6 +18,7 @@ import { foldAcrossAccounts } from '../plan/fold-warnings.ts';
 import type { AccountFailure, AccountPlan, Plan, PlanRunbook, PlanWarning } from '../plan/types.ts';
 import type { StateStore } from '../state/store.ts';
 import { selectAccounts } from './accounts.ts';
+import { attachDeletedHeaders } from './deleted-headers.ts';
 import { findSyncPhase } from './phase.ts';
 import { mapBounded } from './bounded.ts';
 import { manifestReference } from './git.ts';
@@ -111,9 +112,10 @@ async function planOneAccount(account: AccountSettings, slice: SliceSettings, re
       snapshot: { ...listing, sourceFolders, targetFolders },
     });
     if (planned.errors.length > 0) return { errors: withAccount(planned.errors, account.id), warnings: [] as PlanWarning[] };
+    const folders = await attachDeletedHeaders(session, planned.folders);
     const plan: AccountPlan = {
       id: account.id, source: endpointOf(account.source), target: endpointOf(account.target),
-      ...(mapping.leftOut.length > 0 ? { foldersLeftOut: mapping.leftOut } : {}), folders: planned.folders,
+      ...(mapping.leftOut.length > 0 ? { foldersLeftOut: mapping.leftOut } : {}), folders,
     };
     const mappingWarnings = mapping.warnings.map((w) => ({ ...w, account: account.id }));
     return { plan, errors: [] as Diagnostic[], warnings: [...mappingWarnings, ...planned.warnings] };

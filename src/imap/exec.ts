@@ -10,7 +10,7 @@ import { allowLiteralPlus } from './literal-plus.ts';
 
 /** A command argument as imapflow's compiler takes it; a list is written in parentheses, an atom's section in brackets (BODY.PEEK[HEADER]). */
 export type Token =
-  | { type: 'ATOM'; value: string; section?: Token[] }
+  | { type: 'ATOM'; value: string; section?: Token[]; partial?: [number, number] }
   | { type: 'STRING' | 'SEQUENCE'; value: string }
   | { type: 'LITERAL'; value: Buffer; isLiteral8?: boolean }
   | Token[];

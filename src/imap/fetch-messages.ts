@@ -1,5 +1,7 @@
+import { parseShownHeaders, SHOWN_FIELDS } from '../plan/deleted-headers.ts';
 import { addedMessageIdFor, hasIdentityHeaders, headerDigestIdentity, identityOf, parseIdentityHeaders } from '../plan/identity.ts';
 import type { MessageSnapshot } from '../plan/snapshot.ts';
+import type { MessageHeaders } from '../plan/types.ts';
 import { flowOf, type ImapConnection } from './connection.ts';
 import { commandFailure } from './errors.ts';
 import type { Token } from './exec.ts';
@@ -12,6 +14,9 @@ export const FETCH_CHUNK = 5000;
 const IDENTITY_ITEMS = [item('UID'), item('RFC822.SIZE'), item('INTERNALDATE'), item('FLAGS'), item('BODY.PEEK', [item('HEADER.FIELDS'), [item('MESSAGE-ID'), item('RECEIVED')]])];
 const FLAG_ITEMS = [item('UID'), item('FLAGS')];
 const HEADER_ITEMS = [item('UID'), item('BODY.PEEK', [item('HEADER')])];
+/** The first SHOWN_BYTES of the three fields: far more than the capped values need (a few hundred bytes, encoded), while a hostile 1 MB Subject stays on the server. */
+const SHOWN_BYTES = 16_384;
+const SHOWN_ITEMS = [item('UID'), item('BODY.PEEK', [item('HEADER.FIELDS'), SHOWN_FIELDS.map((field) => item(field))], [0, SHOWN_BYTES])];
 
 export interface FetchedMessages {
   /** In the order the server answered; bare messages carry identity '' until digested. */
@@ -44,6 +49,17 @@ export async function fetchHeaderDigests(connection: ImapConnection, folder: str
   const digests = new Map<number, string>();
   await fetchRows(connection, folder, sets, HEADER_ITEMS, (row) => { if (row.body) digests.set(row.uid, headerDigestIdentity(row.body)); });
   return digests;
+}
+
+/**
+ * Date, From and Subject of the messages in the sets, for showing what a plan deletes: one
+ * `UID FETCH <set> (UID BODY.PEEK[HEADER.FIELDS (DATE FROM SUBJECT)]<0.16384>)` per set. A UID
+ * missing from the answer was expunged meanwhile.
+ */
+export async function fetchShownHeaders(connection: ImapConnection, folder: string, sets: readonly string[]): Promise<Map<number, MessageHeaders>> {
+  const headers = new Map<number, MessageHeaders>();
+  await fetchRows(connection, folder, sets, SHOWN_ITEMS, (row) => headers.set(row.uid, parseShownHeaders(row.body ?? Buffer.alloc(0))));
+  return headers;
 }
 
 /**

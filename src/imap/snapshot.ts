@@ -1,11 +1,15 @@
 import { MailshiftError, type Diagnostic } from '../errors.ts';
 import type { CachedFolder } from '../plan/snapshot-cache.ts';
 import type { AccountListing, FetchWindow, FolderListing, FolderSnapshot } from '../plan/snapshot.ts';
+import type { MessageHeaders } from '../plan/types.ts';
 import type { AccountSession } from './account-session.ts';
 import type { ImapConnection, Side } from './connection.ts';
+import { examineFolder } from './examine.ts';
+import { FETCH_CHUNK, fetchShownHeaders } from './fetch-messages.ts';
 import { listFolders } from './list-folders.ts';
 import { readFolder, snapshotFromListing } from './read-folder.ts';
 import { readServerInfo } from './server-info.ts';
+import { uidSets } from './uid-set.ts';
 
 export { openAccountSession, type AccountSession, type SessionContext } from './account-session.ts';
 export { isWindowed } from './read-folder.ts';
@@ -49,4 +53,17 @@ export async function readFolders(session: AccountSession, side: Side, requests:
   }
   if (failures.length > 0) throw new MailshiftError(failures);
   return folders;
+}
+
+/**
+ * Date, From and Subject of the given messages of one folder (the ones a plan deletes): EXAMINE,
+ * then batched UID FETCHes of just those UIDs. Nothing when the folder's UIDVALIDITY is no longer
+ * the one planned with (its UIDs name other messages now; apply refuses the folder anyway).
+ */
+export async function readShownHeaders(session: AccountSession, side: Side, folder: string, uidValidity: number, uids: readonly number[]): Promise<Map<number, MessageHeaders>> {
+  if (uids.length === 0) return new Map();
+  return session[side].use(async (connection) => {
+    const { state } = await examineFolder(connection, folder);
+    return state.uidValidity === uidValidity ? fetchShownHeaders(connection, folder, uidSets(uids, FETCH_CHUNK)) : new Map();
+  });
 }

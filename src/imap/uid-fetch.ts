@@ -12,9 +12,10 @@ import { frameWhileActive } from './stream-takeover.ts';
 // goes the usual way, to the command's untagged FETCH handler, which reads imapflow's parse of it
 // instead; the rows are the same in every case.
 
-/** What UID FETCH asks for: data items, e.g. `item('UID')`, `item('BODY.PEEK', [])` for BODY.PEEK[]. */
-export function item(name: string, section?: Token[]): Token {
-  return section === undefined ? { type: 'ATOM', value: name } : { type: 'ATOM', value: name, section };
+/** What UID FETCH asks for: data items, e.g. `item('UID')`, `item('BODY.PEEK', [])` for BODY.PEEK[], with `partial` BODY.PEEK[]<0.4096>. */
+export function item(name: string, section?: Token[], partial?: [number, number]): Token {
+  if (section === undefined) return { type: 'ATOM', value: name };
+  return partial === undefined ? { type: 'ATOM', value: name, section } : { type: 'ATOM', value: name, section, partial };
 }
 
 interface FramedResponse {

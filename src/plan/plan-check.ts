@@ -6,6 +6,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { problem, type Diagnostic } from '../errors.ts';
 import { sliceSettings, type MessageRules, type Settings, type SyncPhase } from '../manifest/settings.ts';
+import { HEADER_LIMITS, isPrintableValue } from './deleted-headers.ts';
 import { endpointOf, phaseSwitches, rulesOf } from './plan-settings.ts';
 import { summarise } from './plan-summary.ts';
 import type { AccountPlan, Action, FolderPlan, Plan, PlanSummary } from './types.ts';
@@ -140,7 +141,8 @@ function forbidden(action: Action, folder: FolderPlan, phase: SyncPhase, rules: 
       return messageAction()
         ?? (phase.deleteTarget ? null : `phase "${phase.name}" has no deleteTarget`)
         ?? uidIn(action.uid, folder.targetState, 'target')
-        ?? identityShape(action.identity);
+        ?? identityShape(action.identity)
+        ?? headersShape(action.headers);
     case 'deleteSource':
       return messageAction()
         ?? (phase.deleteSource ? null : `phase "${phase.name}" has no deleteSource`)
@@ -149,7 +151,8 @@ function forbidden(action: Action, folder: FolderPlan, phase: SyncPhase, rules: 
         ?? (action.targetUid === null
           ? copies.get(action.uid) === action.identity ? null : 'it names no copy of the same message in this plan, and no target message'
           : uidIn(action.targetUid, folder.targetState, 'target'))
-        ?? (action.targetIdentity === undefined ? null : identityShape(action.targetIdentity));
+        ?? (action.targetIdentity === undefined ? null : identityShape(action.targetIdentity))
+        ?? headersShape(action.headers);
     case 'deleteFolder':
       return deleteFolderForbidden(folder, phase);
     default: {
@@ -180,6 +183,21 @@ function uidIn(uid: unknown, state: FolderPlan['sourceState'], side: 'source' | 
 
 function identityShape(identity: unknown): string | null {
   return typeof identity === 'string' && /^[0-9a-f]{64}$/.test(identity) ? null : `its identity ${JSON.stringify(identity)} is not one mailshift computes`;
+}
+
+/** Optional (older plans lack it); where present, the Date, From and Subject plan could have written: one printable, capped line each, or null. */
+function headersShape(headers: unknown): string | null {
+  if (headers === undefined) return null;
+  const keys = Object.keys(HEADER_LIMITS) as Array<keyof typeof HEADER_LIMITS>;
+  if (headers === null || typeof headers !== 'object' || Array.isArray(headers) || Object.keys(headers).sort().join() !== [...keys].sort().join()) {
+    return 'its headers are not { date, from, subject }';
+  }
+  for (const key of keys) {
+    const value = (headers as Record<string, unknown>)[key];
+    if (value === null) continue;
+    if (typeof value !== 'string' || !isPrintableValue(value, HEADER_LIMITS[key])) return `its headers' ${key} is not a line mailshift writes (text on one line, no control characters, at most ${HEADER_LIMITS[key]} characters)`;
+  }
+  return null;
 }
 
 function sizeWindow(size: number, rules: MessageRules): string | null {

@@ -41,6 +41,8 @@ export interface DeleteTargetAction {
   /** Target UID. */
   uid: number;
   identity: string;
+  /** What a reviewer judges the deletion by (plans made before it existed lack it). */
+  headers?: MessageHeaders;
 }
 
 export interface DeleteSourceAction {
@@ -52,6 +54,19 @@ export interface DeleteSourceAction {
   targetUid: number | null;
   /** The matched target copy's identity, where it is not the source's (a copy given a Message-ID, a UID-map pair). */
   targetIdentity?: string;
+  /** What a reviewer judges the deletion by (plans made before it existed lack it). */
+  headers?: MessageHeaders;
+}
+
+/**
+ * Date, From and Subject of a message the plan deletes, as the engine read them after planning:
+ * RFC 2047 decoded, on one line, without control characters, capped (deleted-headers.ts). Null
+ * where the message has no such header.
+ */
+export interface MessageHeaders {
+  date: string | null;
+  from: string | null;
+  subject: string | null;
 }
 
 export type ActionOp = Action['op'];

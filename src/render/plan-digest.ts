@@ -1,4 +1,4 @@
-import { assertNever, type AccountPlan, type Action, type FolderPlan, type MessagesLeftOut, type PlanSummary } from '../plan/types.ts';
+import { assertNever, type AccountPlan, type Action, type FolderPlan, type MessageHeaders, type MessagesLeftOut, type PlanSummary } from '../plan/types.ts';
 import { formatBytes, plural } from './sizes.ts';
 
 /** Per-folder counts of a plan, the unit every plan view is built from. */
@@ -56,13 +56,13 @@ export function summarySentence(summary: PlanSummary): string {
   ].join(', ');
 }
 
-/** Destructive actions in a folder, listed one by one for review (first `limit`). */
+/** Destructive actions in a folder, listed one by one for review (first `limit`), each with the Date, From and Subject the plan recorded. */
 export function destructiveLines(folder: FolderPlan, limit: number): string[] {
   const lines: string[] = [];
   const destructive = folder.actions.filter((a) => a.op === 'deleteTarget' || a.op === 'deleteSource');
   for (const action of destructive.slice(0, limit)) {
-    if (action.op === 'deleteTarget') lines.push(`- delete target UID ${action.uid} (identity ${action.identity.slice(0, 12)})`);
-    if (action.op === 'deleteSource') lines.push(`- delete source UID ${action.uid}${action.targetUid === null ? ' after its copy is confirmed' : ` (on the target as UID ${action.targetUid})`}`);
+    if (action.op === 'deleteTarget') lines.push(`- delete target UID ${action.uid}${shown(action.headers) ?? ` (identity ${action.identity.slice(0, 12)})`}`);
+    if (action.op === 'deleteSource') lines.push(`- delete source UID ${action.uid}${action.targetUid === null ? ' after its copy is confirmed' : ` (on the target as UID ${action.targetUid})`}${shown(action.headers) ?? ''}`);
   }
   if (destructive.length > limit) lines.push(`… and ${destructive.length - limit} more`);
   return lines;
@@ -97,4 +97,12 @@ export function foldersLeftOutWords(account: AccountPlan, limit: number): string
   const named = left.slice(0, limit).map((folder) => `${folder.folder} (${folder.reason})`);
   const more = left.length > limit ? `, and ${left.length - limit} more` : '';
   return `${plural(left.length, 'folder')} not migrated: ${named.join(', ')}${more}`;
+}
+
+/** ': "Subject" from Sender, Date' for a deletion whose headers the plan recorded (plans made before it have none). */
+function shown(headers: MessageHeaders | undefined): string | null {
+  if (headers === undefined) return null;
+  const subject = headers.subject === null || headers.subject === '' ? '(no subject)' : `"${headers.subject}"`;
+  const from = headers.from === null || headers.from === '' ? '(no sender)' : headers.from;
+  return `: ${subject} from ${from}${headers.date ? `, ${headers.date}` : ''}`;
 }

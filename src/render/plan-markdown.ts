@@ -41,6 +41,7 @@ function destructiveSection(plan: Plan): string | null {
       if (digest.deleteFolder !== null) lines.push(`- ${name}: delete target folder \`${folder.target}\` with ${digest.deleteFolder} message(s)`);
       if (digest.targetDeletes > 0) lines.push(`- ${name}: delete ${digest.targetDeletes} message(s) on the target`);
       if (digest.sourceDeletes > 0) lines.push(`- ${name}: delete ${digest.sourceDeletes} message(s) on the source`);
+      lines.push(...destructiveLines(folder, 10).map((line) => `  - ${mailText(line.replace(/^- /, ''))}`));
     }
   }
   return lines.length > 0 ? `**🗑️ Deletions — review these**\n\n${lines.join('\n')}` : null;
@@ -56,7 +57,7 @@ function accountSection(account: AccountPlan): string {
     ];
     const remarks = [...folder.notes, ...(folder.messagesLeftOut ? [`left out: ${messagesLeftOutWords(folder.messagesLeftOut)}`] : [])];
     const notes = remarks.length > 0 ? `<br>${remarks.map(escape).join('<br>')}` : '';
-    const details = destructiveLines(folder, 5).map(escape).join('<br>');
+    const details = destructiveLines(folder, 5).map(mailText).join('<br>');
     return `| ${cell(folder.source ?? '—')} | ${cell(folder.target)} | ${folder.mappedBy} | ${changes.join(', ') || 'no changes'}${notes}${details ? `<br>${details}` : ''} |`;
   });
   const changed = account.folders.filter((f) => f.actions.length > 0).length;
@@ -84,6 +85,11 @@ function leftOutLines(account: AccountPlan): string[] {
 
 function cell(text: string): string {
   return `\`${text.replace(/`/g, "'").replace(/\|/g, '\\|')}\``;
+}
+
+/** Text that holds what senders wrote (a Subject, a From): no markdown in it acts, no link, no emphasis, no code span. */
+function mailText(text: string): string {
+  return escape(text.replace(/[\\`*_[\]()#!~]/g, (c) => `\\${c}`));
 }
 
 function escape(text: string): string {

@@ -48,13 +48,13 @@ function accountLines(account: AccountPlan, options: TextOptions): string[] {
       unchanged++;
       continue;
     }
-    lines.push(...folderLines(folder, options.palette));
+    lines.push(...folderLines(folder, options));
   }
   if (unchanged > 0) lines.push(`    ${plural(unchanged, 'folder')} without changes`);
   return lines;
 }
 
-function folderLines(folder: FolderPlan, palette: Palette): string[] {
+function folderLines(folder: FolderPlan, { palette, verbose }: TextOptions): string[] {
   const digest = digestFolder(folder);
   const [symbol, colour] = marker(digest);
   const name = folder.source === null ? `${folder.target} (target only)` : `${folder.source} → ${folder.target}${folder.mappedBy === 'structure' || folder.mappedBy === 'inbox' ? '' : ` (${folder.mappedBy})`}`;
@@ -66,7 +66,10 @@ function folderLines(folder: FolderPlan, palette: Palette): string[] {
   const lines = [`  ${paint(palette, colour, symbol)} ${name}${changes.length > 0 ? `: ${changes.join(', ')}` : ': no changes'}`];
   for (const note of folder.notes) lines.push(`      note: ${note}`);
   if (folder.messagesLeftOut) lines.push(`      left out: ${messagesLeftOutWords(folder.messagesLeftOut)}`);
-  for (const line of destructiveLines(folder, 10)) lines.push(`      ${paint(palette, 'red', line)}`);
+  // --verbose lists every deletion; by default the first ten of a folder.
+  for (const line of destructiveLines(folder, verbose ? Number.POSITIVE_INFINITY : 10)) {
+    lines.push(`      ${paint(palette, 'red', line.startsWith('… and') ? `${line} (--verbose lists every one)` : line)}`);
+  }
   return lines;
 }
 
