@@ -15,6 +15,7 @@ import type { Command, CommandContext } from './command.ts';
 import { onStopRequest } from './interrupt.ts';
 import { reportDiagnostics } from './io.ts';
 import { loadManifestFor, stateOf } from './manifest-input.ts';
+import { manifestWithoutPhase } from './manifest-without-phase.ts';
 
 export const applyCommand: Command = {
   name: 'apply',
@@ -45,6 +46,10 @@ Exit code: 0 when every action succeeded, 1 when any failed, 130 when interrupte
     if (positionals.length !== 1) throw new MailshiftError(problem('USAGE', 'apply takes one plan file (or one manifest with --phase)', 'mailshift apply plans/acme.presync.plan.json'));
     const concurrency = Number(values.concurrency ?? 4);
     if (!Number.isInteger(concurrency) || concurrency < 1) throw new MailshiftError(problem('USAGE', `--concurrency ${values.concurrency} is not a positive whole number`));
+    if (typeof values.phase !== 'string') {
+      const misuse = await manifestWithoutPhase(positionals[0]!, { strings: context.options.extStrings, code: context.options.extCode });
+      if (misuse) throw misuse;
+    }
     const planFile = typeof values.phase === 'string' ? await planForApproval(context, values.phase) : positionals[0]!;
     if (planFile === null) return 0;
     return applyPlanFile(context, planFile, concurrency);
