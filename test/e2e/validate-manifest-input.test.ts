@@ -43,4 +43,36 @@ test('completeness is checked after the merge: a key neither side gives is named
   assert.not.ok(hasStackTrace(result.stderr));
 });
 
+const SECRET = 'hunter2-never-printed';
+
+test('validate --print prints the evaluated manifest as JSON, secrets as their references', async () => {
+  const file = folder.write('print.jsonnet', `local ms = import 'mailshift.libsonnet';
+{
+  apiVersion: 'mailshift/v1', name: 'printed',
+  defaults: { source: ms.presets.dovecot('old.example'), target: ms.presets.dovecot('new.example') },
+  accounts: [ms.account(u, u + '@acme.example') for u in ['alice', 'bob']],
+  phases: [ms.phases.presync()],
+}
+`);
+  const result = await runMailshift(['validate', '--print', file], { env: { ALICE_SOURCE_PW: SECRET, ALICE_TARGET_PW: SECRET } });
+  assert.is(result.stderr, '');
+  assert.is(result.code, 0);
+  const printed = JSON.parse(result.stdout);
+  assert.equal(printed.accounts.map((a: any) => a.id), ['alice', 'bob']);
+  assert.equal(printed.accounts[0].source, { user: 'alice@acme.example', password: { env: 'ALICE_SOURCE_PW' } });
+  assert.equal(printed.defaults.source, { host: 'old.example', port: 993, tls: 'implicit' });
+  assert.is(printed.phases[0].name, 'presync');
+  assert.not.match(result.stdout, SECRET);
+  assert.not.match(result.stdout, `ok ${file}`, 'stdout is JSON only, ready for jq');
+});
+
+test('validate --print prints nothing of a manifest that holds a literal secret', async () => {
+  const file = folder.write('print-literal.jsonnet', `${JSON.stringify(validManifest())} + { accounts: [super.accounts[0] + { source+: { password: std.extVar('PW') } }] }`);
+  const result = await runMailshift(['validate', '--print', '--ext-str', 'PW', file], { env: { PW: SECRET } });
+  assert.is(result.code, 1);
+  assert.is(result.stdout, '');
+  assert.match(result.stderr, 'is a literal secret');
+  assert.not.match(result.output, SECRET);
+});
+
 test.run();
