@@ -43,6 +43,41 @@ test('completeness is checked after the merge: a key neither side gives is named
   assert.not.ok(hasStackTrace(result.stderr));
 });
 
+test('a CSV with Windows line endings split by hand fails validate, naming the account, row and key', async () => {
+  folder.write('users-crlf.csv', 'id,user\r\nalice,alice@acme.example\r\nbob,bob@acme.example\r\n');
+  const file = folder.write('hand-csv.jsonnet', `local lines = std.filter(function(l) l != '', std.split(importstr 'users-crlf.csv', '\\n'));
+local rows = [std.split(l, ',') for l in lines[1:]];
+{
+  apiVersion: 'mailshift/v1', name: 'hand-csv',
+  defaults: { source: { host: 'old.example' }, target: { host: 'new.example' } },
+  accounts: [{ id: r[0], source: { user: r[1], password: { env: 'PW' } }, target: self.source } for r in rows],
+  phases: [{ name: 'presync' }],
+}
+`);
+  const result = await runMailshift(['validate', file]);
+  assert.is(result.code, 1);
+  assert.is(result.stdout, '');
+  assert.match(result.stderr, `error: ${file} /accounts/0/source/user (account alice): \`source.user\` of account "alice" (accounts[0], row 1 of the accounts) ends with a carriage return (CR, "\\r"): "alice@acme.example\\r"`);
+  assert.match(result.stderr, '/accounts/1/source/user (account bob)');
+  assert.match(result.stderr, 'ms.csv(importstr');
+  assert.not.ok(result.stderr.includes('\r'), 'the raw character is never printed');
+});
+
+test('control characters in ids and hosts are rejected with the key named, not as "the wrong form"', async () => {
+  const manifest = validManifest();
+  manifest.accounts[0].id = 'alice\r';
+  manifest.defaults.target.host = 'imap.new\t.example';
+  manifest.accounts[0].target.user = '\u0000alice';
+  const file = folder.write('control.json', manifest);
+  const result = await runMailshift(['validate', file]);
+  assert.is(result.code, 1);
+  assert.match(result.stderr, `${file} /accounts/0/id: \`id\` of account "alice\\r" (accounts[0], row 1 of the accounts) ends with a carriage return`);
+  assert.not.match(result.stderr, 'wrong form');
+  assert.match(result.stderr, `${file} /defaults/target/host: \`defaults.target.host\` contains a tab ("\\t") at character 9: "imap.new\\t.example"`);
+  assert.match(result.stderr, '`target.user` of account "alice\\r" (accounts[0], row 1 of the accounts) starts with a NUL');
+  assert.not.ok(/[\u0000\t\r]/.test(result.stderr), 'no raw control character is printed');
+});
+
 const SECRET = 'hunter2-never-printed';
 
 test('validate --print prints the evaluated manifest as JSON, secrets as their references', async () => {
