@@ -41,51 +41,54 @@ function readRecords(text: string): CsvRecord[] {
   let position = 0;
   let line = 1;
   while (position < text.length) {
-    const startLine = line;
-    const fields: string[] = [];
-    const row = records.length + 1;
-    if (text[position] === '\n' || text.startsWith('\r\n', position)) {
-      position += text[position] === '\n' ? 1 : 2;
+    const lineBreak = lineBreakAt(text, position);
+    if (lineBreak > 0) {
+      position += lineBreak;
       line++;
       continue;
     }
+    const record: CsvRecord = { fields: [], row: records.length + 1, line };
+    const place = () => ({ row: `CSV ${where(record.row, record.line)}`, field: `field ${record.fields.length + 1}${columnName(records, record.fields.length)}` });
     for (;;) {
-      let field: string;
-      if (text[position] === '"') {
-        const closed = closingQuote(text, position + 1);
-        if (closed === -1) {
-          throw new CsvError(`CSV ${where(row, startLine)}: the quote opened in field ${fields.length + 1}${columnName(records, fields.length)} is never closed; close it, or write a quote inside a quoted field as ""`);
-        }
-        field = text.slice(position + 1, closed).replace(/""/g, '"');
-        line += countLineBreaks(field);
-        position = closed + 1;
-        if (position < text.length && !atFieldEnd(text, position)) {
-          throw new CsvError(`CSV ${where(row, startLine)}: field ${fields.length + 1}${columnName(records, fields.length)} has text after its closing quote; quote the whole field, and write a quote inside it as ""`);
-        }
-      } else {
-        let end = position;
-        while (end < text.length && !atFieldEnd(text, end)) end++;
-        field = text.slice(position, end);
-        const quote = field.indexOf('"');
-        if (quote !== -1) {
-          throw new CsvError(`CSV ${where(row, startLine)}: field ${fields.length + 1}${columnName(records, fields.length)} holds a quote but is not quoted; write it as "${field.replace(/"/g, '""')}"`);
-        }
-        position = end;
-      }
-      fields.push(field);
-      if (text[position] === ',') {
-        position++;
-        continue;
-      }
-      if (position < text.length) {
-        position += text[position] === '\n' ? 1 : 2;
-        line++;
-      }
-      break;
+      const field = readField(text, position, place);
+      record.fields.push(field.value);
+      line += countLineBreaks(field.value);
+      position = field.end;
+      if (text[position] !== ',') break;
+      position++;
     }
-    records.push({ fields, row, line: startLine });
+    if (position < text.length) {
+      position += lineBreakAt(text, position);
+      line++;
+    }
+    records.push(record);
   }
   return records;
+}
+
+/** One field from `position`: its value and where it ends (at a comma, a line break or the end). */
+function readField(text: string, position: number, place: () => { row: string; field: string }): { value: string; end: number } {
+  if (text[position] !== '"') {
+    let end = position;
+    while (end < text.length && !atFieldEnd(text, end)) end++;
+    const value = text.slice(position, end);
+    if (value.includes('"')) throw new CsvError(`${place().row}: ${place().field} holds a quote but is not quoted; write it as "${value.replace(/"/g, '""')}"`);
+    return { value, end };
+  }
+  const closed = closingQuote(text, position + 1);
+  if (closed === -1) {
+    throw new CsvError(`${place().row}: the quote opened in ${place().field} is never closed; close it, or write a quote inside a quoted field as ""`);
+  }
+  if (closed + 1 < text.length && !atFieldEnd(text, closed + 1)) {
+    throw new CsvError(`${place().row}: ${place().field} has text after its closing quote; quote the whole field, and write a quote inside it as ""`);
+  }
+  return { value: text.slice(position + 1, closed).replace(/""/g, '"'), end: closed + 1 };
+}
+
+/** 2 for CRLF, 1 for LF, 0 for anything else. */
+function lineBreakAt(text: string, position: number): number {
+  if (text[position] === '\n') return 1;
+  return text[position] === '\r' && text[position + 1] === '\n' ? 2 : 0;
 }
 
 /** The index of the quote closing a quoted field whose text starts at `from`, or -1. */
@@ -100,8 +103,7 @@ function closingQuote(text: string, from: number): number {
 }
 
 function atFieldEnd(text: string, position: number): boolean {
-  const c = text[position];
-  return c === ',' || c === '\n' || (c === '\r' && text[position + 1] === '\n');
+  return text[position] === ',' || lineBreakAt(text, position) > 0;
 }
 
 function countLineBreaks(field: string): number {
