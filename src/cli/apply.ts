@@ -17,6 +17,7 @@ import { askAtTerminal } from './confirm.ts';
 import { onStopRequest } from './interrupt.ts';
 import { reportDiagnostics } from './io.ts';
 import { loadManifestFor, stateOf } from './manifest-input.ts';
+import { manifestWithoutPhase } from './manifest-without-phase.ts';
 
 export const applyCommand: Command = {
   name: 'apply',
@@ -56,11 +57,16 @@ Exit code: 0 when every action succeeded, 1 when any failed, 130 when interrupte
     const concurrency = Number(values.concurrency ?? 4);
     if (!Number.isInteger(concurrency) || concurrency < 1) throw new MailshiftError(problem('USAGE', `--concurrency ${values.concurrency} is not a positive whole number`));
     const choosing = ['account', 'accounts-from', 'exclude-account'].find((option) => values[option] !== undefined);
-    if (choosing && typeof values.phase !== 'string') {
-      throw new MailshiftError(problem('USAGE', `--${choosing} chooses the accounts to plan, and a plan file is applied whole, as it was reviewed`,
-        `make a plan of those accounts and apply it: mailshift plan <manifest> --phase NAME --${choosing} …, or apply <manifest> --phase NAME --${choosing} …`));
+    if (typeof values.phase !== 'string') {
+      // A manifest needs --phase (checked first: it is the likelier mistake), and a plan file is applied whole.
+      const misuse = await manifestWithoutPhase(positionals[0]!, { strings: context.options.extStrings, code: context.options.extCode });
+      if (misuse) throw misuse;
+      if (choosing) {
+        throw new MailshiftError(problem('USAGE', `--${choosing} chooses the accounts to plan, and a plan file is applied whole, as it was reviewed`,
+          `make a plan of those accounts and apply it: mailshift plan <manifest> --phase NAME --${choosing} …, or apply <manifest> --phase NAME --${choosing} …`));
+      }
+      return applyPlanFile(context, positionals[0]!, concurrency);
     }
-    if (typeof values.phase !== 'string') return applyPlanFile(context, positionals[0]!, concurrency);
     const approved = await planForApproval(context, values.phase);
     return 'exit' in approved ? approved.exit : applyPlanFile(context, approved.planFile, concurrency);
   },

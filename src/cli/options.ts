@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { MailshiftError, problem } from '../errors.ts';
+import { closest } from '../manifest/suggest.ts';
 import type { CliIo, GlobalOptions } from './io.ts';
 
 type OptionSpec = NonNullable<ParseArgsConfig['options']>;
@@ -43,8 +44,21 @@ export function parseCommandArgs<T extends OptionSpec>(command: string, args: st
   try {
     return parseArgs({ args, options: { ...GLOBAL_OPTIONS, ...options }, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new MailshiftError(problem('USAGE', (error as Error).message.replace(/\. To specify a positional.*$/s, ''), `see \`mailshift ${command} --help\``));
+    const message = (error as Error).message.replace(/\. To specify a positional.*$/s, '');
+    const unknown = (error as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? /^Unknown option '([^']+)'/.exec(message)?.[1] : undefined;
+    const help = `see \`mailshift ${command} --help\``;
+    throw new MailshiftError(problem('USAGE', message, unknown ? unknownOptionHint(unknown, options, help) : help));
   }
+}
+
+/** "did you mean `--phase`?" for `--phse`, or the command's own options when nothing is close. */
+export function unknownOptionHint(given: string, options: OptionSpec, help: string): string {
+  const word = given.replace(/^--?/, '').split('=')[0]!;
+  const names = Object.keys({ ...GLOBAL_OPTIONS, ...options });
+  const suggestion = word.length > 1 ? closest(word, names) : undefined;
+  if (suggestion) return `did you mean \`--${suggestion}\`? (${help})`;
+  const own = Object.keys(options).map((name) => `--${name}`);
+  return own.length > 0 ? `its options: ${own.join(', ')}; ${help}` : help;
 }
 
 /** Global options from parsed values, with the colour decision made once. */

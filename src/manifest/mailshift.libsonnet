@@ -37,11 +37,24 @@
     office365Target: { maxSize: 35 * 1024 * 1024 },
   },
 
+  // The rows of a CSV file as objects keyed by its header row: `ms.csv(importstr 'users.csv')`.
+  // RFC 4180: a field holding a comma, a quote or a line break is in double quotes, a quote inside
+  // written twice (""); CRLF or LF line endings; the last newline optional. Every value is a string.
+  // Parsed by mailshift itself (a native function), so the `jsonnet` command cannot evaluate it.
+  csv(text)::
+    local parse = std.native('mailshift.csv');
+    if !std.isString(text) then error "ms.csv takes the CSV's text: ms.csv(importstr 'users.csv')"
+    else if parse == null then error 'ms.csv needs mailshift to evaluate the manifest (mailshift validate, plan, …)'
+    else parse(text),
+
   // An environment variable name made from any account id: 'j.doe@acme.example' -> 'J_DOE_ACME_EXAMPLE'.
+  // mailshift evaluates this natively (env-name.ts): in Jsonnet it costs milliseconds an id.
   envName(id)::
-    local chars = [if std.member('ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789', c) then c else '_' for c in std.stringChars(std.asciiUpper(id))];
-    local name = std.join('', chars);
-    if std.member('0123456789', name[0]) then '_' + name else name,
+    local native = std.native('mailshift.envName');
+    if native != null then native(id) else
+      local chars = [if std.member('ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789', c) then c else '_' for c in std.stringChars(std.asciiUpper(id))];
+      local name = std.join('', chars);
+      if std.member('0123456789', name[0]) then '_' + name else name,
 
   // An account pair with passwords read from environment variables named after the id:
   // ms.account('alice', 'alice@old.example', 'alice@new.example') reads ALICE_SOURCE_PW / ALICE_TARGET_PW.

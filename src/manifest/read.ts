@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { hasErrors, problem, type Diagnostic } from '../errors.ts';
+import { checkControlCharacters } from './control-characters.ts';
 import { evaluateJsonnet, type ExternalVariables } from './jsonnet.ts';
 import { parseJson } from './json-file.ts';
 import { checkRules } from './rules.ts';
@@ -33,7 +34,10 @@ export async function readManifest(file: string, variables: ExternalVariables = 
   const evaluated = await evaluate(file, bytes.toString('utf8'), variables);
   if ('diagnostic' in evaluated) return { file, sha256, diagnostics: [evaluated.diagnostic] };
 
-  const schemaProblems = checkSchema(file, evaluated.value);
+  // A control character is the precise diagnosis where the schema would only say "the wrong form".
+  const controlProblems = checkControlCharacters(file, evaluated.value);
+  const flagged = new Set(controlProblems.map((d) => d.location?.pointer));
+  const schemaProblems = [...controlProblems, ...checkSchema(file, evaluated.value).filter((d) => !flagged.has(d.location?.pointer))];
   if (schemaProblems.length > 0) return { file, sha256, diagnostics: schemaProblems };
   const manifest = evaluated.value as ManifestInput;
   const diagnostics = checkRules(file, manifest);

@@ -89,7 +89,7 @@ function phaseRules(manifest: ManifestInput, at: At): Diagnostic[] {
   return found;
 }
 
-function endpointRules(shared: EndpointInput | undefined, own: EndpointInput, side: 'source' | 'target', accountPointer: string, location: ReturnType<At>): Diagnostic[] {
+function endpointRules(shared: EndpointInput | undefined, own: EndpointInput | undefined, side: 'source' | 'target', accountPointer: string, location: ReturnType<At>): Diagnostic[] {
   const endpoint = mergeEndpoint(shared, own);
   const found: Diagnostic[] = [];
   const missing = (key: string) => problem('MANIFEST_RULE', `the ${side} has no \`${key}\``, `set ${accountPointer.slice(1).replace(/\/(\d+)$/, "[$1]")}.${side}.${key}, or defaults.${side}.${key} for every account`, location);

@@ -103,7 +103,7 @@ export function schemaDefaults(definition: 'endpoint' | 'folders' | 'messages' |
 }
 
 /** An account side: schema defaults, then the manifest's `defaults`, then the account's own keys. */
-export function mergeEndpoint(shared: EndpointInput | undefined, own: EndpointInput): EndpointInput {
+export function mergeEndpoint(shared: EndpointInput | undefined, own: EndpointInput | undefined): EndpointInput {
   return deepMerge<EndpointInput>(schemaDefaults('endpoint') as EndpointInput, shared, own) as EndpointInput;
 }
 

@@ -52,8 +52,9 @@ export interface MessageRulesInput {
 export interface AccountInput {
   id: string;
   description?: string;
-  source: EndpointInput;
-  target: EndpointInput;
+  /** Optional: completeness is checked after the merge over `defaults` (rules.ts). */
+  source?: EndpointInput;
+  target?: EndpointInput;
   subfolder?: string | null;
   folders?: FolderRulesInput;
   messages?: MessageRulesInput;

@@ -217,6 +217,14 @@ const scenarios: Record<string, Scenario> = {
     },
   },
 
+  'accounts-from-csv.jsonnet': {
+    direction: 'dot-to-slash', accounts: ['alice', 'bob'],
+    async check(run) {
+      const presync = await run.sync('presync');
+      await run.copiedExactly(presync, (_, source, target) => assert.equal(contentMultiset(target), contentMultiset(source).filter(notDeleted)));
+    },
+  },
+
   'two-hundred-accounts.jsonnet': {
     direction: 'slash-to-dot', accounts: ['sales01', 'dev07', 'ops12'],
     async check(run) {

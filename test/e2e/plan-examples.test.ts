@@ -17,6 +17,7 @@ const ops = (plan: PlanJson) => new Set(plan.accounts.flatMap((a) => a.folders.f
 
 // What each scenario must show in its plans (phase → check).
 const intents: Record<string, Record<string, (plan: PlanJson) => void>> = {
+  'accounts-from-csv.jsonnet': {},
   'addheader-message-id.jsonnet': {
     copy: (plan) => assert.ok(plan.accounts.some((a) => a.folders.some((f) => f.actions.some((x) => x.addMessageId?.endsWith('@mailshift.invalid>')))), 'copies of messages without Message-ID get one'),
   },

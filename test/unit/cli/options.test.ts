@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { findCommand, globalOptions } from '../../../src/cli/options.ts';
+import { findCommand, globalOptions, unknownOptionHint } from '../../../src/cli/options.ts';
 import { MailshiftError } from '../../../src/errors.ts';
 
 const io = { stdout() {}, stderr() {}, isTTY: true, env: { HOME_PW: 'from-env' } as NodeJS.ProcessEnv };
@@ -36,6 +36,22 @@ test('colour only on a TTY, and never with --no-color or NO_COLOR', () => {
   assert.is(globalOptions({ 'no-color': true }, io).color, false);
   assert.is(globalOptions({}, { ...io, env: { NO_COLOR: '1' } }).color, false);
   assert.is(globalOptions({}, { ...io, isTTY: false }).color, false);
+});
+
+test('an unknown option gets the closest known one, or the command\'s options', () => {
+  const options = { phase: { type: 'string' }, account: { type: 'string', multiple: true }, 'auto-approve': { type: 'boolean' } } as const;
+  const cases: Array<[string, string]> = [
+    ['--phse', 'did you mean `--phase`? (help)'],
+    ['--Phase', 'did you mean `--phase`? (help)'],
+    ['--acount=alice', 'did you mean `--account`? (help)'],
+    ['--auto-aprove', 'did you mean `--auto-approve`? (help)'],
+    ['--verbos', 'did you mean `--verbose`? (help)'],
+    ['--state-dri', 'did you mean `--state-dir`? (help)'],
+    ['--frobnicate', 'its options: --phase, --account, --auto-approve; help'],
+    ['-x', 'its options: --phase, --account, --auto-approve; help'],
+  ];
+  for (const [given, hint] of cases) assert.is(unknownOptionHint(given, options, 'help'), hint, given);
+  assert.is(unknownOptionHint('--frobnicate', {}, 'help'), 'help');
 });
 
 test.run();

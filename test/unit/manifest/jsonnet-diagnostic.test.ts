@@ -16,6 +16,18 @@ test('a runtime error points at the first stack frame', () => {
   assert.match(d.message, 'boom');
 });
 
+test('an error raised inside mailshift.libsonnet points at the manifest line that called it', () => {
+  const d = jsonnetDiagnostic('m.jsonnet', 'RUNTIME ERROR: Error: CSV row 3 has 2 fields, but the header row has 3 (id, old, new)\n\t/x/src/manifest/mailshift.libsonnet:57:10-21\tfunction <csv>\n\tm.jsonnet:2:15-40\tthunk <users>\n');
+  assert.equal(d.location, { file: 'm.jsonnet', line: 2, column: 15 });
+  assert.is(d.message, 'Jsonnet evaluation failed: CSV row 3 has 2 fields, but the header row has 3 (id, old, new)', 'no "Error: " of the native callback');
+  assert.match(d.hint ?? '', 'row 1 is its header row');
+});
+
+test('a syntax error in an imported CSV says to read it with ms.csv and importstr', () => {
+  const d = jsonnetDiagnostic('m.jsonnet', 'STATIC ERROR: /data/users.csv:2:1: did not expect: (IDENTIFIER, "alice")\n');
+  assert.match(d.hint ?? '', "ms.csv(importstr 'users.csv')");
+});
+
 test('a missing external variable hints at --ext-str', () => {
   const d = jsonnetDiagnostic('m.jsonnet', 'RUNTIME ERROR: undefined external variable: SOURCE_PORT\n\tm.jsonnet:2:6-22\tobject <anonymous>\n');
   assert.match(d.hint ?? '', '--ext-str SOURCE_PORT=VALUE');
