@@ -58,14 +58,20 @@ Exit code: 0 when every action succeeded, 1 when any failed, 130 when interrupte
     if (!Number.isInteger(concurrency) || concurrency < 1) throw new MailshiftError(problem('USAGE', `--concurrency ${values.concurrency} is not a positive whole number`));
     const choosing = ['account', 'accounts-from', 'exclude-account'].find((option) => values[option] !== undefined);
     if (typeof values.phase !== 'string') {
-      // A manifest needs --phase (checked first: it is the likelier mistake), and a plan file is applied whole.
-      const misuse = await manifestWithoutPhase(positionals[0]!, { strings: context.options.extStrings, code: context.options.extCode });
-      if (misuse) throw misuse;
+      const file = positionals[0]!;
+      // A manifest given without --phase is the likelier mistake: said first, and looked for only
+      // when the file is no plan (parsing a big plan twice would slow every apply).
+      const misuse = () => manifestWithoutPhase(file, { strings: context.options.extStrings, code: context.options.extCode });
       if (choosing) {
-        throw new MailshiftError(problem('USAGE', `--${choosing} chooses the accounts to plan, and a plan file is applied whole, as it was reviewed`,
+        throw await misuse() ?? new MailshiftError(problem('USAGE', `--${choosing} chooses the accounts to plan, and a plan file is applied whole, as it was reviewed`,
           `make a plan of those accounts and apply it: mailshift plan <manifest> --phase NAME --${choosing} …, or apply <manifest> --phase NAME --${choosing} …`));
       }
-      return applyPlanFile(context, positionals[0]!, concurrency);
+      try {
+        return await applyPlanFile(context, file, concurrency);
+      } catch (error) {
+        if (error instanceof MailshiftError && error.diagnostics[0]?.code === 'PLAN_READ') throw await misuse() ?? error;
+        throw error;
+      }
     }
     const approved = await planForApproval(context, values.phase);
     return 'exit' in approved ? approved.exit : applyPlanFile(context, approved.planFile, concurrency);
