@@ -33,10 +33,10 @@ async function plannedMigration(name: string, messages = MESSAGES, endpoints: Mi
 }
 
 /**
- * Start `mailshift apply planFile`; once its journal holds `entries` finished actions (progress,
- * not a clock), send `signals` 50 ms apart.
+ * Start `mailshift apply planFile`; once its journal holds `entries` finished actions and `ready`
+ * says so (progress, not a clock), send `signals` 50 ms apart.
  */
-async function signalMidway(m: Migration, planFile: string, entries: number, signals: NodeJS.Signals[], beforeSignal = () => undefined as void): Promise<CliResult & { journaledAtSignal: number; signalledAt: number }> {
+async function signalMidway(m: Migration, planFile: string, entries: number, signals: NodeJS.Signals[], ready = () => true): Promise<CliResult & { journaledAtSignal: number; signalledAt: number }> {
   const plan = JSON.parse(readFileSync(planFile, 'utf8')) as { name: string };
   const journal = join(stateDirFor(m.manifest, plan.name), 'journal', `${createHash('sha256').update(readFileSync(planFile)).digest('hex')}.jsonl`);
   const child = spawn(process.execPath, [BIN, 'apply', planFile], { cwd: REPO, env: { ...process.env, NO_COLOR: '1', ...m.env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -46,9 +46,8 @@ async function signalMidway(m: Migration, planFile: string, entries: number, sig
   const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
   let running = true;
   void exited.then(() => (running = false));
-  while (running && journalEntries(journal) < entries) await new Promise((resolve) => setTimeout(resolve, 10));
+  while (running && (journalEntries(journal) < entries || !ready())) await new Promise((resolve) => setTimeout(resolve, 10));
   assert.ok(running, `the apply was still running when the signal was due:\n${output}`);
-  beforeSignal();
   const journaledAtSignal = journalEntries(journal);
   const signalledAt = Date.now();
   for (const [index, signal] of signals.entries()) {
@@ -125,7 +124,9 @@ test('SIGINT while the target has stopped answering: the connections are dropped
   const proxy = await startTcpProxy(dot.ports.plain);
   const { m, planFile } = await plannedMigration('signal-forced', MESSAGES, { target: { port: proxy.port } });
   try {
-    const stopped = await signalMidway(m, planFile, 200, ['SIGINT'], () => proxy.holdAnswers());
+    // Held in the middle of the copies' bytes: an APPEND is then in flight, and stays unanswered.
+    proxy.holdAnswersAfterBytesToServer(3_000_000);
+    const stopped = await signalMidway(m, planFile, 1, ['SIGINT'], () => proxy.holding);
     const seconds = (Date.now() - stopped.signalledAt) / 1000;
     assertStoppedCleanly(stopped, planFile);
     assert.ok(seconds >= 3.5 && seconds < 30, `waited for the batches in flight about 4 s, then dropped them (${seconds.toFixed(1)} s)`);

@@ -28,6 +28,10 @@ export interface TcpProxy {
   cutAll(): void;
   /** From now on the server's answers are not relayed (it still gets everything): a server that stops answering mid-command. */
   holdAnswers(): void;
+  /** holdAnswers() once `bytes` more have gone towards the server: a command is then surely in flight. */
+  holdAnswersAfterBytesToServer(bytes: number): void;
+  /** Whether the server's answers are held now. */
+  readonly holding: boolean;
   /** A plain relay again: armed cuts, pending refusals and held answers dropped. */
   heal(): void;
   /** Closes the listener and every connection; call it in `finally`. */
@@ -70,6 +74,7 @@ export async function startTcpProxy(upstreamPort: number, options: ProxyOptions 
   let refused = 0;
   let compressed = 0;
   let holding = false;
+  let holdAt = Number.POSITIVE_INFINITY;
   let connections = 0;
 
   const cutAll = (thenRefuse = 0) => {
@@ -126,6 +131,7 @@ export async function startTcpProxy(upstreamPort: number, options: ProxyOptions 
         trigger.bytesLeft -= chunk.length;
       }
       bytesToServer += chunk.length;
+      if (bytesToServer >= holdAt) holding = true;
       relay(client, server, chunk);
     });
     let greeted = !options.firstGreetingDelayMs || connections > 1;
@@ -178,10 +184,17 @@ export async function startTcpProxy(upstreamPort: number, options: ProxyOptions 
     holdAnswers() {
       holding = true;
     },
+    holdAnswersAfterBytesToServer(bytes) {
+      holdAt = bytesToServer + bytes;
+    },
+    get holding() {
+      return holding;
+    },
     heal() {
       triggers.length = 0;
       refuseLeft = 0;
       holding = false;
+      holdAt = Number.POSITIVE_INFINITY;
     },
     stop() {
       triggers.length = 0;
