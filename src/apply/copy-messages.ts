@@ -56,13 +56,15 @@ export type CopiedUids = Map<number, Array<[number, number]>>;
  * waits on the disk for each, and those waits overlap only across sessions. The price: target UIDs
  * follow the source's order within a batch, not across batches in flight together.
  */
-export async function copyMessages(folder: FolderPlan, copies: CopyAction[], ctx: CopyContext, createdNow = false): Promise<void> {
+export async function copyMessages(folder: FolderPlan, copies: CopyAction[], ctx: CopyContext, target: { createdNow?: boolean; targetRecreated?: boolean } = {}): Promise<void> {
   const pendingOf = () => notDone(copies, ctx.account, folder, ctx.sink);
   if (pendingOf().length === 0) return;
-  const baseline = folder.targetState?.uidNext ?? 1;
+  const createdNow = target.createdNow ?? false;
+  // A folder recreated since the plan: none of its UIDs is the plan's, so all it holds may have landed.
+  const baseline = target.targetRecreated ? 1 : folder.targetState?.uidNext ?? 1;
   let attempts = 0;
   // Only a folder that held messages at plan time can hold one the plan did not count on.
-  const heldNothing = createdNow || folder.targetState === null || folder.targetState.messages === 0;
+  const heldNothing = createdNow || target.targetRecreated === true || folder.targetState === null || folder.targetState.messages === 0;
   let guard: DuplicateGuard | undefined = heldNothing ? NO_DUPLICATE_GUARD : undefined;
   await withRetry(async () => {
     let landed = new Map<string, number>();

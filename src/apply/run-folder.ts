@@ -33,7 +33,7 @@ export async function runFolder(folder: FolderPlan, ctx: FolderContext): Promise
   if (pending.length === 0) return;
   const retry = <T>(attempt: () => Promise<T>) => withRetry(attempt, { budgetSeconds: ctx.budgetSeconds, stop: ctx.stop });
   const stopped = () => ctx.stop.stopped;
-  const stale = await retry(() => staleness(folder, ctx));
+  const { stale, targetRecreated } = await retry(() => staleness(folder, pending, ctx));
   if (stale) {
     for (const action of pending) await record(ctx, folder, action, 'failed', stale);
     return;
@@ -54,7 +54,7 @@ export async function runFolder(folder: FolderPlan, ctx: FolderContext): Promise
     await record(ctx, folder, action, 'done');
   }
   const copies = of('copy') as CopyAction[];
-  if (copies.length > 0 && !stopped()) await copyMessages(folder, copies, ctx, createdNow);
+  if (copies.length > 0 && !stopped()) await copyMessages(folder, copies, ctx, { createdNow, targetRecreated });
   if (stopped()) return;
   await setFlags(folder, of('setFlags') as SetFlagsAction[], ctx, retry);
   if (stopped()) return;
@@ -89,18 +89,33 @@ async function whyFolderStays(connection: Parameters<typeof selectFolder>[0], fo
   return foreign === 0 ? null : `it holds ${foreign} ${foreign === 1 ? 'message' : 'messages'} mailshift did not copy there and a manual gate is recorded: kept (the cutover rule)`;
 }
 
-/** Why the folder must not be touched (its UIDVALIDITY changed since the plan), or null. */
-async function staleness(folder: FolderPlan, ctx: FolderContext): Promise<string | null> {
+/**
+ * Why the folder must not be touched: its UIDVALIDITY changed since the plan on a side whose UIDs
+ * the pending actions name. Every message action names source UIDs. On the target only flag
+ * updates, deletions and folder deletions do: copies rely on no target UID, so a target folder
+ * recreated since the plan (or a Courier INBOX that never held mail, whose UIDVALIDITY changes
+ * every second) takes them, with everything in it counted as possibly landed (`targetRecreated`).
+ */
+async function staleness(folder: FolderPlan, pending: readonly Action[], ctx: FolderContext): Promise<{ stale: string | null; targetRecreated: boolean }> {
   if (folder.source !== null && folder.sourceState) {
     const { state } = await ctx.session.source.use((c) => examineFolder(c, folder.source!));
-    if (state.uidValidity !== folder.sourceState.uidValidity) return `the source folder's UIDVALIDITY changed (${folder.sourceState.uidValidity} → ${state.uidValidity}) since the plan: re-plan`;
+    if (state.uidValidity !== folder.sourceState.uidValidity) {
+      return { stale: `the source folder's UIDVALIDITY changed (${folder.sourceState.uidValidity} → ${state.uidValidity}) since the plan: re-plan`, targetRecreated: false };
+    }
   }
-  if (folder.targetState) {
-    // Read-only, as on the source: the copies to come keep \Recent for the user's mail client.
-    const { state } = await ctx.session.target.use((c) => examineFolder(c, folder.target));
-    if (state.uidValidity !== folder.targetState.uidValidity) return `the target folder's UIDVALIDITY changed (${folder.targetState.uidValidity} → ${state.uidValidity}) since the plan: re-plan`;
+  if (!folder.targetState) return { stale: null, targetRecreated: false };
+  // Read-only, as on the source: the copies to come keep \Recent for the user's mail client.
+  const { state } = await ctx.session.target.use((c) => examineFolder(c, folder.target));
+  if (state.uidValidity === folder.targetState.uidValidity) return { stale: null, targetRecreated: false };
+  if (pending.some(namesTargetUids)) {
+    return { stale: `the target folder's UIDVALIDITY changed (${folder.targetState.uidValidity} → ${state.uidValidity}) since the plan: re-plan`, targetRecreated: true };
   }
-  return null;
+  return { stale: null, targetRecreated: true };
+}
+
+/** Whether an action names a target UID (or, deleting the folder, relies on what the plan saw in it). */
+function namesTargetUids(action: Action): boolean {
+  return action.op === 'setFlags' || action.op === 'deleteTarget' || action.op === 'deleteFolder' || (action.op === 'deleteSource' && action.targetUid !== null);
 }
 
 async function setFlags(folder: FolderPlan, actions: SetFlagsAction[], ctx: FolderContext, retry: <T>(a: () => Promise<T>) => Promise<T>): Promise<void> {
