@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { dirname, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -26,11 +26,15 @@ async function manifestCommit(file: string, root: string): Promise<{ commit: str
 
 /**
  * How plans and audits name the manifest, never by an absolute path: relative to the repository's
- * top folder (so it holds in a fresh clone), or outside git to `base`; with its commit.
+ * top folder (so it holds in a fresh clone) when the plan (in `base`) is in that repository too,
+ * else to `base`; with its commit.
  */
 export async function manifestReference(file: string, base: string): Promise<{ path: string; inRepository: boolean; git: { commit: string; dirty: boolean } | null }> {
   const absolute = resolve(file);
   const root = await repositoryRoot(absolute);
-  const path = root !== null ? relative(root, absolute) : relative(resolve(base), absolute);
-  return { path: path.split('\\').join('/'), inRepository: root !== null, git: root === null ? null : await manifestCommit(absolute, root) };
+  // Relative to the repository only when the plan is in it too: apply finds the root from the plan.
+  const fromRoot = root === null ? null : relative(root, resolve(base));
+  const inRepository = fromRoot !== null && fromRoot !== '..' && !fromRoot.startsWith(`..${sep}`) && !isAbsolute(fromRoot);
+  const path = inRepository ? relative(root!, absolute) : relative(resolve(base), absolute);
+  return { path: path.split('\\').join('/'), inRepository, git: root === null ? null : await manifestCommit(absolute, root) };
 }
