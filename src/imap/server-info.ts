@@ -3,7 +3,7 @@ import { flowOf, type ImapConnection } from './connection.ts';
 
 /**
  * The server as it described itself at login: CAPABILITY after authentication, ID (RFC 2971; many
- * servers answer only a name, some nothing), and the personal namespace. imapflow asks NAMESPACE
+ * servers answer only a name, some nothing; without ID, its greeting names it), and the personal namespace. imapflow asks NAMESPACE
  * while connecting and falls back to LIST "" "" itself when the server has no NAMESPACE; a server
  * that refuses both gets prefix '' and the delimiter of its INBOX listing, passed in here.
  */
@@ -14,7 +14,7 @@ export function readServerInfo(connection: ImapConnection, fallbackDelimiter: st
     .sort();
   const limit = flow.capabilities.get('APPENDLIMIT');
   return {
-    name: serverName(flow.serverInfo),
+    name: serverName(flow.serverInfo) ?? greetingName(flow.greeting),
     capabilities,
     delimiter: flow.namespace && flow.namespace.delimiter !== undefined ? flow.namespace.delimiter : fallbackDelimiter,
     personalPrefix: flow.namespace?.prefix ?? '',
@@ -28,4 +28,12 @@ function serverName(info: { name?: unknown; version?: unknown } | null): string 
   if (name === '') return null;
   const version = typeof info?.version === 'string' ? info.version.trim() : '';
   return version === '' ? name : `${name} ${version}`;
+}
+
+/** The greeting's text where ID named no server ("Courier-IMAP ready. Copyright …"): its start, printable, marked as such. */
+function greetingName(greeting: unknown): string | null {
+  if (typeof greeting !== 'string') return null;
+  const text = greeting.replace(/[\u0000-\u001f\u007f]/g, ' ').replace(/\s+/g, ' ').trim();
+  if (text === '') return null;
+  return `${text.length > 40 ? `${text.slice(0, 39)}…` : text} (greeting)`;
 }

@@ -6,6 +6,7 @@ import { hasStackTrace, runMailshift } from '../support/cli.ts';
 import { manifestFolder } from '../support/manifests.ts';
 import { seedMailbox } from '../support/seed.ts';
 import { dovecotPair, freshUser } from '../support/servers.ts';
+import { startTcpProxy } from '../support/tcp-proxy.ts';
 
 const folder = manifestFolder();
 
@@ -148,6 +149,20 @@ function aliceOnly(name: string, source: Record<string, unknown>, target: Record
     phases: [{ name: 'presync' }],
   });
 }
+
+test('a server without ID is named by its greeting, not "?"', async () => {
+  const { env, slash, aliceSource } = await setup;
+  const proxy = await startTcpProxy(slash.ports.plain, { hideCapabilities: ['ID'] });
+  try {
+    const endpoint = { port: proxy.port, tls: 'none', user: aliceSource.user, password: { env: 'ALICE_OLD_PW' } };
+    const result = await runMailshift(['check', aliceOnly('check-no-id', endpoint, endpoint), '--format', 'json'], { env });
+    assert.is(result.code, 0, result.output);
+    const alice = JSON.parse(result.stdout).accounts[0];
+    assert.match(alice.source.server, /^Dovecot.* ready\. \(greeting\)$/);
+  } finally {
+    await proxy.stop();
+  }
+});
 
 test('plaintext on an implicit-TLS port: diagnosed in seconds, not after the 60 s timeout', async () => {
   const { env, slash, dot, aliceSource, bobTarget } = await setup;
