@@ -2,6 +2,7 @@ import type { StatusObject, StatusQuery } from 'imapflow';
 import type { FolderListing, FolderState, SpecialUse } from '../plan/snapshot.ts';
 import { flowOf, type ImapConnection } from './connection.ts';
 import { commandFailure } from './errors.ts';
+import { examineFolder } from './examine.ts';
 
 const STATUS_QUERY: StatusQuery = { messages: true, uidNext: true, uidValidity: true, highestModseq: true };
 const SPECIAL_USES: readonly SpecialUse[] = ['\\All', '\\Archive', '\\Drafts', '\\Flagged', '\\Junk', '\\Sent', '\\Trash'];
@@ -9,8 +10,9 @@ const SPECIAL_USES: readonly SpecialUse[] = ['\\All', '\\Archive', '\\Drafts', '
 /**
  * Every folder of the personal namespace, sorted by name: LIST "" "*" with RETURN (SPECIAL-USE
  * SUBSCRIBED STATUS (MESSAGES UIDNEXT UIDVALIDITY HIGHESTMODSEQ)) where the server has LIST-STATUS
- * and LIST-EXTENDED; imapflow falls back to LSUB and one STATUS per folder where it has not. The
- * server may refuse STATUS for a folder it listed (an IMAP_ERROR naming the folder).
+ * and LIST-EXTENDED; imapflow falls back to LSUB and one STATUS per folder where it has not, and
+ * EXAMINE stands in for a STATUS that cannot be read. The server may refuse that too for a folder
+ * it listed (an IMAP_ERROR naming the folder).
  */
 export async function listFolders(connection: ImapConnection): Promise<FolderListing[]> {
   const flow = flowOf(connection);
@@ -43,14 +45,15 @@ async function stateOf(connection: ImapConnection, path: string, listed: StatusO
   let status: StatusObject | false | undefined = listed;
   if (!isComplete(status)) {
     try {
-      // LIST-STATUS skipped this folder, or imapflow's per-folder STATUS failed: ask once more, so
-      // the server's refusal reaches the user.
+      // LIST-STATUS skipped this folder, or imapflow's per-folder STATUS failed: ask once more.
       status = await flowOf(connection).status(path, STATUS_QUERY);
-    } catch (error) {
-      throw commandFailure(error, connection, 'STATUS', path);
+    } catch {
+      status = undefined;
     }
   }
-  if (!isComplete(status)) throw commandFailure(new Error('the server gave no STATUS for it'), connection, 'STATUS', path);
+  // A STATUS that cannot be read (mailutils leaves names with spaces unquoted) or is refused: EXAMINE
+  // says the same, as imapsync reads it; the server's refusal of that reaches the user.
+  if (!isComplete(status)) return (await examineFolder(connection, path)).state;
   return {
     uidValidity: Number(status.uidValidity),
     uidNext: status.uidNext,

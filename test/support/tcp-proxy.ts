@@ -47,6 +47,11 @@ export interface ProxyOptions {
   hideCapabilities?: string[];
   /** Hold the first connection's greeting this long (later connections greet at once): a slow but healthy server. */
   firstGreetingDelayMs?: number;
+  /**
+   * Rewrite each line of the server's answers (a server with another dialect: mailutils' unquoted
+   * STATUS names). Assumes, as holds for Dovecot on loopback, that such a line arrives in one read.
+   */
+  rewriteServerLine?: (line: string) => string;
 }
 
 interface Link {
@@ -154,7 +159,7 @@ export async function startTcpProxy(upstreamPort: number, options: ProxyOptions 
         fire(trigger);
         return;
       }
-      relay(server, client, hide(chunk, options.hideCapabilities ?? []));
+      relay(server, client, rewrite(hide(chunk, options.hideCapabilities ?? []), options.rewriteServerLine));
     });
     client.resume();
   });
@@ -212,6 +217,11 @@ function hide(chunk: Buffer, capabilities: readonly string[]): Buffer {
   if (!/CAPABILITY/i.test(text)) return chunk;
   const shown = text.replace(/^.*CAPABILITY.*$/gim, (line) => capabilities.reduce((kept, name) => kept.split(` ${name}`).join(''), line));
   return Buffer.from(shown, 'latin1');
+}
+
+function rewrite(chunk: Buffer, line: ((line: string) => string) | undefined): Buffer {
+  if (!line) return chunk;
+  return Buffer.from(chunk.toString('latin1').split('\r\n').map(line).join('\r\n'), 'latin1');
 }
 
 /** Writes with backpressure: a reader that outpaces its writer waits for it to drain. */
