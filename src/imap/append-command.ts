@@ -1,3 +1,4 @@
+import { normalizePath } from 'imapflow/lib/tools.js';
 import { MailshiftError, problem } from '../errors.ts';
 import { flowOf, type ImapConnection } from './connection.ts';
 import { imapDateTime } from './date-time.ts';
@@ -37,6 +38,11 @@ export async function appendCommand(connection: ImapConnection, folder: string, 
       { type: 'LITERAL', value: message.raw, isLiteral8: binary && message.raw.includes(0) },
     );
   }
+  // Courier refuses an APPEND into the folder its session has open read-only ("NO Current box is
+  // selected READ-ONLY"), and the checks before the copies EXAMINE it. CLOSE first, where that is so:
+  // it expunges nothing in a folder opened read-only (RFC 3501 §6.4.2).
+  const open = flow.mailbox;
+  if (open && open.readOnly && open.path === normalizePath(flow, folder)) await flow.mailboxClose();
   let answer;
   try {
     answer = await execCommand(flow, 'APPEND', attributes, { literalPlus: flow.capabilities.has('LITERAL+') });

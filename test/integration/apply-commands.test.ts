@@ -30,7 +30,8 @@ test('a folder the apply creates is not asked about again: no check for earlier 
     // INBOX was there at plan time: its UIDVALIDITY is checked, and messages that came since are
     // counted (copies an interrupted run may have left), as before every first attempt.
     // (Examined once more where the count runs on another connection than the check.)
-    const inbox = about('INBOX').filter((command) => command !== 'APPEND');
+    // (CLOSE: an APPEND does not go into the folder its session has open read-only.)
+    const inbox = about('INBOX').filter((command) => command !== 'APPEND' && command !== 'CLOSE');
     assert.equal([...new Set(inbox)], ['EXAMINE', 'UID FETCH'], 'examined first, then counted');
     assert.is(inbox.filter((command) => command === 'UID FETCH').length, 1);
 
@@ -39,6 +40,26 @@ test('a folder the apply creates is not asked about again: no check for earlier 
       assert.is(maps[source]?.targetUidValidity, await uidValidityOf(m.target.server, m.target, target), `${source}: the UID map names the target folder's UIDVALIDITY`);
       assert.equal(maps[source]?.pairs.map(([, targetUid]) => targetUid).sort(), source === 'INBOX' ? [1, 2] : [1, 2, 3]);
     }
+  } finally {
+    m.remove();
+  }
+});
+
+test('no APPEND into a folder its session has open read-only (Courier refuses it), also on one target connection', async () => {
+  const m = await newMigration('apply-read-only', { phases: [{ name: 'presync' }], folders: { include: ['^INBOX$'] } }, { target: { connections: 1 } });
+  try {
+    await fillMailbox(m.source.server, m.source, { INBOX: [{ name: 'one' }, { name: 'two' }] });
+    await fillMailbox(m.target.server, m.target, { INBOX: [{ name: 'there' }] });
+    assert.is((await runMailshift(['plan', m.manifest, '--phase', 'presync', '--quiet'], { env: m.env })).code, 0);
+    let output = '';
+    const io = { stdout: (text: string) => (output += text), stderr: (text: string) => (output += text), isTTY: false, env: { ...process.env, ...m.env } };
+    const { result: code, sent } = await recordCommands(() => runCli(['apply', m.planPath('presync'), '--quiet'], io));
+    assert.is(code, 0, output);
+    const onTarget = sent.filter((command) => command.port === m.target.server.ports.plain);
+    assert.ok(onTarget.some((command) => command.command === 'EXAMINE' && command.folder === 'INBOX'), 'INBOX is examined first');
+    const appends = onTarget.filter((command) => command.command === 'APPEND');
+    assert.ok(appends.length > 0);
+    assert.equal(appends.filter((command) => command.openReadOnly === command.folder).map((command) => command.folder), [], 'no APPEND into a folder open read-only');
   } finally {
     m.remove();
   }

@@ -11,11 +11,13 @@ export interface SentCommand {
   port: number;
   /** The folder the command names (EXAMINE, SELECT, CREATE, SUBSCRIBE, APPEND) or, for the others, the one open then. */
   folder: string | undefined;
+  /** The folder open read-only (EXAMINE) on that connection when the command was sent. */
+  openReadOnly: string | undefined;
 }
 
 const NAMING_A_FOLDER = new Set(['EXAMINE', 'SELECT', 'CREATE', 'SUBSCRIBE', 'APPEND']);
 
-type SpiedFlow = { port: number; mailbox?: { path: string } | false };
+type SpiedFlow = { port: number; mailbox?: { path: string; readOnly?: boolean } | false };
 
 /** Runs fn with every command recorded, in the order sent. */
 export async function recordCommands<T>(fn: () => Promise<T>): Promise<{ result: T; sent: SentCommand[] }> {
@@ -24,7 +26,8 @@ export async function recordCommands<T>(fn: () => Promise<T>): Promise<{ result:
   const sent: SentCommand[] = [];
   prototype.exec = function (command, attributes, ...rest) {
     const named = Array.isArray(attributes) && typeof attributes[0]?.value === 'string' ? attributes[0].value as string : undefined;
-    sent.push({ command, attributes, port: this.port, folder: NAMING_A_FOLDER.has(command) ? named : this.mailbox ? this.mailbox.path : undefined });
+    const open = this.mailbox ? this.mailbox : undefined;
+    sent.push({ command, attributes, port: this.port, folder: NAMING_A_FOLDER.has(command) ? named : open?.path, openReadOnly: open?.readOnly ? open.path : undefined });
     return original.call(this, command, attributes, ...rest);
   };
   try {
