@@ -6,7 +6,9 @@ import { shellWord } from '../engine/runbook.ts';
 import { makePlan } from '../engine/plan.ts';
 import { accountsPlanPath, defaultPlanPath } from '../engine/plan-path.ts';
 import { writePlanFile } from '../engine/plan-file.ts';
+import { leftOutIds, namedAccounts } from '../plan/account-names.ts';
 import { hasChanges } from '../plan/plan-summary.ts';
+import { accountOptions } from '../render/replan-accounts.ts';
 import { countsLine, runWithProgress } from '../render/apply-progress.ts';
 import { approvalOf } from '../render/plan-approval.ts';
 import { renderPlanText } from '../render/plan-text.ts';
@@ -116,7 +118,7 @@ async function runPrepared(prepared: PreparedApply, { options, io }: Pick<Comman
     const n = prepared.cutoverOverride;
     reportDiagnostics(io, options, [warning('CUTOVER', `--force: ${n} target ${n === 1 ? 'deletion' : 'deletions'} of mail mailshift did not copy there, although a manual gate is recorded: mail delivered to the new server will be deleted`, `the audit log records this apply as forced (${prepared.auditFile})`)]);
   }
-  const leftOut = [...new Set((prepared.plan.accountsFailed ?? []).map((failure) => failure.id))];
+  const leftOut = leftOutIds(prepared.plan.accountsFailed);
   const started = Date.now();
   if (!options.quiet) io.stderr(`Applying ${planFile}: phase ${prepared.plan.phase}, ${prepared.units.length} account(s); audit log ${prepared.auditFile}\n`);
   const results = await runWithProgress(prepared.units, { tty: io.isTTY, quiet: options.quiet, concurrency });
@@ -142,9 +144,9 @@ async function runPrepared(prepared: PreparedApply, { options, io }: Pick<Comman
 
 /** The accounts a plan left out: the apply did nothing for them. */
 function leftOutNotice(plan: PreparedApply['plan'], ids: string[]): string {
-  const shown = ids.length <= 5 ? ids.join(', ') : `${ids.slice(0, 5).join(', ')} and ${ids.length - 5} more`;
-  return `warning: this plan left out ${ids.length === 1 ? 'account' : `${ids.length} accounts`} ${shown}, which could not be planned (the plan file lists why): nothing was done for ${ids.length === 1 ? 'it' : 'them'}\n`
-    + `  hint: once ${ids.length === 1 ? 'it works' : 'they work'}, plan ${ids.length === 1 ? 'it' : 'them'} on ${ids.length === 1 ? 'its' : 'their'} own: mailshift plan <manifest> --phase ${plan.phase} ${ids.length <= 5 ? ids.map((id) => `--account ${shellWord(id)}`).join(' ') : '--accounts-from FILE'}\n`;
+  const one = ids.length === 1;
+  return `warning: this plan left out ${one ? 'account' : `${ids.length} accounts`} ${namedAccounts(ids)}, which could not be planned (the plan file lists why): nothing was done for ${one ? 'it' : 'them'}\n`
+    + `  hint: once ${one ? 'it works' : 'they work'}, plan ${one ? 'it' : 'them'} on ${one ? 'its' : 'their'} own: mailshift plan <manifest> --phase ${plan.phase} ${accountOptions(ids)}\n`;
 }
 
 const ENDINGS = { ok: 'complete', failed: 'finished with failures', interrupted: 'interrupted' } as const;

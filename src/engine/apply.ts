@@ -13,6 +13,7 @@ import { sliceSettings, type Settings, type SyncPhase } from '../manifest/settin
 import { readAuditOutcomes, type AuditOutcome } from '../audit/outcomes.ts';
 import { sinceGate, type Cutover } from '../plan/cutover.ts';
 import { cutoverBreaches } from '../plan/cutover-check.ts';
+import { leftOutIds } from '../plan/account-names.ts';
 import { checkPlan } from '../plan/plan-check.ts';
 import type { UidMaps } from '../plan/snapshot.ts';
 import type { Plan } from '../plan/types.ts';
@@ -124,6 +125,7 @@ export async function prepareApply(request: ApplyRequest): Promise<PreparedApply
     const misnamed = await identityPreflight({ plan, accounts: manifest.settings.accounts, state, session, concurrency: request.concurrency ?? 4, file: request.planFile });
     if (misnamed) throw new MailshiftError(misnamed);
     journal = await state.journal(planSha256);
+    const leftOut = leftOutIds(plan.accountsFailed);
     const applyId = randomUUID();
     audit = await openAudit(auditDir, {
       kind: 'apply', applyId, phase: plan.phase, planSha256, manifest: { path: plan.manifest.path, sha256: plan.manifest.sha256, git: plan.manifest.git },
@@ -131,7 +133,7 @@ export async function prepareApply(request: ApplyRequest): Promise<PreparedApply
       ...(unmetRequires.length > 0 || cutover.overridden > 0 ? { forced: true } : {}),
       ...(unmetRequires.length > 0 ? { unmetRequires } : {}),
       ...(cutover.overridden > 0 ? { cutoverOverride: cutover.overridden } : {}),
-      ...(plan.accountsFailed && plan.accountsFailed.length > 0 ? { accountsLeftOut: [...new Set(plan.accountsFailed.map((failure) => failure.id))] } : {}),
+      ...(leftOut.length > 0 ? { accountsLeftOut: leftOut } : {}),
     });
     // Before any new action: what an apply killed between journal and audit left unaudited.
     await auditUnaudited(plan, planSha256, journal, log, audit);

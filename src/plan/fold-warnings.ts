@@ -1,5 +1,6 @@
 // A wave of 500 accounts that share a manifest shares its mistakes: the same warning for every
 // account (a `map` key that matches nothing, say) would bury the others. Pure.
+import { namedAccounts } from './account-names.ts';
 import type { PlanWarning } from './types.ts';
 
 /** The same warning (code, folder, message) for several accounts becomes one, naming how many and which. */
@@ -24,7 +25,6 @@ export function foldAcrossAccounts(warnings: readonly PlanWarning[]): PlanWarnin
     if (group.length === 1) return group[0]!;
     const { account: _account, ...shared } = group[0]!;
     const accounts = group.map((warning) => warning.account!);
-    const named = accounts.length <= 5 ? accounts.join(', ') : `${accounts.slice(0, 5).join(', ')} and ${accounts.length - 5} more`;
-    return { ...shared, message: `${shared.message} (${accounts.length} accounts: ${named})`, accounts };
+    return { ...shared, message: `${shared.message} (${accounts.length} accounts: ${namedAccounts(accounts)})`, accounts };
   });
 }

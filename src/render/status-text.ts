@@ -2,7 +2,9 @@ import { emptyCounts, type ApplyCounts } from '../apply/outcome.ts';
 import { overridden, type AuditOutcome } from '../audit/outcomes.ts';
 import { shellWord, type PhaseState, type PlanStatus, type Runbook, type RunbookPhase } from '../engine/runbook.ts';
 import type { PlanSummary } from '../plan/types.ts';
+import { leftOutIds, namedAccounts } from '../plan/account-names.ts';
 import { countsLine } from './apply-progress.ts';
+import { accountOptions } from './replan-accounts.ts';
 import { paint, type Colour, type Palette } from './palette.ts';
 import { formatBytes, plural } from './sizes.ts';
 
@@ -85,11 +87,10 @@ function details(phase: RunbookPhase): string[] {
 /** The accounts the phase's plan left out (they could not be planned): not done, whatever the phase's state says. */
 function leftOut(phase: RunbookPhase, manifest: string): string[] {
   if (phase.plan?.state !== 'current' || phase.plan.accountsFailed.length === 0) return [];
-  const ids = [...new Set(phase.plan.accountsFailed.map((failure) => failure.id))];
-  const shown = ids.length <= 5 ? ids.join(', ') : `${ids.slice(0, 5).join(', ')} and ${ids.length - 5} more`;
+  const ids = leftOutIds(phase.plan.accountsFailed);
   return [
-    `not done for ${plural(ids.length, 'account')}, which the plan left out (they could not be planned): ${shown}`,
-    `once they work: mailshift plan ${shellWord(manifest)} --phase ${phase.name} ${ids.length <= 5 ? ids.map((id) => `--account ${shellWord(id)}`).join(' ') : '--accounts-from FILE'}`,
+    `not done for ${plural(ids.length, 'account')}, which the plan left out (they could not be planned): ${namedAccounts(ids)}`,
+    `once they work: mailshift plan ${shellWord(manifest)} --phase ${phase.name} ${accountOptions(ids)}`,
   ];
 }
 
