@@ -4,7 +4,7 @@ import type { SliceSettings } from '../manifest/settings.ts';
 import { mailshiftCopies, sinceGate, type CutoverRecord } from './cutover.ts';
 import type { FolderPair } from './folder-mapping.ts';
 import { planMessages, type Finding } from './message-actions.ts';
-import { selectSourceMessages, selectTargetMessages, sourceLeftOut } from './select.ts';
+import { selectSource, selectTargetMessages } from './select.ts';
 import type { FolderListing, FolderSnapshot, ServerSnapshot, UidMap } from './snapshot.ts';
 import type { Action, FolderPlan } from './types.ts';
 import { usableUidPairs } from './uid-map.ts';
@@ -27,8 +27,7 @@ export interface FolderPairInput {
 /** The plan of one folder pair, and what the reviewer should know about it. */
 export function planFolderPair(input: FolderPairInput): { plan: FolderPlan; findings: Finding[] } {
   const { pair, slice, now, source, target } = input;
-  const selected = source ? selectSourceMessages(source.messages, slice.messages, now) : null;
-  const leftOut = source ? sourceLeftOut(source.messages, source.state.messages, slice.messages, now) : null;
+  const { selected, leftOut } = source ? selectSource(source.messages, source.state.messages, slice.messages, now) : { selected: null, leftOut: null };
   const plan: FolderPlan = {
     source: pair.source, target: pair.target, mappedBy: pair.mappedBy,
     sourceState: source?.state ?? input.sourceListing.state,

@@ -51,21 +51,24 @@ function outsideWindow(message: MessageSnapshot, rules: MessageRules, now: Date)
 }
 
 /**
- * What the rules leave out of a folder's source messages: `read` are the messages the snapshot
- * holds, `inFolder` how many the folder has (more than read when an age window pre-selected).
- * Null when nothing is left out.
+ * A folder's source messages split by the rules, in one pass: those to migrate (in the windows,
+ * not \Deleted with skipDeleted) and how many each rule leaves out. `read` are the messages the
+ * snapshot holds, `inFolder` how many the folder has (more than read when an age window
+ * pre-selected). `leftOut` is null when nothing is left out.
  */
-export function sourceLeftOut(read: readonly MessageSnapshot[], inFolder: number, rules: MessageRules, now: Date): MessagesLeftOut | null {
+export function selectSource(read: readonly MessageSnapshot[], inFolder: number, rules: MessageRules, now: Date): { selected: MessageSnapshot[]; leftOut: MessagesLeftOut | null } {
   // Without an age window every message is read: a shortfall is mail expunged while reading.
   const windowed = rules.maxAgeDays !== null || rules.minAgeDays !== null;
   const counts = { age: windowed ? Math.max(0, inFolder - read.length) : 0, size: 0, deleted: 0 };
+  const selected: MessageSnapshot[] = [];
   for (const message of read) {
     const outside = outsideWindow(message, rules, now);
     if (outside !== null) counts[outside]++;
     else if (rules.skipDeleted && isFlaggedDeleted(message)) counts.deleted++;
+    else selected.push(message);
   }
   const present = Object.entries(counts).filter(([, count]) => count > 0);
-  return present.length > 0 ? Object.fromEntries(present) : null;
+  return { selected, leftOut: present.length > 0 ? Object.fromEntries(present) : null };
 }
 
 /** Whether a message carries \Deleted (flags compare case-insensitively). */
@@ -75,7 +78,7 @@ export function isFlaggedDeleted(message: MessageSnapshot): boolean {
 
 /** The source messages to migrate: in the windows, and not flagged \Deleted when skipDeleted. */
 export function selectSourceMessages(messages: readonly MessageSnapshot[], rules: MessageRules, now: Date): MessageSnapshot[] {
-  return messages.filter((message) => inWindow(message, rules, now) && !(rules.skipDeleted && isFlaggedDeleted(message)));
+  return selectSource(messages, messages.length, rules, now).selected;
 }
 
 /**

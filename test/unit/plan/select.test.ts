@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { fetchWindow, inWindow, selectSourceMessages, selectTargetMessages, sourceLeftOut } from '../../../src/plan/select.ts';
+import { fetchWindow, inWindow, selectSourceMessages, selectTargetMessages, selectSource } from '../../../src/plan/select.ts';
 import { NOW, agedMessage, message, messageRules } from '../../support/snapshots.ts';
 
 const DAY = 86_400_000;
@@ -87,14 +87,15 @@ test('target selection applies the windows and leaves out messages on their way 
   assert.equal(selectTargetMessages(messages, messageRules({ maxAgeDays: 30, skipDeleted: false }), NOW).map((m) => m.uid), [1]);
 });
 
-test('sourceLeftOut: what the rules leave out, by the first rule that does (size before age), with the unread counted as outside the age window', () => {
+test('selectSource: what the rules leave out, by the first rule that does (size before age), with the unread counted as outside the age window', () => {
   const rules = messageRules({ maxAgeDays: 10, maxSize: 5000, skipDeleted: true });
   const read = [agedMessage(1, 1), agedMessage(2, 20), agedMessage(3, 1, { size: 9000 }), agedMessage(4, 20, { size: 9000 }), agedMessage(5, 1, { flags: ['\\Deleted'] })];
-  assert.equal(sourceLeftOut(read, 8, rules, NOW), { age: 4, size: 2, deleted: 1 });
-  assert.equal(sourceLeftOut([agedMessage(1, 1)], 1, rules, NOW), null);
+  assert.equal(selectSource(read, 8, rules, NOW).leftOut, { age: 4, size: 2, deleted: 1 });
+  assert.equal(selectSource(read, 8, rules, NOW).selected.map((m) => m.uid), [1], 'the one the rules keep');
+  assert.equal(selectSource([agedMessage(1, 1)], 1, rules, NOW).leftOut, null);
   // Without an age window every message was read: a shortfall is mail expunged while reading, not left out.
-  assert.equal(sourceLeftOut([message(1)], 3, messageRules(), NOW), null);
-  assert.equal(sourceLeftOut([message(1, { flags: ['\\Deleted'] })], 1, messageRules({ skipDeleted: false }), NOW), null);
+  assert.equal(selectSource([message(1)], 3, messageRules(), NOW).leftOut, null);
+  assert.equal(selectSource([message(1, { flags: ['\\Deleted'] })], 1, messageRules({ skipDeleted: false }), NOW).leftOut, null);
 });
 
 test.run();
