@@ -1,8 +1,8 @@
-import { normalizePath } from 'imapflow/lib/tools.js';
 import { MailshiftError, problem } from '../errors.ts';
 import { flowOf, type ImapConnection } from './connection.ts';
 import { imapDateTime } from './date-time.ts';
 import { execCommand, folderToken, isBad, refusalText, responseCodeOf, type Token } from './exec.ts';
+import { openReadOnly } from './opened-folder.ts';
 import { operationFailure } from './operation-failure.ts';
 
 /** A message ready for the wire: flags already storable (storableFlags), date already whole. */
@@ -41,8 +41,7 @@ export async function appendCommand(connection: ImapConnection, folder: string, 
   // Courier refuses an APPEND into the folder its session has open read-only ("NO Current box is
   // selected READ-ONLY"), and the checks before the copies EXAMINE it. CLOSE first, where that is so:
   // it expunges nothing in a folder opened read-only (RFC 3501 §6.4.2).
-  const open = flow.mailbox;
-  if (open && open.readOnly && open.path === normalizePath(flow, folder)) await flow.mailboxClose();
+  if (openReadOnly(connection, folder)) await flow.mailboxClose();
   let answer;
   try {
     answer = await execCommand(flow, 'APPEND', attributes, { literalPlus: flow.capabilities.has('LITERAL+') });

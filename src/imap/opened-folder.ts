@@ -49,6 +49,13 @@ export async function openedFlow(connection: ImapConnection, folder: string, wri
   return flow;
 }
 
+/** Whether this session has `folder` open read-only (EXAMINE) right now. */
+export function openReadOnly(connection: ImapConnection, folder: string): boolean {
+  const flow = flowOf(connection);
+  const open = flow.mailbox;
+  return !!open && !!open.readOnly && open.path === normalizePath(flow, folder);
+}
+
 /**
  * imapflow's mailboxOpen() with one round trip, not two or three: before a folder's first EXAMINE
  * or SELECT on a connection, imapflow asks LIST about it (and LSUB when it is not subscribed),

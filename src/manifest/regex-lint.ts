@@ -2,9 +2,8 @@
 // "Trash-2019" and "Spamfilter-Reports": an alternative with no anchor at all matches anywhere
 // in a name. validate warns, with the anchored form as the hint. Pure.
 import { warning, type Diagnostic } from '../errors.ts';
+import type { At } from './rules.ts';
 import type { FolderRulesInput, ManifestInput } from './types.ts';
-
-type At = (pointer: string, account?: string) => { file: string; pointer: string; account?: string };
 
 /** A warning for each folder regex with a top-level alternative that has neither ^ nor $. */
 export function unanchoredAlternations(manifest: ManifestInput, at: At): Diagnostic[] {

@@ -29,7 +29,7 @@ export function checkRules(file: string, manifest: ManifestInput): Diagnostic[] 
   ];
 }
 
-type At = (pointer: string, account?: string) => { file: string; pointer: string; account?: string };
+export type At = (pointer: string, account?: string) => { file: string; pointer: string; account?: string };
 
 function uniqueNames(manifest: ManifestInput, at: At): Diagnostic[] {
   const found: Diagnostic[] = [];

@@ -5,7 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runMailshift } from '../support/cli.ts';
-import { fillMailbox } from '../support/mailbox-builder.ts';
+import { fillMailbox, type TestMessage } from '../support/mailbox-builder.ts';
 import { mailboxState } from '../support/mailbox-state.ts';
 import { newMigration, type Migration } from '../support/migration.ts';
 import { plainClient } from '../support/seed.ts';
@@ -27,15 +27,19 @@ async function recreateTarget(m: Migration, folder: string, messages: Array<{ na
   if (messages.length > 0) await fillMailbox(m.target.server, m.target, { [folder]: messages });
 }
 
-const plan = (m: Migration) => runMailshift(['plan', m.manifest, '--phase', 'presync', '--quiet'], { env: m.env });
+/** A migration of folder Work into the target's INBOX.Work (which holds `target`), planned. */
+async function plannedWork(name: string, source: TestMessage[], target: TestMessage[]): Promise<Migration> {
+  const m = await newMigration(name, { phases: [{ name: 'presync' }], folders: { include: ['^Work$'] } });
+  await fillMailbox(m.source.server, m.source, { Work: source });
+  await fillMailbox(m.target.server, m.target, { 'INBOX.Work': target });
+  assert.is((await runMailshift(['plan', m.manifest, '--phase', 'presync', '--quiet'], { env: m.env })).code, 0);
+  return m;
+}
 const names = async (m: Migration, folder: string) => ((await mailboxState(m.target.server, m.target))[folder] ?? []).map((message) => message.messageId).sort();
 
 test('an empty target folder recreated since the plan: the copies go in, and the re-plan has nothing left', async () => {
-  const m = await newMigration('recreated-empty', { phases: [{ name: 'presync' }], folders: { include: ['^Work$'] } });
+  const m = await plannedWork('recreated-empty', [{ name: 'w1' }, { name: 'w2' }], []);
   try {
-    await fillMailbox(m.source.server, m.source, { Work: [{ name: 'w1' }, { name: 'w2' }] });
-    await fillMailbox(m.target.server, m.target, { 'INBOX.Work': [] });
-    assert.is((await plan(m)).code, 0);
     await recreateTarget(m, 'INBOX.Work');
     const applied = await runMailshift(['apply', m.planPath('presync')], { env: m.env });
     assert.is(applied.code, 0, applied.output);
@@ -48,11 +52,8 @@ test('an empty target folder recreated since the plan: the copies go in, and the
 });
 
 test('recreated with a planned message already in it: that copy is not made twice', async () => {
-  const m = await newMigration('recreated-held', { phases: [{ name: 'presync' }], folders: { include: ['^Work$'] } });
+  const m = await plannedWork('recreated-held', [{ name: 'w1' }, { name: 'w2' }], []);
   try {
-    await fillMailbox(m.source.server, m.source, { Work: [{ name: 'w1' }, { name: 'w2' }] });
-    await fillMailbox(m.target.server, m.target, { 'INBOX.Work': [] });
-    assert.is((await plan(m)).code, 0);
     await recreateTarget(m, 'INBOX.Work', [{ name: 'w2' }]);
     const applied = await runMailshift(['apply', m.planPath('presync')], { env: m.env });
     assert.is(applied.code, 0, applied.output);
@@ -63,11 +64,8 @@ test('recreated with a planned message already in it: that copy is not made twic
 });
 
 test('recreated where the plan updates flags by target UID: that folder is refused, nothing changed in it', async () => {
-  const m = await newMigration('recreated-flags', { phases: [{ name: 'presync' }], folders: { include: ['^Work$'] } });
+  const m = await plannedWork('recreated-flags', [{ name: 'w1', flags: ['\\Seen'] }, { name: 'w2' }], [{ name: 'w1' }]);
   try {
-    await fillMailbox(m.source.server, m.source, { Work: [{ name: 'w1', flags: ['\\Seen'] }, { name: 'w2' }] });
-    await fillMailbox(m.target.server, m.target, { 'INBOX.Work': [{ name: 'w1' }] });
-    assert.is((await plan(m)).code, 0);
     await recreateTarget(m, 'INBOX.Work', [{ name: 'other' }]);
     const applied = await runMailshift(['apply', m.planPath('presync')], { env: m.env });
     assert.is(applied.code, 1, applied.output);
