@@ -3,6 +3,7 @@ import { ImapFlow } from 'imapflow';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startDovecot, type DovecotServer } from '../support/dovecot.ts';
+import { NO_UIDPLUS_CAPABILITIES, OFFICE365_CAPABILITIES } from '../support/dovecot-config.ts';
 import { generateFolders, generateMessages, type MailboxSpec } from '../support/mailbox-generator.ts';
 import { readGreeting } from '../support/ports.ts';
 import { mailboxPath, plainClient, resolveFolders, seedMailbox, type Account } from '../support/seed.ts';
@@ -228,3 +229,16 @@ test('parallel startDovecot calls get separate ports and directories, and stop c
 });
 
 test.run();
+
+for (const [name, list] of [['Office 365', OFFICE365_CAPABILITIES], ['no UIDPLUS', NO_UIDPLUS_CAPABILITIES]] as const) {
+  test(`a Dovecot cut to ${name}'s capability list advertises exactly that after login`, async () => {
+    const server = await startDovecot({ layout: 'dot', capabilities: list });
+    try {
+      const account = await freshUser(server);
+      const advertised = await withClient(client(server, account, 'plaintext'), async (connection) => [...connection.capabilities.keys()]);
+      assert.equal(advertised.filter((name) => !name.startsWith('AUTH=')).sort(), list.split(' ').sort());
+    } finally {
+      await server.stop();
+    }
+  });
+}

@@ -86,10 +86,18 @@ export interface ConfigInput {
   readonly fsync?: boolean;
   /** Refuse to store a message bigger than this many bytes (NO [LIMIT]), as a mail host's size limit does. */
   readonly maxMessageSize?: number;
+  /** Replaces the advertised capability list (`imap_capability`), to act like another server brand. */
+  readonly capabilities?: string;
 }
 
+/** What Office 365 / Exchange Online advertises after login (no MULTIAPPEND, CONDSTORE, LIST-STATUS, SPECIAL-USE). */
+export const OFFICE365_CAPABILITIES = 'IMAP4rev1 LITERAL+ UIDPLUS MOVE ID UNSELECT CHILDREN IDLE NAMESPACE';
+
+/** Dovecot's own list without UIDPLUS: copies cannot learn their target UIDs from APPENDUID. */
+export const NO_UIDPLUS_CAPABILITIES = 'IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE SORT SORT=DISPLAY THREAD=REFERENCES THREAD=REFS THREAD=ORDEREDSUBJECT MULTIAPPEND URL-PARTIAL CATENATE UNSELECT CHILDREN NAMESPACE I18NLEVEL=1 CONDSTORE QRESYNC ESEARCH ESORT SEARCHRES WITHIN CONTEXT=SEARCH LIST-STATUS BINARY MOVE SNIPPET=FUZZY PREVIEW=FUZZY PREVIEW STATUS=SIZE SAVEDATE LITERAL+ NOTIFY SPECIAL-USE';
+
 /** Renders a complete dovecot.conf (one setting per line: Dovecot rejects `x { a = b }`). */
-export function renderConfig({ layout, dir, ports, owner, fsync = false, maxMessageSize }: ConfigInput): string {
+export function renderConfig({ layout, dir, ports, owner, fsync = false, maxMessageSize, capabilities }: ConfigInput): string {
   const shape = LAYOUTS[layout];
   const unprivileged = owner.uid !== 0 && process.getuid?.() !== 0;
   const mailboxes = shape.specialFolders.flatMap(({ name, use }) => [
@@ -155,6 +163,7 @@ export function renderConfig({ layout, dir, ports, owner, fsync = false, maxMess
     'protocol imap {',
     '  mail_plugins = $mail_plugins imap_zlib',
     '  mail_max_userip_connections = 100',
+    ...(capabilities === undefined ? [] : [`  imap_capability = ${capabilities}`]),
     '}',
     'namespace inbox {',
     '  inbox = yes',

@@ -60,9 +60,10 @@ const BIND_RETRIES = 5;
 
 /**
  * Starts a Dovecot instance in its own temp dir; resolves once both ports greet. `fsync: true` keeps
- * Dovecot's default mail_fsync (benchmarks); `maxMessageSize` makes it refuse bigger messages.
+ * Dovecot's default mail_fsync (benchmarks); `maxMessageSize` makes it refuse bigger messages;
+ * `capabilities` replaces the advertised list (e.g. OFFICE365_CAPABILITIES).
  */
-export async function startDovecot(options: { layout: Layout; fsync?: boolean; maxMessageSize?: number }): Promise<DovecotServer> {
+export async function startDovecot(options: { layout: Layout; fsync?: boolean; maxMessageSize?: number; capabilities?: string }): Promise<DovecotServer> {
   await ensureDovecotInstalled();
   const owner = mailOwner();
   const dir = await mkdtemp(join(tmpdir(), `mailshift-dovecot-${options.layout}-`));
@@ -76,7 +77,7 @@ export async function startDovecot(options: { layout: Layout; fsync?: boolean; m
     for (let attempt = 1; ; attempt++) {
       const ports = { plain: await freePort(), tls: await freePort() };
       if (ports.plain === ports.tls) continue;
-      await writeFile(join(dir, 'dovecot.conf'), renderConfig({ layout: options.layout, dir, ports, owner, fsync: options.fsync ?? false, maxMessageSize: options.maxMessageSize }));
+      await writeFile(join(dir, 'dovecot.conf'), renderConfig({ layout: options.layout, dir, ports, owner, fsync: options.fsync ?? false, maxMessageSize: options.maxMessageSize, capabilities: options.capabilities }));
       try {
         const running = await launch(dir, ports, certificatePem);
         return describe(options.layout, dir, ports, certificatePem, running);
