@@ -1,5 +1,6 @@
 import type { StatusObject, StatusQuery } from 'imapflow';
 import type { FolderListing, FolderState, SpecialUse } from '../plan/snapshot.ts';
+import { hasCapability } from './capabilities.ts';
 import { flowOf, type ImapConnection } from './connection.ts';
 import { commandFailure } from './errors.ts';
 import { examineFolder } from './examine.ts';
@@ -13,18 +14,27 @@ const SPECIAL_USES: readonly SpecialUse[] = ['\\All', '\\Archive', '\\Drafts', '
  * and LIST-EXTENDED; imapflow falls back to LSUB and one STATUS per folder where it has not, and
  * EXAMINE stands in for a STATUS that cannot be read. The server may refuse that too for a folder
  * it listed (an IMAP_ERROR naming the folder).
+ *
+ * Whether a folder can hold mail comes from LIST alone. Without LIST-EXTENDED imapflow adds LSUB's
+ * attributes to LIST's, and in LSUB `\\Noselect` only says "not subscribed, has subscribed
+ * children" (RFC 3501 6.3.9; Courier marks every such parent): taken as LIST's, it hid folders
+ * with mail from plan and verify.
  */
 export async function listFolders(connection: ImapConnection): Promise<FolderListing[]> {
   const flow = flowOf(connection);
   let entries;
+  let listedAlone: Map<string, Set<string>> | null = null;
   try {
+    if (!hasCapability(connection, 'LIST-EXTENDED')) listedAlone = attributesByPath(await flow.list({ listOnly: true }));
     entries = await flow.list({ statusQuery: STATUS_QUERY });
   } catch (error) {
     throw commandFailure(error, connection, 'LIST');
   }
   const folders: FolderListing[] = [];
   for (const entry of entries) {
-    const flags = new Set([...entry.flags].map((flag) => flag.toLowerCase()));
+    const merged = lowerCased(entry.flags);
+    const flags = listedAlone?.get(entry.path) ?? merged;
+    const notSubscribedItself = merged.has('\\noselect') && !flags.has('\\noselect');
     const selectable = !flags.has('\\noselect') && !flags.has('\\nonexistent');
     folders.push({
       name: entry.path,
@@ -33,12 +43,20 @@ export async function listFolders(connection: ImapConnection): Promise<FolderLis
       // localised names too ("Entwürfe" → \Drafts) and keeps only one folder per use.
       specialUse: SPECIAL_USES.find((use) => flags.has(use.toLowerCase())) ?? null,
       // imapflow leaves it unset, not false, for a folder the server did not mark \Subscribed.
-      subscribed: entry.subscribed === true,
+      subscribed: entry.subscribed === true && !notSubscribedItself,
       selectable,
       state: selectable ? await stateOf(connection, entry.path, entry.status) : null,
     });
   }
   return folders.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+function attributesByPath(entries: readonly { path: string; flags: Set<string> }[]): Map<string, Set<string>> {
+  return new Map(entries.map((entry) => [entry.path, lowerCased(entry.flags)]));
+}
+
+function lowerCased(flags: Set<string>): Set<string> {
+  return new Set([...flags].map((flag) => flag.toLowerCase()));
 }
 
 async function stateOf(connection: ImapConnection, path: string, listed: StatusObject | undefined): Promise<FolderState> {
