@@ -2,7 +2,7 @@ import { dirname, resolve } from 'node:path';
 import { readAuditOutcomes } from '../audit/outcomes.ts';
 import { auditDirFor } from '../audit/writer.ts';
 import type { Diagnostic } from '../errors.ts';
-import { isWindowed, openAccountSession, readFolders, readListing } from '../imap/snapshot.ts';
+import { isWindowed, openAccountSession, readFolders, readListing, withTargetKeywordRule } from '../imap/snapshot.ts';
 import type { ManifestReadResult } from '../manifest/read.ts';
 import { sliceSettings, type AccountSettings, type EndpointSettings, type Settings, type SliceSettings, type SyncPhase } from '../manifest/settings.ts';
 import type { Cutover, CutoverRecord } from '../plan/cutover.ts';
@@ -109,7 +109,7 @@ async function planOneAccount(account: AccountSettings, slice: SliceSettings, re
     const cutoverRecord: CutoverRecord | null = cutover ? { since: cutover, uidMaps } : null;
     const planned = planAccount({
       accountId: account.id, slice, mapping, now: request.now, uidMaps: slice.messages.identity === 'uid' ? uidMaps : {}, cutover: cutoverRecord,
-      snapshot: { ...listing, sourceFolders, targetFolders },
+      snapshot: { ...await withTargetKeywordRule(session, listing, sourceFolders, targetFolders, mapping.pairs), sourceFolders, targetFolders },
     });
     if (planned.errors.length > 0) return { errors: withAccount(planned.errors, account.id), warnings: [] as PlanWarning[] };
     const folders = await attachDeletedHeaders(session, planned.folders);

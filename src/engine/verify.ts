@@ -3,7 +3,7 @@
 // counts). Nothing is ever written to either server: EXAMINE, LIST/STATUS, FETCH with PEEK only.
 import { dirname, resolve } from 'node:path';
 import { MailshiftError, type Diagnostic } from '../errors.ts';
-import { openAccountSession, readFolders, readListing, type AccountSession } from '../imap/snapshot.ts';
+import { openAccountSession, readFolders, readListing, withTargetKeywordRule, type AccountSession } from '../imap/snapshot.ts';
 import type { ManifestReadResult } from '../manifest/read.ts';
 import { sliceSettings, type AccountSettings, type Settings, type SliceSettings, type SyncPhase } from '../manifest/settings.ts';
 import { mapFolders, type FolderMappingResult } from '../plan/folder-mapping.ts';
@@ -146,7 +146,7 @@ async function readAccount(session: AccountSession, slice: SliceSettings, now: D
     readFolders(session, 'source', pairs.map((pair) => ({ listing: sourceByName.get(pair.source)!, window }))),
     readFolders(session, 'target', pairs.filter((pair) => pair.targetExists).map((pair) => ({ listing: targetByName.get(pair.target)!, window }))),
   ]);
-  const snapshot: AccountSnapshot = { ...listing, sourceFolders, targetFolders };
+  const snapshot: AccountSnapshot = { ...await withTargetKeywordRule(session, listing, sourceFolders, targetFolders, pairs), sourceFolders, targetFolders };
   return { snapshot, mapping };
 }
 

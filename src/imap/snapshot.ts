@@ -13,6 +13,7 @@ import { uidSets } from './uid-set.ts';
 
 export { openAccountSession, type AccountSession, type SessionContext } from './account-session.ts';
 export { isWindowed } from './read-folder.ts';
+export { withTargetKeywordRule } from './keyword-probe.ts';
 
 /** A folder to read, and the day window to pre-select its messages by (null: all of them). */
 export interface FolderRequest {

@@ -39,6 +39,17 @@ export function flagAcceptor(permanentFlags: readonly string[] | null): (flag: s
   };
 }
 
+/** Whether any of these messages carries a keyword (a flag without a backslash). */
+export function carriesKeywords(messages: Iterable<{ flags: readonly string[] }>): boolean {
+  for (const message of messages) if (message.flags.some((flag) => !flag.startsWith('\\'))) return true;
+  return false;
+}
+
+/** The PERMANENTFLAGS a target folder is judged by: its own, else its server's INBOX's when known, else unknown (null). */
+export function permanentFlagsOf(folder: { permanentFlags: string[] | null } | undefined, server: { inboxPermanentFlags?: string[] | null }): string[] | null {
+  return folder?.permanentFlags ?? server.inboxPermanentFlags ?? null;
+}
+
 /** The source flags a copy or flag update writes, and the ones the target cannot store. */
 export function carriedFlags(sourceFlags: readonly string[], accepts: ReturnType<typeof flagAcceptor>): { flags: string[]; refused: RefusedFlag[] } {
   const flags: string[] = [];

@@ -3,6 +3,7 @@
 import type { SliceSettings } from '../manifest/settings.ts';
 import { mailshiftCopies, sinceGate, type CutoverRecord } from './cutover.ts';
 import type { FolderPair } from './folder-mapping.ts';
+import { permanentFlagsOf } from './flags.ts';
 import { planMessages, type Finding } from './message-actions.ts';
 import { selectSource, selectTargetMessages } from './select.ts';
 import type { FolderListing, FolderSnapshot, ServerSnapshot, UidMap } from './snapshot.ts';
@@ -55,7 +56,7 @@ export function planFolderPair(input: FolderPairInput): { plan: FolderPlan; find
   const messages = planMessages({
     source: selected,
     target: target ? selectTargetMessages(target.messages, slice.messages, now) : [],
-    targetPermanentFlags: target?.permanentFlags ?? null,
+    targetPermanentFlags: permanentFlagsOf(target, input.targetServer),
     appendLimit: input.targetServer.appendLimit,
     rules: slice.messages,
     phase: slice.phase,

@@ -14,6 +14,11 @@ export interface ServerSnapshot {
   personalPrefix: string;
   /** APPENDLIMIT in bytes when advertised (RFC 7889), else null. */
   appendLimit: number | null;
+  /**
+   * Target only, when keywords are to go over: PERMANENTFLAGS of its INBOX opened read-write (null:
+   * the server named none). What a folder whose own answer is unknown is taken to store.
+   */
+  inboxPermanentFlags?: string[] | null;
 }
 
 /** A folder as LIST reports it, with STATUS/EXAMINE state when it is selectable. */

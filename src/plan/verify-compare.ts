@@ -20,7 +20,7 @@
 // target folders the phase would delete are differences too.
 import type { MessageRules, SliceSettings } from '../manifest/settings.ts';
 import type { FolderMappingResult, FolderPair } from './folder-mapping.ts';
-import { carriedFlags, flagAcceptor, flagChange } from './flags.ts';
+import { carriedFlags, flagAcceptor, flagChange, permanentFlagsOf } from './flags.ts';
 import { matchKey } from './identity.ts';
 import { matchMessages, type MessageMatch, type MessagePair } from './message-matching.ts';
 import { sortedText } from './ordering.ts';
@@ -174,7 +174,7 @@ function verifyFolder(pair: FolderPair, input: VerifyAccountInput): FolderVerifi
   const missing = scope.match.sourceOnly.map((message) => message.uid);
   if (missing.length > 0) result.differences.push({ kind: 'missing', uids: missing });
   (slice.phase.deleteTarget ? result.differences : result.kept).push(...targetDifferences(scope, slice.messages));
-  if (slice.messages.syncFlags) result.differences.push(...flagDifferences(scope.match.matched, target.permanentFlags));
+  if (slice.messages.syncFlags) result.differences.push(...flagDifferences(scope.match.matched, permanentFlagsOf(target, snapshot.target.server)));
   if (input.bodies) result.differences.push(...contentDifferences(scope.match.matched, input.bodies.source[pair.source], input.bodies.target[pair.target]));
   return result;
 }

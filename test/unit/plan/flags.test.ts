@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { carriedFlags, comparableFlags, flagAcceptor, flagChange } from '../../../src/plan/flags.ts';
+import { carriedFlags, carriesKeywords, comparableFlags, flagAcceptor, flagChange, permanentFlagsOf } from '../../../src/plan/flags.ts';
 
 test('comparable flags: \\Recent and \\Deleted left out, system flags spelled canonically, no duplicates', () => {
   assert.equal(comparableFlags(['\\SEEN', '\\Recent', '\\deleted', '\\flagged', '\\Seen', '$Label1', 'Work']), ['\\Seen', '\\Flagged', '$Label1', 'Work']);
@@ -60,5 +60,21 @@ for (const c of changes) {
     assert.equal(flagChange(c.source, carried.flags, c.target), { add: c.add, remove: c.remove });
   });
 }
+
+test('a folder is judged by its own PERMANENTFLAGS, else its server INBOX\'s, else unknown', () => {
+  const own = ['\\Seen'];
+  const inbox = ['\\Seen', '\\*'];
+  assert.equal(permanentFlagsOf({ permanentFlags: own }, { inboxPermanentFlags: inbox }), own);
+  assert.equal(permanentFlagsOf({ permanentFlags: null }, { inboxPermanentFlags: inbox }), inbox);
+  assert.equal(permanentFlagsOf(undefined, { inboxPermanentFlags: inbox }), inbox);
+  assert.is(permanentFlagsOf({ permanentFlags: null }, {}), null);
+  assert.is(permanentFlagsOf(undefined, { inboxPermanentFlags: null }), null);
+});
+
+test('keywords are flags without a backslash', () => {
+  assert.is(carriesKeywords([{ flags: ['\\Seen', '\\Flagged'] }, { flags: [] }]), false);
+  assert.is(carriesKeywords([{ flags: ['\\Seen'] }, { flags: ['$Label1'] }]), true);
+  assert.is(carriesKeywords([]), false);
+});
 
 test.run();
