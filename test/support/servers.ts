@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
 import { dovecotProcesses, shutdownStep, startDovecot, type DovecotProcesses, type DovecotServer } from './dovecot.ts';
+import type { ImapTestServer } from './imap-server.ts';
 import { isRunning, sleepSync } from './process-state.ts';
 
 export interface DovecotPair {
@@ -31,6 +32,21 @@ async function startPair(): Promise<DovecotPair> {
   throw slash.status === 'rejected' ? slash.reason : (dot as PromiseRejectedResult).reason;
 }
 
+const shared = new Map<string, Promise<DovecotServer>>();
+
+/** A per-process Dovecot started with these options on first use (e.g. a capability list), torn down at exit. */
+export function sharedDovecot(options: Parameters<typeof startDovecot>[0]): Promise<DovecotServer> {
+  const key = JSON.stringify(options);
+  let server = shared.get(key);
+  if (!server) {
+    installExitHooks();
+    server = startDovecot(options).then(remember);
+    shared.set(key, server);
+    server.catch(() => shared.delete(key));
+  }
+  return server;
+}
+
 function remember(server: DovecotServer): DovecotServer {
   started.push(server);
   return server;
@@ -38,13 +54,16 @@ function remember(server: DovecotServer): DovecotServer {
 
 let userCounter = 0;
 
-/** Adds a user nobody else has, so each test starts from an empty mailbox on a shared server. */
-export async function freshUser(server: DovecotServer, prefix = 'user'): Promise<{ user: string; password: string }> {
+/**
+ * Adds a user nobody else has, so each test starts from an empty mailbox on a shared server (any
+ * brand); `user` is the login, with the server's loginSuffix (mailutils: "@mu.test").
+ */
+export async function freshUser(server: DovecotServer | ImapTestServer, prefix = 'user'): Promise<{ user: string; password: string }> {
   userCounter += 1;
   const user = `${prefix}-${process.pid}-${userCounter}-${randomBytes(3).toString('hex')}`;
   const password = randomBytes(9).toString('base64url');
   await server.addUser(user, password);
-  return { user, password };
+  return { user: `${user}${'loginSuffix' in server ? server.loginSuffix ?? '' : ''}`, password };
 }
 
 let hooksInstalled = false;
