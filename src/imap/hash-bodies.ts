@@ -14,6 +14,8 @@ const FIELD_NAME_BYTES = 256;
 export interface HashOptions {
   /** UIDs hashed with their Message-ID header fields left out (copies that got theirs from addMessageId). */
   withoutMessageId?: readonly number[];
+  /** Also hash each message as Cyrus' munge8bit stores it (8-bit header bytes as `X`), into this map, for those that have such bytes. */
+  munged?: Map<number, string>;
 }
 
 /**
@@ -30,17 +32,22 @@ export async function hashBodies(c: ImapConnection, folder: string, uids: readon
   await examineFolder(c, folder);
   const wanted = new Set(uids);
   const strip = new Set(options.withoutMessageId ?? []);
+  const finish = (uid: number, digest: BodyDigest) => {
+    hashes.set(uid, digest.finish());
+    const munged = digest.finishMunged();
+    if (munged !== null) options.munged?.set(uid, munged);
+  };
   for (const set of uidSets(uids, HASH_BATCH)) {
     const unfinished: Array<{ uid: number; digest: BodyDigest }> = [];
     await fetchPieces(c, folder, set, 0, wanted, (uid, body) => {
-      const digest = new BodyDigest(strip.has(uid));
+      const digest = new BodyDigest(strip.has(uid), options.munged !== undefined);
       digest.update(body);
-      if (body.length < BODY_PIECE) hashes.set(uid, digest.finish());
+      if (body.length < BODY_PIECE) finish(uid, digest);
       else unfinished.push({ uid, digest });
     });
     for (const { uid, digest } of unfinished) {
       const complete = await readRest(c, folder, uid, digest);
-      if (complete) hashes.set(uid, digest.finish());
+      if (complete) finish(uid, digest);
     }
   }
   return hashes;
@@ -82,14 +89,16 @@ async function fetchPieces(c: ImapConnection, folder: string, set: string, offse
  */
 class BodyDigest {
   readonly #hash = createHash('sha256');
+  readonly #munged: MungedHeaderDigest | null;
   #inHeader: boolean;
   #pending: Buffer[] = [];
   #pendingBytes = 0;
   #lineStart = true;
   #dropping = false;
 
-  constructor(withoutMessageId: boolean) {
+  constructor(withoutMessageId: boolean, munged: boolean) {
     this.#inHeader = withoutMessageId;
+    this.#munged = munged ? new MungedHeaderDigest() : null;
   }
 
   update(piece: Buffer): void {
@@ -100,7 +109,7 @@ class BodyDigest {
       rest = rest.subarray(part.length);
       this.#headerBytes(part, newline !== -1);
     }
-    if (rest.length > 0) this.#hash.update(rest);
+    if (rest.length > 0) this.#emit(rest);
   }
 
   finish(): string {
@@ -108,9 +117,19 @@ class BodyDigest {
     return this.#hash.digest('hex');
   }
 
+  /** After finish(): the munged variant's hash, or null when not asked for or no header byte was 8-bit. */
+  finishMunged(): string | null {
+    return this.#munged?.finish() ?? null;
+  }
+
+  #emit(bytes: Buffer): void {
+    this.#hash.update(bytes);
+    this.#munged?.update(bytes);
+  }
+
   #headerBytes(part: Buffer, endsLine: boolean): void {
     if (!this.#lineStart) {
-      if (!this.#dropping) this.#hash.update(part);
+      if (!this.#dropping) this.#emit(part);
     } else {
       this.#pending.push(part);
       this.#pendingBytes += part.length;
@@ -128,6 +147,57 @@ class BodyDigest {
     const text = line.toString('latin1', 0, FIELD_NAME_BYTES);
     if (endsLine && (text === '\r\n' || text === '\n')) this.#inHeader = false;
     else if (text[0] !== ' ' && text[0] !== '\t') this.#dropping = /^message-id[ \t]*:/i.test(text);
-    if (!this.#dropping || !this.#inHeader) this.#hash.update(line);
+    if (!this.#dropping || !this.#inHeader) this.#emit(line);
+  }
+}
+
+/**
+ * SHA-256 of a message with every 8-bit byte of its header section replaced by `X`, as Cyrus
+ * stores headers with `munge8bit` (on by default): what tells verify why such a copy differs.
+ */
+class MungedHeaderDigest {
+  readonly #hash = createHash('sha256');
+  /** The header ends at the first empty line: LF seen, then CR LF or LF. */
+  #afterNewline = false;
+  #afterNewlineCr = false;
+  #inHeader = true;
+  #eightBit = false;
+
+  update(bytes: Buffer): void {
+    if (!this.#inHeader) {
+      this.#hash.update(bytes);
+      return;
+    }
+    let end = bytes.length;
+    let copy: Buffer | null = null;
+    for (let i = 0; i < bytes.length; i++) {
+      const byte = bytes[i]!;
+      if (byte >= 0x80) {
+        copy ??= Buffer.from(bytes);
+        copy[i] = 0x58;
+        this.#eightBit = true;
+      }
+      if (byte === 0x0a) {
+        if (this.#afterNewline) {
+          end = i + 1;
+          this.#inHeader = false;
+          break;
+        }
+        this.#afterNewline = true;
+        this.#afterNewlineCr = false;
+      } else if (byte === 0x0d && this.#afterNewline && !this.#afterNewlineCr) {
+        this.#afterNewlineCr = true;
+      } else {
+        this.#afterNewline = false;
+        this.#afterNewlineCr = false;
+      }
+    }
+    this.#hash.update((copy ?? bytes).subarray(0, end));
+    if (end < bytes.length) this.#hash.update(bytes.subarray(end));
+  }
+
+  finish(): string | null {
+    const digest = this.#hash.digest('hex');
+    return this.#eightBit ? digest : null;
   }
 }

@@ -44,6 +44,8 @@ export interface ContentDifference {
   targetUid: number;
   source: string | null;
   target: string | null;
+  /** The target's body is the source's with 8-bit header bytes turned into `X` (Cyrus' munge8bit). */
+  likelyCause?: 'munge8bit';
 }
 
 /** One way the two sides of a folder differ. Every switch over `kind` is exhaustive. */
@@ -75,6 +77,8 @@ export interface FolderVerification {
 export interface BodyHashes {
   source: Readonly<Record<string, ReadonlyMap<number, string>>>;
   target: Readonly<Record<string, ReadonlyMap<number, string>>>;
+  /** Source hashes with 8-bit header bytes as `X`, for the messages that have such bytes. */
+  sourceMunged?: Readonly<Record<string, ReadonlyMap<number, string>>>;
 }
 
 export interface VerifyAccountInput {
@@ -175,7 +179,7 @@ function verifyFolder(pair: FolderPair, input: VerifyAccountInput): FolderVerifi
   if (missing.length > 0) result.differences.push({ kind: 'missing', uids: missing });
   (slice.phase.deleteTarget ? result.differences : result.kept).push(...targetDifferences(scope, slice.messages));
   if (slice.messages.syncFlags) result.differences.push(...flagDifferences(scope.match.matched, permanentFlagsOf(target, snapshot.target.server)));
-  if (input.bodies) result.differences.push(...contentDifferences(scope.match.matched, input.bodies.source[pair.source], input.bodies.target[pair.target]));
+  if (input.bodies) result.differences.push(...contentDifferences(scope.match.matched, input.bodies.source[pair.source], input.bodies.target[pair.target], input.bodies.sourceMunged?.[pair.source]));
   return result;
 }
 
@@ -209,12 +213,13 @@ function flagDifferences(matched: readonly MessagePair[], permanentFlags: readon
   return messages.length > 0 ? [{ kind: 'flags', messages }] : [];
 }
 
-function contentDifferences(matched: readonly MessagePair[], source: ReadonlyMap<number, string> | undefined, target: ReadonlyMap<number, string> | undefined): Difference[] {
+function contentDifferences(matched: readonly MessagePair[], source: ReadonlyMap<number, string> | undefined, target: ReadonlyMap<number, string> | undefined, sourceMunged: ReadonlyMap<number, string> | undefined): Difference[] {
   const messages: ContentDifference[] = [];
   for (const pair of matched) {
     const hashes = { source: source?.get(pair.source.uid) ?? null, target: target?.get(pair.target.uid) ?? null };
     if (hashes.source !== null && hashes.source === hashes.target) continue;
-    messages.push({ sourceUid: pair.source.uid, targetUid: pair.target.uid, ...hashes });
+    const munged = hashes.target !== null && sourceMunged?.get(pair.source.uid) === hashes.target;
+    messages.push({ sourceUid: pair.source.uid, targetUid: pair.target.uid, ...hashes, ...(munged ? { likelyCause: 'munge8bit' as const } : {}) });
   }
   return messages.length > 0 ? [{ kind: 'content', messages }] : [];
 }

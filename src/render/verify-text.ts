@@ -95,11 +95,14 @@ function differenceLines(difference: Difference, suffix = ''): string[] {
     ];
     case 'content': return [
       `${plural(difference.messages.length, 'message')} with another body:`,
-      ...listed(difference.messages.map((m) => `  source UID ${m.sourceUid} → target UID ${m.targetUid}${unreadable(m.source, m.target)}`)),
+      ...listed(difference.messages.map((m) => `  source UID ${m.sourceUid} → target UID ${m.targetUid}${unreadable(m.source, m.target)}${m.likelyCause === 'munge8bit' ? ' (8-bit header bytes turned into X)' : ''}`)),
+      ...(difference.messages.some((m) => m.likelyCause === 'munge8bit') ? [MUNGE8BIT_HINT] : []),
     ];
     default: return assertNever(difference);
   }
 }
+
+const MUNGE8BIT_HINT = '  hint: the target rewrote 8-bit bytes in these headers to "X", as Cyrus does with `munge8bit` (on by default): set `munge8bit: no` in the target\'s imapd.conf before copying; copies already made keep the X';
 
 function unreadable(source: string | null, target: string | null): string {
   if (source === null && target === null) return ' (could not be read on either side)';
