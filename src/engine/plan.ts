@@ -2,7 +2,7 @@ import { dirname, resolve } from 'node:path';
 import { readAuditOutcomes } from '../audit/outcomes.ts';
 import { auditDirFor } from '../audit/writer.ts';
 import type { Diagnostic } from '../errors.ts';
-import { isWindowed, openAccountSession, readFolders, readListing, withTargetKeywordRule } from '../imap/snapshot.ts';
+import { isWindowed, openAccountSession, readFolders, readListing, withRefusedFolders, withTargetKeywordRule } from '../imap/snapshot.ts';
 import type { ManifestReadResult } from '../manifest/read.ts';
 import { sliceSettings, type AccountSettings, type EndpointSettings, type Settings, type SliceSettings, type SyncPhase } from '../manifest/settings.ts';
 import type { Cutover, CutoverRecord } from '../plan/cutover.ts';
@@ -16,6 +16,7 @@ import { endpointKey, readFrom, type CachedFolder, type SideCache } from '../pla
 import type { FolderSnapshot, UidMaps } from '../plan/snapshot.ts';
 import { foldAcrossAccounts } from '../plan/fold-warnings.ts';
 import type { AccountFailure, AccountPlan, Plan, PlanRunbook, PlanWarning } from '../plan/types.ts';
+import { unreadableFolders } from '../plan/unreadable-folders.ts';
 import type { StateStore } from '../state/store.ts';
 import { selectAccounts } from './accounts.ts';
 import { attachDeletedHeaders } from './deleted-headers.ts';
@@ -66,7 +67,7 @@ export async function makePlan(request: PlanRequest): Promise<{ plan?: Plan; dia
     request.onAccount?.(account.id, result.errors.length > 0 ? 'failed' : 'planned');
     return result;
   });
-  const diagnostics = results.flatMap((r) => r.errors);
+  const diagnostics = results.flatMap((r) => [...r.errors, ...('folderErrors' in r ? r.folderErrors ?? [] : [])]);
   // In a wave some accounts are always broken: the plan holds the others, and names the broken ones.
   const planned = results.filter((r) => r.errors.length === 0);
   if (planned.length === 0) return { diagnostics };
@@ -98,10 +99,12 @@ async function planOneAccount(account: AccountSettings, slice: SliceSettings, re
       ...(cutover ? deletionCandidates({ targetOnly: mapping.targetOnly, targetFolders: listing.target.folders, targetServer: listing.target.server, rule: slice.phase.deleteTargetFolders, subfolder: slice.folders.subfolder }) : [])
         .map((name) => targetByName.get(name)!).filter((folder) => folder.selectable).map((folder) => ({ listing: folder, window: null, cached: cached.target[folder.name] })),
     ];
+    const refused = { source: new Map<string, string>(), target: new Map<string, string>() };
     const [sourceFolders, targetFolders] = await Promise.all([
-      readFolders(session, 'source', readMessages ? mapping.pairs.map((p) => ({ listing: sourceByName.get(p.source)!, window, cached: cached.source[p.source] })) : []),
-      readFolders(session, 'target', targetReads),
+      readFolders(session, 'source', readMessages ? mapping.pairs.map((p) => ({ listing: sourceByName.get(p.source)!, window, cached: cached.source[p.source] })) : [], refused.source),
+      readFolders(session, 'target', targetReads, refused.target),
     ]);
+    const read = withRefusedFolders(listing, refused);
     if (readMessages && !isWindowed(window) && !(allFromCache(sourceFolders, cached.source) && allFromCache(targetFolders, cached.target))) {
       await request.state.saveSnapshotCache(account.id, { source: sideCache(account.source, sourceFolders), target: sideCache(account.target, targetFolders) });
     }
@@ -109,7 +112,7 @@ async function planOneAccount(account: AccountSettings, slice: SliceSettings, re
     const cutoverRecord: CutoverRecord | null = cutover ? { since: cutover, uidMaps } : null;
     const planned = planAccount({
       accountId: account.id, slice, mapping, now: request.now, uidMaps: slice.messages.identity === 'uid' ? uidMaps : {}, cutover: cutoverRecord,
-      snapshot: { ...await withTargetKeywordRule(session, listing, sourceFolders, targetFolders, mapping.pairs), sourceFolders, targetFolders },
+      snapshot: { ...await withTargetKeywordRule(session, read, sourceFolders, targetFolders, mapping.pairs), sourceFolders, targetFolders },
     });
     if (planned.errors.length > 0) return { errors: withAccount(planned.errors, account.id), warnings: [] as PlanWarning[] };
     const folders = await attachDeletedHeaders(session, planned.folders);
@@ -118,7 +121,8 @@ async function planOneAccount(account: AccountSettings, slice: SliceSettings, re
       ...(mapping.leftOut.length > 0 ? { foldersLeftOut: mapping.leftOut } : {}), folders,
     };
     const mappingWarnings = mapping.warnings.map((w) => ({ ...w, account: account.id }));
-    return { plan, errors: [] as Diagnostic[], warnings: [...mappingWarnings, ...planned.warnings] };
+    const folderErrors = unreadableFolders(read, mapping.pairs, account.id, 'nothing is planned for this folder; the rest of the account is');
+    return { plan, errors: [] as Diagnostic[], folderErrors, warnings: [...mappingWarnings, ...planned.warnings] };
   } catch (error) {
     const diagnostics = (error as { diagnostics?: Diagnostic[] }).diagnostics;
     if (diagnostics) return { errors: diagnostics, warnings: [] as PlanWarning[] };

@@ -1,9 +1,10 @@
 // `mailshift verify`: read both sides of every selected account read-only (as plan does), and
 // compare them folder by folder after mapping (src/plan/verify-compare.ts says exactly what
 // counts). Nothing is ever written to either server: EXAMINE, LIST/STATUS, FETCH with PEEK only.
+import { unreadableFolders } from '../plan/unreadable-folders.ts';
 import { dirname, resolve } from 'node:path';
 import { MailshiftError, type Diagnostic } from '../errors.ts';
-import { openAccountSession, readFolders, readListing, withTargetKeywordRule, type AccountSession } from '../imap/snapshot.ts';
+import { openAccountSession, readFolders, readListing, withRefusedFolders, withTargetKeywordRule, type AccountSession } from '../imap/snapshot.ts';
 import type { ManifestReadResult } from '../manifest/read.ts';
 import { sliceSettings, type AccountSettings, type Settings, type SliceSettings, type SyncPhase } from '../manifest/settings.ts';
 import { mapFolders, type FolderMappingResult } from '../plan/folder-mapping.ts';
@@ -120,6 +121,7 @@ async function verifyOneAccount(account: AccountSettings, slice: SliceSettings, 
     const folders = verifyAccount({ slice, snapshot: snapshot.snapshot, mapping: snapshot.mapping, now: request.now, bodies: bodies?.hashes ?? null, uidMaps });
     return {
       ...result, folders, bytesHashed: bodies?.bytes ?? 0,
+      errors: unreadableFolders(snapshot.snapshot, snapshot.mapping.pairs, account.id, 'this folder was not verified'),
       messages: {
         source: folders.reduce((sum, folder) => sum + folder.messages.source, 0),
         target: folders.reduce((sum, folder) => sum + (folder.source !== null ? folder.messages.target ?? 0 : 0), 0),
@@ -142,11 +144,13 @@ async function readAccount(session: AccountSession, slice: SliceSettings, now: D
   const pairs = slice.phase.justFolders ? [] : mapping.pairs;
   const sourceByName = new Map(listing.source.folders.map((folder) => [folder.name, folder]));
   const targetByName = new Map(listing.target.folders.map((folder) => [folder.name, folder]));
+  const refused = { source: new Map<string, string>(), target: new Map<string, string>() };
   const [sourceFolders, targetFolders] = await Promise.all([
-    readFolders(session, 'source', pairs.map((pair) => ({ listing: sourceByName.get(pair.source)!, window }))),
-    readFolders(session, 'target', pairs.filter((pair) => pair.targetExists).map((pair) => ({ listing: targetByName.get(pair.target)!, window }))),
+    readFolders(session, 'source', pairs.map((pair) => ({ listing: sourceByName.get(pair.source)!, window })), refused.source),
+    readFolders(session, 'target', pairs.filter((pair) => pair.targetExists).map((pair) => ({ listing: targetByName.get(pair.target)!, window })), refused.target),
   ]);
-  const snapshot: AccountSnapshot = { ...await withTargetKeywordRule(session, listing, sourceFolders, targetFolders, pairs), sourceFolders, targetFolders };
+  const read = withRefusedFolders(listing, refused);
+  const snapshot: AccountSnapshot = { ...await withTargetKeywordRule(session, read, sourceFolders, targetFolders, pairs), sourceFolders, targetFolders };
   return { snapshot, mapping };
 }
 

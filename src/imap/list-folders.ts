@@ -2,6 +2,7 @@ import type { StatusObject, StatusQuery } from 'imapflow';
 import type { FolderListing, FolderState, SpecialUse } from '../plan/snapshot.ts';
 import { hasCapability } from './capabilities.ts';
 import { flowOf, type ImapConnection } from './connection.ts';
+import { MailshiftError } from '../errors.ts';
 import { commandFailure } from './errors.ts';
 import { examineFolder } from './examine.ts';
 
@@ -45,7 +46,7 @@ export async function listFolders(connection: ImapConnection): Promise<FolderLis
       // imapflow leaves it unset, not false, for a folder the server did not mark \Subscribed.
       subscribed: entry.subscribed === true && !notSubscribedItself,
       selectable,
-      state: selectable ? await stateOf(connection, entry.path, entry.status) : null,
+      ...(selectable ? await stateOf(connection, entry.path, entry.status) : { state: null }),
     });
   }
   return folders.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -59,7 +60,7 @@ function lowerCased(flags: Set<string>): Set<string> {
   return new Set([...flags].map((flag) => flag.toLowerCase()));
 }
 
-async function stateOf(connection: ImapConnection, path: string, listed: StatusObject | undefined): Promise<FolderState> {
+async function stateOf(connection: ImapConnection, path: string, listed: StatusObject | undefined): Promise<{ state: FolderState | null; unreadable?: string }> {
   let status: StatusObject | false | undefined = listed;
   if (!isComplete(status)) {
     try {
@@ -70,14 +71,28 @@ async function stateOf(connection: ImapConnection, path: string, listed: StatusO
     }
   }
   // A STATUS that cannot be read (mailutils leaves names with spaces unquoted) or is refused: EXAMINE
-  // says the same, as imapsync reads it; the server's refusal of that reaches the user.
-  if (!isComplete(status)) return (await examineFolder(connection, path)).state;
+  // says the same, as imapsync reads it. A refusal of that too is the folder's, not the account's.
+  if (!isComplete(status)) {
+    try {
+      return { state: (await examineFolder(connection, path)).state };
+    } catch (error) {
+      if (!isRefusal(error, connection)) throw error;
+      return { state: null, unreadable: error.diagnostics[0]!.message };
+    }
+  }
   return {
-    uidValidity: Number(status.uidValidity),
-    uidNext: status.uidNext,
-    highestModseq: status.highestModseq === undefined ? null : Number(status.highestModseq),
-    messages: status.messages,
+    state: {
+      uidValidity: Number(status.uidValidity),
+      uidNext: status.uidNext,
+      highestModseq: status.highestModseq === undefined ? null : Number(status.highestModseq),
+      messages: status.messages,
+    },
   };
+}
+
+/** The server answered NO or BAD on a connection still in use (not a dropped or timed-out one). */
+function isRefusal(error: unknown, connection: ImapConnection): error is MailshiftError {
+  return error instanceof MailshiftError && connection.usable && error.diagnostics.every((d) => d.code === 'IMAP_ERROR');
 }
 
 function isComplete(status: StatusObject | false | undefined): status is StatusObject & { uidValidity: bigint; uidNext: number; messages: number } {

@@ -38,22 +38,40 @@ async function listingOf(connection: ImapConnection): Promise<AccountListing['so
 /**
  * The messages of the requested folders of one side, by folder name. Folders are read in parallel
  * over the side's connections (servers serialise work within a folder; across folders it pays);
- * empty and unchanged ones come from their listing without a command (snapshotFromListing). Every
- * folder that fails is reported, together, in one MailshiftError.
+ * empty and unchanged ones come from their listing without a command (snapshotFromListing), and
+ * ones the listing found unreadable are not read. A folder the server refuses to open or fetch
+ * goes into `refused` (its diagnostic's message, by name) when given, so the rest of the account
+ * goes on; every other failure is reported, together, in one MailshiftError.
  */
-export async function readFolders(session: AccountSession, side: Side, requests: readonly FolderRequest[]): Promise<Record<string, FolderSnapshot>> {
+export async function readFolders(session: AccountSession, side: Side, requests: readonly FolderRequest[], refused?: Map<string, string>): Promise<Record<string, FolderSnapshot>> {
   const pool = session[side];
-  const results = await Promise.allSettled(requests.map(async (request) => snapshotFromListing(request.listing, request.window, request.cached)
+  const readable = requests.filter((request) => request.listing.unreadable === undefined);
+  const results = await Promise.allSettled(readable.map(async (request) => snapshotFromListing(request.listing, request.window, request.cached)
     ?? pool.use((connection) => readFolder(connection, request.listing, request.window, request.cached))));
   const folders: Record<string, FolderSnapshot> = {};
   const failures: Diagnostic[] = [];
-  for (const result of results) {
+  results.forEach((result, index) => {
     if (result.status === 'fulfilled') folders[result.value.name] = result.value;
+    else if (refused && isFolderRefusal(result.reason)) refused.set(readable[index]!.listing.name, result.reason.diagnostics[0]!.message);
     else if (result.reason instanceof MailshiftError) failures.push(...result.reason.diagnostics);
     else throw result.reason;
-  }
+  });
   if (failures.length > 0) throw new MailshiftError(failures);
   return folders;
+}
+
+/** The server answered NO or BAD to a command about one folder (never a dropped connection or a timeout: those have codes of their own). */
+function isFolderRefusal(error: unknown): error is MailshiftError {
+  return error instanceof MailshiftError && error.diagnostics.every((d) => d.code === 'IMAP_ERROR' && d.location?.folder !== undefined);
+}
+
+/** The listing with the folders the reads found refused marked unreadable, with what the server said. */
+export function withRefusedFolders(listing: AccountListing, refused: { source: ReadonlyMap<string, string>; target: ReadonlyMap<string, string> }): AccountListing {
+  const mark = (side: 'source' | 'target') => ({
+    ...listing[side],
+    folders: listing[side].folders.map((folder) => (refused[side].has(folder.name) ? { ...folder, unreadable: refused[side].get(folder.name)! } : folder)),
+  });
+  return refused.source.size === 0 && refused.target.size === 0 ? listing : { source: mark('source'), target: mark('target') };
 }
 
 /**

@@ -35,6 +35,13 @@ export function planFolderPair(input: FolderPairInput): { plan: FolderPlan; find
     targetState: pair.targetExists ? target?.state ?? input.targetListing?.state ?? null : null,
     notes: [...pair.notes], ...(leftOut ? { messagesLeftOut: leftOut } : {}), actions: [],
   };
+  // A folder the server would not open: nothing at all, not even its creation (apply would open it first).
+  const refusal = input.sourceListing.unreadable ?? input.targetListing?.unreadable;
+  if (refusal !== undefined) {
+    const message = `the ${input.sourceListing.unreadable !== undefined ? 'source' : 'target'} folder could not be read (${refusal}), so nothing was planned for it`;
+    plan.notes.push(message);
+    return { plan, findings: [{ code: 'FOLDER_UNREADABLE', message }] };
+  }
   // Unread (justFolders): the folder's STATUS count decides; unknown counts as not empty.
   const empty = selected ? selected.length === 0 : input.sourceListing.state?.messages === 0;
   if (slice.folders.skipEmpty && empty && !pair.targetExists) {

@@ -31,8 +31,13 @@ export interface FolderListing {
   subscribed: boolean;
   /** False for \Noselect and \NonExistent folders: they hold no messages. */
   selectable: boolean;
-  /** STATUS of the folder (LIST-STATUS where offered); null when it is not selectable. */
+  /** STATUS of the folder (LIST-STATUS where offered); null when it is not selectable or unreadable. */
   state: FolderState | null;
+  /**
+   * Set when the server refused both STATUS and EXAMINE for a folder it listed: what it said. Such
+   * a folder is not read; plan and verify name it as an error of its own, the account goes on.
+   */
+  unreadable?: string;
 }
 
 export interface FolderState {

@@ -2,6 +2,7 @@
 // /opt/srv/cyrus-imapd (its package conflicts with dovecot-imapd), the rest from cyrus-common.
 // Users live in the instance's own sasldb; INBOXes are created at first login.
 import { execFile } from 'node:child_process';
+import { ImapFlow } from 'imapflow';
 import { chmod, chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -139,4 +140,18 @@ EVENTS {
   checkpoint cmd="${CYRUS_BIN}/ctl_cyrusdb -C ${dir}/imapd.conf -c" period=30
 }
 `;
+}
+
+/** Sets `who`'s rights on a mailbox as the Cyrus admin (e.g. "l": listed but not readable), with the admin's name for it ("user.alice.Locked" in layout A). */
+export async function setAclAsAdmin(server: CyrusServer, mailbox: string, who: string, rights: string): Promise<void> {
+  const client = new ImapFlow({ host: server.host, port: server.ports.plain, secure: false, doSTARTTLS: false, auth: { user: ADMIN.user, pass: ADMIN.password }, logger: false });
+  await client.connect();
+  try {
+    // imapflow has no SETACL: its generic exec() is the way, as mailshift's own IMAP layer does it.
+    await (client as unknown as { exec(command: string, attributes: unknown[]): Promise<{ next(): void }> })
+      .exec('SETACL', [{ type: 'STRING', value: mailbox }, { type: 'STRING', value: who }, { type: 'STRING', value: rights }])
+      .then((answer) => answer.next());
+  } finally {
+    await client.logout();
+  }
 }
