@@ -44,7 +44,8 @@ export type CopiedUids = Map<number, Array<[number, number]>>;
 
 /**
  * Copy the folder's pending copies: source bodies (BODY.PEEK[]) in batches into APPEND (MULTIAPPEND
- * where offered). Crash-safe: before each attempt, target messages newer than the plan's UIDNEXT
+ * where offered, else APPENDs pipelined where LITERAL+ is). What a batch stored is kept when a later
+ * message of it fails (appendItems). Crash-safe: before each attempt, target messages newer than the plan's UIDNEXT
  * that the journal does not account for are counted by identity; a pending copy whose identity is
  * among them landed before an interruption, and is recorded instead of copied again. A folder this
  * run has just created (`createdNow`) was empty a moment ago: its first attempt has nothing to count.

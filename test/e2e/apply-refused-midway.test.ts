@@ -11,6 +11,8 @@ import * as assert from 'uvu/assert';
 import { auditDirFor } from '../../src/audit/writer.ts';
 import { runMailshift } from '../support/cli.ts';
 import { startDovecot, type DovecotServer } from '../support/dovecot.ts';
+import { OFFICE365_CAPABILITIES } from '../support/dovecot-config.ts';
+import { seedMailbox } from '../support/seed.ts';
 import { fillMailbox } from '../support/mailbox-builder.ts';
 import { contentMultiset, mailboxState } from '../support/mailbox-state.ts';
 import { newMigration, type Migration } from '../support/migration.ts';
@@ -119,6 +121,29 @@ test('MULTIAPPEND refused for one message over the size limit, then a BAD for an
     });
   } finally {
     await limited.stop();
+  }
+});
+
+test('Office-365-like target, the connection cut in the middle of a pipeline of APPENDs: the apply resumes, what the unanswered APPENDs stored is found, not appended again', async () => {
+  const office = await startDovecot({ layout: 'dot', capabilities: OFFICE365_CAPABILITIES });
+  try {
+    await withProxiedTarget('cut-pipeline', office, {}, async (m, proxy) => {
+      await seedMailbox(m.source.server, m.source, { seed: 44, messages: 60, otherDelimiter: '.' });
+      const planFile = await plan(m);
+      // Past the logins and EXAMINEs, in the middle of the APPENDs' bytes.
+      proxy.cutAfterBytesToServer(200_000);
+      const applied = await runMailshift(['apply', planFile], { env: m.env });
+      assert.is(proxy.cuts, 1, 'the cut happened');
+      assert.is(applied.code, 0, applied.stdout + applied.stderr);
+      const [source, target] = await Promise.all([mailboxState(m.source.server, m.source), mailboxState(office, m.target)]);
+      // Source messages flagged \Deleted are not copied (messages.skipDeleted).
+      const onSource = contentMultiset(source, (folder) => folder === 'INBOX').filter((line) => !line.split(' ')[1]!.split(',').includes('\\Deleted'));
+      assert.equal(contentMultiset(target, (folder) => folder === 'INBOX'), onSource, 'INBOX on the target once each: none lost, none duplicated');
+      const found = auditRecords(m, 'cut-pipeline').filter((r) => r.op === 'copy' && r.result === 'done' && /after an interruption/.test(String(r.reason)));
+      assert.ok(found.length > 0, 'APPENDs left unanswered by the cut were found on the target');
+    });
+  } finally {
+    await office.stop();
   }
 });
 
