@@ -61,16 +61,20 @@ export async function appendMessages(connection: ImapConnection, folder: string,
     else outgoing.push({ index, message: prepared });
   });
   const multi = supportsMultiappend(connection) && !options.singly;
+  let inFlight: typeof outgoing = [];
   try {
-    if (!multi && outgoing.length > 1 && pipelines(connection)) {
+    if (!multi && outgoing.length > 1 && pipelines(connection, outgoing)) {
       await appendEachPipelined(connection, folder, outgoing, run);
       return run;
     }
     for (const batch of multi ? batchesOf(outgoing) : outgoing.map((entry) => [entry])) {
+      inFlight = batch;
       if (!(await appendBatch(connection, folder, batch, run))) return run;
     }
   } catch (error) {
     run.failure = operationFailure(error, connection, 'APPEND', folder);
+    // A dropped connection leaves the APPEND it cut short in doubt: it may have been stored.
+    if (run.failure.code === 'CONNECTION_LOST') run.unsure = inFlight.map((entry) => entry.index).filter((index) => run.results[index] === undefined);
   }
   return run;
 }
@@ -97,11 +101,16 @@ async function appendBatch(connection: ImapConnection, folder: string, batch: Ar
   return true;
 }
 
-/** Whether APPENDs can go back to back here: every literal non-synchronizing (LITERAL+), and imapflow as the pipeline knows it. */
-function pipelines(connection: ImapConnection): boolean {
+/** Whether APPENDs can go back to back here: every literal non-synchronizing (LITERAL+, or LITERAL- for messages of at most 4096 bytes, RFC 7888), and imapflow as the pipeline knows it. */
+function pipelines(connection: ImapConnection, outgoing: ReadonlyArray<{ message: OutgoingMessage }>): boolean {
   const flow = flowOf(connection);
-  return flow.capabilities.has('LITERAL+') && canPipeline(flow);
+  const nonSynchronizing = flow.capabilities.has('LITERAL+')
+    || (flow.capabilities.has('LITERAL-') && outgoing.every((entry) => entry.message.raw.length <= LITERAL_MINUS_BYTES));
+  return nonSynchronizing && canPipeline(flow);
 }
+
+/** The largest literal LITERAL- lets a client send without waiting (RFC 7888). */
+const LITERAL_MINUS_BYTES = 4096;
 
 /** One APPEND per message, pipelined; each answer is its message's, by tag. */
 async function appendEachPipelined(connection: ImapConnection, folder: string, outgoing: Array<{ index: number; message: OutgoingMessage }>, run: AppendRun): Promise<void> {

@@ -8,6 +8,7 @@ import * as assert from 'uvu/assert';
 import { appendMessages, supportsMultiappend, type AppendItem, type AppendResult } from '../../src/imap/append.ts';
 import { openConnection } from '../../src/imap/connect.ts';
 import { flowOf, type ImapConnection } from '../../src/imap/connection.ts';
+import { recordCommands } from '../support/command-spy.ts';
 import { startDelayProxy } from '../support/delay-proxy.ts';
 import { startDovecot, type DovecotServer } from '../support/dovecot.ts';
 import { NO_UIDPLUS_CAPABILITIES, OFFICE365_CAPABILITIES } from '../support/dovecot-config.ts';
@@ -35,8 +36,8 @@ function connectTo(server: DovecotServer, account: Account, port = server.ports.
   return openConnection({ ...plainEndpoint(server, account), port }, { side: 'target', accountId: 'alice', manifestDir: tmpdir(), env: { PW: account.password } });
 }
 
-function item(name: string, flags: string[] = []): AppendItem {
-  return { raw: rawMessage({ name }), flags, internalDate: new Date(Date.UTC(2025, 0, 15, 8, 30, 0)) };
+function item(name: string, flags: string[] = [], padding = 0): AppendItem {
+  return { raw: rawMessage({ name, padding }), flags, internalDate: new Date(Date.UTC(2025, 0, 15, 8, 30, 0)) };
 }
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
@@ -150,6 +151,27 @@ test('without UIDPLUS, pipelined: every message stored once, with no UID claimed
   } finally {
     await connection.close();
     await proxy.stop();
+  }
+});
+
+test('with LITERAL- only, messages of at most 4096 bytes are pipelined; a larger one sends the APPENDs one answer at a time', async () => {
+  const account = await freshUser(office);
+  const connection = await connectTo(office, account);
+  try {
+    const capabilities = flowOf(connection).capabilities;
+    capabilities.delete('LITERAL+');
+    capabilities.set('LITERAL-', true); // as on an IMAP4rev2 server
+    const small = [item('s1'), item('s2'), item('s3')];
+    const pipelined = await recordCommands(() => appendMessages(connection, 'INBOX', small));
+    assert.equal(uidsOf(pipelined.result.results), [1, 2, 3]);
+    assert.equal(pipelined.sent.map((command) => command.command), ['NOOP'], 'the APPENDs went under one NOOP request, back to back');
+    const mixed = [item('m1'), item('m2', [], 6000)];
+    const awaited = await recordCommands(() => appendMessages(connection, 'INBOX', mixed));
+    assert.equal(uidsOf(awaited.result.results), [4, 5]);
+    assert.equal(awaited.sent.map((command) => command.command), ['APPEND', 'APPEND'], 'one APPEND at a time, each literal waiting for its "+" where needed');
+    assert.equal((await storedIn(office, account)).map(([, digest]) => digest), [...small, ...mixed].map((it) => sha256(it.raw)));
+  } finally {
+    await connection.close();
   }
 });
 
