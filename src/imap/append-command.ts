@@ -17,7 +17,7 @@ export type AppendOutcome = { uids: Array<number | null>; uidValidity: number | 
 
 // Refusals that concern the folder, not a message: retrying message by message would only hear
 // them once per message.
-const FOLDER_REFUSALS = new Set(['TRYCREATE', 'NONEXISTENT', 'NOPERM']);
+export const FOLDER_REFUSALS: ReadonlySet<string> = new Set(['TRYCREATE', 'NONEXISTENT', 'NOPERM']);
 
 // `APPEND <folder> (<flags>) "<date>" {n}`, repeated per message for MULTIAPPEND (RFC 3502); a
 // literal8 `~{n}` for a message with NUL bytes where the server has BINARY. With LITERAL+ every

@@ -1,5 +1,5 @@
 import { MailshiftError, problem } from '../errors.ts';
-import { appendCommand, appendUids, closedAfterBad, messageArguments, readyToAppend, refusesFolder, type OutgoingMessage } from './append-command.ts';
+import { appendCommand, appendUids, closedAfterBad, FOLDER_REFUSALS, messageArguments, readyToAppend, refusesFolder, type OutgoingMessage } from './append-command.ts';
 import { appendPipelined, canPipeline, type PipelineRun } from './append-pipeline.ts';
 import { hasCapability } from './capabilities.ts';
 import { flowOf, type ImapConnection } from './connection.ts';
@@ -23,8 +23,6 @@ export type AppendResult = { uid: number; uidValidity: number } | { uid: null } 
 
 /** Bounds of one MULTIAPPEND: bigger batches save little more, and a refused batch is sent again message by message. */
 export const APPEND_BATCH = { messages: 100, bytes: 8 * 1024 * 1024 };
-
-const FOLDER_CODES = new Set(['TRYCREATE', 'NONEXISTENT', 'NOPERM']);
 
 /** Whether the server takes several messages in one APPEND (RFC 3502), as it said at login. */
 export function supportsMultiappend(connection: ImapConnection): boolean {
@@ -119,7 +117,7 @@ async function appendEachPipelined(connection: ImapConnection, folder: string, o
   const messages = outgoing.map((entry) => ({ attributes: messageArguments(connection, entry.message), bytes: entry.message.raw.length }));
   let pipelined: PipelineRun;
   try {
-    pipelined = await appendPipelined(flow, folderToken(flow, folder), messages, FOLDER_CODES);
+    pipelined = await appendPipelined(flow, folderToken(flow, folder), messages, FOLDER_REFUSALS);
   } catch (error) {
     run.failure = operationFailure(error, connection, 'APPEND', folder);
     pipelined = (error as { partial?: PipelineRun }).partial ?? { answers: [], sent: 0 };
