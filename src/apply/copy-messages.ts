@@ -44,7 +44,8 @@ export type CopiedUids = Map<number, Array<[number, number]>>;
 
 /**
  * Copy the folder's pending copies: source bodies (BODY.PEEK[]) in batches into APPEND (MULTIAPPEND
- * where offered). Crash-safe: before each attempt, target messages newer than the plan's UIDNEXT
+ * where offered, else APPENDs pipelined where LITERAL+ is). What a batch stored is kept when a later
+ * message of it fails (appendItems). Crash-safe: before each attempt, target messages newer than the plan's UIDNEXT
  * that the journal does not account for are counted by identity; a pending copy whose identity is
  * among them landed before an interruption, and is recorded instead of copied again. A folder this
  * run has just created (`createdNow`) was empty a moment ago: its first attempt has nothing to count.
@@ -57,7 +58,9 @@ export type CopiedUids = Map<number, Array<[number, number]>>;
  * follow the source's order within a batch, not across batches in flight together.
  */
 export async function copyMessages(folder: FolderPlan, copies: CopyAction[], ctx: CopyContext, target: { createdNow?: boolean; targetRecreated?: boolean } = {}): Promise<void> {
-  const pendingOf = () => notDone(copies, ctx.account, folder, ctx.sink);
+  const refused = new Set<number>();
+  const unanswered = new Set<number>();
+  const pendingOf = () => notDone(copies, ctx.account, folder, ctx.sink).filter((copy) => !refused.has(copy.uid));
   if (pendingOf().length === 0) return;
   const createdNow = target.createdNow ?? false;
   // A folder recreated since the plan: none of its UIDs is the plan's, so all it holds may have landed.
@@ -74,7 +77,7 @@ export async function copyMessages(folder: FolderPlan, copies: CopyAction[], ctx
       landed = unaccounted(onTarget.filter((message) => message.uid >= baseline), folder, ctx);
       guard ??= heldBefore(onTarget.filter((message) => message.uid < baseline), folder, ctx);
     }
-    const checks = { landed, guard: guard ?? NO_DUPLICATE_GUARD };
+    const checks = { landed, guard: guard ?? NO_DUPLICATE_GUARD, refused, unanswered };
     // As many lanes as batch slots: while some batches append, others are read or journaled.
     await runInLanes([...batches(pendingOf())], ctx.slots.size, (batch) => copyBatch(folder, batch, checks, ctx), ctx.stop);
   }, { budgetSeconds: ctx.budgetSeconds, stop: ctx.stop, onRetry: (error, wait) => ctx.observer.note(`${folder.target}: ${(error as Error).message}; retrying in ${Math.round(wait / 1000)} s`) });
@@ -91,6 +94,9 @@ function notDone(copies: readonly CopyAction[], account: string, folder: FolderP
   return copies.filter((copy) => !sink.done(actionKey(account, folder, copy)));
 }
 
+/** What each attempt checks a copy against; `refused`: source UIDs the target refused in this run (not sent again by a retry); `unanswered`: ones this run sent with no answer (found on the target, this run copied them). */
+type Checks = { landed: Map<string, number>; guard: DuplicateGuard; refused: Set<number>; unanswered: Set<number> };
+
 type Outcome = { copy: CopyAction; result: 'done' | 'failed' | 'skipped'; detail: Parameters<typeof record>[4]; bytes?: number };
 
 /**
@@ -98,14 +104,14 @@ type Outcome = { copy: CopyAction; result: 'done' | 'failed' | 'skipped'; detail
  * together (the journal and the audit log commit them with one fsync each: group commit). Reading
  * holds a batch slot, not a target connection, so the next batch is read while others append.
  */
-async function copyBatch(folder: FolderPlan, batch: CopyAction[], { landed, guard }: { landed: Map<string, number>; guard: DuplicateGuard }, ctx: CopyContext): Promise<void> {
+async function copyBatch(folder: FolderPlan, batch: CopyAction[], { landed, guard, refused, unanswered }: Checks, ctx: CopyContext): Promise<void> {
   await ctx.throttle.take(batch.length, batch.reduce((sum, copy) => sum + copy.size, 0));
   const outcomes = await ctx.slots.hold(async () => {
     // The throttle or a slot may have kept this batch waiting past a stop: then it does not start.
     if (ctx.stop.stopped) return [];
     const bodies = await ctx.session.source.use((c) => readBodies(c, folder.source!, batch.map((copy) => copy.uid)));
     const done: Outcome[] = [];
-    const items: Array<{ copy: CopyAction; item: AppendItem; identity: string }> = [];
+    const items: Pending[] = [];
     for (const copy of batch) {
       const original = bodies.get(copy.uid);
       if (original === undefined) {
@@ -123,18 +129,16 @@ async function copyBatch(folder: FolderPlan, batch: CopyAction[], { landed, guar
       const identity = copy.addMessageId ? identityOfRaw(raw) : copy.identity;
       const duplicate = await guard.refusal(matchKey(copy.identity, copy.size, ctx.useSize), matchKey(identity, raw.length, ctx.useSize));
       if (duplicate !== null) done.push({ copy, result: 'failed', detail: { reason: duplicate } });
-      else if (take(landed, identity)) done.push({ copy, result: 'done', detail: { reason: 'found on the target after an interruption', targetIdentity: identity, targetSize: raw.length } });
+      else if (take(landed, identity)) done.push({ copy, result: 'done', detail: { reason: 'found on the target after an interruption', targetIdentity: identity, targetSize: raw.length }, ...(unanswered.has(copy.uid) ? { bytes: raw.length } : {}) });
       else items.push({ copy, identity, item: { raw, flags: copy.flags, internalDate: new Date(copy.internalDate) } });
     }
     if (items.length === 0) return done;
-    const results = await ctx.session.target.use((target) => appendMessages(target, folder.target, items.map((entry) => entry.item)));
-    return done.concat(results.map((result, index): Outcome => {
-      const { copy, identity, item } = items[index]!;
-      if ('error' in result) return { copy, result: 'failed', detail: { reason: `the target refused it: ${result.error}` } };
-      if (result.uid !== null) pairsIn(ctx.copied, result.uidValidity).push([copy.uid, result.uid]);
-      return { copy, result: 'done', detail: { targetUid: result.uid, targetIdentity: identity, targetSize: item.raw.length }, bytes: item.raw.length };
-    }));
+    return appendItems(folder, items, ctx, { refused, unanswered }, done);
   });
+  await recordAll(folder, outcomes, ctx);
+}
+
+async function recordAll(folder: FolderPlan, outcomes: readonly Outcome[], ctx: CopyContext): Promise<void> {
   for (const outcome of outcomes) {
     if (outcome.bytes === undefined) continue;
     ctx.counts.messagesCopied++;
@@ -142,6 +146,48 @@ async function copyBatch(folder: FolderPlan, batch: CopyAction[], { landed, guar
   }
   await Promise.all(outcomes.map(({ copy, result, detail }) => record(ctx, folder, copy, result, detail)));
   ctx.observer.progress(ctx.counts);
+}
+
+type Pending = { copy: CopyAction; item: AppendItem; identity: string };
+
+/**
+ * APPEND the batch's messages and say what became of each. What the target stored keeps its
+ * result whatever comes after it in the batch. After a BAD (its connection closed, nothing else in
+ * doubt) the rest goes on another connection, one message per APPEND; when the connection went
+ * with APPENDs unanswered, or the folder was refused, the outcomes known are journaled and the
+ * error thrown: a retry counts on the target what the unanswered ones stored, rather than
+ * sending them again. A message the target refused is not sent again by this run's retries.
+ * `before`: the batch's outcomes settled without an APPEND, journaled with the rest.
+ */
+async function appendItems(folder: FolderPlan, items: readonly Pending[], ctx: CopyContext, { refused, unanswered }: Pick<Checks, 'refused' | 'unanswered'>, before: readonly Outcome[]): Promise<Outcome[]> {
+  const outcomes: Outcome[] = [...before];
+  let left = [...items];
+  let singly = false;
+  while (left.length > 0) {
+    const sending = left;
+    const run = await ctx.session.target.use((target) => appendMessages(target, folder.target, sending.map((entry) => entry.item), { singly }));
+    left = [];
+    run.results.forEach((result, index) => {
+      const { copy, identity, item } = sending[index]!;
+      if (result === undefined) {
+        left.push(sending[index]!);
+      } else if ('error' in result) {
+        refused.add(copy.uid);
+        outcomes.push({ copy, result: 'failed', detail: { reason: `the target refused it: ${result.error}` } });
+      } else {
+        if (result.uid !== null) pairsIn(ctx.copied, result.uidValidity).push([copy.uid, result.uid]);
+        outcomes.push({ copy, result: 'done', detail: { targetUid: result.uid, targetIdentity: identity, targetSize: item.raw.length }, bytes: item.raw.length });
+      }
+    });
+    if (run.failure === null) break;
+    if (!run.resend) {
+      for (const index of run.unsure) unanswered.add(sending[index]!.copy.uid);
+      await recordAll(folder, outcomes, ctx);
+      throw run.failure;
+    }
+    singly = true;
+  }
+  return outcomes;
 }
 
 /** Identities of target messages added since the plan (`recent`) that no journaled copy explains. */

@@ -12,12 +12,12 @@ export interface OutgoingMessage {
   internalDate: Date;
 }
 
-/** What one APPEND command came to: a UID per message (null when the server named none) and the folder's UIDVALIDITY they belong to (APPENDUID), or the server's refusal. */
-export type AppendOutcome = { uids: Array<number | null>; uidValidity: number | null } | { refused: string };
+/** What one APPEND command came to: a UID per message (null when the server named none) and the folder's UIDVALIDITY they belong to (APPENDUID), or the server's refusal (`closed`: a BAD, and the connection closed for it). */
+export type AppendOutcome = { uids: Array<number | null>; uidValidity: number | null } | { refused: string; closed?: MailshiftError };
 
 // Refusals that concern the folder, not a message: retrying message by message would only hear
 // them once per message.
-const FOLDER_REFUSALS = new Set(['TRYCREATE', 'NONEXISTENT', 'NOPERM']);
+export const FOLDER_REFUSALS: ReadonlySet<string> = new Set(['TRYCREATE', 'NONEXISTENT', 'NOPERM']);
 
 // `APPEND <folder> (<flags>) "<date>" {n}`, repeated per message for MULTIAPPEND (RFC 3502); a
 // literal8 `~{n}` for a message with NUL bytes where the server has BINARY. With LITERAL+ every
@@ -26,34 +26,55 @@ const FOLDER_REFUSALS = new Set(['TRYCREATE', 'NONEXISTENT', 'NOPERM']);
 // BAD the connection is closed: Dovecot, having stopped parsing, reads the rest of the command,
 // message text included, as commands of their own.
 
-/** One APPEND: OK [APPENDUID v set] gives the UIDs in message order, and v the folder's UIDVALIDITY; NO refuses the whole command ('refused'); NO [TRYCREATE]/[NONEXISTENT]/[NOPERM], BAD and a dropped connection throw. */
-export async function appendCommand(connection: ImapConnection, folder: string, messages: readonly OutgoingMessage[]): Promise<AppendOutcome> {
-  const flow = flowOf(connection);
-  const binary = flow.capabilities.has('BINARY');
-  const attributes: Token[] = [folderToken(flow, folder)];
-  for (const message of messages) {
-    attributes.push(
-      message.flags.map((flag): Token => ({ type: 'ATOM', value: flag })),
-      { type: 'STRING', value: imapDateTime(message.internalDate) ?? '' },
-      { type: 'LITERAL', value: message.raw, isLiteral8: binary && message.raw.includes(0) },
-    );
-  }
+/** The arguments of one message in an APPEND, after the folder: `(<flags>) "<date>" {n}`. */
+export function messageArguments(connection: ImapConnection, message: OutgoingMessage): Token[] {
+  const binary = flowOf(connection).capabilities.has('BINARY');
+  return [
+    message.flags.map((flag): Token => ({ type: 'ATOM', value: flag })),
+    { type: 'STRING', value: imapDateTime(message.internalDate) ?? '' },
+    { type: 'LITERAL', value: message.raw, isLiteral8: binary && message.raw.includes(0) },
+  ];
+}
+
+/** What must come before an APPEND into `folder` on this connection (see below). */
+export async function readyToAppend(connection: ImapConnection, folder: string): Promise<void> {
   // Courier refuses an APPEND into the folder its session has open read-only ("NO Current box is
   // selected READ-ONLY"), and the checks before the copies EXAMINE it. CLOSE first, where that is so:
   // it expunges nothing in a folder opened read-only (RFC 3501 §6.4.2).
-  if (openReadOnly(connection, folder)) await flow.mailboxClose();
+  if (openReadOnly(connection, folder)) await flowOf(connection).mailboxClose();
+}
+
+/** Whether a NO's response code refuses the folder rather than the message. */
+export function refusesFolder(code: string | null): boolean {
+  return FOLDER_REFUSALS.has(code ?? '');
+}
+
+/** One APPEND: OK [APPENDUID v set] gives the UIDs in message order, and v the folder's UIDVALIDITY; NO refuses the whole command ('refused'); a BAD refuses it too and closes the connection ('closed'); NO [TRYCREATE]/[NONEXISTENT]/[NOPERM] and a dropped connection throw. */
+export async function appendCommand(connection: ImapConnection, folder: string, messages: readonly OutgoingMessage[]): Promise<AppendOutcome> {
+  const flow = flowOf(connection);
+  const attributes: Token[] = [folderToken(flow, folder)];
+  for (const message of messages) attributes.push(...messageArguments(connection, message));
+  await readyToAppend(connection, folder);
   let answer;
   try {
     answer = await execCommand(flow, 'APPEND', attributes, { literalPlus: flow.capabilities.has('LITERAL+') });
   } catch (error) {
     if (!connection.usable) throw operationFailure(error, connection, 'APPEND', folder);
-    if (isBad(error) && (error as { code?: unknown }).code !== 'ETHROTTLE') throw closedAfterBad(connection, folder, refusalText(error));
-    if (FOLDER_REFUSALS.has(responseCodeOf(error) ?? '')) throw operationFailure(error, connection, 'APPEND', folder);
+    if (isBad(error) && (error as { code?: unknown }).code !== 'ETHROTTLE') {
+      const said = refusalText(error);
+      return { refused: said, closed: closedAfterBad(connection, folder, said) };
+    }
+    if (refusesFolder(responseCodeOf(error))) throw operationFailure(error, connection, 'APPEND', folder);
     if ((error as { responseStatus?: unknown }).responseStatus !== 'NO') throw operationFailure(error, connection, 'APPEND', folder);
     return { refused: refusalText(error) };
   }
+  return appendUids(answer, messages.length);
+}
+
+/** The UIDs an OK [APPENDUID v set] names for `count` messages, or nulls where it names none (no UIDPLUS) or not as many. */
+export function appendUids(answer: { code: string | null; args: string[] }, count: number): { uids: Array<number | null>; uidValidity: number | null } {
   const uids = answer.code === 'APPENDUID' ? expandUidSet(answer.args[1] ?? '') : [];
-  if (uids.length !== messages.length) return { uids: messages.map(() => null), uidValidity: null };
+  if (uids.length !== count) return { uids: new Array<number | null>(count).fill(null), uidValidity: null };
   const uidValidity = Number(answer.args[0]);
   return { uids, uidValidity: Number.isSafeInteger(uidValidity) && uidValidity > 0 ? uidValidity : null };
 }
@@ -74,7 +95,8 @@ export function expandUidSet(set: string): number[] {
   return uids;
 }
 
-function closedAfterBad(connection: ImapConnection, folder: string, said: string): MailshiftError {
+/** The error for a connection closed after a BAD to an APPEND (it closes it). */
+export function closedAfterBad(connection: ImapConnection, folder: string, said: string): MailshiftError {
   const { place } = connection;
   flowOf(connection).close();
   return new MailshiftError(problem('IMAP_ERROR',

@@ -3,6 +3,7 @@
 // by people, not timed tests).
 //   npm run bench                                            10,000 messages; 5,000 against mbsync, 3 rounds
 //   npm run bench -- --messages 2000 --mbsync-messages 1000  a quicker run (--mbsync-rounds 1: quicker still)
+//   npm run bench -- --distance-only --distance-messages 300 only plan + apply over a 40 ms round trip (default 1,000 messages)
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import type { PlanSummary } from '../../src/plan/types.ts';
 import { measureMailshift } from './measure.ts';
 import { benchMigration, seededAccount, type MailboxShape } from './migration.ts';
 import { fsyncMilliseconds, startBenchServers } from './servers.ts';
+import { benchOverDistance } from './over-distance.ts';
 import { compareWithMbsync } from './vs-mbsync.ts';
 
 const { values } = parseArgs({
@@ -20,12 +22,15 @@ const { values } = parseArgs({
     'mbsync-messages': { type: 'string', default: '5000' },
     'mbsync-rounds': { type: 'string', default: '5' },
     'size-messages': { type: 'string', default: '200' },
+    'distance-messages': { type: 'string', default: '1000' },
+    'distance-only': { type: 'boolean', default: false },
   },
 });
 const messages = Number(values.messages);
 const mbsyncMessages = Number(values['mbsync-messages']);
 const mbsyncRounds = Number(values['mbsync-rounds']);
 const sizeMessages = Number(values['size-messages']);
+const distanceMessages = Number(values['distance-messages']);
 const FAT_MESSAGE_BYTES = 2_000_000;
 const servers = await startBenchServers();
 const { source, target } = servers;
@@ -46,6 +51,16 @@ async function planTwice(shape: MailboxShape) {
 }
 
 try {
+  if (values['distance-only']) {
+    await benchOverDistance(work, source, target, distanceMessages);
+    console.log(`reproduce: npm run bench -- --distance-only --distance-messages ${distanceMessages}`);
+  } else await fullBench();
+} finally {
+  rmSync(work, { recursive: true, force: true });
+  await servers.stop();
+}
+
+async function fullBench(): Promise<void> {
   console.log(`bench: Dovecot pair on 127.0.0.1 (source '/' layout, target '.' layout under INBOX.), fsync on (mail_fsync = optimized, Dovecot's default; a 4 KB write + fdatasync takes ${fsyncMilliseconds(target.dir).toFixed(1)} ms on this disk); seeding ${messages} messages…`);
   const run = await planTwice({ seed: 10, messages });
   console.log(`bench seed: ${run.seeded.messages} messages (${formatBytes(run.seeded.bytes)}) in ${run.seeded.folders} folders seeded in ${run.seedSeconds.toFixed(1)} s`);
@@ -74,8 +89,6 @@ try {
   const small = await planTwice({ uniformSize: 2_000, messages: sizeMessages });
   const fat = await planTwice({ uniformSize: FAT_MESSAGE_BYTES, messages: sizeMessages });
   console.log(`bench plan memory vs message size: ${sizeMessages} messages of 2 KB (${formatBytes(small.seeded.bytes)}): peak RSS ${formatBytes(small.first.peakRssBytes)}; ${sizeMessages} messages of ${formatBytes(FAT_MESSAGE_BYTES)} (${formatBytes(fat.seeded.bytes)}): peak RSS ${formatBytes(fat.first.peakRssBytes)}`);
-  console.log(`reproduce: npm run bench -- --messages ${messages} --mbsync-messages ${mbsyncMessages} --mbsync-rounds ${mbsyncRounds} --size-messages ${sizeMessages}`);
-} finally {
-  rmSync(work, { recursive: true, force: true });
-  await servers.stop();
+  await benchOverDistance(work, source, target, distanceMessages);
+  console.log(`reproduce: npm run bench -- --messages ${messages} --mbsync-messages ${mbsyncMessages} --mbsync-rounds ${mbsyncRounds} --size-messages ${sizeMessages} --distance-messages ${distanceMessages}`);
 }

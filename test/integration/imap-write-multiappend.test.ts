@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { appendMessages, supportsMultiappend, type AppendItem, type AppendResult } from '../../src/imap/append.ts';
+import { appendMessages as appendRun, supportsMultiappend, type AppendItem, type AppendResult } from '../../src/imap/append.ts';
 import { appendCommand, expandUidSet } from '../../src/imap/append-command.ts';
 import { flowOf, type ImapConnection } from '../../src/imap/connection.ts';
 import { createFolder } from '../../src/imap/create-folder.ts';
@@ -16,6 +16,13 @@ import { dovecotPair, freshUser } from '../support/servers.ts';
 import { openPlainConnection } from '../support/imap-connection.ts';
 
 const connect = openPlainConnection;
+
+/** appendMessages' results, its failure thrown: for the cases where no message is left without a result. */
+async function appendMessages(connection: ImapConnection, folder: string, items: readonly AppendItem[]): Promise<AppendResult[]> {
+  const run = await appendRun(connection, folder, items);
+  if (run.failure !== null) throw run.failure;
+  return run.results as AppendResult[];
+}
 
 /** A connection to a fresh, empty account, and the account. */
 async function target(server: DovecotServer): Promise<{ account: Account; connection: ImapConnection }> {
@@ -208,11 +215,12 @@ test('flags no server can store are refused without sending them; \\Recent is dr
   }
 });
 
-test('without MULTIAPPEND: one APPEND per message, same results', async () => {
+test('without MULTIAPPEND or LITERAL+: one APPEND per message, each answer awaited, same results', async () => {
   const { slash } = await dovecotPair();
   const { account, connection } = await target(slash);
   try {
     flowOf(connection).capabilities.delete('MULTIAPPEND'); // as on a server without it
+    flowOf(connection).capabilities.delete('LITERAL+'); // (with it, the APPENDs are pipelined: imap-append-pipeline.test.ts)
     assert.is(supportsMultiappend(connection), false);
     const items = [item('one', ['\\Seen', 'Project-X']), item('two', [LONG_KEYWORD], 1), item('three', ['\\Flagged'], 2, 30_000)];
     const { result, appends } = await countAppends(() => appendMessages(connection, 'INBOX', items));
@@ -257,9 +265,10 @@ test('a BAD closes the connection (the server may be reading message text as com
   const { connection } = await target(slash);
   try {
     // appendCommand trusts its caller's flags; appendMessages never hands it one like this.
-    const bad = await appendCommand(connection, 'INBOX', [{ ...item('a'), flags: ['\\Bogus'] }]).then(() => null, (error: unknown) => error);
-    assert.is((bad as { code?: string }).code, 'IMAP_ERROR');
-    assert.match(String((bad as Error).message), /rejected as malformed: Error in IMAP command APPEND: Invalid system flag/);
+    const bad = await appendCommand(connection, 'INBOX', [{ ...item('a'), flags: ['\\Bogus'] }]);
+    assert.ok('refused' in bad && bad.closed, 'refused, and the connection closed for it');
+    assert.is(bad.closed!.code, 'IMAP_ERROR');
+    assert.match(bad.closed!.message, /rejected as malformed: Error in IMAP command APPEND: Invalid system flag/);
     assert.is(connection.usable, false, 'closed');
     const lost = await appendMessages(connection, 'INBOX', [item('b')]).then(() => null, (error: unknown) => error);
     assert.is((lost as { code?: string }).code, 'CONNECTION_LOST');
