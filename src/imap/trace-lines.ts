@@ -57,10 +57,11 @@ export class TraceLines {
   }
 
   private endSegment(): void {
+    const crlf = this.tail.at(-1) === 0x0d;
+    const cut = this.cut - (this.cut > 0 && crlf ? 1 : 0);
     let text = Buffer.concat(this.head).toString('utf8');
-    const cut = this.cut;
+    if (crlf && this.cut === 0) text = text.slice(0, -1);
     const end = this.tail.toString('latin1').replace(/\r$/, '');
-    if (cut === 0) text = text.replace(/\r$/, '');
     this.head = [];
     this.headBytes = 0;
     this.cut = 0;
