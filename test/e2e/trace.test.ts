@@ -28,7 +28,7 @@ function scratch(): string {
   return mkdtempSync(join(tmpdir(), 'mailshift-trace-'));
 }
 
-test('plan and apply with --trace: both sides\' sessions, 0600, no password, no message content', async () => {
+test('plan, apply and verify with --trace: both sides\' sessions, 0600, no password, no message content', async () => {
   const m = await newMigration('trace-full', { phases: [{ name: 'presync' }] });
   const dir = scratch();
   try {
@@ -40,6 +40,10 @@ test('plan and apply with --trace: both sides\' sessions, 0600, no password, no 
     const afterPlan = readFileSync(file, 'utf8').split('\n').length;
     const apply = await runMailshift(['apply', m.planPath('presync'), '--quiet', '--trace', file], { env: m.env });
     assert.equal(apply.code, 0, apply.stderr);
+    const afterApply = readFileSync(file, 'utf8').split('\n').length;
+    const verify = await runMailshift(['verify', m.manifest, '--phase', 'presync', '--content', '--quiet', '--trace', file], { env: m.env });
+    assert.equal(verify.code, 0, verify.stderr);
+    assert.ok(readFileSync(file, 'utf8').split('\n').length > afterApply, 'verify appended its sessions');
 
     const text = readFileSync(file, 'utf8');
     const lines = text.trimEnd().split('\n');
