@@ -29,6 +29,7 @@ export type ErrorCode =
   | 'STATE_WRITE'
   | 'AUDIT_WRITE'
   | 'AUDIT_BROKEN'
+  | 'TRACE_WRITE'
   | 'INTERNAL';
 
 /** Where a problem is: a file position, a JSON pointer into the evaluated manifest, or an account/folder. */

@@ -16,6 +16,7 @@ import { withRetry } from './retry.ts';
 import { runFolder } from './run-folder.ts';
 import type { StopSignal } from './stop.ts';
 import { Throttle } from './throttle.ts';
+import type { ProtocolTrace } from '../imap/protocol-trace.ts';
 
 export interface AccountRunContext {
   settings: AccountSettings;
@@ -25,6 +26,8 @@ export interface AccountRunContext {
   env: NodeJS.ProcessEnv;
   /** --verbose: a failing secret command's last stderr line may join its message (SecretContext.verbose). */
   verbose?: boolean;
+  /** --trace FILE: every session's protocol lines go into it. */
+  trace?: ProtocolTrace;
   sink: ActionSink;
   state: StateStore;
   expungeSource: ExpungeMode;
@@ -48,7 +51,7 @@ export async function runAccount(account: AccountPlan, ctx: AccountRunContext, o
   // Needed only at the end, to learn what was copied: read while the copies run, not after them.
   const cacheBefore = ctx.state.snapshotCache(account.id);
   cacheBefore.catch(() => undefined); // awaited (and any failure reported) at the end; not if the account fails first
-  const session = await withRetry(() => openAccountSession(ctx.settings, { manifestDir: ctx.manifestDir, env: ctx.env, verbose: ctx.verbose }), { budgetSeconds, stop });
+  const session = await withRetry(() => openAccountSession(ctx.settings, { manifestDir: ctx.manifestDir, env: ctx.env, verbose: ctx.verbose, trace: ctx.trace }), { budgetSeconds, stop });
   const unforce = stop.onForce(() => session.drop());
   const copied: FolderCopies[] = [];
   // Appends are what an apply waits on: log in the target connections the copies can keep busy

@@ -93,7 +93,7 @@ async function applyPlanFile({ values, options, io }: CommandContext, planFile: 
   });
   try {
     prepared = await prepareApply({
-      planFile, variables: { strings: options.extStrings, code: options.extCode }, env: io.env, verbose: options.verbose, stateDir: options.stateDir, tool: `mailshift ${VERSION}`,
+      planFile, variables: { strings: options.extStrings, code: options.extCode }, env: io.env, verbose: options.verbose, trace: options.trace, stateDir: options.stateDir, tool: `mailshift ${VERSION}`,
       force: Boolean(values.force), concurrency,
     });
   } catch (error) {
@@ -171,7 +171,7 @@ async function planForApproval({ positionals, values, options, io }: CommandCont
   if (missing.length > 0 && !values.force) throw new MailshiftError(phaseOrderProblem(`apply phase "${phase}"`, missing, manifest.file));
   const accountIds = await chosenAccountIds(values, manifest.settings);
   const planPath = accountIds.length > 0 ? accountsPlanPath(manifest.file, manifest.settings.name, phase, accountIds) : defaultPlanPath(manifest.file, manifest.settings.name, phase);
-  const { plan, diagnostics } = await makePlan({ manifest, phase, accountIds, planPath, now: new Date(), env: io.env, verbose: options.verbose, tool: `mailshift ${VERSION}`, concurrency: 4, state: stateOf(manifest, options), force: Boolean(values.force) });
+  const { plan, diagnostics } = await makePlan({ manifest, phase, accountIds, planPath, now: new Date(), env: io.env, verbose: options.verbose, trace: options.trace, tool: `mailshift ${VERSION}`, concurrency: 4, state: stateOf(manifest, options), force: Boolean(values.force) });
   if (!plan) throw new MailshiftError(diagnostics);
   // The accounts left out, each with what went wrong: the others are planned (and may be applied).
   reportDiagnostics(io, options, diagnostics);

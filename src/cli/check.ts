@@ -29,7 +29,7 @@ Exit code: 0 when every login works, 1 otherwise.`,
     if (format !== 'text' && format !== 'json') throw new MailshiftError(problem('USAGE', `--format ${String(format)} is not one of text, json`, 'mailshift check <manifest> --format json'));
     const manifest = await loadManifestFor('check', positionals, options, io);
     const accounts = selectAccounts(manifest.settings, await chosenAccountIds(values, manifest.settings));
-    const results = await checkAccounts(accounts, { manifestDir: dirname(resolve(manifest.file)), env: io.env, verbose: options.verbose });
+    const results = await checkAccounts(accounts, { manifestDir: dirname(resolve(manifest.file)), env: io.env, verbose: options.verbose, trace: options.trace });
     if (format === 'json') io.stdout(renderCheckJson(results));
     else if (!options.quiet) io.stdout(renderCheckTable(results, { color: options.color }));
     const failures = results.flatMap((result) => [result.source.error, result.target.error]).filter((error) => error !== null);

@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../errors.ts';
 import { diagnosticJson, renderDiagnostic } from '../render/diagnostics.ts';
 import type { Palette } from '../render/palette.ts';
+import type { ProtocolTrace } from '../imap/protocol-trace.ts';
 
 /** Everything a command may touch of the outside world, so tests can run the CLI in-process. */
 export interface CliIo {
@@ -16,6 +17,8 @@ export interface GlobalOptions {
   verbose: boolean;
   color: boolean;
   jsonLogs: boolean;
+  /** --trace FILE, opened by runCli before the command runs. */
+  trace: ProtocolTrace | undefined;
   extStrings: Record<string, string>;
   extCode: Record<string, string>;
 }

@@ -6,6 +6,7 @@ import { reportDiagnostics, type CliIo } from './io.ts';
 import { holdBackOptimizingCompiler } from './optimizing-compiler.ts';
 import { findCommand, GLOBAL_HELP, globalOptions, parseCommandArgs } from './options.ts';
 import { closest } from '../manifest/suggest.ts';
+import { ProtocolTrace } from '../imap/protocol-trace.ts';
 
 // Each command is loaded only when it runs: imapflow, listr2 and ajv cost about a second to load,
 // which validate, status, gate, audit, show and diff never need.
@@ -27,7 +28,8 @@ const NAMES = Object.keys(COMMANDS);
 /** Run the CLI on argv and return the exit code. Never throws, never exits the process. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const { command: word, rest } = findCommand(argv);
-  const fallback = { stateDir: undefined, quiet: false, verbose: argv.includes('--verbose') || argv.includes('-v'), color: false, jsonLogs: argv.includes('--json-logs'), extStrings: {}, extCode: {} };
+  const fallback = { stateDir: undefined, quiet: false, verbose: argv.includes('--verbose') || argv.includes('-v'), color: false, jsonLogs: argv.includes('--json-logs'), trace: undefined, extStrings: {}, extCode: {} };
+  let trace: ProtocolTrace | undefined;
   try {
     if (word === undefined) {
       if (argv.includes('--version')) return io.stdout(`mailshift ${VERSION}\n`), 0;
@@ -42,7 +44,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const command = await load();
     const { values, positionals } = parseCommandArgs(command.name, rest, command.options);
     if (values.help) return io.stdout(`${command.usage}\n\n${GLOBAL_HELP}\n`), 0;
-    return await command.run({ positionals, values, options: globalOptions(values, io), io });
+    const options = globalOptions(values, io);
+    // Opened before the command starts: a path that cannot be written fails before any IMAP work.
+    trace = typeof values.trace === 'string' ? ProtocolTrace.open(values.trace) : undefined;
+    return await command.run({ positionals, values, options: { ...options, trace }, io });
   } catch (error) {
     if (error instanceof MailshiftError) {
       reportDiagnostics(io, fallback, error.diagnostics);
@@ -51,6 +56,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const detail = fallback.verbose && error instanceof Error ? `\n${error.stack}` : '';
     reportDiagnostics(io, fallback, [problem('INTERNAL', `internal error: ${(error as Error)?.message ?? String(error)}${detail}`, 'this is a bug in mailshift; run again with --verbose for the stack trace and report it')]);
     return 1;
+  } finally {
+    if (trace) reportDiagnostics(io, fallback, trace.close());
   }
 }
 

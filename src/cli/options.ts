@@ -11,6 +11,7 @@ export const GLOBAL_OPTIONS = {
   verbose: { type: 'boolean', short: 'v' },
   'no-color': { type: 'boolean' },
   'json-logs': { type: 'boolean' },
+  trace: { type: 'string' },
   'ext-str': { type: 'string', multiple: true },
   'ext-code': { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h' },
@@ -25,6 +26,7 @@ export const GLOBAL_HELP = `Global options:
   -v, --verbose          more detail, and stack traces for internal errors
   --no-color             no ANSI colours (also when NO_COLOR is set or output is not a terminal)
   --json-logs            diagnostics as JSON lines
+  --trace FILE           IMAP protocol log of every session (credentials and message contents left out)
   -h, --help             help for the command`;
 
 /** The command word: the first argument that is neither an option nor a global option's value. */
@@ -69,6 +71,7 @@ export function globalOptions(values: Record<string, unknown>, io: CliIo): Globa
     verbose: Boolean(values.verbose),
     color: io.isTTY && !values['no-color'] && !io.env.NO_COLOR,
     jsonLogs: Boolean(values['json-logs']),
+    trace: undefined,
     extStrings: externalVariables(values['ext-str'] as string[] | undefined, '--ext-str', io.env),
     extCode: externalVariables(values['ext-code'] as string[] | undefined, '--ext-code', io.env),
   };

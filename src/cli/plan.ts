@@ -50,7 +50,7 @@ ${ACCOUNT_USAGE}
       : defaultPlanPath(manifest.file, manifest.settings.name, values.phase));
     const { plan, diagnostics } = await makePlan({
       manifest, phase: values.phase, accountIds, planPath,
-      now: new Date(), env: io.env, verbose: options.verbose, tool: `mailshift ${VERSION}`, concurrency, state: stateOf(manifest, options),
+      now: new Date(), env: io.env, verbose: options.verbose, trace: options.trace, tool: `mailshift ${VERSION}`, concurrency, state: stateOf(manifest, options),
       force: Boolean(values.force),
     });
     if (!plan) throw new MailshiftError(diagnostics);

@@ -42,7 +42,7 @@ Exit code: 0 when both sides match, 2 when they differ, 1 on error (e.g. a faile
     const manifest = await loadManifestFor('verify', positionals, options, io);
     const report = await verifyPhase({
       manifest, phase: values.phase, accountIds: await chosenAccountIds(values, manifest.settings),
-      content: Boolean(values.content), now: new Date(), env: io.env, verbose: options.verbose, concurrency, state: stateOf(manifest, options),
+      content: Boolean(values.content), now: new Date(), env: io.env, verbose: options.verbose, trace: options.trace, concurrency, state: stateOf(manifest, options),
     });
     if (format === 'json') io.stdout(renderVerifyJson(report, `mailshift ${VERSION}`));
     else if (!options.quiet || report.summary.differences > 0) io.stdout(renderVerifyText(report, { palette: { color: options.color }, verbose: options.verbose }));

@@ -26,6 +26,7 @@ import { phaseOrderProblem } from './phase-order.ts';
 import { readPlanFile } from './plan-file.ts';
 import { auditUnaudited } from './unaudited.ts';
 import { cutoverOf, gatesSince } from './plan-runbook.ts';
+import type { ProtocolTrace } from '../imap/protocol-trace.ts';
 
 export interface ApplyRequest {
   planFile: string;
@@ -33,6 +34,8 @@ export interface ApplyRequest {
   env: NodeJS.ProcessEnv;
   /** --verbose: a failing secret command's last stderr line may join its message (SecretContext.verbose). */
   verbose?: boolean;
+  /** --trace FILE: every session's protocol lines go into it. */
+  trace?: ProtocolTrace;
   stateDir: string | undefined;
   tool: string;
   /**
@@ -121,7 +124,7 @@ export async function prepareApply(request: ApplyRequest): Promise<PreparedApply
     const outdating = gatesSince(plan, log);
     if (outdating.length > 0) throw new MailshiftError(outdatedProblem(plan, outdating, shownAs, request.planFile));
     const cutover = await cutoverScope(plan, cutoverOf(log, false), state, Boolean(request.force), shownAs, request.planFile);
-    const session = { manifestDir: dirname(resolve(manifestFile)), env: request.env, verbose: request.verbose };
+    const session = { manifestDir: dirname(resolve(manifestFile)), env: request.env, verbose: request.verbose, trace: request.trace };
     const misnamed = await identityPreflight({ plan, accounts: manifest.settings.accounts, state, session, concurrency: request.concurrency ?? 4, file: request.planFile });
     if (misnamed) throw new MailshiftError(misnamed);
     journal = await state.journal(planSha256);
@@ -150,7 +153,7 @@ export async function prepareApply(request: ApplyRequest): Promise<PreparedApply
 }
 
 function assemble(plan: Plan, run: { applyId: string; unmetRequires: string[]; cutoverOverride: number; audit: AuditWriter; journal: Journal; lock: Lock; state: StateStore },
-  context: { manifestDir: string; env: NodeJS.ProcessEnv; verbose?: boolean; phase: SyncPhase; settings: Settings; uidMaps: ReadonlyMap<string, UidMaps> | null }): PreparedApply {
+  context: { manifestDir: string; env: NodeJS.ProcessEnv; verbose?: boolean; trace?: ProtocolTrace; phase: SyncPhase; settings: Settings; uidMaps: ReadonlyMap<string, UidMaps> | null }): PreparedApply {
   const { applyId, unmetRequires, cutoverOverride, audit, journal, lock, state } = run;
   const total = emptyCounts();
   // A dropped server fails hundreds of actions for one reason: the summary names it once, with the count.
@@ -174,7 +177,7 @@ function assemble(plan: Plan, run: { applyId: string; unmetRequires: string[]; c
       const counts = emptyCounts();
       try {
         return await runAccount(account, {
-          settings, useSize, manifestDir: context.manifestDir, env: context.env, verbose: context.verbose, sink, state, expungeSource: context.phase.expungeSource,
+          settings, useSize, manifestDir: context.manifestDir, env: context.env, verbose: context.verbose, trace: context.trace, sink, state, expungeSource: context.phase.expungeSource,
           cutover: context.uidMaps?.get(account.id) ?? null, stop,
         }, observer, counts);
       } finally {

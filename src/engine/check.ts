@@ -5,6 +5,7 @@ import { listFolders } from '../imap/list-folders.ts';
 import { readServerInfo } from '../imap/server-info.ts';
 import type { AccountSettings } from '../manifest/settings.ts';
 import { mapBounded } from './bounded.ts';
+import type { ProtocolTrace } from '../imap/protocol-trace.ts';
 
 /** The capabilities worth a column: what migrations use when the server has them. */
 export const NOTABLE_CAPABILITIES = ['UIDPLUS', 'CONDSTORE', 'QRESYNC', 'MOVE', 'SPECIAL-USE', 'COMPRESS=DEFLATE', 'APPENDLIMIT', 'MULTIAPPEND', 'LITERAL+'] as const;
@@ -41,6 +42,8 @@ export interface CheckContext {
   env: NodeJS.ProcessEnv;
   /** --verbose: a failing secret command's last stderr line may join its message (SecretContext.verbose). */
   verbose?: boolean;
+  /** --trace FILE: every session's protocol lines go into it. */
+  trace?: ProtocolTrace;
   /** Accounts checked at once (each logs in on both sides at once). */
   concurrency?: number;
 }
@@ -59,7 +62,7 @@ async function checkSide(account: AccountSettings, side: Side, context: CheckCon
   const endpoint = account[side];
   const base = { host: endpoint.host, port: endpoint.port, user: endpoint.user };
   try {
-    const connection = await openConnection(endpoint, { side, accountId: account.id, manifestDir: context.manifestDir, env: context.env, verbose: context.verbose });
+    const connection = await openConnection(endpoint, { side, accountId: account.id, manifestDir: context.manifestDir, env: context.env, verbose: context.verbose, trace: context.trace });
     try {
       const folders = await listFolders(connection);
       const inbox = folders.find((folder) => folder.name.toUpperCase() === 'INBOX');

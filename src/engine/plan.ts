@@ -24,6 +24,7 @@ import { findSyncPhase } from './phase.ts';
 import { mapBounded } from './bounded.ts';
 import { manifestReference } from './git.ts';
 import { planRunbook } from './plan-runbook.ts';
+import type { ProtocolTrace } from '../imap/protocol-trace.ts';
 
 export interface PlanRequest {
   manifest: ManifestReadResult & { settings: Settings; sha256: string };
@@ -36,6 +37,8 @@ export interface PlanRequest {
   env: NodeJS.ProcessEnv;
   /** --verbose: a failing secret command's last stderr line may join its message (SecretContext.verbose). */
   verbose?: boolean;
+  /** --trace FILE: every session's protocol lines go into it. */
+  trace?: ProtocolTrace;
   tool: string;
   /** Accounts snapshotted at once. */
   concurrency: number;
@@ -83,7 +86,7 @@ export async function makePlan(request: PlanRequest): Promise<{ plan?: Plan; dia
 async function planOneAccount(account: AccountSettings, slice: SliceSettings, request: PlanRequest, { manifestDir, cutover }: { manifestDir: string; cutover: Cutover | null }) {
   let session;
   try {
-    session = await openAccountSession(account, { manifestDir, env: request.env, verbose: request.verbose });
+    session = await openAccountSession(account, { manifestDir, env: request.env, verbose: request.verbose, trace: request.trace });
     const listing = await readListing(session);
     const mapping = mapFolders(listing, slice.folders);
     if (mapping.errors.length > 0) return { errors: withAccount(mapping.errors, account.id), warnings: [] as PlanWarning[] };

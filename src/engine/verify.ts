@@ -16,6 +16,7 @@ import { selectAccounts } from './accounts.ts';
 import { findSyncPhase, uidMapsFor } from './phase.ts';
 import { mapBounded } from './bounded.ts';
 import { hashAccountBodies } from './verify-bodies.ts';
+import type { ProtocolTrace } from '../imap/protocol-trace.ts';
 
 export interface VerifyRequest {
   manifest: ManifestReadResult & { settings: Settings };
@@ -29,6 +30,8 @@ export interface VerifyRequest {
   env: NodeJS.ProcessEnv;
   /** --verbose: a failing secret command's last stderr line may join its message (SecretContext.verbose). */
   verbose?: boolean;
+  /** --trace FILE: every session's protocol lines go into it. */
+  trace?: ProtocolTrace;
   /** Accounts verified at once. */
   concurrency: number;
   /** Where identity 'uid' finds the UID maps of earlier applies. */
@@ -113,7 +116,7 @@ async function verifyOneAccount(account: AccountSettings, slice: SliceSettings, 
   };
   let session: AccountSession | undefined;
   try {
-    session = await openAccountSession(account, { manifestDir, env: request.env, verbose: request.verbose });
+    session = await openAccountSession(account, { manifestDir, env: request.env, verbose: request.verbose, trace: request.trace });
     const snapshot = await readAccount(session, slice, request.now);
     if ('errors' in snapshot) return { ...result, errors: snapshot.errors };
     const uidMaps = await uidMapsFor(slice, request.state);

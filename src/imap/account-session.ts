@@ -1,6 +1,7 @@
 import { MailshiftError, type Diagnostic } from '../errors.ts';
 import type { AccountSettings } from '../manifest/settings.ts';
 import { openConnection } from './connect.ts';
+import type { ProtocolTrace } from './protocol-trace.ts';
 import type { Side } from './connection.ts';
 import { ConnectionPool } from './pool.ts';
 
@@ -21,6 +22,8 @@ export interface SessionContext {
   env: NodeJS.ProcessEnv;
   /** --verbose: a failing secret command's last stderr line may join its message (SecretContext.verbose). */
   verbose?: boolean;
+  /** --trace FILE: every session's protocol lines go into it. */
+  trace?: ProtocolTrace;
 }
 
 /**
@@ -30,7 +33,7 @@ export interface SessionContext {
  */
 export async function openAccountSession(account: AccountSettings, context: SessionContext): Promise<AccountSession> {
   const pool = (side: Side) => new ConnectionPool(
-    () => openConnection(account[side], { side, accountId: account.id, manifestDir: context.manifestDir, env: context.env, verbose: context.verbose }),
+    () => openConnection(account[side], { side, accountId: account.id, manifestDir: context.manifestDir, env: context.env, verbose: context.verbose, trace: context.trace }),
     account[side].connections,
   );
   const source = pool('source');

@@ -8,6 +8,8 @@ import { resolveSecret } from '../secrets/resolve.ts';
 import { wrapFlow, type ImapConnection, type Side } from './connection.ts';
 import { connectFailure, plaintextOnTlsPort, type LoginAttempt } from './errors.ts';
 import { PROBE_AFTER_SECONDS, watchGreeting } from './greeting-probe.ts';
+import type { ProtocolTrace } from './protocol-trace.ts';
+import { tapWire } from './wire-tap.ts';
 
 export interface ConnectContext {
   side: Side;
@@ -17,6 +19,8 @@ export interface ConnectContext {
   env: NodeJS.ProcessEnv;
   /** --verbose: a failing secret command's last stderr line may join its message (SecretContext.verbose). */
   verbose?: boolean;
+  /** --trace FILE: this session's protocol lines go into it. */
+  trace?: ProtocolTrace;
   /**
    * TEST ONLY: extra trusted CA certificates (PEM). Node reads NODE_EXTRA_CA_CERTS only at process
    * start, so in-process tests hand the harness certificate over here; users set NODE_EXTRA_CA_CERTS.
@@ -46,6 +50,11 @@ export async function openConnection(endpoint: EndpointSettings, context: Connec
   }
   const flow = new ImapFlow(clientOptions(endpoint, secret, context.ca, context.env));
   flow.on('error', () => undefined); // connect() rejects with the same error; see wrapFlow for later ones
+  const traced = context.trace?.session(context.side, context.accountId, [secret]);
+  if (traced) {
+    traced.note(`connecting to ${endpoint.host}:${endpoint.port} (tls ${endpoint.tls}, user ${endpoint.user})`);
+    tapWire(flow, traced);
+  }
   // Plaintext on an implicit-TLS port never gets a greeting; implicit TLS on a plaintext port fails its handshake at once.
   const watch = endpoint.tls === 'implicit' ? null : watchGreeting(flow, endpoint.host, endpoint.port);
   try {
@@ -55,7 +64,9 @@ export async function openConnection(endpoint: EndpointSettings, context: Connec
   } catch (error) {
     flow.close();
     const greeted = flow.connectedAt === null || flow.greeting !== undefined;
-    throw new MailshiftError(connectFailure(error, { ...attempt, greeted, portAnswersTls: watch?.answersTls, secretValue: secret }));
+    const failure = connectFailure(error, { ...attempt, greeted, portAnswersTls: watch?.answersTls, secretValue: secret });
+    traced?.note(`failed: ${failure.code} ${failure.message}`);
+    throw new MailshiftError(failure);
   } finally {
     watch?.stop();
   }
