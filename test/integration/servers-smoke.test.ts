@@ -86,6 +86,36 @@ test('mailutils imap4d 3.15 drops the flags given with APPEND (a server fact the
   }
 });
 
+test('mailutils imap4d 3.15 gives a message in new/ another UID at each EXAMINE until a SELECT settles it (a server fact)', async () => {
+  const server = await startMailutils();
+  try {
+    const account = await freshUser(server, 'smoke');
+    const uidsAfterOpen = async (readOnly: boolean): Promise<number[]> => {
+      const client = serverClient(server, account);
+      await client.connect();
+      try {
+        await client.mailboxOpen('INBOX', { readOnly });
+        const uids: number[] = [];
+        for await (const row of client.fetch('1:*', { uid: true })) uids.push(row.uid);
+        return uids;
+      } finally {
+        await client.logout();
+      }
+    };
+    const client = serverClient(server, account);
+    await client.connect();
+    await client.append('INBOX', MESSAGE);
+    await client.logout();
+    const [first, second] = [await uidsAfterOpen(true), await uidsAfterOpen(true)];
+    assert.is(first.length, 1);
+    assert.is.not(second[0], first[0], 'renumbered at the second EXAMINE');
+    const settled = await uidsAfterOpen(false);
+    assert.equal(await uidsAfterOpen(true), settled, 'stable once a read-write SELECT moved it to cur/');
+  } finally {
+    await server.stop();
+  }
+});
+
 test('Courier: the last instance out restores /etc/courier/authdaemonrc', async () => {
   const before = readFileSync('/etc/courier/authdaemonrc', 'utf8');
   const [first, second] = [await startCourier(), await startCourier()];

@@ -1,7 +1,6 @@
 // Exact, hand-specified mailboxes for tests that assert exact action lists: each message is
 // named, and its raw form (Message-ID <name@test>, one Received header) is derived from the name.
-import type { DovecotServer } from './dovecot.ts';
-import { plainClient, type Account } from './seed.ts';
+import { plainClient, type Account, type PlainServer } from './seed.ts';
 
 export interface TestMessage {
   name: string;
@@ -34,7 +33,7 @@ export function rawMessage(message: TestMessage): Buffer {
 }
 
 /** Create the folders (INBOX exists already) and append the messages, in order, with flags and dates. */
-export async function fillMailbox(server: DovecotServer, account: Account, content: MailboxContent): Promise<void> {
+export async function fillMailbox(server: PlainServer, account: Account, content: MailboxContent): Promise<void> {
   const client = plainClient(server, account);
   await client.connect();
   try {

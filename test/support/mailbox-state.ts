@@ -1,8 +1,7 @@
 // What a mailbox holds, read straight from the server for assertions: per folder, every
 // message's identity, flags, INTERNALDATE and body SHA-256.
 import { createHash } from 'node:crypto';
-import type { DovecotServer } from './dovecot.ts';
-import { plainClient, type Account } from './seed.ts';
+import { plainClient, type Account, type PlainServer } from './seed.ts';
 
 export interface StoredMessage {
   uid: number;
@@ -13,7 +12,7 @@ export interface StoredMessage {
 }
 
 /** Every selectable folder's messages (BODY.PEEK[], nothing is changed). */
-export async function mailboxState(server: DovecotServer, account: Account): Promise<Record<string, StoredMessage[]>> {
+export async function mailboxState(server: PlainServer, account: Account): Promise<Record<string, StoredMessage[]>> {
   const client = plainClient(server, account);
   await client.connect();
   const state: Record<string, StoredMessage[]> = {};

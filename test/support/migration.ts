@@ -1,33 +1,46 @@
 // A migration set up the way a user has it: a manifest in a folder, pointed at fresh users on the
-// Dovecot pair (source: '/' layout; target: '.' under INBOX.), passwords in the environment.
+// Dovecot pair (source: '/' layout; target: '.' under INBOX.) or on any harness servers the test
+// names, passwords in the environment.
 import { join } from 'node:path';
 import { manifestFolder } from './manifests.ts';
 import { dovecotPair, freshUser } from './servers.ts';
 import type { DovecotServer } from './dovecot.ts';
+import type { ImapTestServer } from './imap-server.ts';
 
-export interface Migration {
+/** Any server the harness runs: the tests' Dovecot, or Cyrus, Courier, mailutils. */
+export type AnyServer = DovecotServer | ImapTestServer;
+
+export interface Migration<S extends AnyServer = DovecotServer, T extends AnyServer = DovecotServer> {
   dir: string;
   manifest: string;
   env: NodeJS.ProcessEnv;
-  source: { server: DovecotServer; user: string; password: string };
-  target: { server: DovecotServer; user: string; password: string };
+  source: { server: S; user: string; password: string };
+  target: { server: T; user: string; password: string };
   planPath(phase: string): string;
   remove(): void;
 }
 
 /** How the migration reaches its servers, when a test needs more than the Dovecot pair as it is. */
-export interface MigrationEndpoints {
+export interface MigrationEndpoints<S extends AnyServer = DovecotServer, T extends AnyServer = DovecotServer> {
+  /** A server for the source other than the pair's slash-layout one (e.g. Cyrus). */
+  sourceServer?: S;
   /** A server for the target other than the pair's dot-layout one (e.g. one with a size limit). */
-  targetServer?: DovecotServer;
+  targetServer?: T;
   /** Endpoint keys over the manifest's defaults, e.g. a proxy's `port` or a short `timeoutSeconds`. */
   source?: Record<string, unknown>;
   target?: Record<string, unknown>;
 }
 
 /** A one-account migration whose phases (and folder/message rules) the test chooses. */
-export async function newMigration(name: string, rules: { phases: unknown[]; folders?: unknown; messages?: unknown }, endpoints: MigrationEndpoints = {}): Promise<Migration> {
-  const { slash, dot: pairTarget } = await dovecotPair();
-  const dot = endpoints.targetServer ?? pairTarget;
+export async function newMigration<S extends AnyServer = DovecotServer, T extends AnyServer = DovecotServer>(
+  name: string,
+  rules: { phases: unknown[]; folders?: unknown; messages?: unknown },
+  endpoints: MigrationEndpoints<S, T> = {},
+): Promise<Migration<S, T>> {
+  const pair = endpoints.sourceServer && endpoints.targetServer ? undefined : await dovecotPair();
+  // Without a server of their own, S and T are DovecotServer (their defaults): the pair's.
+  const slash = endpoints.sourceServer ?? (pair?.slash as S);
+  const dot = endpoints.targetServer ?? (pair?.dot as T);
   const [source, target] = await Promise.all([freshUser(slash, `${name}-src`), freshUser(dot, `${name}-tgt`)]);
   const folder = manifestFolder();
   const manifest = folder.write(`${name}.json`, {

@@ -18,8 +18,14 @@ const CONNECTIONS = 4;
 // Bounds what waits between the generator and the connections, whatever the mailbox size.
 const QUEUE_LIMITS = { items: 64, bytes: 16 * 1024 * 1024 };
 
+/** Any harness server's plain port (Dovecot, Cyrus, Courier, mailutils). */
+export interface PlainServer {
+  readonly host: string;
+  readonly ports: { readonly plain: number };
+}
+
 /** An imapflow client on the server's plain port, without TLS, not yet connected. */
-export function plainClient(server: DovecotServer, account: Account): ImapFlow {
+export function plainClient(server: PlainServer, account: Account): ImapFlow {
   return new ImapFlow({
     host: server.host,
     port: server.ports.plain,
