@@ -72,6 +72,26 @@ export function openMailbox(flow: ImapFlow, folder: string, readOnly: boolean): 
   return flow.mailboxOpen(folder, { readOnly });
 }
 
+/**
+ * UIDNEXT of the folder just opened. Courier's SELECT and EXAMINE leave it out (RFC 3501 requires
+ * it): a STATUS of the open folder says it then, rather than a plan that thinks every UID is new.
+ */
+export async function uidNextOf(connection: ImapConnection, folder: string, opened: { uidNext?: number }, doing: string): Promise<number> {
+  if (opened.uidNext !== undefined) return opened.uidNext;
+  let status;
+  try {
+    status = await flowOf(connection).status(folder, { uidNext: true });
+  } catch (error) {
+    throw operationFailure(error, connection, doing, folder);
+  }
+  if (!status || status.uidNext === undefined) {
+    const { place } = connection;
+    throw new MailshiftError(problem('IMAP_ERROR', `${place.side} folder "${folder}" for account ${place.accountId} at ${place.host}:${place.port}: the server says no UIDNEXT, in ${doing} or STATUS`,
+      'the server breaks RFC 3501 here; run with --trace FILE and report it', { account: place.accountId, side: place.side, folder }));
+  }
+  return status.uidNext;
+}
+
 /** SELECT answered [READ-ONLY]: nothing can be changed in the folder. */
 export function openedReadOnly(connection: ImapConnection, folder: string): MailshiftError {
   const { place } = connection;

@@ -1,6 +1,6 @@
 import type { FolderState } from '../plan/snapshot.ts';
 import { flowOf, type ImapConnection } from './connection.ts';
-import { openedReadOnly, openMailbox, rememberUidValidity } from './opened-folder.ts';
+import { openedReadOnly, openMailbox, rememberUidValidity, uidNextOf } from './opened-folder.ts';
 import { operationFailure } from './operation-failure.ts';
 
 // SELECT is for the folders apply changes (STORE, EXPUNGE): the target always, the source only
@@ -21,11 +21,9 @@ export async function selectFolder(connection: ImapConnection, folder: string): 
   rememberUidValidity(connection, folder, Number(opened.uidValidity));
   // Copied now: imapflow keeps updating its mailbox object from later answers.
   const permanent = opened.permanentFlags ? [...opened.permanentFlags].sort() : [];
+  const [messages, highestModseq] = [opened.exists, opened.highestModseq === undefined || opened.noModseq ? null : Number(opened.highestModseq)];
   return {
-    uidValidity: Number(opened.uidValidity),
-    uidNext: opened.uidNext,
-    highestModseq: opened.highestModseq === undefined || opened.noModseq ? null : Number(opened.highestModseq),
-    messages: opened.exists,
+    uidValidity: Number(opened.uidValidity), uidNext: await uidNextOf(connection, folder, opened, 'SELECT'), highestModseq, messages,
     permanentFlags: permanent.length > 0 ? permanent : null,
   };
 }
