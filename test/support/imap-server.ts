@@ -6,7 +6,7 @@ import { ImapFlow } from 'imapflow';
 import { closeSync, existsSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isRunning, signalGroup, signalProcess, sleepSync } from './process-state.ts';
+import { isRunning, onExitOrSignal, signalGroup, signalProcess, sleepSync } from './process-state.ts';
 
 /** The shape newMigration and the seeding helpers use, whatever the brand. */
 export interface ImapTestServer {
@@ -121,13 +121,7 @@ let hooksInstalled = false;
 function installExitHooks(): void {
   if (hooksInstalled) return;
   hooksInstalled = true;
-  process.once('exit', stopAllNow);
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      stopAllNow();
-      process.kill(process.pid, signal);
-    });
-  }
+  onExitOrSignal(stopAllNow);
 }
 
 /** Synchronous teardown for 'exit' and signals: no event loop is left to await anything. */

@@ -36,3 +36,17 @@ const pause = new Int32Array(new SharedArrayBuffer(4));
 export function sleepSync(ms: number): void {
   Atomics.wait(pause, 0, 0, ms);
 }
+
+/**
+ * Runs `stop` (synchronous: no event loop is left to await anything) when the process exits or is
+ * sent SIGINT/SIGTERM; the signal is then raised again, so the exit status still says which one.
+ */
+export function onExitOrSignal(stop: () => void): void {
+  process.once('exit', stop);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      stop();
+      process.kill(process.pid, signal);
+    });
+  }
+}

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
 import { dovecotProcesses, shutdownStep, startDovecot, type DovecotProcesses, type DovecotServer } from './dovecot.ts';
 import type { ImapTestServer } from './imap-server.ts';
-import { isRunning, sleepSync } from './process-state.ts';
+import { isRunning, onExitOrSignal, sleepSync } from './process-state.ts';
 
 export interface DovecotPair {
   readonly slash: DovecotServer;
@@ -71,14 +71,7 @@ let hooksInstalled = false;
 function installExitHooks(): void {
   if (hooksInstalled) return;
   hooksInstalled = true;
-  process.once('exit', stopAllNow);
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      stopAllNow();
-      // Re-raise so the exit status still says which signal ended us.
-      process.kill(process.pid, signal);
-    });
-  }
+  onExitOrSignal(stopAllNow);
 }
 
 /** Synchronous teardown for 'exit' and signals: no event loop is left to await anything. */
