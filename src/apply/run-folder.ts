@@ -50,7 +50,7 @@ export async function runFolder(folder: FolderPlan, ctx: FolderContext): Promise
   }
   for (const action of of('subscribe')) {
     if (stopped()) return;
-    await retry(() => ctx.session.target.use((c) => subscribeFolder(c, folder.target)));
+    await retry(() => oneSubscriptionAtATime(ctx.session, () => ctx.session.target.use((c) => subscribeFolder(c, folder.target))));
     await record(ctx, folder, action, 'done');
   }
   const copies = of('copy') as CopyAction[];
@@ -72,6 +72,16 @@ export async function runFolder(folder: FolderPlan, ctx: FolderContext): Promise
   }
   if (stopped()) return;
   await deleteOnSource(folder, of('deleteSource') as DeleteSourceAction[], ctx, retry);
+}
+
+// The subscriptions are one list per account, and Courier rewrites it whole (read, change, write)
+// on each SUBSCRIBE: two at once from different sessions could leave one out. They take turns.
+const subscribing = new WeakMap<object, Promise<unknown>>();
+
+function oneSubscriptionAtATime<T>(account: object, subscribe: () => Promise<T>): Promise<T> {
+  const turn = (subscribing.get(account) ?? Promise.resolve()).catch(() => undefined).then(subscribe);
+  subscribing.set(account, turn);
+  return turn;
 }
 
 /**
