@@ -4,6 +4,7 @@
 // network and a client that waits for each answer loses a round trip each time. Optional
 // observers see each chunk as it arrives (for tests that count what was sent before an answer).
 import { connect, createServer, type Socket } from 'node:net';
+import { listenOnLoopback } from './ports.ts';
 
 export interface DelayProxy {
   readonly port: number;
@@ -38,13 +39,7 @@ export async function startDelayProxy(upstreamPort: number, options: DelayOption
     delayed(server, client, options.delayMs, options.onServerChunk);
     client.resume();
   });
-  const port = await new Promise<number>((resolve, reject) => {
-    listener.once('error', reject);
-    listener.listen(0, '127.0.0.1', () => {
-      const address = listener.address();
-      resolve(typeof address === 'object' && address !== null ? address.port : 0);
-    });
-  });
+  const port = await listenOnLoopback(listener);
   return {
     port,
     stop() {

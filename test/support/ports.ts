@@ -1,17 +1,23 @@
-import { connect as connectTcp, createServer, type Socket } from 'node:net';
+import { connect as connectTcp, createServer, type Server, type Socket } from 'node:net';
 import { connect as connectTls } from 'node:tls';
 
-/** Asks the kernel for a loopback port that is free right now (it may be taken again later). */
-export function freePort(): Promise<number> {
+/** Listens on a loopback port the kernel picks (port 0: it is ours at once, no probe-then-bind race); resolves with it. */
+export function listenOnLoopback(listener: Server): Promise<number> {
   return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      probe.close(() => resolve(port));
+    listener.once('error', reject);
+    listener.listen(0, '127.0.0.1', () => {
+      const address = listener.address();
+      resolve(typeof address === 'object' && address !== null ? address.port : 0);
     });
   });
+}
+
+/** Asks the kernel for a loopback port that is free right now (it may be taken again later). */
+export async function freePort(): Promise<number> {
+  const probe = createServer();
+  const port = await listenOnLoopback(probe);
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
 }
 
 /** Resolves with the first line the IMAP server sends, or rejects on error or after timeoutMs. */

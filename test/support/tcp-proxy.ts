@@ -2,6 +2,7 @@
 // both ways until a trigger cuts every live connection. Triggers fire on byte counts or on what
 // the server answers, never on a timer, so a test hits the same point of the protocol every run.
 import { connect, createServer, type Socket } from 'node:net';
+import { listenOnLoopback } from './ports.ts';
 
 export interface TcpProxy {
   readonly port: number;
@@ -163,14 +164,7 @@ export async function startTcpProxy(upstreamPort: number, options: ProxyOptions 
     });
     client.resume();
   });
-  // Port 0: the kernel picks a free port and it is ours at once (no probe-then-bind race).
-  const port = await new Promise<number>((resolve, reject) => {
-    listener.once('error', reject);
-    listener.listen(0, '127.0.0.1', () => {
-      const address = listener.address();
-      resolve(typeof address === 'object' && address !== null ? address.port : 0);
-    });
-  });
+  const port = await listenOnLoopback(listener);
 
   return {
     port,
