@@ -6,24 +6,13 @@ import * as assert from 'uvu/assert';
 import { runMailshift } from '../support/cli.ts';
 import { cyrusServer, setAclAsAdmin } from '../support/cyrus.ts';
 import { serverClient } from '../support/imap-server.ts';
-import { manifestFolder } from '../support/manifests.ts';
+import { newMigration } from '../support/migration.ts';
 import { mailboxState } from '../support/mailbox-state.ts';
-import { dovecotPair, freshUser } from '../support/servers.ts';
 
 test('an unreadable source folder fails alone: the rest planned and applied, exit 1 naming it', async () => {
-  const [{ dot }, cyrus] = await Promise.all([dovecotPair(), cyrusServer('A')]);
-  const [source, target] = await Promise.all([freshUser(cyrus, 'locked-src'), freshUser(dot, 'locked-tgt')]);
-  const folder = manifestFolder();
-  const manifest = folder.write('locked.json', {
-    apiVersion: 'mailshift/v1', name: 'locked',
-    defaults: {
-      source: { host: '127.0.0.1', port: cyrus.ports.plain, tls: 'none' },
-      target: { host: '127.0.0.1', port: dot.ports.plain, tls: 'none' },
-    },
-    accounts: [{ id: 'alice', source: { user: source.user, password: { env: 'SRC_PW' } }, target: { user: target.user, password: { env: 'TGT_PW' } } }],
-    phases: [{ name: 'presync' }],
-  });
-  const env = { SRC_PW: source.password, TGT_PW: target.password };
+  const cyrus = await cyrusServer('A');
+  const m = await newMigration('locked', { phases: [{ name: 'presync' }] }, { sourceServer: cyrus });
+  const [dot, source, target, env] = [m.target.server, m.source, m.target, m.env];
   try {
     const client = serverClient(cyrus, source);
     await client.connect();
@@ -35,21 +24,21 @@ test('an unreadable source folder fails alone: the rest planned and applied, exi
     await client.logout();
     await setAclAsAdmin(cyrus, `user.${source.user}.Locked`, source.user, 'l');
 
-    const planned = await runMailshift(['plan', manifest, '--phase', 'presync'], { env });
+    const planned = await runMailshift(['plan', m.manifest, '--phase', 'presync'], { env });
     assert.is(planned.code, 1, planned.output);
     assert.match(planned.stderr, /source EXAMINE failed .*folder "INBOX\.Locked".*nothing is planned for this folder; the rest of the account is/s);
     assert.match(planned.stdout, /INBOX\.Open → .*copy 1 message/);
-    const applied = await runMailshift(['apply', `${folder.dir}/plans/locked.presync.plan.json`, '--quiet'], { env });
+    const applied = await runMailshift(['apply', m.planPath('presync'), '--quiet'], { env });
     assert.is(applied.code, 0, applied.output);
     const stored = await mailboxState(dot, target);
     assert.is(stored.INBOX?.length, 1);
     assert.is(stored['INBOX.Open']?.length, 1);
 
-    const verified = await runMailshift(['verify', manifest, '--phase', 'presync'], { env });
+    const verified = await runMailshift(['verify', m.manifest, '--phase', 'presync'], { env });
     assert.is(verified.code, 1, verified.output);
     assert.match(verified.output, /folder "INBOX\.Locked".*this folder was not verified/s);
   } finally {
-    folder.remove();
+    m.remove();
   }
 });
 

@@ -5,9 +5,8 @@ import * as assert from 'uvu/assert';
 import { runMailshift } from '../support/cli.ts';
 import { cyrusServer } from '../support/cyrus.ts';
 import { serverClient } from '../support/imap-server.ts';
-import { manifestFolder } from '../support/manifests.ts';
+import { newMigration } from '../support/migration.ts';
 import { plainClient } from '../support/seed.ts';
-import { dovecotPair, freshUser } from '../support/servers.ts';
 
 const EIGHT_BIT = Buffer.concat([
   Buffer.from('From: Jörg <joerg@example.org>\r\nTo: bob@example.org\r\nSubject: Grüße aus Köln\r\n', 'utf8'),
@@ -16,20 +15,9 @@ const EIGHT_BIT = Buffer.concat([
 const ASCII = Buffer.from('From: a@example.org\r\nSubject: plain\r\nMessage-ID: <munge-2@example.org>\r\n\r\nPlain.\r\n');
 
 test('verify --content names Cyrus\' munge8bit for headers whose 8-bit bytes became X', async () => {
-  const [{ slash }, cyrus] = await Promise.all([dovecotPair(), cyrusServer('A')]);
-  const [source, target] = await Promise.all([freshUser(slash, 'munge-src'), freshUser(cyrus, 'munge-tgt')]);
-  const folder = manifestFolder();
-  const manifest = folder.write('munge.json', {
-    apiVersion: 'mailshift/v1', name: 'munge',
-    defaults: {
-      source: { host: '127.0.0.1', port: slash.ports.plain, tls: 'none' },
-      target: { host: '127.0.0.1', port: cyrus.ports.plain, tls: 'none' },
-    },
-    accounts: [{ id: 'alice', source: { user: source.user, password: { env: 'SRC_PW' } }, target: { user: target.user, password: { env: 'TGT_PW' } } }],
-    folders: { include: ['^INBOX$'] },
-    phases: [{ name: 'presync' }],
-  });
-  const env = { SRC_PW: source.password, TGT_PW: target.password };
+  const cyrus = await cyrusServer('A');
+  const m = await newMigration('munge', { phases: [{ name: 'presync' }], folders: { include: ['^INBOX$'] } }, { targetServer: cyrus });
+  const [slash, source, target, env] = [m.source.server, m.source, m.target, m.env];
   try {
     const client = plainClient(slash, source);
     await client.connect();
@@ -37,8 +25,8 @@ test('verify --content names Cyrus\' munge8bit for headers whose 8-bit bytes bec
     await client.append('INBOX', ASCII, []);
     await client.logout();
 
-    assert.is((await runMailshift(['plan', manifest, '--phase', 'presync'], { env })).code, 0);
-    const applied = await runMailshift(['apply', `${folder.dir}/plans/munge.presync.plan.json`, '--quiet'], { env });
+    assert.is((await runMailshift(['plan', m.manifest, '--phase', 'presync'], { env })).code, 0);
+    const applied = await runMailshift(['apply', m.planPath('presync'), '--quiet'], { env });
     assert.is(applied.code, 0, applied.output);
     const stored = serverClient(cyrus, target);
     await stored.connect();
@@ -48,15 +36,15 @@ test('verify --content names Cyrus\' munge8bit for headers whose 8-bit bytes bec
     await stored.logout();
     assert.ok(subjects.some((text) => /Subject: GrXXXXe aus KXXln/.test(text)), subjects.join('\n---\n'));
 
-    const verified = await runMailshift(['verify', manifest, '--phase', 'presync', '--content'], { env });
+    const verified = await runMailshift(['verify', m.manifest, '--phase', 'presync', '--content'], { env });
     assert.is(verified.code, 2, verified.output);
     assert.match(verified.stdout, /1 message with another body/);
     assert.match(verified.stdout, /8-bit header bytes turned into X/);
     assert.match(verified.stdout, /munge8bit: no/);
-    const json = await runMailshift(['verify', manifest, '--phase', 'presync', '--content', '--format', 'json'], { env });
+    const json = await runMailshift(['verify', m.manifest, '--phase', 'presync', '--content', '--format', 'json'], { env });
     assert.match(json.stdout, /"likelyCause":\s*"munge8bit"/);
   } finally {
-    folder.remove();
+    m.remove();
   }
 });
 
