@@ -118,6 +118,10 @@ async function copyBatch(folder: FolderPlan, batch: CopyAction[], { landed, guar
         done.push({ copy, result: 'skipped', detail: { reason: 'the message is no longer on the source' } });
         continue;
       }
+      if (original === null) {
+        done.push({ copy, result: 'failed', detail: { reason: `the source server answered NIL for the body of UID ${copy.uid}: there is nothing to copy; repair the message on the server and apply again` } });
+        continue;
+      }
       // A UID's message never changes while its UIDVALIDITY holds (checked before the copies), so a
       // different identity here means the plan names another message than the one it read: edited
       // by hand, or a server that broke that rule. Appending it could duplicate a message.

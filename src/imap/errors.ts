@@ -1,6 +1,7 @@
 import { MailshiftError, problem, type Diagnostic, type ErrorCode } from '../errors.ts';
 import type { TlsMode } from '../manifest/types.ts';
 import { lastErrorOf, type ConnectionPlace, type ImapConnection } from './connection.ts';
+import { MalformedAnswer } from './malformed-answer.ts';
 
 // Every failure becomes one sentence (what failed, on which side of which account, at which
 // server, and what the server or the network said) plus a hint saying what to change. Secret
@@ -174,6 +175,10 @@ export function commandFailure(error: unknown, connection: ImapConnection, doing
   // A command cut short by a dropped connection only knows "no connection"; the 'error' event said why.
   const cause = !connection.usable && lastErrorOf(connection) !== undefined ? lastErrorOf(connection) : error;
   const where = folder === undefined ? '' : `, folder "${folder}"`;
+  if (error instanceof MalformedAnswer) {
+    return new MailshiftError(diagnostic('IMAP_ERROR', place, `${place.side} ${doing} ${at(place)}${where}: the server's answer cannot be read exactly: it ${error.message}`,
+      'mailshift does not guess at a malformed answer, so it used none of it; run again with --trace FILE to capture what the server sent, and report it to the server\'s vendor', folder));
+  }
   const transport = transportFailure(cause, place, `${place.side} ${doing}`, undefined, folder);
   if (transport) return new MailshiftError(transport);
   return new MailshiftError(diagnostic('IMAP_ERROR', place, `${place.side} ${doing} failed ${at(place)}${where}: ${serverText(error)}`,

@@ -1,10 +1,9 @@
 import { MailshiftError, problem } from '../errors.ts';
 import type { MessageSnapshot } from '../plan/snapshot.ts';
 import type { ImapConnection } from './connection.ts';
-import { FETCH_CHUNK, fetchHeaderDigests, fetchMessages, withDigest } from './fetch-messages.ts';
+import { identifiedMessages } from './fetch-messages.ts';
 import { openedFlow } from './opened-folder.ts';
 import { operationFailure } from './operation-failure.ts';
-import { uidSets } from './uid-set.ts';
 
 // The executor's API lists hasCapability with this file; it lives with the capability checks.
 export { hasCapability } from './capabilities.ts';
@@ -20,19 +19,9 @@ export async function fetchIdentities(connection: ImapConnection, folder: string
   await openedFlow(connection, folder, false);
   try {
     // imapflow turns a bare "*" into a sequence-number FETCH of the last message.
-    const fetched = await fetchMessages(connection, folder, [uidRange === '*' ? '*:*' : uidRange]);
+    const { messages } = await identifiedMessages(connection, folder, [uidRange === '*' ? '*:*' : uidRange], null);
     const inside = (uid: number) => ranges.some(([from, to]) => uid >= from && uid <= to);
-    let messages = fetched.messages.filter((message) => inside(message.uid));
-    const bare = fetched.bare.filter(inside);
-    if (bare.length > 0) {
-      const digests = await fetchHeaderDigests(connection, folder, uidSets(bare, FETCH_CHUNK));
-      messages = messages.flatMap((message) => {
-        if (message.identity !== '') return [message];
-        const digest = digests.get(message.uid);
-        return digest === undefined ? [] : [withDigest(message, digest)];
-      });
-    }
-    return messages.sort((a, b) => a.uid - b.uid);
+    return messages.filter((message) => inside(message.uid)).sort((a, b) => a.uid - b.uid);
   } catch (error) {
     throw operationFailure(error, connection, 'UID FETCH', folder);
   }

@@ -1,12 +1,15 @@
 import { parseShownHeaders, SHOWN_FIELDS } from '../plan/deleted-headers.ts';
 import { addedMessageIdFor, hasIdentityHeaders, headerDigestIdentity, identityOf, parseIdentityHeaders } from '../plan/identity.ts';
-import type { MessageSnapshot } from '../plan/snapshot.ts';
+import type { FolderState, MessageSnapshot } from '../plan/snapshot.ts';
 import type { MessageHeaders } from '../plan/types.ts';
 import { flowOf, type ImapConnection } from './connection.ts';
 import { commandFailure } from './errors.ts';
 import type { Token } from './exec.ts';
 import type { FetchRow } from './fetch-response.ts';
+import { completeAnswer, itemName } from './complete-answer.ts';
+import { MalformedAnswer } from './malformed-answer.ts';
 import { item, uidFetch } from './uid-fetch.ts';
+import { uidSets } from './uid-set.ts';
 
 /** Messages per UID FETCH: one command, streamed, per this many (a few MB of answer, a few seconds). */
 export const FETCH_CHUNK = 5000;
@@ -26,14 +29,22 @@ export interface FetchedMessages {
 }
 
 /**
+ * What a FETCH must answer in full: the listed UIDs (those still on the server), or every message
+ * of the folder as EXAMINE found it (no UID at or above its UIDNEXT, unless new messages were
+ * announced since: those are left for the next read). See completeAnswer.
+ */
+export type Expected = { uids: readonly number[] } | { examined: FolderState };
+
+/**
  * One `UID FETCH <set> (UID RFC822.SIZE INTERNALDATE FLAGS BODY.PEEK[HEADER.FIELDS (MESSAGE-ID
  * RECEIVED)])` per set, answers streamed and reduced to a MessageSnapshot each as they arrive (no
- * header bytes are kept). PEEK: reading never sets \Seen. The server may answer fewer messages than
- * asked for (expunged meanwhile) or refuse (an IMAP_ERROR, or the connection error that cut it short).
+ * header bytes are kept). PEEK: reading never sets \Seen. Messages expunged meanwhile are not in
+ * the answer; a message still there but not answered exactly fails the read (IMAP_ERROR naming
+ * the folder), as does a refusal or the connection error that cut it short.
  */
-export async function fetchMessages(connection: ImapConnection, folder: string, sets: readonly string[]): Promise<FetchedMessages> {
+export async function fetchMessages(connection: ImapConnection, folder: string, sets: readonly string[], expected: Expected | null): Promise<FetchedMessages> {
   const fetched: FetchedMessages = { messages: [], bare: [] };
-  await fetchRows(connection, folder, sets, IDENTITY_ITEMS, (row) => {
+  await fetchRowsOrFail(connection, folder, sets, expected, IDENTITY_ITEMS, (row) => {
     const snapshot = snapshotOf(row);
     if (snapshot.identity === '') fetched.bare.push(snapshot.uid);
     fetched.messages.push(snapshot);
@@ -41,56 +52,112 @@ export async function fetchMessages(connection: ImapConnection, folder: string, 
   return fetched;
 }
 
+/** Whole-header digests, and the UIDs whose header the server answered NIL (no identity can be had for them). */
+export interface HeaderDigests {
+  digests: Map<number, string>;
+  headerless: number[];
+}
+
 /**
  * Header-digest identities for messages with neither identity header: one `UID FETCH <set>
- * (UID BODY.PEEK[HEADER])` per set. A UID missing from the answer was expunged meanwhile.
+ * (UID BODY.PEEK[HEADER])` per batch of the UIDs. A UID missing from the answer was expunged meanwhile.
  */
-export async function fetchHeaderDigests(connection: ImapConnection, folder: string, sets: readonly string[]): Promise<Map<number, string>> {
-  const digests = new Map<number, string>();
-  await fetchRows(connection, folder, sets, HEADER_ITEMS, (row) => { if (row.body) digests.set(row.uid, headerDigestIdentity(row.body)); });
-  return digests;
+export async function fetchHeaderDigests(connection: ImapConnection, folder: string, uids: readonly number[]): Promise<HeaderDigests> {
+  const found: HeaderDigests = { digests: new Map(), headerless: [] };
+  await fetchRowsOrFail(connection, folder, uidSets(uids, FETCH_CHUNK), { uids }, HEADER_ITEMS, (row) => {
+    if (row.body) found.digests.set(row.uid, headerDigestIdentity(row.body));
+    else found.headerless.push(row.uid);
+  });
+  return found;
 }
 
 /**
  * Date, From and Subject of the messages in the sets, for showing what a plan deletes: one
  * `UID FETCH <set> (UID BODY.PEEK[HEADER.FIELDS (DATE FROM SUBJECT)]<0.16384>)` per set. A UID
- * missing from the answer was expunged meanwhile.
+ * missing from the answer was expunged meanwhile (or not answered: it is shown without them).
  */
 export async function fetchShownHeaders(connection: ImapConnection, folder: string, sets: readonly string[]): Promise<Map<number, MessageHeaders>> {
   const headers = new Map<number, MessageHeaders>();
-  await fetchRows(connection, folder, sets, SHOWN_ITEMS, (row) => headers.set(row.uid, parseShownHeaders(row.body ?? Buffer.alloc(0))));
+  await fetchRowsOrFail(connection, folder, sets, null, SHOWN_ITEMS, (row) => headers.set(row.uid, parseShownHeaders(row.body ?? Buffer.alloc(0))));
   return headers;
 }
 
 /**
- * Only UID and FLAGS of every message in the set (`UID FETCH <set> (UID FLAGS)`): what can change
- * about a message a plan has read before. Expunged messages are simply not in the answer.
+ * Only UID and FLAGS of every message of the examined folder (`UID FETCH 1:* (UID FLAGS)`): what
+ * can change about a message a plan has read before. Expunged messages are simply not in the answer.
  */
-export async function fetchFlags(connection: ImapConnection, folder: string, set: string): Promise<Array<{ uid: number; flags: string[] }>> {
+export async function fetchFlags(connection: ImapConnection, folder: string, examined: FolderState): Promise<Array<{ uid: number; flags: string[] }>> {
   const rows: Array<{ uid: number; flags: string[] }> = [];
-  await fetchRows(connection, folder, [set], FLAG_ITEMS, (row) => rows.push({ uid: row.uid, flags: storedFlags(row.flags) }));
+  await fetchRowsOrFail(connection, folder, ['1:*'], { examined }, FLAG_ITEMS, (row) => rows.push({ uid: row.uid, flags: storedFlags(row.flags) }));
   return rows;
 }
 
-/** One uidFetch per set on the folder the caller opened; a refusal becomes the MailshiftError naming the folder. */
-async function fetchRows(connection: ImapConnection, folder: string, sets: readonly string[], items: Token[], onRow: (row: FetchRow) => void): Promise<void> {
-  const flow = flowOf(connection);
-  for (const set of sets) {
-    try {
-      await uidFetch(flow, set, items, onRow);
-    } catch (error) {
-      throw commandFailure(error, connection, 'UID FETCH', folder);
-    }
+/** fetchRows, a refusal or an answer that cannot be read exactly becoming the MailshiftError naming the folder. */
+async function fetchRowsOrFail(connection: ImapConnection, folder: string, sets: readonly string[], expected: Expected | null, items: Token[], onRow: (row: FetchRow) => void): Promise<void> {
+  try {
+    await fetchRows(connection, folder, sets, expected, items, onRow);
+  } catch (error) {
+    throw commandFailure(error, connection, 'UID FETCH', folder);
   }
 }
 
+/**
+ * One uidFetch per set on the folder the caller opened, then completeAnswer (unless `expected` is
+ * null: whatever the server answers will do). Rejects as uidFetch does, or with MalformedAnswer.
+ */
+export async function fetchRows(connection: ImapConnection, folder: string, sets: readonly string[], expected: Expected | null, items: Token[], onRow: (row: FetchRow) => void): Promise<void> {
+  const flow = flowOf(connection);
+  const answered = new Set<number>();
+  const incomplete = new Map<number, string[]>();
+  const take = (row: FetchRow) => {
+    if (expected !== null && 'examined' in expected && row.uid >= expected.examined.uidNext) {
+      // A message delivered since EXAMINE (announced by EXISTS) is the next read's; any other is not there.
+      if ((flow.mailbox ? flow.mailbox.exists : 0) > expected.examined.messages) return;
+      throw new MalformedAnswer(`includes UID ${row.uid}, which is not below the folder's UIDNEXT ${expected.examined.uidNext}`);
+    }
+    answered.add(row.uid);
+    onRow(row);
+  };
+  for (const set of sets) {
+    const report = await uidFetch(flow, set, items, take);
+    for (const [uid, lacking] of report.incomplete) incomplete.set(uid, lacking.map(itemName));
+  }
+  if (expected !== null) await completeAnswer(connection, folder, expected, answered, incomplete);
+}
+
+/** Snapshots with an identity each, and the UIDs of messages the server would not show a header of. */
+export interface IdentifiedMessages {
+  /** In the order the server answered. */
+  messages: MessageSnapshot[];
+  /** Answered NIL for their header: without one they cannot be matched, so they are left out (and named). */
+  headerless: number[];
+}
+
+/** fetchMessages, then the whole-header digests of the messages with neither identity header. */
+export async function identifiedMessages(connection: ImapConnection, folder: string, sets: readonly string[], expected: Expected | null): Promise<IdentifiedMessages> {
+  if (sets.length === 0) return { messages: [], headerless: [] };
+  const fetched = await fetchMessages(connection, folder, sets, expected);
+  if (fetched.bare.length === 0) return { messages: fetched.messages, headerless: [] };
+  const { digests, headerless } = await fetchHeaderDigests(connection, folder, fetched.bare);
+  const messages = fetched.messages.flatMap((message) => {
+    if (message.identity !== '') return [message];
+    const digest = digests.get(message.uid);
+    return digest === undefined ? [] : [withDigest(message, digest)];
+  });
+  return { messages, headerless };
+}
+
 /** Gives a digested bare message its identity, and the Message-ID a copy of it would get. */
-export function withDigest(message: MessageSnapshot, identity: string): MessageSnapshot {
+function withDigest(message: MessageSnapshot, identity: string): MessageSnapshot {
   const messageId = addedMessageIdFor(identity);
   return { ...message, identity, addedMessageId: { messageId, identity: identityOf({ messageId, received: [] }) } };
 }
 
 function snapshotOf(row: FetchRow): MessageSnapshot {
+  if (row.body) {
+    const wrong = notHeaderFields(row.body);
+    if (wrong !== null) throw new MalformedAnswer(`gives UID ${row.uid} header fields that are not header fields (${wrong}): a literal announced with the wrong length`);
+  }
   const headers = parseIdentityHeaders(row.body ?? '');
   const hasMessageId = headers.messageId !== null;
   const identity = hasIdentityHeaders(headers) ? identityOf(headers) : '';
@@ -118,4 +185,29 @@ function isoDate(value: Date | string | undefined): string {
   const date = value instanceof Date ? value : new Date(value ?? Number.NaN);
   // A date the server wrote so badly that it does not parse is passed on as written, not invented.
   return Number.isNaN(date.getTime()) ? String(value ?? '') : date.toISOString();
+}
+
+/**
+ * Why bytes answered for BODY[HEADER.FIELDS (...)] cannot be what the server picked out (field
+ * lines, then the empty line, nothing after it), or null. A literal announced longer or shorter
+ * than its bytes shows here first: it swallows the next row, or its end is cut off.
+ */
+export function notHeaderFields(bytes: Buffer): string | null {
+  const lines = bytes.toString('latin1').split('\r\n');
+  const end = lines.indexOf('');
+  for (const [index, line] of lines.entries()) {
+    if (end !== -1 && index > end) {
+      if (line !== '') return `text after the empty line that ends them: "${shorten(line)}"`;
+    } else if (index !== end && !FIELD_LINE.test(line)) {
+      return `a line that is neither a field nor its continuation: "${shorten(line)}"`;
+    }
+  }
+  return null;
+}
+
+/** "Name:" (obsolete syntax allows blanks before the colon) or a continuation line. */
+const FIELD_LINE = /^(?:[!-9;-~]+[ \t]*:|[ \t])/;
+
+function shorten(line: string): string {
+  return line.length > 60 ? `${line.slice(0, 60)}…` : line;
 }

@@ -3,6 +3,7 @@
 // order. imapflow's general parser builds a token tree, converts every key back to text and copies
 // each literal; for the bulk FETCHes of plan and apply that was the larger part of their CPU time.
 // What this reader does not recognise it leaves alone (null), and imapflow's parser takes the line.
+import { MalformedAnswer } from './malformed-answer.ts';
 
 /** The data items mailshift asks for, as one message's answer carries them. */
 export interface FetchRow {
@@ -35,7 +36,12 @@ const LESS = 0x3c;
 const GREATER = 0x3e;
 const FETCH = Buffer.from(' FETCH (');
 
+/** A syntax this reader does not take: imapflow's parser gets the line instead. */
 class Unreadable extends Error {}
+
+
+/** The largest UID there can be (RFC 3501: nz-number, 32 bits). */
+export const MAX_UID = 4294967295;
 
 /** Whether the line is an untagged FETCH ("* <n> FETCH ("): the only lines worth trying here. */
 export function isFetchLine(payload: Buffer): boolean {
@@ -57,28 +63,50 @@ export function readFetchRow(payload: Buffer, literals: readonly Buffer[]): Fetc
   }
 }
 
-/** The row from item names (upper case, sections kept: "BODY[HEADER.FIELDS (MESSAGE-ID)]") and values; null without a usable UID. */
+/** Adds one item of a row; an item named twice is malformed (which one would be true?). */
+export function addItem(items: Map<string, FetchValue>, name: string, value: FetchValue): void {
+  if (items.has(name)) throw new MalformedAnswer(`names ${name} twice`);
+  items.set(name, value);
+}
+
+/**
+ * The row from item names (upper case, sections kept: "BODY[HEADER.FIELDS (MESSAGE-ID)]") and
+ * values; null without a UID (news about a message, not an answer); MalformedAnswer for values no
+ * correct server sends.
+ */
 export function rowOf(items: ReadonlyMap<string, FetchValue>): FetchRow | null {
+  if (!items.has('UID')) return null;
   const uid = wholeNumber(items.get('UID'));
-  if (uid === null || uid === 0) return null;
+  if (uid === null || uid === 0 || uid > MAX_UID) throw new MalformedAnswer(`gives UID ${describe(items.get('UID'))}, which no message can have (1 to ${MAX_UID})`);
   const row: FetchRow = { uid };
+  const wrong = (name: string, value: FetchValue | undefined) => new MalformedAnswer(`of UID ${uid} gives ${name} as ${describe(value)}`);
   for (const [name, value] of items) {
     if (name === 'RFC822.SIZE') {
       const size = wholeNumber(value);
-      if (size === null) return null;
+      if (size === null) throw wrong(name, value);
       row.size = size;
     } else if (name === 'INTERNALDATE') {
-      if (!Buffer.isBuffer(value)) return null;
+      if (!Buffer.isBuffer(value)) throw wrong(name, value);
       row.internalDate = value.toString('utf8');
     } else if (name === 'FLAGS') {
-      if (!Array.isArray(value) || !value.every((flag) => typeof flag === 'string')) return null;
+      if (!Array.isArray(value) || !value.every((flag) => typeof flag === 'string')) throw wrong(name, value);
       row.flags = value as string[];
     } else if (name.startsWith('BODY[') || name.startsWith('BINARY[')) {
-      if (value !== null && !Buffer.isBuffer(value)) return null;
+      if (value !== null && !Buffer.isBuffer(value)) throw wrong(name, value);
+      if (row.body !== undefined) throw new MalformedAnswer(`of UID ${uid} gives two body sections`);
       row.body = value;
     }
   }
   return row;
+}
+
+/** A value as an error message shows it: short, printable. */
+function describe(value: FetchValue | undefined): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'NIL';
+  if (Array.isArray(value)) return 'a list';
+  const text = Buffer.isBuffer(value) ? `"${value.toString('latin1')}"` : value;
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }
 
 function wholeNumber(value: FetchValue | undefined): number | null {
@@ -103,7 +131,7 @@ class Reader {
     for (;;) {
       const name = this.name();
       this.expect(SPACE);
-      items.set(name, this.value());
+      addItem(items, name, this.value());
       const next = this.take();
       if (next === CLOSE) return this.end(items);
       if (next !== SPACE) throw new Unreadable();

@@ -1,7 +1,8 @@
 import { type ImapConnection } from './connection.ts';
 import { openedFlow } from './opened-folder.ts';
 import { operationFailure } from './operation-failure.ts';
-import { item, uidFetch } from './uid-fetch.ts';
+import { fetchRows } from './fetch-messages.ts';
+import { item } from './uid-fetch.ts';
 import { uidSets } from './uid-set.ts';
 
 // One `UID FETCH <set> (UID BODY.PEEK[])` per batch, in UID order, on the folder the caller opened
@@ -14,17 +15,18 @@ export const BODY_BATCH = 100;
 
 const BODY_ITEMS = [item('UID'), item('BODY.PEEK', [])];
 
-/** Raw messages by UID: the server leaves out UIDs expunged meanwhile, or fails the FETCH (MailshiftError naming the folder; CONNECTION_LOST). */
-export async function readBodies(connection: ImapConnection, folder: string, uids: readonly number[]): Promise<Map<number, Buffer>> {
-  const flow = await openedFlow(connection, folder, false);
-  const bodies = new Map<number, Buffer>();
-  for (const set of uidSets(uids, BODY_BATCH)) {
-    try {
-      // A FETCH the server sends unasked (a flag change by another session) carries no body.
-      await uidFetch(flow, set, BODY_ITEMS, (row) => { if (row.body) bodies.set(row.uid, row.body); });
-    } catch (error) {
-      throw operationFailure(error, connection, 'UID FETCH', folder);
-    }
+/**
+ * Raw messages by UID, null where the server answered NIL for the body: the server leaves out UIDs
+ * expunged meanwhile, or fails the FETCH (MailshiftError naming the folder; CONNECTION_LOST), also
+ * when a message it still holds is not answered exactly.
+ */
+export async function readBodies(connection: ImapConnection, folder: string, uids: readonly number[]): Promise<Map<number, Buffer | null>> {
+  await openedFlow(connection, folder, false);
+  const bodies = new Map<number, Buffer | null>();
+  try {
+    await fetchRows(connection, folder, uidSets(uids, BODY_BATCH), { uids }, BODY_ITEMS, (row) => bodies.set(row.uid, row.body ?? null));
+  } catch (error) {
+    throw operationFailure(error, connection, 'UID FETCH', folder);
   }
   return bodies;
 }

@@ -1,8 +1,8 @@
 import { cacheUse, refreshFlags, type CachedFolder } from '../plan/snapshot-cache.ts';
-import type { FetchWindow, FolderListing, FolderSnapshot, MessageSnapshot } from '../plan/snapshot.ts';
+import type { FetchWindow, FolderListing, FolderSnapshot, FolderState, MessageSnapshot } from '../plan/snapshot.ts';
 import type { ImapConnection } from './connection.ts';
 import { examineFolder } from './examine.ts';
-import { FETCH_CHUNK, fetchFlags, fetchHeaderDigests, fetchMessages, withDigest } from './fetch-messages.ts';
+import { FETCH_CHUNK, fetchFlags, identifiedMessages, type Expected } from './fetch-messages.ts';
 import { searchUids } from './search-uids.ts';
 import { uidSets } from './uid-set.ts';
 
@@ -18,16 +18,20 @@ export async function readFolder(connection: ImapConnection, listing: FolderList
   const { state, permanentFlags } = await examineFolder(connection, listing.name);
   const use = cacheUse(isWindowed(window) ? undefined : cached, state);
   let messages: MessageSnapshot[];
+  let headerless: number[] = [];
   if (use.kind === 'all') {
     messages = use.messages;
   } else if (use.kind === 'refresh') {
-    const refreshed = state.messages === 0 ? { messages: [], unknown: [] } : refreshFlags(use.byUid, await fetchFlags(connection, listing.name, '1:*'));
-    messages = [...refreshed.messages, ...await readMessages(connection, listing.name, uidSets(refreshed.unknown, FETCH_CHUNK))];
+    const refreshed = state.messages === 0 ? { messages: [], unknown: [] } : refreshFlags(use.byUid, await fetchFlags(connection, listing.name, state));
+    const read = await identifiedMessages(connection, listing.name, uidSets(refreshed.unknown, FETCH_CHUNK), { uids: refreshed.unknown });
+    messages = [...refreshed.messages, ...read.messages];
+    headerless = read.headerless;
   } else {
-    messages = await readMessages(connection, listing.name, await fetchSets(connection, listing.name, state.messages, window));
+    const sets = await fetchSets(connection, listing.name, state, window);
+    ({ messages, headerless } = await identifiedMessages(connection, listing.name, sets.sets, sets.expected));
   }
   messages.sort((a, b) => a.uid - b.uid);
-  return { ...listing, state, messages, permanentFlags };
+  return { ...listing, state, messages, permanentFlags, ...(headerless.length > 0 ? { headerless: headerless.sort((a, b) => a - b) } : {}) };
 }
 
 /**
@@ -45,28 +49,16 @@ export function snapshotFromListing(listing: FolderListing, window: FetchWindow 
   return state.messages === 0 ? { ...listing, state, messages: [], permanentFlags: null } : null;
 }
 
-/** Full snapshots of the messages in `sets`: identity headers, then whole-header digests where there are none. */
-async function readMessages(connection: ImapConnection, folder: string, sets: readonly string[]): Promise<MessageSnapshot[]> {
-  if (sets.length === 0) return [];
-  const fetched = await fetchMessages(connection, folder, sets);
-  if (fetched.bare.length === 0) return fetched.messages;
-  const digests = await fetchHeaderDigests(connection, folder, uidSets(fetched.bare, FETCH_CHUNK));
-  return fetched.messages.flatMap((message) => {
-    if (message.identity !== '') return [message];
-    const digest = digests.get(message.uid);
-    return digest === undefined ? [] : [withDigest(message, digest)];
-  });
-}
-
 export function isWindowed(window: FetchWindow | null): boolean {
   return window !== null && (window.since !== null || window.before !== null);
 }
 
-/** The UID sets to fetch: "1:*" for a folder that fits one command, else the searched UIDs in chunks. */
-async function fetchSets(connection: ImapConnection, folder: string, exists: number, window: FetchWindow | null): Promise<string[]> {
-  if (exists === 0) return [];
-  if (!isWindowed(window) && exists <= FETCH_CHUNK) return ['1:*'];
+/** The UID sets to fetch, and what they must answer: "1:*" for a folder that fits one command (all it holds), else the searched UIDs in chunks. */
+async function fetchSets(connection: ImapConnection, folder: string, state: FolderState, window: FetchWindow | null): Promise<{ sets: string[]; expected: Expected }> {
+  if (state.messages === 0) return { sets: [], expected: { uids: [] } };
+  if (!isWindowed(window) && state.messages <= FETCH_CHUNK) return { sets: ['1:*'], expected: { examined: state } };
   // SEARCH rather than UID ranges by value: UIDs of an old folder can be sparse (1, 90000, …),
   // and chunks must hold messages, not gaps.
-  return uidSets(await searchUids(connection, folder, isWindowed(window) ? window : null), FETCH_CHUNK);
+  const uids = await searchUids(connection, folder, isWindowed(window) ? window : null);
+  return { sets: uidSets(uids, FETCH_CHUNK), expected: { uids } };
 }

@@ -13,6 +13,15 @@ export async function searchUids(connection: ImapConnection, folder: string, win
   if (window?.since) query.since = new Date(`${window.since}T00:00:00Z`);
   if (window?.before) query.before = new Date(`${window.before}T00:00:00Z`);
   if (!query.since && !query.before) query.all = true;
+  return search(connection, folder, query);
+}
+
+/** `UID SEARCH UID <set>` in the examined folder: which of those UIDs the folder still holds. */
+export function searchUidSet(connection: ImapConnection, folder: string, set: string): Promise<number[]> {
+  return search(connection, folder, { uid: set });
+}
+
+async function search(connection: ImapConnection, folder: string, query: SearchObject): Promise<number[]> {
   let uids: number[] | false | undefined;
   try {
     uids = await flowOf(connection).search(query, { uid: true });

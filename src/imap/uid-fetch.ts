@@ -1,6 +1,7 @@
 import type { ImapFlow } from 'imapflow';
 import { execCommand, type Token } from './exec.ts';
-import { readFetchRow, rowOf, type FetchRow, type FetchValue } from './fetch-response.ts';
+import { addItem, readFetchRow, rowOf, type FetchRow, type FetchValue } from './fetch-response.ts';
+import { MalformedAnswer } from './malformed-answer.ts';
 import { frameWhileActive } from './stream-takeover.ts';
 
 // The bulk FETCHes (plan's identity headers, header digests and flags, apply's message bodies)
@@ -27,7 +28,13 @@ interface ReadingFlow {
   handleResponse(data: FramedResponse): Promise<boolean>;
 }
 
-const rowReaders = new WeakMap<ImapFlow, (row: FetchRow) => void>();
+/** Where the FETCH running on a connection takes its rows, and what could not be a correct row. */
+interface RowSink {
+  row(row: FetchRow): void;
+  malformed(error: MalformedAnswer): void;
+}
+
+const rowReaders = new WeakMap<ImapFlow, RowSink>();
 const hooked = new WeakSet<ImapFlow>();
 
 function hookResponses(flow: ImapFlow): void {
@@ -35,10 +42,16 @@ function hookResponses(flow: ImapFlow): void {
   hooked.add(flow);
   // A framed response that is a row of the FETCH running on this connection goes to its reader (true).
   const takeRow = (response: FramedResponse): boolean => {
-    const onRow = rowReaders.get(flow);
-    const row = onRow === undefined ? null : readFetchRow(response.payload, response.literals);
-    if (row === null) return false;
-    onRow!(row);
+    const sink = rowReaders.get(flow);
+    if (sink === undefined) return false;
+    try {
+      const row = readFetchRow(response.payload, response.literals);
+      if (row === null) return false;
+      sink.row(row);
+    } catch (error) {
+      if (!(error instanceof MalformedAnswer)) throw error;
+      sink.malformed(error);
+    }
     return true;
   };
   // Where the input can be taken over, rows are read as the bytes arrive; the hook below reads
@@ -71,35 +84,60 @@ export function answers(row: FetchRow, fields: ReadonlyArray<keyof FetchRow>): b
   return fields.every((field) => row[field] !== undefined);
 }
 
+/** What a FETCH answered besides its rows: the messages answered only in part, with the items missing. */
+export interface FetchReport {
+  incomplete: Map<number, Array<keyof FetchRow>>;
+}
+
 /**
  * `UID FETCH <set> (<items>)` on the folder the caller opened: each message the server answers
  * goes to onRow as it arrives, in the server's order (ascending UIDs); a message expunged
- * meanwhile is simply not answered. Rows without every item asked for are left out: the server's
- * unasked news about other messages (`* 3 FETCH (UID 9 FLAGS (\Seen))` when another session sets a
- * flag). Rows are not held back for a slow consumer: the caller bounds the set. Rejects as
- * imapflow's exec() does (NO/BAD, dropped connection), or with what onRow threw, once the server
- * has answered.
+ * meanwhile is simply not answered. Rows without every item asked for are left out (the server's
+ * unasked news about other messages, `* 3 FETCH (UID 9 FLAGS (\Seen))` when another session sets
+ * a flag) and reported, so that the caller can tell a message never answered in full from one
+ * that is gone. A row no correct server sends (an item twice, a UID outside the set, the same UID
+ * answered twice) fails the FETCH with MalformedAnswer once the server has answered: one wrong
+ * row may mean the answer was framed wrong, and then no row of it can be trusted. Rows are not
+ * held back for a slow consumer: the caller bounds the set. Rejects as imapflow's exec() does
+ * (NO/BAD, dropped connection), or with what onRow threw.
  */
-export async function uidFetch(flow: ImapFlow, set: string, items: Token[], onRow: (row: FetchRow) => void): Promise<void> {
+export async function uidFetch(flow: ImapFlow, set: string, items: Token[], onRow: (row: FetchRow) => void): Promise<FetchReport> {
   hookResponses(flow);
   const fields = fieldsAsked(items);
+  const inSet = uidSetMembership(set);
+  const report: FetchReport = { incomplete: new Map() };
   let failure: { error: unknown } | null = null;
+  let malformed: MalformedAnswer | null = null;
   // A throttled FETCH tried again answers from the start: messages already passed on are skipped.
   const delivered = new Set<number>();
-  const deliver = (row: FetchRow) => {
-    if (failure !== null || delivered.has(row.uid) || !answers(row, fields)) return;
-    delivered.add(row.uid);
-    try {
-      onRow(row);
-    } catch (error) {
-      failure = { error };
-    }
+  let thisAttempt = new Set<number>();
+  const sink: RowSink = {
+    malformed: (error) => { malformed ??= error; },
+    row: (row) => {
+      if (failure !== null || malformed !== null) return;
+      if (!answers(row, fields)) {
+        report.incomplete.set(row.uid, fields.filter((field) => row[field] === undefined));
+        return;
+      }
+      if (!inSet(row.uid)) return sink.malformed(new MalformedAnswer(`includes UID ${row.uid}, which is not in the set asked for (${set})`));
+      if (thisAttempt.has(row.uid)) return sink.malformed(new MalformedAnswer(`includes UID ${row.uid} twice`));
+      thisAttempt.add(row.uid);
+      report.incomplete.delete(row.uid);
+      if (delivered.has(row.uid)) return;
+      delivered.add(row.uid);
+      try {
+        onRow(row);
+      } catch (error) {
+        failure = { error };
+      }
+    },
   };
   for (let attempt = 1; ; attempt++) {
-    rowReaders.set(flow, deliver);
+    rowReaders.set(flow, sink);
+    thisAttempt = new Set();
     try {
       await execCommand(flow, 'UID FETCH', [{ type: 'SEQUENCE', value: set }, items], {
-        untagged: { FETCH: (answer) => { const row = rowOfParsed(answer); if (row !== null) deliver(row); } },
+        untagged: { FETCH: (answer) => readParsed(answer, sink) },
       });
       break;
     } catch (error) {
@@ -111,7 +149,35 @@ export async function uidFetch(flow: ImapFlow, set: string, items: Token[], onRo
       rowReaders.delete(flow);
     }
   }
+  if (malformed !== null) throw malformed;
   if (failure !== null) throw (failure as { error: unknown }).error;
+  return report;
+}
+
+/** imapflow's parse of a FETCH line this reader left alone: the same checks, the same sink. */
+function readParsed(answer: { attributes?: unknown[] }, sink: RowSink): void {
+  try {
+    const row = rowOfParsed(answer);
+    if (row !== null) sink.row(row);
+  } catch (error) {
+    if (!(error instanceof MalformedAnswer)) throw error;
+    sink.malformed(error);
+  }
+}
+
+/**
+ * Whether a UID is in a UID set as the server must read it. A range with "*" holds the highest UID
+ * whatever it is ("4711:*" is answered with the last message even when its UID is lower), so only
+ * ranges of numbers bound the answer.
+ */
+export function uidSetMembership(set: string): (uid: number) => boolean {
+  const ranges: Array<[number, number]> = [];
+  for (const part of set.split(',')) {
+    if (part.includes('*')) return () => true;
+    const [from, to = from] = part.split(':').map(Number);
+    ranges.push([Math.min(from!, to!), Math.max(from!, to!)]);
+  }
+  return (uid) => ranges.some(([from, to]) => uid >= from && uid <= to);
 }
 
 interface ParsedNode {
@@ -129,7 +195,7 @@ export function rowOfParsed(answer: { attributes?: unknown[] }): FetchRow | null
     const key = list[i] as ParsedNode | null;
     if (key === null || typeof key.value !== 'string') return null;
     // Only the kind of section matters to rowOf: BODY[...] is the body asked for.
-    items.set(`${key.value.toUpperCase()}${key.section ? '[]' : ''}`, valueOf(list[i + 1]));
+    addItem(items, `${key.value.toUpperCase()}${key.section ? '[]' : ''}`, valueOf(list[i + 1]));
   }
   return rowOf(items);
 }

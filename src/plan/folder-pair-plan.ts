@@ -53,7 +53,8 @@ export function planFolderPair(input: FolderPairInput): { plan: FolderPlan; find
   if (!source || !selected) return notRead(plan, 'source');
   if (pair.targetExists && !target) return notRead(plan, 'target');
 
-  const findings: Finding[] = [];
+  const findings: Finding[] = [...headerlessFindings(source, 'source'), ...headerlessFindings(target, 'target')];
+  for (const finding of findings) plan.notes.push(finding.message);
   let uidPairs: Array<[number, number]> = [];
   if (slice.messages.identity === 'uid') {
     const use = usableUidPairs(input.uidMap, pair.target, source, target);
@@ -82,6 +83,17 @@ function folderActions(pair: FolderPair, sourceListing: FolderListing, targetLis
   const subscribedOnTarget = pair.targetExists && (targetListing?.subscribed ?? false);
   if (sourceListing.subscribed && !subscribedOnTarget) actions.push({ op: 'subscribe' });
   return actions;
+}
+
+/** Messages a server answered NIL for the header of: named, since the plan cannot include them. */
+function headerlessFindings(folder: FolderSnapshot | undefined, side: 'source' | 'target'): Finding[] {
+  const uids = folder?.headerless ?? [];
+  if (uids.length === 0) return [];
+  const named = uids.length === 1 ? `UID ${uids[0]}` : `UIDs ${uids.slice(0, 5).join(', ')}${uids.length > 5 ? ` and ${uids.length - 5} more` : ''}`;
+  const outcome = side === 'source'
+    ? 'without a header a message cannot be identified, so it is not copied; repair it on the server (or copy it by hand) and plan again'
+    : 'without a header a message cannot be matched, so a source message it is a copy of would be copied again; repair it on the server and plan again';
+  return [{ code: 'HEADER_NIL', message: `the ${side} server answered NIL for the header of ${named}: ${outcome}`, count: uids.length }];
 }
 
 /** Without both sides' messages no message action is safe: copying blind would duplicate. */

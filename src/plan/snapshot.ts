@@ -71,6 +71,8 @@ export interface FolderSnapshot extends FolderListing {
   messages: MessageSnapshot[];
   /** PERMANENTFLAGS when the server reported them (null when unknown, e.g. read-only EXAMINE). */
   permanentFlags: string[] | null;
+  /** UIDs the server answered NIL for the header of: not in `messages`, as nothing can identify them. */
+  headerless?: number[];
 }
 
 /** Both listings, before any message is read: enough to map folders. */

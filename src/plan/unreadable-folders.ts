@@ -1,5 +1,5 @@
 // Folders the server listed but refused to open (STATUS and EXAMINE both refused: no read right,
-// a damaged mailbox): each is an error of its own, so a wave still plans the rest of the account
+// a damaged mailbox) or answered malformed FETCHes about: each is an error of its own, so a wave still plans the rest of the account
 // and the exit code still says something was not done. Pure.
 import type { Diagnostic } from '../errors.ts';
 import type { FolderPair } from './folder-mapping.ts';
@@ -15,7 +15,7 @@ export function unreadableFolders(listing: AccountListing, pairs: readonly Folde
       if (said === undefined) continue;
       diagnostics.push({
         severity: 'error', code: 'IMAP_ERROR', message: `${said}: ${outcome}`,
-        hint: `give the user the right to read the ${side} folder (or repair it on the server), then run the command again`,
+        hint: `the server refused the ${side} folder, or answered in a way that cannot be read exactly (said above): give the user the right to read it, or repair it on the server (--trace FILE records what the server sent), then run the command again`,
         location: { account: accountId, side, folder: name },
       });
     }

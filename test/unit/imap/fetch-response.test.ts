@@ -2,6 +2,7 @@ import { parser } from 'imapflow/lib/handler/imap-handler.js';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { isFetchLine, readFetchRow } from '../../../src/imap/fetch-response.ts';
+import { MalformedAnswer } from '../../../src/imap/malformed-answer.ts';
 import { rowOfParsed } from '../../../src/imap/uid-fetch.ts';
 
 // The lean reader must give exactly the row imapflow's parser gives (uid-fetch.ts falls back to
@@ -64,15 +65,33 @@ const LEFT_ALONE: Record<string, Array<string | Buffer>> = {
   'a tagged line': ['A1 OK FETCH completed'],
   'EXISTS': ['* 40 EXISTS'],
   'a flag change without UID': ['* 3 FETCH (FLAGS (\\Seen))'],
-  'UID 0': ['* 3 FETCH (UID 0 FLAGS ())'],
-  'a UID that is no number': ['* 3 FETCH (UID 1x FLAGS ())'],
   'an unclosed list': ['* 3 FETCH (UID 1 FLAGS (\\Seen)'],
   'bytes after the closing parenthesis': ['* 3 FETCH (UID 1) junk'],
   'an unterminated quoted string': ['* 3 FETCH (UID 1 INTERNALDATE "23-Nov)'],
-  'flags that are not atoms': ['* 3 FETCH (UID 1 FLAGS ("\\Seen"))'],
-  'INTERNALDATE as an atom': ['* 3 FETCH (UID 1 INTERNALDATE NIL)'],
-  'a BODY that is a list': ['* 3 FETCH (UID 1 BODY[] (a b))'],
 };
+
+// Rows that parse but that no correct server sends: whichever parser reads them, the FETCH fails.
+const MALFORMED: Record<string, [string, RegExp]> = {
+  'UID 0': ['* 3 FETCH (UID 0 FLAGS ())', /gives UID 0, which no message can have/],
+  'a UID that is no number': ['* 3 FETCH (UID 1x FLAGS ())', /gives UID 1x/],
+  'a UID above 2^32-1': ['* 3 FETCH (UID 4294967296 FLAGS ())', /gives UID 4294967296, which no message can have \(1 to 4294967295\)/],
+  'flags that are not atoms': ['* 3 FETCH (UID 1 FLAGS ("\\Seen"))', /of UID 1 gives FLAGS as a list/],
+  'INTERNALDATE as an atom': ['* 3 FETCH (UID 1 INTERNALDATE NIL)', /of UID 1 gives INTERNALDATE as NIL/],
+  'a BODY that is a list': ['* 3 FETCH (UID 1 BODY[] (a b))', /of UID 1 gives BODY\[\] as a list/],
+  'an item named twice': ['* 3 FETCH (UID 1 FLAGS () FLAGS (\\Seen))', /names FLAGS twice/],
+  'UID named twice': ['* 3 FETCH (UID 1 UID 2)', /names UID twice/],
+  'two body sections': ['* 3 FETCH (UID 1 BODY[HEADER] NIL BODY[] NIL)', /of UID 1 gives two body sections|names BODY\[\] twice/],
+};
+
+for (const [name, [line, said]] of Object.entries(MALFORMED)) {
+  test(`malformed, by either parser: ${name}`, async () => {
+    const response = framed([line]);
+    const isIt = (error: unknown) => error instanceof MalformedAnswer && said.test(error.message);
+    assert.throws(() => readFetchRow(response.payload, response.literals), isIt);
+    const byImapflow = await imapflowRow(response).then(() => null, (error: unknown) => error);
+    assert.ok(isIt(byImapflow), `imapflow's parse too: ${String(byImapflow)}`);
+  });
+}
 
 for (const [name, parts] of Object.entries(LEFT_ALONE)) {
   test(`left to imapflow: ${name}`, () => {
