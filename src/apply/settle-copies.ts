@@ -1,0 +1,75 @@
+import type { ImapConnection } from '../imap/connection.ts';
+import { fetchIdentities } from '../imap/fetch-identities.ts';
+import { selectFolder } from '../imap/select.ts';
+import { storableFlags } from '../imap/storable-flags.ts';
+import { storeFlags } from '../imap/store-flags.ts';
+import type { MessageSnapshot } from '../plan/snapshot.ts';
+
+// After the copies into a target folder, two server habits must not leave them half done.
+//
+// GNU mailutils imap4d (maildir) stores no flags given in APPEND: its copies arrive unread and
+// unflagged. So the first folder with flagged copies on each target server is checked, with one
+// FETCH of what landed, and where the flags are missing every folder of that server gets them with
+// UID STORE afterwards. A server that kept them (Dovecot, Cyrus, Courier) is not checked again.
+//
+// The same server leaves an appended message in maildir new/ until a read-write session opens the
+// folder, and until then numbers it anew, and resets the folder's UIDVALIDITY, at every read-only
+// open: a re-plan would never see the same UIDs twice. One read-write SELECT of the folder after
+// its copies moves them to cur/ with the UIDs they keep. Everywhere else that SELECT only takes
+// \Recent off the copies, which as migrated old mail they should not carry anyway: one round trip
+// per folder with copies.
+
+/** A copy this run stored: the identity it has on the target and the flags it was to have. */
+export interface StoredCopy {
+  identity: string;
+  flags: readonly string[];
+}
+
+/** Per target server (host:port): whether its APPEND kept the flags it was given, once seen. */
+const appendKeepsFlags = new Map<string, boolean>();
+
+/**
+ * SELECT the folder read-write (settling the copies), then, unless the server is known to keep
+ * APPEND's flags, FETCH the messages from `fromUid` and UID STORE the flags copies lack. Learns
+ * from the first such check whether the server keeps them.
+ */
+export async function settleCopies(connection: ImapConnection, folder: string, copies: readonly StoredCopy[], fromUid: number): Promise<void> {
+  if (copies.length === 0) return;
+  await selectFolder(connection, folder);
+  const server = `${connection.place.host}:${connection.place.port}`;
+  const wanted = copies.map((copy) => ({ identity: copy.identity, flags: sendableFlags(copy.flags) })).filter((copy) => copy.flags.length > 0);
+  if (wanted.length === 0 || appendKeepsFlags.get(server) === true) return;
+  const known = appendKeepsFlags.get(server);
+  // Once the server is known to drop them, every UID: the copies' UIDs were not known before this SELECT settled them.
+  const onTarget = await fetchIdentities(connection, folder, `${known === false ? 1 : Math.max(1, fromUid)}:*`);
+  const changes = missingFlags(wanted, onTarget);
+  if (known === undefined) appendKeepsFlags.set(server, changes.length === 0);
+  if (changes.length > 0) await storeFlags(connection, folder, changes);
+}
+
+/** The flags each copy lacks on the target, by identity: one target message per copy, those lacking least first. */
+export function missingFlags(copies: ReadonlyArray<{ identity: string; flags: readonly string[] }>, onTarget: readonly MessageSnapshot[]): Array<{ uid: number; add: string[]; remove: string[] }> {
+  const byIdentity = new Map<string, MessageSnapshot[]>();
+  for (const message of onTarget) {
+    const list = byIdentity.get(message.identity) ?? [];
+    list.push(message);
+    byIdentity.set(message.identity, list);
+  }
+  const changes: Array<{ uid: number; add: string[]; remove: string[] }> = [];
+  for (const copy of copies) {
+    const candidates = byIdentity.get(copy.identity);
+    if (!candidates || candidates.length === 0) continue;
+    const lacking = (message: MessageSnapshot) => copy.flags.filter((flag) => !message.flags.some((has) => has.toLowerCase() === flag.toLowerCase()));
+    candidates.sort((a, b) => lacking(a).length - lacking(b).length || a.uid - b.uid);
+    const message = candidates.shift()!;
+    const add = lacking(message);
+    if (add.length > 0) changes.push({ uid: message.uid, add, remove: [] });
+  }
+  return changes;
+}
+
+function sendableFlags(flags: readonly string[]): string[] {
+  const checked = storableFlags(flags);
+  return 'flags' in checked ? checked.flags : [];
+}
+
