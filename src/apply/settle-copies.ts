@@ -1,5 +1,6 @@
 import type { ImapConnection } from '../imap/connection.ts';
 import { fetchIdentities } from '../imap/fetch-identities.ts';
+import { greetsAsMailutils } from '../imap/maildir-new.ts';
 import { selectFolder } from '../imap/select.ts';
 import { storableFlags } from '../imap/storable-flags.ts';
 import { storeFlags } from '../imap/store-flags.ts';
@@ -15,9 +16,8 @@ import type { MessageSnapshot } from '../plan/snapshot.ts';
 // The same server leaves an appended message in maildir new/ until a read-write session opens the
 // folder, and until then numbers it anew, and resets the folder's UIDVALIDITY, at every read-only
 // open: a re-plan would never see the same UIDs twice. One read-write SELECT of the folder after
-// its copies moves them to cur/ with the UIDs they keep. Everywhere else that SELECT only takes
-// \Recent off the copies, which as migrated old mail they should not carry anyway: one round trip
-// per folder with copies.
+// its copies moves them to cur/ with the UIDs they keep: on servers that greet as imap4d does
+// (maildir-new.ts), and before a flag check anywhere. Elsewhere nothing is sent after the copies.
 
 /** A copy this run stored: the identity it has on the target and the flags it was to have. */
 export interface StoredCopy {
@@ -27,24 +27,34 @@ export interface StoredCopy {
 
 /** Per target server (host:port): whether its APPEND kept the flags it was given, once seen. */
 const appendKeepsFlags = new Map<string, boolean>();
+/** The first check per server while it runs: folders finishing meanwhile wait for its verdict rather than check too. */
+const learning = new Map<string, Promise<void>>();
 
 /**
- * SELECT the folder read-write (settling the copies), then, unless the server is known to keep
- * APPEND's flags, FETCH the messages from `fromUid` and UID STORE the flags copies lack. Learns
- * from the first such check whether the server keeps them.
+ * Unless the server is known to keep APPEND's flags (or no copy had any): SELECT the folder,
+ * FETCH the messages from `fromUid` and UID STORE the flags copies lack, learning from the first
+ * such check whether the server keeps them. On mailutils the SELECT is sent anyway (it settles).
  */
 export async function settleCopies(connection: ImapConnection, folder: string, copies: readonly StoredCopy[], fromUid: number): Promise<void> {
   if (copies.length === 0) return;
-  await selectFolder(connection, folder);
   const server = `${connection.place.host}:${connection.place.port}`;
   const wanted = copies.map((copy) => ({ identity: copy.identity, flags: sendableFlags(copy.flags) })).filter((copy) => copy.flags.length > 0);
-  if (wanted.length === 0 || appendKeepsFlags.get(server) === true) return;
+  if (wanted.length > 0 && !appendKeepsFlags.has(server) && learning.has(server)) await learning.get(server);
   const known = appendKeepsFlags.get(server);
-  // Once the server is known to drop them, every UID: the copies' UIDs were not known before this SELECT settled them.
-  const onTarget = await fetchIdentities(connection, folder, `${known === false ? 1 : Math.max(1, fromUid)}:*`);
-  const changes = missingFlags(wanted, onTarget);
-  if (known === undefined) appendKeepsFlags.set(server, changes.length === 0);
-  if (changes.length > 0) await storeFlags(connection, folder, changes);
+  const check = wanted.length > 0 && known !== true;
+  // Before the check too: what it FETCHes must be under the UIDs the STORE will see.
+  if (check || greetsAsMailutils(connection)) await selectFolder(connection, folder);
+  if (!check) return;
+  const checking = (async () => {
+    // Once the server is known to drop them, every UID: the copies' UIDs were not known before this SELECT settled them.
+    const onTarget = await fetchIdentities(connection, folder, `${known === false ? 1 : Math.max(1, fromUid)}:*`);
+    const changes = missingFlags(wanted, onTarget);
+    // A verdict only from copies found: none found says nothing about the server.
+    if (known === undefined && wanted.some((copy) => onTarget.some((message) => message.identity === copy.identity))) appendKeepsFlags.set(server, changes.length === 0);
+    if (changes.length > 0) await storeFlags(connection, folder, changes);
+  })();
+  if (known === undefined && !learning.has(server)) learning.set(server, checking.then(() => undefined, () => undefined).finally(() => learning.delete(server)));
+  await checking;
 }
 
 /** The flags each copy lacks on the target, by identity: one target message per copy, those lacking least first. */

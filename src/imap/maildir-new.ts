@@ -17,6 +17,11 @@ import { openedReadOnly, openMailbox } from './opened-folder.ts';
 /** imap4d's greeting unless its admin set another ("* OK IMAP4rev1"); a server greeting otherwise is never checked. */
 const MAILUTILS_GREETING = /^IMAP4rev1$/i;
 
+/** Whether the server greeted as GNU mailutils imap4d does: the servers whose maildir new/ may need settling. */
+export function greetsAsMailutils(connection: ImapConnection): boolean {
+  return MAILUTILS_GREETING.test(String(flowOf(connection).greeting ?? '').trim());
+}
+
 /**
  * Whether the folder just EXAMINEd (`opened`) numbers its messages anew at each read-only open:
  * a STATUS of it says the same MESSAGES but another UIDNEXT. Only asked of servers that greet as
@@ -24,7 +29,7 @@ const MAILUTILS_GREETING = /^IMAP4rev1$/i;
  */
 export async function renumbersAtEachRead(connection: ImapConnection, folder: string, opened: { exists: number; uidNext?: number }): Promise<boolean> {
   const flow = flowOf(connection);
-  if (opened.exists === 0 || opened.uidNext === undefined || !MAILUTILS_GREETING.test(String(flow.greeting ?? '').trim())) return false;
+  if (opened.exists === 0 || opened.uidNext === undefined || !greetsAsMailutils(connection)) return false;
   // Copied first: imapflow updates the open mailbox's UIDNEXT from the STATUS answer.
   const [exists, uidNext] = [opened.exists, opened.uidNext];
   let status;
