@@ -16,8 +16,9 @@ import type { MessageSnapshot } from '../plan/snapshot.ts';
 // The same server leaves an appended message in maildir new/ until a read-write session opens the
 // folder, and until then numbers it anew, and resets the folder's UIDVALIDITY, at every read-only
 // open: a re-plan would never see the same UIDs twice. One read-write SELECT of the folder after
-// its copies moves them to cur/ with the UIDs they keep: on servers that greet as imap4d does
-// (maildir-new.ts), and before a flag check anywhere. Elsewhere nothing is sent after the copies.
+// its copies moves them to cur/ with the UIDs they keep, on servers that greet as imap4d does
+// (maildir-new.ts). Elsewhere the check is read-only, so copies stay \Recent for the user's mail
+// client, and a SELECT comes only with flags to STORE.
 
 /** A copy this run stored: the identity it has on the target and the flags it was to have. */
 export interface StoredCopy {
@@ -31,9 +32,9 @@ const appendKeepsFlags = new Map<string, boolean>();
 const learning = new Map<string, Promise<void>>();
 
 /**
- * Unless the server is known to keep APPEND's flags (or no copy had any): SELECT the folder,
- * FETCH the messages from `fromUid` and UID STORE the flags copies lack, learning from the first
- * such check whether the server keeps them. On mailutils the SELECT is sent anyway (it settles).
+ * Unless the server is known to keep APPEND's flags (or no copy had any): FETCH the messages from
+ * `fromUid` and UID STORE the flags copies lack, learning from the first such check whether the
+ * server keeps them. On mailutils the folder is SELECTed first anyway (it settles the copies).
  */
 export async function settleCopies(connection: ImapConnection, folder: string, copies: readonly StoredCopy[], fromUid: number): Promise<void> {
   if (copies.length === 0) return;
@@ -42,16 +43,26 @@ export async function settleCopies(connection: ImapConnection, folder: string, c
   if (wanted.length > 0 && !appendKeepsFlags.has(server) && learning.has(server)) await learning.get(server);
   const known = appendKeepsFlags.get(server);
   const check = wanted.length > 0 && known !== true;
-  // Before the check too: what it FETCHes must be under the UIDs the STORE will see.
-  if (check || greetsAsMailutils(connection)) await selectFolder(connection, folder);
+  const settles = greetsAsMailutils(connection);
+  if (settles) await selectFolder(connection, folder);
   if (!check) return;
+  // A verdict only from copies found: none found says nothing about the server.
+  const learnFrom = (onTarget: MessageSnapshot[]) => {
+    if (known === undefined && wanted.some((copy) => onTarget.some((message) => message.identity === copy.identity))) appendKeepsFlags.set(server, missingFlags(wanted, onTarget).length === 0);
+    return onTarget;
+  };
   const checking = (async () => {
-    // Once the server is known to drop them, every UID: the copies' UIDs were not known before this SELECT settled them.
-    const onTarget = await fetchIdentities(connection, folder, `${known === false ? 1 : Math.max(1, fromUid)}:*`);
-    const changes = missingFlags(wanted, onTarget);
-    // A verdict only from copies found: none found says nothing about the server.
-    if (known === undefined && wanted.some((copy) => onTarget.some((message) => message.identity === copy.identity))) appendKeepsFlags.set(server, changes.length === 0);
-    if (changes.length > 0) await storeFlags(connection, folder, changes);
+    // Once the server is known to drop them, every UID: the copies' UIDs were not known before a SELECT settled them.
+    const range = `${known === false ? 1 : Math.max(1, fromUid)}:*`;
+    // Read-only where nothing was settled: a server that keeps the flags keeps \Recent on the copies too.
+    let changes = missingFlags(wanted, learnFrom(await fetchIdentities(connection, folder, range)));
+    if (changes.length === 0) return;
+    if (!settles) {
+      // The STORE needs a read-write SELECT; should it renumber anything, the UIDs are read again under it.
+      await selectFolder(connection, folder);
+      changes = missingFlags(wanted, await fetchIdentities(connection, folder, range));
+    }
+    await storeFlags(connection, folder, changes);
   })();
   if (known === undefined && !learning.has(server)) learning.set(server, checking.then(() => undefined, () => undefined).finally(() => learning.delete(server)));
   await checking;

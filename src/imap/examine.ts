@@ -14,7 +14,8 @@ export interface ExaminedFolder {
  * Opens a folder read-only with EXAMINE (never SELECT: a read-write open would take the \Recent
  * flags away from the mail client that has not seen the new mail yet). The server answers
  * UIDVALIDITY, UIDNEXT, EXISTS and, with CONDSTORE, HIGHESTMODSEQ; it may refuse (the folder
- * vanished, no right to read it).
+ * vanished, no right to read it). The one exception to "never SELECT": a GNU mailutils folder whose
+ * UIDs move at every read-only open is SELECTed once to settle them, then EXAMINEd (maildir-new.ts).
  */
 export async function examineFolder(connection: ImapConnection, name: string): Promise<ExaminedFolder> {
   let opened = await examine(connection, name);

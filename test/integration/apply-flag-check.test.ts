@@ -1,5 +1,6 @@
 // APPEND's flags are checked once per target server (mailutils drops them): on a server that keeps
-// them (Dovecot) one SELECT and one FETCH for the whole apply, no STORE, and the flags are there.
+// them (Dovecot) one read-only FETCH for the whole apply, no SELECT (the copies stay \Recent for the
+// user's mail client), no STORE, and the flags are there.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runCli } from '../../src/cli/main.ts';
@@ -9,7 +10,7 @@ import { fillMailbox } from '../support/mailbox-builder.ts';
 import { newMigration } from '../support/migration.ts';
 import { plainClient } from '../support/seed.ts';
 
-test('Dovecot keeps APPEND flags: one check for the whole apply, no UID STORE, flags on the copies', async () => {
+test('Dovecot keeps APPEND flags: one read-only check for the whole apply, no SELECT or UID STORE, flags on the copies', async () => {
   const m = await newMigration('apply-flag-check', { phases: [{ name: 'presync' }] });
   try {
     await fillMailbox(m.source.server, m.source, {
@@ -23,7 +24,13 @@ test('Dovecot keeps APPEND flags: one check for the whole apply, no UID STORE, f
     const { result: code, sent } = await recordCommands(() => runCli(['apply', m.planPath('presync'), '--quiet'], io));
     assert.is(code, 0, output);
     const onTarget = sent.filter((command) => command.port === m.target.server.ports.plain);
-    assert.is(onTarget.filter((command) => command.command === 'SELECT').length, 1, 'one SELECT, for the one check');
+    assert.is(onTarget.filter((command) => command.command === 'SELECT').length, 0, 'no SELECT');
+    const afterCopies = (folder: string) => {
+      const commands = onTarget.filter((command) => command.folder === folder).map((command) => command.command);
+      return commands.slice(commands.lastIndexOf('APPEND') + 1).filter((command) => command !== 'LOGOUT' && command !== 'EXAMINE');
+    };
+    const checks = ['INBOX', `${m.target.server.prefix}Projects`, `${m.target.server.prefix}Archive`].flatMap(afterCopies);
+    assert.equal(checks, ['UID FETCH'], 'one FETCH after the copies, in one folder');
     assert.is(onTarget.filter((command) => command.command === 'UID STORE').length, 0);
 
     const client = plainClient(m.target.server, m.target);
