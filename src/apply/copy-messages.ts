@@ -10,6 +10,7 @@ import type { BatchSlots } from './batch-slots.ts';
 import { countKeys, DuplicateGuard, NO_DUPLICATE_GUARD } from './duplicate-guard.ts';
 import { actionKey } from './journal-keys.ts';
 import { runInLanes } from './lanes.ts';
+import { settleCopies, type StoredCopy } from './settle-copies.ts';
 import type { ActionSink, ApplyCounts, ApplyObserver } from './outcome.ts';
 import { withRetry } from './retry.ts';
 import type { StopSignal } from './stop.ts';
@@ -60,6 +61,7 @@ export type CopiedUids = Map<number, Array<[number, number]>>;
 export async function copyMessages(folder: FolderPlan, copies: CopyAction[], ctx: CopyContext, target: { createdNow?: boolean; targetRecreated?: boolean } = {}): Promise<void> {
   const refused = new Set<number>();
   const unanswered = new Set<number>();
+  const stored: StoredCopy[] = [];
   const pendingOf = () => notDone(copies, ctx.account, folder, ctx.sink).filter((copy) => !refused.has(copy.uid));
   if (pendingOf().length === 0) return;
   const createdNow = target.createdNow ?? false;
@@ -77,10 +79,13 @@ export async function copyMessages(folder: FolderPlan, copies: CopyAction[], ctx
       landed = unaccounted(onTarget.filter((message) => message.uid >= baseline), folder, ctx);
       guard ??= heldBefore(onTarget.filter((message) => message.uid < baseline), folder, ctx);
     }
-    const checks = { landed, guard: guard ?? NO_DUPLICATE_GUARD, refused, unanswered };
+    const checks = { landed, guard: guard ?? NO_DUPLICATE_GUARD, refused, unanswered, stored };
     // As many lanes as batch slots: while some batches append, others are read or journaled.
     await runInLanes([...batches(pendingOf())], ctx.slots.size, (batch) => copyBatch(folder, batch, checks, ctx), ctx.stop);
   }, { budgetSeconds: ctx.budgetSeconds, stop: ctx.stop, onRetry: (error, wait) => ctx.observer.note(`${folder.target}: ${(error as Error).message}; retrying in ${Math.round(wait / 1000)} s`) });
+  if (stored.length === 0 || ctx.stop.stopped) return;
+  // Flags a server dropped from APPEND, and UIDs a maildir server settles only read-write (settle-copies.ts).
+  await withRetry(() => ctx.session.target.use((c) => settleCopies(c, folder.target, stored, baseline)), { budgetSeconds: ctx.budgetSeconds, stop: ctx.stop });
 }
 
 /** How many batches the folder's pending copies make: work for that many target connections at once. */
@@ -94,8 +99,8 @@ function notDone(copies: readonly CopyAction[], account: string, folder: FolderP
   return copies.filter((copy) => !sink.done(actionKey(account, folder, copy)));
 }
 
-/** What each attempt checks a copy against; `refused`: source UIDs the target refused in this run (not sent again by a retry); `unanswered`: ones this run sent with no answer (found on the target, this run copied them). */
-type Checks = { landed: Map<string, number>; guard: DuplicateGuard; refused: Set<number>; unanswered: Set<number> };
+/** What each attempt checks a copy against; `refused`: source UIDs the target refused in this run (not sent again by a retry); `unanswered`: ones this run sent with no answer (found on the target, this run copied them); `stored`: the copies this run journaled done, for settleCopies. */
+type Checks = { landed: Map<string, number>; guard: DuplicateGuard; refused: Set<number>; unanswered: Set<number>; stored: StoredCopy[] };
 
 type Outcome = { copy: CopyAction; result: 'done' | 'failed' | 'skipped'; detail: Parameters<typeof record>[4]; bytes?: number };
 
@@ -104,7 +109,7 @@ type Outcome = { copy: CopyAction; result: 'done' | 'failed' | 'skipped'; detail
  * together (the journal and the audit log commit them with one fsync each: group commit). Reading
  * holds a batch slot, not a target connection, so the next batch is read while others append.
  */
-async function copyBatch(folder: FolderPlan, batch: CopyAction[], { landed, guard, refused, unanswered }: Checks, ctx: CopyContext): Promise<void> {
+async function copyBatch(folder: FolderPlan, batch: CopyAction[], { landed, guard, refused, unanswered, stored }: Checks, ctx: CopyContext): Promise<void> {
   await ctx.throttle.take(batch.length, batch.reduce((sum, copy) => sum + copy.size, 0));
   const outcomes = await ctx.slots.hold(async () => {
     // The throttle or a slot may have kept this batch waiting past a stop: then it does not start.
@@ -140,6 +145,7 @@ async function copyBatch(folder: FolderPlan, batch: CopyAction[], { landed, guar
     return appendItems(folder, items, ctx, { refused, unanswered }, done);
   });
   await recordAll(folder, outcomes, ctx);
+  for (const { copy, result, detail } of outcomes) if (result === 'done' && detail.targetIdentity !== undefined) stored.push({ identity: detail.targetIdentity, flags: copy.flags });
 }
 
 async function recordAll(folder: FolderPlan, outcomes: readonly Outcome[], ctx: CopyContext): Promise<void> {

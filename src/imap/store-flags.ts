@@ -1,15 +1,17 @@
 import { MailshiftError, problem } from '../errors.ts';
 import type { ImapConnection } from './connection.ts';
-import { execCommand, type Token } from './exec.ts';
+import { execCommand, isBad, type Token } from './exec.ts';
 import { openedFlow } from './opened-folder.ts';
 import { operationFailure } from './operation-failure.ts';
+import { searchUids } from './search-uids.ts';
 import { storableFlags } from './storable-flags.ts';
 import { uidSets } from './uid-set.ts';
 
 // On the folder the caller selected read-write (selectFolder). Messages with the same change share
 // their `UID STORE <set> +FLAGS.SILENT (…)` / `-FLAGS.SILENT (…)` commands; SILENT: no echo of the
 // new flags. Changes sent before a failure stay made, and making them again is harmless. A flag no
-// server can store fails the call before anything is sent.
+// server can store fails the call before anything is sent. A set the server answers BAD because it
+// names a UID no longer there (mailutils) is sent again once without it, after a UID SEARCH ALL.
 
 /** UIDs per STORE command: keeps the command line short however sparse the UIDs are. */
 export const STORE_CHUNK = 1000;
@@ -27,19 +29,38 @@ export async function storeFlags(connection: ImapConnection, folder: string, cha
     group.uids.push(change.uid);
     groups.set(key, group);
   }
+  let present: Set<number> | null = null;
   for (const { add, remove, uids } of groups.values()) {
     for (const set of uidSets(uids, STORE_CHUNK)) {
       for (const [item, flags] of [['+FLAGS.SILENT', add], ['-FLAGS.SILENT', remove]] as const) {
         if (flags.length === 0) continue;
-        const attributes: Token[] = [{ type: 'SEQUENCE', value: set }, { type: 'ATOM', value: item }, flags.map((flag): Token => ({ type: 'ATOM', value: flag }))];
+        const store = (uidSet: string) => execCommand(flow, 'UID STORE', [{ type: 'SEQUENCE', value: uidSet }, { type: 'ATOM', value: item }, flags.map((flag): Token => ({ type: 'ATOM', value: flag }))]);
         try {
-          await execCommand(flow, 'UID STORE', attributes);
+          try {
+            await store(set);
+          } catch (error) {
+            // RFC 3501 has UIDs that are not there skipped; mailutils answers BAD to a set naming
+            // one (an expunged message). Sent again once, with only the UIDs the folder holds.
+            if (!isBad(error)) throw error;
+            present ??= new Set(await searchUids(connection, folder, null));
+            const there = uidsOf(set).filter((uid) => present!.has(uid));
+            if (there.length === uidsOf(set).length) throw error;
+            for (const again of uidSets(there, STORE_CHUNK)) await store(again);
+          }
         } catch (error) {
           throw operationFailure(error, connection, 'UID STORE', folder);
         }
       }
     }
   }
+}
+
+/** The UIDs of a set uidSets() made ("1:3,7" → 1, 2, 3, 7). */
+function uidsOf(set: string): number[] {
+  return set.split(',').flatMap((range) => {
+    const [from, to = from] = range.split(':').map(Number);
+    return Array.from({ length: to! - from! + 1 }, (_, i) => from! + i);
+  });
 }
 
 function sendable(connection: ImapConnection, folder: string, flags: readonly string[]): string[] {

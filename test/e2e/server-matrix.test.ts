@@ -8,6 +8,7 @@ import { runMailshift, type CliResult } from '../support/cli.ts';
 import { courierServer } from '../support/courier.ts';
 import { cyrusServer } from '../support/cyrus.ts';
 import { NO_UIDPLUS_CAPABILITIES, OFFICE365_CAPABILITIES } from '../support/dovecot-config.ts';
+import { mailutilsServer } from '../support/mailutils.ts';
 import { folderName, MATRIX_MAILBOX, readMatrixMailbox, seedMatrixMailbox } from '../support/matrix-mailbox.ts';
 import { newMigration, type AnyServer } from '../support/migration.ts';
 import { dovecotPair, sharedDovecot } from '../support/servers.ts';
@@ -22,18 +23,16 @@ const PAIRS: ReadonlyArray<{ source: [string, Start]; target: [string, Start] }>
   { source: ['Cyrus B', () => cyrusServer('B')], target: ['Dovecot (dot)', dovecotDot] },
   { source: ['Dovecot (slash)', dovecotSlash], target: ['Courier', courierServer] },
   { source: ['Courier', courierServer], target: ['Dovecot (slash)', dovecotSlash] },
+  { source: ['Dovecot (slash)', dovecotSlash], target: ['mailutils', mailutilsServer] },
+  { source: ['mailutils', mailutilsServer], target: ['Dovecot (slash)', dovecotSlash] },
   { source: ['Cyrus A', () => cyrusServer('A')], target: ['Courier', courierServer] },
   { source: ['Courier', courierServer], target: ['Cyrus B', () => cyrusServer('B')] },
   { source: ['Dovecot (slash)', dovecotSlash], target: ['Dovecot as Office 365', () => sharedDovecot({ layout: 'slash', capabilities: OFFICE365_CAPABILITIES })] },
   { source: ['Dovecot (slash)', dovecotSlash], target: ['Dovecot without UIDPLUS', () => sharedDovecot({ layout: 'dot', capabilities: NO_UIDPLUS_CAPABILITIES })] },
 ];
 
-// Not here yet: mailutils (maildir) either way. Its APPEND stores no flags, a message left in new/
-// gets another UID at every read-only open (servers-smoke pins both), and it answers BAD to a UID
-// set such as 1:2,5; plans against it are refused as stale, loudly, and copy nothing. Issue 17's
-// note says what remains. Its keyword handling has its own test (apply-keywords-refused).
-/** Every target here stores keywords; a target that does not gets them dropped (apply-keywords-refused). */
-const KEEPS_KEYWORDS = (_targetName: string) => true;
+/** mailutils stores no keywords at all: the one target where $Label1 must be dropped (the plan warns), not sent. */
+const KEEPS_KEYWORDS = (targetName: string) => targetName !== 'mailutils';
 
 /** Each step runs even after an earlier one failed, so one red test names every step that broke. */
 function step(problems: string[], name: string, result: CliResult, expectedCode: number): CliResult {

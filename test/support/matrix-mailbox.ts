@@ -55,6 +55,8 @@ function keeps(client: ImapFlow, flag: string): boolean {
 /**
  * Seeds the matrix mailbox on a source. Flags are STOREd after APPEND (mailutils drops APPEND's
  * flag list); a keyword the folder cannot keep (mailutils) is left off, and so not expected anywhere.
+ * Messages without flags are appended last, after the folder was opened: on mailutils they are
+ * left in maildir new/, as mail delivered since the user last looked.
  * Returns the folder → "message-id flags" rows it seeded.
  */
 export async function seedMatrixMailbox(server: ImapTestServer | AnyServer, account: Account): Promise<Map<string, string[]>> {
@@ -68,16 +70,21 @@ export async function seedMatrixMailbox(server: ImapTestServer | AnyServer, acco
       if (subscribed) await client.mailboxSubscribe(name);
       else await client.mailboxUnsubscribe(name);
       const rows: string[] = [];
+      const [flagged, unflagged] = [messages.filter((m) => m.flags.length > 0), messages.filter((m) => m.flags.length === 0)];
+      for (const message of flagged) await client.append(name, raw(message), [], new Date('2026-11-01T10:00:00Z'));
+      // Opened after those APPENDs: a mailutils session sees no message appended while it has the folder open.
       await client.mailboxOpen(name);
-      for (const message of messages) {
-        await client.append(name, raw(message), [], new Date('2026-11-01T10:00:00Z'));
-      }
       let sequence = 0;
-      for (const message of messages) {
+      for (const message of flagged) {
         sequence += 1;
         const flags = message.flags.filter((flag) => keeps(client, flag));
         if (flags.length > 0) await client.messageFlagsAdd(String(sequence), flags);
         rows.push(row(message.id, flags));
+      }
+      // Mail nobody has opened since: on mailutils these stay in maildir new/, with no UID of their own yet.
+      for (const message of unflagged) {
+        await client.append(name, raw(message), [], new Date('2026-11-01T10:00:00Z'));
+        rows.push(row(message.id, []));
       }
       seeded.set(JSON.stringify(path), rows.sort());
     }

@@ -1,0 +1,63 @@
+// RFC 3501 has a UID command skip UIDs that are not there; GNU mailutils imap4d answers BAD
+// ("Failed to parse message set") instead, whenever a set names one, compound or not. A flag
+// update for a message expunged since the plan must not fail those of the folder still there.
+import { tmpdir } from 'node:os';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { openAccountSession } from '../../src/imap/snapshot.ts';
+import { selectFolder } from '../../src/imap/select.ts';
+import { storeFlags } from '../../src/imap/store-flags.ts';
+import type { AccountSettings, EndpointSettings } from '../../src/manifest/settings.ts';
+import type { ImapTestServer } from '../support/imap-server.ts';
+import { mailutilsServer } from '../support/mailutils.ts';
+import { plainClient, type Account } from '../support/seed.ts';
+import { freshUser } from '../support/servers.ts';
+
+function endpoint(server: ImapTestServer, user: string): EndpointSettings {
+  return {
+    host: server.host, port: server.ports.plain, tls: 'none', tlsVerify: true, allowPlaintext: true, user,
+    credential: { mechanism: 'PLAIN', password: { env: 'PW' } }, connections: 1,
+    maxMessagesPerSecond: null, maxBytesPerSecond: null, timeoutSeconds: 30,
+  };
+}
+
+async function flagsByUid(server: ImapTestServer, account: Account): Promise<Record<number, string[]>> {
+  const client = plainClient(server, account);
+  await client.connect();
+  try {
+    await client.mailboxOpen('INBOX', { readOnly: true });
+    const found: Record<number, string[]> = {};
+    for await (const row of client.fetch('1:*', { uid: true, flags: true })) found[row.uid] = [...(row.flags ?? [])].filter((f) => f !== '\\Recent').sort();
+    return found;
+  } finally {
+    await client.logout();
+  }
+}
+
+test('mailutils: UID STORE over a set naming an expunged UID still flags the messages that are there', async () => {
+  const server = await mailutilsServer();
+  const account = await freshUser(server, 'expunged');
+  const client = plainClient(server, account);
+  await client.connect();
+  try {
+    for (let n = 1; n <= 4; n++) await client.append('INBOX', `Message-ID: <x-${n}@example.org>\r\nSubject: ${n}\r\n\r\n${n}\r\n`);
+    await client.mailboxOpen('INBOX');
+    await client.messageDelete('2', { uid: true });
+  } finally {
+    await client.logout();
+  }
+  assert.equal(Object.keys(await flagsByUid(server, account)), ['1', '3', '4']);
+  const settings: AccountSettings = { id: 'alice', description: null, source: endpoint(server, account.user), target: endpoint(server, account.user) };
+  const session = await openAccountSession(settings, { manifestDir: tmpdir(), env: { PW: account.password } });
+  try {
+    await session.target.use(async (connection) => {
+      await selectFolder(connection, 'INBOX');
+      await storeFlags(connection, 'INBOX', [1, 2].map((uid) => ({ uid, add: ['\\Seen'], remove: [] })));
+    });
+  } finally {
+    await session.close();
+  }
+  assert.equal(await flagsByUid(server, account), { 1: ['\\Seen'], 3: [], 4: [] });
+});
+
+test.run();
