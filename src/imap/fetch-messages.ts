@@ -60,14 +60,16 @@ export interface HeaderDigests {
 
 /**
  * Header-digest identities for messages with neither identity header: one `UID FETCH <set>
- * (UID BODY.PEEK[HEADER])` per batch of the UIDs. A UID missing from the answer was expunged meanwhile.
+ * (UID BODY.PEEK[HEADER])` per batch of the UIDs. A UID missing from the answer, or answered NIL
+ * and no longer there, was expunged meanwhile.
  */
 export async function fetchHeaderDigests(connection: ImapConnection, folder: string, uids: readonly number[]): Promise<HeaderDigests> {
   const found: HeaderDigests = { digests: new Map(), headerless: [] };
-  await fetchRowsOrFail(connection, folder, uidSets(uids, FETCH_CHUNK), { uids }, HEADER_ITEMS, (row) => {
+  const gone = await fetchRowsOrFail(connection, folder, uidSets(uids, FETCH_CHUNK), { uids }, HEADER_ITEMS, (row) => {
     if (row.body) found.digests.set(row.uid, headerDigestIdentity(row.body));
     else found.headerless.push(row.uid);
   });
+  found.headerless = found.headerless.filter((uid) => !gone.has(uid));
   return found;
 }
 
@@ -93,9 +95,9 @@ export async function fetchFlags(connection: ImapConnection, folder: string, exa
 }
 
 /** fetchRows, a refusal or an answer that cannot be read exactly becoming the MailshiftError naming the folder. */
-async function fetchRowsOrFail(connection: ImapConnection, folder: string, sets: readonly string[], expected: Expected | null, items: Token[], onRow: (row: FetchRow) => void): Promise<void> {
+async function fetchRowsOrFail(connection: ImapConnection, folder: string, sets: readonly string[], expected: Expected | null, items: Token[], onRow: (row: FetchRow) => void): Promise<Set<number>> {
   try {
-    await fetchRows(connection, folder, sets, expected, items, onRow);
+    return await fetchRows(connection, folder, sets, expected, items, onRow);
   } catch (error) {
     throw commandFailure(error, connection, 'UID FETCH', folder);
   }
@@ -103,12 +105,15 @@ async function fetchRowsOrFail(connection: ImapConnection, folder: string, sets:
 
 /**
  * One uidFetch per set on the folder the caller opened, then completeAnswer (unless `expected` is
- * null: whatever the server answers will do). Rejects as uidFetch does, or with MalformedAnswer.
+ * null: whatever the server answers will do). Resolves with the UIDs answered NIL for their body
+ * section that the folder no longer holds (expunged meanwhile: the caller drops them). Rejects as
+ * uidFetch does, or with MalformedAnswer.
  */
-export async function fetchRows(connection: ImapConnection, folder: string, sets: readonly string[], expected: Expected | null, items: Token[], onRow: (row: FetchRow) => void): Promise<void> {
+export async function fetchRows(connection: ImapConnection, folder: string, sets: readonly string[], expected: Expected | null, items: Token[], onRow: (row: FetchRow) => void): Promise<Set<number>> {
   const flow = flowOf(connection);
   const answered = new Set<number>();
   const incomplete = new Map<number, string[]>();
+  const nil: number[] = [];
   const take = (row: FetchRow) => {
     if (expected !== null && 'examined' in expected && row.uid >= expected.examined.uidNext) {
       // A message delivered since EXAMINE (announced by EXISTS) is the next read's; any other is not there.
@@ -116,13 +121,14 @@ export async function fetchRows(connection: ImapConnection, folder: string, sets
       throw new MalformedAnswer(`includes UID ${row.uid}, which is not below the folder's UIDNEXT ${expected.examined.uidNext}`);
     }
     answered.add(row.uid);
+    if (row.body === null) nil.push(row.uid);
     onRow(row);
   };
   for (const set of sets) {
     const report = await uidFetch(flow, set, items, take);
     for (const [uid, lacking] of report.incomplete) incomplete.set(uid, lacking.map(itemName));
   }
-  if (expected !== null) await completeAnswer(connection, folder, expected, answered, incomplete);
+  return expected === null ? new Set() : completeAnswer(connection, folder, expected, answered, incomplete, nil);
 }
 
 /** Snapshots with an identity each, and the UIDs of messages the server would not show a header of. */

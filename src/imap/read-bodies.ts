@@ -16,15 +16,16 @@ export const BODY_BATCH = 100;
 const BODY_ITEMS = [item('UID'), item('BODY.PEEK', [])];
 
 /**
- * Raw messages by UID, null where the server answered NIL for the body: the server leaves out UIDs
- * expunged meanwhile, or fails the FETCH (MailshiftError naming the folder; CONNECTION_LOST), also
+ * Raw messages by UID, null where the server answered NIL for the body of a message it still
+ * holds: the server leaves out UIDs expunged meanwhile (or answers NIL for them), or fails the FETCH (MailshiftError naming the folder; CONNECTION_LOST), also
  * when a message it still holds is not answered exactly.
  */
 export async function readBodies(connection: ImapConnection, folder: string, uids: readonly number[]): Promise<Map<number, Buffer | null>> {
   await openedFlow(connection, folder, false);
   const bodies = new Map<number, Buffer | null>();
   try {
-    await fetchRows(connection, folder, uidSets(uids, BODY_BATCH), { uids }, BODY_ITEMS, (row) => bodies.set(row.uid, row.body ?? null));
+    const gone = await fetchRows(connection, folder, uidSets(uids, BODY_BATCH), { uids }, BODY_ITEMS, (row) => bodies.set(row.uid, row.body ?? null));
+    for (const uid of gone) bodies.delete(uid);
   } catch (error) {
     throw operationFailure(error, connection, 'UID FETCH', folder);
   }
