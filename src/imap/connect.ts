@@ -5,10 +5,12 @@ import { isLoopback } from '../manifest/rules.ts';
 import type { EndpointSettings } from '../manifest/settings.ts';
 import { describeSecret } from '../secrets/describe.ts';
 import { resolveSecret } from '../secrets/resolve.ts';
+import { ANSWER_LIMITS, BODY_ANSWER_LIMITS, MAX_LINE_BYTES } from './answer-limits.ts';
 import { wrapFlow, type ImapConnection, type Side } from './connection.ts';
 import { connectFailure, plaintextOnTlsPort, type LoginAttempt } from './errors.ts';
 import { PROBE_AFTER_SECONDS, watchGreeting } from './greeting-probe.ts';
 import type { ProtocolTrace } from './protocol-trace.ts';
+import { setAnswerLimits } from './stream-takeover.ts';
 import { tapWire } from './wire-tap.ts';
 
 export interface ConnectContext {
@@ -49,6 +51,8 @@ export async function openConnection(endpoint: EndpointSettings, context: Connec
     throw withAccount(error, context.accountId);
   }
   const flow = new ImapFlow(clientOptions(endpoint, secret, context.ca, context.env));
+  // Constructed with room for message bodies; everything but a body read gets far less (uidFetch raises it).
+  setAnswerLimits(flow, ANSWER_LIMITS);
   flow.on('error', () => undefined); // connect() rejects with the same error; see wrapFlow for later ones
   const traced = context.trace?.session(context.side, context.accountId, [secret]);
   if (traced) {
@@ -105,6 +109,9 @@ function clientOptions(endpoint: EndpointSettings, secret: string, ca: string | 
     // IDLE between our commands would only add round trips; a snapshot never waits for news.
     disableAutoIdle: true,
     disableCompression: !wantsCompression(endpoint.host, env['MAILSHIFT_COMPRESS']),
+    maxLineLength: MAX_LINE_BYTES,
+    maxLiteralSize: BODY_ANSWER_LIMITS.literal,
+    maxResponseSize: BODY_ANSWER_LIMITS.response,
     connectionTimeout: timeout,
     greetingTimeout: timeout,
     socketTimeout: timeout,

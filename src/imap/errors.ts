@@ -1,6 +1,7 @@
 import { MailshiftError, problem, type Diagnostic, type ErrorCode } from '../errors.ts';
 import type { TlsMode } from '../manifest/types.ts';
 import { lastErrorOf, type ConnectionPlace, type ImapConnection } from './connection.ts';
+import { oversizedAnswer } from './answer-limits.ts';
 import { MalformedAnswer } from './malformed-answer.ts';
 
 // Every failure becomes one sentence (what failed, on which side of which account, at which
@@ -175,6 +176,11 @@ export function commandFailure(error: unknown, connection: ImapConnection, doing
   // A command cut short by a dropped connection only knows "no connection"; the 'error' event said why.
   const cause = !connection.usable && lastErrorOf(connection) !== undefined ? lastErrorOf(connection) : error;
   const where = folder === undefined ? '' : `, folder "${folder}"`;
+  const oversized = oversizedAnswer(cause);
+  if (oversized !== null) {
+    return new MailshiftError(diagnostic('IMAP_ERROR', place, `${place.side} ${doing} ${at(place)}${where}: the server sent ${oversized}, so mailshift closed the connection`,
+      'a correct server does not send that (a message over 1 GiB is not copied): run again with --trace FILE to capture what the server sent, and report it to the server\'s vendor', folder));
+  }
   if (error instanceof MalformedAnswer) {
     return new MailshiftError(diagnostic('IMAP_ERROR', place, `${place.side} ${doing} ${at(place)}${where}: the server's answer cannot be read exactly: it ${error.message}`,
       'mailshift does not guess at a malformed answer, so it used none of it; run again with --trace FILE to capture what the server sent, and report it to the server\'s vendor', folder));

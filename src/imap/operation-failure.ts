@@ -1,5 +1,6 @@
 import { MailshiftError, problem } from '../errors.ts';
 import { lastErrorOf, type ImapConnection } from './connection.ts';
+import { oversizedAnswer } from './answer-limits.ts';
 import { commandFailure } from './errors.ts';
 
 // Apply retries what a dropped connection interrupted (on a new connection, with backoff) but not
@@ -9,7 +10,8 @@ import { commandFailure } from './errors.ts';
 /** A failed command after login, as a MailshiftError naming the folder; CONNECTION_LOST when the session is gone. */
 export function operationFailure(error: unknown, connection: ImapConnection, doing: string, folder: string): MailshiftError {
   if (error instanceof MailshiftError) return error;
-  if (connection.usable) return commandFailure(error, connection, doing, folder);
+  // An answer past mailshift's limits closed the connection: a new one would only get it again.
+  if (connection.usable || oversizedAnswer(lastErrorOf(connection)) !== null) return commandFailure(error, connection, doing, folder);
   const { place } = connection;
   const cause = lastErrorOf(connection) ?? error;
   return new MailshiftError(problem(

@@ -50,7 +50,12 @@ export function frameWhileActive(flow: ImapFlow, active: () => boolean, claim: (
   if (framedHere.has(flow)) return true;
   framedHere.set(flow, 0);
   const original = streamer._transform;
-  const framer = new ResponseFramer({ line: streamer.maxLineLength, literal: streamer.maxLiteralSize, response: streamer.maxResponseSize });
+  // Read live: setAnswerLimits changes them between commands.
+  const framer = new ResponseFramer({
+    get line() { return streamer.maxLineLength; },
+    get literal() { return streamer.maxLiteralSize; },
+    get response() { return streamer.maxResponseSize; },
+  });
   let owning = false;
   const handBack = (rest: Buffer, encoding: BufferEncoding, next: (error?: Error | null) => void) => {
     owning = false;
@@ -81,6 +86,18 @@ export function frameWhileActive(flow: ImapFlow, active: () => boolean, claim: (
     }
     next();
   };
+  return true;
+}
+
+/**
+ * Sets the largest literal and response imapflow's stream (and the framing here) accepts from now
+ * on; false where the stream is not the one this knows (its limits then stay as constructed).
+ */
+export function setAnswerLimits(flow: ImapFlow, limits: { literal: number; response: number }): boolean {
+  const streamer = (flow as unknown as { streamer?: unknown }).streamer;
+  if (!isKnownStream(streamer)) return false;
+  streamer.maxLiteralSize = limits.literal;
+  streamer.maxResponseSize = limits.response;
   return true;
 }
 

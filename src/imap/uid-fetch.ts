@@ -2,7 +2,8 @@ import type { ImapFlow } from 'imapflow';
 import { execCommand, type Token } from './exec.ts';
 import { addItem, readFetchRow, rowOf, type FetchRow, type FetchValue } from './fetch-response.ts';
 import { MalformedAnswer } from './malformed-answer.ts';
-import { frameWhileActive } from './stream-takeover.ts';
+import { ANSWER_LIMITS, BODY_ANSWER_LIMITS } from './answer-limits.ts';
+import { frameWhileActive, setAnswerLimits } from './stream-takeover.ts';
 
 // The bulk FETCHes (plan's identity headers, header digests and flags, apply's message bodies)
 // without imapflow's fetch(): while such a command runs, its answers are framed from the socket's
@@ -132,8 +133,11 @@ export async function uidFetch(flow: ImapFlow, set: string, items: Token[], onRo
       }
     },
   };
+  // Only a read of whole messages may bring literals beyond a header's size.
+  const readsBodies = items.some(isWholeBody);
   for (let attempt = 1; ; attempt++) {
     rowReaders.set(flow, sink);
+    if (readsBodies) setAnswerLimits(flow, BODY_ANSWER_LIMITS);
     thisAttempt = new Set();
     try {
       await execCommand(flow, 'UID FETCH', [{ type: 'SEQUENCE', value: set }, items], {
@@ -147,11 +151,17 @@ export async function uidFetch(flow: ImapFlow, set: string, items: Token[], onRo
       await new Promise((resolve) => setTimeout(resolve, Math.min(Math.max(wait, 0), 30_000)));
     } finally {
       rowReaders.delete(flow);
+      if (readsBodies) setAnswerLimits(flow, ANSWER_LIMITS);
     }
   }
   if (malformed !== null) throw malformed;
   if (failure !== null) throw (failure as { error: unknown }).error;
   return report;
+}
+
+/** BODY.PEEK[] or BINARY.PEEK[]: a whole message, not a header. */
+function isWholeBody(token: Token): boolean {
+  return !Array.isArray(token) && token.type === 'ATOM' && /^(BODY|BINARY)\.PEEK$/i.test(token.value) && Array.isArray(token.section) && token.section.length === 0;
 }
 
 /** imapflow's parse of a FETCH line this reader left alone: the same checks, the same sink. */

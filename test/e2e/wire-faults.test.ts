@@ -150,4 +150,39 @@ test('a body answered NIL at apply: that message fails by name, the others are c
   }
 });
 
+// D5: what a server sends is bounded; past a bound the error says what came, not "Connection not available".
+
+test('a line longer than 16 MiB: the command fails at once, saying so', async () => {
+  const { m, remove } = await migrationFrom('wire-long-line', {
+    folders: [inbox()],
+    rewriteLine: (line) => (line.startsWith('* STATUS') ? `${line} ${'x'.repeat(17 * 1024 * 1024)}` : line),
+  });
+  try {
+    const planned = await runMailshift(['plan', m.manifest, '--phase', 'presync'], { env: m.env });
+    assert.is(planned.code, 1, planned.output);
+    assert.match(planned.stderr, /the server sent a line longer than 16 MiB, so mailshift closed the connection/);
+    assert.match(planned.stderr, /--trace FILE/);
+  } finally {
+    await remove();
+  }
+});
+
+test('a header literal announced as 10 GB: the folder fails naming the size and the 8 MiB limit', async () => {
+  await planFailsLoudly('wire-huge-header', faulty(IDENTITY_FETCH, (text, uid) => (uid === 20 ? withLiteralLength(text, () => 9_999_999_999) : text)),
+    /a literal announced as 9999999999 bytes, over the limit of 8 MiB/);
+});
+
+test('a body literal announced as 2 GiB at apply: the folder fails naming it, not retried as a lost connection', async () => {
+  const { m, remove } = await migrationFrom('wire-huge-body', faulty(BODY_FETCH, (text, uid) => (uid === 10 ? withLiteralLength(text, () => 2 * 1024 ** 3) : text)));
+  try {
+    assert.is((await runMailshift(['plan', m.manifest, '--phase', 'presync'], { env: m.env })).code, 0);
+    const applied = await runMailshift(['apply', m.planPath('presync'), '--quiet'], { env: m.env });
+    assert.is(applied.code, 1, applied.output);
+    assert.match(applied.output, /a literal announced as 2147483648 bytes, over the limit of 1024 MiB/);
+    assert.not.match(applied.output, /Connection not available|was cut off/);
+  } finally {
+    await remove();
+  }
+});
+
 test.run();
