@@ -4,12 +4,13 @@ import type { FolderState, MessageSnapshot } from '../plan/snapshot.ts';
 import type { MessageHeaders } from '../plan/types.ts';
 import { flowOf, type ImapConnection } from './connection.ts';
 import { commandFailure } from './errors.ts';
-import type { Token } from './exec.ts';
 import type { FetchRow } from './fetch-response.ts';
 import { completeAnswer, itemName } from './complete-answer.ts';
 import { MalformedAnswer } from './malformed-answer.ts';
-import { item, uidFetch } from './uid-fetch.ts';
-import { uidSets } from './uid-set.ts';
+import { isBad, type Token } from './exec.ts';
+import { searchUids } from './search-uids.ts';
+import { item, uidFetch, uidSetMembership, type FetchReport } from './uid-fetch.ts';
+import { packUids, uidSets, uidsOf } from './uid-set.ts';
 
 /** Messages per UID FETCH: one command, streamed, per this many (a few MB of answer, a few seconds). */
 export const FETCH_CHUNK = 5000;
@@ -125,10 +126,27 @@ export async function fetchRows(connection: ImapConnection, folder: string, sets
     onRow(row);
   };
   for (const set of sets) {
-    const report = await uidFetch(flow, set, items, take);
+    const report = await fetchHeld(connection, folder, set, items, take);
     for (const [uid, lacking] of report.incomplete) incomplete.set(uid, lacking.map(itemName));
   }
   return expected === null ? new Set() : completeAnswer(connection, folder, expected, answered, incomplete, nil);
+}
+
+/**
+ * uidFetch of the set. RFC 3501 has UIDs that are not there skipped; GNU mailutils answers BAD to
+ * a set naming one (a message expunged since the plan): the set is sent again once, with only the
+ * UIDs a UID SEARCH ALL finds. A BAD to a set whose UIDs are all there is the server's own.
+ */
+async function fetchHeld(connection: ImapConnection, folder: string, set: string, items: Token[], onRow: (row: FetchRow) => void): Promise<FetchReport> {
+  const flow = flowOf(connection);
+  try {
+    return await uidFetch(flow, set, items, onRow);
+  } catch (error) {
+    if (!isBad(error) || set.includes('*')) throw error;
+    const held = packUids((await searchUids(connection, folder, null)).filter(uidSetMembership(set)));
+    if (held === packUids(uidsOf(set))) throw error;
+    return held === '' ? { incomplete: new Map() } : uidFetch(flow, held, items, onRow);
+  }
 }
 
 /** Snapshots with an identity each, and the UIDs of messages the server would not show a header of. */

@@ -5,7 +5,7 @@ import { openedFlow } from './opened-folder.ts';
 import { operationFailure } from './operation-failure.ts';
 import { searchUids } from './search-uids.ts';
 import { storableFlags } from './storable-flags.ts';
-import { uidSets } from './uid-set.ts';
+import { uidSets, uidsOf } from './uid-set.ts';
 
 // On the folder the caller selected read-write (selectFolder). Messages with the same change share
 // their `UID STORE <set> +FLAGS.SILENT (…)` / `-FLAGS.SILENT (…)` commands; SILENT: no echo of the
@@ -56,13 +56,6 @@ export async function storeFlags(connection: ImapConnection, folder: string, cha
 }
 
 /** The UIDs of a set uidSets() made ("1:3,7" → 1, 2, 3, 7). */
-function uidsOf(set: string): number[] {
-  return set.split(',').flatMap((range) => {
-    const [from, to = from] = range.split(':').map(Number);
-    return Array.from({ length: to! - from! + 1 }, (_, i) => from! + i);
-  });
-}
-
 function sendable(connection: ImapConnection, folder: string, flags: readonly string[]): string[] {
   const checked = storableFlags(flags);
   if ('flags' in checked) return checked.flags;

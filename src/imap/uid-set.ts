@@ -20,3 +20,11 @@ export function uidSets(uids: readonly number[], size: number): string[] {
   for (let start = 0; start < sorted.length; start += size) sets.push(packUids(sorted.slice(start, start + size)));
   return sets;
 }
+
+/** The UIDs of a set of numbers ("1:3,7" gives 1, 2, 3, 7). */
+export function uidsOf(set: string): number[] {
+  return set.split(',').flatMap((range) => {
+    const [from, to = from] = range.split(':').map(Number);
+    return Array.from({ length: Math.abs(to! - from!) + 1 }, (_, i) => Math.min(from!, to!) + i);
+  });
+}
