@@ -1,4 +1,4 @@
-import { readShownHeaders, type AccountSession } from '../imap/snapshot.ts';
+import { readShownHeaders, type AccountSession } from '../imap/read-account.ts';
 import { deletedUids, withDeletedHeaders } from '../plan/deleted-headers.ts';
 import type { FolderPlan, MessageHeaders } from '../plan/types.ts';
 

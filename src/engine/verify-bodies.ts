@@ -3,7 +3,7 @@
 // hashBodies reads one message at a time.
 import { MailshiftError, type Diagnostic } from '../errors.ts';
 import { hashBodies } from '../imap/hash-bodies.ts';
-import type { AccountSession } from '../imap/snapshot.ts';
+import type { AccountSession } from '../imap/read-account.ts';
 import type { Side } from '../imap/connection.ts';
 import type { SliceSettings } from '../manifest/settings.ts';
 import type { FolderMappingResult } from '../plan/folder-mapping.ts';

@@ -4,11 +4,11 @@
 import { unreadableFolders } from '../plan/unreadable-folders.ts';
 import { dirname, resolve } from 'node:path';
 import { MailshiftError, type Diagnostic } from '../errors.ts';
-import { openAccountSession, readFolders, readListing, withRefusedFolders, withTargetKeywordRule, type AccountSession } from '../imap/snapshot.ts';
+import { openAccountSession, readFolders, readListing, withRefusedFolders, withTargetKeywordRule, type AccountSession } from '../imap/read-account.ts';
 import type { ManifestReadResult } from '../manifest/read.ts';
 import { sliceSettings, type AccountSettings, type Settings, type SliceSettings, type SyncPhase } from '../manifest/settings.ts';
 import { mapFolders, type FolderMappingResult } from '../plan/folder-mapping.ts';
-import { fetchWindow } from '../plan/select.ts';
+import { fetchWindow } from '../plan/message-window.ts';
 import type { AccountSnapshot } from '../plan/snapshot.ts';
 import { differenceCount, verifyAccount, type FolderVerification } from '../plan/verify-compare.ts';
 import type { StateStore } from '../state/store.ts';

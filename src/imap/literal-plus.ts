@@ -3,10 +3,8 @@ import { literalPlusCommand } from './command-bytes.ts';
 import type { Token } from './exec.ts';
 
 // imapflow writes a literal non-synchronizing ({n+}) only up to 4096 bytes, even where the server
-// has LITERAL+ (RFC 7888), and waits for the server's "+" before each larger one. In a MULTIAPPEND
-// of mostly larger messages that is a round trip per message: a third of the throughput on
-// loopback, and on a real network a MULTIAPPEND of 100 messages would wait out about 100 round
-// trips. A command sent with the `literalPlus` exec option is written here instead, in one go,
+// has LITERAL+ (RFC 7888), and waits for the server's "+" before each larger one: in a MULTIAPPEND
+// of mostly larger messages, a round trip per message. A command sent with the `literalPlus` exec option is written here instead, in one go,
 // every literal non-synchronizing; every other command takes imapflow's own path. This stands in
 // for imapflow's internal send(), which compiles a command, writes its first part, and leaves the
 // rest in commandParts for the "+" answers: with every literal {n+} there is no rest. The bytes are

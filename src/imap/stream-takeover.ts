@@ -4,8 +4,7 @@ import { ResponseFramer, type Framed } from './response-framer.ts';
 // imapflow frames what the server sends in its ImapStream (a Transform stream): each response is
 // pushed as an object, and the next is framed only once the connection's reader has handled it,
 // a promise round trip per response, with every literal copied together from the socket's chunks.
-// For the bulk FETCHes (thousands of answers a second) that was a large share of mailshift's CPU
-// time. While such a FETCH runs, its connection's input is framed here instead, synchronously:
+// While a bulk FETCH runs, its connection's input is framed here instead, synchronously:
 // the answers the FETCH claims are read on the spot, everything else (the tagged completion,
 // untagged news) goes into imapflow's stream as the very object its own framing would push.
 //

@@ -5,7 +5,7 @@ import { mailshiftCopies, sinceGate, type CutoverRecord } from './cutover.ts';
 import type { FolderPair } from './folder-mapping.ts';
 import { permanentFlagsOf } from './flags.ts';
 import { planMessages, type Finding } from './message-actions.ts';
-import { selectSource, selectTargetMessages } from './select.ts';
+import { selectSource, selectTargetMessages } from './message-window.ts';
 import type { FolderListing, FolderSnapshot, ServerSnapshot, UidMap } from './snapshot.ts';
 import type { Action, FolderPlan } from './types.ts';
 import { usableUidPairs } from './uid-map.ts';

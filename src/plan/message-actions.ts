@@ -1,5 +1,5 @@
 // The message actions of one folder pair: copies, flag updates and deletions, from the matched
-// and unmatched messages of both sides (DESIGN §3.4–3.5).
+// and unmatched messages of both sides (README: "How messages are matched").
 import type { MessageRules, SyncPhase } from '../manifest/settings.ts';
 import { carriedFlags, flagAcceptor, flagChange, type RefusedFlag } from './flags.ts';
 import { addedMessageIdFor } from './identity.ts';

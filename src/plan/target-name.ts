@@ -1,5 +1,5 @@
 // The mapping rules for one source folder, first that applies wins: `map`, INBOX, automap, then
-// the structural translation with `rename` and `subfolder` on top (DESIGN §3.2).
+// the structural translation with `rename` and `subfolder` on top (README: "How folders are mapped").
 import type { FolderRules } from '../manifest/settings.ts';
 import type { RenameRule } from '../manifest/types.ts';
 import { automapTarget } from './automap.ts';

@@ -1,5 +1,5 @@
 // The plan: plain data, produced by the planner, written as canonical JSON, read by renderers and
-// the executor. Field names here are the contract of DESIGN §4: add freely, rename never.
+// the executor. Field names here are the plan file's contract (README: "Plans"): add freely, rename never.
 import type { SecretRef } from '../manifest/types.ts';
 import type { Cutover } from './cutover.ts';
 import type { FolderState } from './snapshot.ts';

@@ -24,7 +24,7 @@ import { carriedFlags, flagAcceptor, flagChange, permanentFlagsOf } from './flag
 import { matchKey } from './identity.ts';
 import { matchMessages, type MessageMatch, type MessagePair } from './message-matching.ts';
 import { sortedText } from './ordering.ts';
-import { selectSourceMessages, selectTargetMessages } from './select.ts';
+import { selectSourceMessages, selectTargetMessages } from './message-window.ts';
 import type { AccountSnapshot, FolderSnapshot, MessageSnapshot, UidMaps } from './snapshot.ts';
 import { planTargetFolderDeletions } from './target-folder-deletion.ts';
 import { assertNever, type MappedBy } from './types.ts';

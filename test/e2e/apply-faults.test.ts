@@ -37,7 +37,7 @@ async function assertNothingLeftToPlan(m: Migration, phase: string): Promise<voi
   assert.is(again.code, 0, `a new plan has nothing to do:\n${again.stdout}${again.stderr}`);
 }
 
-/** The apply ids in the migration's audit log, oldest first, from each file's start record (DESIGN §6). */
+/** The apply ids in the migration's audit log, oldest first, from each file's start record. */
 function applyIds(m: Migration, name: string): string[] {
   return auditRecords(m, name).filter((record) => record.type === 'start').map((record) => String(record.applyId));
 }

@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import { examineFolder } from '../../src/imap/examine.ts';
 import { fetchIdentities } from '../../src/imap/fetch-identities.ts';
 import { readBodies } from '../../src/imap/read-bodies.ts';
-import { openAccountSession } from '../../src/imap/snapshot.ts';
+import { openAccountSession } from '../../src/imap/read-account.ts';
 import type { AccountSettings, EndpointSettings } from '../../src/manifest/settings.ts';
 import type { ImapTestServer } from '../support/imap-server.ts';
 import { mailutilsServer } from '../support/mailutils.ts';

@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readFolders, readListing, openAccountSession, type AccountSession } from '../../src/imap/snapshot.ts';
+import { readFolders, readListing, openAccountSession, type AccountSession } from '../../src/imap/read-account.ts';
 import type { AccountSettings, EndpointSettings } from '../../src/manifest/settings.ts';
 import { hasIdentityHeaders, headerDigestIdentity, identityOf, parseIdentityHeaders, addedMessageIdFor } from '../../src/plan/identity.ts';
 import type { FolderListing, FolderSnapshot, MessageSnapshot } from '../../src/plan/snapshot.ts';

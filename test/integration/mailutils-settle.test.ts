@@ -4,7 +4,7 @@
 import { tmpdir } from 'node:os';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { openAccountSession, readFolders, readListing, type AccountSession } from '../../src/imap/snapshot.ts';
+import { openAccountSession, readFolders, readListing, type AccountSession } from '../../src/imap/read-account.ts';
 import type { AccountSettings, EndpointSettings } from '../../src/manifest/settings.ts';
 import { recordCommands } from '../support/command-spy.ts';
 import type { ImapTestServer } from '../support/imap-server.ts';

@@ -4,7 +4,7 @@
 import { tmpdir } from 'node:os';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { openAccountSession } from '../../src/imap/snapshot.ts';
+import { openAccountSession } from '../../src/imap/read-account.ts';
 import { selectFolder } from '../../src/imap/select.ts';
 import { storeFlags } from '../../src/imap/store-flags.ts';
 import type { AccountSettings, EndpointSettings } from '../../src/manifest/settings.ts';

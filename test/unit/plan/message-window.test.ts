@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { fetchWindow, inWindow, selectSourceMessages, selectTargetMessages, selectSource } from '../../../src/plan/select.ts';
+import { fetchWindow, inWindow, selectSourceMessages, selectTargetMessages, selectSource } from '../../../src/plan/message-window.ts';
 import { NOW, agedMessage, message, messageRules } from '../../support/snapshots.ts';
 
 const DAY = 86_400_000;
