@@ -9,7 +9,7 @@ import type { CopyAction, FolderPlan } from '../plan/types.ts';
 import type { BatchSlots } from './batch-slots.ts';
 import { countKeys, DuplicateGuard, NO_DUPLICATE_GUARD } from './duplicate-guard.ts';
 import { actionKey } from './journal-keys.ts';
-import { runInLanes } from './lanes.ts';
+import { runInLanes } from '../concurrency.ts';
 import { settleCopies, type StoredCopy } from './settle-copies.ts';
 import type { ActionSink, ApplyCounts, ApplyObserver } from './outcome.ts';
 import { withRetry } from './retry.ts';

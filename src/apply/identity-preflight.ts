@@ -12,7 +12,7 @@ import { examineFolder } from '../imap/examine.ts';
 import { fetchIdentities } from '../imap/fetch-identities.ts';
 import { FETCH_CHUNK } from '../imap/fetch-messages.ts';
 import { uidSets } from '../imap/uid-set.ts';
-import { mapBounded } from '../engine/bounded.ts';
+import { mapInLanes } from '../concurrency.ts';
 import { confirmedBy, firstMismatch, namedMessages, type KnownFolder, type KnownFolders, type NamedMessage, type Side } from '../plan/named-identities.ts';
 import { planRefused } from '../plan/plan-check.ts';
 import { readFrom, type SnapshotCache } from '../plan/snapshot-cache.ts';
@@ -32,7 +32,7 @@ export interface IdentityPreflight {
 
 /** Null when every named message that is still there is the one the plan names; else the refusal naming the first that is not. */
 export async function identityPreflight(input: IdentityPreflight): Promise<Diagnostic | null> {
-  const found = await mapBounded(input.plan.accounts, input.concurrency, async (account) => {
+  const found = await mapInLanes(input.plan.accounts, input.concurrency, async (account) => {
     const settings = input.accounts.find((candidate) => candidate.id === account.id);
     return settings ? accountMismatch(account, settings, input) : null;
   });

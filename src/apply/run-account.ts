@@ -7,7 +7,7 @@ import { readFrom, withCopies, type FolderCopies, type SnapshotCache } from '../
 import type { UidMaps } from '../plan/snapshot.ts';
 import type { AccountPlan, FolderPlan } from '../plan/types.ts';
 import type { StateStore } from '../state/store.ts';
-import { mapBounded } from '../engine/bounded.ts';
+import { runInLanes } from '../concurrency.ts';
 import { BatchSlots } from './batch-slots.ts';
 import { pendingBatches, type CopiedUids } from './copy-messages.ts';
 import { actionKey } from './journal-keys.ts';
@@ -84,7 +84,8 @@ export async function runAccount(account: AccountPlan, ctx: AccountRunContext, o
       observer.folderFinished(folder.source ?? folder.target, counts.failed > failedBefore);
       observer.progress(counts);
     };
-    await mapBounded(pairs, parallel, run);
+    // After a failure the folders in flight finish before the session closes under them.
+    await runInLanes(pairs, parallel, run);
     for (const folder of deletions) await run(folder);
   } catch (error) {
     unforce();

@@ -4,7 +4,7 @@ import type { Side } from '../imap/connection.ts';
 import { listFolders } from '../imap/list-folders.ts';
 import { readServerInfo } from '../imap/server-info.ts';
 import type { AccountSettings } from '../manifest/settings.ts';
-import { mapBounded } from './bounded.ts';
+import { mapInLanes } from '../concurrency.ts';
 import type { ProtocolTrace } from '../imap/protocol-trace.ts';
 
 /** The capabilities worth a column: what migrations use when the server has them. */
@@ -52,7 +52,7 @@ const DEFAULT_CONCURRENCY = 8;
 
 /** Logs in on both sides of each account (bounded concurrency), lists folders, logs out. Never throws for a server's refusal. */
 export async function checkAccounts(accounts: readonly AccountSettings[], context: CheckContext): Promise<AccountCheck[]> {
-  return mapBounded(accounts, context.concurrency ?? DEFAULT_CONCURRENCY, async (account) => {
+  return mapInLanes(accounts, context.concurrency ?? DEFAULT_CONCURRENCY, async (account) => {
     const [source, target] = await Promise.all([checkSide(account, 'source', context), checkSide(account, 'target', context)]);
     return { account: account.id, source, target };
   });

@@ -21,7 +21,7 @@ import type { StateStore } from '../state/store.ts';
 import { selectAccounts } from './accounts.ts';
 import { attachDeletedHeaders } from './deleted-headers.ts';
 import { findSyncPhase } from './phase.ts';
-import { mapBounded } from './bounded.ts';
+import { mapInLanes } from '../concurrency.ts';
 import { manifestReference } from './git.ts';
 import { planRunbook } from './plan-runbook.ts';
 import type { ProtocolTrace } from '../imap/protocol-trace.ts';
@@ -64,7 +64,7 @@ export async function makePlan(request: PlanRequest): Promise<{ plan?: Plan; dia
   const reference = manifestReference(request.manifest.file, dirname(resolve(request.planPath)));
   // The audit log says which gates and applies this plan comes after, and whether the cutover rule holds.
   const runbook = planRunbook(await readAuditOutcomes(auditDirFor(request.manifest.file, settings.name)), request.force === true);
-  const results = await mapBounded(accounts, request.concurrency, async (account) => {
+  const results = await mapInLanes(accounts, request.concurrency, async (account) => {
     request.onAccount?.(account.id, 'reading');
     const result = await planOneAccount(account, sliceSettings(settings, account.id, phase.name), request, { manifestDir, cutover: runbook.cutover });
     request.onAccount?.(account.id, result.errors.length > 0 ? 'failed' : 'planned');

@@ -14,7 +14,7 @@ import { differenceCount, verifyAccount, type FolderVerification } from '../plan
 import type { StateStore } from '../state/store.ts';
 import { selectAccounts } from './accounts.ts';
 import { findSyncPhase, uidMapsFor } from './phase.ts';
-import { mapBounded } from './bounded.ts';
+import { mapInLanes } from '../concurrency.ts';
 import { hashAccountBodies } from './verify-bodies.ts';
 import type { ProtocolTrace } from '../imap/protocol-trace.ts';
 
@@ -95,7 +95,7 @@ export async function verifyPhase(request: VerifyRequest): Promise<VerifyReport>
   const phase = findSyncPhase(settings, request.phase, 'verify', 'verify the sync phase before or after it');
   const accounts = selectAccounts(settings, request.accountIds);
   const manifestDir = dirname(resolve(request.manifest.file));
-  const results = await mapBounded(accounts, request.concurrency, (account) =>
+  const results = await mapInLanes(accounts, request.concurrency, (account) =>
     verifyOneAccount(account, sliceSettings(settings, account.id, phase.name), request, manifestDir));
   return {
     name: settings.name, phase: phase.name, content: request.content, checkedAt: request.now.toISOString().replace(/\.\d{3}Z$/, 'Z'),

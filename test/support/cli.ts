@@ -29,7 +29,7 @@ export function runMailshift(args: string[], options: { cwd?: string; env?: Node
   });
 }
 
-export { mapBounded as inPool } from '../../src/engine/bounded.ts';
+export { mapInLanes as inPool } from '../../src/concurrency.ts';
 
 /** A stack trace leaked to the user: "    at fn (file:line:col)" lines or a Node error banner. */
 export function hasStackTrace(text: string): boolean {

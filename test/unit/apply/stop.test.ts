@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { MailshiftError, problem } from '../../../src/errors.ts';
-import { runInLanes } from '../../../src/apply/lanes.ts';
+import { runInLanes } from '../../../src/concurrency.ts';
 import { withRetry } from '../../../src/apply/retry.ts';
 import { StopSignal } from '../../../src/apply/stop.ts';
 

@@ -1,11 +1,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { BatchSlots } from '../../../src/apply/batch-slots.ts';
-import { runInLanes } from '../../../src/apply/lanes.ts';
+import { BatchSlots } from '../../src/apply/batch-slots.ts';
+import { mapInLanes, runInLanes } from '../../src/concurrency.ts';
 
-// The two bounds of apply's copy loop: batches of one folder in lanes (a failure lets the ones in
-// flight finish before it is thrown, so a retry never races them), and the account-wide slots
-// that cap how many batches hold message bodies.
+// Work side by side in lanes (accounts, folders, batches: a failure lets the jobs in flight finish
+// before it is thrown, so a retry never races them), and apply's account-wide slots that cap how
+// many batches hold message bodies.
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
 
@@ -65,6 +65,30 @@ test('BatchSlots frees the slot when the job throws', async () => {
   const slots = new BatchSlots(1);
   await slots.hold(async () => { throw new Error('refused'); }).catch(() => undefined);
   assert.is(await slots.hold(async () => 'next'), 'next');
+});
+
+test('mapInLanes keeps the input order whatever order the jobs finish in', async () => {
+  const results = await mapInLanes([30, 10, 20, 0], 2, async (ms, index) => {
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    return `${index}:${ms}`;
+  });
+  assert.equal(results, ['0:30', '1:10', '2:20', '3:0']);
+});
+
+test('mapInLanes after a failure starts nothing new and throws only once the jobs in flight are done', async () => {
+  const finished: number[] = [];
+  const started: number[] = [];
+  const error = await mapInLanes([1, 2, 3, 4], 2, async (item) => {
+    started.push(item);
+    if (item === 1) throw new Error('one failed');
+    await tick();
+    await tick();
+    finished.push(item);
+    return item;
+  }).then(() => null, (e: Error) => e);
+  assert.is(error?.message, 'one failed');
+  assert.equal(started, [1, 2], 'nothing started after the failure');
+  assert.equal(finished, [2], 'the job in flight finished before the error was thrown');
 });
 
 test.run();
