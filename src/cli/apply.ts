@@ -9,7 +9,9 @@ import { writePlanFile } from '../engine/plan-file.ts';
 import { leftOutIds, namedAccounts } from '../plan/account-names.ts';
 import { hasChanges } from '../plan/plan-summary.ts';
 import { accountOptions } from '../render/replan-accounts.ts';
-import { countsLine, runWithProgress } from '../render/apply-progress.ts';
+import type { ApplyListener } from '../engine/apply-events.ts';
+import { runAccounts } from '../engine/run-accounts.ts';
+import { countsLine, jsonApplyView, listrApplyView } from '../render/apply-progress.ts';
 import { approvalOf } from '../render/plan-approval.ts';
 import { renderPlanText } from '../render/plan-text.ts';
 import { VERSION } from '../version.ts';
@@ -44,6 +46,8 @@ exit code is then 1, so that CI notices the accounts still to do.
 Phase order: a phase whose \`requires\` are not all applied (or, for manual phases, gated) in the
 audit log is refused, naming what is missing and the command to run first.
   --concurrency N   accounts at once (default 4)
+  --format FORMAT   text (default: listr2 task output) or json (one event per line on stdout,
+                    the summary on stderr; the README lists the events)
   --force           apply although a required phase is not done, or deletions on the target the
                     cutover rule forbids (the plan must have been made with plan --force); the
                     audit log records it as forced
@@ -52,12 +56,14 @@ recorded, the audit is sealed as interrupted and the resume command printed; a s
 at once (the next apply of the plan still copies nothing twice).
 ${ACCOUNT_USAGE}
 Exit code: 0 when every action succeeded, 1 when any failed, 130 when interrupted.`,
-  options: { phase: { type: 'string' }, 'auto-approve': { type: 'boolean' }, concurrency: { type: 'string' }, force: { type: 'boolean' }, ...ACCOUNT_OPTIONS },
+  options: { phase: { type: 'string' }, 'auto-approve': { type: 'boolean' }, concurrency: { type: 'string' }, format: { type: 'string' }, force: { type: 'boolean' }, ...ACCOUNT_OPTIONS },
   async run(context) {
     const { positionals, values } = context;
     if (positionals.length !== 1) throw new MailshiftError(problem('USAGE', 'apply takes one plan file (or one manifest with --phase)', 'mailshift apply plans/acme.presync.plan.json'));
     const concurrency = Number(values.concurrency ?? 4);
     if (!Number.isInteger(concurrency) || concurrency < 1) throw new MailshiftError(problem('USAGE', `--concurrency ${values.concurrency} is not a positive whole number`));
+    const format = values.format ?? 'text';
+    if (format !== 'text' && format !== 'json') throw new MailshiftError(problem('USAGE', `--format ${String(format)} is not one of text, json`, 'mailshift apply <planfile> --format json'));
     const choosing = ['account', 'accounts-from', 'exclude-account'].find((option) => values[option] !== undefined);
     if (typeof values.phase !== 'string') {
       const file = positionals[0]!;
@@ -85,9 +91,11 @@ async function applyPlanFile({ values, options, io }: CommandContext, planFile: 
   // that comes while the apply starts up (the checks may read the servers) lets it start nothing.
   let prepared: PreparedApply | undefined;
   let stopRequested = false;
+  const listening: { listen?: ApplyListener } = {};
   const unregister = onStopRequest(() => {
     stopRequested = true;
     prepared?.interrupt();
+    listening.listen?.({ type: 'interrupted' });
     const what = prepared ? 'the batches in flight finish and are recorded; nothing new starts' : 'once its checks are done, the apply starts nothing';
     if (!options.quiet) io.stderr(`Stopping: ${what} (Ctrl-C again to exit at once).\n`);
   });
@@ -102,7 +110,7 @@ async function applyPlanFile({ values, options, io }: CommandContext, planFile: 
   }
   if (stopRequested) prepared.interrupt();
   try {
-    return await runPrepared(prepared, { options, io }, planFile, concurrency);
+    return await runPrepared(prepared, { options, io }, { planFile, concurrency, json: values.format === 'json', listening });
   } finally {
     unregister();
     await prepared.finish('failed');
@@ -110,7 +118,10 @@ async function applyPlanFile({ values, options, io }: CommandContext, planFile: 
 }
 
 /** Runs the accounts, seals the audit, prints the summary (and how to resume); the exit code. */
-async function runPrepared(prepared: PreparedApply, { options, io }: Pick<CommandContext, 'options' | 'io'>, planFile: string, concurrency: number): Promise<number> {
+async function runPrepared(prepared: PreparedApply, { options, io }: Pick<CommandContext, 'options' | 'io'>, run: { planFile: string; concurrency: number; json: boolean; listening: { listen?: ApplyListener } }): Promise<number> {
+  const { planFile, json } = run;
+  // With --format json stdout holds the events alone; what people read goes to stderr.
+  const say = json ? io.stderr : io.stdout;
   if (prepared.unmetRequires.length > 0) {
     reportDiagnostics(io, options, [warning('PHASE_ORDER', `--force: applying phase "${prepared.plan.phase}" although ${prepared.unmetRequires.join(', ')} ${prepared.unmetRequires.length === 1 ? 'is' : 'are'} not done`, `the audit log records this apply as forced (${prepared.auditFile})`)]);
   }
@@ -121,7 +132,11 @@ async function runPrepared(prepared: PreparedApply, { options, io }: Pick<Comman
   const leftOut = leftOutIds(prepared.plan.accountsFailed);
   const started = Date.now();
   if (!options.quiet) io.stderr(`Applying ${planFile}: phase ${prepared.plan.phase}, ${prepared.units.length} account(s); audit log ${prepared.auditFile}\n`);
-  const results = await runWithProgress(prepared.units, { tty: io.isTTY, quiet: options.quiet, concurrency });
+  const view = json ? jsonApplyView(io.stdout) : listrApplyView(prepared.units, { tty: io.isTTY, quiet: options.quiet });
+  run.listening.listen = view.listen;
+  view.listen({ type: 'apply_started', plan: planFile, phase: prepared.plan.phase, applyId: prepared.applyId, auditFile: prepared.auditFile, accounts: prepared.units.map((unit) => unit.id) });
+  const results = await runAccounts(prepared.units, run.concurrency, view.listen);
+  await view.done();
   // An account with failed actions still has its counts here; an Error means the account itself could not run.
   const errors = [...results.entries()].filter(([, r]) => r instanceof Error);
   for (const [id, error] of errors) {
@@ -132,12 +147,14 @@ async function runPrepared(prepared: PreparedApply, { options, io }: Pick<Comman
   const result = prepared.interrupted ? 'interrupted' : errors.length > 0 || failedActions > 0 ? 'failed' : 'ok';
   // Sealed only now: every copy that reached the target is journaled and audited by this point.
   const totals = await prepared.finish(result);
-  io.stdout(`Apply ${ENDINGS[result]}: ${countsLine(totals, (Date.now() - started) / 1000)}.\n`);
+  view.listen({ type: 'apply_finished', result, counts: { ...totals }, auditFile: prepared.auditFile });
+  delete run.listening.listen;
+  say(`Apply ${ENDINGS[result]}: ${countsLine(totals, (Date.now() - started) / 1000)}.\n`);
   if (failedActions > 0 || errors.length > 0) {
-    io.stdout(failureLines(prepared.failureReasons()));
-    io.stdout(`Failed actions are listed in ${prepared.auditFile} (mailshift audit). Running the same plan again retries them.\n`);
+    say(failureLines(prepared.failureReasons()));
+    say(`Failed actions are listed in ${prepared.auditFile} (mailshift audit). Running the same plan again retries them.\n`);
   }
-  if (result === 'interrupted') io.stdout(`Resume with: mailshift apply ${shellWord(planFile)}\n`);
+  if (result === 'interrupted') say(`Resume with: mailshift apply ${shellWord(planFile)}\n`);
   if (leftOut.length > 0) io.stderr(leftOutNotice(prepared.plan, leftOut));
   return result === 'ok' && leftOut.length > 0 ? 1 : EXIT_CODES[result];
 }

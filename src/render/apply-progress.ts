@@ -1,57 +1,95 @@
 import { Listr, type ListrTask } from 'listr2';
-import type { ApplyCounts, ApplyObserver } from '../apply/outcome.ts';
+import type { ApplyCounts } from '../apply/outcome.ts';
+import type { ApplyEvent, ApplyListener } from '../engine/apply-events.ts';
 import { formatBytes, plural } from './sizes.ts';
 
-export interface ProgressUnit {
-  id: string;
+// The views of an apply: they listen to the engine's events and schedule nothing (the engine runs
+// the accounts: engine/run-accounts.ts).
+
+export interface ApplyView {
+  listen: ApplyListener;
+  /** Resolves once everything is shown (listr2 has drawn its last frame). */
+  done(): Promise<void>;
+}
+
+interface Shown {
   folders: number;
-  run(observer: ApplyObserver): Promise<ApplyCounts>;
+  started: number;
+  active: Set<string>;
+  done: number;
+  last: ApplyCounts | null;
+  shownAt: number;
+  output?: (text: string) => void;
+  title?: (text: string) => void;
+  settle?: { resolve(): void; reject(error: Error): void };
+  outcome?: { error: Error | null };
 }
 
 /**
- * Run the account units as listr2 tasks: the live renderer on a terminal, its line renderer
- * otherwise (CI logs), silent with --quiet. Each task shows its folders and running counts.
+ * One listr2 task per account: the live renderer on a terminal, its line renderer otherwise (CI
+ * logs), silent with --quiet. Each task shows its folders and running counts as the events come.
  */
-export async function runWithProgress(units: ProgressUnit[], options: { tty: boolean; quiet: boolean; concurrency: number }): Promise<Map<string, ApplyCounts | Error>> {
-  const results = new Map<string, ApplyCounts | Error>();
-  const tasks: ListrTask[] = units.map((unit) => ({
-    title: `${unit.id}: ${plural(unit.folders, 'folder')}`,
-    task: async (_, task) => {
-      const started = Date.now();
-      const active = new Set<string>();
-      let done = 0;
-      let last: ApplyCounts | null = null;
-      let shownAt = 0;
-      const show = (force = false) => {
-        if (!force && Date.now() - shownAt < (options.tty ? 100 : 2000)) return;
-        shownAt = Date.now();
-        task.output = `${done}/${unit.folders} folders${last ? ` · ${countsLine(last, (Date.now() - started) / 1000)}` : ''}${active.size ? ` · now: ${[...active].slice(0, 3).join(', ')}` : ''}`;
-      };
-      try {
-        const counts = await unit.run({
-          folderStarted: (folder) => { active.add(folder); show(); },
-          folderFinished: (folder) => { active.delete(folder); done++; show(); },
-          progress: (counts) => { last = { ...counts }; show(); },
-          note: (text) => { task.output = text; },
-        });
-        results.set(unit.id, counts);
-        task.title = `${unit.id}: ${countsLine(counts, (Date.now() - started) / 1000)}`;
-        if (counts.failed > 0) throw new Error(`${unit.id}: ${plural(counts.failed, 'action')} failed (see the audit log)`);
-      } catch (error) {
-        if (!results.has(unit.id)) results.set(unit.id, error as Error);
-        throw error;
-      }
-    },
+export function listrApplyView(accounts: ReadonlyArray<{ id: string; folders: number }>, options: { tty: boolean; quiet: boolean }): ApplyView {
+  const shown = new Map<string, Shown>(accounts.map((a) => [a.id, { folders: a.folders, started: Date.now(), active: new Set(), done: 0, last: null, shownAt: 0 }]));
+  const show = (state: Shown, force = false) => {
+    if (!state.output || (!force && Date.now() - state.shownAt < (options.tty ? 100 : 2000))) return;
+    state.shownAt = Date.now();
+    const counts = state.last ? ` · ${countsLine(state.last, (Date.now() - state.started) / 1000)}` : '';
+    const now = state.active.size ? ` · now: ${[...state.active].slice(0, 3).join(', ')}` : '';
+    state.output(`${state.done}/${state.folders} folders${counts}${now}`);
+  };
+  const settle = (state: Shown, error: Error | null) => {
+    state.outcome = { error };
+    if (state.settle) (error ? state.settle.reject(error) : state.settle.resolve());
+  };
+  const tasks: ListrTask[] = accounts.map(({ id, folders }) => ({
+    title: `${id}: ${plural(folders, 'folder')}`,
+    task: (_, task) => new Promise<void>((resolve, reject) => {
+      const state = shown.get(id)!;
+      state.output = (text) => { task.output = text; };
+      state.title = (text) => { task.title = text; };
+      state.settle = { resolve, reject };
+      if (state.outcome) settle(state, state.outcome.error);
+    }),
   }));
   const list = new Listr(tasks, {
-    concurrent: options.concurrency,
+    concurrent: true,
     exitOnError: false,
     renderer: options.quiet ? 'silent' : options.tty ? 'default' : 'simple',
     rendererOptions: { collapseErrors: false },
     registerSignalListeners: false,
   } as ConstructorParameters<typeof Listr>[1]);
-  await list.run().catch(() => undefined);
-  return results;
+  const running = list.run().then(() => undefined, () => undefined);
+  const listen = (event: ApplyEvent) => {
+    const state = 'account' in event ? shown.get(event.account) : undefined;
+    if (!state) return;
+    if (event.type === 'account_started') {
+      state.started = Date.now();
+    } else if (event.type === 'folder_started') {
+      state.active.add(event.folder);
+      show(state);
+    } else if (event.type === 'folder_finished') {
+      state.active.delete(event.folder);
+      state.done++;
+      show(state);
+    } else if (event.type === 'progress') {
+      state.last = event.counts;
+      show(state);
+    } else if (event.type === 'retry') {
+      state.output?.(event.message);
+    } else if (event.type === 'account_finished') {
+      state.title?.(`${event.account}: ${countsLine(event.counts, (Date.now() - state.started) / 1000)}`);
+      settle(state, event.counts.failed > 0 ? new Error(`${event.account}: ${plural(event.counts.failed, 'action')} failed (see the audit log)`) : null);
+    } else if (event.type === 'account_failed') {
+      settle(state, new Error(event.errors.map((e) => e.message).join('; ')));
+    }
+  };
+  return { listen, done: () => running };
+}
+
+/** `apply --format json`: each event as one line of JSON. */
+export function jsonApplyView(write: (text: string) => void): ApplyView {
+  return { listen: (event) => write(`${JSON.stringify(event)}\n`), done: async () => {} };
 }
 
 /** "120 copied (2.1 MB, 150 msg/s, 2.4 MB/s) · 3 flags · 2 deleted on target · 1 failed" */
