@@ -3,10 +3,9 @@
 // spend them on questions whose answer it already has.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { runCli } from '../../src/cli/main.ts';
 import { localStateStore, stateDirFor } from '../../src/state/store.ts';
 import { runMailshift } from '../support/cli.ts';
-import { recordCommands } from '../support/command-spy.ts';
+import { applyRecordingCommands } from '../support/command-spy.ts';
 import { fillMailbox } from '../support/mailbox-builder.ts';
 import { newMigration } from '../support/migration.ts';
 import { uidValidityOf } from '../support/seed.ts';
@@ -18,9 +17,7 @@ test('a folder the apply creates is not asked about again: no check for earlier 
     const planned = await runMailshift(['plan', m.manifest, '--phase', 'presync', '--quiet'], { env: m.env });
     assert.is(planned.code, 0, planned.stderr);
 
-    let output = '';
-    const io = { stdout: (text: string) => (output += text), stderr: (text: string) => (output += text), isTTY: false, env: { ...process.env, ...m.env } };
-    const { result: code, sent } = await recordCommands(() => runCli(['apply', m.planPath('presync'), '--quiet'], io));
+    const { code, output, sent } = await applyRecordingCommands(m.planPath('presync'), m.env);
     assert.is(code, 0, output);
 
     const onTarget = sent.filter((command) => command.port === m.target.server.ports.plain);
@@ -51,9 +48,7 @@ test('no APPEND into a folder its session has open read-only (Courier refuses it
     await fillMailbox(m.source.server, m.source, { INBOX: [{ name: 'one' }, { name: 'two' }] });
     await fillMailbox(m.target.server, m.target, { INBOX: [{ name: 'there' }] });
     assert.is((await runMailshift(['plan', m.manifest, '--phase', 'presync', '--quiet'], { env: m.env })).code, 0);
-    let output = '';
-    const io = { stdout: (text: string) => (output += text), stderr: (text: string) => (output += text), isTTY: false, env: { ...process.env, ...m.env } };
-    const { result: code, sent } = await recordCommands(() => runCli(['apply', m.planPath('presync'), '--quiet'], io));
+    const { code, output, sent } = await applyRecordingCommands(m.planPath('presync'), m.env);
     assert.is(code, 0, output);
     const onTarget = sent.filter((command) => command.port === m.target.server.ports.plain);
     assert.ok(onTarget.some((command) => command.command === 'EXAMINE' && command.folder === 'INBOX'), 'INBOX is examined first');

@@ -3,9 +3,8 @@
 // user's mail client), no STORE, and the flags are there.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { runCli } from '../../src/cli/main.ts';
 import { runMailshift } from '../support/cli.ts';
-import { recordCommands } from '../support/command-spy.ts';
+import { applyRecordingCommands } from '../support/command-spy.ts';
 import { fillMailbox } from '../support/mailbox-builder.ts';
 import { newMigration } from '../support/migration.ts';
 import { plainClient } from '../support/seed.ts';
@@ -19,9 +18,7 @@ test('Dovecot keeps APPEND flags: one read-only check for the whole apply, no SE
       Archive: [{ name: 'five', flags: ['\\Seen', '\\Flagged'] }],
     });
     assert.is((await runMailshift(['plan', m.manifest, '--phase', 'presync', '--quiet'], { env: m.env })).code, 0);
-    let output = '';
-    const io = { stdout: (text: string) => (output += text), stderr: (text: string) => (output += text), isTTY: false, env: { ...process.env, ...m.env } };
-    const { result: code, sent } = await recordCommands(() => runCli(['apply', m.planPath('presync'), '--quiet'], io));
+    const { code, output, sent } = await applyRecordingCommands(m.planPath('presync'), m.env);
     assert.is(code, 0, output);
     const onTarget = sent.filter((command) => command.port === m.target.server.ports.plain);
     assert.is(onTarget.filter((command) => command.command === 'SELECT').length, 0, 'no SELECT');

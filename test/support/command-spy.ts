@@ -2,6 +2,7 @@
 // client sends while a callback runs, through imapflow's exec(), which mailshift's own command
 // paths (execCommand, the MULTIAPPEND writer, the bulk FETCH) go through too.
 import { ImapFlow } from 'imapflow';
+import { runCli } from '../../src/cli/main.ts';
 
 export interface SentCommand {
   command: string;
@@ -35,4 +36,12 @@ export async function recordCommands<T>(fn: () => Promise<T>): Promise<{ result:
   } finally {
     prototype.exec = original;
   }
+}
+
+/** `mailshift apply <plan> --quiet` in this process (so its commands can be recorded): exit code, output and the commands sent. */
+export async function applyRecordingCommands(planFile: string, env: NodeJS.ProcessEnv): Promise<{ code: number; output: string; sent: SentCommand[] }> {
+  let output = '';
+  const io = { stdout: (text: string) => void (output += text), stderr: (text: string) => void (output += text), isTTY: false, env: { ...process.env, ...env } };
+  const { result: code, sent } = await recordCommands(() => runCli(['apply', planFile, '--quiet'], io));
+  return { code, output, sent };
 }
