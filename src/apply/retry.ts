@@ -23,14 +23,16 @@ export function suggestedBackoff(text: string): number | null {
  * Run `attempt` until it succeeds, retrying retryable errors with exponential backoff (1 s, 2 s,
  * 4 s … capped at 30 s, or what the server suggests) for at most `budgetSeconds` in all.
  * Once `stop` is stopped, an error is not retried (a retry is new work) and a backoff ends early.
+ * `sleep` and `now` (milliseconds) stand in for the timer and the clock, so tests need not wait.
  */
-export async function withRetry<T>(attempt: (round: number) => Promise<T>, options: { budgetSeconds: number; onRetry?: (error: unknown, waitMs: number) => void; sleep?: (ms: number) => Promise<void>; stop?: StopSignal }): Promise<T> {
+export async function withRetry<T>(attempt: (round: number) => Promise<T>, options: { budgetSeconds: number; onRetry?: (error: unknown, waitMs: number) => void; sleep?: (ms: number) => Promise<void>; now?: () => number; stop?: StopSignal }): Promise<T> {
   // The timer is cleared on stop: a pending backoff must not keep a stopped process alive.
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, ms);
     void options.stop?.whenStopped.then(() => clearTimeout(timer));
   }));
-  const deadline = Date.now() + options.budgetSeconds * 1000;
+  const now = options.now ?? Date.now;
+  const deadline = now() + options.budgetSeconds * 1000;
   for (let round = 0; ; round++) {
     try {
       return await attempt(round);
@@ -38,7 +40,7 @@ export async function withRetry<T>(attempt: (round: number) => Promise<T>, optio
       if (!isRetryable(error) || options.stop?.stopped) throw error;
       const suggested = suggestedBackoff((error as Error).message);
       const wait = Math.min(suggested ?? 1000 * 2 ** round, 30_000);
-      if (Date.now() + wait > deadline) throw error;
+      if (now() + wait > deadline) throw error;
       options.onRetry?.(error, wait);
       await (options.stop ? Promise.race([sleep(wait), options.stop.whenStopped]) : sleep(wait));
       if (options.stop?.stopped) throw error;
