@@ -96,7 +96,9 @@ export class ConnectionPool {
   async #take(): Promise<ImapConnection> {
     for (let connection = this.#idle.pop(); connection; connection = this.#idle.pop()) {
       if (connection.usable) return connection;
+      // Out of #all, close() and drop() no longer reach it: its socket is cut here.
       this.#all.delete(connection);
+      connection.drop();
     }
     return this.#openNew();
   }

@@ -149,6 +149,7 @@ test('a connection that broke while idle is not handed out again; a new login re
   assert.is(second, 2);
   assert.is(server.opened.length, 2);
   assert.is(await pool.use(async (c) => fake(c).id), 2, 'the replacement is kept for later calls');
+  assert.is(server.opened[0]!.drops, 1, 'the broken one is dropped: its socket does not linger, unreached by close()');
   await pool.close();
 });
 
