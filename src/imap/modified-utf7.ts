@@ -4,7 +4,7 @@
 // encoding therefore comes back as another mailbox ("Bad&Jjo" → "Bad&Jjo-"): such a folder is
 // refused by name, never opened. Pure.
 
-import { decodePath, encodePath } from 'imapflow/lib/tools.js';
+import { decodePath, encodePath, isRev2Active } from 'imapflow/lib/tools.js';
 
 type Session = Parameters<typeof encodePath>[0];
 
@@ -16,6 +16,8 @@ const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+,
  * imapflow would send another (it leaves TAB and LF unencoded). Null when the name is safe to use.
  */
 export function listedNameProblem(session: Session, name: string): string | null {
+  // The same test as imapflow's decodePath(): names are UTF-8 once either is enabled.
+  if (session.enabled.has('UTF8=ACCEPT') || isRev2Active(session)) return null;
   const problem = modifiedUtf7Problem(name);
   if (problem !== null) return problem;
   const sent = encodePath(session, decodePath(session, name));
@@ -28,7 +30,11 @@ export function modifiedUtf7Problem(name: string): string | null {
   let shiftEnd = -1;
   while (at < name.length) {
     const code = name.charCodeAt(at);
-    if (code < 0x20 || code > 0x7e) return `it holds ${describe(name.codePointAt(at)!)} as itself; modified UTF-7 writes only printable US-ASCII directly`;
+    if (code < 0x20 || code > 0x7e) {
+      // imapflow reads a name as UTF-8: a byte that is not (Latin-1 "ä" is E4) arrives as U+FFFD.
+      const what = code === 0xfffd ? 'a byte that is not ASCII (read as U+FFFD)' : `${describe(name.codePointAt(at)!)} as itself`;
+      return `it holds ${what}; modified UTF-7 writes only printable US-ASCII directly`;
+    }
     if (name[at] !== '&') {
       at++;
       continue;

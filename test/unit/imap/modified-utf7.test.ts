@@ -33,7 +33,7 @@ const invalid: Array<[string, RegExp]> = [
   // Round-trips through imapflow, but is no UTF-16: no text to write in a plan or a report.
   ['&2D0-', /lone UTF-16 surrogate \(U\+D83D\)/],
   ['B\u00e4d', /^it holds U\+00E4 as itself; modified UTF-7 writes only printable US-ASCII directly$/],
-  ['\ufffd', /holds U\+FFFD as itself/],
+  ['\ufffd', /holds a byte that is not ASCII \(read as U\+FFFD\)/],
   ['a\tb', /holds U\+0009 as itself/],
   ['a\u007fb', /holds U\+007F as itself/],
 ];
@@ -57,6 +57,13 @@ test('a valid name that imapflow would send as another (a TAB it leaves unencode
 test('listedNameProblem says what the validator says, and nothing for a safe name', () => {
   assert.match(listedNameProblem(session, 'Bad&Jjo') ?? '', /not closed by '-'/);
   assert.is(listedNameProblem(session, 'Entw&APw-rfe'), null);
+});
+
+test('on a session with UTF8=ACCEPT or IMAP4rev2 enabled names are UTF-8 and not checked', () => {
+  for (const enabled of ['UTF8=ACCEPT', 'IMAP4REV2']) {
+    const utf8 = { enabled: new Set([enabled]), capabilities: new Map() } as unknown as typeof session;
+    assert.is(listedNameProblem(utf8, 'B\u00e4d&Jjo'), null, enabled);
+  }
 });
 
 test('quoted() escapes what is not printable US-ASCII, quotes and backslashes', () => {
