@@ -5,6 +5,7 @@ import { flowOf, type ImapConnection } from './connection.ts';
 import { MailshiftError } from '../errors.ts';
 import { commandFailure } from './errors.ts';
 import { examineFolder } from './examine.ts';
+import { listedNameProblem, quoted } from './modified-utf7.ts';
 
 const STATUS_QUERY: StatusQuery = { messages: true, uidNext: true, uidValidity: true, highestModseq: true };
 const SPECIAL_USES: readonly SpecialUse[] = ['\\All', '\\Archive', '\\Drafts', '\\Flagged', '\\Junk', '\\Sent', '\\Trash'];
@@ -20,6 +21,12 @@ const SPECIAL_USES: readonly SpecialUse[] = ['\\All', '\\Archive', '\\Drafts', '
  * attributes to LIST's, and in LSUB `\\Noselect` only says "not subscribed, has subscribed
  * children" (RFC 3501 6.3.9; Courier marks every such parent): taken as LIST's, it hid folders
  * with mail from plan and verify.
+ *
+ * A name that is not valid modified UTF-7 (modified-utf7.ts) would come back from imapflow as
+ * another mailbox's: that folder is listed under the name the server sent, unreadable, and no
+ * command names it. So imapflow is asked for STATUS only where LIST carries it (LIST-STATUS);
+ * elsewhere the one STATUS per folder is sent here, for the folders whose names are safe. (A server
+ * that advertises LIST-STATUS but refuses RETURN STATUS still gets imapflow's STATUS of each name.)
  */
 export async function listFolders(connection: ImapConnection): Promise<FolderListing[]> {
   const flow = flowOf(connection);
@@ -27,7 +34,7 @@ export async function listFolders(connection: ImapConnection): Promise<FolderLis
   let listedAlone: Map<string, Set<string>> | null = null;
   try {
     if (!hasCapability(connection, 'LIST-EXTENDED')) listedAlone = attributesByPath(await flow.list({ listOnly: true }));
-    entries = await flow.list({ statusQuery: STATUS_QUERY });
+    entries = await flow.list(hasCapability(connection, 'LIST-STATUS') ? { statusQuery: STATUS_QUERY } : {});
   } catch (error) {
     throw commandFailure(error, connection, 'LIST');
   }
@@ -37,8 +44,9 @@ export async function listFolders(connection: ImapConnection): Promise<FolderLis
     const flags = listedAlone?.get(entry.path) ?? merged;
     const notSubscribedItself = merged.has('\\noselect') && !flags.has('\\noselect');
     const selectable = !flags.has('\\noselect') && !flags.has('\\nonexistent');
+    const badName = listedNameProblem(flow, entry.pathAsListed);
     folders.push({
-      name: entry.path,
+      name: badName === null ? entry.path : asListed(entry.pathAsListed, entry.delimiter),
       delimiter: entry.delimiter || null,
       // The attributes the server listed, not entry.specialUse: imapflow fills that in from
       // localised names too ("Entwürfe" → \Drafts) and keeps only one folder per use.
@@ -46,10 +54,20 @@ export async function listFolders(connection: ImapConnection): Promise<FolderLis
       // imapflow leaves it unset, not false, for a folder the server did not mark \Subscribed.
       subscribed: entry.subscribed === true && !notSubscribedItself,
       selectable,
-      ...(selectable ? await stateOf(connection, entry.path, entry.status) : { state: null }),
+      ...(badName !== null ? { state: null, unreadable: refusedName(entry.pathAsListed, badName) }
+        : selectable ? await stateOf(connection, entry.path, entry.status) : { state: null }),
     });
   }
   return folders.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** The name as the server sent it, without the leading delimiter some servers prepend (as imapflow strips it from `path`). */
+function asListed(raw: string, delimiter: string): string {
+  return delimiter && raw.startsWith(delimiter) ? raw.slice(delimiter.length) : raw;
+}
+
+function refusedName(raw: string, problem: string): string {
+  return `folder ${quoted(raw)} as the server lists it: ${problem}; mailshift would read or write another mailbox under that name, so it does not touch it: rename the folder on the server`;
 }
 
 function attributesByPath(entries: readonly { path: string; flags: Set<string> }[]): Map<string, Set<string>> {

@@ -136,7 +136,9 @@ function serve(socket: Socket, script: Script, users: ReadonlyMap<string, string
         return users.get(user ?? '') === password ? ok('[CAPABILITY IMAP4rev1 UIDPLUS] logged in') : send(`${tag} NO [AUTHENTICATIONFAILED] wrong\r\n`);
       }
       case 'LIST': case 'LSUB':
-        for (const folder of script.folders) untagged(`* ${command} (\\HasNoChildren) "/" ${quote(folder.name)}`);
+        // LIST "" "" asks for the delimiter (and imapflow takes the root from it), not for folders.
+        if (command === 'LIST' && args[1] === '""') untagged('* LIST (\\Noselect) "/" ""');
+        else for (const folder of script.folders) untagged(`* ${command} (\\HasNoChildren) "/" ${quote(folder.name)}`);
         return ok();
       case 'STATUS': {
         const folder = folderNamed(unquote(args[0] ?? ''));
