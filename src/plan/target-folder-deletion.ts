@@ -36,7 +36,12 @@ export function planTargetFolderDeletions(input: TargetFolderDeletionInput): { f
   const delimiter = input.targetServer.delimiter;
   const listings = new Map(input.targetFolders.map((folder) => [folder.name, folder]));
   const candidates = deletionCandidates(input);
-  const findings: FolderFinding[] = [];
+  // A folder the server would not open, or lists under a name mailshift cannot send back (not
+  // valid modified UTF-7): a DELETE of it could reach another mailbox, so it stays, named.
+  const findings: FolderFinding[] = matchedByRule(input).filter((listing) => listing.unreadable !== undefined).map((listing) => ({
+    code: 'FOLDER_UNREADABLE', folder: listing.name,
+    message: `target folder "${listing.name}" is kept although deleteTargetFolders matches it: ${listing.unreadable}`,
+  }));
   const allowed = input.cutover === null ? candidates : candidates.filter((name) => {
     const why = foreignContent(name, input.read[name], listings.get(name)!, input.cutover!.uidMaps);
     if (why === null) return true;
@@ -66,16 +71,22 @@ export function planTargetFolderDeletions(input: TargetFolderDeletionInput): { f
 
 /** The target-only folders the rule matches: never INBOX or a special-use folder, only inside `subfolder`. */
 export function deletionCandidates(input: Pick<TargetFolderDeletionInput, 'targetOnly' | 'targetFolders' | 'targetServer' | 'rule' | 'subfolder'>): string[] {
+  return matchedByRule(input).filter((listing) => listing.unreadable === undefined).map((listing) => listing.name);
+}
+
+/** The target-only folders the rule matches, INBOX and special-use folders aside; readable or not. */
+function matchedByRule(input: Pick<TargetFolderDeletionInput, 'targetOnly' | 'targetFolders' | 'targetServer' | 'rule' | 'subfolder'>): FolderListing[] {
   const { rule } = input;
   if (rule === false) return [];
   const listings = new Map(input.targetFolders.map((folder) => [folder.name, folder]));
   const scope = scopeOf(input.subfolder, input.targetServer);
   const only = rule.only === null ? null : new RegExp(rule.only);
   const except = rule.except === null ? null : new RegExp(rule.except);
-  return input.targetOnly.filter((name) => {
+  return input.targetOnly.flatMap((name) => {
     const listing = listings.get(name);
-    return listing !== undefined && !isInbox(name) && listing.specialUse === null && scope(name)
+    const matched = listing !== undefined && !isInbox(name) && listing.specialUse === null && scope(name)
       && (only === null || only.test(name)) && (except === null || !except.test(name));
+    return matched ? [listing] : [];
   });
 }
 

@@ -39,6 +39,8 @@ export interface FolderSpec {
   permanentFlags?: string[] | null;
   /** False: listed, but its messages were not read (as with justFolders). */
   read?: boolean;
+  /** Listed, but the server would not open it (or its name cannot be sent back): what was wrong. */
+  unreadable?: string;
 }
 
 export interface SideSpec {
@@ -63,9 +65,10 @@ function side(spec: SideSpec): { server: ServerSnapshot; folders: FolderListing[
     const listing: FolderListing = {
       name, delimiter: snapshotServer.delimiter, specialUse: folder.specialUse ?? null,
       subscribed: folder.subscribed ?? true, selectable, state: selectable ? state : null,
+      ...(folder.unreadable === undefined ? {} : { unreadable: folder.unreadable }),
     };
     folders.push(listing);
-    if (selectable && folder.read !== false) read[name] = { ...listing, state, messages, permanentFlags: folder.permanentFlags ?? null };
+    if (selectable && folder.read !== false && folder.unreadable === undefined) read[name] = { ...listing, state, messages, permanentFlags: folder.permanentFlags ?? null };
   }
   return { server: snapshotServer, folders, read };
 }

@@ -18,6 +18,8 @@ const cases: Array<{ name: string; source: SideSpec; target: SideSpec; rule?: Sy
   { name: 'off: nothing is deleted', source: slash(['INBOX']), target: slash(['INBOX', 'Old']), rule: false, expect: [] },
   { name: 'on: folders no source folder maps to are deleted', source: slash(['INBOX', 'Work']), target: dot(['INBOX', 'INBOX.Work', 'INBOX.Old', 'INBOX.Stale']),
     expect: ['INBOX.Old', 'INBOX.Stale'] },
+  { name: 'a folder the server would not open (or whose name cannot be sent back) is never deleted', source: slash(['INBOX']),
+    target: slash({ INBOX: {}, Old: {}, 'Bad&Jjo': { unreadable: 'folder "Bad&Jjo" as the server lists it: not valid modified UTF-7' } }), expect: ['Old'] },
   { name: 'INBOX is never deleted', source: slash(['Work']), target: slash(['INBOX', 'Work']), expect: [] },
   { name: 'INBOX is never deleted, even when mapped elsewhere', source: slash(['INBOX']), target: slash(['INBOX']), folders: { map: { INBOX: 'Old INBOX' } }, expect: [] },
   { name: 'special-use folders are never deleted', source: slash(['INBOX']), target: slash({ INBOX: {}, 'Sent Items': { specialUse: '\\Sent' }, Junk: { specialUse: '\\Junk' }, Old: {} }),
@@ -53,6 +55,13 @@ for (const c of cases) {
     assert.equal(deleted(c.source, c.target, c.rule, c.folders), c.expect);
   });
 }
+
+test('a target-only folder kept because it cannot be read is named in a warning', () => {
+  const result = planCase({ source: slash(['INBOX']), target: slash({ INBOX: {}, Locked: { unreadable: 'target EXAMINE failed: NO permission denied' } }), phase: { deleteTargetFolders: ALL } });
+  assert.equal(result.folders.filter((f) => f.source === null).map((f) => f.target), []);
+  const said = result.warnings.find((w) => w.code === 'FOLDER_UNREADABLE');
+  assert.match(said?.message ?? '', /target folder "Locked" is kept although deleteTargetFolders matches it: target EXAMINE failed: NO permission denied/);
+});
 
 test('a deleted folder is a target-only folder plan with one deleteFolder action counting its messages', () => {
   const result = planCase({ source: slash(['INBOX']), target: slash({ INBOX: {}, Old: { messages: [message(1), message(2)], uidValidity: 5, read: false } }), phase: { deleteTargetFolders: ALL } });
