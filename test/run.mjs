@@ -19,7 +19,7 @@ child.stdout.on('data', (chunk) => {
 });
 child.on('close', (code, signal) => {
   const plain = output.replace(/\u001b\[[0-9;]*m/g, '');
-  const count = (label) => Number(new RegExp(`${label}:\\s+(\\d+)`).exec(plain)?.[1] ?? NaN);
+  const count = (label) => Number(new RegExp(`${label}:\\s+(\\d+)`).exec(plain)?.[1] ?? Number.NaN);
   const [total, passed, skipped] = [count('Total'), count('Passed'), count('Skipped')];
   if (Number.isNaN(total)) {
     // uvu died before its summary (a file that does not load, a crash): count that as a failure.

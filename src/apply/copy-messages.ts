@@ -229,7 +229,10 @@ function journaledCopies(folder: FolderPlan, ctx: CopyContext): Array<Record<str
 
 function pairsIn(copied: CopiedUids, uidValidity: number): Array<[number, number]> {
   let pairs = copied.get(uidValidity);
-  if (pairs === undefined) copied.set(uidValidity, (pairs = []));
+  if (pairs === undefined) {
+    pairs = [];
+    copied.set(uidValidity, pairs);
+  }
   return pairs;
 }
 

@@ -8,7 +8,9 @@ export class StopSignal {
   readonly #onForce: Array<() => void> = [];
   #wake: () => void = () => undefined;
   /** Settles when stop() is called: a wait (a retry's backoff) races it so it ends early. */
-  readonly whenStopped: Promise<void> = new Promise((resolve) => (this.#wake = resolve));
+  readonly whenStopped: Promise<void> = new Promise((resolve) => {
+    this.#wake = resolve;
+  });
 
   /** Whether a stop was asked for: start nothing new. */
   get stopped(): boolean {

@@ -29,7 +29,7 @@ export async function checkAuditChain(dir: string): Promise<AuditChainReport> {
     });
   });
   // File names sort in time order: report oldest first, and within a file by line.
-  problems.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : (a.line ?? Infinity) - (b.line ?? Infinity)));
+  problems.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : (a.line ?? Number.POSITIVE_INFINITY) - (b.line ?? Number.POSITIVE_INFINITY)));
   return { ok: problems.every((problem) => problem.severity !== 'break'), files: names.length, problems };
 }
 

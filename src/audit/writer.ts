@@ -75,7 +75,7 @@ class FileAuditWriter implements AuditWriter {
   private count = 0;
   private lastLineSha256: string | null = null;
   private finished = false;
-  private stampedAt = NaN;
+  private stampedAt = Number.NaN;
   private stamp = '';
 
   private readonly place: WritePlace;

@@ -32,7 +32,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let trace: ProtocolTrace | undefined;
   try {
     if (word === undefined) {
-      if (argv.includes('--version')) return io.stdout(`mailshift ${VERSION}\n`), 0;
+      if (argv.includes('--version')) {
+        io.stdout(`mailshift ${VERSION}\n`);
+        return 0;
+      }
       io.stdout(await overview());
       return argv.includes('--help') || argv.includes('-h') ? 0 : 1;
     }
@@ -43,7 +46,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     const command = await load();
     const { values, positionals } = parseCommandArgs(command.name, rest, command.options);
-    if (values.help) return io.stdout(`${command.usage}\n\n${GLOBAL_HELP}\n`), 0;
+    if (values.help) {
+      io.stdout(`${command.usage}\n\n${GLOBAL_HELP}\n`);
+      return 0;
+    }
     const options = globalOptions(values, io);
     // Opened before the command starts: a path that cannot be written fails before any IMAP work.
     trace = typeof values.trace === 'string' ? ProtocolTrace.open(values.trace) : undefined;

@@ -50,5 +50,5 @@ export async function settleNew(connection: ImapConnection, folder: string): Pro
   } catch (error) {
     throw commandFailure(error, connection, 'SELECT', folder);
   }
-  if (opened && opened.readOnly) throw openedReadOnly(connection, folder);
+  if (opened?.readOnly) throw openedReadOnly(connection, folder);
 }

@@ -1,4 +1,4 @@
-import { type ImapConnection } from './connection.ts';
+import type { ImapConnection } from './connection.ts';
 import { openedFlow } from './opened-folder.ts';
 import { operationFailure } from './operation-failure.ts';
 import { fetchRows } from './fetch-messages.ts';

@@ -138,5 +138,5 @@ export function literalAnnounced(line: Buffer): number | null {
   while (at >= 0 && line[at]! >= 0x30 && line[at]! <= 0x39) at--;
   if (at < 0 || line[at] !== OPEN_BRACE || digitsEnd - at - 1 === 0) return null;
   // Leading zeros are allowed; a number too long to be exact is beyond every limit anyway.
-  return digitsEnd - at - 1 > 15 ? Infinity : Number(line.toString('latin1', at + 1, digitsEnd));
+  return digitsEnd - at - 1 > 15 ? Number.POSITIVE_INFINITY : Number(line.toString('latin1', at + 1, digitsEnd));
 }

@@ -205,14 +205,14 @@ export function rowOfParsed(answer: { attributes?: unknown[] }): FetchRow | null
     const key = list[i] as ParsedNode | null;
     if (key === null || typeof key.value !== 'string') return null;
     // Only the kind of section matters to rowOf: BODY[...] is the body asked for.
-    addItem(items, `${key.value.toUpperCase()}${key.section ? '[]' : ''}`, valueOf(list[i + 1]));
+    addItem(items, `${key.value.toUpperCase()}${key.section ? '[]' : ''}`, parsedValue(list[i + 1]));
   }
   return rowOf(items);
 }
 
-function valueOf(node: unknown): FetchValue {
+function parsedValue(node: unknown): FetchValue {
   if (node === null || node === undefined) return null;
-  if (Array.isArray(node)) return node.map(valueOf);
+  if (Array.isArray(node)) return node.map(parsedValue);
   const { type, value } = node as ParsedNode;
   // imapflow keeps literals as the Buffers framed, and decodes quoted strings as UTF-8.
   if (type === 'LITERAL' || type === 'STRING') return Buffer.isBuffer(value) ? value : Buffer.from(String(value ?? ''), 'utf8');

@@ -26,7 +26,9 @@ export function checkSchema(file: string, value: unknown): Diagnostic[] {
   for (const error of errors) {
     const diagnostic = translate(error, file, value);
     const key = `${diagnostic.location?.pointer}|${diagnostic.message}`;
-    if (!seen.has(key)) diagnostics.push(diagnostic), seen.add(key);
+    if (seen.has(key)) continue;
+    diagnostics.push(diagnostic);
+    seen.add(key);
   }
   return diagnostics;
 }

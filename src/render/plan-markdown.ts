@@ -11,10 +11,10 @@ export function renderPlanMarkdown(plan: Plan): string {
   const failed = plan.accountsFailed ?? [];
   if (failed.length > 0) {
     const accounts = new Set(failed.map((f) => f.id)).size;
-    parts.push(`**⛔ Left out: ${accounts} account(s) could not be planned; this plan does nothing for them**\n\n${failed.map((f) => `- \`${f.id}\`${f.side ? ` (${f.side})` : ''}: ${escape(f.reason)}`).join('\n')}`);
+    parts.push(`**⛔ Left out: ${accounts} account(s) could not be planned; this plan does nothing for them**\n\n${failed.map((f) => `- \`${f.id}\`${f.side ? ` (${f.side})` : ''}: ${escapeMarkdown(f.reason)}`).join('\n')}`);
   }
   if (plan.warnings.length > 0) {
-    parts.push(`**⚠️ Warnings (${plan.warnings.length})**\n\n${plan.warnings.map((w) => `- ${w.account ? `\`${w.account}\`${w.folder ? ` / \`${w.folder}\`` : ''}: ` : ''}${escape(w.message)}`).join('\n')}`);
+    parts.push(`**⚠️ Warnings (${plan.warnings.length})**\n\n${plan.warnings.map((w) => `- ${w.account ? `\`${w.account}\`${w.folder ? ` / \`${w.folder}\`` : ''}: ` : ''}${escapeMarkdown(w.message)}`).join('\n')}`);
   }
   const destructive = destructiveSection(plan);
   if (destructive) parts.push(destructive);
@@ -62,7 +62,7 @@ function accountSection(account: AccountPlan): string {
   });
   const changed = account.folders.filter((f) => f.actions.length > 0).length;
   return [
-    `<details><summary><b>${escape(account.id)}</b>: ${escape(account.source.user)}@${escape(account.source.host)} → ${escape(account.target.user)}@${escape(account.target.host)} — ${changed} of ${account.folders.length} folders change</summary>`,
+    `<details><summary><b>${escapeMarkdown(account.id)}</b>: ${escapeMarkdown(account.source.user)}@${escapeMarkdown(account.source.host)} → ${escapeMarkdown(account.target.user)}@${escapeMarkdown(account.target.host)} — ${changed} of ${account.folders.length} folders change</summary>`,
     '',
     ...leftOutLines(account),
     '| source folder | target folder | mapped by | changes |',
@@ -78,8 +78,8 @@ function leftOutLines(account: AccountPlan): string[] {
   const folders = foldersLeftOutWords(account, 20);
   const messages = accountMessagesLeftOut(account);
   return [
-    ...(folders !== null ? [`Left out: ${escape(folders)}`, ''] : []),
-    ...(messages !== null ? [`Left out by the message rules: ${messages.total} message(s) in ${messages.folders} folder(s) (${escape(messagesLeftOutWords(messages.counts))})`, ''] : []),
+    ...(folders !== null ? [`Left out: ${escapeMarkdown(folders)}`, ''] : []),
+    ...(messages !== null ? [`Left out by the message rules: ${messages.total} message(s) in ${messages.folders} folder(s) (${escapeMarkdown(messagesLeftOutWords(messages.counts))})`, ''] : []),
   ];
 }
 
@@ -89,9 +89,9 @@ function cell(text: string): string {
 
 /** Text that holds what senders wrote (a Subject, a From): no markdown in it acts, no link, no emphasis, no code span. */
 function mailText(text: string): string {
-  return escape(text.replace(/[\\`*_[\]()#!~]/g, (c) => `\\${c}`));
+  return escapeMarkdown(text.replace(/[\\`*_[\]()#!~]/g, (c) => `\\${c}`));
 }
 
-function escape(text: string): string {
+function escapeMarkdown(text: string): string {
   return text.replace(/[<>&|]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '|': '\\|' })[c]!);
 }

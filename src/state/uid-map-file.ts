@@ -84,7 +84,10 @@ const jsonOfMap = new WeakMap<UidMap, string>();
 
 function mapJson(map: UidMap): string {
   let json = jsonOfMap.get(map);
-  if (json === undefined) jsonOfMap.set(map, json = JSON.stringify(map));
+  if (json === undefined) {
+    json = JSON.stringify(map);
+    jsonOfMap.set(map, json);
+  }
   return json;
 }
 

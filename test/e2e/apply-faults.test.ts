@@ -152,7 +152,7 @@ test('a target that stays unreachable after a cut: the apply fails cleanly (exit
     proxy.cutAfterBytesToServer(300_000, { thenRefuse: Number.POSITIVE_INFINITY });
     const failed = await runMailshift(['apply', planFile], { env: m.env });
     assertFailedCleanly(failed);
-    assert.match(failed.stdout, /Apply finished with failures: .* · \d+ failed\.\n(  account alice: \d+ actions? failed: .+\n)+Failed actions are listed in .*\.jsonl \(mailshift audit\)\. Running the same plan again retries them\.\n$/);
+    assert.match(failed.stdout, /Apply finished with failures: .* · \d+ failed\.\n( {2}account alice: \d+ actions? failed: .+\n)+Failed actions are listed in .*\.jsonl \(mailshift audit\)\. Running the same plan again retries them\.\n$/);
     assert.match(failed.stdout, /account alice: \d+ actions? failed: target connection failed for account alice at 127\.0\.0\.1:\d+/, 'the summary says why, not only how many');
     assert.ok(proxy.refused > 0, 'the retries reconnected and were refused');
     assert.ok(proxy.compressed > 0, 'the target connections were compressed (MAILSHIFT_COMPRESS=always)');

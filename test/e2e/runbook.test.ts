@@ -109,7 +109,7 @@ test('the cutover: order refused, status at each step, the MX gate, and a drain 
     assert.match(notManual.stderr, `run mailshift plan ${m.manifest} --phase final`);
 
     now = await status(m);
-    assert.match(now.text, /\nswitch-mx\s+manual\s+next\s+-\s+-\s+pending\n  Switch the MX record to the new host\.\n/);
+    assert.match(now.text, /\nswitch-mx\s+manual\s+next\s+-\s+-\s+pending\n {2}Switch the MX record to the new host\.\n/);
     assert.match(now.text, `\nNext: mailshift gate ${m.manifest} switch-mx --note "…"\n      a manual step: Switch the MX record to the new host. Record it once done.\n`);
     assert.equal([now.json.next.action, now.json.phases[2].gate], ['gate', { done: false }]);
 
@@ -140,7 +140,7 @@ test('the cutover: order refused, status at each step, the MX gate, and a drain 
     // Mail keeps arriving at the old host until the MX change has spread.
     await fillMailbox(m.source.server, m.source, { INBOX: [{ name: 'arrived-after-gate', date: hoursAgo(0.1) }] });
     now = { ...now, text: await statusText(m) };
-    assert.match(now.text, /\nswitch-mx\s+manual\s+done\s+-\s+-\s+gated \S+ \S+ by \S+\n  Switch the MX record to the new host\.\n  note: MX switched at 07:00, TTL 300\n/);
+    assert.match(now.text, /\nswitch-mx\s+manual\s+done\s+-\s+-\s+gated \S+ \S+ by \S+\n {2}Switch the MX record to the new host\.\n {2}note: MX switched at 07:00, TTL 300\n/);
     assert.match(now.text, `\nNext: mailshift plan ${m.manifest} --phase drain-source\n      the plan was made before switch-mx was done`);
 
     const drainPlan = await planned(m, 'drain-source');

@@ -47,7 +47,7 @@ test('equal sides: exit 0 and "= equal"', async () => {
   const result = await runMailshift(['verify', manifest, '--phase', 'final', '--account', 'alice', '--content'], { env });
   assert.is(result.code, 0, result.stderr);
   assert.match(result.stdout, 'mailshift verify: e2e-verify, phase final');
-  assert.match(result.stdout, /Account alice: .+\n  = equal \(2 folders, 4 source and 4 target messages\)/);
+  assert.match(result.stdout, /Account alice: .+\n {2}= equal \(2 folders, 4 source and 4 target messages\)/);
   assert.match(result.stdout, /Verify: no differences \(checked 2 folders, 4 source and 4 target messages, [\d.]+ KB hashed\)\./);
   assert.is(result.stderr, '');
 });
@@ -55,7 +55,7 @@ test('equal sides: exit 0 and "= equal"', async () => {
 test('differences: exit 2, each listed with its folder, UIDs and the closing count', async () => {
   const result = await runMailshift(['verify', manifest, '--phase', 'final'], { env });
   assert.is(result.code, 2, result.stderr);
-  assert.match(result.stdout, /Account alice: .+\n  = equal/);
+  assert.match(result.stdout, /Account alice: .+\n {2}= equal/);
   assert.match(result.stdout, '  ! INBOX → INBOX: 2 source, 1 target message\n      1 missing on the target: source UID 2');
   assert.match(result.stdout, '  ! Projects → INBOX.Projects: 2 source, 3 target messages');
   assert.match(result.stdout, '      1 extra on the target: target UID 3');

@@ -22,7 +22,7 @@ for (const [iso, expected] of cases) {
 test('imapDateTime writes what imapflow writes, in every time zone', () => {
   const random = new Random(5);
   const dates = [
-    new Date(NaN), new Date(0), new Date(-1), new Date(Date.UTC(0, 0, 1)), new Date(Date.UTC(-1, 11, 31, 23, 59, 59)),
+    new Date(Number.NaN), new Date(0), new Date(-1), new Date(Date.UTC(0, 0, 1)), new Date(Date.UTC(-1, 11, 31, 23, 59, 59)),
     new Date('9999-12-31T23:59:59.999Z'), new Date('+010000-01-01T00:00:00Z'), new Date(8.64e15), new Date(-8.64e15),
   ];
   for (let i = 0; i < 3000; i++) dates.push(new Date(random.int(-2_300_000_000, 4_200_000_000) * 1000 + random.int(0, 999)));

@@ -6,7 +6,7 @@ import { literalAnnounced, ResponseFramer, type Framed, type FramerLimits } from
 // The framer must cut a byte stream exactly where imapflow's ImapStream cuts it: the same
 // payloads, the same literals, whatever the socket's chunks. imapflow's stream is the oracle.
 
-const NO_LIMITS: FramerLimits = { line: Infinity, literal: Infinity, response: Infinity };
+const NO_LIMITS: FramerLimits = { line: Number.POSITIVE_INFINITY, literal: Number.POSITIVE_INFINITY, response: Number.POSITIVE_INFINITY };
 
 interface Cut {
   payload: string;
@@ -136,7 +136,7 @@ test('literalAnnounced: {n} closing the line, leading zeros allowed, absurd size
     ['* 1 FETCH (BODY[] {12}\n', 12],
     ['* 1 FETCH (BINARY[] ~{0}\r\n', 0],
     ['* 1 FETCH (BODY[] {007}\r\n', 7],
-    ['* 1 FETCH (BODY[] {12345678901234567890}\r\n', Infinity],
+    ['* 1 FETCH (BODY[] {12345678901234567890}\r\n', Number.POSITIVE_INFINITY],
     ['* 1 FETCH (BODY[] {}\r\n', null],
     ['* 1 FETCH (BODY[] {12+}\r\n', null],
     ['* 1 FETCH (BODY[] {12} \r\n', null],

@@ -33,7 +33,7 @@ test('text: one row per phase with state, requirements, plan and last apply or g
   assert.match(lines[2]!, /^PHASE\s+KIND\s+STATE\s+REQUIRES\s+PLAN\s+LAST APPLY \/ GATE$/);
   assert.match(text, /\npresync\s+sync\s+done\s+-\s+none\s+ok 2026-11-22 15:10 by alice@ops1: 5061 copied \(209\.2 MB\)\n/);
   assert.match(text, '\n  Copy everything while users still work on the old host.\n');
-  assert.match(text, /\nswitch-mx\s+manual\s+next\s+presync ✓\s+-\s+pending\n  Switch the MX record to the new host\.\n/);
+  assert.match(text, /\nswitch-mx\s+manual\s+next\s+presync ✓\s+-\s+pending\n {2}Switch the MX record to the new host\.\n/);
   assert.match(text, /\ndrain-source\s+sync\s+blocked\s+switch-mx ✗\s+none\s+-\n/);
   assert.match(text, '\nNext: mailshift gate acme.json switch-mx --note "…"\n      a manual step: Switch the MX record to the new host. Record it once done.\n');
   assert.not.match(text, '\u001b[', 'no colour when the palette says so');

@@ -53,7 +53,7 @@ test('an entry reads the same before and after reopen: the JSON of its line, not
   const details: Array<Record<string, unknown>> = [
     { targetIdentity: 'f'.repeat(64), targetUid: 7 },
     { targetIdentity: undefined, targetUid: null, flag: true },
-    { zero: -0, nan: NaN, infinite: Infinity },
+    { zero: -0, nan: Number.NaN, infinite: Number.POSITIVE_INFINITY },
     { nested: { uids: [1, undefined] }, at: new Date('2026-11-23T09:15:00Z') },
     JSON.parse('{"__proto__": 1, "x": "y"}') as Record<string, unknown>,
   ];
