@@ -62,7 +62,7 @@ for (const transport of ['plaintext', 'starttls', 'implicit-tls'] as const) {
         assert.is(connection.authenticated !== false, true);
         assert.is(connection.secureConnection, transport !== 'plaintext', `${server.layout} ${transport}`);
         if (transport !== 'plaintext') {
-          assert.ok(connection.tls?.authorized, `${server.layout}: certificate not verified`);
+          assert.ok(connection.tls && connection.tls.authorized, `${server.layout}: certificate not verified`);
         }
       });
     }

@@ -59,7 +59,7 @@ for (const tls of ['none', 'starttls', 'implicit'] as const) {
       assert.equal(connection.place, { side: 'source', accountId: 'alice', host: '127.0.0.1', port: tls === 'implicit' ? slash.ports.tls : slash.ports.plain });
       const flow = flowOf(connection);
       assert.is(flow.secureConnection, tls !== 'none');
-      if (tls !== 'none') assert.ok(flow.tls?.authorized, 'certificate verified');
+      if (tls !== 'none') assert.ok(flow.tls && flow.tls.authorized, 'certificate verified');
       const server = readServerInfo(connection);
       assert.is(server.name, 'Dovecot');
       assert.ok(server.capabilities.includes('UIDPLUS'));
