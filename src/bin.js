@@ -6,7 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { isBuildFresh } from './build-freshness.js';
 
 const dist = new URL('../dist/', import.meta.url);
-const sources = [new URL('.', import.meta.url), new URL('../schemas/', import.meta.url)].map((url) => fileURLToPath(url));
+const sources = [new URL('.', import.meta.url), new URL('../schemas/', import.meta.url)].map((url) =>
+  fileURLToPath(url),
+);
 const fromSource = process.env.MAILSHIFT_FROM_SOURCE === '1' || !isBuildFresh(fileURLToPath(dist), sources);
 
 /** @type {typeof import('./cli/main.ts')} */

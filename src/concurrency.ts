@@ -10,7 +10,12 @@ export interface StopRequest {
 }
 
 /** Runs `job` over items, at most `lanes` at a time; see the file's comment for failures and `stop`. */
-export async function runInLanes<T>(items: readonly T[], lanes: number, job: (item: T, index: number) => Promise<void>, stop?: StopRequest): Promise<void> {
+export async function runInLanes<T>(
+  items: readonly T[],
+  lanes: number,
+  job: (item: T, index: number) => Promise<void>,
+  stop?: StopRequest,
+): Promise<void> {
   let next = 0;
   let failure: { error: unknown } | null = null;
   const lane = async () => {
@@ -28,8 +33,14 @@ export async function runInLanes<T>(items: readonly T[], lanes: number, job: (it
 }
 
 /** runInLanes with a result per item, in the input order. */
-export async function mapInLanes<T, R>(items: readonly T[], lanes: number, job: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapInLanes<T, R>(
+  items: readonly T[],
+  lanes: number,
+  job: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = new Array(items.length);
-  await runInLanes(items, lanes, async (item, index) => { results[index] = await job(item, index); });
+  await runInLanes(items, lanes, async (item, index) => {
+    results[index] = await job(item, index);
+  });
   return results;
 }

@@ -9,7 +9,10 @@ import { fileURLToPath } from 'node:url';
 function packageRoot(): string {
   for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
     if (existsSync(join(dir, 'package.json'))) return dir;
-    if (dirname(dir) === dir) throw new Error(`mailshift's package.json is not above ${fileURLToPath(import.meta.url)}: the installation is incomplete`);
+    if (dirname(dir) === dir)
+      throw new Error(
+        `mailshift's package.json is not above ${fileURLToPath(import.meta.url)}: the installation is incomplete`,
+      );
   }
 }
 

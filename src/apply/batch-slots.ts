@@ -20,7 +20,8 @@ export class BatchSlots {
       return await fn();
     } finally {
       const next = this.#waiting.shift();
-      if (next) next(); // the slot passes straight on, so a newcomer cannot overtake a waiter
+      if (next)
+        next(); // the slot passes straight on, so a newcomer cannot overtake a waiter
       else this.#free++;
     }
   }

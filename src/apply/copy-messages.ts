@@ -58,7 +58,12 @@ export type CopiedUids = Map<number, Array<[number, number]>>;
  * waits on the disk for each, and those waits overlap only across sessions. The price: target UIDs
  * follow the source's order within a batch, not across batches in flight together.
  */
-export async function copyMessages(folder: FolderPlan, copies: CopyAction[], ctx: CopyContext, target: { createdNow?: boolean; targetRecreated?: boolean } = {}): Promise<void> {
+export async function copyMessages(
+  folder: FolderPlan,
+  copies: CopyAction[],
+  ctx: CopyContext,
+  target: { createdNow?: boolean; targetRecreated?: boolean } = {},
+): Promise<void> {
   const refused = new Set<number>();
   const unanswered = new Set<number>();
   const stored: StoredCopy[] = [];
@@ -66,26 +71,53 @@ export async function copyMessages(folder: FolderPlan, copies: CopyAction[], ctx
   if (pendingOf().length === 0) return;
   const createdNow = target.createdNow ?? false;
   // A folder recreated since the plan: none of its UIDs is the plan's, so all it holds may have landed.
-  const baseline = target.targetRecreated ? 1 : folder.targetState?.uidNext ?? 1;
+  const baseline = target.targetRecreated ? 1 : (folder.targetState?.uidNext ?? 1);
   let attempts = 0;
   // Only a folder that held messages at plan time can hold one the plan did not count on.
-  const heldNothing = createdNow || target.targetRecreated === true || folder.targetState === null || folder.targetState.messages === 0;
+  const heldNothing =
+    createdNow || target.targetRecreated === true || folder.targetState === null || folder.targetState.messages === 0;
   let guard: DuplicateGuard | undefined = heldNothing ? NO_DUPLICATE_GUARD : undefined;
-  await withRetry(async () => {
-    let landed = new Map<string, number>();
-    if (attempts++ > 0 || !createdNow) {
-      // One FETCH for both questions: below the baseline what the target held, above it what landed.
-      const onTarget = await ctx.session.target.use((c) => fetchIdentities(c, folder.target, guard === undefined ? '1:*' : `${baseline}:*`));
-      landed = unaccounted(onTarget.filter((message) => message.uid >= baseline), folder, ctx);
-      guard ??= heldBefore(onTarget.filter((message) => message.uid < baseline), folder, ctx);
-    }
-    const checks = { landed, guard: guard ?? NO_DUPLICATE_GUARD, refused, unanswered, stored };
-    // As many lanes as batch slots: while some batches append, others are read or journaled.
-    await runInLanes([...batches(pendingOf())], ctx.slots.size, (batch) => copyBatch(folder, batch, checks, ctx), ctx.stop);
-  }, { budgetSeconds: ctx.budgetSeconds, stop: ctx.stop, onRetry: (error, wait) => ctx.observer.note(`${folder.target}: ${(error as Error).message}; retrying in ${Math.round(wait / 1000)} s`) });
+  await withRetry(
+    async () => {
+      let landed = new Map<string, number>();
+      if (attempts++ > 0 || !createdNow) {
+        // One FETCH for both questions: below the baseline what the target held, above it what landed.
+        const onTarget = await ctx.session.target.use((c) =>
+          fetchIdentities(c, folder.target, guard === undefined ? '1:*' : `${baseline}:*`),
+        );
+        landed = unaccounted(
+          onTarget.filter((message) => message.uid >= baseline),
+          folder,
+          ctx,
+        );
+        guard ??= heldBefore(
+          onTarget.filter((message) => message.uid < baseline),
+          folder,
+          ctx,
+        );
+      }
+      const checks = { landed, guard: guard ?? NO_DUPLICATE_GUARD, refused, unanswered, stored };
+      // As many lanes as batch slots: while some batches append, others are read or journaled.
+      await runInLanes(
+        [...batches(pendingOf())],
+        ctx.slots.size,
+        (batch) => copyBatch(folder, batch, checks, ctx),
+        ctx.stop,
+      );
+    },
+    {
+      budgetSeconds: ctx.budgetSeconds,
+      stop: ctx.stop,
+      onRetry: (error, wait) =>
+        ctx.observer.note(`${folder.target}: ${(error as Error).message}; retrying in ${Math.round(wait / 1000)} s`),
+    },
+  );
   if (stored.length === 0 || ctx.stop.stopped) return;
   // Flags a server dropped from APPEND, and UIDs a maildir server settles only read-write (settle-copies.ts).
-  await withRetry(() => ctx.session.target.use((c) => settleCopies(c, folder.target, stored, baseline)), { budgetSeconds: ctx.budgetSeconds, stop: ctx.stop });
+  await withRetry(() => ctx.session.target.use((c) => settleCopies(c, folder.target, stored, baseline)), {
+    budgetSeconds: ctx.budgetSeconds,
+    stop: ctx.stop,
+  });
 }
 
 /** How many batches the folder's pending copies make: work for that many target connections at once. */
@@ -100,21 +132,46 @@ function notDone(copies: readonly CopyAction[], account: string, folder: FolderP
 }
 
 /** What each attempt checks a copy against; `refused`: source UIDs the target refused in this run (not sent again by a retry); `unanswered`: ones this run sent with no answer (found on the target, this run copied them); `stored`: the copies this run journaled done, for settleCopies. */
-type Checks = { landed: Map<string, number>; guard: DuplicateGuard; refused: Set<number>; unanswered: Set<number>; stored: StoredCopy[] };
+type Checks = {
+  landed: Map<string, number>;
+  guard: DuplicateGuard;
+  refused: Set<number>;
+  unanswered: Set<number>;
+  stored: StoredCopy[];
+};
 
-type Outcome = { copy: CopyAction; result: 'done' | 'failed' | 'skipped'; detail: Parameters<typeof record>[4]; bytes?: number };
+type Outcome = {
+  copy: CopyAction;
+  result: 'done' | 'failed' | 'skipped';
+  detail: Parameters<typeof record>[4];
+  bytes?: number;
+};
 
 /**
  * One batch: read from the source, APPEND to the target, then journal every outcome of the batch
  * together (the journal and the audit log commit them with one fsync each: group commit). Reading
  * holds a batch slot, not a target connection, so the next batch is read while others append.
  */
-async function copyBatch(folder: FolderPlan, batch: CopyAction[], { landed, guard, refused, unanswered, stored }: Checks, ctx: CopyContext): Promise<void> {
-  await ctx.throttle.take(batch.length, batch.reduce((sum, copy) => sum + copy.size, 0));
+async function copyBatch(
+  folder: FolderPlan,
+  batch: CopyAction[],
+  { landed, guard, refused, unanswered, stored }: Checks,
+  ctx: CopyContext,
+): Promise<void> {
+  await ctx.throttle.take(
+    batch.length,
+    batch.reduce((sum, copy) => sum + copy.size, 0),
+  );
   const outcomes = await ctx.slots.hold(async () => {
     // The throttle or a slot may have kept this batch waiting past a stop: then it does not start.
     if (ctx.stop.stopped) return [];
-    const bodies = await ctx.session.source.use((c) => readBodies(c, folder.source!, batch.map((copy) => copy.uid)));
+    const bodies = await ctx.session.source.use((c) =>
+      readBodies(
+        c,
+        folder.source!,
+        batch.map((copy) => copy.uid),
+      ),
+    );
     const done: Outcome[] = [];
     const items: Pending[] = [];
     for (const copy of batch) {
@@ -124,28 +181,57 @@ async function copyBatch(folder: FolderPlan, batch: CopyAction[], { landed, guar
         continue;
       }
       if (original === null) {
-        done.push({ copy, result: 'failed', detail: { reason: `the source server answered NIL for the body of UID ${copy.uid}: there is nothing to copy; repair the message on the server and apply again` } });
+        done.push({
+          copy,
+          result: 'failed',
+          detail: {
+            reason: `the source server answered NIL for the body of UID ${copy.uid}: there is nothing to copy; repair the message on the server and apply again`,
+          },
+        });
         continue;
       }
       // A UID's message never changes while its UIDVALIDITY holds (checked before the copies), so a
       // different identity here means the plan names another message than the one it read: edited
       // by hand, or a server that broke that rule. Appending it could duplicate a message.
       if (identityOfRaw(original) !== copy.identity) {
-        done.push({ copy, result: 'failed', detail: { reason: `source UID ${copy.uid} is not the message the plan names (its identity differs): the plan was edited, or the server reused the UID; re-plan` } });
+        done.push({
+          copy,
+          result: 'failed',
+          detail: {
+            reason: `source UID ${copy.uid} is not the message the plan names (its identity differs): the plan was edited, or the server reused the UID; re-plan`,
+          },
+        });
         continue;
       }
-      const raw = copy.addMessageId ? Buffer.concat([Buffer.from(`Message-ID: ${copy.addMessageId}\r\n`), original]) : original;
+      const raw = copy.addMessageId
+        ? Buffer.concat([Buffer.from(`Message-ID: ${copy.addMessageId}\r\n`), original])
+        : original;
       const identity = copy.addMessageId ? identityOfRaw(raw) : copy.identity;
-      const duplicate = await guard.refusal(matchKey(copy.identity, copy.size, ctx.useSize), matchKey(identity, raw.length, ctx.useSize));
+      const duplicate = await guard.refusal(
+        matchKey(copy.identity, copy.size, ctx.useSize),
+        matchKey(identity, raw.length, ctx.useSize),
+      );
       if (duplicate !== null) done.push({ copy, result: 'failed', detail: { reason: duplicate } });
-      else if (take(landed, identity)) done.push({ copy, result: 'done', detail: { reason: 'found on the target after an interruption', targetIdentity: identity, targetSize: raw.length }, ...(unanswered.has(copy.uid) ? { bytes: raw.length } : {}) });
+      else if (take(landed, identity))
+        done.push({
+          copy,
+          result: 'done',
+          detail: {
+            reason: 'found on the target after an interruption',
+            targetIdentity: identity,
+            targetSize: raw.length,
+          },
+          ...(unanswered.has(copy.uid) ? { bytes: raw.length } : {}),
+        });
       else items.push({ copy, identity, item: { raw, flags: copy.flags, internalDate: new Date(copy.internalDate) } });
     }
     if (items.length === 0) return done;
     return appendItems(folder, items, ctx, { refused, unanswered }, done);
   });
   await recordAll(folder, outcomes, ctx);
-  for (const { copy, result, detail } of outcomes) if (result === 'done' && detail.targetIdentity !== undefined) stored.push({ identity: detail.targetIdentity, flags: copy.flags });
+  for (const { copy, result, detail } of outcomes)
+    if (result === 'done' && detail.targetIdentity !== undefined)
+      stored.push({ identity: detail.targetIdentity, flags: copy.flags });
 }
 
 async function recordAll(folder: FolderPlan, outcomes: readonly Outcome[], ctx: CopyContext): Promise<void> {
@@ -169,13 +255,26 @@ type Pending = { copy: CopyAction; item: AppendItem; identity: string };
  * sending them again. A message the target refused is not sent again by this run's retries.
  * `before`: the batch's outcomes settled without an APPEND, journaled with the rest.
  */
-async function appendItems(folder: FolderPlan, items: readonly Pending[], ctx: CopyContext, { refused, unanswered }: Pick<Checks, 'refused' | 'unanswered'>, before: readonly Outcome[]): Promise<Outcome[]> {
+async function appendItems(
+  folder: FolderPlan,
+  items: readonly Pending[],
+  ctx: CopyContext,
+  { refused, unanswered }: Pick<Checks, 'refused' | 'unanswered'>,
+  before: readonly Outcome[],
+): Promise<Outcome[]> {
   const outcomes: Outcome[] = [...before];
   let left = [...items];
   let singly = false;
   while (left.length > 0) {
     const sending = left;
-    const run = await ctx.session.target.use((target) => appendMessages(target, folder.target, sending.map((entry) => entry.item), { singly }));
+    const run = await ctx.session.target.use((target) =>
+      appendMessages(
+        target,
+        folder.target,
+        sending.map((entry) => entry.item),
+        { singly },
+      ),
+    );
     left = [];
     run.results.forEach((result, index) => {
       const { copy, identity, item } = sending[index]!;
@@ -186,7 +285,12 @@ async function appendItems(folder: FolderPlan, items: readonly Pending[], ctx: C
         outcomes.push({ copy, result: 'failed', detail: { reason: `the target refused it: ${result.error}` } });
       } else {
         if (result.uid !== null) pairsIn(ctx.copied, result.uidValidity).push([copy.uid, result.uid]);
-        outcomes.push({ copy, result: 'done', detail: { targetUid: result.uid, targetIdentity: identity, targetSize: item.raw.length }, bytes: item.raw.length });
+        outcomes.push({
+          copy,
+          result: 'done',
+          detail: { targetUid: result.uid, targetIdentity: identity, targetSize: item.raw.length },
+          bytes: item.raw.length,
+        });
       }
     });
     if (run.failure === null) break;
@@ -219,7 +323,9 @@ function heldBefore(before: readonly MessageSnapshot[], folder: FolderPlan, ctx:
     if (held.has(copied)) held.set(copied, held.get(copied)! + 1);
   }
   const sourceRange = `1:${Math.max(1, (folder.sourceState?.uidNext ?? 2) - 1)}`;
-  return new DuplicateGuard(held, async () => countKeys(await ctx.session.source.use((c) => fetchIdentities(c, folder.source!, sourceRange)), key));
+  return new DuplicateGuard(held, async () =>
+    countKeys(await ctx.session.source.use((c) => fetchIdentities(c, folder.source!, sourceRange)), key),
+  );
 }
 
 /** Journal details (targetIdentity, targetSize) of the copies done in this folder by earlier attempts and runs of this plan. */
@@ -258,11 +364,32 @@ function* batches(copies: CopyAction[]): Generator<CopyAction[]> {
   if (batch.length > 0) yield batch;
 }
 
-function record(ctx: CopyContext, folder: FolderPlan, copy: CopyAction, result: 'done' | 'failed' | 'skipped', detail: { reason?: string; targetUid?: number | null; targetIdentity?: string; targetSize?: number }): Promise<void> {
+function record(
+  ctx: CopyContext,
+  folder: FolderPlan,
+  copy: CopyAction,
+  result: 'done' | 'failed' | 'skipped',
+  detail: { reason?: string; targetUid?: number | null; targetIdentity?: string; targetSize?: number },
+): Promise<void> {
   if (result === 'failed') ctx.counts.failed++;
   if (result === 'skipped') ctx.counts.skipped++;
-  const action: AuditAction = { account: ctx.account, folder: folder.source, target: folder.target, op: 'copy', uid: copy.uid, result, identity: copy.identity, size: copy.size };
+  const action: AuditAction = {
+    account: ctx.account,
+    folder: folder.source,
+    target: folder.target,
+    op: 'copy',
+    uid: copy.uid,
+    result,
+    identity: copy.identity,
+    size: copy.size,
+  };
   if (detail.targetUid !== undefined) action.targetUid = detail.targetUid;
   if (detail.reason) action.reason = detail.reason;
-  return ctx.sink.record(actionKey(ctx.account, folder, copy), action, result === 'done' ? { targetIdentity: detail.targetIdentity, targetSize: detail.targetSize, targetUid: detail.targetUid ?? null } : undefined);
+  return ctx.sink.record(
+    actionKey(ctx.account, folder, copy),
+    action,
+    result === 'done'
+      ? { targetIdentity: detail.targetIdentity, targetSize: detail.targetSize, targetUid: detail.targetUid ?? null }
+      : undefined,
+  );
 }

@@ -13,7 +13,10 @@ export class DuplicateGuard {
    * copies of those keys. `countSource` counts the source folder's keys: asked once, and only when
    * some copy's key is held.
    */
-  constructor(private readonly held: Map<string, number>, private readonly countSource: () => Promise<Map<string, number>>) {}
+  constructor(
+    private readonly held: Map<string, number>,
+    private readonly countSource: () => Promise<Map<string, number>>,
+  ) {}
 
   /** Null when the copy may go (then counted as held); else why it must not. */
   async refusal(sourceKey: string, targetKey: string): Promise<string | null> {

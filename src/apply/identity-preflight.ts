@@ -13,7 +13,15 @@ import { fetchIdentities } from '../imap/fetch-identities.ts';
 import { FETCH_CHUNK } from '../imap/fetch-messages.ts';
 import { uidSets } from '../imap/uid-set.ts';
 import { mapInLanes } from '../concurrency.ts';
-import { confirmedBy, firstMismatch, namedMessages, type KnownFolder, type KnownFolders, type NamedMessage, type Side } from '../plan/named-identities.ts';
+import {
+  confirmedBy,
+  firstMismatch,
+  namedMessages,
+  type KnownFolder,
+  type KnownFolders,
+  type NamedMessage,
+  type Side,
+} from '../plan/named-identities.ts';
 import { planRefused } from '../plan/plan-check.ts';
 import { readFrom, type SnapshotCache } from '../plan/snapshot-cache.ts';
 import type { AccountPlan, Plan } from '../plan/types.ts';
@@ -39,11 +47,19 @@ export async function identityPreflight(input: IdentityPreflight): Promise<Diagn
   const index = found.findIndex((mismatch) => mismatch !== null);
   if (index === -1) return null;
   const { named, found: identity } = found[index]!;
-  return planRefused(`${named.action} names the message of identity ${named.identity.slice(0, 12)}…, and that UID holds the message of identity ${identity.slice(0, 12)}…: the UID or the identity was edited`,
-    input.plan.phase, input.file, { account: input.plan.accounts[index]!.id, folder: named.folder });
+  return planRefused(
+    `${named.action} names the message of identity ${named.identity.slice(0, 12)}…, and that UID holds the message of identity ${identity.slice(0, 12)}…: the UID or the identity was edited`,
+    input.plan.phase,
+    input.file,
+    { account: input.plan.accounts[index]!.id, folder: named.folder },
+  );
 }
 
-async function accountMismatch(account: AccountPlan, settings: AccountSettings, input: IdentityPreflight): Promise<{ named: NamedMessage; found: string } | null> {
+async function accountMismatch(
+  account: AccountPlan,
+  settings: AccountSettings,
+  input: IdentityPreflight,
+): Promise<{ named: NamedMessage; found: string } | null> {
   const named = namedMessages(account);
   if (named.length === 0) return null;
   const cached = cachedFolders(await input.state.snapshotCache(account.id), settings);
@@ -72,10 +88,13 @@ function cachedFolders(cache: SnapshotCache | null, settings: AccountSettings): 
     if (!memo.has(key)) {
       const sideCache = cache?.[side];
       const cachedFolder = readFrom(sideCache, settings[side]) ? sideCache.folders[folder] : undefined;
-      memo.set(key, cachedFolder && {
-        uidValidity: cachedFolder.state.uidValidity,
-        identities: new Map(cachedFolder.messages.map((message) => [message.uid, message.identity])),
-      });
+      memo.set(
+        key,
+        cachedFolder && {
+          uidValidity: cachedFolder.state.uidValidity,
+          identities: new Map(cachedFolder.messages.map((message) => [message.uid, message.identity])),
+        },
+      );
     }
     return memo.get(key);
   };
@@ -86,25 +105,35 @@ async function readFolders(session: AccountSession, named: readonly NamedMessage
   const byFolder = new Map<string, { side: Side; folder: string; uidValidity: number; uids: number[] }>();
   for (const message of named) {
     const key = `${message.side}\0${message.folder}`;
-    const entry = byFolder.get(key) ?? byFolder.set(key, { side: message.side, folder: message.folder, uidValidity: message.uidValidity, uids: [] }).get(key)!;
+    const entry =
+      byFolder.get(key) ??
+      byFolder
+        .set(key, { side: message.side, folder: message.folder, uidValidity: message.uidValidity, uids: [] })
+        .get(key)!;
     entry.uids.push(message.uid);
   }
   const known = new Map<string, KnownFolder>();
-  await Promise.all([...byFolder].map(async ([key, { side, folder, uidValidity, uids }]) => {
-    try {
-      known.set(key, await session[side].use(async (connection) => {
-        const { state } = await examineFolder(connection, folder);
-        const identities = new Map<number, string>();
-        // Recreated since the plan: its UIDs name other messages, and the apply leaves it alone.
-        if (state.uidValidity !== uidValidity) return { uidValidity: state.uidValidity, identities };
-        for (const set of uidSets(uids, FETCH_CHUNK)) {
-          for (const message of await fetchIdentities(connection, folder, set)) identities.set(message.uid, message.identity);
-        }
-        return { uidValidity: state.uidValidity, identities };
-      }));
-    } catch (error) {
-      if (!(error instanceof MailshiftError)) throw error;
-    }
-  }));
+  await Promise.all(
+    [...byFolder].map(async ([key, { side, folder, uidValidity, uids }]) => {
+      try {
+        known.set(
+          key,
+          await session[side].use(async (connection) => {
+            const { state } = await examineFolder(connection, folder);
+            const identities = new Map<number, string>();
+            // Recreated since the plan: its UIDs name other messages, and the apply leaves it alone.
+            if (state.uidValidity !== uidValidity) return { uidValidity: state.uidValidity, identities };
+            for (const set of uidSets(uids, FETCH_CHUNK)) {
+              for (const message of await fetchIdentities(connection, folder, set))
+                identities.set(message.uid, message.identity);
+            }
+            return { uidValidity: state.uidValidity, identities };
+          }),
+        );
+      } catch (error) {
+        if (!(error instanceof MailshiftError)) throw error;
+      }
+    }),
+  );
   return (side, folder) => known.get(`${side}\0${folder}`);
 }

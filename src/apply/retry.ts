@@ -25,12 +25,24 @@ export function suggestedBackoff(text: string): number | null {
  * Once `stop` is stopped, an error is not retried (a retry is new work) and a backoff ends early.
  * `sleep` and `now` (milliseconds) stand in for the timer and the clock, so tests need not wait.
  */
-export async function withRetry<T>(attempt: (round: number) => Promise<T>, options: { budgetSeconds: number; onRetry?: (error: unknown, waitMs: number) => void; sleep?: (ms: number) => Promise<void>; now?: () => number; stop?: StopSignal }): Promise<T> {
+export async function withRetry<T>(
+  attempt: (round: number) => Promise<T>,
+  options: {
+    budgetSeconds: number;
+    onRetry?: (error: unknown, waitMs: number) => void;
+    sleep?: (ms: number) => Promise<void>;
+    now?: () => number;
+    stop?: StopSignal;
+  },
+): Promise<T> {
   // The timer is cleared on stop: a pending backoff must not keep a stopped process alive.
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    void options.stop?.whenStopped.then(() => clearTimeout(timer));
-  }));
+  const sleep =
+    options.sleep ??
+    ((ms: number) =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, ms);
+        void options.stop?.whenStopped.then(() => clearTimeout(timer));
+      }));
   const now = options.now ?? Date.now;
   const deadline = now() + options.budgetSeconds * 1000;
   for (let round = 0; ; round++) {

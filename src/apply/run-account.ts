@@ -45,21 +45,41 @@ export interface AccountRunContext {
  * unjournaled (not failed): the next run of the plan does it. `counts` is the caller's, so what was
  * done is known even when the account fails.
  */
-export async function runAccount(account: AccountPlan, ctx: AccountRunContext, observer: ApplyObserver, counts: ApplyCounts = emptyCounts()): Promise<ApplyCounts> {
+export async function runAccount(
+  account: AccountPlan,
+  ctx: AccountRunContext,
+  observer: ApplyObserver,
+  counts: ApplyCounts = emptyCounts(),
+): Promise<ApplyCounts> {
   const budgetSeconds = ctx.settings.target.timeoutSeconds;
   const { stop } = ctx;
   // Needed only at the end, to learn what was copied: read while the copies run, not after them.
   const cacheBefore = ctx.state.snapshotCache(account.id);
   cacheBefore.catch(() => undefined); // awaited (and any failure reported) at the end; not if the account fails first
-  const session = await withRetry(() => openAccountSession(ctx.settings, { manifestDir: ctx.manifestDir, env: ctx.env, verbose: ctx.verbose, trace: ctx.trace }), { budgetSeconds, stop });
+  const session = await withRetry(
+    () =>
+      openAccountSession(ctx.settings, {
+        manifestDir: ctx.manifestDir,
+        env: ctx.env,
+        verbose: ctx.verbose,
+        trace: ctx.trace,
+      }),
+    { budgetSeconds, stop },
+  );
   const unforce = stop.onForce(() => session.drop());
   const copied: FolderCopies[] = [];
   // Appends are what an apply waits on: log in the target connections the copies can keep busy
   // now, together, rather than one by one as folders come to need them.
-  session.target.openAhead(account.folders.reduce((sum, folder) => sum + pendingBatches(account.id, folder, ctx.sink), 0));
+  session.target.openAhead(
+    account.folders.reduce((sum, folder) => sum + pendingBatches(account.id, folder, ctx.sink), 0),
+  );
   try {
-    const limits = (side: 'maxMessagesPerSecond' | 'maxBytesPerSecond') => minimum(ctx.settings.source[side], ctx.settings.target[side]);
-    const throttle = new Throttle({ messagesPerSecond: limits('maxMessagesPerSecond'), bytesPerSecond: limits('maxBytesPerSecond') });
+    const limits = (side: 'maxMessagesPerSecond' | 'maxBytesPerSecond') =>
+      minimum(ctx.settings.source[side], ctx.settings.target[side]);
+    const throttle = new Throttle({
+      messagesPerSecond: limits('maxMessagesPerSecond'),
+      bytesPerSecond: limits('maxBytesPerSecond'),
+    });
     const pairs = account.folders.filter((folder) => folder.source !== null);
     const deletions = account.folders.filter((folder) => folder.source === null);
     const parallel = Math.min(ctx.settings.source.connections, ctx.settings.target.connections);
@@ -71,9 +91,29 @@ export async function runAccount(account: AccountPlan, ctx: AccountRunContext, o
       const failedBefore = counts.failed;
       const uids: CopiedUids = new Map();
       try {
-        await runFolder(folder, { account: account.id, session, sink: ctx.sink, observer, throttle, counts, budgetSeconds, copied: uids, slots, useSize: ctx.useSize, expungeSource: ctx.expungeSource, cutover: ctx.cutover, stop });
+        await runFolder(folder, {
+          account: account.id,
+          session,
+          sink: ctx.sink,
+          observer,
+          throttle,
+          counts,
+          budgetSeconds,
+          copied: uids,
+          slots,
+          useSize: ctx.useSize,
+          expungeSource: ctx.expungeSource,
+          cutover: ctx.cutover,
+          stop,
+        });
         // Retried like the copies: a drop here would otherwise lose the folder's pairs (identity 'uid' then falls back to headers).
-        if (uids.size > 0) copied.push(await withRetry(() => rememberUidPairs(account.id, folder, uids, session, ctx.state), { budgetSeconds, stop }));
+        if (uids.size > 0)
+          copied.push(
+            await withRetry(() => rememberUidPairs(account.id, folder, uids, session, ctx.state), {
+              budgetSeconds,
+              stop,
+            }),
+          );
       } catch (error) {
         // After a stop, a failure is the stop's doing (dropped connections): the work is not failed, only not done.
         if (!stop.stopped) {
@@ -94,33 +134,66 @@ export async function runAccount(account: AccountPlan, ctx: AccountRunContext, o
   }
   unforce();
   // The servers' part is done: logging out and updating the snapshot cache overlap.
-  const seeding = copied.length > 0 ? cacheBefore.then((cache) => seedSnapshotCache(account.id, copied, cache, ctx)) : undefined;
+  const seeding =
+    copied.length > 0 ? cacheBefore.then((cache) => seedSnapshotCache(account.id, copied, cache, ctx)) : undefined;
   const [, seeded] = await Promise.allSettled([session.close(), seeding]);
   if (seeded.status === 'rejected') throw seeded.reason;
   return counts;
 }
 
 /** The folder could not be worked on (server error after retries): every action not done fails, with the reason. */
-async function failRemaining(account: string, folder: FolderPlan, error: MailshiftError, sink: ActionSink, counts: ApplyCounts): Promise<void> {
+async function failRemaining(
+  account: string,
+  folder: FolderPlan,
+  error: MailshiftError,
+  sink: ActionSink,
+  counts: ApplyCounts,
+): Promise<void> {
   for (const action of folder.actions) {
     const key = actionKey(account, folder, action);
     if (sink.done(key)) continue;
     counts.failed++;
     await sink.record(key, {
-      account, folder: folder.source, target: folder.target, op: action.op, result: 'failed', reason: error.message,
+      account,
+      folder: folder.source,
+      target: folder.target,
+      op: action.op,
+      result: 'failed',
+      reason: error.message,
       ...('uid' in action ? { uid: action.uid } : {}),
     });
   }
 }
 
 /** Copies' source → target UIDs go to the state's UID map (identity 'uid' plans use it); returned for the snapshot cache. */
-async function rememberUidPairs(account: string, folder: FolderPlan, copied: CopiedUids, session: AccountSession, state: StateStore): Promise<FolderCopies> {
-  const targetUidValidity = copied.size === 1 ? [...copied.keys()][0]! : await currentUidValidity(folder.target, session);
+async function rememberUidPairs(
+  account: string,
+  folder: FolderPlan,
+  copied: CopiedUids,
+  session: AccountSession,
+  state: StateStore,
+): Promise<FolderCopies> {
+  const targetUidValidity =
+    copied.size === 1 ? [...copied.keys()][0]! : await currentUidValidity(folder.target, session);
   // UIDs of an earlier incarnation of the folder name messages that are gone: they pair nothing.
   const pairs = copied.get(targetUidValidity) ?? [];
-  await state.recordUidPairs(account, folder.source!, { sourceUidValidity: folder.sourceState!.uidValidity, target: folder.target, targetUidValidity }, pairs);
-  const altered = new Set(folder.actions.flatMap((action) => (action.op === 'copy' && action.addMessageId ? [action.uid] : [])));
-  return { sourceFolder: folder.source!, sourceUidValidity: folder.sourceState!.uidValidity, targetFolder: folder.target, targetUidValidity, pairs, altered };
+  await state.recordUidPairs(
+    account,
+    folder.source!,
+    { sourceUidValidity: folder.sourceState!.uidValidity, target: folder.target, targetUidValidity },
+    pairs,
+  );
+  const altered = new Set(
+    folder.actions.flatMap((action) => (action.op === 'copy' && action.addMessageId ? [action.uid] : [])),
+  );
+  return {
+    sourceFolder: folder.source!,
+    sourceUidValidity: folder.sourceState!.uidValidity,
+    targetFolder: folder.target,
+    targetUidValidity,
+    pairs,
+    altered,
+  };
 }
 
 /**
@@ -134,7 +207,12 @@ async function currentUidValidity(folder: string, session: AccountSession): Prom
 }
 
 /** The plan's snapshot cache learns what this apply copied, so the next plan need not read those copies in full. */
-async function seedSnapshotCache(accountId: string, copied: FolderCopies[], cache: SnapshotCache | null, ctx: AccountRunContext): Promise<void> {
+async function seedSnapshotCache(
+  accountId: string,
+  copied: FolderCopies[],
+  cache: SnapshotCache | null,
+  ctx: AccountRunContext,
+): Promise<void> {
   if (!cache || !readFrom(cache.source, ctx.settings.source) || !readFrom(cache.target, ctx.settings.target)) return;
   await ctx.state.saveSnapshotCache(accountId, withCopies(cache, copied));
 }

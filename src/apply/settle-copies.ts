@@ -36,10 +36,17 @@ const learning = new Map<string, Promise<void>>();
  * `fromUid` and UID STORE the flags copies lack, learning from the first such check whether the
  * server keeps them. On mailutils the folder is SELECTed first anyway (it settles the copies).
  */
-export async function settleCopies(connection: ImapConnection, folder: string, copies: readonly StoredCopy[], fromUid: number): Promise<void> {
+export async function settleCopies(
+  connection: ImapConnection,
+  folder: string,
+  copies: readonly StoredCopy[],
+  fromUid: number,
+): Promise<void> {
   if (copies.length === 0) return;
   const server = `${connection.place.host}:${connection.place.port}`;
-  const wanted = copies.map((copy) => ({ identity: copy.identity, flags: sendableFlags(copy.flags) })).filter((copy) => copy.flags.length > 0);
+  const wanted = copies
+    .map((copy) => ({ identity: copy.identity, flags: sendableFlags(copy.flags) }))
+    .filter((copy) => copy.flags.length > 0);
   if (wanted.length > 0 && !appendKeepsFlags.has(server) && learning.has(server)) await learning.get(server);
   const known = appendKeepsFlags.get(server);
   const check = wanted.length > 0 && known !== true;
@@ -48,7 +55,8 @@ export async function settleCopies(connection: ImapConnection, folder: string, c
   if (!check) return;
   // A verdict only from copies found: none found says nothing about the server.
   const learnFrom = (onTarget: MessageSnapshot[]) => {
-    if (known === undefined && wanted.some((copy) => onTarget.some((message) => message.identity === copy.identity))) appendKeepsFlags.set(server, missingFlags(wanted, onTarget).length === 0);
+    if (known === undefined && wanted.some((copy) => onTarget.some((message) => message.identity === copy.identity)))
+      appendKeepsFlags.set(server, missingFlags(wanted, onTarget).length === 0);
     return onTarget;
   };
   const checking = (async () => {
@@ -64,12 +72,24 @@ export async function settleCopies(connection: ImapConnection, folder: string, c
     }
     await storeFlags(connection, folder, changes);
   })();
-  if (known === undefined && !learning.has(server)) learning.set(server, checking.then(() => undefined, () => undefined).finally(() => learning.delete(server)));
+  if (known === undefined && !learning.has(server))
+    learning.set(
+      server,
+      checking
+        .then(
+          () => undefined,
+          () => undefined,
+        )
+        .finally(() => learning.delete(server)),
+    );
   await checking;
 }
 
 /** The flags each copy lacks on the target, by identity: one target message per copy, those lacking least first. */
-export function missingFlags(copies: ReadonlyArray<{ identity: string; flags: readonly string[] }>, onTarget: readonly MessageSnapshot[]): Array<{ uid: number; add: string[]; remove: string[] }> {
+export function missingFlags(
+  copies: ReadonlyArray<{ identity: string; flags: readonly string[] }>,
+  onTarget: readonly MessageSnapshot[],
+): Array<{ uid: number; add: string[]; remove: string[] }> {
   const byIdentity = new Map<string, MessageSnapshot[]>();
   for (const message of onTarget) {
     const list = byIdentity.get(message.identity) ?? [];
@@ -80,7 +100,8 @@ export function missingFlags(copies: ReadonlyArray<{ identity: string; flags: re
   for (const copy of copies) {
     const candidates = byIdentity.get(copy.identity);
     if (!candidates || candidates.length === 0) continue;
-    const lacking = (message: MessageSnapshot) => copy.flags.filter((flag) => !message.flags.some((has) => has.toLowerCase() === flag.toLowerCase()));
+    const lacking = (message: MessageSnapshot) =>
+      copy.flags.filter((flag) => !message.flags.some((has) => has.toLowerCase() === flag.toLowerCase()));
     candidates.sort((a, b) => lacking(a).length - lacking(b).length || a.uid - b.uid);
     const message = candidates.shift()!;
     const add = lacking(message);
@@ -93,4 +114,3 @@ function sendableFlags(flags: readonly string[]): string[] {
   const checked = storableFlags(flags);
   return 'flags' in checked ? checked.flags : [];
 }
-

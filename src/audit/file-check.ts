@@ -9,7 +9,15 @@ import { sha256Hex } from '../sha256.ts';
 import type { ActionRecord, AuditRecord, EndRecord, GateRecord, StartRecord } from './records.ts';
 
 export interface AuditProblem {
-  kind: 'modified-record' | 'deleted-records' | 'inserted-record' | 'invalid-record' | 'changed-file' | 'missing-file' | 'unchained-file' | 'interrupted';
+  kind:
+    | 'modified-record'
+    | 'deleted-records'
+    | 'inserted-record'
+    | 'invalid-record'
+    | 'changed-file'
+    | 'missing-file'
+    | 'unchained-file'
+    | 'interrupted';
   /** A break means the log was altered after it was written; a note (an interrupted apply) does not. */
   severity: 'break' | 'note';
   file: string;
@@ -49,7 +57,16 @@ export async function scanAuditFile(path: string, visit: ActionVisitor = () => u
     carry = Buffer.from(data.subarray(from));
   }
   if (carry.length > 0) check.line(carry, false);
-  return { name: basename(path), path, sha256: hash.digest('hex'), start: check.start, gate: check.gate, end: check.end, torn: check.torn, breaks: check.breaks };
+  return {
+    name: basename(path),
+    path,
+    sha256: hash.digest('hex'),
+    start: check.start,
+    gate: check.gate,
+    end: check.end,
+    torn: check.torn,
+    breaks: check.breaks,
+  };
 }
 
 class LineCheck {
@@ -63,7 +80,10 @@ class LineCheck {
   private previousSha256: string | null = null;
   private lastReported = 0;
 
-  constructor(private readonly path: string, private readonly visit: ActionVisitor) {}
+  constructor(
+    private readonly path: string,
+    private readonly visit: ActionVisitor,
+  ) {}
 
   line(bytes: Buffer, terminated: boolean): void {
     const line = ++this.lineNumber;
@@ -77,22 +97,48 @@ class LineCheck {
       else this.invalid(line, `line ${line} is not a JSON record`);
       return;
     }
-    if (typeof record !== 'object' || record === null || !['start', 'action', 'end'].includes(record.type) || typeof record.n !== 'number') {
+    if (
+      typeof record !== 'object' ||
+      record === null ||
+      !['start', 'action', 'end'].includes(record.type) ||
+      typeof record.n !== 'number'
+    ) {
       return this.invalid(line, `line ${line} is not an audit record`);
     }
     if (line === 1) {
       if (isStart(record)) this.start = record;
-      else this.report('invalid-record', 1, (record as { type: string }).type === 'start' ? 'line 1 is not a complete start record' : 'line 1 is not the start record: it was deleted or replaced');
+      else
+        this.report(
+          'invalid-record',
+          1,
+          (record as { type: string }).type === 'start'
+            ? 'line 1 is not a complete start record'
+            : 'line 1 is not the start record: it was deleted or replaced',
+        );
       this.expectedN = record.n + 1;
       return;
     }
     if (this.end) return this.report('inserted-record', line, `line ${line} comes after the end record`);
     if (record.type === 'start') return this.report('inserted-record', line, `line ${line} is a second start record`);
     if (record.n !== this.expectedN) {
-      if (record.n > this.expectedN) this.report('deleted-records', line, `${record.n - this.expectedN} record(s) deleted before line ${line} (record ${this.expectedN} should be here, record ${record.n} is)`);
-      else this.report('inserted-record', line, `line ${line} repeats record number ${record.n}: a record was inserted or copied`);
+      if (record.n > this.expectedN)
+        this.report(
+          'deleted-records',
+          line,
+          `${record.n - this.expectedN} record(s) deleted before line ${line} (record ${this.expectedN} should be here, record ${record.n} is)`,
+        );
+      else
+        this.report(
+          'inserted-record',
+          line,
+          `line ${line} repeats record number ${record.n}: a record was inserted or copied`,
+        );
     } else if (record.prev !== previousSha256 && this.lastReported !== line - 1) {
-      this.report('modified-record', line - 1, `line ${line - 1} was changed after it was written: line ${line} holds another SHA-256 for it`);
+      this.report(
+        'modified-record',
+        line - 1,
+        `line ${line - 1} was changed after it was written: line ${line} holds another SHA-256 for it`,
+      );
     }
     this.expectedN = record.n + 1;
     if (isGate(record)) this.gate = record;
@@ -115,12 +161,21 @@ class LineCheck {
 /** A complete first record (its kind absent in files written before gates existed). */
 export function isStart(record: unknown): record is StartRecord {
   const start = record as StartRecord;
-  return typeof start === 'object' && start !== null && start.type === 'start' && start.n === 1 && start.prev === null
-    && typeof start.applyId === 'string' && typeof start.phase === 'string'
-    && (start.kind === undefined || start.kind === 'apply' || start.kind === 'gate')
-    && (typeof start.planSha256 === 'string' || start.planSha256 === null)
-    && typeof start.operator === 'string' && typeof start.startedAt === 'string'
-    && (start.previous === null || (typeof start.previous?.file === 'string' && typeof start.previous?.sha256 === 'string'));
+  return (
+    typeof start === 'object' &&
+    start !== null &&
+    start.type === 'start' &&
+    start.n === 1 &&
+    start.prev === null &&
+    typeof start.applyId === 'string' &&
+    typeof start.phase === 'string' &&
+    (start.kind === undefined || start.kind === 'apply' || start.kind === 'gate') &&
+    (typeof start.planSha256 === 'string' || start.planSha256 === null) &&
+    typeof start.operator === 'string' &&
+    typeof start.startedAt === 'string' &&
+    (start.previous === null ||
+      (typeof start.previous?.file === 'string' && typeof start.previous?.sha256 === 'string'))
+  );
 }
 
 function isGate(record: AuditRecord): record is GateRecord {

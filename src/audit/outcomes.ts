@@ -45,7 +45,9 @@ export interface AuditFileEnds {
 export function overridden(outcome: Pick<AuditOutcome, 'unmetRequires' | 'cutoverOverride'>): string[] {
   const n = outcome.cutoverOverride;
   return [
-    ...(outcome.unmetRequires.length > 0 ? [`although ${outcome.unmetRequires.join(', ')} ${outcome.unmetRequires.length === 1 ? 'was' : 'were'} not done`] : []),
+    ...(outcome.unmetRequires.length > 0
+      ? [`although ${outcome.unmetRequires.join(', ')} ${outcome.unmetRequires.length === 1 ? 'was' : 'were'} not done`]
+      : []),
     ...(n > 0 ? [`with ${n} target ${n === 1 ? 'deletion' : 'deletions'} the cutover rule forbids`] : []),
   ];
 }
@@ -54,9 +56,20 @@ export function overridden(outcome: Pick<AuditOutcome, 'unmetRequires' | 'cutove
 export function outcomeOf({ path, start, gate, end }: AuditFileEnds, newest: boolean): AuditOutcome | null {
   if (!start) return null;
   return {
-    kind: start.kind ?? 'apply', applyId: start.applyId, file: path, phase: start.phase, planSha256: start.planSha256, manifest: start.manifest,
-    tool: start.tool, operator: start.operator, forced: start.forced === true, unmetRequires: start.unmetRequires ?? [], cutoverOverride: start.cutoverOverride ?? 0, note: gate?.note ?? null,
-    startedAt: start.startedAt, endedAt: end?.endedAt ?? null,
+    kind: start.kind ?? 'apply',
+    applyId: start.applyId,
+    file: path,
+    phase: start.phase,
+    planSha256: start.planSha256,
+    manifest: start.manifest,
+    tool: start.tool,
+    operator: start.operator,
+    forced: start.forced === true,
+    unmetRequires: start.unmetRequires ?? [],
+    cutoverOverride: start.cutoverOverride ?? 0,
+    note: gate?.note ?? null,
+    startedAt: start.startedAt,
+    endedAt: end?.endedAt ?? null,
     result: end ? end.result : newest ? 'unfinished' : 'interrupted',
     summary: end?.summary ?? null,
   };
@@ -84,7 +97,14 @@ async function readFileEnds(path: string): Promise<AuditFileEnds> {
     const tail = size <= EDGE ? head : await readAt(handle, size - EDGE, EDGE);
     const headLines = completeLines(head);
     const start = parsed(headLines[0], isStart);
-    const gate = start?.kind === 'gate' ? parsed(headLines[1], (record): record is GateRecord => (record as GateRecord).type === 'action' && (record as GateRecord).op === 'gate') : null;
+    const gate =
+      start?.kind === 'gate'
+        ? parsed(
+            headLines[1],
+            (record): record is GateRecord =>
+              (record as GateRecord).type === 'action' && (record as GateRecord).op === 'gate',
+          )
+        : null;
     const end = parsed(completeLines(tail).at(-1), isEnd);
     return { path, start, gate, end };
   } finally {
@@ -117,5 +137,10 @@ function parsed<T>(line: string | undefined, is: (value: unknown) => value is T)
 
 function isEnd(value: unknown): value is EndRecord {
   const end = value as EndRecord;
-  return typeof end === 'object' && end !== null && end.type === 'end' && ['ok', 'failed', 'interrupted'].includes(end.result);
+  return (
+    typeof end === 'object' &&
+    end !== null &&
+    end.type === 'end' &&
+    ['ok', 'failed', 'interrupted'].includes(end.result)
+  );
 }

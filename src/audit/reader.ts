@@ -85,10 +85,28 @@ export async function readAuditApply(apply: AuditApplySummary): Promise<AuditApp
   const visit: ActionVisitor = (record, line) => {
     const folders = accounts.get(record.account) ?? accounts.set(record.account, new Map()).get(record.account)!;
     const key = JSON.stringify([record.folder, record.target]);
-    const folder = folders.get(key) ?? folders.set(key, { source: record.folder, target: record.target, counts: emptyAuditCounts(), failures: [], skipped: [], skippedBy: new Map() }).get(key)!;
+    const folder =
+      folders.get(key) ??
+      folders
+        .set(key, {
+          source: record.folder,
+          target: record.target,
+          counts: emptyAuditCounts(),
+          failures: [],
+          skipped: [],
+          skippedBy: new Map(),
+        })
+        .get(key)!;
     countAction(folder.counts, record);
     const reason = record.reason ?? 'no reason recorded';
-    if (record.result === 'failed') folder.failures.push({ op: record.op, ...(record.uid !== undefined ? { uid: record.uid } : {}), result: 'failed', reason, line });
+    if (record.result === 'failed')
+      folder.failures.push({
+        op: record.op,
+        ...(record.uid !== undefined ? { uid: record.uid } : {}),
+        result: 'failed',
+        reason,
+        line,
+      });
     if (record.result === 'skipped') folder.skippedBy.set(reason, (folder.skippedBy.get(reason) ?? 0) + 1);
   };
   await scanAuditFile(apply.file, visit);
@@ -96,7 +114,10 @@ export async function readAuditApply(apply: AuditApplySummary): Promise<AuditApp
     ...apply,
     accounts: [...accounts].map(([id, folders]) => ({
       id,
-      folders: [...folders.values()].map(({ skippedBy, ...folder }) => ({ ...folder, skipped: [...skippedBy].map(([reason, count]) => ({ reason, count })) })),
+      folders: [...folders.values()].map(({ skippedBy, ...folder }) => ({
+        ...folder,
+        skipped: [...skippedBy].map(([reason, count]) => ({ reason, count })),
+      })),
     })),
   };
 }

@@ -75,7 +75,17 @@ export interface ActionCounts {
 
 /** All counts at zero. */
 export function emptyActionCounts(): ActionCounts {
-  return { foldersCreated: 0, messagesCopied: 0, bytesCopied: 0, flagUpdates: 0, targetDeletes: 0, foldersDeleted: 0, sourceDeletes: 0, skipped: 0, failed: 0 };
+  return {
+    foldersCreated: 0,
+    messagesCopied: 0,
+    bytesCopied: 0,
+    flagUpdates: 0,
+    targetDeletes: 0,
+    foldersDeleted: 0,
+    sourceDeletes: 0,
+    skipped: 0,
+    failed: 0,
+  };
 }
 
 export interface AuditEnd {
@@ -86,7 +96,10 @@ export interface AuditEnd {
 }
 
 type Chained = { n: number; prev: string | null };
-export type StartRecord = { type: 'start'; format: string } & Omit<AuditStart, 'kind'> & { kind?: AuditStart['kind']; previous: { file: string; sha256: string } | null } & Chained;
+export type StartRecord = { type: 'start'; format: string } & Omit<AuditStart, 'kind'> & {
+    kind?: AuditStart['kind'];
+    previous: { file: string; sha256: string } | null;
+  } & Chained;
 export type ActionRecord = { type: 'action'; at: string } & AuditAction & Chained;
 export type GateRecord = { type: 'action'; at: string } & AuditGate & Chained;
 export type EndRecord = { type: 'end' } & AuditEnd & Chained;
@@ -97,7 +110,10 @@ export const AUDIT_FILE_NAME = /^(\d{8}T\d{6}Z)-([a-z0-9][a-z0-9-]*)\.jsonl$/;
 
 /** "2026-11-23T09:15:00.123Z" → "20261123T091500Z". */
 export function fileStamp(date: Date): string {
-  return date.toISOString().replace(/\.\d+Z$/, 'Z').replace(/[-:]/g, '');
+  return date
+    .toISOString()
+    .replace(/\.\d+Z$/, 'Z')
+    .replace(/[-:]/g, '');
 }
 
 /** "20261123T091500Z" → the Date it names. */

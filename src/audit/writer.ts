@@ -9,7 +9,16 @@ import { MailshiftError, problem } from '../errors.ts';
 import { openAppendLog, type AppendLog } from '../state/jsonl-file.ts';
 import { guardWrite, writeFault, type WritePlace } from '../state/write-fault.ts';
 import { sha256Hex } from '../sha256.ts';
-import { AUDIT_FILE_NAME, AUDIT_FORMAT, auditFileNames, fileStamp, stampDate, type AuditAction, type AuditEnd, type AuditStart } from './records.ts';
+import {
+  AUDIT_FILE_NAME,
+  AUDIT_FORMAT,
+  auditFileNames,
+  fileStamp,
+  stampDate,
+  type AuditAction,
+  type AuditEnd,
+  type AuditStart,
+} from './records.ts';
 
 export type { AuditAction, AuditEnd, AuditGate, AuditStart } from './records.ts';
 
@@ -31,9 +40,16 @@ export function auditDirFor(manifestFile: string, name: string): string {
 /** Start a new audit file in `dir` (made if missing) and write its first record. */
 export async function openAudit(dir: string, start: AuditStart): Promise<AuditWriter> {
   const startedAt = new Date(start.startedAt);
-  if (Number.isNaN(startedAt.getTime())) throw new MailshiftError(problem('INTERNAL', `audit start time "${start.startedAt}" is not a date`));
-  if (!/^[a-z0-9][a-z0-9-]*$/.test(start.phase)) throw new MailshiftError(problem('INTERNAL', `phase "${start.phase}" cannot name an audit file`));
-  const place = (file: string): WritePlace => ({ code: 'AUDIT_WRITE', what: 'the audit log', path: file, then: 'then run again' });
+  if (Number.isNaN(startedAt.getTime()))
+    throw new MailshiftError(problem('INTERNAL', `audit start time "${start.startedAt}" is not a date`));
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(start.phase))
+    throw new MailshiftError(problem('INTERNAL', `phase "${start.phase}" cannot name an audit file`));
+  const place = (file: string): WritePlace => ({
+    code: 'AUDIT_WRITE',
+    what: 'the audit log',
+    path: file,
+    then: 'then run again',
+  });
   await guardWrite(place(dir), () => mkdir(dir, { recursive: true }));
   for (let attempt = 1; ; attempt++) {
     const newest = (await auditFileNames(dir)).at(-1);
@@ -80,15 +96,33 @@ class FileAuditWriter implements AuditWriter {
 
   private readonly place: WritePlace;
 
-  constructor(readonly file: string, private readonly log: AppendLog) {
-    this.place = { code: 'AUDIT_WRITE', what: 'the audit log', path: file, then: 'then run again (this file stays as it is: incomplete)' };
+  constructor(
+    readonly file: string,
+    private readonly log: AppendLog,
+  ) {
+    this.place = {
+      code: 'AUDIT_WRITE',
+      what: 'the audit log',
+      path: file,
+      then: 'then run again (this file stays as it is: incomplete)',
+    };
   }
 
   begin(start: AuditStart, previous: { file: string; sha256: string } | null): Promise<void> {
     return this.write('start', {
-      format: AUDIT_FORMAT, kind: start.kind, applyId: start.applyId, phase: start.phase, planSha256: start.planSha256,
-      manifest: { path: start.manifest.path, sha256: start.manifest.sha256, git: start.manifest.git ? { commit: start.manifest.git.commit, dirty: start.manifest.git.dirty } : null },
-      tool: start.tool, operator: start.operator, startedAt: start.startedAt,
+      format: AUDIT_FORMAT,
+      kind: start.kind,
+      applyId: start.applyId,
+      phase: start.phase,
+      planSha256: start.planSha256,
+      manifest: {
+        path: start.manifest.path,
+        sha256: start.manifest.sha256,
+        git: start.manifest.git ? { commit: start.manifest.git.commit, dirty: start.manifest.git.dirty } : null,
+      },
+      tool: start.tool,
+      operator: start.operator,
+      startedAt: start.startedAt,
       ...(start.forced !== undefined ? { forced: start.forced } : {}),
       ...(start.unmetRequires !== undefined ? { unmetRequires: start.unmetRequires.map(String) } : {}),
       ...(start.cutoverOverride !== undefined ? { cutoverOverride: Number(start.cutoverOverride) } : {}),
@@ -98,14 +132,21 @@ class FileAuditWriter implements AuditWriter {
   }
 
   record(entry: AuditAction): Promise<void> {
-    if (this.finished) return Promise.reject(new MailshiftError(problem('INTERNAL', 'audit record after the end record')));
+    if (this.finished)
+      return Promise.reject(new MailshiftError(problem('INTERNAL', 'audit record after the end record')));
     if (!RESULTS.has(entry.result) || typeof entry.op !== 'string' || typeof entry.account !== 'string') {
       return Promise.reject(new MailshiftError(problem('INTERNAL', `not an audit action: ${JSON.stringify(entry)}`)));
     }
     // Field by field: whatever else a caller's object holds (a message, a credential) never gets in.
     // Built in the order the line lists them, with no object per optional field: one per action.
     const record: Record<string, unknown> = {
-      type: 'action', n: 0, at: this.now(), account: entry.account, folder: entry.folder ?? null, target: entry.target ?? null, op: entry.op,
+      type: 'action',
+      n: 0,
+      at: this.now(),
+      account: entry.account,
+      folder: entry.folder ?? null,
+      target: entry.target ?? null,
+      op: entry.op,
     };
     if (entry.uid !== undefined) record.uid = entry.uid;
     if (entry.targetUid !== undefined) record.targetUid = entry.targetUid;
@@ -117,8 +158,10 @@ class FileAuditWriter implements AuditWriter {
   }
 
   recordGate(note: string | null): Promise<void> {
-    if (this.finished) return Promise.reject(new MailshiftError(problem('INTERNAL', 'audit record after the end record')));
-    if (note !== null && typeof note !== 'string') return Promise.reject(new MailshiftError(problem('INTERNAL', 'a gate note is text')));
+    if (this.finished)
+      return Promise.reject(new MailshiftError(problem('INTERNAL', 'audit record after the end record')));
+    if (note !== null && typeof note !== 'string')
+      return Promise.reject(new MailshiftError(problem('INTERNAL', 'a gate note is text')));
     return this.write('action', { at: this.now(), op: 'gate', note, result: 'done' });
   }
 
@@ -126,7 +169,12 @@ class FileAuditWriter implements AuditWriter {
     if (this.finished) throw new MailshiftError(problem('INTERNAL', 'the audit file was already finished'));
     this.finished = true;
     try {
-      await this.write('end', { result: end.result, summary: end.summary, failures: end.failures, endedAt: end.endedAt });
+      await this.write('end', {
+        result: end.result,
+        summary: end.summary,
+        failures: end.failures,
+        endedAt: end.endedAt,
+      });
     } finally {
       await guardWrite(this.place, () => this.log.close());
     }

@@ -29,7 +29,9 @@ try {
   tsc = require.resolve('typescript/bin/tsc');
   esbuild = await import('esbuild');
 } catch {
-  console.log('mailshift build: TypeScript or esbuild is not installed (devDependencies left out); mailshift will run its sources through tsx');
+  console.log(
+    'mailshift build: TypeScript or esbuild is not installed (devDependencies left out); mailshift will run its sources through tsx',
+  );
   process.exit(0);
 }
 
@@ -48,7 +50,9 @@ try {
     external: ['@hanazuki/node-jsonnet'],
     plugins: [lazyDependencies],
     // The CommonJS dependencies bundled in call require() for Node's own modules.
-    banner: { js: "import { createRequire as createRequireForBundle } from 'node:module'; const require = createRequireForBundle(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as createRequireForBundle } from 'node:module'; const require = createRequireForBundle(import.meta.url);",
+    },
     logLevel: 'warning',
   });
 } catch {
@@ -58,7 +62,10 @@ try {
 copyFileSync(join(compiled, 'manifest', 'manifest-validator.js'), join(building, 'manifest-validator.js'));
 rmSync(compiled, { recursive: true, force: true });
 const stamp = join(building, BUILD_STAMP);
-writeFileSync(stamp, 'Written by `npm run build`. src/bin.js runs dist/ while nothing under src/ or schemas/ is newer than this file.\n');
+writeFileSync(
+  stamp,
+  'Written by `npm run build`. src/bin.js runs dist/ while nothing under src/ or schemas/ is newer than this file.\n',
+);
 utimesSync(stamp, startedAt, startedAt);
 
 swapIn(building, join(root, 'dist'));

@@ -8,13 +8,13 @@
 
 /** Package → the named exports imapflow imports from it (besides its default). @type {Record<string, string[]>} */
 const LAZY = {
-  'pino': [],
-  'libmime': [],
+  pino: [],
+  libmime: [],
   'iconv-lite': [],
-  'socks': ['SocksClient'],
+  socks: ['SocksClient'],
   'encoding-japanese': [],
-  'libqp': [],
-  'libbase64': [],
+  libqp: [],
+  libbase64: [],
   '@zone-eu/mailsplit': ['Headers'],
   '@zone-eu/mailsplit/lib/flowed-decoder.js': [],
 };
@@ -50,8 +50,14 @@ function standIn(name) {
 export const lazyDependencies = {
   name: 'lazy-dependencies',
   setup(build) {
-    const filter = new RegExp(`^(${Object.keys(LAZY).map((name) => name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})$`);
-    build.onResolve({ filter }, (args) => (args.namespace === NAMESPACE ? { path: args.path, external: true } : { path: args.path, namespace: NAMESPACE }));
+    const filter = new RegExp(
+      `^(${Object.keys(LAZY)
+        .map((name) => name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'))
+        .join('|')})$`,
+    );
+    build.onResolve({ filter }, (args) =>
+      args.namespace === NAMESPACE ? { path: args.path, external: true } : { path: args.path, namespace: NAMESPACE },
+    );
     build.onLoad({ filter: /.*/, namespace: NAMESPACE }, (args) => ({ contents: standIn(args.path), loader: 'js' }));
   },
 };

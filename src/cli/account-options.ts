@@ -18,9 +18,15 @@ export const ACCOUNT_USAGE = `  --account ID          only this account (repeata
 
 /** The ids the options choose, in manifest order; [] when they choose every account (no choice made). */
 export async function chosenAccountIds(values: Record<string, unknown>, settings: Settings): Promise<string[]> {
-  const only: NamedAccount[] = ((values.account as string[] | undefined) ?? []).map((id) => ({ id, from: '--account' }));
-  if (typeof values['accounts-from'] === 'string') only.push(...await accountsFile(values['accounts-from']));
-  const excluded = ((values['exclude-account'] as string[] | undefined) ?? []).map((id) => ({ id, from: '--exclude-account' }));
+  const only: NamedAccount[] = ((values.account as string[] | undefined) ?? []).map((id) => ({
+    id,
+    from: '--account',
+  }));
+  if (typeof values['accounts-from'] === 'string') only.push(...(await accountsFile(values['accounts-from'])));
+  const excluded = ((values['exclude-account'] as string[] | undefined) ?? []).map((id) => ({
+    id,
+    from: '--exclude-account',
+  }));
   if (only.length === 0 && excluded.length === 0) return [];
   return chooseAccounts(settings, { only, excluded }).map((account) => account.id);
 }
@@ -31,13 +37,21 @@ async function accountsFile(file: string): Promise<NamedAccount[]> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new MailshiftError(problem('USAGE', `--accounts-from ${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
-      'give a file with one account id per line'));
+    throw new MailshiftError(
+      problem(
+        'USAGE',
+        `--accounts-from ${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+        'give a file with one account id per line',
+      ),
+    );
   }
   const ids = text.split('\n').flatMap((line, index) => {
     const id = line.split('#')[0]!.trim();
     return id === '' ? [] : [{ id, from: `${file} line ${index + 1}` }];
   });
-  if (ids.length === 0) throw new MailshiftError(problem('USAGE', `--accounts-from ${file}: it lists no account`, 'one account id per line; # starts a comment'));
+  if (ids.length === 0)
+    throw new MailshiftError(
+      problem('USAGE', `--accounts-from ${file}: it lists no account`, 'one account id per line; # starts a comment'),
+    );
   return ids;
 }

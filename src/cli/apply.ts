@@ -56,28 +56,60 @@ recorded, the audit is sealed as interrupted and the resume command printed; a s
 at once (the next apply of the plan still copies nothing twice).
 ${ACCOUNT_USAGE}
 Exit code: 0 when every action succeeded, 1 when any failed, 130 when interrupted.`,
-  options: { phase: { type: 'string' }, 'auto-approve': { type: 'boolean' }, concurrency: { type: 'string' }, format: { type: 'string' }, force: { type: 'boolean' }, ...ACCOUNT_OPTIONS },
+  options: {
+    phase: { type: 'string' },
+    'auto-approve': { type: 'boolean' },
+    concurrency: { type: 'string' },
+    format: { type: 'string' },
+    force: { type: 'boolean' },
+    ...ACCOUNT_OPTIONS,
+  },
   async run(context) {
     const { positionals, values } = context;
-    if (positionals.length !== 1) throw new MailshiftError(problem('USAGE', 'apply takes one plan file (or one manifest with --phase)', 'mailshift apply plans/acme.presync.plan.json'));
+    if (positionals.length !== 1)
+      throw new MailshiftError(
+        problem(
+          'USAGE',
+          'apply takes one plan file (or one manifest with --phase)',
+          'mailshift apply plans/acme.presync.plan.json',
+        ),
+      );
     const concurrency = Number(values.concurrency ?? 4);
-    if (!Number.isInteger(concurrency) || concurrency < 1) throw new MailshiftError(problem('USAGE', `--concurrency ${values.concurrency} is not a positive whole number`));
+    if (!Number.isInteger(concurrency) || concurrency < 1)
+      throw new MailshiftError(problem('USAGE', `--concurrency ${values.concurrency} is not a positive whole number`));
     const format = values.format ?? 'text';
-    if (format !== 'text' && format !== 'json') throw new MailshiftError(problem('USAGE', `--format ${String(format)} is not one of text, json`, 'mailshift apply <planfile> --format json'));
+    if (format !== 'text' && format !== 'json')
+      throw new MailshiftError(
+        problem(
+          'USAGE',
+          `--format ${String(format)} is not one of text, json`,
+          'mailshift apply <planfile> --format json',
+        ),
+      );
     const choosing = ['account', 'accounts-from', 'exclude-account'].find((option) => values[option] !== undefined);
     if (typeof values.phase !== 'string') {
       const file = positionals[0]!;
       // A manifest given without --phase is the likelier mistake: said first, and looked for only
       // when the file is no plan (parsing a big plan twice would slow every apply).
-      const misuse = () => manifestWithoutPhase(file, { strings: context.options.extStrings, code: context.options.extCode });
+      const misuse = () =>
+        manifestWithoutPhase(file, { strings: context.options.extStrings, code: context.options.extCode });
       if (choosing) {
-        throw await misuse() ?? new MailshiftError(problem('USAGE', `--${choosing} chooses the accounts to plan, and a plan file is applied whole, as it was reviewed`,
-          `make a plan of those accounts and apply it: mailshift plan <manifest> --phase NAME --${choosing} …, or apply <manifest> --phase NAME --${choosing} …`));
+        throw (
+          (await misuse()) ??
+          new MailshiftError(
+            problem(
+              'USAGE',
+              `--${choosing} chooses the accounts to plan, and a plan file is applied whole, as it was reviewed`,
+              `make a plan of those accounts and apply it: mailshift plan <manifest> --phase NAME --${choosing} …, or apply <manifest> --phase NAME --${choosing} …`,
+            ),
+          )
+        );
       }
       try {
         return await applyPlanFile(context, file, concurrency);
       } catch (error) {
-        if (error instanceof MailshiftError && error.diagnostics[0]?.code === 'PLAN_READ') throw await misuse() ?? error;
+        if (error instanceof MailshiftError && error.diagnostics[0]?.code === 'PLAN_READ')
+          throw (await misuse()) ?? error;
         throw error;
       }
     }
@@ -86,7 +118,11 @@ Exit code: 0 when every action succeeded, 1 when any failed, 130 when interrupte
   },
 };
 
-async function applyPlanFile({ values, options, io }: CommandContext, planFile: string, concurrency: number): Promise<number> {
+async function applyPlanFile(
+  { values, options, io }: CommandContext,
+  planFile: string,
+  concurrency: number,
+): Promise<number> {
   // The first Ctrl-C / SIGTERM winds the apply down (a second exits at once: interrupt.ts). One
   // that comes while the apply starts up (the checks may read the servers) lets it start nothing.
   let prepared: PreparedApply | undefined;
@@ -96,13 +132,22 @@ async function applyPlanFile({ values, options, io }: CommandContext, planFile: 
     stopRequested = true;
     prepared?.interrupt();
     listening.listen?.({ type: 'interrupted' });
-    const what = prepared ? 'the batches in flight finish and are recorded; nothing new starts' : 'once its checks are done, the apply starts nothing';
+    const what = prepared
+      ? 'the batches in flight finish and are recorded; nothing new starts'
+      : 'once its checks are done, the apply starts nothing';
     if (!options.quiet) io.stderr(`Stopping: ${what} (Ctrl-C again to exit at once).\n`);
   });
   try {
     prepared = await prepareApply({
-      planFile, variables: { strings: options.extStrings, code: options.extCode }, env: io.env, verbose: options.verbose, trace: options.trace, stateDir: options.stateDir, tool: `mailshift ${VERSION}`,
-      force: Boolean(values.force), concurrency,
+      planFile,
+      variables: { strings: options.extStrings, code: options.extCode },
+      env: io.env,
+      verbose: options.verbose,
+      trace: options.trace,
+      stateDir: options.stateDir,
+      tool: `mailshift ${VERSION}`,
+      force: Boolean(values.force),
+      concurrency,
     });
   } catch (error) {
     unregister();
@@ -110,7 +155,11 @@ async function applyPlanFile({ values, options, io }: CommandContext, planFile: 
   }
   if (stopRequested) prepared.interrupt();
   try {
-    return await runPrepared(prepared, { options, io }, { planFile, concurrency, json: values.format === 'json', listening });
+    return await runPrepared(
+      prepared,
+      { options, io },
+      { planFile, concurrency, json: values.format === 'json', listening },
+    );
   } finally {
     unregister();
     await prepared.finish('failed');
@@ -118,30 +167,60 @@ async function applyPlanFile({ values, options, io }: CommandContext, planFile: 
 }
 
 /** Runs the accounts, seals the audit, prints the summary (and how to resume); the exit code. */
-async function runPrepared(prepared: PreparedApply, { options, io }: Pick<CommandContext, 'options' | 'io'>, run: { planFile: string; concurrency: number; json: boolean; listening: { listen?: ApplyListener } }): Promise<number> {
+async function runPrepared(
+  prepared: PreparedApply,
+  { options, io }: Pick<CommandContext, 'options' | 'io'>,
+  run: { planFile: string; concurrency: number; json: boolean; listening: { listen?: ApplyListener } },
+): Promise<number> {
   const { planFile, json } = run;
   // With --format json stdout holds the events alone; what people read goes to stderr.
   const say = json ? io.stderr : io.stdout;
   if (prepared.unmetRequires.length > 0) {
-    reportDiagnostics(io, options, [warning('PHASE_ORDER', `--force: applying phase "${prepared.plan.phase}" although ${prepared.unmetRequires.join(', ')} ${prepared.unmetRequires.length === 1 ? 'is' : 'are'} not done`, `the audit log records this apply as forced (${prepared.auditFile})`)]);
+    reportDiagnostics(io, options, [
+      warning(
+        'PHASE_ORDER',
+        `--force: applying phase "${prepared.plan.phase}" although ${prepared.unmetRequires.join(', ')} ${prepared.unmetRequires.length === 1 ? 'is' : 'are'} not done`,
+        `the audit log records this apply as forced (${prepared.auditFile})`,
+      ),
+    ]);
   }
   if (prepared.cutoverOverride > 0) {
     const n = prepared.cutoverOverride;
-    reportDiagnostics(io, options, [warning('CUTOVER', `--force: ${n} target ${n === 1 ? 'deletion' : 'deletions'} of mail mailshift did not copy there, although a manual gate is recorded: mail delivered to the new server will be deleted`, `the audit log records this apply as forced (${prepared.auditFile})`)]);
+    reportDiagnostics(io, options, [
+      warning(
+        'CUTOVER',
+        `--force: ${n} target ${n === 1 ? 'deletion' : 'deletions'} of mail mailshift did not copy there, although a manual gate is recorded: mail delivered to the new server will be deleted`,
+        `the audit log records this apply as forced (${prepared.auditFile})`,
+      ),
+    ]);
   }
   const leftOut = leftOutIds(prepared.plan.accountsFailed);
   const started = Date.now();
-  if (!options.quiet) io.stderr(`Applying ${planFile}: phase ${prepared.plan.phase}, ${prepared.units.length} account(s); audit log ${prepared.auditFile}\n`);
-  const view = json ? jsonApplyView(io.stdout) : listrApplyView(prepared.units, { tty: io.isTTY, quiet: options.quiet });
+  if (!options.quiet)
+    io.stderr(
+      `Applying ${planFile}: phase ${prepared.plan.phase}, ${prepared.units.length} account(s); audit log ${prepared.auditFile}\n`,
+    );
+  const view = json
+    ? jsonApplyView(io.stdout)
+    : listrApplyView(prepared.units, { tty: io.isTTY, quiet: options.quiet });
   run.listening.listen = view.listen;
-  view.listen({ type: 'apply_started', plan: planFile, phase: prepared.plan.phase, applyId: prepared.applyId, auditFile: prepared.auditFile, accounts: prepared.units.map((unit) => unit.id) });
+  view.listen({
+    type: 'apply_started',
+    plan: planFile,
+    phase: prepared.plan.phase,
+    applyId: prepared.applyId,
+    auditFile: prepared.auditFile,
+    accounts: prepared.units.map((unit) => unit.id),
+  });
   const results = await runAccounts(prepared.units, run.concurrency, view.listen);
   await view.done();
   // An account with failed actions still has its counts here; an Error means the account itself could not run.
   const errors = [...results.entries()].filter(([, r]) => r instanceof Error);
   for (const [id, error] of errors) {
-    const diagnostics = error instanceof MailshiftError ? error.diagnostics : [problem('INTERNAL', (error as Error).message)];
-    for (const d of diagnostics) io.stderr(`error: account ${id}: ${d.message}${d.hint ? `\n  hint: ${d.hint}` : ''}\n`);
+    const diagnostics =
+      error instanceof MailshiftError ? error.diagnostics : [problem('INTERNAL', (error as Error).message)];
+    for (const d of diagnostics)
+      io.stderr(`error: account ${id}: ${d.message}${d.hint ? `\n  hint: ${d.hint}` : ''}\n`);
   }
   const failedActions = [...results.values()].reduce((sum, r) => sum + (r instanceof Error ? 0 : r.failed), 0);
   const result = prepared.interrupted ? 'interrupted' : errors.length > 0 || failedActions > 0 ? 'failed' : 'ok';
@@ -152,7 +231,9 @@ async function runPrepared(prepared: PreparedApply, { options, io }: Pick<Comman
   say(`Apply ${ENDINGS[result]}: ${countsLine(totals, (Date.now() - started) / 1000)}.\n`);
   if (failedActions > 0 || errors.length > 0) {
     say(failureLines(prepared.failureReasons()));
-    say(`Failed actions are listed in ${prepared.auditFile} (mailshift audit). Running the same plan again retries them.\n`);
+    say(
+      `Failed actions are listed in ${prepared.auditFile} (mailshift audit). Running the same plan again retries them.\n`,
+    );
   }
   if (result === 'interrupted') say(`Resume with: mailshift apply ${shellWord(planFile)}\n`);
   if (leftOut.length > 0) io.stderr(leftOutNotice(prepared.plan, leftOut));
@@ -162,8 +243,10 @@ async function runPrepared(prepared: PreparedApply, { options, io }: Pick<Comman
 /** The accounts a plan left out: the apply did nothing for them. */
 function leftOutNotice(plan: PreparedApply['plan'], ids: string[]): string {
   const one = ids.length === 1;
-  return `warning: this plan left out ${one ? 'account' : `${ids.length} accounts`} ${namedAccounts(ids)}, which could not be planned (the plan file lists why): nothing was done for ${one ? 'it' : 'them'}\n`
-    + `  hint: once ${one ? 'it works' : 'they work'}, plan ${one ? 'it' : 'them'} on ${one ? 'its' : 'their'} own: mailshift plan <manifest> --phase ${plan.phase} ${accountOptions(ids)}\n`;
+  return (
+    `warning: this plan left out ${one ? 'account' : `${ids.length} accounts`} ${namedAccounts(ids)}, which could not be planned (the plan file lists why): nothing was done for ${one ? 'it' : 'them'}\n` +
+    `  hint: once ${one ? 'it works' : 'they work'}, plan ${one ? 'it' : 'them'} on ${one ? 'its' : 'their'} own: mailshift plan <manifest> --phase ${plan.phase} ${accountOptions(ids)}\n`
+  );
 }
 
 const ENDINGS = { ok: 'complete', failed: 'finished with failures', interrupted: 'interrupted' } as const;
@@ -171,7 +254,9 @@ const EXIT_CODES = { ok: 0, failed: 1, interrupted: 130 } as const;
 
 /** The distinct reasons actions failed, most frequent first, at most five (the audit log has every one). */
 function failureLines(reasons: FailureReason[]): string {
-  const shown = reasons.slice(0, 5).map((r) => `  account ${r.account}: ${r.actions} ${r.actions === 1 ? 'action' : 'actions'} failed: ${r.reason}\n`);
+  const shown = reasons
+    .slice(0, 5)
+    .map((r) => `  account ${r.account}: ${r.actions} ${r.actions === 1 ? 'action' : 'actions'} failed: ${r.reason}\n`);
   const more = reasons.length > 5 ? `  … and ${reasons.length - 5} more reasons\n` : '';
   return shown.join('') + more;
 }
@@ -181,14 +266,36 @@ function failureLines(reasons: FailureReason[]): string {
  * plan file is written only once the plan is confirmed: a cancelled, refused or empty one leaves
  * the plan file a reviewer may be reading as it was. The exit code instead when nothing is applied.
  */
-async function planForApproval({ positionals, values, options, io }: CommandContext, phase: string): Promise<{ planFile: string } | { exit: number }> {
+async function planForApproval(
+  { positionals, values, options, io }: CommandContext,
+  phase: string,
+): Promise<{ planFile: string } | { exit: number }> {
   const manifest = await loadManifestFor('apply', positionals, options, io);
   // Refuse before reading the servers and asking; prepareApply checks again under the lock.
-  const missing = manifest.settings.phases.some((p) => p.name === phase && p.kind === 'sync') ? await missingRequirements(manifest, phase) : [];
-  if (missing.length > 0 && !values.force) throw new MailshiftError(phaseOrderProblem(`apply phase "${phase}"`, missing, manifest.file));
+  const missing = manifest.settings.phases.some((p) => p.name === phase && p.kind === 'sync')
+    ? await missingRequirements(manifest, phase)
+    : [];
+  if (missing.length > 0 && !values.force)
+    throw new MailshiftError(phaseOrderProblem(`apply phase "${phase}"`, missing, manifest.file));
   const accountIds = await chosenAccountIds(values, manifest.settings);
-  const planPath = accountIds.length > 0 ? accountsPlanPath(manifest.file, manifest.settings.name, phase, accountIds) : defaultPlanPath(manifest.file, manifest.settings.name, phase);
-  const { plan, diagnostics } = await makePlan({ manifest, phase, accountIds, planPath, now: new Date(), env: io.env, verbose: options.verbose, trace: options.trace, tool: `mailshift ${VERSION}`, concurrency: 4, state: stateOf(manifest, options), force: Boolean(values.force) });
+  const planPath =
+    accountIds.length > 0
+      ? accountsPlanPath(manifest.file, manifest.settings.name, phase, accountIds)
+      : defaultPlanPath(manifest.file, manifest.settings.name, phase);
+  const { plan, diagnostics } = await makePlan({
+    manifest,
+    phase,
+    accountIds,
+    planPath,
+    now: new Date(),
+    env: io.env,
+    verbose: options.verbose,
+    trace: options.trace,
+    tool: `mailshift ${VERSION}`,
+    concurrency: 4,
+    state: stateOf(manifest, options),
+    force: Boolean(values.force),
+  });
   if (!plan) throw new MailshiftError(diagnostics);
   // The accounts left out, each with what went wrong: the others are planned (and may be applied).
   reportDiagnostics(io, options, diagnostics);
@@ -200,15 +307,22 @@ async function planForApproval({ positionals, values, options, io }: CommandCont
   }
   if (!values['auto-approve']) {
     if (!io.isTTY) {
-      throw new MailshiftError(problem('USAGE', 'refusing to apply without confirmation: not on a terminal',
-        `make the plan to review with: mailshift plan ${shellWord(manifest.file)} --phase ${shellWord(phase)}, then apply it with: mailshift apply ${shellWord(planPath)} (or add --auto-approve)`));
+      throw new MailshiftError(
+        problem(
+          'USAGE',
+          'refusing to apply without confirmation: not on a terminal',
+          `make the plan to review with: mailshift plan ${shellWord(manifest.file)} --phase ${shellWord(phase)}, then apply it with: mailshift apply ${shellWord(planPath)} (or add --auto-approve)`,
+        ),
+      );
     }
     const approval = approvalOf(plan, palette);
     if (approval.lead.length > 0) io.stdout(`\n${approval.lead.join('\n')}\n`);
     const reply = await askAtTerminal(`\n${approval.question}`);
     const confirmed = typeof reply === 'object' && approval.confirmations.includes(reply.answer.trim());
     if (!confirmed) {
-      io.stdout(`${reply === 'interrupted' ? '\n' : ''}Apply cancelled: nothing was applied, and no plan file was written (${planPath} is as it was).\n`);
+      io.stdout(
+        `${reply === 'interrupted' ? '\n' : ''}Apply cancelled: nothing was applied, and no plan file was written (${planPath} is as it was).\n`,
+      );
       // Terraform's rule: only the confirmation applies, anything else is a cancellation (1); Ctrl-C is an interruption (130).
       return { exit: reply === 'interrupted' ? 130 : 1 };
     }

@@ -26,13 +26,27 @@ Exit code: 0 when every login works, 1 otherwise.`,
   },
   async run({ positionals, values, options, io }) {
     const format = values.format ?? 'text';
-    if (format !== 'text' && format !== 'json') throw new MailshiftError(problem('USAGE', `--format ${String(format)} is not one of text, json`, 'mailshift check <manifest> --format json'));
+    if (format !== 'text' && format !== 'json')
+      throw new MailshiftError(
+        problem(
+          'USAGE',
+          `--format ${String(format)} is not one of text, json`,
+          'mailshift check <manifest> --format json',
+        ),
+      );
     const manifest = await loadManifestFor('check', positionals, options, io);
     const accounts = selectAccounts(manifest.settings, await chosenAccountIds(values, manifest.settings));
-    const results = await checkAccounts(accounts, { manifestDir: dirname(resolve(manifest.file)), env: io.env, verbose: options.verbose, trace: options.trace });
+    const results = await checkAccounts(accounts, {
+      manifestDir: dirname(resolve(manifest.file)),
+      env: io.env,
+      verbose: options.verbose,
+      trace: options.trace,
+    });
     if (format === 'json') io.stdout(renderCheckJson(results));
     else if (!options.quiet) io.stdout(renderCheckTable(results, { color: options.color }));
-    const failures = results.flatMap((result) => [result.source.error, result.target.error]).filter((error) => error !== null);
+    const failures = results
+      .flatMap((result) => [result.source.error, result.target.error])
+      .filter((error) => error !== null);
     reportDiagnostics(io, options, failures);
     return failures.length === 0 ? 0 : 1;
   },

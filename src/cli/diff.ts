@@ -12,7 +12,10 @@ A unified diff of the two plans' canonical forms (createdAt left out), then how 
 counts changed. Exit 0 whether or not they differ, 1 on error.`,
   options: {},
   async run({ positionals, io }) {
-    if (positionals.length !== 2) throw new MailshiftError(problem('USAGE', 'diff takes two plan files', 'mailshift diff old.plan.json new.plan.json'));
+    if (positionals.length !== 2)
+      throw new MailshiftError(
+        problem('USAGE', 'diff takes two plan files', 'mailshift diff old.plan.json new.plan.json'),
+      );
     const [oldRead, newRead] = await Promise.all([readPlanFile(positionals[0]!), readPlanFile(positionals[1]!)]);
     if ('diagnostic' in oldRead) throw new MailshiftError(oldRead.diagnostic);
     if ('diagnostic' in newRead) throw new MailshiftError(newRead.diagnostic);

@@ -19,20 +19,39 @@ it is (the command says when and by whom).
 Exit code: 0 when recorded (or recorded before), 1 on error.`,
   options: { note: { type: 'string' }, force: { type: 'boolean' } },
   async run({ positionals, values, options, io }) {
-    if (positionals.length !== 2) throw new MailshiftError(problem('USAGE', `gate takes a manifest and a phase, got ${positionals.length} argument(s)`, 'mailshift gate migrations/acme.jsonnet switch-mx --note "MX switched at 07:00"'));
+    if (positionals.length !== 2)
+      throw new MailshiftError(
+        problem(
+          'USAGE',
+          `gate takes a manifest and a phase, got ${positionals.length} argument(s)`,
+          'mailshift gate migrations/acme.jsonnet switch-mx --note "MX switched at 07:00"',
+        ),
+      );
     const manifest = await loadManifestFor('gate', positionals.slice(0, 1), options, io);
     const result = await recordGate({
-      manifest, phase: positionals[1]!, note: (values.note as string | undefined) ?? null, force: Boolean(values.force),
-      stateDir: options.stateDir, tool: `mailshift ${VERSION}`,
+      manifest,
+      phase: positionals[1]!,
+      note: (values.note as string | undefined) ?? null,
+      force: Boolean(values.force),
+      stateDir: options.stateDir,
+      tool: `mailshift ${VERSION}`,
     });
     if (!result.recorded) {
       const { earlier } = result;
-      if (!options.quiet) io.stdout(`Phase ${positionals[1]} was already gated on ${earlier.startedAt.replace('T', ' ').replace(/\.\d+Z$|Z$/, '')} UTC by ${earlier.operator}${earlier.note ? ` (note: ${earlier.note})` : ''}; nothing recorded. Use --force to record it again.\n`);
+      if (!options.quiet)
+        io.stdout(
+          `Phase ${positionals[1]} was already gated on ${earlier.startedAt.replace('T', ' ').replace(/\.\d+Z$|Z$/, '')} UTC by ${earlier.operator}${earlier.note ? ` (note: ${earlier.note})` : ''}; nothing recorded. Use --force to record it again.\n`,
+        );
       return 0;
     }
     if (result.forced) {
-      const why = result.unmetRequires.length > 0 ? `although ${result.unmetRequires.join(', ')} ${result.unmetRequires.length === 1 ? 'is' : 'are'} not done` : 'although it was gated before';
-      reportDiagnostics(io, options, [warning('PHASE_ORDER', `--force: gate ${positionals[1]} recorded ${why}`, 'the audit log records it as forced')]);
+      const why =
+        result.unmetRequires.length > 0
+          ? `although ${result.unmetRequires.join(', ')} ${result.unmetRequires.length === 1 ? 'is' : 'are'} not done`
+          : 'although it was gated before';
+      reportDiagnostics(io, options, [
+        warning('PHASE_ORDER', `--force: gate ${positionals[1]} recorded ${why}`, 'the audit log records it as forced'),
+      ]);
     }
     if (!options.quiet) io.stdout(`Gate ${positionals[1]} recorded in ${result.file}\n`);
     return 0;

@@ -12,7 +12,10 @@ Existing files are never overwritten unless --force is given.`,
   options: { name: { type: 'string' }, force: { type: 'boolean' } },
   async run({ positionals, values, io, options }) {
     const dir = positionals[0] ?? 'migrations';
-    const created = await scaffold(dir, { name: (values.name as string | undefined) ?? 'example-cutover', force: Boolean(values.force) });
+    const created = await scaffold(dir, {
+      name: (values.name as string | undefined) ?? 'example-cutover',
+      force: Boolean(values.force),
+    });
     if (!options.quiet) {
       io.stdout(created.map((file) => `created ${file}\n`).join(''));
       io.stdout(`\nNext: edit ${created[0]}, then run\n  mailshift validate ${created[0]}\n`);

@@ -28,7 +28,16 @@ const NAMES = Object.keys(COMMANDS);
 /** Run the CLI on argv and return the exit code. Never throws, never exits the process. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const { command: word, rest } = findCommand(argv);
-  const fallback = { stateDir: undefined, quiet: false, verbose: argv.includes('--verbose') || argv.includes('-v'), color: false, jsonLogs: argv.includes('--json-logs'), trace: undefined, extStrings: {}, extCode: {} };
+  const fallback = {
+    stateDir: undefined,
+    quiet: false,
+    verbose: argv.includes('--verbose') || argv.includes('-v'),
+    color: false,
+    jsonLogs: argv.includes('--json-logs'),
+    trace: undefined,
+    extStrings: {},
+    extCode: {},
+  };
   let trace: ProtocolTrace | undefined;
   try {
     if (word === undefined) {
@@ -42,7 +51,15 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const load = Object.hasOwn(COMMANDS, word) ? COMMANDS[word] : undefined;
     if (!load) {
       const suggestion = closest(word, NAMES);
-      throw new MailshiftError(problem('USAGE', `unknown command "${word}"`, suggestion ? `did you mean \`mailshift ${suggestion}\`?` : `the commands are: ${NAMES.join(', ')}; see \`mailshift --help\``));
+      throw new MailshiftError(
+        problem(
+          'USAGE',
+          `unknown command "${word}"`,
+          suggestion
+            ? `did you mean \`mailshift ${suggestion}\`?`
+            : `the commands are: ${NAMES.join(', ')}; see \`mailshift --help\``,
+        ),
+      );
     }
     const command = await load();
     const { values, positionals } = parseCommandArgs(command.name, rest, command.options);
@@ -60,7 +77,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return 1;
     }
     const detail = fallback.verbose && error instanceof Error ? `\n${error.stack}` : '';
-    reportDiagnostics(io, fallback, [problem('INTERNAL', `internal error: ${(error as Error)?.message ?? String(error)}${detail}`, 'this is a bug in mailshift; run again with --verbose for the stack trace and report it')]);
+    reportDiagnostics(io, fallback, [
+      problem(
+        'INTERNAL',
+        `internal error: ${(error as Error)?.message ?? String(error)}${detail}`,
+        'this is a bug in mailshift; run again with --verbose for the stack trace and report it',
+      ),
+    ]);
     return 1;
   } finally {
     if (trace) reportDiagnostics(io, fallback, trace.close());
@@ -87,7 +110,8 @@ const APPLY_BASELINE_SECONDS = 5;
 
 /** The process boundary: real stdout/stderr, exit code, Ctrl-C and SIGTERM as 130. */
 export async function main(argv: string[]): Promise<number> {
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => interrupted((code) => process.exit(code)));
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.on(signal, () => interrupted((code) => process.exit(code)));
   // A process-wide choice, so made here and not in the command (tests run commands in their own process).
   if (findCommand(argv).command === 'apply') holdBackOptimizingCompiler(APPLY_BASELINE_SECONDS);
   return runCli(argv, {

@@ -7,8 +7,14 @@ import { reportDiagnostics, type CliIo, type GlobalOptions } from './io.ts';
 /** Read the one manifest a command works on; bad manifests stop the command with their diagnostics. */
 export async function loadManifestFor(command: string, positionals: string[], options: GlobalOptions, io: CliIo) {
   const file = positionals[0];
-  if (file === undefined) throw new MailshiftError(problem('USAGE', `${command} needs a manifest`, `mailshift ${command} migrations/acme.jsonnet …`));
-  if (positionals.length > 1) throw new MailshiftError(problem('USAGE', `${command} takes one manifest, got ${positionals.length}`, 'run it once per manifest'));
+  if (file === undefined)
+    throw new MailshiftError(
+      problem('USAGE', `${command} needs a manifest`, `mailshift ${command} migrations/acme.jsonnet …`),
+    );
+  if (positionals.length > 1)
+    throw new MailshiftError(
+      problem('USAGE', `${command} takes one manifest, got ${positionals.length}`, 'run it once per manifest'),
+    );
   const result = await readManifest(file, { strings: options.extStrings, code: options.extCode });
   if (hasErrors(result.diagnostics) || !result.settings || !result.sha256) {
     throw new MailshiftError(result.diagnostics);

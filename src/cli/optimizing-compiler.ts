@@ -17,7 +17,10 @@ const OWN_CHOICE = /^--(no-)?(turbofan|opt|maglev|sparkplug|jitless)\b|^--max-op
  * Turns TurboFan off now and on again after `seconds` (the timer does not keep the process
  * alive). Returns a function that turns it on at once; null when node's flags decided instead.
  */
-export function holdBackOptimizingCompiler(seconds: number, nodeFlags: readonly string[] = [...process.execArgv, ...(process.env['NODE_OPTIONS'] ?? '').split(/\s+/)]): (() => void) | null {
+export function holdBackOptimizingCompiler(
+  seconds: number,
+  nodeFlags: readonly string[] = [...process.execArgv, ...(process.env['NODE_OPTIONS'] ?? '').split(/\s+/)],
+): (() => void) | null {
   if (nodeFlags.some((flag) => OWN_CHOICE.test(flag))) return null;
   setFlagsFromString('--no-turbofan');
   let held = true;

@@ -47,7 +47,10 @@ export function parseCommandArgs<T extends OptionSpec>(command: string, args: st
     return parseArgs({ args, options: { ...GLOBAL_OPTIONS, ...options }, allowPositionals: true, strict: true });
   } catch (error) {
     const message = (error as Error).message.replace(/\. To specify a positional.*$/s, '');
-    const unknown = (error as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? /^Unknown option '([^']+)'/.exec(message)?.[1] : undefined;
+    const unknown =
+      (error as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION'
+        ? /^Unknown option '([^']+)'/.exec(message)?.[1]
+        : undefined;
     const help = `see \`mailshift ${command} --help\``;
     throw new MailshiftError(problem('USAGE', message, unknown ? unknownOptionHint(unknown, options, help) : help));
   }
@@ -77,17 +80,33 @@ export function globalOptions(values: Record<string, unknown>, io: CliIo): Globa
   };
 }
 
-function externalVariables(entries: string[] | undefined, flag: string, env: NodeJS.ProcessEnv): Record<string, string> {
+function externalVariables(
+  entries: string[] | undefined,
+  flag: string,
+  env: NodeJS.ProcessEnv,
+): Record<string, string> {
   const variables: Record<string, string> = {};
   for (const entry of entries ?? []) {
     const equals = entry.indexOf('=');
     const name = equals === -1 ? entry : entry.slice(0, equals);
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
-      throw new MailshiftError(problem('USAGE', `${flag} ${JSON.stringify(entry)}: "${name}" is not a variable name`, `write ${flag} NAME=VALUE`));
+      throw new MailshiftError(
+        problem(
+          'USAGE',
+          `${flag} ${JSON.stringify(entry)}: "${name}" is not a variable name`,
+          `write ${flag} NAME=VALUE`,
+        ),
+      );
     }
     const value = equals === -1 ? env[name] : entry.slice(equals + 1);
     if (value === undefined) {
-      throw new MailshiftError(problem('USAGE', `${flag} ${name}: no value given and no environment variable ${name}`, `write ${flag} ${name}=VALUE, or export ${name}`));
+      throw new MailshiftError(
+        problem(
+          'USAGE',
+          `${flag} ${name}: no value given and no environment variable ${name}`,
+          `write ${flag} ${name}=VALUE, or export ${name}`,
+        ),
+      );
     }
     variables[name] = value;
   }

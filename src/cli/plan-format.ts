@@ -12,7 +12,9 @@ const FORMATS: PlanFormat[] = ['text', 'markdown', 'json'];
 export function planFormat(value: unknown): PlanFormat {
   const format = (value ?? 'text') as PlanFormat;
   if (!FORMATS.includes(format)) {
-    throw new MailshiftError(problem('USAGE', `--format ${format} is not a plan format`, `use one of: ${FORMATS.join(', ')}`));
+    throw new MailshiftError(
+      problem('USAGE', `--format ${format} is not a plan format`, `use one of: ${FORMATS.join(', ')}`),
+    );
   }
   return format;
 }
@@ -20,8 +22,11 @@ export function planFormat(value: unknown): PlanFormat {
 /** A plan in the format asked for. */
 export function renderPlan(plan: Plan, format: PlanFormat, options: GlobalOptions): string {
   switch (format) {
-    case 'json': return canonicalPlanJson(plan);
-    case 'markdown': return renderPlanMarkdown(plan);
-    case 'text': return renderPlanText(plan, { palette: { color: options.color }, verbose: options.verbose });
+    case 'json':
+      return canonicalPlanJson(plan);
+    case 'markdown':
+      return renderPlanMarkdown(plan);
+    case 'text':
+      return renderPlanText(plan, { palette: { color: options.color }, verbose: options.verbose });
   }
 }

@@ -40,17 +40,32 @@ ${ACCOUNT_USAGE}
   },
   async run({ positionals, values, options, io }) {
     const format = planFormat(values.format);
-    if (typeof values.phase !== 'string') throw new MailshiftError(problem('USAGE', 'plan needs --phase NAME', 'e.g. mailshift plan migrations/acme.jsonnet --phase presync'));
+    if (typeof values.phase !== 'string')
+      throw new MailshiftError(
+        problem('USAGE', 'plan needs --phase NAME', 'e.g. mailshift plan migrations/acme.jsonnet --phase presync'),
+      );
     const concurrency = Number(values.concurrency ?? 4);
-    if (!Number.isInteger(concurrency) || concurrency < 1) throw new MailshiftError(problem('USAGE', `--concurrency ${values.concurrency} is not a positive whole number`));
+    if (!Number.isInteger(concurrency) || concurrency < 1)
+      throw new MailshiftError(problem('USAGE', `--concurrency ${values.concurrency} is not a positive whole number`));
     const manifest = await loadManifestFor('plan', positionals, options, io);
     const accountIds = await chosenAccountIds(values, manifest.settings);
-    const planPath = (values.out as string | undefined) ?? (accountIds.length > 0
-      ? accountsPlanPath(manifest.file, manifest.settings.name, values.phase, accountIds)
-      : defaultPlanPath(manifest.file, manifest.settings.name, values.phase));
+    const planPath =
+      (values.out as string | undefined) ??
+      (accountIds.length > 0
+        ? accountsPlanPath(manifest.file, manifest.settings.name, values.phase, accountIds)
+        : defaultPlanPath(manifest.file, manifest.settings.name, values.phase));
     const { plan, diagnostics } = await makePlan({
-      manifest, phase: values.phase, accountIds, planPath,
-      now: new Date(), env: io.env, verbose: options.verbose, trace: options.trace, tool: `mailshift ${VERSION}`, concurrency, state: stateOf(manifest, options),
+      manifest,
+      phase: values.phase,
+      accountIds,
+      planPath,
+      now: new Date(),
+      env: io.env,
+      verbose: options.verbose,
+      trace: options.trace,
+      tool: `mailshift ${VERSION}`,
+      concurrency,
+      state: stateOf(manifest, options),
       force: Boolean(values.force),
     });
     if (!plan) throw new MailshiftError(diagnostics);

@@ -13,7 +13,10 @@ pull-request comment, json (the canonical plan file).`,
   options: { format: { type: 'string' } },
   async run({ positionals, values, options, io }) {
     const format = planFormat(values.format);
-    if (positionals.length !== 1) throw new MailshiftError(problem('USAGE', 'show takes one plan file', 'mailshift show plans/acme.presync.plan.json'));
+    if (positionals.length !== 1)
+      throw new MailshiftError(
+        problem('USAGE', 'show takes one plan file', 'mailshift show plans/acme.presync.plan.json'),
+      );
     const read = await readPlanFile(positionals[0]!);
     if ('diagnostic' in read) throw new MailshiftError(read.diagnostic);
     io.stdout(renderPlan(read.plan, format, options));

@@ -21,7 +21,14 @@ Exit code: 0.`,
   options: { format: { type: 'string' } },
   async run({ positionals, values, options, io }) {
     const format = values.format ?? 'text';
-    if (format !== 'text' && format !== 'json') throw new MailshiftError(problem('USAGE', `--format ${String(format)} is not one of text, json`, 'mailshift status <manifest> --format json'));
+    if (format !== 'text' && format !== 'json')
+      throw new MailshiftError(
+        problem(
+          'USAGE',
+          `--format ${String(format)} is not one of text, json`,
+          'mailshift status <manifest> --format json',
+        ),
+      );
     const manifest = await loadManifestFor('status', positionals, options, io);
     const runbook = await loadRunbook(manifest);
     if (format === 'json') io.stdout(renderStatusJson(runbook));

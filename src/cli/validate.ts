@@ -17,11 +17,17 @@ Exit code: 0 when every manifest is valid, 1 otherwise.`,
   options: { print: { type: 'boolean' } },
   async run({ positionals, values, options, io }) {
     if (positionals.length === 0) {
-      throw new MailshiftError(problem('USAGE', 'validate needs at least one manifest', 'mailshift validate migrations/*.jsonnet'));
+      throw new MailshiftError(
+        problem('USAGE', 'validate needs at least one manifest', 'mailshift validate migrations/*.jsonnet'),
+      );
     }
     let failed = 0;
     for (const file of positionals) {
-      const { diagnostics, manifest } = await resultOf(file, { strings: options.extStrings, code: options.extCode }, options.verbose);
+      const { diagnostics, manifest } = await resultOf(
+        file,
+        { strings: options.extStrings, code: options.extCode },
+        options.verbose,
+      );
       reportDiagnostics(io, options, diagnostics);
       // Only a valid manifest is printed: the schema then guarantees every secret is a reference,
       // while an invalid one may hold a literal (from std.extVar, say) that must not be echoed.
@@ -34,12 +40,24 @@ Exit code: 0 when every manifest is valid, 1 otherwise.`,
 };
 
 /** One file's result; an internal error is reported against that file so the others still get checked. */
-async function resultOf(file: string, variables: ExternalVariables, verbose: boolean): Promise<Pick<ManifestReadResult, 'diagnostics' | 'manifest'>> {
+async function resultOf(
+  file: string,
+  variables: ExternalVariables,
+  verbose: boolean,
+): Promise<Pick<ManifestReadResult, 'diagnostics' | 'manifest'>> {
   try {
     return await readManifest(file, variables);
   } catch (error) {
     const detail = verbose && error instanceof Error ? `\n${error.stack}` : '';
-    return { diagnostics: [problem('INTERNAL', `internal error while reading this manifest: ${(error as Error)?.message ?? String(error)}${detail}`,
-      'this is a bug in mailshift; run again with --verbose for the stack trace and report it', { file })] };
+    return {
+      diagnostics: [
+        problem(
+          'INTERNAL',
+          `internal error while reading this manifest: ${(error as Error)?.message ?? String(error)}${detail}`,
+          'this is a bug in mailshift; run again with --verbose for the stack trace and report it',
+          { file },
+        ),
+      ],
+    };
   }
 }

@@ -35,18 +35,42 @@ Exit code: 0 when both sides match, 2 when they differ, 1 on error (e.g. a faile
   },
   async run({ positionals, values, options, io }) {
     const format = values.format ?? 'text';
-    if (format !== 'text' && format !== 'json') throw new MailshiftError(problem('USAGE', `--format ${String(format)} is not one of text, json`, 'mailshift verify <manifest> --phase NAME --format json'));
-    if (typeof values.phase !== 'string') throw new MailshiftError(problem('USAGE', 'verify needs --phase NAME', 'e.g. mailshift verify migrations/acme.jsonnet --phase final'));
+    if (format !== 'text' && format !== 'json')
+      throw new MailshiftError(
+        problem(
+          'USAGE',
+          `--format ${String(format)} is not one of text, json`,
+          'mailshift verify <manifest> --phase NAME --format json',
+        ),
+      );
+    if (typeof values.phase !== 'string')
+      throw new MailshiftError(
+        problem('USAGE', 'verify needs --phase NAME', 'e.g. mailshift verify migrations/acme.jsonnet --phase final'),
+      );
     const concurrency = Number(values.concurrency ?? 4);
-    if (!Number.isInteger(concurrency) || concurrency < 1) throw new MailshiftError(problem('USAGE', `--concurrency ${values.concurrency} is not a positive whole number`));
+    if (!Number.isInteger(concurrency) || concurrency < 1)
+      throw new MailshiftError(problem('USAGE', `--concurrency ${values.concurrency} is not a positive whole number`));
     const manifest = await loadManifestFor('verify', positionals, options, io);
     const report = await verifyPhase({
-      manifest, phase: values.phase, accountIds: await chosenAccountIds(values, manifest.settings),
-      content: Boolean(values.content), now: new Date(), env: io.env, verbose: options.verbose, trace: options.trace, concurrency, state: stateOf(manifest, options),
+      manifest,
+      phase: values.phase,
+      accountIds: await chosenAccountIds(values, manifest.settings),
+      content: Boolean(values.content),
+      now: new Date(),
+      env: io.env,
+      verbose: options.verbose,
+      trace: options.trace,
+      concurrency,
+      state: stateOf(manifest, options),
     });
     if (format === 'json') io.stdout(renderVerifyJson(report, `mailshift ${VERSION}`));
-    else if (!options.quiet || report.summary.differences > 0) io.stdout(renderVerifyText(report, { palette: { color: options.color }, verbose: options.verbose }));
-    reportDiagnostics(io, options, report.accounts.flatMap((account) => account.errors));
+    else if (!options.quiet || report.summary.differences > 0)
+      io.stdout(renderVerifyText(report, { palette: { color: options.color }, verbose: options.verbose }));
+    reportDiagnostics(
+      io,
+      options,
+      report.accounts.flatMap((account) => account.errors),
+    );
     return EXIT[verifyResult(report)];
   },
 };

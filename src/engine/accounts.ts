@@ -27,17 +27,31 @@ export function chooseAccounts(settings: Settings, choice: AccountChoice): Accou
   }
   const only = new Set(choice.only.map((named) => named.id));
   const excluded = new Set(choice.excluded.map((named) => named.id));
-  const chosen = settings.accounts.filter((account) => (only.size === 0 || only.has(account.id)) && !excluded.has(account.id));
+  const chosen = settings.accounts.filter(
+    (account) => (only.size === 0 || only.has(account.id)) && !excluded.has(account.id),
+  );
   if (chosen.length === 0) {
-    throw new MailshiftError(problem('USAGE', 'no account is left to work on: every one chosen is excluded', 'check --exclude-account against --account and --accounts-from'));
+    throw new MailshiftError(
+      problem(
+        'USAGE',
+        'no account is left to work on: every one chosen is excluded',
+        'check --exclude-account against --account and --accounts-from',
+      ),
+    );
   }
   return chosen;
 }
 
 function unknownAccount(name: string, named: NamedAccount, known: string[]): MailshiftError {
   const suggestion = closest(named.id, known);
-  const listed = known.length <= 20 ? known.join(', ') : `${known.slice(0, 20).join(', ')} and ${known.length - 20} more`;
+  const listed =
+    known.length <= 20 ? known.join(', ') : `${known.slice(0, 20).join(', ')} and ${known.length - 20} more`;
   const where = named.from.startsWith('--') ? `${named.from} ${named.id}` : `${named.from}: "${named.id}"`;
-  return new MailshiftError(problem('USAGE', `${where}: no such account in ${name}`,
-    `${suggestion ? `did you mean ${suggestion}? ` : ''}the accounts are: ${listed}`));
+  return new MailshiftError(
+    problem(
+      'USAGE',
+      `${where}: no such account in ${name}`,
+      `${suggestion ? `did you mean ${suggestion}? ` : ''}the accounts are: ${listed}`,
+    ),
+  );
 }

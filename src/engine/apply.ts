@@ -101,10 +101,20 @@ export async function prepareApply(request: ApplyRequest): Promise<PreparedApply
   const manifest = await readManifest(manifestFile, request.variables);
   if (hasErrors(manifest.diagnostics) || !manifest.settings) throw new MailshiftError(manifest.diagnostics);
   if (manifest.sha256 !== plan.manifest.sha256) {
-    throw new MailshiftError(problem('PLAN_STALE', `the manifest ${manifestFile} changed since this plan was made`, 'make a new plan and review it: mailshift plan <manifest> --phase ' + plan.phase, { file: request.planFile }));
+    throw new MailshiftError(
+      problem(
+        'PLAN_STALE',
+        `the manifest ${manifestFile} changed since this plan was made`,
+        'make a new plan and review it: mailshift plan <manifest> --phase ' + plan.phase,
+        { file: request.planFile },
+      ),
+    );
   }
   const phase = manifest.settings.phases.find((p): p is SyncPhase => p.name === plan.phase && p.kind === 'sync');
-  if (!phase) throw new MailshiftError(problem('PLAN_STALE', `the manifest has no sync phase "${plan.phase}"`, 're-plan', { file: request.planFile }));
+  if (!phase)
+    throw new MailshiftError(
+      problem('PLAN_STALE', `the manifest has no sync phase "${plan.phase}"`, 're-plan', { file: request.planFile }),
+    );
   // Before the lock and any connection: a plan refused here leaves no trace on a server or in the audit.
   const refusal = checkPlan({ plan, settings: manifest.settings, phase, file: request.planFile });
   if (refusal) throw new MailshiftError(refusal);
@@ -118,21 +128,52 @@ export async function prepareApply(request: ApplyRequest): Promise<PreparedApply
     const shownAs = shownPath(manifestFile);
     const auditDir = auditDirFor(manifestFile, plan.name);
     const log = await readAuditOutcomes(auditDir);
-    const missing = await missingRequirements({ file: manifestFile, sha256: manifest.sha256, settings: manifest.settings }, plan.phase, shownAs, log);
-    if (missing.length > 0 && !request.force) throw new MailshiftError(phaseOrderProblem(`apply phase "${plan.phase}"`, missing, shownAs));
+    const missing = await missingRequirements(
+      { file: manifestFile, sha256: manifest.sha256, settings: manifest.settings },
+      plan.phase,
+      shownAs,
+      log,
+    );
+    if (missing.length > 0 && !request.force)
+      throw new MailshiftError(phaseOrderProblem(`apply phase "${plan.phase}"`, missing, shownAs));
     const unmetRequires = missing.map((requirement) => requirement.name);
     const outdating = gatesSince(plan, log);
     if (outdating.length > 0) throw new MailshiftError(outdatedProblem(plan, outdating, shownAs, request.planFile));
-    const cutover = await cutoverScope(plan, cutoverOf(log, false), state, Boolean(request.force), shownAs, request.planFile);
-    const session = { manifestDir: dirname(resolve(manifestFile)), env: request.env, verbose: request.verbose, trace: request.trace };
-    const misnamed = await identityPreflight({ plan, accounts: manifest.settings.accounts, state, session, concurrency: request.concurrency ?? 4, file: request.planFile });
+    const cutover = await cutoverScope(
+      plan,
+      cutoverOf(log, false),
+      state,
+      Boolean(request.force),
+      shownAs,
+      request.planFile,
+    );
+    const session = {
+      manifestDir: dirname(resolve(manifestFile)),
+      env: request.env,
+      verbose: request.verbose,
+      trace: request.trace,
+    };
+    const misnamed = await identityPreflight({
+      plan,
+      accounts: manifest.settings.accounts,
+      state,
+      session,
+      concurrency: request.concurrency ?? 4,
+      file: request.planFile,
+    });
     if (misnamed) throw new MailshiftError(misnamed);
     journal = await state.journal(planSha256);
     const leftOut = leftOutIds(plan.accountsFailed);
     const applyId = randomUUID();
     audit = await openAudit(auditDir, {
-      kind: 'apply', applyId, phase: plan.phase, planSha256, manifest: { path: plan.manifest.path, sha256: plan.manifest.sha256, git: plan.manifest.git },
-      tool: request.tool, operator: operator(), startedAt: new Date().toISOString(),
+      kind: 'apply',
+      applyId,
+      phase: plan.phase,
+      planSha256,
+      manifest: { path: plan.manifest.path, sha256: plan.manifest.sha256, git: plan.manifest.git },
+      tool: request.tool,
+      operator: operator(),
+      startedAt: new Date().toISOString(),
       ...(unmetRequires.length > 0 || cutover.overridden > 0 ? { forced: true } : {}),
       ...(unmetRequires.length > 0 ? { unmetRequires } : {}),
       ...(cutover.overridden > 0 ? { cutoverOverride: cutover.overridden } : {}),
@@ -140,20 +181,48 @@ export async function prepareApply(request: ApplyRequest): Promise<PreparedApply
     });
     // Before any new action: what an apply killed between journal and audit left unaudited.
     await auditUnaudited(plan, planSha256, journal, log, audit);
-    return assemble(plan, { applyId, unmetRequires, cutoverOverride: cutover.overridden, audit, journal, lock, state }, {
-      ...session, phase, settings: manifest.settings, uidMaps: cutover.uidMaps,
-    });
+    return assemble(
+      plan,
+      { applyId, unmetRequires, cutoverOverride: cutover.overridden, audit, journal, lock, state },
+      {
+        ...session,
+        phase,
+        settings: manifest.settings,
+        uidMaps: cutover.uidMaps,
+      },
+    );
   } catch (error) {
     // An audit file opened here is sealed, not left looking like the file of a killed apply.
-    await audit?.finish({ result: 'failed', summary: { ...emptyCounts() }, failures: 0, endedAt: new Date().toISOString() }).catch(() => undefined);
+    await audit
+      ?.finish({ result: 'failed', summary: { ...emptyCounts() }, failures: 0, endedAt: new Date().toISOString() })
+      .catch(() => undefined);
     await journal?.close();
     await lock.release();
     throw error;
   }
 }
 
-function assemble(plan: Plan, run: { applyId: string; unmetRequires: string[]; cutoverOverride: number; audit: AuditWriter; journal: Journal; lock: Lock; state: StateStore },
-  context: { manifestDir: string; env: NodeJS.ProcessEnv; verbose?: boolean; trace?: ProtocolTrace; phase: SyncPhase; settings: Settings; uidMaps: ReadonlyMap<string, UidMaps> | null }): PreparedApply {
+function assemble(
+  plan: Plan,
+  run: {
+    applyId: string;
+    unmetRequires: string[];
+    cutoverOverride: number;
+    audit: AuditWriter;
+    journal: Journal;
+    lock: Lock;
+    state: StateStore;
+  },
+  context: {
+    manifestDir: string;
+    env: NodeJS.ProcessEnv;
+    verbose?: boolean;
+    trace?: ProtocolTrace;
+    phase: SyncPhase;
+    settings: Settings;
+    uidMaps: ReadonlyMap<string, UidMaps> | null;
+  },
+): PreparedApply {
   const { applyId, unmetRequires, cutoverOverride, audit, journal, lock, state } = run;
   const total = emptyCounts();
   // A dropped server fails hundreds of actions for one reason: the summary names it once, with the count.
@@ -164,30 +233,54 @@ function assemble(plan: Plan, run: { applyId: string; unmetRequires: string[]; c
     known.actions++;
   });
   const stop = new StopSignal();
-  const units = plan.accounts.map((account): AccountUnit => ({
-    id: account.id,
-    folders: account.folders.length,
-    async run(observer) {
-      // After Ctrl-C / SIGTERM, an account that has not started does not log in.
-      if (stop.stopped) return emptyCounts();
-      const settings = context.settings.accounts.find((s) => s.id === account.id);
-      if (!settings) throw new MailshiftError(problem('PLAN_STALE', `account ${account.id} is no longer in the manifest`, 're-plan'));
-      const { useSize } = sliceSettings(context.settings, account.id, context.phase.name).messages;
-      // Counted into the total also when the account fails: the summary says what was done.
-      const counts = emptyCounts();
-      try {
-        return await runAccount(account, {
-          settings, useSize, manifestDir: context.manifestDir, env: context.env, verbose: context.verbose, trace: context.trace, sink, state, expungeSource: context.phase.expungeSource,
-          cutover: context.uidMaps?.get(account.id) ?? null, stop,
-        }, observer, counts);
-      } finally {
-        addCounts(total, counts);
-      }
-    },
-  }));
+  const units = plan.accounts.map(
+    (account): AccountUnit => ({
+      id: account.id,
+      folders: account.folders.length,
+      async run(observer) {
+        // After Ctrl-C / SIGTERM, an account that has not started does not log in.
+        if (stop.stopped) return emptyCounts();
+        const settings = context.settings.accounts.find((s) => s.id === account.id);
+        if (!settings)
+          throw new MailshiftError(
+            problem('PLAN_STALE', `account ${account.id} is no longer in the manifest`, 're-plan'),
+          );
+        const { useSize } = sliceSettings(context.settings, account.id, context.phase.name).messages;
+        // Counted into the total also when the account fails: the summary says what was done.
+        const counts = emptyCounts();
+        try {
+          return await runAccount(
+            account,
+            {
+              settings,
+              useSize,
+              manifestDir: context.manifestDir,
+              env: context.env,
+              verbose: context.verbose,
+              trace: context.trace,
+              sink,
+              state,
+              expungeSource: context.phase.expungeSource,
+              cutover: context.uidMaps?.get(account.id) ?? null,
+              stop,
+            },
+            observer,
+            counts,
+          );
+        } finally {
+          addCounts(total, counts);
+        }
+      },
+    }),
+  );
   let finished: Promise<ApplyCounts> | undefined;
   return {
-    plan, applyId, auditFile: audit.file, unmetRequires, cutoverOverride, units,
+    plan,
+    applyId,
+    auditFile: audit.file,
+    unmetRequires,
+    cutoverOverride,
+    units,
     interrupt() {
       stop.stop();
       setTimeout(() => stop.force(), STOP_GRACE_MS).unref();
@@ -215,8 +308,12 @@ function assemble(plan: Plan, run: { applyId: string; unmetRequires: string[]; c
 /** A plan made before a gate that has been recorded since: it does not see the mailboxes as they are. */
 function outdatedProblem(plan: Plan, gates: AuditOutcome[], shownAs: string, planFile: string) {
   const named = gates.map((gate) => `"${gate.phase}" (recorded ${gate.endedAt ?? gate.startedAt})`).join(' and ');
-  return problem('PLAN_OUTDATED', `the plan was made ${plan.createdAt}, before the gate ${named}: it does not see the mailboxes as they are now (mail that reached the new server, the cutover rule)`,
-    `nothing was applied. Make a new plan and review it: mailshift plan ${shellWord(shownAs)} --phase ${plan.phase}`, { file: planFile });
+  return problem(
+    'PLAN_OUTDATED',
+    `the plan was made ${plan.createdAt}, before the gate ${named}: it does not see the mailboxes as they are now (mail that reached the new server, the cutover rule)`,
+    `nothing was applied. Make a new plan and review it: mailshift plan ${shellWord(shownAs)} --phase ${plan.phase}`,
+    { file: planFile },
+  );
 }
 
 /**
@@ -224,7 +321,14 @@ function outdatedProblem(plan: Plan, gates: AuditOutcome[], shownAs: string, pla
  * copies, as the UID maps record them now. Refused otherwise, unless forced (then counted, audited).
  * The maps go on to the folder deletions, which check each folder's messages just before deleting.
  */
-async function cutoverScope(plan: Plan, cutover: Cutover | null, state: StateStore, force: boolean, shownAs: string, planFile: string): Promise<{ uidMaps: Map<string, UidMaps> | null; overridden: number }> {
+async function cutoverScope(
+  plan: Plan,
+  cutover: Cutover | null,
+  state: StateStore,
+  force: boolean,
+  shownAs: string,
+  planFile: string,
+): Promise<{ uidMaps: Map<string, UidMaps> | null; overridden: number }> {
   if (cutover === null) return { uidMaps: null, overridden: 0 };
   const uidMaps = new Map<string, UidMaps>();
   for (const account of plan.accounts) uidMaps.set(account.id, await state.uidMaps(account.id));
@@ -232,14 +336,22 @@ async function cutoverScope(plan: Plan, cutover: Cutover | null, state: StateSto
   if (breaches.length === 0) return { uidMaps, overridden: 0 };
   if (force) return { uidMaps: null, overridden: breaches.length };
   const first = breaches[0]!;
-  throw new MailshiftError(problem('CUTOVER',
-    `the plan cannot be applied: ${first.what}, after ${sinceGate(cutover)} (${breaches.length} such ${breaches.length === 1 ? 'deletion' : 'deletions'}): after a gate, mail on the new server that mailshift did not copy is never deleted`,
-    `nothing was applied. Make a new plan, which keeps such mail: mailshift plan ${shellWord(shownAs)} --phase ${plan.phase}. To delete it anyway, plan and apply with --force`,
-    { file: planFile, account: first.account, folder: first.folder }));
+  throw new MailshiftError(
+    problem(
+      'CUTOVER',
+      `the plan cannot be applied: ${first.what}, after ${sinceGate(cutover)} (${breaches.length} such ${breaches.length === 1 ? 'deletion' : 'deletions'}): after a gate, mail on the new server that mailshift did not copy is never deleted`,
+      `nothing was applied. Make a new plan, which keeps such mail: mailshift plan ${shellWord(shownAs)} --phase ${plan.phase}. To delete it anyway, plan and apply with --force`,
+      { file: planFile, account: first.account, folder: first.folder },
+    ),
+  );
 }
 
 /** Journal first (what re-runs rely on), then the audit record (what people read). */
-function journalSink(journal: Journal, audit: AuditWriter, onFailure: (account: string, reason: string) => void): ActionSink {
+function journalSink(
+  journal: Journal,
+  audit: AuditWriter,
+  onFailure: (account: string, reason: string) => void,
+): ActionSink {
   return {
     done: (key) => journal.has(key),
     async record(key, action, detail) {
@@ -247,7 +359,11 @@ function journalSink(journal: Journal, audit: AuditWriter, onFailure: (account: 
       await audit.record(action);
       if (action.result === 'failed') onFailure(action.account, action.reason ?? 'no reason given');
     },
-    doneDetails: (prefix) => journal.entries().filter((e) => e.result === 'done' && e.key.startsWith(prefix)).map((e) => e.detail ?? {}),
+    doneDetails: (prefix) =>
+      journal
+        .entries()
+        .filter((e) => e.result === 'done' && e.key.startsWith(prefix))
+        .map((e) => e.detail ?? {}),
   };
 }
 

@@ -8,7 +8,17 @@ import { mapInLanes } from '../concurrency.ts';
 import type { ProtocolTrace } from '../imap/protocol-trace.ts';
 
 /** The capabilities worth a column: what migrations use when the server has them. */
-export const NOTABLE_CAPABILITIES = ['UIDPLUS', 'CONDSTORE', 'QRESYNC', 'MOVE', 'SPECIAL-USE', 'COMPRESS=DEFLATE', 'APPENDLIMIT', 'MULTIAPPEND', 'LITERAL+'] as const;
+export const NOTABLE_CAPABILITIES = [
+  'UIDPLUS',
+  'CONDSTORE',
+  'QRESYNC',
+  'MOVE',
+  'SPECIAL-USE',
+  'COMPRESS=DEFLATE',
+  'APPENDLIMIT',
+  'MULTIAPPEND',
+  'LITERAL+',
+] as const;
 
 /** One side of one account: whether the login worked, and what the server is and holds. */
 export interface SideCheck {
@@ -51,9 +61,15 @@ export interface CheckContext {
 const DEFAULT_CONCURRENCY = 8;
 
 /** Logs in on both sides of each account (bounded concurrency), lists folders, logs out. Never throws for a server's refusal. */
-export async function checkAccounts(accounts: readonly AccountSettings[], context: CheckContext): Promise<AccountCheck[]> {
+export async function checkAccounts(
+  accounts: readonly AccountSettings[],
+  context: CheckContext,
+): Promise<AccountCheck[]> {
   return mapInLanes(accounts, context.concurrency ?? DEFAULT_CONCURRENCY, async (account) => {
-    const [source, target] = await Promise.all([checkSide(account, 'source', context), checkSide(account, 'target', context)]);
+    const [source, target] = await Promise.all([
+      checkSide(account, 'source', context),
+      checkSide(account, 'target', context),
+    ]);
     return { account: account.id, source, target };
   });
 }
@@ -62,14 +78,24 @@ async function checkSide(account: AccountSettings, side: Side, context: CheckCon
   const endpoint = account[side];
   const base = { host: endpoint.host, port: endpoint.port, user: endpoint.user };
   try {
-    const connection = await openConnection(endpoint, { side, accountId: account.id, manifestDir: context.manifestDir, env: context.env, verbose: context.verbose, trace: context.trace });
+    const connection = await openConnection(endpoint, {
+      side,
+      accountId: account.id,
+      manifestDir: context.manifestDir,
+      env: context.env,
+      verbose: context.verbose,
+      trace: context.trace,
+    });
     try {
       const folders = await listFolders(connection);
       const inbox = folders.find((folder) => folder.name.toUpperCase() === 'INBOX');
       const server = readServerInfo(connection, inbox?.delimiter ?? null);
       const names = new Set(server.capabilities.map((capability) => capability.replace(/=\d+$/, '')));
       return {
-        ...base, ok: true, error: null, server: server.name,
+        ...base,
+        ok: true,
+        error: null,
+        server: server.name,
         capabilities: NOTABLE_CAPABILITIES.filter((capability) => names.has(capability)),
         appendLimit: server.appendLimit,
         delimiter: server.delimiter,
@@ -82,6 +108,17 @@ async function checkSide(account: AccountSettings, side: Side, context: CheckCon
     }
   } catch (error) {
     if (!(error instanceof MailshiftError)) throw error;
-    return { ...base, ok: false, error: error.diagnostics[0]!, server: null, capabilities: [], appendLimit: null, delimiter: null, personalPrefix: null, folders: null, messages: null };
+    return {
+      ...base,
+      ok: false,
+      error: error.diagnostics[0]!,
+      server: null,
+      capabilities: [],
+      appendLimit: null,
+      delimiter: null,
+      personalPrefix: null,
+      folders: null,
+      messages: null,
+    };
   }
 }

@@ -43,16 +43,22 @@ export async function recordGate(request: GateRequest): Promise<GateResult> {
     const earlier = runbook.phases.find((candidate) => candidate.name === phase.name)!.gate;
     if (earlier && !request.force) return { recorded: false, earlier };
     const missing = unmetRequirements(runbook, phase.name);
-    if (missing.length > 0 && !request.force) throw new MailshiftError(phaseOrderProblem(`record the gate "${phase.name}"`, missing, manifest.file));
+    if (missing.length > 0 && !request.force)
+      throw new MailshiftError(phaseOrderProblem(`record the gate "${phase.name}"`, missing, manifest.file));
     const forced = missing.length > 0 || earlier !== null;
     const unmetRequires = missing.map((requirement) => requirement.name);
     const dir = auditDirFor(manifest.file, manifest.settings.name);
     const reference = await manifestReference(manifest.file, dir);
     const gateId = randomUUID();
     const audit = await openAudit(dir, {
-      kind: 'gate', applyId: gateId, phase: phase.name, planSha256: null,
+      kind: 'gate',
+      applyId: gateId,
+      phase: phase.name,
+      planSha256: null,
       manifest: { path: reference.path, sha256: manifest.sha256, git: reference.git },
-      tool: request.tool, operator: operator(), startedAt: new Date().toISOString(),
+      tool: request.tool,
+      operator: operator(),
+      startedAt: new Date().toISOString(),
       ...(forced ? { forced: true, unmetRequires } : {}),
     });
     await audit.recordGate(note);
@@ -68,12 +74,23 @@ function findManualPhase(settings: Settings, name: string, manifestFile: string)
   const names = settings.phases.map((candidate) => candidate.name);
   if (!phase) {
     const suggestion = closest(name, names);
-    throw new MailshiftError(problem('USAGE', `the manifest has no phase "${name}"`, suggestion ? `did you mean ${suggestion}?` : `its phases are: ${names.join(', ')}`));
+    throw new MailshiftError(
+      problem(
+        'USAGE',
+        `the manifest has no phase "${name}"`,
+        suggestion ? `did you mean ${suggestion}?` : `its phases are: ${names.join(', ')}`,
+      ),
+    );
   }
   if (phase.kind === 'sync') {
     const manifest = shellWord(manifestFile);
-    throw new MailshiftError(problem('USAGE', `phase "${name}" is a sync phase, not a manual gate: there is nothing to record by hand`,
-      `run mailshift plan ${manifest} --phase ${name}, then mailshift apply the plan it writes`));
+    throw new MailshiftError(
+      problem(
+        'USAGE',
+        `phase "${name}" is a sync phase, not a manual gate: there is nothing to record by hand`,
+        `run mailshift plan ${manifest} --phase ${name}, then mailshift apply the plan it writes`,
+      ),
+    );
   }
   return phase;
 }
@@ -86,7 +103,13 @@ function cleanNote(note: string | null): string | null {
   if (note === null) return null;
   const clean = note.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').trim();
   if (clean.length > NOTE_LIMIT) {
-    throw new MailshiftError(problem('USAGE', `the note is ${clean.length} characters long; a gate note holds at most ${NOTE_LIMIT}`, 'keep it to what happened and where the details are (a ticket number, a link)'));
+    throw new MailshiftError(
+      problem(
+        'USAGE',
+        `the note is ${clean.length} characters long; a gate note holds at most ${NOTE_LIMIT}`,
+        'keep it to what happened and where the details are (a ticket number, a link)',
+      ),
+    );
   }
   return clean === '' ? null : clean;
 }

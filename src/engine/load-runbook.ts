@@ -18,13 +18,29 @@ export interface RunbookManifest {
  * network, no secrets. `shownAs` is how commands in it name the manifest; `log` is the audit log
  * when the caller has read it already.
  */
-export async function loadRunbook(manifest: RunbookManifest, shownAs: string = manifest.file, log?: AuditOutcome[]): Promise<Runbook> {
+export async function loadRunbook(
+  manifest: RunbookManifest,
+  shownAs: string = manifest.file,
+  log?: AuditOutcome[],
+): Promise<Runbook> {
   const { name, phases } = manifest.settings;
   log ??= await readAuditOutcomes(auditDirFor(manifest.file, name));
-  const plans = new Map(await Promise.all(phases.filter((phase) => phase.kind === 'sync').map(async (phase) => [
-    phase.name,
-    { path: defaultPlanPath(shownAs, name, phase.name), read: await readPlanHeader(defaultPlanPath(manifest.file, name, phase.name)) },
-  ] as const)));
+  const plans = new Map(
+    await Promise.all(
+      phases
+        .filter((phase) => phase.kind === 'sync')
+        .map(
+          async (phase) =>
+            [
+              phase.name,
+              {
+                path: defaultPlanPath(shownAs, name, phase.name),
+                read: await readPlanHeader(defaultPlanPath(manifest.file, name, phase.name)),
+              },
+            ] as const,
+        ),
+    ),
+  );
   return buildRunbook({ name, manifest: { path: shownAs, sha256: manifest.sha256 }, phases, log, plans });
 }
 
@@ -35,6 +51,11 @@ export function shownPath(file: string): string {
 }
 
 /** The phases `phase` requires that the audit log does not show as done, with the step that would do each. */
-export async function missingRequirements(manifest: RunbookManifest, phase: string, shownAs: string = manifest.file, log?: AuditOutcome[]): Promise<RunbookPhase[]> {
+export async function missingRequirements(
+  manifest: RunbookManifest,
+  phase: string,
+  shownAs: string = manifest.file,
+  log?: AuditOutcome[],
+): Promise<RunbookPhase[]> {
   return unmetRequirements(await loadRunbook(manifest, shownAs, log), phase);
 }

@@ -13,9 +13,18 @@ export function findSyncPhase(settings: Settings, name: string, doing: string, m
   const names = settings.phases.map((p) => p.name);
   if (!phase) {
     const suggestion = closest(name, names);
-    throw new MailshiftError(problem('USAGE', `the manifest has no phase "${name}"`, suggestion ? `did you mean --phase ${suggestion}?` : `its phases are: ${names.join(', ')}`));
+    throw new MailshiftError(
+      problem(
+        'USAGE',
+        `the manifest has no phase "${name}"`,
+        suggestion ? `did you mean --phase ${suggestion}?` : `its phases are: ${names.join(', ')}`,
+      ),
+    );
   }
-  if (phase.kind === 'manual') throw new MailshiftError(problem('USAGE', `phase "${name}" is a manual gate: there is nothing to ${doing}`, manualHint));
+  if (phase.kind === 'manual')
+    throw new MailshiftError(
+      problem('USAGE', `phase "${name}" is a manual gate: there is nothing to ${doing}`, manualHint),
+    );
   return phase;
 }
 

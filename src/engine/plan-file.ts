@@ -23,17 +23,38 @@ export async function readPlanFile(path: string): Promise<{ plan: Plan; sha256: 
     text = bytes.toString('utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    return { diagnostic: problem('PLAN_READ', code === 'ENOENT' ? `no plan file at ${path}` : `cannot read ${path}: ${code}`, 'make one with `mailshift plan <manifest> --phase NAME`', { file: path }) };
+    return {
+      diagnostic: problem(
+        'PLAN_READ',
+        code === 'ENOENT' ? `no plan file at ${path}` : `cannot read ${path}: ${code}`,
+        'make one with `mailshift plan <manifest> --phase NAME`',
+        { file: path },
+      ),
+    };
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    return { diagnostic: problem('PLAN_READ', `${path} is not JSON: ${(error as Error).message}`, 'a plan file is written by `mailshift plan`; do not edit it by hand', { file: path }) };
+    return {
+      diagnostic: problem(
+        'PLAN_READ',
+        `${path} is not JSON: ${(error as Error).message}`,
+        'a plan file is written by `mailshift plan`; do not edit it by hand',
+        { file: path },
+      ),
+    };
   }
   const format = (value as { format?: unknown } | null)?.format;
   if (format !== 'mailshift-plan/v1') {
-    return { diagnostic: problem('PLAN_READ', `${path} is not a mailshift plan (format ${JSON.stringify(format ?? null)})`, 'expected format "mailshift-plan/v1", as written by `mailshift plan`', { file: path }) };
+    return {
+      diagnostic: problem(
+        'PLAN_READ',
+        `${path} is not a mailshift plan (format ${JSON.stringify(format ?? null)})`,
+        'expected format "mailshift-plan/v1", as written by `mailshift plan`',
+        { file: path },
+      ),
+    };
   }
   return { plan: value as Plan, sha256 };
 }

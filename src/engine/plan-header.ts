@@ -33,7 +33,9 @@ export async function readPlanHeader(path: string): Promise<PlanHeaderRead> {
     }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    return code === 'ENOENT' ? { state: 'missing' } : { state: 'unreadable', reason: `cannot read it: ${code ?? (error as Error).message}` };
+    return code === 'ENOENT'
+      ? { state: 'missing' }
+      : { state: 'unreadable', reason: `cannot read it: ${code ?? (error as Error).message}` };
   }
   // Latin-1 keeps byte offsets; the head is decoded as UTF-8 once it is cut.
   const text = Buffer.from(head, 'latin1').toString('utf8');
@@ -44,7 +46,12 @@ export async function readPlanHeader(path: string): Promise<PlanHeaderRead> {
     return { state: 'unreadable', reason: 'it is not JSON' };
   }
   const header = value as Partial<PlanHeader> | null;
-  if (header?.format !== 'mailshift-plan/v1' || typeof header.createdAt !== 'string' || typeof header.manifest?.sha256 !== 'string' || typeof header.summary !== 'object') {
+  if (
+    header?.format !== 'mailshift-plan/v1' ||
+    typeof header.createdAt !== 'string' ||
+    typeof header.manifest?.sha256 !== 'string' ||
+    typeof header.summary !== 'object'
+  ) {
     return { state: 'unreadable', reason: 'it is not a mailshift plan' };
   }
   const { accounts: _accounts, ...rest } = header as Plan;

@@ -13,7 +13,10 @@ export function defaultPlanPath(manifestFile: string, name: string, phase: strin
  */
 export function accountsPlanPath(manifestFile: string, name: string, phase: string, ids: readonly string[]): string {
   const sorted = [...ids].sort();
-  const named = sorted.length <= 3 ? sorted.map(fileSafe).join('+') : `${sorted.length}-accounts-${createHash('sha256').update(sorted.join('\n')).digest('hex').slice(0, 8)}`;
+  const named =
+    sorted.length <= 3
+      ? sorted.map(fileSafe).join('+')
+      : `${sorted.length}-accounts-${createHash('sha256').update(sorted.join('\n')).digest('hex').slice(0, 8)}`;
   return join(dirname(manifestFile), 'plans', `${name}.${phase}.${named}.plan.json`);
 }
 

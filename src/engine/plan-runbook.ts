@@ -6,7 +6,9 @@ import type { Plan, PlanRunbook, RunbookMark } from '../plan/types.ts';
 
 /** The runbook state to record in a plan made now, from the audit log (oldest first). */
 export function planRunbook(log: readonly AuditOutcome[], forced: boolean): PlanRunbook {
-  const after = log.filter((entry) => entry.result === 'ok').map((entry): RunbookMark => ({ kind: entry.kind, phase: entry.phase, id: entry.applyId, at: endOf(entry) }));
+  const after = log
+    .filter((entry) => entry.result === 'ok')
+    .map((entry): RunbookMark => ({ kind: entry.kind, phase: entry.phase, id: entry.applyId, at: endOf(entry) }));
   return { after, cutover: cutoverOf(log, forced) };
 }
 
@@ -19,7 +21,12 @@ export function cutoverOf(log: readonly AuditOutcome[], forced: boolean): Cutove
 /** Gates recorded since the plan was made: not among those it records, or (plans without the record) done after its createdAt. */
 export function gatesSince(plan: Pick<Plan, 'createdAt' | 'runbook'>, log: readonly AuditOutcome[]): AuditOutcome[] {
   const known = new Set(plan.runbook?.after.filter((mark) => mark.kind === 'gate').map((mark) => mark.id) ?? []);
-  return log.filter((entry) => entry.kind === 'gate' && entry.result === 'ok' && (plan.runbook ? !known.has(entry.applyId) : doneAfter(entry, plan.createdAt)));
+  return log.filter(
+    (entry) =>
+      entry.kind === 'gate' &&
+      entry.result === 'ok' &&
+      (plan.runbook ? !known.has(entry.applyId) : doneAfter(entry, plan.createdAt)),
+  );
 }
 
 /** Whether the record ended after `createdAt`; plans say whole seconds, so the same second counts as before. */

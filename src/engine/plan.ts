@@ -2,9 +2,23 @@ import { dirname, resolve } from 'node:path';
 import { readAuditOutcomes } from '../audit/outcomes.ts';
 import { auditDirFor } from '../audit/writer.ts';
 import type { Diagnostic } from '../errors.ts';
-import { isWindowed, openAccountSession, readFolders, readListing, withRefusedFolders, withTargetKeywordRule } from '../imap/read-account.ts';
+import {
+  isWindowed,
+  openAccountSession,
+  readFolders,
+  readListing,
+  withRefusedFolders,
+  withTargetKeywordRule,
+} from '../imap/read-account.ts';
 import type { ManifestReadResult } from '../manifest/read.ts';
-import { sliceSettings, type AccountSettings, type EndpointSettings, type Settings, type SliceSettings, type SyncPhase } from '../manifest/settings.ts';
+import {
+  sliceSettings,
+  type AccountSettings,
+  type EndpointSettings,
+  type Settings,
+  type SliceSettings,
+  type SyncPhase,
+} from '../manifest/settings.ts';
 import type { Cutover, CutoverRecord } from '../plan/cutover.ts';
 import { mapFolders } from '../plan/folder-mapping.ts';
 import { deletionCandidates } from '../plan/target-folder-deletion.ts';
@@ -56,75 +70,162 @@ export interface PlanRequest {
  */
 export async function makePlan(request: PlanRequest): Promise<{ plan?: Plan; diagnostics: Diagnostic[] }> {
   const { settings } = request.manifest;
-  const phase = findSyncPhase(settings, request.phase, 'plan', `when it is done, record it with: mailshift gate <manifest> ${request.phase}`);
+  const phase = findSyncPhase(
+    settings,
+    request.phase,
+    'plan',
+    `when it is done, record it with: mailshift gate <manifest> ${request.phase}`,
+  );
   const accounts = selectAccounts(settings, request.accountIds);
 
   const manifestDir = dirname(resolve(request.manifest.file));
   // git answers while the servers are read, not after.
   const reference = manifestReference(request.manifest.file, dirname(resolve(request.planPath)));
   // The audit log says which gates and applies this plan comes after, and whether the cutover rule holds.
-  const runbook = planRunbook(await readAuditOutcomes(auditDirFor(request.manifest.file, settings.name)), request.force === true);
+  const runbook = planRunbook(
+    await readAuditOutcomes(auditDirFor(request.manifest.file, settings.name)),
+    request.force === true,
+  );
   const results = await mapInLanes(accounts, request.concurrency, async (account) => {
     request.onAccount?.(account.id, 'reading');
-    const result = await planOneAccount(account, sliceSettings(settings, account.id, phase.name), request, { manifestDir, cutover: runbook.cutover });
+    const result = await planOneAccount(account, sliceSettings(settings, account.id, phase.name), request, {
+      manifestDir,
+      cutover: runbook.cutover,
+    });
     request.onAccount?.(account.id, result.errors.length > 0 ? 'failed' : 'planned');
     return result;
   });
-  const diagnostics = results.flatMap((r) => [...r.errors, ...('folderErrors' in r ? r.folderErrors ?? [] : [])]);
+  const diagnostics = results.flatMap((r) => [...r.errors, ...('folderErrors' in r ? (r.folderErrors ?? []) : [])]);
   // In a wave some accounts are always broken: the plan holds the others, and names the broken ones.
   const planned = results.filter((r) => r.errors.length === 0);
   if (planned.length === 0) return { diagnostics };
-  const accountsFailed = accounts.flatMap((account, index): AccountFailure[] => results[index]!.errors.map((error) => ({
-    id: account.id, side: error.location?.side ?? null, reason: error.message,
-  })));
+  const accountsFailed = accounts.flatMap((account, index): AccountFailure[] =>
+    results[index]!.errors.map((error) => ({
+      id: account.id,
+      side: error.location?.side ?? null,
+      reason: error.message,
+    })),
+  );
 
   const accountPlans = planned.map((r) => r.plan!).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const warnings = [...phaseWarnings(request.manifest, phase), ...foldAcrossAccounts(planned.flatMap((r) => r.warnings))];
-  return { plan: await assemble(request, phase, accountPlans, accountsFailed, warnings, await reference, runbook), diagnostics };
+  const warnings = [
+    ...phaseWarnings(request.manifest, phase),
+    ...foldAcrossAccounts(planned.flatMap((r) => r.warnings)),
+  ];
+  return {
+    plan: await assemble(request, phase, accountPlans, accountsFailed, warnings, await reference, runbook),
+    diagnostics,
+  };
 }
 
-async function planOneAccount(account: AccountSettings, slice: SliceSettings, request: PlanRequest, { manifestDir, cutover }: { manifestDir: string; cutover: Cutover | null }) {
+async function planOneAccount(
+  account: AccountSettings,
+  slice: SliceSettings,
+  request: PlanRequest,
+  { manifestDir, cutover }: { manifestDir: string; cutover: Cutover | null },
+) {
   let session;
   try {
-    session = await openAccountSession(account, { manifestDir, env: request.env, verbose: request.verbose, trace: request.trace });
+    session = await openAccountSession(account, {
+      manifestDir,
+      env: request.env,
+      verbose: request.verbose,
+      trace: request.trace,
+    });
     const listing = await readListing(session);
     const mapping = mapFolders(listing, slice.folders);
-    if (mapping.errors.length > 0) return { errors: withAccount(mapping.errors, account.id), warnings: [] as PlanWarning[] };
+    if (mapping.errors.length > 0)
+      return { errors: withAccount(mapping.errors, account.id), warnings: [] as PlanWarning[] };
     const window = fetchWindow(slice.messages, request.now);
     const readMessages = !slice.phase.justFolders;
     const sourceByName = new Map(listing.source.folders.map((f) => [f.name, f]));
     const targetByName = new Map(listing.target.folders.map((f) => [f.name, f]));
     const cache = await request.state.snapshotCache(account.id);
-    const cached = { source: cachedFolders(cache?.source, account.source), target: cachedFolders(cache?.target, account.target) };
+    const cached = {
+      source: cachedFolders(cache?.source, account.source),
+      target: cachedFolders(cache?.target, account.target),
+    };
     const targetReads = [
-      ...readMessages ? mapping.pairs.filter((p) => p.targetExists && targetByName.get(p.target)?.selectable).map((p) => ({ listing: targetByName.get(p.target)!, window, cached: cached.target[p.target] })) : [],
+      ...(readMessages
+        ? mapping.pairs
+            .filter((p) => p.targetExists && targetByName.get(p.target)?.selectable)
+            .map((p) => ({ listing: targetByName.get(p.target)!, window, cached: cached.target[p.target] }))
+        : []),
       // After a gate the planner must tell mailshift's copies in a folder it may delete from mail that arrived there.
-      ...(cutover ? deletionCandidates({ targetOnly: mapping.targetOnly, targetFolders: listing.target.folders, targetServer: listing.target.server, rule: slice.phase.deleteTargetFolders, subfolder: slice.folders.subfolder }) : [])
-        .map((name) => targetByName.get(name)!).filter((folder) => folder.selectable).map((folder) => ({ listing: folder, window: null, cached: cached.target[folder.name] })),
+      ...(cutover
+        ? deletionCandidates({
+            targetOnly: mapping.targetOnly,
+            targetFolders: listing.target.folders,
+            targetServer: listing.target.server,
+            rule: slice.phase.deleteTargetFolders,
+            subfolder: slice.folders.subfolder,
+          })
+        : []
+      )
+        .map((name) => targetByName.get(name)!)
+        .filter((folder) => folder.selectable)
+        .map((folder) => ({ listing: folder, window: null, cached: cached.target[folder.name] })),
     ];
     const refused = { source: new Map<string, string>(), target: new Map<string, string>() };
     const [sourceFolders, targetFolders] = await Promise.all([
-      readFolders(session, 'source', readMessages ? mapping.pairs.map((p) => ({ listing: sourceByName.get(p.source)!, window, cached: cached.source[p.source] })) : [], refused.source),
+      readFolders(
+        session,
+        'source',
+        readMessages
+          ? mapping.pairs.map((p) => ({
+              listing: sourceByName.get(p.source)!,
+              window,
+              cached: cached.source[p.source],
+            }))
+          : [],
+        refused.source,
+      ),
       readFolders(session, 'target', targetReads, refused.target),
     ]);
     const read = withRefusedFolders(listing, refused);
-    if (readMessages && !isWindowed(window) && !(allFromCache(sourceFolders, cached.source) && allFromCache(targetFolders, cached.target))) {
-      await request.state.saveSnapshotCache(account.id, { source: sideCache(account.source, sourceFolders), target: sideCache(account.target, targetFolders) });
+    if (
+      readMessages &&
+      !isWindowed(window) &&
+      !(allFromCache(sourceFolders, cached.source) && allFromCache(targetFolders, cached.target))
+    ) {
+      await request.state.saveSnapshotCache(account.id, {
+        source: sideCache(account.source, sourceFolders),
+        target: sideCache(account.target, targetFolders),
+      });
     }
-    const uidMaps: UidMaps = cutover || slice.messages.identity === 'uid' ? await request.state.uidMaps(account.id) : {};
+    const uidMaps: UidMaps =
+      cutover || slice.messages.identity === 'uid' ? await request.state.uidMaps(account.id) : {};
     const cutoverRecord: CutoverRecord | null = cutover ? { since: cutover, uidMaps } : null;
     const planned = planAccount({
-      accountId: account.id, slice, mapping, now: request.now, uidMaps: slice.messages.identity === 'uid' ? uidMaps : {}, cutover: cutoverRecord,
-      snapshot: { ...await withTargetKeywordRule(session, read, sourceFolders, targetFolders, mapping.pairs), sourceFolders, targetFolders },
+      accountId: account.id,
+      slice,
+      mapping,
+      now: request.now,
+      uidMaps: slice.messages.identity === 'uid' ? uidMaps : {},
+      cutover: cutoverRecord,
+      snapshot: {
+        ...(await withTargetKeywordRule(session, read, sourceFolders, targetFolders, mapping.pairs)),
+        sourceFolders,
+        targetFolders,
+      },
     });
-    if (planned.errors.length > 0) return { errors: withAccount(planned.errors, account.id), warnings: [] as PlanWarning[] };
+    if (planned.errors.length > 0)
+      return { errors: withAccount(planned.errors, account.id), warnings: [] as PlanWarning[] };
     const folders = await attachDeletedHeaders(session, planned.folders);
     const plan: AccountPlan = {
-      id: account.id, source: endpointOf(account.source), target: endpointOf(account.target),
-      ...(mapping.leftOut.length > 0 ? { foldersLeftOut: mapping.leftOut } : {}), folders,
+      id: account.id,
+      source: endpointOf(account.source),
+      target: endpointOf(account.target),
+      ...(mapping.leftOut.length > 0 ? { foldersLeftOut: mapping.leftOut } : {}),
+      folders,
     };
     const mappingWarnings = mapping.warnings.map((w) => ({ ...w, account: account.id }));
-    const folderErrors = unreadableFolders(read, mapping.pairs, account.id, 'nothing is planned for this folder; the rest of the account is');
+    const folderErrors = unreadableFolders(
+      read,
+      mapping.pairs,
+      account.id,
+      'nothing is planned for this folder; the rest of the account is',
+    );
     return { plan, errors: [] as Diagnostic[], folderErrors, warnings: [...mappingWarnings, ...planned.warnings] };
   } catch (error) {
     const diagnostics = (error as { diagnostics?: Diagnostic[] }).diagnostics;
@@ -146,10 +247,21 @@ function allFromCache(folders: Record<string, FolderSnapshot>, cached: Record<st
 }
 
 function sideCache(endpoint: EndpointSettings, folders: Record<string, FolderSnapshot>): SideCache {
-  return { endpoint: endpointKey(endpoint), folders: Object.fromEntries(Object.values(folders).map((f) => [f.name, { state: f.state, messages: f.messages }])) };
+  return {
+    endpoint: endpointKey(endpoint),
+    folders: Object.fromEntries(Object.values(folders).map((f) => [f.name, { state: f.state, messages: f.messages }])),
+  };
 }
 
-async function assemble(request: PlanRequest, phase: SyncPhase, accounts: AccountPlan[], accountsFailed: AccountFailure[], warnings: PlanWarning[], reference: Awaited<ReturnType<typeof manifestReference>>, runbook: PlanRunbook): Promise<Plan> {
+async function assemble(
+  request: PlanRequest,
+  phase: SyncPhase,
+  accounts: AccountPlan[],
+  accountsFailed: AccountFailure[],
+  warnings: PlanWarning[],
+  reference: Awaited<ReturnType<typeof manifestReference>>,
+  runbook: PlanRunbook,
+): Promise<Plan> {
   const common = commonRules(request.manifest.settings, phase, accounts);
   for (const account of accounts) {
     const own = rulesOf(sliceSettings(request.manifest.settings, account.id, phase.name));
@@ -177,7 +289,11 @@ async function assemble(request: PlanRequest, phase: SyncPhase, accounts: Accoun
 }
 
 /** The rules most accounts share: those of the first account in the plan (others record theirs if different). */
-function commonRules(settings: Settings, phase: SyncPhase, accounts: AccountPlan[]): { folders: unknown; messages: unknown } {
+function commonRules(
+  settings: Settings,
+  phase: SyncPhase,
+  accounts: AccountPlan[],
+): { folders: unknown; messages: unknown } {
   const first = accounts[0]?.id ?? settings.accounts[0]!.id;
   return rulesOf(sliceSettings(settings, first, phase.name));
 }

@@ -9,7 +9,11 @@ import type { AccountUnit } from './apply.ts';
  * account's failure is its own: the others go on. Resolves with each account's counts, or the
  * error that stopped it.
  */
-export async function runAccounts(units: readonly AccountUnit[], concurrency: number, listen: ApplyListener): Promise<Map<string, ApplyCounts | Error>> {
+export async function runAccounts(
+  units: readonly AccountUnit[],
+  concurrency: number,
+  listen: ApplyListener,
+): Promise<Map<string, ApplyCounts | Error>> {
   const results = new Map<string, ApplyCounts | Error>();
   await runInLanes(units, concurrency, async (unit) => {
     const account = unit.id;
@@ -32,6 +36,7 @@ export async function runAccounts(units: readonly AccountUnit[], concurrency: nu
 }
 
 function eventErrors(error: unknown): EventError[] {
-  if (error instanceof MailshiftError) return error.diagnostics.map((d) => ({ code: d.code, message: d.message, ...(d.hint ? { hint: d.hint } : {}) }));
+  if (error instanceof MailshiftError)
+    return error.diagnostics.map((d) => ({ code: d.code, message: d.message, ...(d.hint ? { hint: d.hint } : {}) }));
   return [{ code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) }];
 }

@@ -31,22 +31,22 @@ export type PlanStatus =
   | { path: string; state: 'missing' }
   | { path: string; state: 'unreadable'; reason: string }
   | {
-    path: string;
-    /** stale: made from another version of the manifest, so apply would refuse it. */
-    state: 'current' | 'stale';
-    createdAt: string;
-    sha256: string;
-    summary: PlanSummary;
-    /** An apply of exactly this plan file ended ok. */
-    applied: boolean;
-    /**
-     * Required phases applied or gated after this plan was made: the mailboxes have moved on since
-     * (a drain planned before the MX switch misses the mail that arrived after it).
-     */
-    outdatedBy: string[];
-    /** Accounts the plan leaves out, as it lists them (they could not be planned): not done by applying it. */
-    accountsFailed: AccountFailure[];
-  };
+      path: string;
+      /** stale: made from another version of the manifest, so apply would refuse it. */
+      state: 'current' | 'stale';
+      createdAt: string;
+      sha256: string;
+      summary: PlanSummary;
+      /** An apply of exactly this plan file ended ok. */
+      applied: boolean;
+      /**
+       * Required phases applied or gated after this plan was made: the mailboxes have moved on since
+       * (a drain planned before the MX switch misses the mail that arrived after it).
+       */
+      outdatedBy: string[];
+      /** Accounts the plan leaves out, as it lists them (they could not be planned): not done by applying it. */
+      accountsFailed: AccountFailure[];
+    };
 
 /** One command that moves a phase on, and why it is that one. */
 export interface Step {
@@ -88,9 +88,15 @@ export function buildRunbook(input: RunbookInput): Runbook {
   const kinds = new Map(input.phases.map((phase) => [phase.name, phase.kind]));
   let nextFound = false;
   const phases = input.phases.map((phase): RunbookPhase => {
-    const requires = phase.requires.map((name) => ({ phase: name, kind: kinds.get(name) ?? 'sync', met: done.has(name) }));
-    const ofPhase = input.log.filter((entry) => entry.phase === phase.name && entry.kind === (phase.kind === 'sync' ? 'apply' : 'gate'));
-    const lastApply = phase.kind === 'sync' ? ofPhase.at(-1) ?? null : null;
+    const requires = phase.requires.map((name) => ({
+      phase: name,
+      kind: kinds.get(name) ?? 'sync',
+      met: done.has(name),
+    }));
+    const ofPhase = input.log.filter(
+      (entry) => entry.phase === phase.name && entry.kind === (phase.kind === 'sync' ? 'apply' : 'gate'),
+    );
+    const lastApply = phase.kind === 'sync' ? (ofPhase.at(-1) ?? null) : null;
     const plan = phase.kind === 'sync' ? planStatus(input, phase, ofPhase) : null;
     let state: PhaseState;
     if (done.has(phase.name)) state = 'done';
@@ -98,13 +104,29 @@ export function buildRunbook(input: RunbookInput): Runbook {
     else state = nextFound ? 'ready' : 'next';
     if (state !== 'done') nextFound = true;
     return {
-      name: phase.name, kind: phase.kind, description: phase.description, instruction: phase.kind === 'manual' ? phase.instruction : null,
-      requires, state, plan, lastApply,
-      gate: phase.kind === 'manual' ? ofPhase.filter((entry) => entry.result === 'ok').at(-1) ?? null : null,
-      step: state === 'done' ? null : phase.kind === 'manual' ? gateStep(input, phase.name, phase.instruction) : syncStep(input, phase.name, plan!, lastApply),
+      name: phase.name,
+      kind: phase.kind,
+      description: phase.description,
+      instruction: phase.kind === 'manual' ? phase.instruction : null,
+      requires,
+      state,
+      plan,
+      lastApply,
+      gate: phase.kind === 'manual' ? (ofPhase.filter((entry) => entry.result === 'ok').at(-1) ?? null) : null,
+      step:
+        state === 'done'
+          ? null
+          : phase.kind === 'manual'
+            ? gateStep(input, phase.name, phase.instruction)
+            : syncStep(input, phase.name, plan!, lastApply),
     };
   });
-  return { name: input.name, manifest: input.manifest.path, phases, next: phases.find((phase) => phase.step !== null)?.step ?? null };
+  return {
+    name: input.name,
+    manifest: input.manifest.path,
+    phases,
+    next: phases.find((phase) => phase.step !== null)?.step ?? null,
+  };
 }
 
 /** A sync phase is applied once an apply of it ended ok; a manual phase once its gate was recorded. Interrupted or failed applies do not count. */
@@ -113,7 +135,11 @@ function isDone(phase: PhaseSettings, log: readonly AuditOutcome[]): boolean {
   return log.some((entry) => entry.phase === phase.name && entry.kind === kind && entry.result === 'ok');
 }
 
-function planStatus(input: RunbookInput, { name: phase, requires }: PhaseSettings, applies: readonly AuditOutcome[]): PlanStatus {
+function planStatus(
+  input: RunbookInput,
+  { name: phase, requires }: PhaseSettings,
+  applies: readonly AuditOutcome[],
+): PlanStatus {
   const file = input.plans.get(phase);
   const path = file?.path ?? '';
   const read = file?.read ?? { state: 'missing' };
@@ -124,12 +150,20 @@ function planStatus(input: RunbookInput, { name: phase, requires }: PhaseSetting
     return { path, state: 'unreadable', reason: `it is a plan of ${header.name}'s phase ${header.phase}` };
   }
   return {
-    path, state: header.manifest.sha256 === input.manifest.sha256 ? 'current' : 'stale', createdAt: header.createdAt, sha256, summary: header.summary,
+    path,
+    state: header.manifest.sha256 === input.manifest.sha256 ? 'current' : 'stale',
+    createdAt: header.createdAt,
+    sha256,
+    summary: header.summary,
     applied: applies.some((entry) => entry.planSha256 === sha256 && entry.result === 'ok'),
     accountsFailed: Array.isArray(header.accountsFailed) ? header.accountsFailed : [],
     // A gate recorded since outdates the plan whether required or not: apply refuses it (PLAN_OUTDATED).
     outdatedBy: unique([
-      ...requires.filter((required) => input.log.some((entry) => entry.phase === required && entry.result === 'ok' && doneAfter(entry, header.createdAt))),
+      ...requires.filter((required) =>
+        input.log.some(
+          (entry) => entry.phase === required && entry.result === 'ok' && doneAfter(entry, header.createdAt),
+        ),
+      ),
       ...gatesSince(header, input.log).map((gate) => gate.phase),
     ]),
   };
@@ -140,27 +174,56 @@ function unique(names: string[]): string[] {
 }
 
 function syncStep(input: RunbookInput, phase: string, plan: PlanStatus, lastApply: AuditOutcome | null): Step {
-  const replan = (why: string): Step => ({ phase, action: 'plan', command: `mailshift plan ${shellWord(input.manifest.path)} --phase ${phase}`, why });
+  const replan = (why: string): Step => ({
+    phase,
+    action: 'plan',
+    command: `mailshift plan ${shellWord(input.manifest.path)} --phase ${phase}`,
+    why,
+  });
   if (plan.state === 'missing') return replan('no plan yet');
   if (plan.state === 'unreadable') return replan(`the plan file cannot be used: ${plan.reason}`);
   if (plan.state === 'stale') return replan('the manifest changed since the plan was made, so apply would refuse it');
-  if (plan.outdatedBy.length > 0) return replan(`the plan was made before ${plan.outdatedBy.join(' and ')} was done, so it does not see the mailboxes as they are now`);
-  const apply = (why: string): Step => ({ phase, action: 'apply', command: `mailshift apply ${shellWord(plan.path)}`, why });
+  if (plan.outdatedBy.length > 0)
+    return replan(
+      `the plan was made before ${plan.outdatedBy.join(' and ')} was done, so it does not see the mailboxes as they are now`,
+    );
+  const apply = (why: string): Step => ({
+    phase,
+    action: 'apply',
+    command: `mailshift apply ${shellWord(plan.path)}`,
+    why,
+  });
   if (lastApply?.planSha256 === plan.sha256) {
-    if (lastApply.result === 'failed') return apply('the last apply of this plan had failures; running it again retries them');
-    if (lastApply.result !== 'ok') return apply('the last apply of this plan did not finish (interrupted, or still running); running it again finishes the work');
+    if (lastApply.result === 'failed')
+      return apply('the last apply of this plan had failures; running it again retries them');
+    if (lastApply.result !== 'ok')
+      return apply(
+        'the last apply of this plan did not finish (interrupted, or still running); running it again finishes the work',
+      );
   }
-  return apply(`the plan made ${plan.createdAt} is not applied yet: review it (mailshift show ${shellWord(plan.path)}), then apply it`);
+  return apply(
+    `the plan made ${plan.createdAt} is not applied yet: review it (mailshift show ${shellWord(plan.path)}), then apply it`,
+  );
 }
 
 function gateStep(input: RunbookInput, phase: string, instruction: string): Step {
   const sentence = /[.!?]$/.test(instruction.trim()) ? instruction.trim() : `${instruction.trim()}.`;
-  return { phase, action: 'gate', command: `mailshift gate ${shellWord(input.manifest.path)} ${phase} --note "…"`, why: `a manual step: ${sentence} Record it once done.` };
+  return {
+    phase,
+    action: 'gate',
+    command: `mailshift gate ${shellWord(input.manifest.path)} ${phase} --note "…"`,
+    why: `a manual step: ${sentence} Record it once done.`,
+  };
 }
 
 /** The phases `phase` requires that are not done yet, each with the step that would do it. */
 export function unmetRequirements(runbook: Runbook, phase: string): RunbookPhase[] {
-  const unmet = new Set(runbook.phases.find((candidate) => candidate.name === phase)?.requires.filter((requirement) => !requirement.met).map((requirement) => requirement.phase));
+  const unmet = new Set(
+    runbook.phases
+      .find((candidate) => candidate.name === phase)
+      ?.requires.filter((requirement) => !requirement.met)
+      .map((requirement) => requirement.phase),
+  );
   return runbook.phases.filter((candidate) => unmet.has(candidate.name));
 }
 

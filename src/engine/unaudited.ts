@@ -12,13 +12,24 @@ import type { Journal } from '../state/store.ts';
 const REASON = 'journaled by an earlier apply of this plan that ended before auditing it';
 
 /** Audit, in `audit`, each journal entry whose result no earlier audit file of the plan (in `log`) ends with. Returns how many. */
-export async function auditUnaudited(plan: Plan, planSha256: string, journal: Journal, log: AuditOutcome[], audit: AuditWriter): Promise<number> {
+export async function auditUnaudited(
+  plan: Plan,
+  planSha256: string,
+  journal: Journal,
+  log: AuditOutcome[],
+  audit: AuditWriter,
+): Promise<number> {
   const entries = journal.entries();
   if (entries.length === 0) return 0;
   const audited = new Map<string, string>();
   for (const outcome of log) {
     if (outcome.planSha256 !== planSha256 || outcome.file === audit.file) continue;
-    await scanAuditFile(outcome.file, (record) => audited.set(actionKey(record.account, { source: record.folder, target: record.target ?? '' }, record), record.result));
+    await scanAuditFile(outcome.file, (record) =>
+      audited.set(
+        actionKey(record.account, { source: record.folder, target: record.target ?? '' }, record),
+        record.result,
+      ),
+    );
   }
   const missing = entries.filter((entry) => audited.get(entry.key) !== entry.result);
   if (missing.length === 0) return 0;
@@ -28,7 +39,8 @@ export async function auditUnaudited(plan: Plan, planSha256: string, journal: Jo
     const action = actions.get(entry.key);
     if (!action) continue; // not this plan's action (the journal is per plan, so only after a hand edit)
     const record: AuditAction = { ...action, result: entry.result, reason: REASON };
-    if (action.op === 'copy' && entry.detail && 'targetUid' in entry.detail) record.targetUid = entry.detail.targetUid as number | null;
+    if (action.op === 'copy' && entry.detail && 'targetUid' in entry.detail)
+      record.targetUid = entry.detail.targetUid as number | null;
     await audit.record(record);
     written++;
   }
@@ -42,7 +54,10 @@ function planActions(plan: Plan): Map<string, Omit<AuditAction, 'result'>> {
     for (const folder of account.folders) {
       for (const action of folder.actions) {
         actions.set(actionKey(account.id, folder, action), {
-          account: account.id, folder: folder.source, target: folder.target, op: action.op,
+          account: account.id,
+          folder: folder.source,
+          target: folder.target,
+          op: action.op,
           ...('uid' in action ? { uid: action.uid } : {}),
           ...('identity' in action ? { identity: action.identity } : {}),
           ...(action.op === 'copy' ? { size: action.size } : {}),

@@ -37,16 +37,27 @@ export async function hashAccountBodies(
       { side: 'target', folder: pair.target, request: wanted.target, sizes: sizesOf(scope.target) },
     );
   }
-  const hashes: { source: Record<string, Map<number, string>>; target: Record<string, Map<number, string>>; sourceMunged: Record<string, Map<number, string>> } = { source: {}, target: {}, sourceMunged: {} };
+  const hashes: {
+    source: Record<string, Map<number, string>>;
+    target: Record<string, Map<number, string>>;
+    sourceMunged: Record<string, Map<number, string>>;
+  } = { source: {}, target: {}, sourceMunged: {} };
   let bytes = 0;
-  const results = await Promise.allSettled(jobs.map((job) => session[job.side].use(async (connection) => {
-    // The source side also as Cyrus' munge8bit would store it, to name that cause when a target body differs.
-    const munged = job.side === 'source' ? new Map<number, string>() : undefined;
-    const hashed = await hashBodies(connection, job.folder, job.request.uids, { withoutMessageId: job.request.withoutMessageId, munged });
-    if (munged !== undefined && munged.size > 0) hashes.sourceMunged[job.folder] = munged;
-    hashes[job.side][job.folder] = hashed;
-    for (const uid of hashed.keys()) bytes += job.sizes.get(uid) ?? 0;
-  })));
+  const results = await Promise.allSettled(
+    jobs.map((job) =>
+      session[job.side].use(async (connection) => {
+        // The source side also as Cyrus' munge8bit would store it, to name that cause when a target body differs.
+        const munged = job.side === 'source' ? new Map<number, string>() : undefined;
+        const hashed = await hashBodies(connection, job.folder, job.request.uids, {
+          withoutMessageId: job.request.withoutMessageId,
+          munged,
+        });
+        if (munged !== undefined && munged.size > 0) hashes.sourceMunged[job.folder] = munged;
+        hashes[job.side][job.folder] = hashed;
+        for (const uid of hashed.keys()) bytes += job.sizes.get(uid) ?? 0;
+      }),
+    ),
+  );
   const failures: Diagnostic[] = [];
   for (const result of results) {
     if (result.status === 'fulfilled') continue;

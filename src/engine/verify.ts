@@ -4,9 +4,22 @@
 import { unreadableFolders } from '../plan/unreadable-folders.ts';
 import { dirname, resolve } from 'node:path';
 import { MailshiftError, type Diagnostic } from '../errors.ts';
-import { openAccountSession, readFolders, readListing, withRefusedFolders, withTargetKeywordRule, type AccountSession } from '../imap/read-account.ts';
+import {
+  openAccountSession,
+  readFolders,
+  readListing,
+  withRefusedFolders,
+  withTargetKeywordRule,
+  type AccountSession,
+} from '../imap/read-account.ts';
 import type { ManifestReadResult } from '../manifest/read.ts';
-import { sliceSettings, type AccountSettings, type Settings, type SliceSettings, type SyncPhase } from '../manifest/settings.ts';
+import {
+  sliceSettings,
+  type AccountSettings,
+  type Settings,
+  type SliceSettings,
+  type SyncPhase,
+} from '../manifest/settings.ts';
 import { mapFolders, type FolderMappingResult } from '../plan/folder-mapping.ts';
 import { fetchWindow } from '../plan/message-window.ts';
 import type { AccountSnapshot } from '../plan/snapshot.ts';
@@ -96,10 +109,15 @@ export async function verifyPhase(request: VerifyRequest): Promise<VerifyReport>
   const accounts = selectAccounts(settings, request.accountIds);
   const manifestDir = dirname(resolve(request.manifest.file));
   const results = await mapInLanes(accounts, request.concurrency, (account) =>
-    verifyOneAccount(account, sliceSettings(settings, account.id, phase.name), request, manifestDir));
+    verifyOneAccount(account, sliceSettings(settings, account.id, phase.name), request, manifestDir),
+  );
   return {
-    name: settings.name, phase: phase.name, content: request.content, checkedAt: request.now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
-    summary: summarise(results), accounts: results,
+    name: settings.name,
+    phase: phase.name,
+    content: request.content,
+    checkedAt: request.now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    summary: summarise(results),
+    accounts: results,
   };
 }
 
@@ -109,25 +127,52 @@ export function verifyResult(report: VerifyReport): VerifyResult {
   return report.summary.differences > 0 ? 'differences' : 'equal';
 }
 
-async function verifyOneAccount(account: AccountSettings, slice: SliceSettings, request: VerifyRequest, manifestDir: string): Promise<AccountVerification> {
+async function verifyOneAccount(
+  account: AccountSettings,
+  slice: SliceSettings,
+  request: VerifyRequest,
+  manifestDir: string,
+): Promise<AccountVerification> {
   const result: AccountVerification = {
-    id: account.id, source: endpointOf(account.source), target: endpointOf(account.target),
-    folders: null, errors: [], messages: { source: 0, target: 0 }, bytesHashed: 0,
+    id: account.id,
+    source: endpointOf(account.source),
+    target: endpointOf(account.target),
+    folders: null,
+    errors: [],
+    messages: { source: 0, target: 0 },
+    bytesHashed: 0,
   };
   let session: AccountSession | undefined;
   try {
-    session = await openAccountSession(account, { manifestDir, env: request.env, verbose: request.verbose, trace: request.trace });
+    session = await openAccountSession(account, {
+      manifestDir,
+      env: request.env,
+      verbose: request.verbose,
+      trace: request.trace,
+    });
     const snapshot = await readAccount(session, slice, request.now);
     if ('errors' in snapshot) return { ...result, errors: snapshot.errors };
     const uidMaps = await uidMapsFor(slice, request.state);
-    const bodies = request.content && !slice.phase.justFolders ? await hashAccountBodies(session, snapshot, slice, request.now, uidMaps) : null;
-    const folders = verifyAccount({ slice, snapshot: snapshot.snapshot, mapping: snapshot.mapping, now: request.now, bodies: bodies?.hashes ?? null, uidMaps });
+    const bodies =
+      request.content && !slice.phase.justFolders
+        ? await hashAccountBodies(session, snapshot, slice, request.now, uidMaps)
+        : null;
+    const folders = verifyAccount({
+      slice,
+      snapshot: snapshot.snapshot,
+      mapping: snapshot.mapping,
+      now: request.now,
+      bodies: bodies?.hashes ?? null,
+      uidMaps,
+    });
     return {
-      ...result, folders, bytesHashed: bodies?.bytes ?? 0,
+      ...result,
+      folders,
+      bytesHashed: bodies?.bytes ?? 0,
       errors: unreadableFolders(snapshot.snapshot, snapshot.mapping.pairs, account.id, 'this folder was not verified'),
       messages: {
         source: folders.reduce((sum, folder) => sum + folder.messages.source, 0),
-        target: folders.reduce((sum, folder) => sum + (folder.source !== null ? folder.messages.target ?? 0 : 0), 0),
+        target: folders.reduce((sum, folder) => sum + (folder.source !== null ? (folder.messages.target ?? 0) : 0), 0),
       },
     };
   } catch (error) {
@@ -139,21 +184,40 @@ async function verifyOneAccount(account: AccountSettings, slice: SliceSettings, 
 }
 
 /** Listings, mapping and the messages of every folder pair, as plan reads them. */
-async function readAccount(session: AccountSession, slice: SliceSettings, now: Date): Promise<{ errors: Diagnostic[] } | { snapshot: AccountSnapshot; mapping: FolderMappingResult }> {
+async function readAccount(
+  session: AccountSession,
+  slice: SliceSettings,
+  now: Date,
+): Promise<{ errors: Diagnostic[] } | { snapshot: AccountSnapshot; mapping: FolderMappingResult }> {
   const listing = await readListing(session);
   const mapping = mapFolders(listing, slice.folders);
-  if (mapping.errors.length > 0) return { errors: mapping.errors.map((d) => ({ ...d, location: { ...d.location, account: slice.account.id } })) };
+  if (mapping.errors.length > 0)
+    return { errors: mapping.errors.map((d) => ({ ...d, location: { ...d.location, account: slice.account.id } })) };
   const window = fetchWindow(slice.messages, now);
   const pairs = slice.phase.justFolders ? [] : mapping.pairs;
   const sourceByName = new Map(listing.source.folders.map((folder) => [folder.name, folder]));
   const targetByName = new Map(listing.target.folders.map((folder) => [folder.name, folder]));
   const refused = { source: new Map<string, string>(), target: new Map<string, string>() };
   const [sourceFolders, targetFolders] = await Promise.all([
-    readFolders(session, 'source', pairs.map((pair) => ({ listing: sourceByName.get(pair.source)!, window })), refused.source),
-    readFolders(session, 'target', pairs.filter((pair) => pair.targetExists).map((pair) => ({ listing: targetByName.get(pair.target)!, window })), refused.target),
+    readFolders(
+      session,
+      'source',
+      pairs.map((pair) => ({ listing: sourceByName.get(pair.source)!, window })),
+      refused.source,
+    ),
+    readFolders(
+      session,
+      'target',
+      pairs.filter((pair) => pair.targetExists).map((pair) => ({ listing: targetByName.get(pair.target)!, window })),
+      refused.target,
+    ),
   ]);
   const read = withRefusedFolders(listing, refused);
-  const snapshot: AccountSnapshot = { ...await withTargetKeywordRule(session, read, sourceFolders, targetFolders, pairs), sourceFolders, targetFolders };
+  const snapshot: AccountSnapshot = {
+    ...(await withTargetKeywordRule(session, read, sourceFolders, targetFolders, pairs)),
+    sourceFolders,
+    targetFolders,
+  };
   return { snapshot, mapping };
 }
 
@@ -164,7 +228,10 @@ function summarise(accounts: readonly AccountVerification[]): VerifySummary {
     failed: accounts.filter((account) => account.errors.length > 0).length,
     folders: folders.length,
     foldersWithDifferences: folders.filter((folder) => folder.differences.length > 0).length,
-    differences: folders.reduce((sum, folder) => sum + folder.differences.reduce((n, d) => n + differenceCount(d), 0), 0),
+    differences: folders.reduce(
+      (sum, folder) => sum + folder.differences.reduce((n, d) => n + differenceCount(d), 0),
+      0,
+    ),
     kept: folders.reduce((sum, folder) => sum + folder.kept.reduce((n, d) => n + differenceCount(d), 0), 0),
     sourceMessages: accounts.reduce((sum, account) => sum + account.messages.source, 0),
     targetMessages: accounts.reduce((sum, account) => sum + account.messages.target, 0),

@@ -32,16 +32,28 @@ export interface SessionContext {
  * side that failed, each naming its side.
  */
 export async function openAccountSession(account: AccountSettings, context: SessionContext): Promise<AccountSession> {
-  const pool = (side: Side) => new ConnectionPool(
-    () => openConnection(account[side], { side, accountId: account.id, manifestDir: context.manifestDir, env: context.env, verbose: context.verbose, trace: context.trace }),
-    account[side].connections,
-  );
+  const pool = (side: Side) =>
+    new ConnectionPool(
+      () =>
+        openConnection(account[side], {
+          side,
+          accountId: account.id,
+          manifestDir: context.manifestDir,
+          env: context.env,
+          verbose: context.verbose,
+          trace: context.trace,
+        }),
+      account[side].connections,
+    );
   const source = pool('source');
   const target = pool('target');
   const logins = await Promise.allSettled([source.prime(), target.prime()]);
   const sides = ['source', 'target'] as const;
-  const failures = logins.flatMap((login, index): Diagnostic[] => (login.status === 'fulfilled' ? []
-    : diagnosticsOf(login.reason).map((d) => ({ ...d, location: { ...d.location, side: sides[index] } }))));
+  const failures = logins.flatMap((login, index): Diagnostic[] =>
+    login.status === 'fulfilled'
+      ? []
+      : diagnosticsOf(login.reason).map((d) => ({ ...d, location: { ...d.location, side: sides[index] } })),
+  );
   if (failures.length > 0) {
     await Promise.all([source.close(), target.close()]);
     throw new MailshiftError(failures);

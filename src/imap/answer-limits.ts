@@ -22,7 +22,10 @@ export function oversizedAnswer(error: unknown): string | null {
   if (code === 'LineTooLarge') return `a line longer than ${limit}`;
   if (code === 'ResponseTooLarge') return `an answer larger than ${limit}`;
   if (code !== 'LiteralTooLarge') return null;
-  const announced = typeof literalSize === 'number' && Number.isFinite(literalSize) ? `${literalSize} bytes` : 'an absurd number of bytes';
+  const announced =
+    typeof literalSize === 'number' && Number.isFinite(literalSize)
+      ? `${literalSize} bytes`
+      : 'an absurd number of bytes';
   return `a literal announced as ${announced}, over the limit of ${limit}`;
 }
 

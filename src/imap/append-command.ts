@@ -13,7 +13,9 @@ export interface OutgoingMessage {
 }
 
 /** What one APPEND command came to: a UID per message (null when the server named none) and the folder's UIDVALIDITY they belong to (APPENDUID), or the server's refusal (`closed`: a BAD, and the connection closed for it). */
-export type AppendOutcome = { uids: Array<number | null>; uidValidity: number | null } | { refused: string; closed?: MailshiftError };
+export type AppendOutcome =
+  | { uids: Array<number | null>; uidValidity: number | null }
+  | { refused: string; closed?: MailshiftError };
 
 // Refusals that concern the folder, not a message: retrying message by message would only hear
 // them once per message.
@@ -50,7 +52,11 @@ export function refusesFolder(code: string | null): boolean {
 }
 
 /** One APPEND: OK [APPENDUID v set] gives the UIDs in message order, and v the folder's UIDVALIDITY; NO refuses the whole command ('refused'); a BAD refuses it too and closes the connection ('closed'); NO [TRYCREATE]/[NONEXISTENT]/[NOPERM] and a dropped connection throw. */
-export async function appendCommand(connection: ImapConnection, folder: string, messages: readonly OutgoingMessage[]): Promise<AppendOutcome> {
+export async function appendCommand(
+  connection: ImapConnection,
+  folder: string,
+  messages: readonly OutgoingMessage[],
+): Promise<AppendOutcome> {
   const flow = flowOf(connection);
   const attributes: Token[] = [folderToken(flow, folder)];
   for (const message of messages) attributes.push(...messageArguments(connection, message));
@@ -65,14 +71,18 @@ export async function appendCommand(connection: ImapConnection, folder: string, 
       return { refused: said, closed: closedAfterBad(connection, folder, said) };
     }
     if (refusesFolder(responseCodeOf(error))) throw operationFailure(error, connection, 'APPEND', folder);
-    if ((error as { responseStatus?: unknown }).responseStatus !== 'NO') throw operationFailure(error, connection, 'APPEND', folder);
+    if ((error as { responseStatus?: unknown }).responseStatus !== 'NO')
+      throw operationFailure(error, connection, 'APPEND', folder);
     return { refused: refusalText(error) };
   }
   return appendUids(answer, messages.length);
 }
 
 /** The UIDs an OK [APPENDUID v set] names for `count` messages, or nulls where it names none (no UIDPLUS) or not as many. */
-export function appendUids(answer: { code: string | null; args: string[] }, count: number): { uids: Array<number | null>; uidValidity: number | null } {
+export function appendUids(
+  answer: { code: string | null; args: string[] },
+  count: number,
+): { uids: Array<number | null>; uidValidity: number | null } {
   const uids = answer.code === 'APPENDUID' ? expandUidSet(answer.args[1] ?? '') : [];
   if (uids.length !== count) return { uids: new Array<number | null>(count).fill(null), uidValidity: null };
   const uidValidity = Number(answer.args[0]);
@@ -99,7 +109,12 @@ export function expandUidSet(set: string): number[] {
 export function closedAfterBad(connection: ImapConnection, folder: string, said: string): MailshiftError {
   const { place } = connection;
   flowOf(connection).close();
-  return new MailshiftError(problem('IMAP_ERROR',
-    `${place.side} APPEND to folder "${folder}" for account ${place.accountId} at ${place.host}:${place.port} was rejected as malformed: ${said}; the connection was closed, as the server may read the rest of the command as commands`,
-    'this is a bug in mailshift or the server: please report it with the server\'s answer', { account: place.accountId, side: place.side, folder }));
+  return new MailshiftError(
+    problem(
+      'IMAP_ERROR',
+      `${place.side} APPEND to folder "${folder}" for account ${place.accountId} at ${place.host}:${place.port} was rejected as malformed: ${said}; the connection was closed, as the server may read the rest of the command as commands`,
+      "this is a bug in mailshift or the server: please report it with the server's answer",
+      { account: place.accountId, side: place.side, folder },
+    ),
+  );
 }

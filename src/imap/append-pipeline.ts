@@ -63,8 +63,15 @@ let pipelines = 0;
 /** Whether this client's internals are the ones the pipeline relies on (imapflow 2.10). */
 export function canPipeline(flow: ImapFlow): boolean {
   const f = flow as unknown as Partial<PipelineFlow>;
-  return typeof f.send === 'function' && typeof f.write === 'function' && typeof f.handleResponse === 'function'
-    && Array.isArray(f.commandParts) && 'currentRequest' in f && 'writeSocket' in f && typeof f.states === 'object';
+  return (
+    typeof f.send === 'function' &&
+    typeof f.write === 'function' &&
+    typeof f.handleResponse === 'function' &&
+    Array.isArray(f.commandParts) &&
+    'currentRequest' in f &&
+    'writeSocket' in f &&
+    typeof f.states === 'object'
+  );
 }
 
 /**
@@ -74,7 +81,12 @@ export function canPipeline(flow: ImapFlow): boolean {
  * closes the connection, as the server may have read message text as commands. Rejects only when
  * the connection goes; then `partial` (on the error) holds what was answered.
  */
-export async function appendPipelined(flow: ImapFlow, folder: Token, messages: ReadonlyArray<{ attributes: Token[]; bytes: number }>, stopOn: ReadonlySet<string>): Promise<PipelineRun> {
+export async function appendPipelined(
+  flow: ImapFlow,
+  folder: Token,
+  messages: ReadonlyArray<{ attributes: Token[]; bytes: number }>,
+  stopOn: ReadonlySet<string>,
+): Promise<PipelineRun> {
   install(flow);
   const pipeline = new Pipeline(flow as unknown as PipelineFlow, folder, messages, stopOn, `M${++pipelines}.`);
   active.set(flow, pipeline);
@@ -140,7 +152,8 @@ class Pipeline {
 
   /** Takes a tagged answer to one of the pipeline's APPENDs; false for anything else. */
   take(payload: Buffer): boolean {
-    if (payload.length < this.prefix.length || payload.toString('latin1', 0, this.prefix.length) !== this.prefix) return false;
+    if (payload.length < this.prefix.length || payload.toString('latin1', 0, this.prefix.length) !== this.prefix)
+      return false;
     const line = payload.toString('utf8');
     const tag = line.slice(0, line.indexOf(' '));
     const index = this.#waiting.get(tag);
@@ -164,7 +177,9 @@ class Pipeline {
     const window = PIPELINE_WINDOW;
     while (!this.#stopped && this.#next < this.messages.length) {
       const message = this.messages[this.#next]!;
-      const room = this.#waiting.size === 0 || (this.#waiting.size < window.commands && this.#bytesInFlight + message.bytes <= window.bytes);
+      const room =
+        this.#waiting.size === 0 ||
+        (this.#waiting.size < window.commands && this.#bytesInFlight + message.bytes <= window.bytes);
       if (!room) return;
       const tag = `${this.prefix}${this.#next}`;
       this.#waiting.set(tag, this.#next);
@@ -202,5 +217,10 @@ export function parseTagged(rest: string): TaggedAnswer {
   const text = match[2]!.trim();
   const section = /^\[([^\]]*)\]/.exec(text);
   const [code, ...args] = section ? section[1]!.trim().split(/\s+/) : [];
-  return { status: match[1]!.toUpperCase() as TaggedAnswer['status'], code: code ? code.toUpperCase() : null, args, text };
+  return {
+    status: match[1]!.toUpperCase() as TaggedAnswer['status'],
+    code: code ? code.toUpperCase() : null,
+    args,
+    text,
+  };
 }

@@ -1,5 +1,14 @@
 import { MailshiftError, problem } from '../errors.ts';
-import { appendCommand, appendUids, closedAfterBad, FOLDER_REFUSALS, messageArguments, readyToAppend, refusesFolder, type OutgoingMessage } from './append-command.ts';
+import {
+  appendCommand,
+  appendUids,
+  closedAfterBad,
+  FOLDER_REFUSALS,
+  messageArguments,
+  readyToAppend,
+  refusesFolder,
+  type OutgoingMessage,
+} from './append-command.ts';
 import { appendPipelined, canPipeline, type PipelineRun } from './append-pipeline.ts';
 import { hasCapability } from './capabilities.ts';
 import { flowOf, type ImapConnection } from './connection.ts';
@@ -49,7 +58,12 @@ export interface AppendRun {
 // store, a message over the server's APPENDLIMIT, an invalid date. The results hold no message content.
 
 /** APPEND, in order: a UID per message (APPENDUID), or the server's NO or BAD for that message ([TOOBIG], [LIMIT], [CANNOT]…); what stops the rest (the folder refused, NO [TRYCREATE] or no right; the connection lost or closed) is the run's `failure`. */
-export async function appendMessages(connection: ImapConnection, folder: string, items: readonly AppendItem[], options: { singly?: boolean } = {}): Promise<AppendRun> {
+export async function appendMessages(
+  connection: ImapConnection,
+  folder: string,
+  items: readonly AppendItem[],
+  options: { singly?: boolean } = {},
+): Promise<AppendRun> {
   const run: AppendRun = { results: new Array(items.length).fill(undefined), unsure: [], failure: null, resend: false };
   const outgoing: Array<{ index: number; message: OutgoingMessage }> = [];
   const limit = appendLimit(connection);
@@ -72,16 +86,28 @@ export async function appendMessages(connection: ImapConnection, folder: string,
   } catch (error) {
     run.failure = operationFailure(error, connection, 'APPEND', folder);
     // A dropped connection leaves the APPEND it cut short in doubt: it may have been stored.
-    if (run.failure.code === 'CONNECTION_LOST') run.unsure = inFlight.map((entry) => entry.index).filter((index) => run.results[index] === undefined);
+    if (run.failure.code === 'CONNECTION_LOST')
+      run.unsure = inFlight.map((entry) => entry.index).filter((index) => run.results[index] === undefined);
   }
   return run;
 }
 
 /** One APPEND of a batch (one by one again after a NO); false when the rest must not follow on this connection. */
-async function appendBatch(connection: ImapConnection, folder: string, batch: Array<{ index: number; message: OutgoingMessage }>, run: AppendRun): Promise<boolean> {
-  const outcome = await appendCommand(connection, folder, batch.map((entry) => entry.message));
+async function appendBatch(
+  connection: ImapConnection,
+  folder: string,
+  batch: Array<{ index: number; message: OutgoingMessage }>,
+  run: AppendRun,
+): Promise<boolean> {
+  const outcome = await appendCommand(
+    connection,
+    folder,
+    batch.map((entry) => entry.message),
+  );
   if ('uids' in outcome) {
-    batch.forEach((entry, i) => { run.results[entry.index] = stored(outcome, i); });
+    batch.forEach((entry, i) => {
+      run.results[entry.index] = stored(outcome, i);
+    });
     return true;
   }
   if (outcome.closed) {
@@ -102,8 +128,9 @@ async function appendBatch(connection: ImapConnection, folder: string, batch: Ar
 /** Whether APPENDs can go back to back here: every literal non-synchronizing (LITERAL+, or LITERAL- for messages of at most 4096 bytes, RFC 7888), and imapflow as the pipeline knows it. */
 function pipelines(connection: ImapConnection, outgoing: ReadonlyArray<{ message: OutgoingMessage }>): boolean {
   const flow = flowOf(connection);
-  const nonSynchronizing = flow.capabilities.has('LITERAL+')
-    || (flow.capabilities.has('LITERAL-') && outgoing.every((entry) => entry.message.raw.length <= LITERAL_MINUS_BYTES));
+  const nonSynchronizing =
+    flow.capabilities.has('LITERAL+') ||
+    (flow.capabilities.has('LITERAL-') && outgoing.every((entry) => entry.message.raw.length <= LITERAL_MINUS_BYTES));
   return nonSynchronizing && canPipeline(flow);
 }
 
@@ -111,10 +138,18 @@ function pipelines(connection: ImapConnection, outgoing: ReadonlyArray<{ message
 const LITERAL_MINUS_BYTES = 4096;
 
 /** One APPEND per message, pipelined; each answer is its message's, by tag. */
-async function appendEachPipelined(connection: ImapConnection, folder: string, outgoing: Array<{ index: number; message: OutgoingMessage }>, run: AppendRun): Promise<void> {
+async function appendEachPipelined(
+  connection: ImapConnection,
+  folder: string,
+  outgoing: Array<{ index: number; message: OutgoingMessage }>,
+  run: AppendRun,
+): Promise<void> {
   const flow = flowOf(connection);
   await readyToAppend(connection, folder);
-  const messages = outgoing.map((entry) => ({ attributes: messageArguments(connection, entry.message), bytes: entry.message.raw.length }));
+  const messages = outgoing.map((entry) => ({
+    attributes: messageArguments(connection, entry.message),
+    bytes: entry.message.raw.length,
+  }));
   let pipelined: PipelineRun;
   try {
     pipelined = await appendPipelined(flow, folderToken(flow, folder), messages, FOLDER_REFUSALS);
@@ -130,7 +165,13 @@ async function appendEachPipelined(connection: ImapConnection, folder: string, o
     }
     const said = refusalText({ response: `* ${answer.status} ${answer.text}` });
     if (answer.status === 'OK') run.results[entry.index] = stored(appendUids(answer, 1), 0);
-    else if (answer.status === 'NO' && refusesFolder(answer.code)) run.failure ??= commandFailure({ responseStatus: 'NO', serverResponseCode: answer.code, response: `* NO ${answer.text}` }, connection, 'APPEND', folder);
+    else if (answer.status === 'NO' && refusesFolder(answer.code))
+      run.failure ??= commandFailure(
+        { responseStatus: 'NO', serverResponseCode: answer.code, response: `* NO ${answer.text}` },
+        connection,
+        'APPEND',
+        folder,
+      );
     else run.results[entry.index] = { error: said };
     if (answer.status === 'BAD') run.failure ??= closedAfterBad(connection, folder, said);
   });
@@ -143,9 +184,14 @@ async function appendEachPipelined(connection: ImapConnection, folder: string, o
 
 function unansweredAfterBad(connection: ImapConnection, folder: string, unanswered: number): MailshiftError {
   const { place } = connection;
-  return new MailshiftError(problem('CONNECTION_LOST',
-    `${place.side} APPEND to folder "${folder}" for account ${place.accountId} at ${place.host}:${place.port}: the connection was closed after a BAD with ${unanswered} ${unanswered === 1 ? 'APPEND' : 'APPENDs'} behind it unanswered`,
-    'a new connection counts on the target what they stored before sending the rest', { account: place.accountId, side: place.side, folder }));
+  return new MailshiftError(
+    problem(
+      'CONNECTION_LOST',
+      `${place.side} APPEND to folder "${folder}" for account ${place.accountId} at ${place.host}:${place.port}: the connection was closed after a BAD with ${unanswered} ${unanswered === 1 ? 'APPEND' : 'APPENDs'} behind it unanswered`,
+      'a new connection counts on the target what they stored before sending the rest',
+      { account: place.accountId, side: place.side, folder },
+    ),
+  );
 }
 
 /** The result for the index-th message of an APPEND the server took. */
@@ -156,9 +202,15 @@ function stored(outcome: { uids: Array<number | null>; uidValidity: number | nul
 
 function prepare(item: AppendItem, limit: number | null): OutgoingMessage | { error: string } {
   const flags = storableFlags(item.flags);
-  if ('invalid' in flags) return { error: `flag ${JSON.stringify(flags.invalid)} cannot be stored over IMAP (not a system flag, or not a valid keyword)` };
+  if ('invalid' in flags)
+    return {
+      error: `flag ${JSON.stringify(flags.invalid)} cannot be stored over IMAP (not a system flag, or not a valid keyword)`,
+    };
   if (Number.isNaN(item.internalDate.getTime())) return { error: 'the message has no valid INTERNALDATE to store' };
-  if (limit !== null && item.raw.length > limit) return { error: `TOOBIG the message (${item.raw.length} bytes) is larger than the server's APPENDLIMIT of ${limit} bytes` };
+  if (limit !== null && item.raw.length > limit)
+    return {
+      error: `TOOBIG the message (${item.raw.length} bytes) is larger than the server's APPENDLIMIT of ${limit} bytes`,
+    };
   return { raw: item.raw, flags: flags.flags, internalDate: item.internalDate };
 }
 

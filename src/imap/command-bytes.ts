@@ -17,7 +17,8 @@ const SEQUENCE_RANGE = /^(\d+|\*)(:(\d+|\*))?$/;
 
 /** `<tag> <command> <attributes>` for the wire, every literal non-synchronizing ({n+}), without the closing CRLF: the text between literals in small buffers, each literal's data as given. */
 export function literalPlusCommand(tag: string, command: string, attributes: readonly Token[]): Buffer[] {
-  if (LINE_BREAK.test(tag) || LINE_BREAK.test(command)) throw createImapError('Line terminator in IMAP token', 'InvalidTokenValue');
+  if (LINE_BREAK.test(tag) || LINE_BREAK.test(command))
+    throw createImapError('Line terminator in IMAP token', 'InvalidTokenValue');
   const parts: Buffer[] = [];
   let text = command ? `${tag} ${command}` : tag;
   // The compiler's spacing: a space before every token but the first in a list, and always after
@@ -56,7 +57,9 @@ export function literalPlusCommand(tag: string, command: string, attributes: rea
       case 'ATOM': {
         const value = token.value || '';
         // A leading backslash is allowed, as system flags (\Seen) carry one.
-        if (!token.section || value) text += token.value === '' || !ATOM.test(value.charAt(0) === '\\' ? value.slice(1) : value) ? quoted(value) : value;
+        if (!token.section || value)
+          text +=
+            token.value === '' || !ATOM.test(value.charAt(0) === '\\' ? value.slice(1) : value) ? quoted(value) : value;
         if (token.section) {
           text += '[';
           afterOpener = true;
@@ -68,7 +71,8 @@ export function literalPlusCommand(tag: string, command: string, attributes: rea
       }
       case 'SEQUENCE': {
         const value = token.value ?? '';
-        if (value !== '$' && !value.split(',').every((range) => SEQUENCE_RANGE.test(range))) throw createImapError('Invalid sequence set value', 'InvalidSequenceSet');
+        if (value !== '$' && !value.split(',').every((range) => SEQUENCE_RANGE.test(range)))
+          throw createImapError('Invalid sequence set value', 'InvalidSequenceSet');
         text += value;
         return;
       }
@@ -83,6 +87,7 @@ export function literalPlusCommand(tag: string, command: string, attributes: rea
 // Only DQUOTE and backslash have an escape; CR, LF and NUL have none and refuse the value. Other
 // bytes, 8-bit included, go inside the quotes as UTF-8, as the compiler writes them.
 function quoted(value: string): string {
-  if (NOT_QUOTABLE.test(value)) throw createImapError('Unquotable character in IMAP string value', 'InvalidStringValue');
+  if (NOT_QUOTABLE.test(value))
+    throw createImapError('Unquotable character in IMAP string value', 'InvalidStringValue');
   return `"${value.replace(QUOTED_SPECIALS, '\\$&')}"`;
 }

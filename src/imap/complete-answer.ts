@@ -16,7 +16,14 @@ import { packUids } from './uid-set.ts';
  * Returns those of `nil` (answered NIL for the body section asked) that are gone: Dovecot answers
  * NIL for a message another session expunged; a NIL for one still there is the server's to explain.
  */
-export async function completeAnswer(connection: ImapConnection, folder: string, expected: Expected, answered: ReadonlySet<number>, incomplete: ReadonlyMap<number, readonly string[]>, nil: readonly number[]): Promise<Set<number>> {
+export async function completeAnswer(
+  connection: ImapConnection,
+  folder: string,
+  expected: Expected,
+  answered: ReadonlySet<number>,
+  incomplete: ReadonlyMap<number, readonly string[]>,
+  nil: readonly number[],
+): Promise<Set<number>> {
   let missing: number[];
   let held: Set<number>;
   if ('uids' in expected) {
@@ -34,12 +41,16 @@ export async function completeAnswer(connection: ImapConnection, folder: string,
     const first = missing[0]!;
     const lacking = incomplete.get(first);
     const others = missing.length === 1 ? '' : ` and ${missing.length - 1} more`;
-    throw new MalformedAnswer(`does not include UID ${first}${others}, which the folder holds${lacking ? ` (its row lacks ${lacking.join(', ')})` : ''}`);
+    throw new MalformedAnswer(
+      `does not include UID ${first}${others}, which the folder holds${lacking ? ` (its row lacks ${lacking.join(', ')})` : ''}`,
+    );
   }
   return new Set(nil.filter((uid) => !held.has(uid)));
 }
 
 /** The data item a row field comes from, as an error names it. */
 export function itemName(field: keyof FetchRow): string {
-  return { uid: 'UID', size: 'RFC822.SIZE', internalDate: 'INTERNALDATE', flags: 'FLAGS', body: 'the body section' }[field];
+  return { uid: 'UID', size: 'RFC822.SIZE', internalDate: 'INTERNALDATE', flags: 'FLAGS', body: 'the body section' }[
+    field
+  ];
 }

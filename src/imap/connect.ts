@@ -30,7 +30,6 @@ export interface ConnectContext {
   ca?: string;
 }
 
-
 /**
  * Connects and logs in: TLS as the endpoint says (STARTTLS is required, never optional, when asked
  * for), the secret resolved afresh. The server may refuse at any step; each becomes a MailshiftError
@@ -41,12 +40,22 @@ export async function openConnection(endpoint: EndpointSettings, context: Connec
   const { credential } = endpoint;
   const ref = credential.mechanism === 'XOAUTH2' ? credential.accessToken : credential.password;
   const attempt: LoginAttempt = {
-    place, tls: endpoint.tls, user: endpoint.user, mechanism: credential.mechanism, secret: describeSecret(ref), timeoutSeconds: endpoint.timeoutSeconds,
+    place,
+    tls: endpoint.tls,
+    user: endpoint.user,
+    mechanism: credential.mechanism,
+    secret: describeSecret(ref),
+    timeoutSeconds: endpoint.timeoutSeconds,
   };
   let secret: string;
   try {
     const what = `${context.side} ${credential.mechanism === 'XOAUTH2' ? 'access token' : 'password'} for account ${context.accountId}`;
-    secret = await resolveSecret(ref, { manifestDir: context.manifestDir, env: context.env, what, verbose: context.verbose });
+    secret = await resolveSecret(ref, {
+      manifestDir: context.manifestDir,
+      env: context.env,
+      what,
+      verbose: context.verbose,
+    });
   } catch (error) {
     throw withAccount(error, context.accountId);
   }
@@ -68,7 +77,12 @@ export async function openConnection(endpoint: EndpointSettings, context: Connec
   } catch (error) {
     flow.close();
     const greeted = flow.connectedAt === null || flow.greeting !== undefined;
-    const failure = connectFailure(error, { ...attempt, greeted, portAnswersTls: watch?.answersTls, secretValue: secret });
+    const failure = connectFailure(error, {
+      ...attempt,
+      greeted,
+      portAnswersTls: watch?.answersTls,
+      secretValue: secret,
+    });
     traced?.note(`failed: ${failure.code} ${failure.message}`);
     throw new MailshiftError(failure);
   } finally {
@@ -88,7 +102,12 @@ function wantsCompression(host: string, setting: string | undefined): boolean {
   return !isLoopback(host);
 }
 
-function clientOptions(endpoint: EndpointSettings, secret: string, ca: string | undefined, env: NodeJS.ProcessEnv): ImapFlowOptions {
+function clientOptions(
+  endpoint: EndpointSettings,
+  secret: string,
+  ca: string | undefined,
+  env: NodeJS.ProcessEnv,
+): ImapFlowOptions {
   const timeout = Math.round(endpoint.timeoutSeconds * 1000);
   const { credential } = endpoint;
   return {
@@ -100,10 +119,15 @@ function clientOptions(endpoint: EndpointSettings, secret: string, ca: string | 
     // imapflow sets the SNI servername to the host (unless it is an IP literal, which SNI forbids)
     // and Node checks the certificate against it.
     tls: { rejectUnauthorized: endpoint.tlsVerify, ...(ca === undefined ? {} : { ca: [ca] }) },
-    auth: credential.mechanism === 'XOAUTH2'
-      ? { user: endpoint.user, accessToken: secret }
-      // PLAIN: AUTHENTICATE PLAIN where offered, else whatever password login the server has.
-      : { user: endpoint.user, pass: secret, ...(credential.mechanism === 'LOGIN' ? { loginMethod: 'AUTH=LOGIN' } : {}) },
+    auth:
+      credential.mechanism === 'XOAUTH2'
+        ? { user: endpoint.user, accessToken: secret }
+        : // PLAIN: AUTHENTICATE PLAIN where offered, else whatever password login the server has.
+          {
+            user: endpoint.user,
+            pass: secret,
+            ...(credential.mechanism === 'LOGIN' ? { loginMethod: 'AUTH=LOGIN' } : {}),
+          },
     logger: false,
     clientInfo: { name: 'mailshift', version: VERSION, vendor: false, 'support-url': false },
     // IDLE between our commands would only add round trips; a snapshot never waits for news.

@@ -38,7 +38,9 @@ export function wrapFlow(flow: ImapFlow, place: ConnectionPlace): ImapConnection
   const entry: Entry = { flow, lastError: undefined };
   // imapflow reports socket trouble as 'error' events; an EventEmitter without a listener would
   // throw them at the process instead.
-  flow.on('error', (error: unknown) => { entry.lastError = error; });
+  flow.on('error', (error: unknown) => {
+    entry.lastError = error;
+  });
   const connection: ImapConnection = {
     place,
     get usable() {

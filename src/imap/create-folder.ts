@@ -16,7 +16,8 @@ export async function createFolder(connection: ImapConnection, folder: string): 
     rememberUidValidity(connection, folder, null); // a new folder: whatever was checked before is another one
     return 'created';
   } catch (error) {
-    if (responseCodeOf(error) === 'ALREADYEXISTS' || (connection.usable && await existsAfterAll(connection, folder))) return 'exists';
+    if (responseCodeOf(error) === 'ALREADYEXISTS' || (connection.usable && (await existsAfterAll(connection, folder))))
+      return 'exists';
     throw operationFailure(error, connection, 'CREATE', folder);
   }
 }
@@ -41,7 +42,11 @@ export async function deleteFolder(connection: ImapConnection, folder: string): 
     rememberUidValidity(connection, folder, null);
     return 'deleted';
   } catch (error) {
-    if (responseCodeOf(error) === 'NONEXISTENT' || (connection.usable && !(await existsAfterAll(connection, folder, true)))) return 'missing';
+    if (
+      responseCodeOf(error) === 'NONEXISTENT' ||
+      (connection.usable && !(await existsAfterAll(connection, folder, true)))
+    )
+      return 'missing';
     throw operationFailure(error, connection, 'DELETE', folder);
   }
 }

@@ -27,9 +27,17 @@ export async function examineFolder(connection: ImapConnection, name: string): P
   rememberUidValidity(connection, name, Number(opened.uidValidity));
   // Copied now: imapflow keeps updating its mailbox object (UIDNEXT, HIGHESTMODSEQ) from later FETCH answers.
   const permanent = opened.permanentFlags ? [...opened.permanentFlags].sort() : [];
-  const [messages, highestModseq] = [opened.exists, opened.highestModseq === undefined || opened.noModseq ? null : Number(opened.highestModseq)];
+  const [messages, highestModseq] = [
+    opened.exists,
+    opened.highestModseq === undefined || opened.noModseq ? null : Number(opened.highestModseq),
+  ];
   return {
-    state: { uidValidity: Number(opened.uidValidity), uidNext: await uidNextOf(connection, name, opened, 'EXAMINE'), highestModseq, messages },
+    state: {
+      uidValidity: Number(opened.uidValidity),
+      uidNext: await uidNextOf(connection, name, opened, 'EXAMINE'),
+      highestModseq,
+      messages,
+    },
     // A read-only session answers PERMANENTFLAGS () (RFC 3501 §6.3.2: nothing can be stored in
     // *this* session), which says nothing about what a read-write session may store.
     permanentFlags: permanent.length > 0 ? permanent : null,

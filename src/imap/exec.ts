@@ -28,7 +28,11 @@ interface ParsedNode {
 }
 
 interface InternalFlow {
-  exec(command: string, attributes: Token[] | false, options?: object): Promise<{ response: { attributes?: ParsedNode[] }; next(): void }>;
+  exec(
+    command: string,
+    attributes: Token[] | false,
+    options?: object,
+  ): Promise<{ response: { attributes?: ParsedNode[] }; next(): void }>;
 }
 
 type UntaggedHandlers = Record<string, (answer: { attributes?: ParsedNode[] }) => void>;
@@ -37,13 +41,19 @@ type UntaggedHandlers = Record<string, (answer: { attributes?: ParsedNode[] }) =
 // `literalPlus` writes every literal non-synchronizing (only for a server with LITERAL+).
 
 /** Sends one command: resolves on the tagged OK; a NO or BAD rejects with imapflow's error, enhanced as its own commands do (serverResponseCode, the server's line as text). */
-export async function execCommand(flow: ImapFlow, command: string, attributes: Token[] | false, options: { untagged?: UntaggedHandlers; literalPlus?: boolean } = {}): Promise<TaggedOk> {
+export async function execCommand(
+  flow: ImapFlow,
+  command: string,
+  attributes: Token[] | false,
+  options: { untagged?: UntaggedHandlers; literalPlus?: boolean } = {},
+): Promise<TaggedOk> {
   if (options.literalPlus) allowLiteralPlus(flow);
   let answer;
   try {
     answer = await (flow as unknown as InternalFlow).exec(command, attributes, options);
   } catch (error) {
-    if (error !== null && typeof error === 'object' && 'response' in error) await enhanceCommandError(error as Parameters<typeof enhanceCommandError>[0]);
+    if (error !== null && typeof error === 'object' && 'response' in error)
+      await enhanceCommandError(error as Parameters<typeof enhanceCommandError>[0]);
     throw error;
   }
   // The reader stays parked until next(): release it before anything else is awaited.
@@ -72,7 +82,12 @@ export function isBad(error: unknown): boolean {
 /** What the server said in its NO/BAD, tag and Dovecot's timing suffix removed ("CANNOT Keyword length too long"): its own text, never message content. */
 export function refusalText(error: unknown): string {
   const fields = (error ?? {}) as { response?: unknown; responseText?: unknown; message?: unknown };
-  const line = typeof fields.response === 'string' && fields.response !== '' ? fields.response : typeof fields.responseText === 'string' ? fields.responseText : '';
+  const line =
+    typeof fields.response === 'string' && fields.response !== ''
+      ? fields.response
+      : typeof fields.responseText === 'string'
+        ? fields.responseText
+        : '';
   const text = line
     .replace(/^\S+ (NO|BAD) /i, '')
     .replace(/^\[([^\]]*)\]\s*/, '$1 ')
@@ -88,13 +103,28 @@ export function refusalText(error: unknown): string {
 export async function folderExists(flow: ImapFlow, folder: string): Promise<boolean> {
   const path = normalizePath(flow, folder);
   let found = false;
-  await execCommand(flow, 'LIST', [{ type: 'STRING', value: '' }, { type: 'STRING', value: encodePath(flow, path) }], { untagged: {
-    LIST(answer) {
-      const [flags, , name] = answer.attributes ?? [];
-      const nonexistent = Array.isArray(flags) && flags.some((flag: ParsedNode) => String(flag?.value).toUpperCase() === '\\NONEXISTENT');
-      const listed = name && (typeof name.value === 'string' || Buffer.isBuffer(name.value)) ? decodePath(flow, name.value.toString()) : null;
-      if (!nonexistent && listed !== null && normalizePath(flow, listed) === path) found = true;
+  await execCommand(
+    flow,
+    'LIST',
+    [
+      { type: 'STRING', value: '' },
+      { type: 'STRING', value: encodePath(flow, path) },
+    ],
+    {
+      untagged: {
+        LIST(answer) {
+          const [flags, , name] = answer.attributes ?? [];
+          const nonexistent =
+            Array.isArray(flags) &&
+            flags.some((flag: ParsedNode) => String(flag?.value).toUpperCase() === '\\NONEXISTENT');
+          const listed =
+            name && (typeof name.value === 'string' || Buffer.isBuffer(name.value))
+              ? decodePath(flow, name.value.toString())
+              : null;
+          if (!nonexistent && listed !== null && normalizePath(flow, listed) === path) found = true;
+        },
+      },
     },
-  } });
+  );
   return found;
 }

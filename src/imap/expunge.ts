@@ -12,13 +12,22 @@ import { uidSets } from './uid-set.ts';
 // UIDPLUS (or without `expunge`) the messages stay, flagged. Doing it again is harmless.
 
 /** UID STORE +FLAGS (\Deleted) and UID EXPUNGE: the server skips UIDs expunged meanwhile, or answers NO (no right: MailshiftError naming the folder; CONNECTION_LOST). */
-export async function deleteMessages(connection: ImapConnection, folder: string, uids: readonly number[], expunge: boolean): Promise<'expunged' | 'flagged-only'> {
+export async function deleteMessages(
+  connection: ImapConnection,
+  folder: string,
+  uids: readonly number[],
+  expunge: boolean,
+): Promise<'expunged' | 'flagged-only'> {
   const flow = await openedFlow(connection, folder, true);
   const byUid = expunge && hasCapability(connection, 'UIDPLUS');
   for (const set of uidSets(uids, STORE_CHUNK)) {
     let doing = 'UID STORE';
     try {
-      await execCommand(flow, doing, [{ type: 'SEQUENCE', value: set }, { type: 'ATOM', value: '+FLAGS.SILENT' }, [{ type: 'ATOM', value: '\\Deleted' }]]);
+      await execCommand(flow, doing, [
+        { type: 'SEQUENCE', value: set },
+        { type: 'ATOM', value: '+FLAGS.SILENT' },
+        [{ type: 'ATOM', value: '\\Deleted' }],
+      ]);
       doing = 'UID EXPUNGE';
       if (byUid) await execCommand(flow, doing, [{ type: 'SEQUENCE', value: set }]);
     } catch (error) {

@@ -14,7 +14,11 @@ export { hasCapability } from './capabilities.ts';
 // range are returned: a server answers "4711:*" with the last message even when its UID is lower.
 
 /** Messages of a UID range ("1:*", "4711:*", "3,9:12") as snapshots, in UID order: the server leaves out expunged ones, or fails the FETCH (MailshiftError naming the folder; CONNECTION_LOST). */
-export async function fetchIdentities(connection: ImapConnection, folder: string, uidRange: string): Promise<MessageSnapshot[]> {
+export async function fetchIdentities(
+  connection: ImapConnection,
+  folder: string,
+  uidRange: string,
+): Promise<MessageSnapshot[]> {
   const ranges = parseRange(connection, folder, uidRange);
   await openedFlow(connection, folder, false);
   try {
@@ -34,8 +38,14 @@ function parseRange(connection: ImapConnection, folder: string, uidRange: string
     const match = /^(\d+|\*)(?::(\d+|\*))?$/.exec(part);
     const bound = (value: string) => (value === '*' ? Number.POSITIVE_INFINITY : Number(value));
     if (!match || match[1] === '0' || match[2] === '0') {
-      throw new MailshiftError(problem('INTERNAL', `UID FETCH on folder "${folder}": "${uidRange}" is not a UID range`, 'this is a bug in mailshift: please report it',
-        { account: connection.place.accountId, side: connection.place.side, folder }));
+      throw new MailshiftError(
+        problem(
+          'INTERNAL',
+          `UID FETCH on folder "${folder}": "${uidRange}" is not a UID range`,
+          'this is a bug in mailshift: please report it',
+          { account: connection.place.accountId, side: connection.place.side, folder },
+        ),
+      );
     }
     const a = bound(match[1]!);
     const b = bound(match[2] ?? match[1]!);

@@ -1,5 +1,11 @@
 import { parseShownHeaders, SHOWN_FIELDS } from '../plan/deleted-headers.ts';
-import { addedMessageIdFor, hasIdentityHeaders, headerDigestIdentity, identityOf, parseIdentityHeaders } from '../plan/identity.ts';
+import {
+  addedMessageIdFor,
+  hasIdentityHeaders,
+  headerDigestIdentity,
+  identityOf,
+  parseIdentityHeaders,
+} from '../plan/identity.ts';
 import type { FolderState, MessageSnapshot } from '../plan/snapshot.ts';
 import type { MessageHeaders } from '../plan/types.ts';
 import { flowOf, type ImapConnection } from './connection.ts';
@@ -15,12 +21,21 @@ import { packUids, uidSets, uidsOf } from './uid-set.ts';
 /** Messages per UID FETCH: one command, streamed, per this many (a few MB of answer, a few seconds). */
 export const FETCH_CHUNK = 5000;
 
-const IDENTITY_ITEMS = [item('UID'), item('RFC822.SIZE'), item('INTERNALDATE'), item('FLAGS'), item('BODY.PEEK', [item('HEADER.FIELDS'), [item('MESSAGE-ID'), item('RECEIVED')]])];
+const IDENTITY_ITEMS = [
+  item('UID'),
+  item('RFC822.SIZE'),
+  item('INTERNALDATE'),
+  item('FLAGS'),
+  item('BODY.PEEK', [item('HEADER.FIELDS'), [item('MESSAGE-ID'), item('RECEIVED')]]),
+];
 const FLAG_ITEMS = [item('UID'), item('FLAGS')];
 const HEADER_ITEMS = [item('UID'), item('BODY.PEEK', [item('HEADER')])];
 /** The first SHOWN_BYTES of the three fields: far more than the capped values need (a few hundred bytes, encoded), while a hostile 1 MB Subject stays on the server. */
 const SHOWN_BYTES = 16_384;
-const SHOWN_ITEMS = [item('UID'), item('BODY.PEEK', [item('HEADER.FIELDS'), SHOWN_FIELDS.map((field) => item(field))], [0, SHOWN_BYTES])];
+const SHOWN_ITEMS = [
+  item('UID'),
+  item('BODY.PEEK', [item('HEADER.FIELDS'), SHOWN_FIELDS.map((field) => item(field))], [0, SHOWN_BYTES]),
+];
 
 export interface FetchedMessages {
   /** In the order the server answered; bare messages carry identity '' until digested. */
@@ -43,7 +58,12 @@ export type Expected = { uids: readonly number[] } | { examined: FolderState };
  * the answer; a message still there but not answered exactly fails the read (IMAP_ERROR naming
  * the folder), as does a refusal or the connection error that cut it short.
  */
-export async function fetchMessages(connection: ImapConnection, folder: string, sets: readonly string[], expected: Expected | null): Promise<FetchedMessages> {
+export async function fetchMessages(
+  connection: ImapConnection,
+  folder: string,
+  sets: readonly string[],
+  expected: Expected | null,
+): Promise<FetchedMessages> {
   const fetched: FetchedMessages = { messages: [], bare: [] };
   await fetchRowsOrFail(connection, folder, sets, expected, IDENTITY_ITEMS, (row) => {
     const snapshot = snapshotOf(row);
@@ -64,7 +84,11 @@ export interface HeaderDigests {
  * (UID BODY.PEEK[HEADER])` per batch of the UIDs. A UID missing from the answer, or answered NIL
  * and no longer there, was expunged meanwhile.
  */
-export async function fetchHeaderDigests(connection: ImapConnection, folder: string, uids: readonly number[]): Promise<HeaderDigests> {
+export async function fetchHeaderDigests(
+  connection: ImapConnection,
+  folder: string,
+  uids: readonly number[],
+): Promise<HeaderDigests> {
   const found: HeaderDigests = { digests: new Map(), headerless: [] };
   const gone = await fetchRowsOrFail(connection, folder, uidSets(uids, FETCH_CHUNK), { uids }, HEADER_ITEMS, (row) => {
     if (row.body) found.digests.set(row.uid, headerDigestIdentity(row.body));
@@ -79,9 +103,15 @@ export async function fetchHeaderDigests(connection: ImapConnection, folder: str
  * `UID FETCH <set> (UID BODY.PEEK[HEADER.FIELDS (DATE FROM SUBJECT)]<0.16384>)` per set. A UID
  * missing from the answer was expunged meanwhile (or not answered: it is shown without them).
  */
-export async function fetchShownHeaders(connection: ImapConnection, folder: string, sets: readonly string[]): Promise<Map<number, MessageHeaders>> {
+export async function fetchShownHeaders(
+  connection: ImapConnection,
+  folder: string,
+  sets: readonly string[],
+): Promise<Map<number, MessageHeaders>> {
   const headers = new Map<number, MessageHeaders>();
-  await fetchRowsOrFail(connection, folder, sets, null, SHOWN_ITEMS, (row) => headers.set(row.uid, parseShownHeaders(row.body ?? Buffer.alloc(0))));
+  await fetchRowsOrFail(connection, folder, sets, null, SHOWN_ITEMS, (row) =>
+    headers.set(row.uid, parseShownHeaders(row.body ?? Buffer.alloc(0))),
+  );
   return headers;
 }
 
@@ -89,14 +119,27 @@ export async function fetchShownHeaders(connection: ImapConnection, folder: stri
  * Only UID and FLAGS of every message of the examined folder (`UID FETCH 1:* (UID FLAGS)`): what
  * can change about a message a plan has read before. Expunged messages are simply not in the answer.
  */
-export async function fetchFlags(connection: ImapConnection, folder: string, examined: FolderState): Promise<Array<{ uid: number; flags: string[] }>> {
+export async function fetchFlags(
+  connection: ImapConnection,
+  folder: string,
+  examined: FolderState,
+): Promise<Array<{ uid: number; flags: string[] }>> {
   const rows: Array<{ uid: number; flags: string[] }> = [];
-  await fetchRowsOrFail(connection, folder, ['1:*'], { examined }, FLAG_ITEMS, (row) => rows.push({ uid: row.uid, flags: storedFlags(row.flags) }));
+  await fetchRowsOrFail(connection, folder, ['1:*'], { examined }, FLAG_ITEMS, (row) =>
+    rows.push({ uid: row.uid, flags: storedFlags(row.flags) }),
+  );
   return rows;
 }
 
 /** fetchRows, a refusal or an answer that cannot be read exactly becoming the MailshiftError naming the folder. */
-async function fetchRowsOrFail(connection: ImapConnection, folder: string, sets: readonly string[], expected: Expected | null, items: Token[], onRow: (row: FetchRow) => void): Promise<Set<number>> {
+async function fetchRowsOrFail(
+  connection: ImapConnection,
+  folder: string,
+  sets: readonly string[],
+  expected: Expected | null,
+  items: Token[],
+  onRow: (row: FetchRow) => void,
+): Promise<Set<number>> {
   try {
     return await fetchRows(connection, folder, sets, expected, items, onRow);
   } catch (error) {
@@ -110,7 +153,14 @@ async function fetchRowsOrFail(connection: ImapConnection, folder: string, sets:
  * section that the folder no longer holds (expunged meanwhile: the caller drops them). Rejects as
  * uidFetch does, or with MalformedAnswer.
  */
-export async function fetchRows(connection: ImapConnection, folder: string, sets: readonly string[], expected: Expected | null, items: Token[], onRow: (row: FetchRow) => void): Promise<Set<number>> {
+export async function fetchRows(
+  connection: ImapConnection,
+  folder: string,
+  sets: readonly string[],
+  expected: Expected | null,
+  items: Token[],
+  onRow: (row: FetchRow) => void,
+): Promise<Set<number>> {
   const flow = flowOf(connection);
   const answered = new Set<number>();
   const incomplete = new Map<number, string[]>();
@@ -119,7 +169,9 @@ export async function fetchRows(connection: ImapConnection, folder: string, sets
     if (expected !== null && 'examined' in expected && row.uid >= expected.examined.uidNext) {
       // A message delivered since EXAMINE (announced by EXISTS) is the next read's; any other is not there.
       if ((flow.mailbox ? flow.mailbox.exists : 0) > expected.examined.messages) return;
-      throw new MalformedAnswer(`includes UID ${row.uid}, which is not below the folder's UIDNEXT ${expected.examined.uidNext}`);
+      throw new MalformedAnswer(
+        `includes UID ${row.uid}, which is not below the folder's UIDNEXT ${expected.examined.uidNext}`,
+      );
     }
     answered.add(row.uid);
     if (row.body === null) nil.push(row.uid);
@@ -137,7 +189,13 @@ export async function fetchRows(connection: ImapConnection, folder: string, sets
  * a set naming one (a message expunged since the plan): the set is sent again once, with only the
  * UIDs a UID SEARCH ALL finds. A BAD to a set whose UIDs are all there is the server's own.
  */
-async function fetchHeld(connection: ImapConnection, folder: string, set: string, items: Token[], onRow: (row: FetchRow) => void): Promise<FetchReport> {
+async function fetchHeld(
+  connection: ImapConnection,
+  folder: string,
+  set: string,
+  items: Token[],
+  onRow: (row: FetchRow) => void,
+): Promise<FetchReport> {
   const flow = flowOf(connection);
   try {
     return await uidFetch(flow, set, items, onRow);
@@ -158,7 +216,12 @@ export interface IdentifiedMessages {
 }
 
 /** fetchMessages, then the whole-header digests of the messages with neither identity header. */
-export async function identifiedMessages(connection: ImapConnection, folder: string, sets: readonly string[], expected: Expected | null): Promise<IdentifiedMessages> {
+export async function identifiedMessages(
+  connection: ImapConnection,
+  folder: string,
+  sets: readonly string[],
+  expected: Expected | null,
+): Promise<IdentifiedMessages> {
   if (sets.length === 0) return { messages: [], headerless: [] };
   const fetched = await fetchMessages(connection, folder, sets, expected);
   if (fetched.bare.length === 0) return { messages: fetched.messages, headerless: [] };
@@ -180,7 +243,10 @@ function withDigest(message: MessageSnapshot, identity: string): MessageSnapshot
 function snapshotOf(row: FetchRow): MessageSnapshot {
   if (row.body) {
     const wrong = notHeaderFields(row.body);
-    if (wrong !== null) throw new MalformedAnswer(`gives UID ${row.uid} header fields that are not header fields (${wrong}): a literal announced with the wrong length`);
+    if (wrong !== null)
+      throw new MalformedAnswer(
+        `gives UID ${row.uid} header fields that are not header fields (${wrong}): a literal announced with the wrong length`,
+      );
   }
   const headers = parseIdentityHeaders(row.body ?? '');
   const hasMessageId = headers.messageId !== null;

@@ -39,7 +39,6 @@ const FETCH = Buffer.from(' FETCH (');
 /** A syntax this reader does not take: imapflow's parser gets the line instead. */
 class Unreadable extends Error {}
 
-
 /** The largest UID there can be (RFC 3501: nz-number, 32 bits). */
 export const MAX_UID = 4294967295;
 
@@ -77,9 +76,11 @@ export function addItem(items: Map<string, FetchValue>, name: string, value: Fet
 export function rowOf(items: ReadonlyMap<string, FetchValue>): FetchRow | null {
   if (!items.has('UID')) return null;
   const uid = wholeNumber(items.get('UID'));
-  if (uid === null || uid === 0 || uid > MAX_UID) throw new MalformedAnswer(`gives UID ${describe(items.get('UID'))}, which no message can have (1 to ${MAX_UID})`);
+  if (uid === null || uid === 0 || uid > MAX_UID)
+    throw new MalformedAnswer(`gives UID ${describe(items.get('UID'))}, which no message can have (1 to ${MAX_UID})`);
   const row: FetchRow = { uid };
-  const wrong = (name: string, value: FetchValue | undefined) => new MalformedAnswer(`of UID ${uid} gives ${name} as ${describe(value)}`);
+  const wrong = (name: string, value: FetchValue | undefined) =>
+    new MalformedAnswer(`of UID ${uid} gives ${name} as ${describe(value)}`);
   for (const [name, value] of items) {
     if (name === 'RFC822.SIZE') {
       const size = wholeNumber(value);
@@ -118,7 +119,10 @@ class Reader {
   private at = 0;
   private literal = 0;
 
-  constructor(private readonly bytes: Buffer, private readonly literals: readonly Buffer[]) {}
+  constructor(
+    private readonly bytes: Buffer,
+    private readonly literals: readonly Buffer[],
+  ) {}
 
   /** `name value name value ...)` up to the closing parenthesis, which must end the line. */
   items(start: number): Map<string, FetchValue> {
@@ -161,7 +165,8 @@ class Reader {
         }
         break;
       }
-      if (byte === SPACE || byte === OPEN || byte === CLOSE || byte === QUOTE || byte === OPEN_BRACE || byte < SPACE) break;
+      if (byte === SPACE || byte === OPEN || byte === CLOSE || byte === QUOTE || byte === OPEN_BRACE || byte < SPACE)
+        break;
       this.at++;
     }
     if (this.at === start) throw new Unreadable();
@@ -196,7 +201,18 @@ class Reader {
     const start = this.at;
     while (this.at < this.bytes.length) {
       const byte = this.bytes[this.at]!;
-      if (byte === SPACE || byte === OPEN || byte === CLOSE || byte === QUOTE || byte === OPEN_BRACE || byte === OPEN_SECTION || byte === CLOSE_SECTION || byte < SPACE || byte > 0x7e) break;
+      if (
+        byte === SPACE ||
+        byte === OPEN ||
+        byte === CLOSE ||
+        byte === QUOTE ||
+        byte === OPEN_BRACE ||
+        byte === OPEN_SECTION ||
+        byte === CLOSE_SECTION ||
+        byte < SPACE ||
+        byte > 0x7e
+      )
+        break;
       this.at++;
     }
     if (this.at === start) throw new Unreadable();

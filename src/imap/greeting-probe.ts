@@ -80,7 +80,12 @@ async function answersTls(host: string, port: number): Promise<boolean | null> {
 
 function handshake(host: string, port: number): Promise<boolean | null> {
   return new Promise((resolve) => {
-    const socket = tlsConnect({ host, port, rejectUnauthorized: false, ...(isIP(host) === 0 ? { servername: host } : {}) });
+    const socket = tlsConnect({
+      host,
+      port,
+      rejectUnauthorized: false,
+      ...(isIP(host) === 0 ? { servername: host } : {}),
+    });
     const done = (answer: boolean | null) => {
       clearTimeout(timer);
       socket.destroy();
@@ -92,7 +97,9 @@ function handshake(host: string, port: number): Promise<boolean | null> {
     socket.unref();
     socket.once('secureConnect', () => done(true));
     // An OpenSSL error is an answer ("* OK" is no TLS record); a reset or a refusal says nothing.
-    socket.once('error', (error: NodeJS.ErrnoException) => done(error.code?.startsWith('ERR_SSL_') ? TLS_ALERT.test(error.code) : null));
+    socket.once('error', (error: NodeJS.ErrnoException) =>
+      done(error.code?.startsWith('ERR_SSL_') ? TLS_ALERT.test(error.code) : null),
+    );
     socket.once('close', () => done(null));
   });
 }

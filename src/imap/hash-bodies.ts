@@ -26,7 +26,12 @@ export interface HashOptions {
  * holds one piece per connection, whatever the message or folder size. A UID missing from the
  * result was expunged meanwhile. The server may refuse EXAMINE or FETCH (IMAP_ERROR naming the folder).
  */
-export async function hashBodies(c: ImapConnection, folder: string, uids: readonly number[], options: HashOptions = {}): Promise<Map<number, string>> {
+export async function hashBodies(
+  c: ImapConnection,
+  folder: string,
+  uids: readonly number[],
+  options: HashOptions = {},
+): Promise<Map<number, string>> {
   const hashes = new Map<number, string>();
   if (uids.length === 0) return hashes;
   await examineFolder(c, folder);
@@ -71,9 +76,20 @@ async function readRest(c: ImapConnection, folder: string, uid: number, digest: 
  * Rows without a body (unsolicited FLAGS updates from other sessions) are not pieces; a NIL
  * body (past the end of the message) is an empty one.
  */
-async function fetchPieces(c: ImapConnection, folder: string, set: string, offset: number, wanted: ReadonlySet<number>, take: (uid: number, body: Buffer) => void): Promise<void> {
+async function fetchPieces(
+  c: ImapConnection,
+  folder: string,
+  set: string,
+  offset: number,
+  wanted: ReadonlySet<number>,
+  take: (uid: number, body: Buffer) => void,
+): Promise<void> {
   try {
-    for await (const row of flowOf(c).fetch(set, { uid: true, source: { start: offset, maxLength: BODY_PIECE } }, { uid: true })) {
+    for await (const row of flowOf(c).fetch(
+      set,
+      { uid: true, source: { start: offset, maxLength: BODY_PIECE } },
+      { uid: true },
+    )) {
       if (row.uid === undefined || !wanted.has(row.uid) || !('source' in row)) continue;
       take(row.uid, row.source ?? Buffer.alloc(0));
     }

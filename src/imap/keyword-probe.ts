@@ -13,11 +13,24 @@ import { selectFolder } from './select.ts';
  * The target's listing with `inboxPermanentFlags` set when the messages to be read carry keywords
  * and some target folder they may go to did not say what it stores; unchanged otherwise.
  */
-export async function withTargetKeywordRule(session: AccountSession, listing: AccountListing, sourceFolders: Record<string, FolderSnapshot>, targetFolders: Record<string, FolderSnapshot>, pairs: readonly { source: string; target: string }[]): Promise<AccountListing> {
-  const unknown = pairs.some((pair) => sourceFolders[pair.source] !== undefined && (targetFolders[pair.target]?.permanentFlags ?? null) === null
-    && carriesKeywords(sourceFolders[pair.source]!.messages));
+export async function withTargetKeywordRule(
+  session: AccountSession,
+  listing: AccountListing,
+  sourceFolders: Record<string, FolderSnapshot>,
+  targetFolders: Record<string, FolderSnapshot>,
+  pairs: readonly { source: string; target: string }[],
+): Promise<AccountListing> {
+  const unknown = pairs.some(
+    (pair) =>
+      sourceFolders[pair.source] !== undefined &&
+      (targetFolders[pair.target]?.permanentFlags ?? null) === null &&
+      carriesKeywords(sourceFolders[pair.source]!.messages),
+  );
   const inbox = listing.target.folders.find((folder) => folder.name.toUpperCase() === 'INBOX' && folder.selectable);
   if (!unknown || inbox === undefined) return listing;
   const { permanentFlags } = await session.target.use((connection) => selectFolder(connection, inbox.name));
-  return { ...listing, target: { ...listing.target, server: { ...listing.target.server, inboxPermanentFlags: permanentFlags } } };
+  return {
+    ...listing,
+    target: { ...listing.target, server: { ...listing.target.server, inboxPermanentFlags: permanentFlags } },
+  };
 }

@@ -8,7 +8,15 @@ import { examineFolder } from './examine.ts';
 import { listedNameProblem, quoted } from './modified-utf7.ts';
 
 const STATUS_QUERY: StatusQuery = { messages: true, uidNext: true, uidValidity: true, highestModseq: true };
-const SPECIAL_USES: readonly SpecialUse[] = ['\\All', '\\Archive', '\\Drafts', '\\Flagged', '\\Junk', '\\Sent', '\\Trash'];
+const SPECIAL_USES: readonly SpecialUse[] = [
+  '\\All',
+  '\\Archive',
+  '\\Drafts',
+  '\\Flagged',
+  '\\Junk',
+  '\\Sent',
+  '\\Trash',
+];
 
 /**
  * Every folder of the personal namespace, sorted by name: LIST "" "*" with RETURN (SPECIAL-USE
@@ -33,7 +41,8 @@ export async function listFolders(connection: ImapConnection): Promise<FolderLis
   let entries;
   let listedAlone: Map<string, Set<string>> | null = null;
   try {
-    if (!hasCapability(connection, 'LIST-EXTENDED')) listedAlone = attributesByPath(await flow.list({ listOnly: true }));
+    if (!hasCapability(connection, 'LIST-EXTENDED'))
+      listedAlone = attributesByPath(await flow.list({ listOnly: true }));
     entries = await flow.list(hasCapability(connection, 'LIST-STATUS') ? { statusQuery: STATUS_QUERY } : {});
   } catch (error) {
     throw commandFailure(error, connection, 'LIST');
@@ -54,8 +63,11 @@ export async function listFolders(connection: ImapConnection): Promise<FolderLis
       // imapflow leaves it unset, not false, for a folder the server did not mark \Subscribed.
       subscribed: entry.subscribed === true && !notSubscribedItself,
       selectable,
-      ...(badName !== null ? { state: null, unreadable: refusedName(entry.pathAsListed, badName) }
-        : selectable ? await stateOf(connection, entry.path, entry.status) : { state: null }),
+      ...(badName !== null
+        ? { state: null, unreadable: refusedName(entry.pathAsListed, badName) }
+        : selectable
+          ? await stateOf(connection, entry.path, entry.status)
+          : { state: null }),
     });
   }
   return folders.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -78,7 +90,11 @@ function lowerCased(flags: Set<string>): Set<string> {
   return new Set([...flags].map((flag) => flag.toLowerCase()));
 }
 
-async function stateOf(connection: ImapConnection, path: string, listed: StatusObject | undefined): Promise<{ state: FolderState | null; unreadable?: string }> {
+async function stateOf(
+  connection: ImapConnection,
+  path: string,
+  listed: StatusObject | undefined,
+): Promise<{ state: FolderState | null; unreadable?: string }> {
   let status: StatusObject | false | undefined = listed;
   if (!isComplete(status)) {
     try {
@@ -110,9 +126,19 @@ async function stateOf(connection: ImapConnection, path: string, listed: StatusO
 
 /** The server answered NO or BAD on a connection still in use (not a dropped or timed-out one). */
 function isRefusal(error: unknown, connection: ImapConnection): error is MailshiftError {
-  return error instanceof MailshiftError && connection.usable && error.diagnostics.every((d) => d.code === 'IMAP_ERROR');
+  return (
+    error instanceof MailshiftError && connection.usable && error.diagnostics.every((d) => d.code === 'IMAP_ERROR')
+  );
 }
 
-function isComplete(status: StatusObject | false | undefined): status is StatusObject & { uidValidity: bigint; uidNext: number; messages: number } {
-  return !!status && !('error' in status) && status.uidValidity !== undefined && status.uidNext !== undefined && status.messages !== undefined;
+function isComplete(
+  status: StatusObject | false | undefined,
+): status is StatusObject & { uidValidity: bigint; uidNext: number; messages: number } {
+  return (
+    !!status &&
+    !('error' in status) &&
+    status.uidValidity !== undefined &&
+    status.uidNext !== undefined &&
+    status.messages !== undefined
+  );
 }

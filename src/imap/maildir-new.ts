@@ -27,7 +27,11 @@ export function greetsAsMailutils(connection: ImapConnection): boolean {
  * a STATUS of it says the same MESSAGES but another UIDNEXT. Only asked of servers that greet as
  * GNU mailutils does, about folders with messages.
  */
-export async function renumbersAtEachRead(connection: ImapConnection, folder: string, opened: { exists: number; uidNext?: number }): Promise<boolean> {
+export async function renumbersAtEachRead(
+  connection: ImapConnection,
+  folder: string,
+  opened: { exists: number; uidNext?: number },
+): Promise<boolean> {
   const flow = flowOf(connection);
   if (opened.exists === 0 || opened.uidNext === undefined || !greetsAsMailutils(connection)) return false;
   // Copied first: imapflow updates the open mailbox's UIDNEXT from the STATUS answer.

@@ -32,7 +32,8 @@ export function modifiedUtf7Problem(name: string): string | null {
     const code = name.charCodeAt(at);
     if (code < 0x20 || code > 0x7e) {
       // imapflow reads a name as UTF-8: a byte that is not (Latin-1 "ä" is E4) arrives as U+FFFD.
-      const what = code === 0xfffd ? 'a byte that is not ASCII (read as U+FFFD)' : `${describe(name.codePointAt(at)!)} as itself`;
+      const what =
+        code === 0xfffd ? 'a byte that is not ASCII (read as U+FFFD)' : `${describe(name.codePointAt(at)!)} as itself`;
       return `it holds ${what}; modified UTF-7 writes only printable US-ASCII directly`;
     }
     if (name[at] !== '&') {
@@ -53,24 +54,34 @@ export function modifiedUtf7Problem(name: string): string | null {
 function shiftProblem(shift: string, unclosed: boolean, adjacent: boolean): string | null {
   const body = unclosed ? shift.slice(1) : shift.slice(1, -1);
   const stray = [...body].find((char) => !BASE64.includes(char));
-  if (stray !== undefined) return `is not a shift: ${quoted(stray)} is not modified BASE64 (a literal '&' is written "&-")`;
-  if (unclosed) return 'is not valid modified UTF-7: the shift is not closed by \'-\'';
+  if (stray !== undefined)
+    return `is not a shift: ${quoted(stray)} is not modified BASE64 (a literal '&' is written "&-")`;
+  if (unclosed) return "is not valid modified UTF-7: the shift is not closed by '-'";
   if (body === '') return null;
   if (adjacent) return 'directly follows another shift; modified UTF-7 writes the two as one';
   const bits = body.length * 6;
   const left = bits % 16;
   if (left >= 6) return `is not valid modified UTF-7: its BASE64 ends inside a character (${left} bits left over)`;
   // Fewer than 6 bits are left over, so they all sit in the last BASE64 character.
-  if ((BASE64.indexOf(body[body.length - 1]!) & ((1 << left) - 1)) !== 0) return 'is not valid modified UTF-7: the bits after its last character are not zero';
+  if ((BASE64.indexOf(body[body.length - 1]!) & ((1 << left) - 1)) !== 0)
+    return 'is not valid modified UTF-7: the bits after its last character are not zero';
   const units = unitsOf(body);
   for (let i = 0; i < units.length; i++) {
     const unit = units[i]!;
-    if (unit >= 0xd800 && unit <= 0xdbff && units[i + 1] !== undefined && units[i + 1]! >= 0xdc00 && units[i + 1]! <= 0xdfff) {
+    if (
+      unit >= 0xd800 &&
+      unit <= 0xdbff &&
+      units[i + 1] !== undefined &&
+      units[i + 1]! >= 0xdc00 &&
+      units[i + 1]! <= 0xdfff
+    ) {
       i++;
       continue;
     }
-    if (unit >= 0xd800 && unit <= 0xdfff) return `is not valid modified UTF-7: it encodes a lone UTF-16 surrogate (${describe(unit)})`;
-    if (unit >= 0x20 && unit <= 0x7e) return `is not valid modified UTF-7: it encodes ${describe(unit)}, which must be written as itself`;
+    if (unit >= 0xd800 && unit <= 0xdfff)
+      return `is not valid modified UTF-7: it encodes a lone UTF-16 surrogate (${describe(unit)})`;
+    if (unit >= 0x20 && unit <= 0x7e)
+      return `is not valid modified UTF-7: it encodes ${describe(unit)}, which must be written as itself`;
   }
   return null;
 }

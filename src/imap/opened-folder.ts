@@ -32,7 +32,11 @@ export async function openedFlow(connection: ImapConnection, folder: string, wri
   const expected = checked.get(key);
   const open = flow.mailbox;
   // Open here under another UIDVALIDITY than the one checked since: look again.
-  const usable = open && open.path === normalizePath(flow, folder) && (!write || !open.readOnly) && (expected === undefined || Number(open.uidValidity) === expected);
+  const usable =
+    open &&
+    open.path === normalizePath(flow, folder) &&
+    (!write || !open.readOnly) &&
+    (expected === undefined || Number(open.uidValidity) === expected);
   if (!usable) {
     try {
       const opened = await openMailbox(flow, folder, !write);
@@ -76,7 +80,12 @@ export function openMailbox(flow: ImapFlow, folder: string, readOnly: boolean): 
  * UIDNEXT of the folder just opened. Courier's SELECT and EXAMINE leave it out (RFC 3501 requires
  * it): a STATUS of the open folder says it then, rather than a plan that thinks every UID is new.
  */
-export async function uidNextOf(connection: ImapConnection, folder: string, opened: { uidNext?: number }, doing: string): Promise<number> {
+export async function uidNextOf(
+  connection: ImapConnection,
+  folder: string,
+  opened: { uidNext?: number },
+  doing: string,
+): Promise<number> {
   if (opened.uidNext !== undefined) return opened.uidNext;
   let status;
   try {
@@ -86,8 +95,14 @@ export async function uidNextOf(connection: ImapConnection, folder: string, open
   }
   if (!status || status.uidNext === undefined) {
     const { place } = connection;
-    throw new MailshiftError(problem('IMAP_ERROR', `${place.side} folder "${folder}" for account ${place.accountId} at ${place.host}:${place.port}: the server says no UIDNEXT, in ${doing} or STATUS`,
-      'the server breaks RFC 3501 here; run with --trace FILE and report it', { account: place.accountId, side: place.side, folder }));
+    throw new MailshiftError(
+      problem(
+        'IMAP_ERROR',
+        `${place.side} folder "${folder}" for account ${place.accountId} at ${place.host}:${place.port}: the server says no UIDNEXT, in ${doing} or STATUS`,
+        'the server breaks RFC 3501 here; run with --trace FILE and report it',
+        { account: place.accountId, side: place.side, folder },
+      ),
+    );
   }
   return status.uidNext;
 }
@@ -95,13 +110,24 @@ export async function uidNextOf(connection: ImapConnection, folder: string, open
 /** SELECT answered [READ-ONLY]: nothing can be changed in the folder. */
 export function openedReadOnly(connection: ImapConnection, folder: string): MailshiftError {
   const { place } = connection;
-  return new MailshiftError(problem('IMAP_ERROR', `${place.side} SELECT of folder "${folder}" for account ${place.accountId} at ${place.host}:${place.port} opened it read-only: nothing can be changed in it`,
-    'the user lacks write rights to this folder (ACL) or the server keeps it read-only; grant the rights or leave the folder out', { account: place.accountId, side: place.side, folder }));
+  return new MailshiftError(
+    problem(
+      'IMAP_ERROR',
+      `${place.side} SELECT of folder "${folder}" for account ${place.accountId} at ${place.host}:${place.port} opened it read-only: nothing can be changed in it`,
+      'the user lacks write rights to this folder (ACL) or the server keeps it read-only; grant the rights or leave the folder out',
+      { account: place.accountId, side: place.side, folder },
+    ),
+  );
 }
 
 function stale(connection: ImapConnection, folder: string, expected: number, current: number): MailshiftError {
   const { place } = connection;
-  return new MailshiftError(problem('PLAN_STALE',
-    `${place.side} folder "${folder}" for account ${place.accountId} has UIDVALIDITY ${current} now, ${expected} when it was checked: it was recreated, and its UIDs name other messages; nothing was changed in it`,
-    'run `mailshift plan` again', { account: place.accountId, side: place.side, folder }));
+  return new MailshiftError(
+    problem(
+      'PLAN_STALE',
+      `${place.side} folder "${folder}" for account ${place.accountId} has UIDVALIDITY ${current} now, ${expected} when it was checked: it was recreated, and its UIDs name other messages; nothing was changed in it`,
+      'run `mailshift plan` again',
+      { account: place.accountId, side: place.side, folder },
+    ),
+  );
 }

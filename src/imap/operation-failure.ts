@@ -8,18 +8,26 @@ import { commandFailure } from './errors.ts';
 // afterwards failed with CONNECTION_LOST, whatever the socket said; anything else is commandFailure's.
 
 /** A failed command after login, as a MailshiftError naming the folder; CONNECTION_LOST when the session is gone. */
-export function operationFailure(error: unknown, connection: ImapConnection, doing: string, folder: string): MailshiftError {
+export function operationFailure(
+  error: unknown,
+  connection: ImapConnection,
+  doing: string,
+  folder: string,
+): MailshiftError {
   if (error instanceof MailshiftError) return error;
   // An answer past mailshift's limits closed the connection: a new one would only get it again.
-  if (connection.usable || oversizedAnswer(lastErrorOf(connection)) !== null) return commandFailure(error, connection, doing, folder);
+  if (connection.usable || oversizedAnswer(lastErrorOf(connection)) !== null)
+    return commandFailure(error, connection, doing, folder);
   const { place } = connection;
   const cause = lastErrorOf(connection) ?? error;
-  return new MailshiftError(problem(
-    'CONNECTION_LOST',
-    `${place.side} ${doing} on folder "${folder}" was cut off: the connection for account ${place.accountId} to ${place.host}:${place.port} was lost (${reasonOf(cause)})`,
-    'a new connection can resume the work; if this keeps happening, check the network path and the server log, or lower `connections`',
-    { account: place.accountId, side: place.side, folder },
-  ));
+  return new MailshiftError(
+    problem(
+      'CONNECTION_LOST',
+      `${place.side} ${doing} on folder "${folder}" was cut off: the connection for account ${place.accountId} to ${place.host}:${place.port} was lost (${reasonOf(cause)})`,
+      'a new connection can resume the work; if this keeps happening, check the network path and the server log, or lower `connections`',
+      { account: place.accountId, side: place.side, folder },
+    ),
+  );
 }
 
 function reasonOf(error: unknown): string {

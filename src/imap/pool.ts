@@ -33,10 +33,17 @@ export class ConnectionPool {
    * here is met again by the use() that needs the connection.
    */
   openAhead(count: number): void {
-    for (let open = this.#all.size + this.#opening; open < Math.min(count, this.#size) && this.#busy < this.#size; open++) {
+    for (
+      let open = this.#all.size + this.#opening;
+      open < Math.min(count, this.#size) && this.#busy < this.#size;
+      open++
+    ) {
       this.#busy += 1;
       this.#openNew()
-        .then((connection) => this.#giveBack(connection), () => undefined)
+        .then(
+          (connection) => this.#giveBack(connection),
+          () => undefined,
+        )
         .finally(() => this.#release());
     }
   }

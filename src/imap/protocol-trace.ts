@@ -24,7 +24,10 @@ export class ProtocolTrace {
   private readonly numbers = new Map<string, number>();
   private failure: string | null = null;
 
-  private constructor(private fd: number | null, readonly path: string) {}
+  private constructor(
+    private fd: number | null,
+    readonly path: string,
+  ) {}
 
   /** Creates (0600) or appends to the trace file; a path that cannot be written is a USAGE error before any IMAP work. */
   static open(path: string): ProtocolTrace {
@@ -61,7 +64,13 @@ export class ProtocolTrace {
     if (this.fd !== null) closeSync(this.fd);
     this.fd = null;
     if (this.failure === null) return [];
-    return [warning('TRACE_WRITE', `the protocol trace ${this.path} stopped early: ${this.failure}`, 'free space or pick another --trace file; the IMAP work itself went on')];
+    return [
+      warning(
+        'TRACE_WRITE',
+        `the protocol trace ${this.path} stopped early: ${this.failure}`,
+        'free space or pick another --trace file; the IMAP work itself went on',
+      ),
+    ];
   }
 
   private line(label: string, direction: string, text: string): void {
@@ -78,10 +87,18 @@ export class ProtocolTrace {
 }
 
 function openFailure(path: string, error: NodeJS.ErrnoException): Diagnostic {
-  const why = error.code === 'ENOENT' ? 'its folder does not exist'
-    : error.code === 'EACCES' || error.code === 'EPERM' ? 'permission denied'
-      : error.code === 'EISDIR' ? 'it is a folder'
-        : error.message;
-  return problem('TRACE_WRITE', `cannot write the protocol trace to ${path}: ${why}`,
-    'give --trace a file in a folder you can write to (the folder must exist), e.g. --trace ./mailshift-trace.log', { file: path });
+  const why =
+    error.code === 'ENOENT'
+      ? 'its folder does not exist'
+      : error.code === 'EACCES' || error.code === 'EPERM'
+        ? 'permission denied'
+        : error.code === 'EISDIR'
+          ? 'it is a folder'
+          : error.message;
+  return problem(
+    'TRACE_WRITE',
+    `cannot write the protocol trace to ${path}: ${why}`,
+    'give --trace a file in a folder you can write to (the folder must exist), e.g. --trace ./mailshift-trace.log',
+    { file: path },
+  );
 }

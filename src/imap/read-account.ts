@@ -43,16 +43,27 @@ async function listingOf(connection: ImapConnection): Promise<AccountListing['so
  * goes into `refused` (its diagnostic's message, by name) when given, so the rest of the account
  * goes on; every other failure is reported, together, in one MailshiftError.
  */
-export async function readFolders(session: AccountSession, side: Side, requests: readonly FolderRequest[], refused?: Map<string, string>): Promise<Record<string, FolderSnapshot>> {
+export async function readFolders(
+  session: AccountSession,
+  side: Side,
+  requests: readonly FolderRequest[],
+  refused?: Map<string, string>,
+): Promise<Record<string, FolderSnapshot>> {
   const pool = session[side];
   const readable = requests.filter((request) => request.listing.unreadable === undefined);
-  const results = await Promise.allSettled(readable.map(async (request) => snapshotFromListing(request.listing, request.window, request.cached)
-    ?? pool.use((connection) => readFolder(connection, request.listing, request.window, request.cached))));
+  const results = await Promise.allSettled(
+    readable.map(
+      async (request) =>
+        snapshotFromListing(request.listing, request.window, request.cached) ??
+        pool.use((connection) => readFolder(connection, request.listing, request.window, request.cached)),
+    ),
+  );
   const folders: Record<string, FolderSnapshot> = {};
   const failures: Diagnostic[] = [];
   results.forEach((result, index) => {
     if (result.status === 'fulfilled') folders[result.value.name] = result.value;
-    else if (refused && isFolderRefusal(result.reason)) refused.set(readable[index]!.listing.name, result.reason.diagnostics[0]!.message);
+    else if (refused && isFolderRefusal(result.reason))
+      refused.set(readable[index]!.listing.name, result.reason.diagnostics[0]!.message);
     else if (result.reason instanceof MailshiftError) failures.push(...result.reason.diagnostics);
     else throw result.reason;
   });
@@ -62,16 +73,26 @@ export async function readFolders(session: AccountSession, side: Side, requests:
 
 /** The server answered NO or BAD to a command about one folder (never a dropped connection or a timeout: those have codes of their own). */
 function isFolderRefusal(error: unknown): error is MailshiftError {
-  return error instanceof MailshiftError && error.diagnostics.every((d) => d.code === 'IMAP_ERROR' && d.location?.folder !== undefined);
+  return (
+    error instanceof MailshiftError &&
+    error.diagnostics.every((d) => d.code === 'IMAP_ERROR' && d.location?.folder !== undefined)
+  );
 }
 
 /** The listing with the folders the reads found refused marked unreadable, with what the server said. */
-export function withRefusedFolders(listing: AccountListing, refused: { source: ReadonlyMap<string, string>; target: ReadonlyMap<string, string> }): AccountListing {
+export function withRefusedFolders(
+  listing: AccountListing,
+  refused: { source: ReadonlyMap<string, string>; target: ReadonlyMap<string, string> },
+): AccountListing {
   const mark = (side: 'source' | 'target') => ({
     ...listing[side],
-    folders: listing[side].folders.map((folder) => (refused[side].has(folder.name) ? { ...folder, unreadable: refused[side].get(folder.name)! } : folder)),
+    folders: listing[side].folders.map((folder) =>
+      refused[side].has(folder.name) ? { ...folder, unreadable: refused[side].get(folder.name)! } : folder,
+    ),
   });
-  return refused.source.size === 0 && refused.target.size === 0 ? listing : { source: mark('source'), target: mark('target') };
+  return refused.source.size === 0 && refused.target.size === 0
+    ? listing
+    : { source: mark('source'), target: mark('target') };
 }
 
 /**
@@ -79,10 +100,18 @@ export function withRefusedFolders(listing: AccountListing, refused: { source: R
  * then batched UID FETCHes of just those UIDs. Nothing when the folder's UIDVALIDITY is no longer
  * the one planned with (its UIDs name other messages now; apply refuses the folder anyway).
  */
-export async function readShownHeaders(session: AccountSession, side: Side, folder: string, uidValidity: number, uids: readonly number[]): Promise<Map<number, MessageHeaders>> {
+export async function readShownHeaders(
+  session: AccountSession,
+  side: Side,
+  folder: string,
+  uidValidity: number,
+  uids: readonly number[],
+): Promise<Map<number, MessageHeaders>> {
   if (uids.length === 0) return new Map();
   return session[side].use(async (connection) => {
     const { state } = await examineFolder(connection, folder);
-    return state.uidValidity === uidValidity ? fetchShownHeaders(connection, folder, uidSets(uids, FETCH_CHUNK)) : new Map();
+    return state.uidValidity === uidValidity
+      ? fetchShownHeaders(connection, folder, uidSets(uids, FETCH_CHUNK))
+      : new Map();
   });
 }

@@ -20,11 +20,17 @@ const BODY_ITEMS = [item('UID'), item('BODY.PEEK', [])];
  * holds: the server leaves out UIDs expunged meanwhile (or answers NIL for them), or fails the FETCH (MailshiftError naming the folder; CONNECTION_LOST), also
  * when a message it still holds is not answered exactly.
  */
-export async function readBodies(connection: ImapConnection, folder: string, uids: readonly number[]): Promise<Map<number, Buffer | null>> {
+export async function readBodies(
+  connection: ImapConnection,
+  folder: string,
+  uids: readonly number[],
+): Promise<Map<number, Buffer | null>> {
   await openedFlow(connection, folder, false);
   const bodies = new Map<number, Buffer | null>();
   try {
-    const gone = await fetchRows(connection, folder, uidSets(uids, BODY_BATCH), { uids }, BODY_ITEMS, (row) => bodies.set(row.uid, row.body ?? null));
+    const gone = await fetchRows(connection, folder, uidSets(uids, BODY_BATCH), { uids }, BODY_ITEMS, (row) =>
+      bodies.set(row.uid, row.body ?? null),
+    );
     for (const uid of gone) bodies.delete(uid);
   } catch (error) {
     throw operationFailure(error, connection, 'UID FETCH', folder);

@@ -14,7 +14,12 @@ import { uidSets } from './uid-set.ts';
  * nothing changed, else only UID FLAGS of all and the full read of UIDs the cache does not know.
  * Never SELECT, STORE or a non-PEEK body fetch. Failures are MailshiftErrors naming the folder.
  */
-export async function readFolder(connection: ImapConnection, listing: FolderListing, window: FetchWindow | null, cached?: CachedFolder): Promise<FolderSnapshot> {
+export async function readFolder(
+  connection: ImapConnection,
+  listing: FolderListing,
+  window: FetchWindow | null,
+  cached?: CachedFolder,
+): Promise<FolderSnapshot> {
   const { state, permanentFlags } = await examineFolder(connection, listing.name);
   const use = cacheUse(isWindowed(window) ? undefined : cached, state);
   let messages: MessageSnapshot[];
@@ -22,8 +27,13 @@ export async function readFolder(connection: ImapConnection, listing: FolderList
   if (use.kind === 'all') {
     messages = use.messages;
   } else if (use.kind === 'refresh') {
-    const refreshed = state.messages === 0 ? { messages: [], unknown: [] } : refreshFlags(use.byUid, await fetchFlags(connection, listing.name, state));
-    const read = await identifiedMessages(connection, listing.name, uidSets(refreshed.unknown, FETCH_CHUNK), { uids: refreshed.unknown });
+    const refreshed =
+      state.messages === 0
+        ? { messages: [], unknown: [] }
+        : refreshFlags(use.byUid, await fetchFlags(connection, listing.name, state));
+    const read = await identifiedMessages(connection, listing.name, uidSets(refreshed.unknown, FETCH_CHUNK), {
+      uids: refreshed.unknown,
+    });
     messages = [...refreshed.messages, ...read.messages];
     headerless = read.headerless;
   } else {
@@ -31,7 +41,13 @@ export async function readFolder(connection: ImapConnection, listing: FolderList
     ({ messages, headerless } = await identifiedMessages(connection, listing.name, sets.sets, sets.expected));
   }
   messages.sort((a, b) => a.uid - b.uid);
-  return { ...listing, state, messages, permanentFlags, ...(headerless.length > 0 ? { headerless: headerless.sort((a, b) => a - b) } : {}) };
+  return {
+    ...listing,
+    state,
+    messages,
+    permanentFlags,
+    ...(headerless.length > 0 ? { headerless: headerless.sort((a, b) => a - b) } : {}),
+  };
 }
 
 /**
@@ -40,12 +56,17 @@ export async function readFolder(connection: ImapConnection, listing: FolderList
  * (same UIDVALIDITY, UIDNEXT, MESSAGES and HIGHESTMODSEQ; never through a window). Null where the
  * folder must be read. PERMANENTFLAGS stays unknown (null), as a read-only EXAMINE leaves it.
  */
-export function snapshotFromListing(listing: FolderListing, window: FetchWindow | null, cached?: CachedFolder): FolderSnapshot | null {
+export function snapshotFromListing(
+  listing: FolderListing,
+  window: FetchWindow | null,
+  cached?: CachedFolder,
+): FolderSnapshot | null {
   const { state } = listing;
   if (state === null) return null;
   const use = cacheUse(isWindowed(window) ? undefined : cached, state);
   // The cached list itself, as readFolder hands it back: plan saves no cache when nothing changed.
-  if (use.kind === 'all') return { ...listing, state, messages: use.messages.sort((a, b) => a.uid - b.uid), permanentFlags: null };
+  if (use.kind === 'all')
+    return { ...listing, state, messages: use.messages.sort((a, b) => a.uid - b.uid), permanentFlags: null };
   return state.messages === 0 ? { ...listing, state, messages: [], permanentFlags: null } : null;
 }
 
@@ -54,7 +75,12 @@ export function isWindowed(window: FetchWindow | null): boolean {
 }
 
 /** The UID sets to fetch, and what they must answer: "1:*" for a folder that fits one command (all it holds), else the searched UIDs in chunks. */
-async function fetchSets(connection: ImapConnection, folder: string, state: FolderState, window: FetchWindow | null): Promise<{ sets: string[]; expected: Expected }> {
+async function fetchSets(
+  connection: ImapConnection,
+  folder: string,
+  state: FolderState,
+  window: FetchWindow | null,
+): Promise<{ sets: string[]; expected: Expected }> {
   if (state.messages === 0) return { sets: [], expected: { uids: [] } };
   if (!isWindowed(window) && state.messages <= FETCH_CHUNK) return { sets: ['1:*'], expected: { examined: state } };
   // SEARCH rather than UID ranges by value: UIDs of an old folder can be sparse (1, 90000, …),

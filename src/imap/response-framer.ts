@@ -59,7 +59,9 @@ export class ResponseFramer {
         this.#literalLeft -= take;
         at += take;
         if (this.#literalLeft === 0) {
-          this.#literals.push(this.#literalParts.length === 1 ? this.#literalParts[0]! : Buffer.concat(this.#literalParts));
+          this.#literals.push(
+            this.#literalParts.length === 1 ? this.#literalParts[0]! : Buffer.concat(this.#literalParts),
+          );
           this.#literalParts = [];
           this.#literalLeft = -1;
         }

@@ -8,7 +8,11 @@ import { commandFailure } from './errors.ts';
  * planner to a superset of its age window, which it applies exactly afterwards), ALL otherwise.
  * The server may refuse the search (an IMAP_ERROR).
  */
-export async function searchUids(connection: ImapConnection, folder: string, window: FetchWindow | null): Promise<number[]> {
+export async function searchUids(
+  connection: ImapConnection,
+  folder: string,
+  window: FetchWindow | null,
+): Promise<number[]> {
   const query: SearchObject = {};
   if (window?.since) query.since = new Date(`${window.since}T00:00:00Z`);
   if (window?.before) query.before = new Date(`${window.before}T00:00:00Z`);
@@ -28,6 +32,7 @@ async function search(connection: ImapConnection, folder: string, query: SearchO
   } catch (error) {
     throw commandFailure(error, connection, 'UID SEARCH', folder);
   }
-  if (!Array.isArray(uids)) throw commandFailure(new Error('the server refused the search'), connection, 'UID SEARCH', folder);
+  if (!Array.isArray(uids))
+    throw commandFailure(new Error('the server refused the search'), connection, 'UID SEARCH', folder);
   return uids;
 }

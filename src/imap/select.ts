@@ -8,7 +8,10 @@ import { operationFailure } from './operation-failure.ts';
 // UIDVALIDITY seen is the one later message commands on any connection hold the folder to.
 
 /** SELECT: the server answers UIDVALIDITY, UIDNEXT, EXISTS, PERMANENTFLAGS ("\*": new keywords allowed), HIGHESTMODSEQ with CONDSTORE; or NO (no such folder, no right); a READ-ONLY open fails here too. */
-export async function selectFolder(connection: ImapConnection, folder: string): Promise<FolderState & { permanentFlags: string[] | null }> {
+export async function selectFolder(
+  connection: ImapConnection,
+  folder: string,
+): Promise<FolderState & { permanentFlags: string[] | null }> {
   let opened;
   try {
     opened = await openMailbox(flowOf(connection), folder, false);
@@ -21,9 +24,15 @@ export async function selectFolder(connection: ImapConnection, folder: string): 
   rememberUidValidity(connection, folder, Number(opened.uidValidity));
   // Copied now: imapflow keeps updating its mailbox object from later answers.
   const permanent = opened.permanentFlags ? [...opened.permanentFlags].sort() : [];
-  const [messages, highestModseq] = [opened.exists, opened.highestModseq === undefined || opened.noModseq ? null : Number(opened.highestModseq)];
+  const [messages, highestModseq] = [
+    opened.exists,
+    opened.highestModseq === undefined || opened.noModseq ? null : Number(opened.highestModseq),
+  ];
   return {
-    uidValidity: Number(opened.uidValidity), uidNext: await uidNextOf(connection, folder, opened, 'SELECT'), highestModseq, messages,
+    uidValidity: Number(opened.uidValidity),
+    uidNext: await uidNextOf(connection, folder, opened, 'SELECT'),
+    highestModseq,
+    messages,
     permanentFlags: permanent.length > 0 ? permanent : null,
   };
 }

@@ -33,7 +33,10 @@ function serverName(info: { name?: unknown; version?: unknown } | null): string 
 /** The greeting's text where ID named no server ("Courier-IMAP ready. Copyright …"): its start, printable, marked as such. */
 function greetingName(greeting: unknown): string | null {
   if (typeof greeting !== 'string') return null;
-  const text = greeting.replace(/[\u0000-\u001f\u007f]/g, ' ').replace(/\s+/g, ' ').trim();
+  const text = greeting
+    .replace(/[\u0000-\u001f\u007f]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   if (text === '') return null;
   return `${text.length > 40 ? `${text.slice(0, 39)}…` : text} (greeting)`;
 }

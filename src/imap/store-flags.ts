@@ -17,7 +17,11 @@ import { uidSets, uidsOf } from './uid-set.ts';
 export const STORE_CHUNK = 1000;
 
 /** UID STORE ±FLAGS.SILENT: the server skips UIDs expunged meanwhile, or answers NO (a keyword it will not take, no right: MailshiftError naming the folder; CONNECTION_LOST). */
-export async function storeFlags(connection: ImapConnection, folder: string, changes: ReadonlyArray<{ uid: number; add: string[]; remove: string[] }>): Promise<void> {
+export async function storeFlags(
+  connection: ImapConnection,
+  folder: string,
+  changes: ReadonlyArray<{ uid: number; add: string[]; remove: string[] }>,
+): Promise<void> {
   const flow = await openedFlow(connection, folder, true);
   const groups = new Map<string, { add: string[]; remove: string[]; uids: number[] }>();
   for (const change of changes) {
@@ -32,9 +36,17 @@ export async function storeFlags(connection: ImapConnection, folder: string, cha
   let present: Set<number> | null = null;
   for (const { add, remove, uids } of groups.values()) {
     for (const set of uidSets(uids, STORE_CHUNK)) {
-      for (const [item, flags] of [['+FLAGS.SILENT', add], ['-FLAGS.SILENT', remove]] as const) {
+      for (const [item, flags] of [
+        ['+FLAGS.SILENT', add],
+        ['-FLAGS.SILENT', remove],
+      ] as const) {
         if (flags.length === 0) continue;
-        const store = (uidSet: string) => execCommand(flow, 'UID STORE', [{ type: 'SEQUENCE', value: uidSet }, { type: 'ATOM', value: item }, flags.map((flag): Token => ({ type: 'ATOM', value: flag }))]);
+        const store = (uidSet: string) =>
+          execCommand(flow, 'UID STORE', [
+            { type: 'SEQUENCE', value: uidSet },
+            { type: 'ATOM', value: item },
+            flags.map((flag): Token => ({ type: 'ATOM', value: flag })),
+          ]);
         try {
           try {
             await store(set);
@@ -60,6 +72,12 @@ function sendable(connection: ImapConnection, folder: string, flags: readonly st
   const checked = storableFlags(flags);
   if ('flags' in checked) return checked.flags;
   const { place } = connection;
-  throw new MailshiftError(problem('IMAP_ERROR', `${place.side} UID STORE on folder "${folder}" for account ${place.accountId}: flag ${JSON.stringify(checked.invalid)} cannot be stored over IMAP (not a system flag, or not a valid keyword)`,
-    'leave the flag out of the phase\'s flag settings', { account: place.accountId, side: place.side, folder }));
+  throw new MailshiftError(
+    problem(
+      'IMAP_ERROR',
+      `${place.side} UID STORE on folder "${folder}" for account ${place.accountId}: flag ${JSON.stringify(checked.invalid)} cannot be stored over IMAP (not a system flag, or not a valid keyword)`,
+      "leave the flag out of the phase's flag settings",
+      { account: place.accountId, side: place.side, folder },
+    ),
+  );
 }

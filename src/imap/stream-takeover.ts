@@ -51,9 +51,15 @@ export function frameWhileActive(flow: ImapFlow, active: () => boolean, claim: (
   const original = streamer._transform;
   // Read live: setAnswerLimits changes them between commands.
   const framer = new ResponseFramer({
-    get line() { return streamer.maxLineLength; },
-    get literal() { return streamer.maxLiteralSize; },
-    get response() { return streamer.maxResponseSize; },
+    get line() {
+      return streamer.maxLineLength;
+    },
+    get literal() {
+      return streamer.maxLiteralSize;
+    },
+    get response() {
+      return streamer.maxResponseSize;
+    },
   });
   let owning = false;
   const handBack = (rest: Buffer, encoding: BufferEncoding, next: (error?: Error | null) => void) => {
@@ -103,17 +109,37 @@ export function setAnswerLimits(flow: ImapFlow, limits: { literal: number; respo
 function isKnownStream(streamer: unknown): streamer is ImapStreamInternals {
   if (typeof streamer !== 'object' || streamer === null) return false;
   const s = streamer as Partial<ImapStreamInternals>;
-  return typeof s._transform === 'function' && typeof s.push === 'function' && typeof s.processingInput === 'boolean'
-    && Array.isArray(s.inputQueue) && typeof s.state === 'number' && Array.isArray(s.lineBuffer) && Array.isArray(s.inputBuffer)
-    && Array.isArray(s.literals) && Array.isArray(s.literalBuffer) && 'pendingPush' in s && typeof s.readBytesCounter === 'number'
-    && typeof s.maxLineLength === 'number' && typeof s.maxLiteralSize === 'number' && typeof s.maxResponseSize === 'number';
+  return (
+    typeof s._transform === 'function' &&
+    typeof s.push === 'function' &&
+    typeof s.processingInput === 'boolean' &&
+    Array.isArray(s.inputQueue) &&
+    typeof s.state === 'number' &&
+    Array.isArray(s.lineBuffer) &&
+    Array.isArray(s.inputBuffer) &&
+    Array.isArray(s.literals) &&
+    Array.isArray(s.literalBuffer) &&
+    'pendingPush' in s &&
+    typeof s.readBytesCounter === 'number' &&
+    typeof s.maxLineLength === 'number' &&
+    typeof s.maxLiteralSize === 'number' &&
+    typeof s.maxResponseSize === 'number'
+  );
 }
 
 /** Whether imapflow's stream has nothing queued and no response half framed. */
 function isIdle(streamer: ImapStreamInternals): boolean {
-  return !streamer.destroyed && !streamer.processingInput && streamer.inputQueue.length === 0 && streamer.state === READING_LINE
-    && streamer.lineBuffer.length === 0 && streamer.inputBuffer.length === 0 && streamer.literals.length === 0
-    && streamer.literalBuffer.length === 0 && streamer.pendingPush === null;
+  return (
+    !streamer.destroyed &&
+    !streamer.processingInput &&
+    streamer.inputQueue.length === 0 &&
+    streamer.state === READING_LINE &&
+    streamer.lineBuffer.length === 0 &&
+    streamer.inputBuffer.length === 0 &&
+    streamer.literals.length === 0 &&
+    streamer.literalBuffer.length === 0 &&
+    streamer.pendingPush === null
+  );
 }
 
 /** How many of the connection's responses were framed here (0 where it never took over): for tests and diagnostics. */

@@ -24,7 +24,10 @@ export class TraceLines {
   private literalLeft = 0;
   private literalSize = 0;
 
-  constructor(private readonly emit: EmitLine, private readonly splitAtSyncLiteral: boolean) {}
+  constructor(
+    private readonly emit: EmitLine,
+    private readonly splitAtSyncLiteral: boolean,
+  ) {}
 
   push(chunk: Buffer): void {
     let at = 0;

@@ -40,7 +40,8 @@ export class TraceRedaction {
 
   private scrub(text: string): string {
     let scrubbed = text;
-    for (const secret of this.secrets) if (secret.length >= MIN_SCRUBBED_LENGTH) scrubbed = scrubbed.split(secret).join(REDACTED);
+    for (const secret of this.secrets)
+      if (secret.length >= MIN_SCRUBBED_LENGTH) scrubbed = scrubbed.split(secret).join(REDACTED);
     return scrubbed;
   }
 }

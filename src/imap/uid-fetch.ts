@@ -17,7 +17,9 @@ import { frameWhileActive, setAnswerLimits } from './stream-takeover.ts';
 /** What UID FETCH asks for: data items, e.g. `item('UID')`, `item('BODY.PEEK', [])` for BODY.PEEK[], with `partial` BODY.PEEK[]<0.4096>. */
 export function item(name: string, section?: Token[], partial?: [number, number]): Token {
   if (section === undefined) return { type: 'ATOM', value: name };
-  return partial === undefined ? { type: 'ATOM', value: name, section } : { type: 'ATOM', value: name, section, partial };
+  return partial === undefined
+    ? { type: 'ATOM', value: name, section }
+    : { type: 'ATOM', value: name, section, partial };
 }
 
 interface FramedResponse {
@@ -70,7 +72,14 @@ function hookResponses(flow: ImapFlow): void {
 const THROTTLE_ATTEMPTS = 4;
 
 /** The row field a data item fills in: a row without one of those asked for is not an answer to the FETCH. */
-const FIELDS: Record<string, keyof FetchRow> = { 'UID': 'uid', 'RFC822.SIZE': 'size', 'INTERNALDATE': 'internalDate', 'FLAGS': 'flags', 'BODY.PEEK': 'body', 'BINARY.PEEK': 'body' };
+const FIELDS: Record<string, keyof FetchRow> = {
+  UID: 'uid',
+  'RFC822.SIZE': 'size',
+  INTERNALDATE: 'internalDate',
+  FLAGS: 'flags',
+  'BODY.PEEK': 'body',
+  'BINARY.PEEK': 'body',
+};
 
 /** The row fields the data items asked for fill in. */
 export function fieldsAsked(items: readonly Token[]): Array<keyof FetchRow> {
@@ -102,7 +111,12 @@ export interface FetchReport {
  * held back for a slow consumer: the caller bounds the set. Rejects as imapflow's exec() does
  * (NO/BAD, dropped connection), or with what onRow threw.
  */
-export async function uidFetch(flow: ImapFlow, set: string, items: Token[], onRow: (row: FetchRow) => void): Promise<FetchReport> {
+export async function uidFetch(
+  flow: ImapFlow,
+  set: string,
+  items: Token[],
+  onRow: (row: FetchRow) => void,
+): Promise<FetchReport> {
   hookResponses(flow);
   const fields = fieldsAsked(items);
   const inSet = uidSetMembership(set);
@@ -113,14 +127,22 @@ export async function uidFetch(flow: ImapFlow, set: string, items: Token[], onRo
   const delivered = new Set<number>();
   let thisAttempt = new Set<number>();
   const sink: RowSink = {
-    malformed: (error) => { malformed ??= error; },
+    malformed: (error) => {
+      malformed ??= error;
+    },
     row: (row) => {
       if (failure !== null || malformed !== null) return;
       if (!answers(row, fields)) {
-        report.incomplete.set(row.uid, fields.filter((field) => row[field] === undefined));
+        report.incomplete.set(
+          row.uid,
+          fields.filter((field) => row[field] === undefined),
+        );
         return;
       }
-      if (!inSet(row.uid)) return sink.malformed(new MalformedAnswer(`includes UID ${row.uid}, which is not in the set asked for (${set})`));
+      if (!inSet(row.uid))
+        return sink.malformed(
+          new MalformedAnswer(`includes UID ${row.uid}, which is not in the set asked for (${set})`),
+        );
       if (thisAttempt.has(row.uid)) return sink.malformed(new MalformedAnswer(`includes UID ${row.uid} twice`));
       thisAttempt.add(row.uid);
       report.incomplete.delete(row.uid);
@@ -147,7 +169,9 @@ export async function uidFetch(flow: ImapFlow, set: string, items: Token[], onRo
     } catch (error) {
       const throttled = error as { code?: unknown; throttleReset?: unknown; throttleWaited?: unknown };
       if (throttled.code !== 'ETHROTTLE' || attempt >= THROTTLE_ATTEMPTS) throw error;
-      const wait = Math.max(Number(throttled.throttleReset) || 0, 1000 * 2 ** (attempt - 1)) - (Number(throttled.throttleWaited) || 0);
+      const wait =
+        Math.max(Number(throttled.throttleReset) || 0, 1000 * 2 ** (attempt - 1)) -
+        (Number(throttled.throttleWaited) || 0);
       await new Promise((resolve) => setTimeout(resolve, Math.min(Math.max(wait, 0), 30_000)));
     } finally {
       rowReaders.delete(flow);
@@ -161,7 +185,13 @@ export async function uidFetch(flow: ImapFlow, set: string, items: Token[], onRo
 
 /** BODY.PEEK[] or BINARY.PEEK[]: a whole message, not a header. */
 function isWholeBody(token: Token): boolean {
-  return !Array.isArray(token) && token.type === 'ATOM' && /^(BODY|BINARY)\.PEEK$/i.test(token.value) && Array.isArray(token.section) && token.section.length === 0;
+  return (
+    !Array.isArray(token) &&
+    token.type === 'ATOM' &&
+    /^(BODY|BINARY)\.PEEK$/i.test(token.value) &&
+    Array.isArray(token.section) &&
+    token.section.length === 0
+  );
 }
 
 /** imapflow's parse of a FETCH line this reader left alone: the same checks, the same sink. */
@@ -215,7 +245,8 @@ function parsedValue(node: unknown): FetchValue {
   if (Array.isArray(node)) return node.map(parsedValue);
   const { type, value } = node as ParsedNode;
   // imapflow keeps literals as the Buffers framed, and decodes quoted strings as UTF-8.
-  if (type === 'LITERAL' || type === 'STRING') return Buffer.isBuffer(value) ? value : Buffer.from(String(value ?? ''), 'utf8');
+  if (type === 'LITERAL' || type === 'STRING')
+    return Buffer.isBuffer(value) ? value : Buffer.from(String(value ?? ''), 'utf8');
   if (typeof value === 'string' && value.toUpperCase() === 'NIL' && type === 'ATOM') return null;
   return Buffer.isBuffer(value) ? value.toString('latin1') : String(value ?? '');
 }

@@ -21,7 +21,13 @@ plans/** -text
 /** Create DIR with a commented example manifest, a .gitignore and a .gitattributes; returns the files written. */
 export async function scaffold(dir: string, options: { name: string; force: boolean }): Promise<string[]> {
   if (!/^[a-z0-9][a-z0-9-]*$/.test(options.name)) {
-    throw new MailshiftError(problem('USAGE', `--name ${JSON.stringify(options.name)} is not a valid migration name`, 'use lowercase letters, digits and dashes, e.g. acme-cutover'));
+    throw new MailshiftError(
+      problem(
+        'USAGE',
+        `--name ${JSON.stringify(options.name)} is not a valid migration name`,
+        'use lowercase letters, digits and dashes, e.g. acme-cutover',
+      ),
+    );
   }
   const manifest = join(dir, `${options.name}.jsonnet`);
   const gitignore = join(dir, '.gitignore');
@@ -29,7 +35,14 @@ export async function scaffold(dir: string, options: { name: string; force: bool
   if (!options.force) {
     for (const file of [manifest, gitignore, gitattributes]) {
       if (await exists(file)) {
-        throw new MailshiftError(problem('INIT_EXISTS', 'the file already exists; nothing was written', 'pick another folder or --name, or pass --force to overwrite', { file }));
+        throw new MailshiftError(
+          problem(
+            'INIT_EXISTS',
+            'the file already exists; nothing was written',
+            'pick another folder or --name, or pass --force to overwrite',
+            { file },
+          ),
+        );
       }
     }
   }
@@ -42,5 +55,8 @@ export async function scaffold(dir: string, options: { name: string; force: bool
 }
 
 async function exists(file: string): Promise<boolean> {
-  return access(file).then(() => true, () => false);
+  return access(file).then(
+    () => true,
+    () => false,
+  );
 }

@@ -27,7 +27,8 @@ export function checkControlCharacters(file: string, value: unknown): Diagnostic
     for (const key of ENDPOINT_KEYS) {
       const text = asObject(defaults?.[side])?.[key];
       const field = `defaults.${side}.${key}`;
-      if (typeof text === 'string' && CONTROL.test(text)) found.push(controlProblem(`\`${field}\``, text, { file, pointer: `/defaults/${side}/${key}` }, undefined));
+      if (typeof text === 'string' && CONTROL.test(text))
+        found.push(controlProblem(`\`${field}\``, text, { file, pointer: `/defaults/${side}/${key}` }, undefined));
     }
   }
   const accounts = Array.isArray(root?.accounts) ? root.accounts : [];
@@ -35,12 +36,20 @@ export function checkControlCharacters(file: string, value: unknown): Diagnostic
     const account = asObject(entry);
     const id = typeof account?.id === 'string' ? account.id : undefined;
     const who = `account ${id === undefined ? '' : `${JSON.stringify(id)} `}(accounts[${index}], row ${index + 1} of the accounts)`;
-    const located = (pointer: string) => ({ file, pointer, ...(id !== undefined && !CONTROL.test(id) ? { account: id } : {}) });
-    if (id !== undefined && CONTROL.test(id)) found.push(controlProblem(`\`id\` of ${who}`, id, located(`/accounts/${index}/id`), index));
+    const located = (pointer: string) => ({
+      file,
+      pointer,
+      ...(id !== undefined && !CONTROL.test(id) ? { account: id } : {}),
+    });
+    if (id !== undefined && CONTROL.test(id))
+      found.push(controlProblem(`\`id\` of ${who}`, id, located(`/accounts/${index}/id`), index));
     for (const side of SIDES) {
       for (const key of ENDPOINT_KEYS) {
         const text = asObject(account?.[side])?.[key];
-        if (typeof text === 'string' && CONTROL.test(text)) found.push(controlProblem(`\`${side}.${key}\` of ${who}`, text, located(`/accounts/${index}/${side}/${key}`), index));
+        if (typeof text === 'string' && CONTROL.test(text))
+          found.push(
+            controlProblem(`\`${side}.${key}\` of ${who}`, text, located(`/accounts/${index}/${side}/${key}`), index),
+          );
       }
     }
   });
@@ -51,15 +60,22 @@ export function checkControlCharacters(file: string, value: unknown): Diagnostic
 export function describeControlCharacter(text: string): string {
   const position = text.search(CONTROL);
   const character = text[position]!;
-  const name = NAMES[character] ?? `control character U+${character.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+  const name =
+    NAMES[character] ?? `control character U+${character.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
   if (position === text.length - 1) return `ends with ${name}`;
   if (position === 0) return `starts with ${name}`;
   return `contains ${name} at character ${position + 1}`;
 }
 
-function controlProblem(what: string, text: string, location: { file: string; pointer: string; account?: string }, index: number | undefined): Diagnostic {
+function controlProblem(
+  what: string,
+  text: string,
+  location: { file: string; pointer: string; account?: string },
+  index: number | undefined,
+): Diagnostic {
   const base = 'host names, login names and account ids cannot hold control characters: remove it';
-  const csvLine = index === undefined ? '' : ` (if the accounts come from a CSV with a header row, this is its line ${index + 2})`;
+  const csvLine =
+    index === undefined ? '' : ` (if the accounts come from a CSV with a header row, this is its line ${index + 2})`;
   const hint = text.includes('\r')
     ? `${base}. A CSV with Windows line endings split on "\\n" by hand leaves "\\r" at the end of each line: read it with ms.csv(importstr 'users.csv') from mailshift.libsonnet, which handles CRLF${csvLine}`
     : base;
@@ -67,5 +83,7 @@ function controlProblem(what: string, text: string, location: { file: string; po
 }
 
 function asObject(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
 }

@@ -18,11 +18,14 @@ export function parseCsv(text: string): Array<Record<string, string>> {
   header.fields.forEach((name, i) => {
     if (name === '') throw new CsvError(`CSV row 1 (the header): column ${i + 1} has no name`);
     const first = header.fields.indexOf(name);
-    if (first !== i) throw new CsvError(`CSV row 1 (the header): column ${i + 1} is named "${name}" like column ${first + 1}`);
+    if (first !== i)
+      throw new CsvError(`CSV row 1 (the header): column ${i + 1} is named "${name}" like column ${first + 1}`);
   });
   return records.map(({ fields, row, line }) => {
     if (fields.length !== header.fields.length) {
-      throw new CsvError(`CSV ${where(row, line)} has ${fields.length} ${fields.length === 1 ? 'field' : 'fields'}, but the header row has ${header.fields.length} (${header.fields.join(', ')})`);
+      throw new CsvError(
+        `CSV ${where(row, line)} has ${fields.length} ${fields.length === 1 ? 'field' : 'fields'}, but the header row has ${header.fields.length} (${header.fields.join(', ')})`,
+      );
     }
     return Object.fromEntries(header.fields.map((name, i) => [name, fields[i]!]));
   });
@@ -48,7 +51,10 @@ function readRecords(text: string): CsvRecord[] {
       continue;
     }
     const record: CsvRecord = { fields: [], row: records.length + 1, line };
-    const place = () => ({ row: `CSV ${where(record.row, record.line)}`, field: `field ${record.fields.length + 1}${columnName(records, record.fields.length)}` });
+    const place = () => ({
+      row: `CSV ${where(record.row, record.line)}`,
+      field: `field ${record.fields.length + 1}${columnName(records, record.fields.length)}`,
+    });
     for (;;) {
       const field = readField(text, position, place);
       record.fields.push(field.value);
@@ -67,20 +73,31 @@ function readRecords(text: string): CsvRecord[] {
 }
 
 /** One field from `position`: its value and where it ends (at a comma, a line break or the end). */
-function readField(text: string, position: number, place: () => { row: string; field: string }): { value: string; end: number } {
+function readField(
+  text: string,
+  position: number,
+  place: () => { row: string; field: string },
+): { value: string; end: number } {
   if (text[position] !== '"') {
     let end = position;
     while (end < text.length && !atFieldEnd(text, end)) end++;
     const value = text.slice(position, end);
-    if (value.includes('"')) throw new CsvError(`${place().row}: ${place().field} holds a quote but is not quoted; write it as "${value.replace(/"/g, '""')}"`);
+    if (value.includes('"'))
+      throw new CsvError(
+        `${place().row}: ${place().field} holds a quote but is not quoted; write it as "${value.replace(/"/g, '""')}"`,
+      );
     return { value, end };
   }
   const closed = closingQuote(text, position + 1);
   if (closed === -1) {
-    throw new CsvError(`${place().row}: the quote opened in ${place().field} is never closed; close it, or write a quote inside a quoted field as ""`);
+    throw new CsvError(
+      `${place().row}: the quote opened in ${place().field} is never closed; close it, or write a quote inside a quoted field as ""`,
+    );
   }
   if (closed + 1 < text.length && !atFieldEnd(text, closed + 1)) {
-    throw new CsvError(`${place().row}: ${place().field} has text after its closing quote; quote the whole field, and write a quote inside it as ""`);
+    throw new CsvError(
+      `${place().row}: ${place().field} has text after its closing quote; quote the whole field, and write a quote inside it as ""`,
+    );
   }
   return { value: text.slice(position + 1, closed).replace(/""/g, '"'), end: closed + 1 };
 }

@@ -25,10 +25,15 @@ export async function parseJson(
     const position = offset ? positionOf(text, Number(offset[1])) : await locate();
     const what = message.replace(/\s*\(line \d+ column \d+\)/, '').replace(/ in JSON at position \d+/, '');
     return {
-      diagnostic: problem('MANIFEST_SYNTAX', `JSON syntax error: ${what}`, 'fix the JSON at the line and column shown (JSON allows no comments or trailing commas; use .jsonnet for those)', {
-        file,
-        ...(position ?? {}),
-      }),
+      diagnostic: problem(
+        'MANIFEST_SYNTAX',
+        `JSON syntax error: ${what}`,
+        'fix the JSON at the line and column shown (JSON allows no comments or trailing commas; use .jsonnet for those)',
+        {
+          file,
+          ...(position ?? {}),
+        },
+      ),
     };
   }
 }

@@ -21,7 +21,8 @@ export async function evaluateJsonnet(
   // Loaded here, not at start-up: the native addon costs every command ~12 ms to load, and a JSON manifest never needs it.
   const { Jsonnet } = await import('@hanazuki/node-jsonnet');
   // ms.csv and ms.envName (mailshift.libsonnet) call these: in Jsonnet itself they are far too slow for 10,000 accounts.
-  const jsonnet = new Jsonnet().addJpath(LIBRARY_DIR)
+  const jsonnet = new Jsonnet()
+    .addJpath(LIBRARY_DIR)
     .nativeCallback('mailshift.csv', (text) => parseCsv(String(text)), 'text')
     .nativeCallback('mailshift.envName', (id) => envName(String(id)), 'id');
   for (const [name, value] of Object.entries(variables.strings)) jsonnet.extString(name, value);
@@ -55,7 +56,13 @@ export function jsonnetDiagnostic(file: string, text: string): Diagnostic {
   }
   const lines = text.split('\n');
   // A native callback's exception arrives as "Error: …".
-  const message = lines.filter((l) => !l.startsWith('\t')).join(' ').replace(/^RUNTIME ERROR: /, '').replace(/^STATIC ERROR: /, '').replace(/^Error: /, '').trim();
+  const message = lines
+    .filter((l) => !l.startsWith('\t'))
+    .join(' ')
+    .replace(/^RUNTIME ERROR: /, '')
+    .replace(/^STATIC ERROR: /, '')
+    .replace(/^Error: /, '')
+    .trim();
   // An error raised inside mailshift.libsonnet is the caller's: point at the manifest's line.
   const frames = lines.map((l) => FRAME.exec(l)).filter((m) => m !== null);
   const frame = frames.find((m) => basename(m[1]!) !== 'mailshift.libsonnet') ?? frames[0];
@@ -67,7 +74,8 @@ export function jsonnetDiagnostic(file: string, text: string): Diagnostic {
 
 function runtimeHint(message: string): string | undefined {
   const external = /undefined external variable: (\S+)/.exec(message);
-  if (external) return `pass it on the command line: --ext-str ${external[1]}=VALUE (or --ext-code ${external[1]}=CODE)`;
+  if (external)
+    return `pass it on the command line: --ext-str ${external[1]}=VALUE (or --ext-code ${external[1]}=CODE)`;
   if (/couldn't open import/.test(message)) {
     return "imports resolve relative to the importing file, then to mailshift's library (import 'mailshift.libsonnet'); check the file name";
   }

@@ -6,7 +6,11 @@ declare module '@hanazuki/node-jsonnet' {
     addJpath(path: string): this;
     extString(key: string, value: string): this;
     extCode(key: string, code: string): this;
-    nativeCallback(name: string, fun: (...args: Array<null | boolean | number | string>) => unknown, ...params: string[]): this;
+    nativeCallback(
+      name: string,
+      fun: (...args: Array<null | boolean | number | string>) => unknown,
+      ...params: string[]
+    ): this;
     evaluateFile(file: string): Promise<string>;
     evaluateSnippet(snippet: string, filename?: string): Promise<string>;
   }

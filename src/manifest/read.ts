@@ -23,7 +23,10 @@ export interface ManifestReadResult {
 export const NO_EXTERNAL_VARIABLES: ExternalVariables = { strings: {}, code: {} };
 
 /** Read, evaluate, validate and normalise a manifest. Never throws for a bad manifest: look at diagnostics. */
-export async function readManifest(file: string, variables: ExternalVariables = NO_EXTERNAL_VARIABLES): Promise<ManifestReadResult> {
+export async function readManifest(
+  file: string,
+  variables: ExternalVariables = NO_EXTERNAL_VARIABLES,
+): Promise<ManifestReadResult> {
   let bytes: Buffer;
   try {
     bytes = await readFile(file);
@@ -37,7 +40,10 @@ export async function readManifest(file: string, variables: ExternalVariables = 
   // A control character is the precise diagnosis where the schema would only say "the wrong form".
   const controlProblems = checkControlCharacters(file, evaluated.value);
   const flagged = new Set(controlProblems.map((d) => d.location?.pointer));
-  const schemaProblems = [...controlProblems, ...checkSchema(file, evaluated.value).filter((d) => !flagged.has(d.location?.pointer))];
+  const schemaProblems = [
+    ...controlProblems,
+    ...checkSchema(file, evaluated.value).filter((d) => !flagged.has(d.location?.pointer)),
+  ];
   if (schemaProblems.length > 0) return { file, sha256, diagnostics: schemaProblems };
   const manifest = evaluated.value as ManifestInput;
   const diagnostics = checkRules(file, manifest);
@@ -45,7 +51,11 @@ export async function readManifest(file: string, variables: ExternalVariables = 
   return { file, sha256, manifest, settings: normalise(manifest), diagnostics };
 }
 
-async function evaluate(file: string, text: string, variables: ExternalVariables): Promise<{ value: unknown } | { diagnostic: Diagnostic }> {
+async function evaluate(
+  file: string,
+  text: string,
+  variables: ExternalVariables,
+): Promise<{ value: unknown } | { diagnostic: Diagnostic }> {
   if (extname(file).toLowerCase() === '.json') {
     return parseJson(file, text, async () => {
       const jsonnet = await evaluateJsonnet(file, NO_EXTERNAL_VARIABLES);
@@ -60,7 +70,21 @@ async function evaluate(file: string, text: string, variables: ExternalVariables
 }
 
 function unreadable(file: string, error: NodeJS.ErrnoException): Diagnostic {
-  if (error.code === 'ENOENT') return problem('MANIFEST_NOT_FOUND', `no manifest at ${file}`, 'check the path; `mailshift init` scaffolds a migrations folder with an example', { file });
-  if (error.code === 'EISDIR') return problem('MANIFEST_NOT_FOUND', `${file} is a folder, not a manifest`, 'name a .jsonnet or .json file', { file });
-  return problem('MANIFEST_NOT_FOUND', `cannot read ${file}: ${error.code ?? error.message}`, 'check the file permissions', { file });
+  if (error.code === 'ENOENT')
+    return problem(
+      'MANIFEST_NOT_FOUND',
+      `no manifest at ${file}`,
+      'check the path; `mailshift init` scaffolds a migrations folder with an example',
+      { file },
+    );
+  if (error.code === 'EISDIR')
+    return problem('MANIFEST_NOT_FOUND', `${file} is a folder, not a manifest`, 'name a .jsonnet or .json file', {
+      file,
+    });
+  return problem(
+    'MANIFEST_NOT_FOUND',
+    `cannot read ${file}: ${error.code ?? error.message}`,
+    'check the file permissions',
+    { file },
+  );
 }

@@ -9,31 +9,53 @@ import type { FolderRulesInput, ManifestInput } from './types.ts';
 export function unanchoredAlternations(manifest: ManifestInput, at: At): Diagnostic[] {
   const patterns: Array<{ pattern: string; pointer: string; account?: string }> = [
     ...folderPatterns(manifest.folders, '/folders'),
-    ...manifest.accounts.flatMap((account, index) => folderPatterns(account.folders, `/accounts/${index}/folders`).map((found) => ({ ...found, account: account.id }))),
+    ...manifest.accounts.flatMap((account, index) =>
+      folderPatterns(account.folders, `/accounts/${index}/folders`).map((found) => ({ ...found, account: account.id })),
+    ),
     ...manifest.phases.flatMap((phase, index) => {
       const rule = phase.deleteTargetFolders;
-      const own = typeof rule === 'object' && rule !== null
-        ? (['only', 'except'] as const).flatMap((key) => (typeof rule[key] === 'string' ? [{ pattern: rule[key]!, pointer: `/phases/${index}/deleteTargetFolders/${key}` }] : []))
-        : [];
+      const own =
+        typeof rule === 'object' && rule !== null
+          ? (['only', 'except'] as const).flatMap((key) =>
+              typeof rule[key] === 'string'
+                ? [{ pattern: rule[key]!, pointer: `/phases/${index}/deleteTargetFolders/${key}` }]
+                : [],
+            )
+          : [];
       return [...folderPatterns(phase.folders, `/phases/${index}/folders`), ...own];
     }),
   ];
   return patterns.flatMap(({ pattern, pointer, account }) => {
     const alternatives = topLevelAlternatives(pattern);
-    if (alternatives.length < 2 || !alternatives.some((alternative) => !alternative.startsWith('^') && !alternative.endsWith('$'))) return [];
+    if (
+      alternatives.length < 2 ||
+      !alternatives.some((alternative) => !alternative.startsWith('^') && !alternative.endsWith('$'))
+    )
+      return [];
     const anchored = `^(${alternatives.map((alternative) => alternative.replace(/^\^/, '').replace(/\$$/, '')).join('|')})`;
-    return [warning('MANIFEST_RULE',
-      `${JSON.stringify(pattern)} is unanchored: an alternative without ^ or $ matches anywhere in a folder name (${JSON.stringify(alternatives.find((a) => !a.startsWith('^') && !a.endsWith('$')))} also matches names that merely contain it)`,
-      `for exactly these names write ${JSON.stringify(`${anchored}$`)}; for names that start with them, ${JSON.stringify(anchored)}`, at(pointer, account))];
+    return [
+      warning(
+        'MANIFEST_RULE',
+        `${JSON.stringify(pattern)} is unanchored: an alternative without ^ or $ matches anywhere in a folder name (${JSON.stringify(alternatives.find((a) => !a.startsWith('^') && !a.endsWith('$')))} also matches names that merely contain it)`,
+        `for exactly these names write ${JSON.stringify(`${anchored}$`)}; for names that start with them, ${JSON.stringify(anchored)}`,
+        at(pointer, account),
+      ),
+    ];
   });
 }
 
-function folderPatterns(rules: FolderRulesInput | undefined, pointer: string): Array<{ pattern: string; pointer: string }> {
+function folderPatterns(
+  rules: FolderRulesInput | undefined,
+  pointer: string,
+): Array<{ pattern: string; pointer: string }> {
   if (!rules) return [];
   return [
     ...(rules.include ?? []).map((pattern, index) => ({ pattern, pointer: `${pointer}/include/${index}` })),
     ...(rules.exclude ?? []).map((pattern, index) => ({ pattern, pointer: `${pointer}/exclude/${index}` })),
-    ...(rules.rename ?? []).map((rule, index) => ({ pattern: rule.match, pointer: `${pointer}/rename/${index}/match` })),
+    ...(rules.rename ?? []).map((rule, index) => ({
+      pattern: rule.match,
+      pointer: `${pointer}/rename/${index}/match`,
+    })),
   ];
 }
 

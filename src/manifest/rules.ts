@@ -5,7 +5,15 @@ import { unanchoredAlternations } from './regex-lint.ts';
 import { closest } from './suggest.ts';
 import type { EndpointInput, FolderRulesInput, ManifestInput, MessageRulesInput, PhaseInput } from './types.ts';
 
-const SYNC_ONLY_KEYS = ['folders', 'messages', 'deleteTarget', 'deleteTargetFolders', 'deleteSource', 'expungeSource', 'justFolders'] as const;
+const SYNC_ONLY_KEYS = [
+  'folders',
+  'messages',
+  'deleteTarget',
+  'deleteTargetFolders',
+  'deleteSource',
+  'expungeSource',
+  'justFolders',
+] as const;
 
 /**
  * Rules the schema cannot express: uniqueness, references between phases, endpoint completeness
@@ -17,10 +25,29 @@ export function checkRules(file: string, manifest: ManifestInput): Diagnostic[] 
     ...uniqueNames(manifest, at),
     ...phaseRules(manifest, at),
     ...manifest.accounts.flatMap((account, index) => [
-      ...endpointRules(manifest.defaults?.source, account.source, 'source', `/accounts/${index}`, at(`/accounts/${index}/source`, account.id)),
-      ...endpointRules(manifest.defaults?.target, account.target, 'target', `/accounts/${index}`, at(`/accounts/${index}/target`, account.id)),
+      ...endpointRules(
+        manifest.defaults?.source,
+        account.source,
+        'source',
+        `/accounts/${index}`,
+        at(`/accounts/${index}/source`, account.id),
+      ),
+      ...endpointRules(
+        manifest.defaults?.target,
+        account.target,
+        'target',
+        `/accounts/${index}`,
+        at(`/accounts/${index}/target`, account.id),
+      ),
       ...(account.subfolder !== undefined && account.folders?.subfolder !== undefined
-        ? [problem('MANIFEST_RULE', 'both `subfolder` and `folders.subfolder` are set', 'keep one of them', at(`/accounts/${index}/subfolder`, account.id))]
+        ? [
+            problem(
+              'MANIFEST_RULE',
+              'both `subfolder` and `folders.subfolder` are set',
+              'keep one of them',
+              at(`/accounts/${index}/subfolder`, account.id),
+            ),
+          ]
         : []),
     ]),
     ...windowRules(manifest, at),
@@ -37,13 +64,29 @@ function uniqueNames(manifest: ManifestInput, at: At): Diagnostic[] {
   manifest.accounts.forEach((account, index) => {
     const first = firstAccount.get(account.id);
     if (first === undefined) firstAccount.set(account.id, index);
-    else found.push(problem('MANIFEST_RULE', `account id "${account.id}" is used twice (first at /accounts/${first})`, 'give every account a unique id', at(`/accounts/${index}/id`, account.id)));
+    else
+      found.push(
+        problem(
+          'MANIFEST_RULE',
+          `account id "${account.id}" is used twice (first at /accounts/${first})`,
+          'give every account a unique id',
+          at(`/accounts/${index}/id`, account.id),
+        ),
+      );
   });
   const firstPhase = new Map<string, number>();
   manifest.phases.forEach((phase, index) => {
     const first = firstPhase.get(phase.name);
     if (first === undefined) firstPhase.set(phase.name, index);
-    else found.push(problem('MANIFEST_RULE', `phase name "${phase.name}" is used twice (first at /phases/${first})`, 'give every phase a unique name', at(`/phases/${index}/name`)));
+    else
+      found.push(
+        problem(
+          'MANIFEST_RULE',
+          `phase name "${phase.name}" is used twice (first at /phases/${first})`,
+          'give every phase a unique name',
+          at(`/phases/${index}/name`),
+        ),
+      );
   });
   return found;
 }
@@ -57,54 +100,138 @@ function phaseRules(manifest: ManifestInput, at: At): Diagnostic[] {
       const position = names.indexOf(required);
       if (position === -1) {
         const suggestion = closest(required, names);
-        found.push(problem('MANIFEST_RULE', `phase "${phase.name}" requires "${required}", which is not a phase of this manifest`,
-          suggestion ? `did you mean "${suggestion}"?` : `the phases are: ${names.join(', ')}`, at(pointer)));
+        found.push(
+          problem(
+            'MANIFEST_RULE',
+            `phase "${phase.name}" requires "${required}", which is not a phase of this manifest`,
+            suggestion ? `did you mean "${suggestion}"?` : `the phases are: ${names.join(', ')}`,
+            at(pointer),
+          ),
+        );
       } else if (position >= index) {
-        found.push(problem('MANIFEST_RULE', `phase "${phase.name}" requires "${required}", which does not come before it`,
-          'phases run in the order listed: move the required phase earlier, or drop the requirement', at(pointer)));
+        found.push(
+          problem(
+            'MANIFEST_RULE',
+            `phase "${phase.name}" requires "${required}", which does not come before it`,
+            'phases run in the order listed: move the required phase earlier, or drop the requirement',
+            at(pointer),
+          ),
+        );
       }
     });
     if (phase.manual !== undefined) {
       for (const key of SYNC_ONLY_KEYS) {
         if (phase[key] !== undefined) {
-          found.push(problem('MANIFEST_RULE', `manual phase "${phase.name}" sets \`${key}\`, but a manual phase is a gate and syncs nothing`,
-            'move the setting to a sync phase, or remove `manual` to make this a sync phase', at(`/phases/${index}/${key}`)));
+          found.push(
+            problem(
+              'MANIFEST_RULE',
+              `manual phase "${phase.name}" sets \`${key}\`, but a manual phase is a gate and syncs nothing`,
+              'move the setting to a sync phase, or remove `manual` to make this a sync phase',
+              at(`/phases/${index}/${key}`),
+            ),
+          );
         }
       }
       return;
     }
     if (phase.deleteSource && phase.deleteTarget) {
-      found.push(problem('MANIFEST_RULE', `phase "${phase.name}" sets both deleteSource and deleteTarget`,
-        'deleting on both sides in one pass can lose mail (imapsync refuses --delete1 with --delete2 too): split them into two phases', at(`/phases/${index}`)));
+      found.push(
+        problem(
+          'MANIFEST_RULE',
+          `phase "${phase.name}" sets both deleteSource and deleteTarget`,
+          'deleting on both sides in one pass can lose mail (imapsync refuses --delete1 with --delete2 too): split them into two phases',
+          at(`/phases/${index}`),
+        ),
+      );
     }
     if (phase.expungeSource !== undefined && !phase.deleteSource) {
-      found.push(warning('MANIFEST_RULE', `phase "${phase.name}" sets expungeSource without deleteSource; it has no effect`, 'remove expungeSource, or add deleteSource: true', at(`/phases/${index}/expungeSource`)));
+      found.push(
+        warning(
+          'MANIFEST_RULE',
+          `phase "${phase.name}" sets expungeSource without deleteSource; it has no effect`,
+          'remove expungeSource, or add deleteSource: true',
+          at(`/phases/${index}/expungeSource`),
+        ),
+      );
     }
     const gate = manifest.phases.slice(0, index).find((earlier) => earlier.manual !== undefined);
     if (phase.deleteTarget && gate) {
-      found.push(warning('MANIFEST_RULE', `phase "${phase.name}" deletes target messages after the manual gate "${gate.name}": once the gate is recorded, the cutover rule lets it delete only mailshift's own copies (mail that reached the new server is kept, and each plan says so)`,
-        'drop deleteTarget from phases after the cutover gate unless copies whose source message is gone should go', at(`/phases/${index}/deleteTarget`)));
+      found.push(
+        warning(
+          'MANIFEST_RULE',
+          `phase "${phase.name}" deletes target messages after the manual gate "${gate.name}": once the gate is recorded, the cutover rule lets it delete only mailshift's own copies (mail that reached the new server is kept, and each plan says so)`,
+          'drop deleteTarget from phases after the cutover gate unless copies whose source message is gone should go',
+          at(`/phases/${index}/deleteTarget`),
+        ),
+      );
     }
   });
   return found;
 }
 
-function endpointRules(shared: EndpointInput | undefined, own: EndpointInput | undefined, side: 'source' | 'target', accountPointer: string, location: ReturnType<At>): Diagnostic[] {
+function endpointRules(
+  shared: EndpointInput | undefined,
+  own: EndpointInput | undefined,
+  side: 'source' | 'target',
+  accountPointer: string,
+  location: ReturnType<At>,
+): Diagnostic[] {
   const endpoint = mergeEndpoint(shared, own);
   const found: Diagnostic[] = [];
-  const missing = (key: string) => problem('MANIFEST_RULE', `the ${side} has no \`${key}\``, `set ${accountPointer.slice(1).replace(/\/(\d+)$/, "[$1]")}.${side}.${key}, or defaults.${side}.${key} for every account`, location);
+  const missing = (key: string) =>
+    problem(
+      'MANIFEST_RULE',
+      `the ${side} has no \`${key}\``,
+      `set ${accountPointer.slice(1).replace(/\/(\d+)$/, '[$1]')}.${side}.${key}, or defaults.${side}.${key} for every account`,
+      location,
+    );
   if (!endpoint.host) found.push(missing('host'));
   if (!endpoint.user) found.push(missing('user'));
   const mechanism = endpoint.auth?.mechanism;
   if (mechanism === 'XOAUTH2') {
-    if (!endpoint.auth?.accessToken) found.push(problem('MANIFEST_RULE', `the ${side} uses XOAUTH2 but has no auth.accessToken`, "add accessToken: { env: 'NAME' } (or file/command)", location));
-    if (endpoint.password) found.push(problem('MANIFEST_RULE', `the ${side} uses XOAUTH2 and also sets a password`, 'XOAUTH2 logs in with auth.accessToken only: remove the password', location));
+    if (!endpoint.auth?.accessToken)
+      found.push(
+        problem(
+          'MANIFEST_RULE',
+          `the ${side} uses XOAUTH2 but has no auth.accessToken`,
+          "add accessToken: { env: 'NAME' } (or file/command)",
+          location,
+        ),
+      );
+    if (endpoint.password)
+      found.push(
+        problem(
+          'MANIFEST_RULE',
+          `the ${side} uses XOAUTH2 and also sets a password`,
+          'XOAUTH2 logs in with auth.accessToken only: remove the password',
+          location,
+        ),
+      );
   } else if (!endpoint.password) {
-    found.push(problem('MANIFEST_RULE', `the ${side} has no \`password\``, "add password: { env: 'NAME' } (or { file }, { command }), or auth: { mechanism: 'XOAUTH2', accessToken: … }", location));
+    found.push(
+      problem(
+        'MANIFEST_RULE',
+        `the ${side} has no \`password\``,
+        "add password: { env: 'NAME' } (or { file }, { command }), or auth: { mechanism: 'XOAUTH2', accessToken: … }",
+        location,
+      ),
+    );
   }
-  if (endpoint.tls === 'none' && endpoint.password && endpoint.host && !isLoopback(endpoint.host) && !endpoint.allowPlaintext) {
-    found.push(problem('MANIFEST_RULE', `the ${side} would send its password unencrypted to ${endpoint.host} (tls: 'none')`,
-      "use tls: 'starttls' or 'implicit'; if you really mean it, set allowPlaintext: true", location));
+  if (
+    endpoint.tls === 'none' &&
+    endpoint.password &&
+    endpoint.host &&
+    !isLoopback(endpoint.host) &&
+    !endpoint.allowPlaintext
+  ) {
+    found.push(
+      problem(
+        'MANIFEST_RULE',
+        `the ${side} would send its password unencrypted to ${endpoint.host} (tls: 'none')`,
+        "use tls: 'starttls' or 'implicit'; if you really mean it, set allowPlaintext: true",
+        location,
+      ),
+    );
   }
   return found;
 }
@@ -114,16 +241,40 @@ function windowRules(manifest: ManifestInput, at: At): Diagnostic[] {
   const found: Diagnostic[] = [];
   const check = (messages: MessageRulesInput, pointer: string, where: string, account?: string) => {
     if (messages.minAgeDays != null && messages.maxAgeDays != null && messages.minAgeDays > messages.maxAgeDays) {
-      found.push(problem('MANIFEST_RULE', `${where}: minAgeDays (${messages.minAgeDays}) is above maxAgeDays (${messages.maxAgeDays}), so no message can match`, 'minAgeDays is the lower age bound, maxAgeDays the upper one', at(pointer, account)));
+      found.push(
+        problem(
+          'MANIFEST_RULE',
+          `${where}: minAgeDays (${messages.minAgeDays}) is above maxAgeDays (${messages.maxAgeDays}), so no message can match`,
+          'minAgeDays is the lower age bound, maxAgeDays the upper one',
+          at(pointer, account),
+        ),
+      );
     }
     if (messages.minSize != null && messages.maxSize != null && messages.minSize > messages.maxSize) {
-      found.push(problem('MANIFEST_RULE', `${where}: minSize (${messages.minSize}) is above maxSize (${messages.maxSize}), so no message can match`, 'minSize is the lower size bound, maxSize the upper one', at(pointer, account)));
+      found.push(
+        problem(
+          'MANIFEST_RULE',
+          `${where}: minSize (${messages.minSize}) is above maxSize (${messages.maxSize}), so no message can match`,
+          'minSize is the lower size bound, maxSize the upper one',
+          at(pointer, account),
+        ),
+      );
     }
   };
   syncPhases(manifest).forEach(({ phase, index }) => {
-    check(deepMerge<MessageRulesInput>(manifest.messages, phase.messages), `/phases/${index}/messages`, `phase "${phase.name}"`);
+    check(
+      deepMerge<MessageRulesInput>(manifest.messages, phase.messages),
+      `/phases/${index}/messages`,
+      `phase "${phase.name}"`,
+    );
     manifest.accounts.forEach((account, a) => {
-      if (account.messages) check(deepMerge<MessageRulesInput>(manifest.messages, account.messages, phase.messages), `/accounts/${a}/messages`, `account "${account.id}" in phase "${phase.name}"`, account.id);
+      if (account.messages)
+        check(
+          deepMerge<MessageRulesInput>(manifest.messages, account.messages, phase.messages),
+          `/accounts/${a}/messages`,
+          `account "${account.id}" in phase "${phase.name}"`,
+          account.id,
+        );
     });
   });
   return found;
@@ -140,16 +291,38 @@ function sharedTargetRules(manifest: ManifestInput, at: At): Diagnostic[] {
     const trees = manifest.accounts.map((account) => {
       const target = mergeEndpoint(manifest.defaults?.target, account.target);
       const port = target.port ?? (target.tls === 'implicit' ? 993 : 143);
-      const folders = deepMerge<FolderRulesInput>(manifest.folders, account.folders, account.subfolder !== undefined ? { subfolder: account.subfolder } : undefined, phase.folders);
-      return { id: account.id, mailbox: `${target.host?.toLowerCase()}:${port}:${target.user}`, subfolder: folders.subfolder ?? null };
+      const folders = deepMerge<FolderRulesInput>(
+        manifest.folders,
+        account.folders,
+        account.subfolder !== undefined ? { subfolder: account.subfolder } : undefined,
+        phase.folders,
+      );
+      return {
+        id: account.id,
+        mailbox: `${target.host?.toLowerCase()}:${port}:${target.user}`,
+        subfolder: folders.subfolder ?? null,
+      };
     });
     trees.forEach((tree, a) => {
-      const other = trees.slice(0, a).find((earlier) => earlier.mailbox === tree.mailbox
-        && (earlier.subfolder === tree.subfolder || (phase.deleteTargetFolders && nested(earlier.subfolder, tree.subfolder))));
+      const other = trees
+        .slice(0, a)
+        .find(
+          (earlier) =>
+            earlier.mailbox === tree.mailbox &&
+            (earlier.subfolder === tree.subfolder ||
+              (phase.deleteTargetFolders && nested(earlier.subfolder, tree.subfolder))),
+        );
       if (!other) return;
-      const what = other.subfolder === tree.subfolder ? 'the same target folders' : "folder trees of which one contains the other";
-      found.push(problem('MANIFEST_RULE', `accounts "${other.id}" and "${tree.id}" write into ${what} of one target mailbox and phase "${phase.name}" deletes on the target: each would delete the other's mail`,
-        'give each account its own, separate subfolder, or drop deleteTarget/deleteTargetFolders from that phase', at(`/phases/${index}`, tree.id)));
+      const what =
+        other.subfolder === tree.subfolder ? 'the same target folders' : 'folder trees of which one contains the other';
+      found.push(
+        problem(
+          'MANIFEST_RULE',
+          `accounts "${other.id}" and "${tree.id}" write into ${what} of one target mailbox and phase "${phase.name}" deletes on the target: each would delete the other's mail`,
+          'give each account its own, separate subfolder, or drop deleteTarget/deleteTargetFolders from that phase',
+          at(`/phases/${index}`, tree.id),
+        ),
+      );
     });
   }
   return found;

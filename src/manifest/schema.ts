@@ -35,7 +35,10 @@ export function checkSchema(file: string, value: unknown): Diagnostic[] {
 
 // A literal password fails SecretRef's "type", and nothing else about it is worth saying.
 function isShadowed(error: ErrorObject, all: ErrorObject[]): boolean {
-  return error.keyword !== 'type' && all.some((other) => other.keyword === 'type' && other.instancePath === error.instancePath);
+  return (
+    error.keyword !== 'type' &&
+    all.some((other) => other.keyword === 'type' && other.instancePath === error.instancePath)
+  );
 }
 
 function translate(error: ErrorObject, file: string, root: unknown): Diagnostic {
@@ -51,9 +54,12 @@ function translate(error: ErrorObject, file: string, root: unknown): Diagnostic 
       const key = String(error.params.additionalProperty);
       const allowed = Object.keys((parent?.properties ?? {}) as object);
       const suggestion = closest(key, allowed);
-      return problem('MANIFEST_SCHEMA', `unknown key \`${key}\``,
+      return problem(
+        'MANIFEST_SCHEMA',
+        `unknown key \`${key}\``,
         suggestion ? `did you mean \`${suggestion}\`?` : `allowed keys here: ${allowed.join(', ')}`,
-        { ...location, pointer: `${pointer}/${escapePointer(key)}` });
+        { ...location, pointer: `${pointer}/${escapePointer(key)}` },
+      );
     }
     case 'required': {
       const key = String(error.params.missingProperty);
@@ -62,21 +68,35 @@ function translate(error: ErrorObject, file: string, root: unknown): Diagnostic 
     }
     case 'type':
       return pointer
-        ? say(`${field} must be ${article(String(error.params.type))}, but is ${describe(error.data)}`, parent?.description)
-        : say(`the manifest must evaluate to an object, but is ${describe(error.data)}`, 'a manifest is an object with apiVersion, name, accounts and phases; see `mailshift init`');
+        ? say(
+            `${field} must be ${article(String(error.params.type))}, but is ${describe(error.data)}`,
+            parent?.description,
+          )
+        : say(
+            `the manifest must evaluate to an object, but is ${describe(error.data)}`,
+            'a manifest is an object with apiVersion, name, accounts and phases; see `mailshift init`',
+          );
     case 'enum': {
       const allowed = (error.params.allowedValues as unknown[]).map((v) => JSON.stringify(v));
-      const suggestion = typeof error.data === 'string' ? closest(error.data, error.params.allowedValues as string[]) : undefined;
-      return say(`${field} must be one of ${allowed.join(', ')}, but is ${JSON.stringify(error.data)}`,
-        suggestion ? `did you mean ${JSON.stringify(suggestion)}?` : parent?.description);
+      const suggestion =
+        typeof error.data === 'string' ? closest(error.data, error.params.allowedValues as string[]) : undefined;
+      return say(
+        `${field} must be one of ${allowed.join(', ')}, but is ${JSON.stringify(error.data)}`,
+        suggestion ? `did you mean ${JSON.stringify(suggestion)}?` : parent?.description,
+      );
     }
     case 'const':
-      return say(`${field} must be ${JSON.stringify(error.params.allowedValue)}, but is ${JSON.stringify(error.data)}`, parent?.description);
+      return say(
+        `${field} must be ${JSON.stringify(error.params.allowedValue)}, but is ${JSON.stringify(error.data)}`,
+        parent?.description,
+      );
     case 'pattern':
       return say(`${field} ${JSON.stringify(error.data)} has the wrong form`, parent?.description);
     case 'format':
-      return say(`${field} ${JSON.stringify(error.data)} is not a valid regular expression: ${regexError(String(error.data))}`,
-        'write a JavaScript regex; in Jsonnet or JSON strings a backslash is written twice, e.g. "^\\\\[Gmail\\\\]/"');
+      return say(
+        `${field} ${JSON.stringify(error.data)} is not a valid regular expression: ${regexError(String(error.data))}`,
+        'write a JavaScript regex; in Jsonnet or JSON strings a backslash is written twice, e.g. "^\\\\[Gmail\\\\]/"',
+      );
     case 'minItems':
       return say(`${field} must list at least ${error.params.limit} item(s)`, parent?.description);
     case 'uniqueItems':
@@ -89,14 +109,22 @@ function translate(error: ErrorObject, file: string, root: unknown): Diagnostic 
     case 'maximum':
     case 'exclusiveMinimum':
     case 'exclusiveMaximum':
-      return say(`${field} must be ${error.params.comparison} ${error.params.limit}, but is ${JSON.stringify(error.data)}`, parent?.description);
+      return say(
+        `${field} must be ${error.params.comparison} ${error.params.limit}, but is ${JSON.stringify(error.data)}`,
+        parent?.description,
+      );
     default:
       return say(`${field} ${error.message ?? 'is invalid'}`, parent?.description);
   }
 }
 
-function secretProblem(error: ErrorObject, field: string, say: (message: string, hint?: string) => Diagnostic): Diagnostic {
-  const howTo = "write it as { env: 'NAME' } (an environment variable), { file: 'secrets/x.pw' } (relative to the manifest) or { command: ['pass', 'show', 'x'] }";
+function secretProblem(
+  error: ErrorObject,
+  field: string,
+  say: (message: string, hint?: string) => Diagnostic,
+): Diagnostic {
+  const howTo =
+    "write it as { env: 'NAME' } (an environment variable), { file: 'secrets/x.pw' } (relative to the manifest) or { command: ['pass', 'show', 'x'] }";
   if (typeof error.data === 'string') {
     return say(`${field} is a literal secret; secrets are never written into a manifest`, howTo);
   }
@@ -112,11 +140,16 @@ function accountAt(root: unknown, pointer: string): { account?: string } {
 
 /** The field a pointer names, as a reader would write it: `port`, `exclude[0]`, `rename[1].match`. */
 function lastSegment(pointer: string): string {
-  const segments = pointer.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const segments = pointer
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
   let name = '';
   for (let i = segments.length - 1; i >= 0; i--) {
     const segment = segments[i]!;
-    name = /^\d+$/.test(segment) ? `[${segment}]${name}` : `${segment}${name && !name.startsWith('[') ? '.' : ''}${name}`;
+    name = /^\d+$/.test(segment)
+      ? `[${segment}]${name}`
+      : `${segment}${name && !name.startsWith('[') ? '.' : ''}${name}`;
     if (!/^\d+$/.test(segment)) break;
   }
   return name;
@@ -127,7 +160,9 @@ function escapePointer(key: string): string {
 }
 
 function article(type: string): string {
-  const names = type.split(',').map((t) => ({ integer: 'an integer', object: 'an object', array: 'an array', null: 'null' })[t] ?? `a ${t}`);
+  const names = type
+    .split(',')
+    .map((t) => ({ integer: 'an integer', object: 'an object', array: 'an array', null: 'null' })[t] ?? `a ${t}`);
   return names.join(' or ');
 }
 
@@ -135,6 +170,7 @@ function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'object') return 'an object';
-  if (typeof value === 'string') return `a string (${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)})`;
+  if (typeof value === 'string')
+    return `a string (${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)})`;
   return `${typeof value === 'number' && Number.isInteger(value) ? 'the number' : `a ${typeof value}`} ${JSON.stringify(value)}`;
 }

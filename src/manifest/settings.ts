@@ -1,8 +1,18 @@
 import { deepMerge } from './deep-merge.ts';
 import { manifestSchema } from './schema.ts';
 import type {
-  AccountInput, AuthMechanism, EndpointInput, ExpungeMode, FolderRulesInput, Identity,
-  ManifestInput, MessageRulesInput, PhaseInput, RenameRule, SecretRef, TlsMode,
+  AccountInput,
+  AuthMechanism,
+  EndpointInput,
+  ExpungeMode,
+  FolderRulesInput,
+  Identity,
+  ManifestInput,
+  MessageRulesInput,
+  PhaseInput,
+  RenameRule,
+  SecretRef,
+  TlsMode,
 } from './types.ts';
 
 export type Credential =
@@ -98,7 +108,9 @@ export interface SliceSettings {
 export function schemaDefaults(definition: 'endpoint' | 'folders' | 'messages' | 'phase'): Record<string, unknown> {
   const properties = manifestSchema.$defs[definition].properties as Record<string, { default?: unknown }>;
   return Object.fromEntries(
-    Object.entries(properties).filter(([, property]) => 'default' in property).map(([key, property]) => [key, structuredClone(property.default)]),
+    Object.entries(properties)
+      .filter(([, property]) => 'default' in property)
+      .map(([key, property]) => [key, structuredClone(property.default)]),
   );
 }
 
@@ -123,7 +135,9 @@ export function normalise(manifest: ManifestInput): Settings {
       folders: manifest.folders,
       messages: manifest.messages,
       accounts: Object.fromEntries(manifest.accounts.map((account) => [account.id, accountRuleLayer(account)])),
-      phases: Object.fromEntries(manifest.phases.map((phase) => [phase.name, { folders: phase.folders, messages: phase.messages }])),
+      phases: Object.fromEntries(
+        manifest.phases.map((phase) => [phase.name, { folders: phase.folders, messages: phase.messages }]),
+      ),
     },
   };
 }
@@ -138,13 +152,27 @@ export function sliceSettings(settings: Settings, accountId: string, phaseName: 
   return {
     account,
     phase,
-    folders: deepMerge<FolderRulesInput>(schemaDefaults('folders'), layers.folders, layers.accounts[accountId]?.folders, layers.phases[phaseName]?.folders) as FolderRules,
-    messages: deepMerge<MessageRulesInput>(schemaDefaults('messages'), layers.messages, layers.accounts[accountId]?.messages, layers.phases[phaseName]?.messages) as MessageRules,
+    folders: deepMerge<FolderRulesInput>(
+      schemaDefaults('folders'),
+      layers.folders,
+      layers.accounts[accountId]?.folders,
+      layers.phases[phaseName]?.folders,
+    ) as FolderRules,
+    messages: deepMerge<MessageRulesInput>(
+      schemaDefaults('messages'),
+      layers.messages,
+      layers.accounts[accountId]?.messages,
+      layers.phases[phaseName]?.messages,
+    ) as MessageRules,
   };
 }
 
-function accountRuleLayer(account: AccountInput): { folders: FolderRulesInput | undefined; messages: MessageRulesInput | undefined } {
-  const folders = account.subfolder !== undefined ? { ...account.folders, subfolder: account.subfolder } : account.folders;
+function accountRuleLayer(account: AccountInput): {
+  folders: FolderRulesInput | undefined;
+  messages: MessageRulesInput | undefined;
+} {
+  const folders =
+    account.subfolder !== undefined ? { ...account.folders, subfolder: account.subfolder } : account.folders;
   return { folders, messages: account.messages };
 }
 
@@ -180,7 +208,12 @@ function phaseSettings(phase: PhaseInput): PhaseSettings {
     kind: 'sync',
     ...common,
     deleteTarget: filled.deleteTarget,
-    deleteTargetFolders: folders === false ? false : folders === true ? { only: null, except: null } : { only: folders.only ?? null, except: folders.except ?? null },
+    deleteTargetFolders:
+      folders === false
+        ? false
+        : folders === true
+          ? { only: null, except: null }
+          : { only: folders.only ?? null, except: folders.except ?? null },
     deleteSource: filled.deleteSource,
     expungeSource: filled.expungeSource,
     justFolders: filled.justFolders,

@@ -23,7 +23,8 @@ export function closest(word: string, candidates: readonly string[]): string | u
   }
   if (!best) return undefined;
   // A truncated key ("maxAge" for "maxAgeDays") is a plausible slip even when far in edits.
-  const extended = word.length >= 4 ? candidates.find((c) => c.toLowerCase().startsWith(word.toLowerCase())) : undefined;
+  const extended =
+    word.length >= 4 ? candidates.find((c) => c.toLowerCase().startsWith(word.toLowerCase())) : undefined;
   if (extended && best.distance > 1) return extended;
   const allowed = Math.max(2, Math.floor(best.candidate.length / 3));
   const caseOnly = best.candidate.toLowerCase() === word.toLowerCase();

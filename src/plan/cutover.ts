@@ -34,7 +34,9 @@ export function mailshiftCopies(uidMaps: UidMaps, folder: string, uidValidity: n
 
 /** Whether any map records copies into `folder` at `uidValidity`: mailshift made or filled it. */
 export function hasMailshiftCopies(uidMaps: UidMaps, folder: string, uidValidity: number): boolean {
-  return Object.values(uidMaps).some((map) => map.target === folder && map.targetUidValidity === uidValidity && map.pairs.length > 0);
+  return Object.values(uidMaps).some(
+    (map) => map.target === folder && map.targetUidValidity === uidValidity && map.pairs.length > 0,
+  );
 }
 
 /** How a finding names the gate: `gate "switch-mx" (recorded 2026-12-01T10:00:00Z)`. */

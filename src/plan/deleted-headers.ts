@@ -16,14 +16,20 @@ export const SHOWN_FIELDS = ['DATE', 'FROM', 'SUBJECT'] as const;
 // C0 and C1 controls, DEL, and the Unicode format characters that reorder or hide text (bidi
 // overrides and isolates, zero-width marks): a Subject must not move the cursor, recolour the
 // terminal or make "exe.txt" read "txt.exe".
-const UNSAFE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+const UNSAFE =
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
 const LINE_BREAKS = /[\t\n\r\u2028\u2029\u0085]+/g;
 
 /** A header value made safe to print: on one line, no control or reordering characters, at most `limit` characters. */
 export function printableValue(value: string, limit: number): string {
   const line = value.replace(LINE_BREAKS, ' ').replace(UNSAFE, '').replace(/ {2,}/g, ' ').trim();
   const chars = Array.from(line);
-  return chars.length <= limit ? line : `${chars.slice(0, limit - 1).join('').trimEnd()}…`;
+  return chars.length <= limit
+    ? line
+    : `${chars
+        .slice(0, limit - 1)
+        .join('')
+        .trimEnd()}…`;
 }
 
 /** Whether a value is one printableValue could have made: what the plan check accepts. */
@@ -40,7 +46,8 @@ export function parseShownHeaders(raw: Buffer): MessageHeaders {
     const colon = line.indexOf(':');
     if (colon <= 0) continue;
     const name = line.slice(0, colon).trim().toLowerCase();
-    if ((name === 'date' || name === 'from' || name === 'subject') && found[name] === undefined) found[name] = line.slice(colon + 1);
+    if ((name === 'date' || name === 'from' || name === 'subject') && found[name] === undefined)
+      found[name] = line.slice(colon + 1);
   }
   const shown = (name: keyof MessageHeaders) => {
     const value = found[name];
@@ -69,7 +76,10 @@ export function deletedUids(folder: FolderPlan): { source: number[]; target: num
 }
 
 /** The folder with each deletion given its message's headers, where they were read (a message expunged meanwhile has none). */
-export function withDeletedHeaders(folder: FolderPlan, read: { source: ReadonlyMap<number, MessageHeaders>; target: ReadonlyMap<number, MessageHeaders> }): FolderPlan {
+export function withDeletedHeaders(
+  folder: FolderPlan,
+  read: { source: ReadonlyMap<number, MessageHeaders>; target: ReadonlyMap<number, MessageHeaders> },
+): FolderPlan {
   const actions = folder.actions.map((action) => {
     const side = action.op === 'deleteTarget' ? read.target : action.op === 'deleteSource' ? read.source : null;
     const headers = side?.get((action as { uid: number }).uid);

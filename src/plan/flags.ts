@@ -46,12 +46,18 @@ export function carriesKeywords(messages: Iterable<{ flags: readonly string[] }>
 }
 
 /** The PERMANENTFLAGS a target folder is judged by: its own, else its server's INBOX's when known, else unknown (null). */
-export function permanentFlagsOf(folder: { permanentFlags: string[] | null } | undefined, server: { inboxPermanentFlags?: string[] | null }): string[] | null {
+export function permanentFlagsOf(
+  folder: { permanentFlags: string[] | null } | undefined,
+  server: { inboxPermanentFlags?: string[] | null },
+): string[] | null {
   return folder?.permanentFlags ?? server.inboxPermanentFlags ?? null;
 }
 
 /** The source flags a copy or flag update writes, and the ones the target cannot store. */
-export function carriedFlags(sourceFlags: readonly string[], accepts: ReturnType<typeof flagAcceptor>): { flags: string[]; refused: RefusedFlag[] } {
+export function carriedFlags(
+  sourceFlags: readonly string[],
+  accepts: ReturnType<typeof flagAcceptor>,
+): { flags: string[]; refused: RefusedFlag[] } {
   const flags: string[] = [];
   const refused: RefusedFlag[] = [];
   for (const flag of comparableFlags(sourceFlags)) {
@@ -66,9 +72,14 @@ export function carriedFlags(sourceFlags: readonly string[], accepts: ReturnType
  * The update that brings a target message's flags in line with its source (imapsync replaces
  * them too). A flag the target refuses is neither added nor removed.
  */
-export function flagChange(sourceFlags: readonly string[], carried: readonly string[], targetFlags: readonly string[]): { add: string[]; remove: string[] } {
+export function flagChange(
+  sourceFlags: readonly string[],
+  carried: readonly string[],
+  targetFlags: readonly string[],
+): { add: string[]; remove: string[] } {
   const onTarget = comparableFlags(targetFlags);
-  const has = (list: readonly string[], flag: string) => list.some((other) => other.toLowerCase() === flag.toLowerCase());
+  const has = (list: readonly string[], flag: string) =>
+    list.some((other) => other.toLowerCase() === flag.toLowerCase());
   const onSource = comparableFlags(sourceFlags);
   return {
     add: carried.filter((flag) => !has(onTarget, flag)),

@@ -25,6 +25,10 @@ export function foldAcrossAccounts(warnings: readonly PlanWarning[]): PlanWarnin
     if (group.length === 1) return group[0]!;
     const { account: _account, ...shared } = group[0]!;
     const accounts = group.map((warning) => warning.account!);
-    return { ...shared, message: `${shared.message} (${accounts.length} accounts: ${namedAccounts(accounts)})`, accounts };
+    return {
+      ...shared,
+      message: `${shared.message} (${accounts.length} accounts: ${namedAccounts(accounts)})`,
+      accounts,
+    };
   });
 }

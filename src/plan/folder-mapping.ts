@@ -57,13 +57,18 @@ export function mapFolders(listing: AccountListing, rules: FolderRules): FolderM
   const losers = automapLosers(found, selected);
   const lost = new Set(losers.map((loser) => loser.folder));
   for (const loser of losers) {
-    const [winner, won] = [...found.entries()].find(([other, target]) => !lost.has(other) && selected(other) && 'target' in target && folderKey(target.target) === loser.key)!;
+    const [winner, won] = [...found.entries()].find(
+      ([other, target]) =>
+        !lost.has(other) && selected(other) && 'target' in target && folderKey(target.target) === loser.key,
+    )!;
     result.warnings.push({
-      code: 'AUTOMAP_AMBIGUOUS', folder: loser.folder.name,
+      code: 'AUTOMAP_AMBIGUOUS',
+      folder: loser.folder.name,
       message: `"${loser.folder.name}" also looks like a special folder, but "${winner.name}" goes to "${(won as { target: string }).target}"; "${loser.folder.name}" keeps its own name`,
     });
   }
-  for (const loser of losers) found.set(loser.folder, targetFor(loser.folder, listing, { ...rules, automap: false }, renames));
+  for (const loser of losers)
+    found.set(loser.folder, targetFor(loser.folder, listing, { ...rules, automap: false }, renames));
   const mapped = new Set<string>();
   for (const folder of sources) {
     const target = found.get(folder)!;
@@ -79,18 +84,31 @@ export function mapFolders(listing: AccountListing, rules: FolderRules): FolderM
     }
     const existing = targets.get(folderKey(target.target));
     const notes = [...target.notes];
-    if (existing && !existing.selectable) notes.push(`"${existing.name}" exists on the target as a folder that cannot hold messages (\\Noselect); it is created`);
-    result.pairs.push({ source: folder.name, target: existing?.name ?? target.target, mappedBy: target.mappedBy, notes, targetExists: existing?.selectable ?? false });
+    if (existing && !existing.selectable)
+      notes.push(
+        `"${existing.name}" exists on the target as a folder that cannot hold messages (\\Noselect); it is created`,
+      );
+    result.pairs.push({
+      source: folder.name,
+      target: existing?.name ?? target.target,
+      mappedBy: target.mappedBy,
+      notes,
+      targetExists: existing?.selectable ?? false,
+    });
     for (const segment of target.translated) {
       result.warnings.push({
-        code: 'NAME_TRANSLATED', folder: folder.name,
+        code: 'NAME_TRANSLATED',
+        folder: folder.name,
         message: `"${segment}" holds the target's hierarchy delimiter "${listing.target.server.delimiter}", so it becomes "${target.target}" (the delimiter replaced by "_")`,
       });
     }
   }
   result.errors.push(...collisions(result.pairs));
   result.warnings.push(...unmatchedRules(rules, sources, found));
-  result.targetOnly = listing.target.folders.filter((folder) => !mapped.has(folderKey(folder.name))).map((folder) => folder.name).sort(compareText);
+  result.targetOnly = listing.target.folders
+    .filter((folder) => !mapped.has(folderKey(folder.name)))
+    .map((folder) => folder.name)
+    .sort(compareText);
   return result;
 }
 
@@ -99,20 +117,37 @@ export function mapFolders(listing: AccountListing, rules: FolderRules): FolderM
  * folder it meant goes where the other rules send it. Each `map` key, `rename` rule and `include`
  * pattern that applies to no source folder is a warning, with the closest folder name for a key.
  */
-function unmatchedRules(rules: FolderRules, sources: readonly FolderListing[], found: ReadonlyMap<FolderListing, FolderTarget>): PlanWarning[] {
+function unmatchedRules(
+  rules: FolderRules,
+  sources: readonly FolderListing[],
+  found: ReadonlyMap<FolderListing, FolderTarget>,
+): PlanWarning[] {
   const names = sources.map((folder) => folder.name);
   const warnings: PlanWarning[] = [];
   for (const key of Object.keys(rules.map)) {
     if (names.includes(key)) continue;
     const near = closest(key, names);
-    warnings.push({ code: 'RULE_UNMATCHED', message: `folders.map key ${JSON.stringify(key)} matches no source folder${near ? ` (did you mean ${JSON.stringify(near)}?)` : ''}: it maps nothing` });
+    warnings.push({
+      code: 'RULE_UNMATCHED',
+      message: `folders.map key ${JSON.stringify(key)} matches no source folder${near ? ` (did you mean ${JSON.stringify(near)}?)` : ''}: it maps nothing`,
+    });
   }
-  const renamed = new Set([...found.values()].flatMap((target) => ('renamedBy' in target ? target.renamedBy ?? [] : [])));
+  const renamed = new Set(
+    [...found.values()].flatMap((target) => ('renamedBy' in target ? (target.renamedBy ?? []) : [])),
+  );
   for (const rule of rules.rename) {
-    if (!renamed.has(rule.match)) warnings.push({ code: 'RULE_UNMATCHED', message: `folders.rename ${JSON.stringify(rule.match)} changes no folder name: it renames nothing` });
+    if (!renamed.has(rule.match))
+      warnings.push({
+        code: 'RULE_UNMATCHED',
+        message: `folders.rename ${JSON.stringify(rule.match)} changes no folder name: it renames nothing`,
+      });
   }
   for (const pattern of rules.include) {
-    if (!names.some((name) => new RegExp(pattern).test(name))) warnings.push({ code: 'RULE_UNMATCHED', message: `folders.include ${JSON.stringify(pattern)} matches no source folder` });
+    if (!names.some((name) => new RegExp(pattern).test(name)))
+      warnings.push({
+        code: 'RULE_UNMATCHED',
+        message: `folders.include ${JSON.stringify(pattern)} matches no source folder`,
+      });
   }
   return warnings;
 }
@@ -122,7 +157,10 @@ function unmatchedRules(rules: FolderRules, sources: readonly FolderListing[], f
  * both "Sent" and "Éléments envoyés"), an explicit rule beats every guess, and among guesses the
  * folder the server marks special wins, then the table's order. The others lose automap.
  */
-function automapLosers(found: Map<FolderListing, FolderTarget>, selected: (folder: FolderListing) => boolean): Array<{ folder: FolderListing; key: string }> {
+function automapLosers(
+  found: Map<FolderListing, FolderTarget>,
+  selected: (folder: FolderListing) => boolean,
+): Array<{ folder: FolderListing; key: string }> {
   const byTarget = new Map<string, Array<{ folder: FolderListing; mappedBy: MappedBy }>>();
   for (const [folder, target] of found) {
     if (!selected(folder) || 'invalid' in target) continue;
@@ -133,7 +171,9 @@ function automapLosers(found: Map<FolderListing, FolderTarget>, selected: (folde
   for (const [key, group] of byTarget) {
     const guesses = group.filter((entry) => entry.mappedBy === 'automap');
     if (group.length < 2 || guesses.length === 0) continue;
-    const ranked = [...guesses].sort((a, b) => automapRank(a.folder) - automapRank(b.folder) || compareText(a.folder.name, b.folder.name));
+    const ranked = [...guesses].sort(
+      (a, b) => automapRank(a.folder) - automapRank(b.folder) || compareText(a.folder.name, b.folder.name),
+    );
     const keep = guesses.length === group.length ? ranked[0] : undefined;
     losers.push(...ranked.filter((entry) => entry !== keep).map((entry) => ({ folder: entry.folder, key })));
   }
@@ -142,24 +182,38 @@ function automapLosers(found: Map<FolderListing, FolderTarget>, selected: (folde
 
 function automapRank(folder: FolderListing): number {
   if (folder.specialUse !== null) return -1;
-  const last = folder.name.split(folder.delimiter ?? '/').pop()!.normalize('NFC').toLowerCase();
+  const last = folder.name
+    .split(folder.delimiter ?? '/')
+    .pop()!
+    .normalize('NFC')
+    .toLowerCase();
   const row = AUTOMAP_NAMES.find((entry) => entry.names.some((name) => name.normalize('NFC').toLowerCase() === last));
   return row ? row.names.findIndex((name) => name.normalize('NFC').toLowerCase() === last) : AUTOMAP_NAMES.length * 100;
 }
 
 function invalidName(folder: FolderListing, why: string): Diagnostic {
-  return problem('PLAN_INVALID_NAME', `source folder "${folder.name}" has no valid target name: ${why}`,
-    'give it a target name with `map`, fix the `rename` rule or `subfolder` that produced it, or leave it out with `exclude`', { folder: folder.name });
+  return problem(
+    'PLAN_INVALID_NAME',
+    `source folder "${folder.name}" has no valid target name: ${why}`,
+    'give it a target name with `map`, fix the `rename` rule or `subfolder` that produced it, or leave it out with `exclude`',
+    { folder: folder.name },
+  );
 }
 
 /** Two selected source folders onto one target name would merge silently: an error instead. */
 function collisions(pairs: readonly FolderPair[]): Diagnostic[] {
   const byTarget = new Map<string, FolderPair[]>();
-  for (const pair of pairs) byTarget.set(folderKey(pair.target), [...(byTarget.get(folderKey(pair.target)) ?? []), pair]);
+  for (const pair of pairs)
+    byTarget.set(folderKey(pair.target), [...(byTarget.get(folderKey(pair.target)) ?? []), pair]);
   return [...byTarget.entries()]
     .filter(([, group]) => group.length > 1)
     .sort(([a], [b]) => compareText(a, b))
-    .map(([, group]) => problem('PLAN_COLLISION',
-      `source folders ${group.map((pair) => `"${pair.source}" (${pair.mappedBy})`).join(' and ')} would all go to target folder "${group[0]!.target}"`,
-      'give one of them another target name with `map` or `rename`, or leave one out with `exclude`', { folder: group[0]!.source }));
+    .map(([, group]) =>
+      problem(
+        'PLAN_COLLISION',
+        `source folders ${group.map((pair) => `"${pair.source}" (${pair.mappedBy})`).join(' and ')} would all go to target folder "${group[0]!.target}"`,
+        'give one of them another target name with `map` or `rename`, or leave one out with `exclude`',
+        { folder: group[0]!.source },
+      ),
+    );
 }

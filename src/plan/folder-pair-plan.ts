@@ -28,12 +28,18 @@ export interface FolderPairInput {
 /** The plan of one folder pair, and what the reviewer should know about it. */
 export function planFolderPair(input: FolderPairInput): { plan: FolderPlan; findings: Finding[] } {
   const { pair, slice, now, source, target } = input;
-  const { selected, leftOut } = source ? selectSource(source.messages, source.state.messages, slice.messages, now) : { selected: null, leftOut: null };
+  const { selected, leftOut } = source
+    ? selectSource(source.messages, source.state.messages, slice.messages, now)
+    : { selected: null, leftOut: null };
   const plan: FolderPlan = {
-    source: pair.source, target: pair.target, mappedBy: pair.mappedBy,
+    source: pair.source,
+    target: pair.target,
+    mappedBy: pair.mappedBy,
     sourceState: source?.state ?? input.sourceListing.state,
-    targetState: pair.targetExists ? target?.state ?? input.targetListing?.state ?? null : null,
-    notes: [...pair.notes], ...(leftOut ? { messagesLeftOut: leftOut } : {}), actions: [],
+    targetState: pair.targetExists ? (target?.state ?? input.targetListing?.state ?? null) : null,
+    notes: [...pair.notes],
+    ...(leftOut ? { messagesLeftOut: leftOut } : {}),
+    actions: [],
   };
   // A folder the server would not open: nothing at all, not even its creation (apply would open it first).
   const refusal = input.sourceListing.unreadable ?? input.targetListing?.unreadable;
@@ -69,15 +75,24 @@ export function planFolderPair(input: FolderPairInput): { plan: FolderPlan; find
     rules: slice.messages,
     phase: slice.phase,
     uidPairs,
-    cutover: input.cutover && target
-      ? { copies: mailshiftCopies(input.cutover.uidMaps, pair.target, target.state.uidValidity), forced: input.cutover.since.forced, gate: sinceGate(input.cutover.since) }
-      : null,
+    cutover:
+      input.cutover && target
+        ? {
+            copies: mailshiftCopies(input.cutover.uidMaps, pair.target, target.state.uidValidity),
+            forced: input.cutover.since.forced,
+            gate: sinceGate(input.cutover.since),
+          }
+        : null,
   });
   plan.actions.push(...messages.actions);
   return { plan, findings: [...findings, ...messages.findings] };
 }
 
-function folderActions(pair: FolderPair, sourceListing: FolderListing, targetListing: FolderListing | undefined): Action[] {
+function folderActions(
+  pair: FolderPair,
+  sourceListing: FolderListing,
+  targetListing: FolderListing | undefined,
+): Action[] {
   const actions: Action[] = [];
   if (!pair.targetExists) actions.push({ op: 'createFolder' });
   const subscribedOnTarget = pair.targetExists && (targetListing?.subscribed ?? false);
@@ -89,11 +104,21 @@ function folderActions(pair: FolderPair, sourceListing: FolderListing, targetLis
 function headerlessFindings(folder: FolderSnapshot | undefined, side: 'source' | 'target'): Finding[] {
   const uids = folder?.headerless ?? [];
   if (uids.length === 0) return [];
-  const named = uids.length === 1 ? `UID ${uids[0]}` : `UIDs ${uids.slice(0, 5).join(', ')}${uids.length > 5 ? ` and ${uids.length - 5} more` : ''}`;
-  const outcome = side === 'source'
-    ? 'without a header a message cannot be identified, so it is not copied; repair it on the server (or copy it by hand) and plan again'
-    : 'without a header a message cannot be matched, so a source message it is a copy of would be copied again; repair it on the server and plan again';
-  return [{ code: 'HEADER_NIL', message: `the ${side} server answered NIL for the header of ${named}: ${outcome}`, count: uids.length }];
+  const named =
+    uids.length === 1
+      ? `UID ${uids[0]}`
+      : `UIDs ${uids.slice(0, 5).join(', ')}${uids.length > 5 ? ` and ${uids.length - 5} more` : ''}`;
+  const outcome =
+    side === 'source'
+      ? 'without a header a message cannot be identified, so it is not copied; repair it on the server (or copy it by hand) and plan again'
+      : 'without a header a message cannot be matched, so a source message it is a copy of would be copied again; repair it on the server and plan again';
+  return [
+    {
+      code: 'HEADER_NIL',
+      message: `the ${side} server answered NIL for the header of ${named}: ${outcome}`,
+      count: uids.length,
+    },
+  ];
 }
 
 /** Without both sides' messages no message action is safe: copying blind would duplicate. */

@@ -45,7 +45,9 @@ export function targetNameOf(segments: readonly string[], server: ServerSnapshot
   const notes: string[] = [];
   let path = [...segments];
   if (path.length > 1 && isInbox(path[0]!) && delimiter !== null && prefix.toUpperCase() === `INBOX${delimiter}`) {
-    notes.push(`the leading "${path[0]}" was left out: the target's namespace prefix "${prefix}" puts every folder below INBOX already (no ${prefix}${path[0]}${delimiter}…)`);
+    notes.push(
+      `the leading "${path[0]}" was left out: the target's namespace prefix "${prefix}" puts every folder below INBOX already (no ${prefix}${path[0]}${delimiter}…)`,
+    );
     path = path.slice(1);
   } else if (path.length > 1 && isInbox(path[0]!)) {
     path[0] = 'INBOX';
@@ -53,11 +55,13 @@ export function targetNameOf(segments: readonly string[], server: ServerSnapshot
   if (path.length === 0 || path.every((segment) => segment === '')) return { invalid: 'the name would be empty' };
   if (path.some((segment) => segment === '')) return { invalid: `"${path.join('/')}" has an empty path segment` };
   if (delimiter === null) {
-    if (path.length > 1) return { invalid: `the target server has no folder hierarchy, so "${path.join('/')}" cannot be made` };
+    if (path.length > 1)
+      return { invalid: `the target server has no folder hierarchy, so "${path.join('/')}" cannot be made` };
     return { name: prefix + path[0], notes };
   }
   const rest = path.join(delimiter);
-  if (rest.split(delimiter).some((segment) => segment === '')) return { invalid: `"${rest}" has an empty path segment` };
+  if (rest.split(delimiter).some((segment) => segment === ''))
+    return { invalid: `"${rest}" has an empty path segment` };
   return { name: prefix + rest, notes };
 }
 
@@ -65,6 +69,7 @@ export function targetNameOf(segments: readonly string[], server: ServerSnapshot
 export function verbatimNameProblem(name: string, server: ServerSnapshot): string | null {
   const rest = withoutPrefix(name, server.personalPrefix);
   if (rest === '') return 'the name would be empty';
-  if (server.delimiter !== null && rest.split(server.delimiter).some((segment) => segment === '')) return `"${name}" has an empty path segment`;
+  if (server.delimiter !== null && rest.split(server.delimiter).some((segment) => segment === ''))
+    return `"${name}" has an empty path segment`;
   return null;
 }

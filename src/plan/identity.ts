@@ -28,7 +28,7 @@ export function parseIdentityHeaders(raw: Buffer | string): IdentityHeaders {
   const received: string[] = [];
   // Line by unfolded line (a newline followed by a space or tab continues the line). Only lines
   // that may name Message-ID or Received are cut out and unfolded: the others cost one character.
-  for (let start = 0; ;) {
+  for (let start = 0; ; ) {
     let end = text.indexOf('\n', start);
     let folded = false;
     while (end !== -1 && isFoldSpace(text.charCodeAt(end + 1))) {

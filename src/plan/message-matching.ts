@@ -31,24 +31,42 @@ export interface MatchOptions {
  * knows it (whatever addMessageId says now), so copies made in an earlier phase are never made
  * twice; it is derived from the source identity, so the size is not needed to tell copies apart.
  */
-export function matchMessages(source: readonly MessageSnapshot[], target: readonly MessageSnapshot[], options: MatchOptions): MessageMatch {
+export function matchMessages(
+  source: readonly MessageSnapshot[],
+  target: readonly MessageSnapshot[],
+  options: MatchOptions,
+): MessageMatch {
   const matched: MessagePair[] = [];
   let sources = sortedBy(source, (message) => message.uid);
   let targets = sortedBy(target, (message) => message.uid);
   const take = (pairs: MessagePair[]) => {
     matched.push(...pairs);
-    const used = { source: new Set(pairs.map((pair) => pair.source.uid)), target: new Set(pairs.map((pair) => pair.target.uid)) };
+    const used = {
+      source: new Set(pairs.map((pair) => pair.source.uid)),
+      target: new Set(pairs.map((pair) => pair.target.uid)),
+    };
     sources = sources.filter((message) => !used.source.has(message.uid));
     targets = targets.filter((message) => !used.target.has(message.uid));
   };
   take(byUidMap(sources, targets, options.uidPairs));
-  take(multiset(sources.filter((message) => !message.hasMessageId && message.addedMessageId), targets, (message) => message.addedMessageId!.identity, (message) => message.identity));
+  take(
+    multiset(
+      sources.filter((message) => !message.hasMessageId && message.addedMessageId),
+      targets,
+      (message) => message.addedMessageId!.identity,
+      (message) => message.identity,
+    ),
+  );
   const key = (message: MessageSnapshot) => matchKey(message.identity, message.size, options.useSize);
   take(multiset(sources, targets, key, key));
   return { matched: sortedBy(matched, (pair) => pair.source.uid), sourceOnly: sources, targetOnly: targets };
 }
 
-function byUidMap(sources: readonly MessageSnapshot[], targets: readonly MessageSnapshot[], uidPairs: MatchOptions['uidPairs']): MessagePair[] {
+function byUidMap(
+  sources: readonly MessageSnapshot[],
+  targets: readonly MessageSnapshot[],
+  uidPairs: MatchOptions['uidPairs'],
+): MessagePair[] {
   const sourceByUid = new Map(sources.map((message) => [message.uid, message]));
   const targetByUid = new Map(targets.map((message) => [message.uid, message]));
   const pairs: MessagePair[] = [];
@@ -69,7 +87,12 @@ function byUidMap(sources: readonly MessageSnapshot[], targets: readonly Message
  * deleteTarget remove its own copy on the target, not its twin with the other date. The rest pair
  * lowest UIDs first on both sides.
  */
-function multiset(sources: readonly MessageSnapshot[], targets: readonly MessageSnapshot[], sourceKey: (m: MessageSnapshot) => string, targetKey: (m: MessageSnapshot) => string): MessagePair[] {
+function multiset(
+  sources: readonly MessageSnapshot[],
+  targets: readonly MessageSnapshot[],
+  sourceKey: (m: MessageSnapshot) => string,
+  targetKey: (m: MessageSnapshot) => string,
+): MessagePair[] {
   const waiting = new Map<string, MessageSnapshot[]>();
   for (const message of targets) {
     const key = targetKey(message);

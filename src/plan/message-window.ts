@@ -56,7 +56,12 @@ function outsideWindow(message: MessageSnapshot, rules: MessageRules, now: Date)
  * snapshot holds, `inFolder` how many the folder has (more than read when an age window
  * pre-selected). `leftOut` is null when nothing is left out.
  */
-export function selectSource(read: readonly MessageSnapshot[], inFolder: number, rules: MessageRules, now: Date): { selected: MessageSnapshot[]; leftOut: MessagesLeftOut | null } {
+export function selectSource(
+  read: readonly MessageSnapshot[],
+  inFolder: number,
+  rules: MessageRules,
+  now: Date,
+): { selected: MessageSnapshot[]; leftOut: MessagesLeftOut | null } {
   // Without an age window every message is read: a shortfall is mail expunged while reading.
   const windowed = rules.maxAgeDays !== null || rules.minAgeDays !== null;
   const counts = { age: windowed ? Math.max(0, inFolder - read.length) : 0, size: 0, deleted: 0 };
@@ -77,7 +82,11 @@ export function isFlaggedDeleted(message: MessageSnapshot): boolean {
 }
 
 /** The source messages to migrate: in the windows, and not flagged \Deleted when skipDeleted. */
-export function selectSourceMessages(messages: readonly MessageSnapshot[], rules: MessageRules, now: Date): MessageSnapshot[] {
+export function selectSourceMessages(
+  messages: readonly MessageSnapshot[],
+  rules: MessageRules,
+  now: Date,
+): MessageSnapshot[] {
   return selectSource(messages, messages.length, rules, now).selected;
 }
 
@@ -86,6 +95,10 @@ export function selectSourceMessages(messages: readonly MessageSnapshot[], rules
  * flagged \Deleted is on its way out (any expunge removes it), so it neither counts as a copy
  * nor is deleted again.
  */
-export function selectTargetMessages(messages: readonly MessageSnapshot[], rules: MessageRules, now: Date): MessageSnapshot[] {
+export function selectTargetMessages(
+  messages: readonly MessageSnapshot[],
+  rules: MessageRules,
+  now: Date,
+): MessageSnapshot[] {
   return messages.filter((message) => inWindow(message, rules, now) && !isFlaggedDeleted(message));
 }

@@ -24,18 +24,39 @@ export interface NamedMessage {
 export function namedMessages(account: AccountPlan): NamedMessage[] {
   const named: NamedMessage[] = [];
   for (const folder of account.folders) {
-    const source = folder.source !== null && folder.sourceState ? { folder: folder.source, uidValidity: folder.sourceState.uidValidity } : null;
+    const source =
+      folder.source !== null && folder.sourceState
+        ? { folder: folder.source, uidValidity: folder.sourceState.uidValidity }
+        : null;
     const target = folder.targetState ? { folder: folder.target, uidValidity: folder.targetState.uidValidity } : null;
     const where = `in folder "${folder.source ?? folder.target}"`;
     for (const action of folder.actions) {
       if ((action.op === 'copy' || action.op === 'deleteSource') && source) {
-        named.push({ side: 'source', ...source, uid: action.uid, identity: action.identity, action: `${action.op} of source UID ${action.uid} ${where}` });
+        named.push({
+          side: 'source',
+          ...source,
+          uid: action.uid,
+          identity: action.identity,
+          action: `${action.op} of source UID ${action.uid} ${where}`,
+        });
       }
       if (action.op === 'deleteSource' && action.targetUid !== null && target) {
-        named.push({ side: 'target', ...target, uid: action.targetUid, identity: action.targetIdentity ?? action.identity, action: `deleteSource of source UID ${action.uid} ${where} (its copy, target UID ${action.targetUid})` });
+        named.push({
+          side: 'target',
+          ...target,
+          uid: action.targetUid,
+          identity: action.targetIdentity ?? action.identity,
+          action: `deleteSource of source UID ${action.uid} ${where} (its copy, target UID ${action.targetUid})`,
+        });
       }
       if (action.op === 'deleteTarget' && target) {
-        named.push({ side: 'target', ...target, uid: action.uid, identity: action.identity, action: `deleteTarget of target UID ${action.uid} ${where}` });
+        named.push({
+          side: 'target',
+          ...target,
+          uid: action.uid,
+          identity: action.identity,
+          action: `deleteTarget of target UID ${action.uid} ${where}`,
+        });
       }
     }
   }
@@ -54,7 +75,11 @@ export type KnownFolders = (side: Side, folder: string) => KnownFolder | undefin
 /** The messages `known` holds under the plan's UIDVALIDITY with the identity the plan names: no need to read them again. */
 export function confirmedBy(named: NamedMessage, known: KnownFolders): boolean {
   const folder = known(named.side, named.folder);
-  return folder !== undefined && folder.uidValidity === named.uidValidity && folder.identities.get(named.uid) === named.identity;
+  return (
+    folder !== undefined &&
+    folder.uidValidity === named.uidValidity &&
+    folder.identities.get(named.uid) === named.identity
+  );
 }
 
 /**
@@ -62,7 +87,10 @@ export function confirmedBy(named: NamedMessage, known: KnownFolders): boolean {
  * says, with the identity found. A UID gone, or a folder under another UIDVALIDITY, is no mismatch:
  * the apply finds that out itself and acts on nothing it cannot confirm.
  */
-export function firstMismatch(named: readonly NamedMessage[], known: KnownFolders): { named: NamedMessage; found: string } | null {
+export function firstMismatch(
+  named: readonly NamedMessage[],
+  known: KnownFolders,
+): { named: NamedMessage; found: string } | null {
   for (const message of named) {
     const folder = known(message.side, message.folder);
     if (!folder || folder.uidValidity !== message.uidValidity) continue;

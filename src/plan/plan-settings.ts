@@ -7,8 +7,13 @@ import type { Endpoint } from './types.ts';
 /** The phase's switches as the plan's `settings.phase` holds them. */
 export function phaseSwitches(phase: SyncPhase) {
   return {
-    name: phase.name, requires: phase.requires, deleteTarget: phase.deleteTarget, deleteTargetFolders: phase.deleteTargetFolders,
-    deleteSource: phase.deleteSource, expungeSource: phase.expungeSource, justFolders: phase.justFolders,
+    name: phase.name,
+    requires: phase.requires,
+    deleteTarget: phase.deleteTarget,
+    deleteTargetFolders: phase.deleteTargetFolders,
+    deleteSource: phase.deleteSource,
+    expungeSource: phase.expungeSource,
+    justFolders: phase.justFolders,
   };
 }
 
@@ -19,6 +24,9 @@ export function rulesOf(slice: SliceSettings): { folders: unknown; messages: unk
 
 /** An endpoint as the plan shows it: host, port, TLS, user and the secret's reference. */
 export function endpointOf(endpoint: EndpointSettings): Endpoint {
-  const secret = endpoint.credential.mechanism === 'XOAUTH2' ? { accessToken: endpoint.credential.accessToken } : { password: endpoint.credential.password };
+  const secret =
+    endpoint.credential.mechanism === 'XOAUTH2'
+      ? { accessToken: endpoint.credential.accessToken }
+      : { password: endpoint.credential.password };
   return { host: endpoint.host, port: endpoint.port, tls: endpoint.tls, user: endpoint.user, ...secret };
 }

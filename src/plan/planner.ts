@@ -29,7 +29,11 @@ export interface AccountPlanInput {
  * Warnings and errors are the planner's own; the mapping's stay in `mapping` (the caller reports
  * both, and stops on mapping errors before reading messages).
  */
-export function planAccount(input: AccountPlanInput): { folders: FolderPlan[]; warnings: PlanWarning[]; errors: Diagnostic[] } {
+export function planAccount(input: AccountPlanInput): {
+  folders: FolderPlan[];
+  warnings: PlanWarning[];
+  errors: Diagnostic[];
+} {
   const { snapshot, slice, accountId } = input;
   const sourceListings = byName(snapshot.source.folders);
   const targetListings = byName(snapshot.target.folders);
@@ -40,12 +44,21 @@ export function planAccount(input: AccountPlanInput): { folders: FolderPlan[]; w
   for (const pair of [...input.mapping.pairs].sort((a, b) => compareText(a.source, b.source))) {
     const sourceListing = sourceListings.get(folderKey(pair.source));
     if (!sourceListing) {
-      errors.push(problem('INTERNAL', `the folder mapping names source folder "${pair.source}", which the snapshot does not list`,
-        'map the folders of the same listing the plan is made from', { account: accountId, folder: pair.source }));
+      errors.push(
+        problem(
+          'INTERNAL',
+          `the folder mapping names source folder "${pair.source}", which the snapshot does not list`,
+          'map the folders of the same listing the plan is made from',
+          { account: accountId, folder: pair.source },
+        ),
+      );
       continue;
     }
     const { plan, findings } = planFolderPair({
-      pair, slice, now: input.now, sourceListing,
+      pair,
+      slice,
+      now: input.now,
+      sourceListing,
       targetListing: targetListings.get(folderKey(pair.target)),
       source: snapshot.sourceFolders[pair.source],
       target: pair.targetExists ? snapshot.targetFolders[pair.target] : undefined,
@@ -55,7 +68,14 @@ export function planAccount(input: AccountPlanInput): { folders: FolderPlan[]; w
     });
     folders.push(plan);
     if (plan.actions.some((action) => action.op === 'createFolder')) created.push(pair.target);
-    warnings.push(...findings.map(({ count, ...finding }) => ({ ...finding, account: accountId, folder: pair.source, ...(count !== undefined ? { count } : {}) })));
+    warnings.push(
+      ...findings.map(({ count, ...finding }) => ({
+        ...finding,
+        account: accountId,
+        folder: pair.source,
+        ...(count !== undefined ? { count } : {}),
+      })),
+    );
   }
   const deletions = planTargetFolderDeletions({
     targetOnly: input.mapping.targetOnly,
@@ -86,7 +106,11 @@ function foldCounted(warnings: Array<PlanWarning & { count?: number }>): PlanWar
   for (const [code, group] of groups) {
     const total = group.reduce((sum, warning) => sum + warning.count, 0);
     const where = group.map((warning) => `${warning.folder} ${warning.count}`).join(', ');
-    folded.push({ code, account: group[0]!.account!, message: `${total} ${total === 1 ? 'message' : 'messages'} (${where}): ${group[0]!.message}` });
+    folded.push({
+      code,
+      account: group[0]!.account!,
+      message: `${total} ${total === 1 ? 'message' : 'messages'} (${where}): ${group[0]!.message}`,
+    });
   }
   return folded;
 }

@@ -31,8 +31,11 @@ export type CacheUse =
 
 export function cacheUse(cached: CachedFolder | undefined, now: FolderState): CacheUse {
   if (!cached || cached.state.uidValidity !== now.uidValidity) return { kind: 'none' };
-  const unchanged = now.highestModseq !== null && cached.state.highestModseq === now.highestModseq
-    && cached.state.uidNext === now.uidNext && cached.state.messages === now.messages;
+  const unchanged =
+    now.highestModseq !== null &&
+    cached.state.highestModseq === now.highestModseq &&
+    cached.state.uidNext === now.uidNext &&
+    cached.state.messages === now.messages;
   if (unchanged) return { kind: 'all', messages: cached.messages };
   return { kind: 'refresh', byUid: new Map(cached.messages.map((message) => [message.uid, message])) };
 }
@@ -41,7 +44,10 @@ export function cacheUse(cached: CachedFolder | undefined, now: FolderState): Ca
  * The folder's messages from the cache and the server's current UID → flags answer: cached messages
  * with today's flags, UIDs gone since dropped, and the UIDs the cache does not know (to read in full).
  */
-export function refreshFlags(byUid: ReadonlyMap<number, MessageSnapshot>, current: ReadonlyArray<{ uid: number; flags: string[] }>): { messages: MessageSnapshot[]; unknown: number[] } {
+export function refreshFlags(
+  byUid: ReadonlyMap<number, MessageSnapshot>,
+  current: ReadonlyArray<{ uid: number; flags: string[] }>,
+): { messages: MessageSnapshot[]; unknown: number[] } {
   const messages: MessageSnapshot[] = [];
   const unknown: number[] = [];
   for (const { uid, flags } of current) {
@@ -58,7 +64,10 @@ export function endpointKey(endpoint: { host: string; port: number; user: string
 }
 
 /** The cached side was read from this server and login (and so may be used for it). */
-export function readFrom(side: SideCache | null | undefined, endpoint: { host: string; port: number; user: string }): side is SideCache {
+export function readFrom(
+  side: SideCache | null | undefined,
+  endpoint: { host: string; port: number; user: string },
+): side is SideCache {
   return side !== null && side !== undefined && side.endpoint === endpointKey(endpoint);
 }
 

@@ -31,30 +31,53 @@ export type FolderFinding = Omit<PlanWarning, 'account'>;
  * The target-only folders to delete, each as a FolderPlan with one deleteFolder action, children
  * first; after a gate, only folders holding nothing but mailshift's copies (findings say which stay).
  */
-export function planTargetFolderDeletions(input: TargetFolderDeletionInput): { folders: FolderPlan[]; findings: FolderFinding[] } {
+export function planTargetFolderDeletions(input: TargetFolderDeletionInput): {
+  folders: FolderPlan[];
+  findings: FolderFinding[];
+} {
   if (input.rule === false) return { folders: [], findings: [] };
   const delimiter = input.targetServer.delimiter;
   const listings = new Map(input.targetFolders.map((folder) => [folder.name, folder]));
   const candidates = deletionCandidates(input);
   // A folder the server would not open, or lists under a name mailshift cannot send back (not
   // valid modified UTF-7): a DELETE of it could reach another mailbox, so it stays, named.
-  const findings: FolderFinding[] = matchedByRule(input).filter((listing) => listing.unreadable !== undefined).map((listing) => ({
-    code: 'FOLDER_UNREADABLE', folder: listing.name,
-    message: `target folder "${listing.name}" is kept although deleteTargetFolders matches it: ${listing.unreadable}`,
-  }));
-  const allowed = input.cutover === null ? candidates : candidates.filter((name) => {
-    const why = foreignContent(name, input.read[name], listings.get(name)!, input.cutover!.uidMaps);
-    if (why === null) return true;
-    const gate = sinceGate(input.cutover!.since);
-    findings.push(input.cutover!.since.forced
-      ? { code: 'CUTOVER_OVERRIDE', folder: name, message: `target folder "${name}" is deleted although ${why}, after ${gate} (plan --force overrides the cutover rule); apply needs --force too` }
-      : { code: 'CUTOVER_KEPT', folder: name, message: `target folder "${name}" is kept although deleteTargetFolders matches it: ${why}, and since ${gate} mail reaches the new server by itself (the cutover rule; plan --force would delete it)` });
-    return input.cutover!.since.forced;
-  });
+  const findings: FolderFinding[] = matchedByRule(input)
+    .filter((listing) => listing.unreadable !== undefined)
+    .map((listing) => ({
+      code: 'FOLDER_UNREADABLE',
+      folder: listing.name,
+      message: `target folder "${listing.name}" is kept although deleteTargetFolders matches it: ${listing.unreadable}`,
+    }));
+  const allowed =
+    input.cutover === null
+      ? candidates
+      : candidates.filter((name) => {
+          const why = foreignContent(name, input.read[name], listings.get(name)!, input.cutover!.uidMaps);
+          if (why === null) return true;
+          const gate = sinceGate(input.cutover!.since);
+          findings.push(
+            input.cutover!.since.forced
+              ? {
+                  code: 'CUTOVER_OVERRIDE',
+                  folder: name,
+                  message: `target folder "${name}" is deleted although ${why}, after ${gate} (plan --force overrides the cutover rule); apply needs --force too`,
+                }
+              : {
+                  code: 'CUTOVER_KEPT',
+                  folder: name,
+                  message: `target folder "${name}" is kept although deleteTargetFolders matches it: ${why}, and since ${gate} mail reaches the new server by itself (the cutover rule; plan --force would delete it)`,
+                },
+          );
+          return input.cutover!.since.forced;
+        });
   const deleting = new Set(allowed);
-  const staying = [...input.targetFolders.map((folder) => folder.name).filter((name) => !deleting.has(name)), ...input.created];
+  const staying = [
+    ...input.targetFolders.map((folder) => folder.name).filter((name) => !deleting.has(name)),
+    ...input.created,
+  ];
   // One pass is enough: whatever protects a folder protects its parents too.
-  const isParentOfStaying = (name: string) => delimiter !== null && staying.some((other) => other.startsWith(name + delimiter));
+  const isParentOfStaying = (name: string) =>
+    delimiter !== null && staying.some((other) => other.startsWith(name + delimiter));
   const folders = allowed
     .filter((name) => !isParentOfStaying(name))
     .sort(childrenFirst(delimiter))
@@ -62,20 +85,31 @@ export function planTargetFolderDeletions(input: TargetFolderDeletionInput): { f
       const listing = listings.get(name)!;
       const state = input.read[name]?.state ?? listing.state;
       return {
-        source: null, target: name, mappedBy: 'target-only' as const, sourceState: null, targetState: state,
-        notes: [], actions: [{ op: 'deleteFolder' as const, messages: state?.messages ?? 0 }],
+        source: null,
+        target: name,
+        mappedBy: 'target-only' as const,
+        sourceState: null,
+        targetState: state,
+        notes: [],
+        actions: [{ op: 'deleteFolder' as const, messages: state?.messages ?? 0 }],
       };
     });
   return { folders, findings };
 }
 
 /** The target-only folders the rule matches: never INBOX or a special-use folder, only inside `subfolder`. */
-export function deletionCandidates(input: Pick<TargetFolderDeletionInput, 'targetOnly' | 'targetFolders' | 'targetServer' | 'rule' | 'subfolder'>): string[] {
-  return matchedByRule(input).filter((listing) => listing.unreadable === undefined).map((listing) => listing.name);
+export function deletionCandidates(
+  input: Pick<TargetFolderDeletionInput, 'targetOnly' | 'targetFolders' | 'targetServer' | 'rule' | 'subfolder'>,
+): string[] {
+  return matchedByRule(input)
+    .filter((listing) => listing.unreadable === undefined)
+    .map((listing) => listing.name);
 }
 
 /** The target-only folders the rule matches, INBOX and special-use folders aside; readable or not. */
-function matchedByRule(input: Pick<TargetFolderDeletionInput, 'targetOnly' | 'targetFolders' | 'targetServer' | 'rule' | 'subfolder'>): FolderListing[] {
+function matchedByRule(
+  input: Pick<TargetFolderDeletionInput, 'targetOnly' | 'targetFolders' | 'targetServer' | 'rule' | 'subfolder'>,
+): FolderListing[] {
   const { rule } = input;
   if (rule === false) return [];
   const listings = new Map(input.targetFolders.map((folder) => [folder.name, folder]));
@@ -84,20 +118,33 @@ function matchedByRule(input: Pick<TargetFolderDeletionInput, 'targetOnly' | 'ta
   const except = rule.except === null ? null : new RegExp(rule.except);
   return input.targetOnly.flatMap((name) => {
     const listing = listings.get(name);
-    const matched = listing !== undefined && !isInbox(name) && listing.specialUse === null && scope(name)
-      && (only === null || only.test(name)) && (except === null || !except.test(name));
+    const matched =
+      listing !== undefined &&
+      !isInbox(name) &&
+      listing.specialUse === null &&
+      scope(name) &&
+      (only === null || only.test(name)) &&
+      (except === null || !except.test(name));
     return matched ? [listing] : [];
   });
 }
 
 /** Why a folder holds more than mailshift's copies (users made it, or mail arrived in it), or null. */
-function foreignContent(name: string, read: FolderSnapshot | undefined, listing: FolderListing, uidMaps: UidMaps): string | null {
+function foreignContent(
+  name: string,
+  read: FolderSnapshot | undefined,
+  listing: FolderListing,
+  uidMaps: UidMaps,
+): string | null {
   const uidValidity = read?.state.uidValidity ?? listing.state?.uidValidity;
-  if (uidValidity === undefined || !hasMailshiftCopies(uidMaps, name, uidValidity)) return 'mailshift never copied into it (users may have made it on the new server)';
+  if (uidValidity === undefined || !hasMailshiftCopies(uidMaps, name, uidValidity))
+    return 'mailshift never copied into it (users may have made it on the new server)';
   if (!read) return 'its messages were not read';
   const copies = mailshiftCopies(uidMaps, name, uidValidity);
   const foreign = read.messages.filter((message) => !copies.has(message.uid)).length;
-  return foreign === 0 ? null : `it holds ${foreign} ${foreign === 1 ? 'message' : 'messages'} mailshift did not copy there`;
+  return foreign === 0
+    ? null
+    : `it holds ${foreign} ${foreign === 1 ? 'message' : 'messages'} mailshift did not copy there`;
 }
 
 /** Which target names deletion may consider: all, or those strictly inside the subfolder tree. */

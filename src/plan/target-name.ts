@@ -23,10 +23,16 @@ export function compileRenames(rules: readonly RenameRule[]): CompiledRename[] {
 }
 
 /** Where one source folder goes on the target, and which rule decided it. */
-export function targetFor(folder: FolderListing, listing: AccountListing, rules: FolderRules, renames: readonly CompiledRename[]): FolderTarget {
+export function targetFor(
+  folder: FolderListing,
+  listing: AccountListing,
+  rules: FolderRules,
+  renames: readonly CompiledRename[],
+): FolderTarget {
   const target = listing.target.server;
   if (Object.hasOwn(rules.map, folder.name)) return mapValue(rules.map[folder.name]!, target);
-  if (isInbox(folder.name) && rules.subfolder === null) return { target: 'INBOX', mappedBy: 'inbox', notes: [], translated: [] };
+  if (isInbox(folder.name) && rules.subfolder === null)
+    return { target: 'INBOX', mappedBy: 'inbox', notes: [], translated: [] };
   if (rules.automap && rules.subfolder === null) {
     const match = automapTarget(folder, listing.source.server, listing.target.folders, target);
     if (match) return { target: match.target, mappedBy: 'automap', notes: [match.note], translated: [] };
@@ -40,14 +46,24 @@ function mapValue(value: string, target: ServerSnapshot): FolderTarget {
   if (prefix !== '' && startsWithIgnoringCase(value, prefix)) {
     const invalid = verbatimNameProblem(value, target);
     if (invalid !== null) return { invalid };
-    return { target: value, mappedBy: 'map', notes: [`map: "${value}" is taken as the target's own name (it starts with the target's prefix "${prefix}")`], translated: [] };
+    return {
+      target: value,
+      mappedBy: 'map',
+      notes: [`map: "${value}" is taken as the target's own name (it starts with the target's prefix "${prefix}")`],
+      translated: [],
+    };
   }
   const name = targetNameOf(value.split('/'), target);
   if ('invalid' in name) return name;
   return { target: name.name, mappedBy: 'map', notes: name.notes, translated: [] };
 }
 
-function structural(folder: FolderListing, listing: AccountListing, rules: FolderRules, renames: readonly CompiledRename[]): FolderTarget {
+function structural(
+  folder: FolderListing,
+  listing: AccountListing,
+  rules: FolderRules,
+  renames: readonly CompiledRename[],
+): FolderTarget {
   const delimiter = listing.target.server.delimiter;
   const notes: string[] = [];
   const translated: string[] = [];

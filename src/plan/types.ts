@@ -155,7 +155,12 @@ export interface Plan {
    * `path` is relative to the git repository's top folder when the manifest is in one
    * (relativeTo 'repository'), else to the plan file's folder (relativeTo 'plan').
    */
-  manifest: { path: string; relativeTo: 'repository' | 'plan'; sha256: string; git: { commit: string; dirty: boolean } | null };
+  manifest: {
+    path: string;
+    relativeTo: 'repository' | 'plan';
+    sha256: string;
+    git: { commit: string; dirty: boolean } | null;
+  };
   name: string;
   phase: string;
   /** The runbook state the plan was made in (plans made before it existed lack it). */

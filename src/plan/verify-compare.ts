@@ -104,9 +104,20 @@ export interface FolderScope {
  * Select and match one folder pair's messages exactly as the planner does (target undefined: no
  * target folder), including identity 'uid' through the pair's UID map while it still fits.
  */
-export function folderScope(pair: FolderPair, source: FolderSnapshot, target: FolderSnapshot | undefined, rules: MessageRules, now: Date, uidMaps: UidMaps): FolderScope {
-  const selected = { source: selectSourceMessages(source.messages, rules, now), target: target ? selectTargetMessages(target.messages, rules, now) : [] };
-  const uidPairs = rules.identity === 'uid' ? usableUidPairs(uidMaps[pair.source], pair.target, source, target).pairs : [];
+export function folderScope(
+  pair: FolderPair,
+  source: FolderSnapshot,
+  target: FolderSnapshot | undefined,
+  rules: MessageRules,
+  now: Date,
+  uidMaps: UidMaps,
+): FolderScope {
+  const selected = {
+    source: selectSourceMessages(source.messages, rules, now),
+    target: target ? selectTargetMessages(target.messages, rules, now) : [],
+  };
+  const uidPairs =
+    rules.identity === 'uid' ? usableUidPairs(uidMaps[pair.source], pair.target, source, target).pairs : [];
   return { ...selected, match: matchMessages(selected.source, selected.target, { useSize: rules.useSize, uidPairs }) };
 }
 
@@ -124,13 +135,23 @@ export interface BodyRequest {
 export function bodiesToHash(scope: FolderScope): { source: BodyRequest; target: BodyRequest } {
   const added = scope.match.matched.filter(gotAddedMessageId);
   return {
-    source: { uids: scope.match.matched.map((pair) => pair.source.uid), withoutMessageId: added.map((pair) => pair.source.uid) },
-    target: { uids: scope.match.matched.map((pair) => pair.target.uid), withoutMessageId: added.map((pair) => pair.target.uid) },
+    source: {
+      uids: scope.match.matched.map((pair) => pair.source.uid),
+      withoutMessageId: added.map((pair) => pair.source.uid),
+    },
+    target: {
+      uids: scope.match.matched.map((pair) => pair.target.uid),
+      withoutMessageId: added.map((pair) => pair.target.uid),
+    },
   };
 }
 
 function gotAddedMessageId(pair: MessagePair): boolean {
-  return !pair.source.hasMessageId && pair.source.addedMessageId !== undefined && pair.target.identity === pair.source.addedMessageId.identity;
+  return (
+    !pair.source.hasMessageId &&
+    pair.source.addedMessageId !== undefined &&
+    pair.target.identity === pair.source.addedMessageId.identity
+  );
 }
 
 /** Every folder pair of the account compared (by source name), then the target folders deleteTargetFolders would remove. */
@@ -148,7 +169,15 @@ export function verifyAccount(input: VerifyAccountInput): FolderVerification[] {
     cutover: null,
   }).folders.map((plan): FolderVerification => {
     const messages = plan.targetState?.messages ?? 0;
-    return { source: null, target: plan.target, mappedBy: 'target-only', messages: { source: 0, target: messages }, differences: [{ kind: 'extraFolder', messages }], kept: [], notes: [] };
+    return {
+      source: null,
+      target: plan.target,
+      mappedBy: 'target-only',
+      messages: { source: 0, target: messages },
+      differences: [{ kind: 'extraFolder', messages }],
+      kept: [],
+      notes: [],
+    };
   });
   return [...folders, ...extraFolders];
 }
@@ -159,18 +188,29 @@ function verifyFolder(pair: FolderPair, input: VerifyAccountInput): FolderVerifi
   const target = pair.targetExists ? snapshot.targetFolders[pair.target] : undefined;
   const selected = source ? selectSourceMessages(source.messages, slice.messages, now) : [];
   const result: FolderVerification = {
-    source: pair.source, target: pair.target, mappedBy: pair.mappedBy,
+    source: pair.source,
+    target: pair.target,
+    mappedBy: pair.mappedBy,
     messages: { source: selected.length, target: null },
-    differences: [], kept: [], notes: [...pair.notes],
+    differences: [],
+    kept: [],
+    notes: [...pair.notes],
   };
   if (!pair.targetExists) {
     // skipEmpty: the plan does not create a folder with nothing to copy (unread: its STATUS count says), so its absence is right.
-    const empty = source ? selected.length === 0 : snapshot.source.folders.find((folder) => folder.name === pair.source)?.state?.messages === 0;
-    if (!(slice.folders.skipEmpty && empty)) result.differences.push({ kind: 'missingFolder', messages: selected.length });
+    const empty = source
+      ? selected.length === 0
+      : snapshot.source.folders.find((folder) => folder.name === pair.source)?.state?.messages === 0;
+    if (!(slice.folders.skipEmpty && empty))
+      result.differences.push({ kind: 'missingFolder', messages: selected.length });
     return result;
   }
   if (slice.phase.justFolders || !source || !target) {
-    result.notes.push(slice.phase.justFolders ? 'justFolders: only the folder is verified, not its messages' : 'the messages were not read, so only the folder is verified');
+    result.notes.push(
+      slice.phase.justFolders
+        ? 'justFolders: only the folder is verified, not its messages'
+        : 'the messages were not read, so only the folder is verified',
+    );
     return result;
   }
   const scope = folderScope(pair, source, target, slice.messages, now, input.uidMaps);
@@ -178,21 +218,36 @@ function verifyFolder(pair: FolderPair, input: VerifyAccountInput): FolderVerifi
   const missing = scope.match.sourceOnly.map((message) => message.uid);
   if (missing.length > 0) result.differences.push({ kind: 'missing', uids: missing });
   (slice.phase.deleteTarget ? result.differences : result.kept).push(...targetDifferences(scope, slice.messages));
-  if (slice.messages.syncFlags) result.differences.push(...flagDifferences(scope.match.matched, permanentFlagsOf(target, snapshot.target.server)));
-  if (input.bodies) result.differences.push(...contentDifferences(scope.match.matched, input.bodies.source[pair.source], input.bodies.target[pair.target], input.bodies.sourceMunged?.[pair.source]));
+  if (slice.messages.syncFlags)
+    result.differences.push(...flagDifferences(scope.match.matched, permanentFlagsOf(target, snapshot.target.server)));
+  if (input.bodies)
+    result.differences.push(
+      ...contentDifferences(
+        scope.match.matched,
+        input.bodies.source[pair.source],
+        input.bodies.target[pair.target],
+        input.bodies.sourceMunged?.[pair.source],
+      ),
+    );
   return result;
 }
 
 /** Unmatched target messages: duplicates when the source has their identity (fewer times), extras otherwise. */
-function targetDifferences(scope: FolderScope, rules: MessageRules): Array<Extract<Difference, { kind: 'extra' | 'duplicate' }>> {
-  const onSource = new Set(scope.source.flatMap((message) => [
-    matchKey(message.identity, message.size, rules.useSize),
-    ...(!message.hasMessageId && message.addedMessageId ? [message.addedMessageId.identity] : []),
-  ]));
+function targetDifferences(
+  scope: FolderScope,
+  rules: MessageRules,
+): Array<Extract<Difference, { kind: 'extra' | 'duplicate' }>> {
+  const onSource = new Set(
+    scope.source.flatMap((message) => [
+      matchKey(message.identity, message.size, rules.useSize),
+      ...(!message.hasMessageId && message.addedMessageId ? [message.addedMessageId.identity] : []),
+    ]),
+  );
   const duplicates: number[] = [];
   const extras: number[] = [];
   for (const message of scope.match.targetOnly) {
-    const known = onSource.has(matchKey(message.identity, message.size, rules.useSize)) || onSource.has(message.identity);
+    const known =
+      onSource.has(matchKey(message.identity, message.size, rules.useSize)) || onSource.has(message.identity);
     (known ? duplicates : extras).push(message.uid);
   }
   return [
@@ -208,18 +263,33 @@ function flagDifferences(matched: readonly MessagePair[], permanentFlags: readon
   for (const { source, target } of matched) {
     const change = flagChange(source.flags, carriedFlags(source.flags, accepts).flags, target.flags);
     if (change.add.length + change.remove.length === 0) continue;
-    messages.push({ sourceUid: source.uid, targetUid: target.uid, sourceOnly: sortedText(change.add), targetOnly: sortedText(change.remove) });
+    messages.push({
+      sourceUid: source.uid,
+      targetUid: target.uid,
+      sourceOnly: sortedText(change.add),
+      targetOnly: sortedText(change.remove),
+    });
   }
   return messages.length > 0 ? [{ kind: 'flags', messages }] : [];
 }
 
-function contentDifferences(matched: readonly MessagePair[], source: ReadonlyMap<number, string> | undefined, target: ReadonlyMap<number, string> | undefined, sourceMunged: ReadonlyMap<number, string> | undefined): Difference[] {
+function contentDifferences(
+  matched: readonly MessagePair[],
+  source: ReadonlyMap<number, string> | undefined,
+  target: ReadonlyMap<number, string> | undefined,
+  sourceMunged: ReadonlyMap<number, string> | undefined,
+): Difference[] {
   const messages: ContentDifference[] = [];
   for (const pair of matched) {
     const hashes = { source: source?.get(pair.source.uid) ?? null, target: target?.get(pair.target.uid) ?? null };
     if (hashes.source !== null && hashes.source === hashes.target) continue;
     const munged = hashes.target !== null && sourceMunged?.get(pair.source.uid) === hashes.target;
-    messages.push({ sourceUid: pair.source.uid, targetUid: pair.target.uid, ...hashes, ...(munged ? { likelyCause: 'munge8bit' as const } : {}) });
+    messages.push({
+      sourceUid: pair.source.uid,
+      targetUid: pair.target.uid,
+      ...hashes,
+      ...(munged ? { likelyCause: 'munge8bit' as const } : {}),
+    });
   }
   return messages.length > 0 ? [{ kind: 'content', messages }] : [];
 }
@@ -227,10 +297,18 @@ function contentDifferences(matched: readonly MessagePair[], source: ReadonlyMap
 /** How many things differ, as the closing line counts them: one per message concerned; a missing or extra folder counts once (a missing one as its messages when it has any). */
 export function differenceCount(difference: Difference): number {
   switch (difference.kind) {
-    case 'missingFolder': return Math.max(1, difference.messages);
-    case 'extraFolder': return 1;
-    case 'missing': case 'extra': case 'duplicate': return difference.uids.length;
-    case 'flags': case 'content': return difference.messages.length;
-    default: return assertNever(difference);
+    case 'missingFolder':
+      return Math.max(1, difference.messages);
+    case 'extraFolder':
+      return 1;
+    case 'missing':
+    case 'extra':
+    case 'duplicate':
+      return difference.uids.length;
+    case 'flags':
+    case 'content':
+      return difference.messages.length;
+    default:
+      return assertNever(difference);
   }
 }

@@ -29,8 +29,16 @@ interface Shown {
  * One listr2 task per account: the live renderer on a terminal, its line renderer otherwise (CI
  * logs), silent with --quiet. Each task shows its folders and running counts as the events come.
  */
-export function listrApplyView(accounts: ReadonlyArray<{ id: string; folders: number }>, options: { tty: boolean; quiet: boolean }): ApplyView {
-  const shown = new Map<string, Shown>(accounts.map((a) => [a.id, { folders: a.folders, started: Date.now(), active: new Set(), done: 0, last: null, shownAt: 0 }]));
+export function listrApplyView(
+  accounts: ReadonlyArray<{ id: string; folders: number }>,
+  options: { tty: boolean; quiet: boolean },
+): ApplyView {
+  const shown = new Map<string, Shown>(
+    accounts.map((a) => [
+      a.id,
+      { folders: a.folders, started: Date.now(), active: new Set(), done: 0, last: null, shownAt: 0 },
+    ]),
+  );
   const show = (state: Shown, force = false) => {
     if (!state.output || (!force && Date.now() - state.shownAt < (options.tty ? 100 : 2000))) return;
     state.shownAt = Date.now();
@@ -40,17 +48,22 @@ export function listrApplyView(accounts: ReadonlyArray<{ id: string; folders: nu
   };
   const settle = (state: Shown, error: Error | null) => {
     state.outcome = { error };
-    if (state.settle) (error ? state.settle.reject(error) : state.settle.resolve());
+    if (state.settle) error ? state.settle.reject(error) : state.settle.resolve();
   };
   const tasks: ListrTask[] = accounts.map(({ id, folders }) => ({
     title: `${id}: ${plural(folders, 'folder')}`,
-    task: (_, task) => new Promise<void>((resolve, reject) => {
-      const state = shown.get(id)!;
-      state.output = (text) => { task.output = text; };
-      state.title = (text) => { task.title = text; };
-      state.settle = { resolve, reject };
-      if (state.outcome) settle(state, state.outcome.error);
-    }),
+    task: (_, task) =>
+      new Promise<void>((resolve, reject) => {
+        const state = shown.get(id)!;
+        state.output = (text) => {
+          task.output = text;
+        };
+        state.title = (text) => {
+          task.title = text;
+        };
+        state.settle = { resolve, reject };
+        if (state.outcome) settle(state, state.outcome.error);
+      }),
   }));
   const list = new Listr(tasks, {
     concurrent: true,
@@ -59,7 +72,10 @@ export function listrApplyView(accounts: ReadonlyArray<{ id: string; folders: nu
     rendererOptions: { collapseErrors: false },
     registerSignalListeners: false,
   } as ConstructorParameters<typeof Listr>[1]);
-  const running = list.run().then(() => undefined, () => undefined);
+  const running = list.run().then(
+    () => undefined,
+    () => undefined,
+  );
   const listen = (event: ApplyEvent) => {
     const state = 'account' in event ? shown.get(event.account) : undefined;
     if (!state) return;
@@ -79,7 +95,12 @@ export function listrApplyView(accounts: ReadonlyArray<{ id: string; folders: nu
       state.output?.(event.message);
     } else if (event.type === 'account_finished') {
       state.title?.(`${event.account}: ${countsLine(event.counts, (Date.now() - state.started) / 1000)}`);
-      settle(state, event.counts.failed > 0 ? new Error(`${event.account}: ${plural(event.counts.failed, 'action')} failed (see the audit log)`) : null);
+      settle(
+        state,
+        event.counts.failed > 0
+          ? new Error(`${event.account}: ${plural(event.counts.failed, 'action')} failed (see the audit log)`)
+          : null,
+      );
     } else if (event.type === 'account_failed') {
       settle(state, new Error(event.errors.map((e) => e.message).join('; ')));
     }
@@ -94,7 +115,10 @@ export function jsonApplyView(write: (text: string) => void): ApplyView {
 
 /** "120 copied (2.1 MB, 150 msg/s, 2.4 MB/s) · 3 flags · 2 deleted on target · 1 failed" */
 export function countsLine(counts: ApplyCounts, seconds: number): string {
-  const rate = seconds > 0 ? `, ${Math.round(counts.messagesCopied / seconds)} msg/s, ${formatBytes(counts.bytesCopied / seconds)}/s` : '';
+  const rate =
+    seconds > 0
+      ? `, ${Math.round(counts.messagesCopied / seconds)} msg/s, ${formatBytes(counts.bytesCopied / seconds)}/s`
+      : '';
   const parts = [`${counts.messagesCopied} copied (${formatBytes(counts.bytesCopied)}${rate})`];
   if (counts.foldersCreated) parts.push(`${plural(counts.foldersCreated, 'folder')} created`);
   if (counts.flagUpdates) parts.push(`${plural(counts.flagUpdates, 'flag update')}`);

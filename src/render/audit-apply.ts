@@ -9,20 +9,32 @@ import { formatBytes, plural } from './sizes.ts';
 export function renderAuditApply(apply: AuditApplyDetail, chain: AuditChainReport, palette: Palette): string {
   const { manifest } = apply;
   const head = [
-    ...(apply.forced ? [paint(palette, 'yellow', `  FORCED    ${overridden(apply).join(', ') || 'recorded again'} (--force)`)] : []),
+    ...(apply.forced
+      ? [paint(palette, 'yellow', `  FORCED    ${overridden(apply).join(', ') || 'recorded again'} (--force)`)]
+      : []),
     `  manifest  ${manifest.path} (sha256 ${manifest.sha256.slice(0, 12)}${manifest.git ? `, commit ${manifest.git.commit.slice(0, 12)}${manifest.git.dirty ? ' with uncommitted changes' : ''}` : ''})`,
     `  file      ${apply.file}`,
   ];
   if (apply.kind === 'gate') {
     return `${[
-      paint(palette, 'bold', `gate ${apply.applyId}: phase ${apply.phase}, ${apply.result === 'ok' ? 'recorded' : `not recorded in full (${apply.result})`}`),
+      paint(
+        palette,
+        'bold',
+        `gate ${apply.applyId}: phase ${apply.phase}, ${apply.result === 'ok' ? 'recorded' : `not recorded in full (${apply.result})`}`,
+      ),
       `  recorded  ${readable(apply.startedAt)} by ${apply.operator} (${apply.tool})`,
       `  note      ${apply.note ?? '(none)'}`,
-      ...head, '', ...renderChainLines(chain, palette),
+      ...head,
+      '',
+      ...renderChainLines(chain, palette),
     ].join('\n')}\n`;
   }
   const lines = [
-    paint(palette, 'bold', `apply ${apply.applyId}: phase ${apply.phase}, ${apply.result}${apply.forced ? ' (forced)' : ''}`),
+    paint(
+      palette,
+      'bold',
+      `apply ${apply.applyId}: phase ${apply.phase}, ${apply.result}${apply.forced ? ' (forced)' : ''}`,
+    ),
     `  started   ${readable(apply.startedAt)} by ${apply.operator} (${apply.tool})`,
     `  ended     ${apply.endedAt ? readable(apply.endedAt) : apply.result === 'unfinished' ? 'not yet: still running, or killed' : 'never: interrupted'}`,
     `  plan      sha256 ${apply.planSha256}`,
@@ -38,17 +50,31 @@ export function renderAuditApply(apply: AuditApplyDetail, chain: AuditChainRepor
     }
   }
   if (apply.accounts.length === 0) lines.push('No actions recorded.');
-  lines.push('', paint(palette, 'bold', `Total: ${countPhrases(total, true).join(', ')}.`), ...renderChainLines(chain, palette));
+  lines.push(
+    '',
+    paint(palette, 'bold', `Total: ${countPhrases(total, true).join(', ')}.`),
+    ...renderChainLines(chain, palette),
+  );
   return `${lines.join('\n')}\n`;
 }
 
 function folderLines(folder: AuditFolder, palette: Palette): string[] {
-  const name = folder.source === null ? `(target only) ${folder.target}`
-    : folder.target === null || folder.target === folder.source ? folder.source : `${folder.source} → ${folder.target}`;
+  const name =
+    folder.source === null
+      ? `(target only) ${folder.target}`
+      : folder.target === null || folder.target === folder.source
+        ? folder.source
+        : `${folder.source} → ${folder.target}`;
   const phrases = countPhrases(folder.counts, false);
   return [
     `  ${name}: ${phrases.length > 0 ? phrases.join(', ') : 'nothing done'}`,
-    ...folder.failures.map((failure) => paint(palette, 'red', `    ✗ ${failure.op}${failure.uid !== undefined ? ` uid ${failure.uid}` : ''}: ${failure.reason}`)),
+    ...folder.failures.map((failure) =>
+      paint(
+        palette,
+        'red',
+        `    ✗ ${failure.op}${failure.uid !== undefined ? ` uid ${failure.uid}` : ''}: ${failure.reason}`,
+      ),
+    ),
     ...folder.skipped.map((skip) => `    - ${plural(skip.count, 'action')} skipped: ${skip.reason}`),
   ];
 }
@@ -59,7 +85,11 @@ function countPhrases(counts: AuditCounts, all: boolean): string[] {
   const phrases: Array<{ count: number; text: string; always?: boolean }> = [
     { count: counts.foldersCreated, text: folders(counts.foldersCreated, 'created') },
     { count: counts.subscribed, text: folders(counts.subscribed, 'subscribed') },
-    { count: counts.messagesCopied, text: `${counts.messagesCopied} copied${counts.messagesCopied > 0 ? ` (${formatBytes(counts.bytesCopied)})` : ''}`, always: true },
+    {
+      count: counts.messagesCopied,
+      text: `${counts.messagesCopied} copied${counts.messagesCopied > 0 ? ` (${formatBytes(counts.bytesCopied)})` : ''}`,
+      always: true,
+    },
     { count: counts.flagUpdates, text: `${counts.flagUpdates} re-flagged`, always: true },
     { count: counts.targetDeletes, text: `${counts.targetDeletes} deleted on the target`, always: true },
     { count: counts.foldersDeleted, text: folders(counts.foldersDeleted, 'deleted') },

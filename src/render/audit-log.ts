@@ -4,29 +4,56 @@ import type { AuditApplySummary } from '../audit/reader.ts';
 import { renderChainLines } from './audit-chain.ts';
 import { paint, type Colour, type Palette } from './palette.ts';
 
-const HEADINGS = ['WHEN (UTC)', 'PHASE', 'APPLY', 'OPERATOR', 'RESULT', 'COPIED', 'FLAG UPDATES', 'DELETIONS', 'FAILURES', 'NOTE'];
+const HEADINGS = [
+  'WHEN (UTC)',
+  'PHASE',
+  'APPLY',
+  'OPERATOR',
+  'RESULT',
+  'COPIED',
+  'FLAG UPDATES',
+  'DELETIONS',
+  'FAILURES',
+  'NOTE',
+];
 const RIGHT_ALIGNED = new Set([5, 6, 7, 8]);
-const RESULT_COLOURS: Record<AuditApplySummary['result'], Colour> = { ok: 'green', failed: 'red', interrupted: 'yellow', unfinished: 'yellow' };
+const RESULT_COLOURS: Record<AuditApplySummary['result'], Colour> = {
+  ok: 'green',
+  failed: 'red',
+  interrupted: 'yellow',
+  unfinished: 'yellow',
+};
 
 type Cell = { text: string; colour?: Colour };
 
 /** `mailshift audit <manifest>`: the applies and gates in order as a table, then the hash chain check. */
-export function renderAuditLog(name: string, dir: string, applies: readonly AuditApplySummary[], chain: AuditChainReport, palette: Palette): string {
+export function renderAuditLog(
+  name: string,
+  dir: string,
+  applies: readonly AuditApplySummary[],
+  chain: AuditChainReport,
+  palette: Palette,
+): string {
   const lines = [paint(palette, 'bold', `mailshift audit: ${name} (${dir})`), ''];
   if (applies.length === 0) {
     lines.push('No applies or gates recorded yet.');
   } else {
     const ids = shortIds(applies.map((apply) => apply.applyId));
     const rows = applies.map((apply, index) => row(apply, ids[index]!));
-    const widths = HEADINGS.map((heading, column) => Math.max(heading.length, ...rows.map((cells) => cells[column]!.text.length)));
-    const line = (cells: Cell[]) => cells
-      .map((cell, column) => {
-        const padded = RIGHT_ALIGNED.has(column) ? cell.text.padStart(widths[column]!) : cell.text.padEnd(widths[column]!);
-        // Padding first, colour second: escape codes must not count towards the width.
-        return cell.colour ? paint(palette, cell.colour, padded) : padded;
-      })
-      .join('  ')
-      .trimEnd();
+    const widths = HEADINGS.map((heading, column) =>
+      Math.max(heading.length, ...rows.map((cells) => cells[column]!.text.length)),
+    );
+    const line = (cells: Cell[]) =>
+      cells
+        .map((cell, column) => {
+          const padded = RIGHT_ALIGNED.has(column)
+            ? cell.text.padStart(widths[column]!)
+            : cell.text.padEnd(widths[column]!);
+          // Padding first, colour second: escape codes must not count towards the width.
+          return cell.colour ? paint(palette, cell.colour, padded) : padded;
+        })
+        .join('  ')
+        .trimEnd();
     lines.push(line(HEADINGS.map((text) => ({ text }))), ...rows.map(line));
   }
   lines.push('', ...renderChainLines(chain, palette));
@@ -43,7 +70,10 @@ function row(apply: AuditApplySummary, id: string): Cell[] {
     { text: apply.phase },
     { text: id },
     { text: apply.operator },
-    { text: apply.forced ? `${result}, FORCED` : result, colour: apply.forced ? 'yellow' : RESULT_COLOURS[apply.result] },
+    {
+      text: apply.forced ? `${result}, FORCED` : result,
+      colour: apply.forced ? 'yellow' : RESULT_COLOURS[apply.result],
+    },
     { text: gate ? '-' : String(counts.messagesCopied) },
     { text: gate ? '-' : String(counts.flagUpdates) },
     { text: gate ? '-' : String(counts.targetDeletes + counts.sourceDeletes) },
@@ -54,10 +84,7 @@ function row(apply: AuditApplySummary, id: string): Cell[] {
 
 /** A gate's note, and what --force overrode. */
 function noteOf(apply: AuditApplySummary): string {
-  const parts = [
-    ...(apply.note ? [apply.note] : []),
-    ...overridden(apply).map((why) => `forced ${why}`),
-  ];
+  const parts = [...(apply.note ? [apply.note] : []), ...overridden(apply).map((why) => `forced ${why}`)];
   return parts.join('; ');
 }
 
@@ -73,6 +100,11 @@ export function shortIds(ids: readonly string[]): string[] {
 }
 
 /** `mailshift audit <manifest> --format json`. */
-export function renderAuditLogJson(name: string, dir: string, applies: readonly AuditApplySummary[], chain: AuditChainReport): string {
+export function renderAuditLogJson(
+  name: string,
+  dir: string,
+  applies: readonly AuditApplySummary[],
+  chain: AuditChainReport,
+): string {
   return `${JSON.stringify({ format: 'mailshift-audit-log/v1', name, dir, applies, chain }, null, 2)}\n`;
 }

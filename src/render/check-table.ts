@@ -1,21 +1,40 @@
 import type { AccountCheck, SideCheck } from '../engine/check.ts';
 import { paint, type Palette } from './palette.ts';
 
-const HEADINGS = ['ACCOUNT', 'SIDE', 'RESULT', 'ENDPOINT', 'SERVER', 'DELIMITER', 'PREFIX', 'FOLDERS', 'MESSAGES', 'CAPABILITIES'];
+const HEADINGS = [
+  'ACCOUNT',
+  'SIDE',
+  'RESULT',
+  'ENDPOINT',
+  'SERVER',
+  'DELIMITER',
+  'PREFIX',
+  'FOLDERS',
+  'MESSAGES',
+  'CAPABILITIES',
+];
 const RIGHT_ALIGNED = new Set([7, 8]);
 
 /** `mailshift check` as a table: one row per side, aligned columns, then a one-line summary. */
 export function renderCheckTable(results: readonly AccountCheck[], palette: Palette): string {
-  const rows = results.flatMap((result) => [row(result.account, 'source', result.source), row('', 'target', result.target)]);
-  const widths = HEADINGS.map((heading, column) => Math.max(heading.length, ...rows.map((cells) => cells[column]!.text.length)));
-  const line = (cells: Array<{ text: string; colour?: 'green' | 'red' }>) => cells
-    .map((cell, column) => {
-      const padded = RIGHT_ALIGNED.has(column) ? cell.text.padStart(widths[column]!) : cell.text.padEnd(widths[column]!);
-      // Padding first, colour second: escape codes must not count towards the width.
-      return cell.colour ? paint(palette, cell.colour, padded) : padded;
-    })
-    .join('  ')
-    .trimEnd();
+  const rows = results.flatMap((result) => [
+    row(result.account, 'source', result.source),
+    row('', 'target', result.target),
+  ]);
+  const widths = HEADINGS.map((heading, column) =>
+    Math.max(heading.length, ...rows.map((cells) => cells[column]!.text.length)),
+  );
+  const line = (cells: Array<{ text: string; colour?: 'green' | 'red' }>) =>
+    cells
+      .map((cell, column) => {
+        const padded = RIGHT_ALIGNED.has(column)
+          ? cell.text.padStart(widths[column]!)
+          : cell.text.padEnd(widths[column]!);
+        // Padding first, colour second: escape codes must not count towards the width.
+        return cell.colour ? paint(palette, cell.colour, padded) : padded;
+      })
+      .join('  ')
+      .trimEnd();
   const failed = results.filter((result) => !result.source.ok || !result.target.ok).length;
   const summary = `${results.length} account${results.length === 1 ? '' : 's'} checked: ${results.length - failed} ok, ${failed} failed`;
   return [
@@ -30,14 +49,35 @@ export function renderCheckTable(results: readonly AccountCheck[], palette: Pale
 function row(account: string, side: string, check: SideCheck): Array<{ text: string; colour?: 'green' | 'red' }> {
   const at = `${check.host}:${check.port}`;
   if (!check.ok) {
-    return [{ text: account }, { text: side }, { text: 'FAILED', colour: 'red' }, { text: at }, { text: '-' }, { text: '-' }, { text: '-' }, { text: '-' }, { text: '-' }, { text: check.error?.code ?? '' }];
+    return [
+      { text: account },
+      { text: side },
+      { text: 'FAILED', colour: 'red' },
+      { text: at },
+      { text: '-' },
+      { text: '-' },
+      { text: '-' },
+      { text: '-' },
+      { text: '-' },
+      { text: check.error?.code ?? '' },
+    ];
   }
   const capabilities = check.capabilities.map((capability) =>
-    capability === 'APPENDLIMIT' && check.appendLimit !== null ? `APPENDLIMIT=${megabytes(check.appendLimit)}` : capability.replace('=DEFLATE', ''));
+    capability === 'APPENDLIMIT' && check.appendLimit !== null
+      ? `APPENDLIMIT=${megabytes(check.appendLimit)}`
+      : capability.replace('=DEFLATE', ''),
+  );
   return [
-    { text: account }, { text: side }, { text: 'ok', colour: 'green' }, { text: at }, { text: check.server ?? '?' },
-    { text: quoted(check.delimiter) }, { text: quoted(check.personalPrefix) },
-    { text: String(check.folders ?? '-') }, { text: String(check.messages ?? '-') }, { text: capabilities.join(' ') || '-' },
+    { text: account },
+    { text: side },
+    { text: 'ok', colour: 'green' },
+    { text: at },
+    { text: check.server ?? '?' },
+    { text: quoted(check.delimiter) },
+    { text: quoted(check.personalPrefix) },
+    { text: String(check.folders ?? '-') },
+    { text: String(check.messages ?? '-') },
+    { text: capabilities.join(' ') || '-' },
   ];
 }
 
@@ -53,9 +93,13 @@ function megabytes(bytes: number): string {
 /** `mailshift check --format json`: the results as they are, plus a summary. */
 export function renderCheckJson(results: readonly AccountCheck[]): string {
   const failed = results.filter((result) => !result.source.ok || !result.target.ok).length;
-  return `${JSON.stringify({
-    format: 'mailshift-check/v1',
-    summary: { accounts: results.length, ok: results.length - failed, failed },
-    accounts: results,
-  }, null, 2)}\n`;
+  return `${JSON.stringify(
+    {
+      format: 'mailshift-check/v1',
+      summary: { accounts: results.length, ok: results.length - failed, failed },
+      accounts: results,
+    },
+    null,
+    2,
+  )}\n`;
 }

@@ -5,10 +5,15 @@ import { paint, type Palette } from './palette.ts';
 export function formatLocation(location: Location): string {
   const parts: string[] = [];
   if (location.file) {
-    parts.push(location.line !== undefined ? `${location.file}:${location.line}:${location.column ?? 1}` : location.file);
+    parts.push(
+      location.line !== undefined ? `${location.file}:${location.line}:${location.column ?? 1}` : location.file,
+    );
   }
   if (location.pointer) parts.push(location.pointer);
-  const context = [location.account && `account ${location.account}`, location.folder && `folder ${location.folder}`].filter(Boolean);
+  const context = [
+    location.account && `account ${location.account}`,
+    location.folder && `folder ${location.folder}`,
+  ].filter(Boolean);
   if (context.length > 0) parts.push(`(${context.join(', ')})`);
   return parts.join(' ');
 }
@@ -24,5 +29,11 @@ export function renderDiagnostic(diagnostic: Diagnostic, palette: Palette): stri
 
 /** Diagnostics as JSON lines, for --json-logs. */
 export function diagnosticJson(diagnostic: Diagnostic): string {
-  return JSON.stringify({ level: diagnostic.severity, code: diagnostic.code, message: diagnostic.message, hint: diagnostic.hint, location: diagnostic.location });
+  return JSON.stringify({
+    level: diagnostic.severity,
+    code: diagnostic.code,
+    message: diagnostic.message,
+    hint: diagnostic.hint,
+    location: diagnostic.location,
+  });
 }

@@ -36,7 +36,11 @@ export function approvalOf(plan: Plan, palette: Palette): Approval {
     ...(folders > 0 ? [`${plural(folders, 'folder')} holding ${plural(inFolders, 'message')}`] : []),
   ].join(', and ');
   const lead = [
-    paint(palette, 'red', `This plan DELETES ${messages > 0 ? plural(messages, 'message') : plural(folders, 'empty folder')}:`),
+    paint(
+      palette,
+      'red',
+      `This plan DELETES ${messages > 0 ? plural(messages, 'message') : plural(folders, 'empty folder')}:`,
+    ),
     paint(palette, 'red', `  on the target: ${onTarget}`),
     paint(palette, 'red', `  on the source: ${plural(sourceDeletes, 'message')}`),
     'Each deleted message is listed above with its Date, From and Subject.',

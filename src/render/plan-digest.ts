@@ -1,4 +1,12 @@
-import { assertNever, type AccountPlan, type Action, type FolderPlan, type MessageHeaders, type MessagesLeftOut, type PlanSummary } from '../plan/types.ts';
+import {
+  assertNever,
+  type AccountPlan,
+  type Action,
+  type FolderPlan,
+  type MessageHeaders,
+  type MessagesLeftOut,
+  type PlanSummary,
+} from '../plan/types.ts';
 import { formatBytes, plural } from './sizes.ts';
 
 /** Per-folder counts of a plan, the unit every plan view is built from. */
@@ -15,21 +23,46 @@ export interface FolderDigest {
 
 /** Count a folder's actions by kind. */
 export function digestFolder(folder: FolderPlan): FolderDigest {
-  const digest: FolderDigest = { create: false, subscribe: false, deleteFolder: null, copies: 0, bytes: 0, flagUpdates: 0, targetDeletes: 0, sourceDeletes: 0 };
+  const digest: FolderDigest = {
+    create: false,
+    subscribe: false,
+    deleteFolder: null,
+    copies: 0,
+    bytes: 0,
+    flagUpdates: 0,
+    targetDeletes: 0,
+    sourceDeletes: 0,
+  };
   for (const action of folder.actions) countAction(digest, action);
   return digest;
 }
 
 function countAction(digest: FolderDigest, action: Action): void {
   switch (action.op) {
-    case 'createFolder': digest.create = true; return;
-    case 'subscribe': digest.subscribe = true; return;
-    case 'deleteFolder': digest.deleteFolder = action.messages; return;
-    case 'copy': digest.copies++; digest.bytes += action.size; return;
-    case 'setFlags': digest.flagUpdates++; return;
-    case 'deleteTarget': digest.targetDeletes++; return;
-    case 'deleteSource': digest.sourceDeletes++; return;
-    default: assertNever(action);
+    case 'createFolder':
+      digest.create = true;
+      return;
+    case 'subscribe':
+      digest.subscribe = true;
+      return;
+    case 'deleteFolder':
+      digest.deleteFolder = action.messages;
+      return;
+    case 'copy':
+      digest.copies++;
+      digest.bytes += action.size;
+      return;
+    case 'setFlags':
+      digest.flagUpdates++;
+      return;
+    case 'deleteTarget':
+      digest.targetDeletes++;
+      return;
+    case 'deleteSource':
+      digest.sourceDeletes++;
+      return;
+    default:
+      assertNever(action);
   }
 }
 
@@ -61,8 +94,14 @@ export function destructiveLines(folder: FolderPlan, limit: number): string[] {
   const lines: string[] = [];
   const destructive = folder.actions.filter((a) => a.op === 'deleteTarget' || a.op === 'deleteSource');
   for (const action of destructive.slice(0, limit)) {
-    if (action.op === 'deleteTarget') lines.push(`- delete target UID ${action.uid}${shown(action.headers) ?? ` (identity ${action.identity.slice(0, 12)})`}`);
-    if (action.op === 'deleteSource') lines.push(`- delete source UID ${action.uid}${action.targetUid === null ? ' after its copy is confirmed' : ` (on the target as UID ${action.targetUid})`}${shown(action.headers) ?? ''}`);
+    if (action.op === 'deleteTarget')
+      lines.push(
+        `- delete target UID ${action.uid}${shown(action.headers) ?? ` (identity ${action.identity.slice(0, 12)})`}`,
+      );
+    if (action.op === 'deleteSource')
+      lines.push(
+        `- delete source UID ${action.uid}${action.targetUid === null ? ' after its copy is confirmed' : ` (on the target as UID ${action.targetUid})`}${shown(action.headers) ?? ''}`,
+      );
   }
   if (destructive.length > limit) lines.push(`… and ${destructive.length - limit} more`);
   return lines;
@@ -78,7 +117,9 @@ export function messagesLeftOutWords(left: MessagesLeftOut): string {
 }
 
 /** The account's messages the rules leave out, over all its folders: the counts added up, and in how many folders. */
-export function accountMessagesLeftOut(account: AccountPlan): { total: number; folders: number; counts: MessagesLeftOut } | null {
+export function accountMessagesLeftOut(
+  account: AccountPlan,
+): { total: number; folders: number; counts: MessagesLeftOut } | null {
   const counts = { age: 0, size: 0, deleted: 0 };
   let folders = 0;
   for (const folder of account.folders) {

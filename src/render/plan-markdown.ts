@@ -1,26 +1,38 @@
 import type { AccountPlan, Plan, PlanSummary } from '../plan/types.ts';
-import { accountMessagesLeftOut, destructiveLines, digestFolder, folderChanges, foldersLeftOutWords, messagesLeftOutWords } from './plan-digest.ts';
+import {
+  accountMessagesLeftOut,
+  destructiveLines,
+  digestFolder,
+  folderChanges,
+  foldersLeftOutWords,
+  messagesLeftOutWords,
+} from './plan-digest.ts';
 import { formatBytes } from './sizes.ts';
 
 /** The plan as a pull-request comment: summary table, warnings and deletions first, details folded. */
 export function renderPlanMarkdown(plan: Plan): string {
-  const parts = [
-    `### mailshift plan: \`${plan.name}\` · phase \`${plan.phase}\``,
-    summaryTable(plan.summary),
-  ];
+  const parts = [`### mailshift plan: \`${plan.name}\` · phase \`${plan.phase}\``, summaryTable(plan.summary)];
   const failed = plan.accountsFailed ?? [];
   if (failed.length > 0) {
     const accounts = new Set(failed.map((f) => f.id)).size;
-    parts.push(`**⛔ Left out: ${accounts} account(s) could not be planned; this plan does nothing for them**\n\n${failed.map((f) => `- \`${f.id}\`${f.side ? ` (${f.side})` : ''}: ${escapeMarkdown(f.reason)}`).join('\n')}`);
+    parts.push(
+      `**⛔ Left out: ${accounts} account(s) could not be planned; this plan does nothing for them**\n\n${failed.map((f) => `- \`${f.id}\`${f.side ? ` (${f.side})` : ''}: ${escapeMarkdown(f.reason)}`).join('\n')}`,
+    );
   }
   if (plan.warnings.length > 0) {
-    parts.push(`**⚠️ Warnings (${plan.warnings.length})**\n\n${plan.warnings.map((w) => `- ${w.account ? `\`${w.account}\`${w.folder ? ` / \`${w.folder}\`` : ''}: ` : ''}${escapeMarkdown(w.message)}`).join('\n')}`);
+    parts.push(
+      `**⚠️ Warnings (${plan.warnings.length})**\n\n${plan.warnings.map((w) => `- ${w.account ? `\`${w.account}\`${w.folder ? ` / \`${w.folder}\`` : ''}: ` : ''}${escapeMarkdown(w.message)}`).join('\n')}`,
+    );
   }
   const destructive = destructiveSection(plan);
   if (destructive) parts.push(destructive);
   parts.push(...plan.accounts.map(accountSection));
-  const git = plan.manifest.git ? ` at \`${plan.manifest.git.commit.slice(0, 12)}\`${plan.manifest.git.dirty ? ' (uncommitted changes)' : ''}` : '';
-  parts.push(`<sub>Manifest \`${plan.manifest.path}\`${git}, sha256 \`${plan.manifest.sha256.slice(0, 16)}…\` · ${plan.tool} · ${plan.createdAt}</sub>`);
+  const git = plan.manifest.git
+    ? ` at \`${plan.manifest.git.commit.slice(0, 12)}\`${plan.manifest.git.dirty ? ' (uncommitted changes)' : ''}`
+    : '';
+  parts.push(
+    `<sub>Manifest \`${plan.manifest.path}\`${git}, sha256 \`${plan.manifest.sha256.slice(0, 16)}…\` · ${plan.tool} · ${plan.createdAt}</sub>`,
+  );
   return `${parts.join('\n\n')}\n`;
 }
 
@@ -38,7 +50,8 @@ function destructiveSection(plan: Plan): string | null {
     for (const folder of account.folders) {
       const digest = digestFolder(folder);
       const name = `\`${account.id}\` / \`${folder.source ?? folder.target}\``;
-      if (digest.deleteFolder !== null) lines.push(`- ${name}: delete target folder \`${folder.target}\` with ${digest.deleteFolder} message(s)`);
+      if (digest.deleteFolder !== null)
+        lines.push(`- ${name}: delete target folder \`${folder.target}\` with ${digest.deleteFolder} message(s)`);
       if (digest.targetDeletes > 0) lines.push(`- ${name}: delete ${digest.targetDeletes} message(s) on the target`);
       if (digest.sourceDeletes > 0) lines.push(`- ${name}: delete ${digest.sourceDeletes} message(s) on the source`);
       lines.push(...destructiveLines(folder, 10).map((line) => `  - ${mailText(line.replace(/^- /, ''))}`));
@@ -55,7 +68,10 @@ function accountSection(account: AccountPlan): string {
       ...(digest.deleteFolder !== null ? [`**delete folder** (${digest.deleteFolder} messages)`] : []),
       ...folderChanges(digest).map((c) => c.replace(/^DELETE/, '**delete**')),
     ];
-    const remarks = [...folder.notes, ...(folder.messagesLeftOut ? [`left out: ${messagesLeftOutWords(folder.messagesLeftOut)}`] : [])];
+    const remarks = [
+      ...folder.notes,
+      ...(folder.messagesLeftOut ? [`left out: ${messagesLeftOutWords(folder.messagesLeftOut)}`] : []),
+    ];
     const notes = remarks.length > 0 ? `<br>${remarks.map(escape).join('<br>')}` : '';
     const details = destructiveLines(folder, 5).map(mailText).join('<br>');
     return `| ${cell(folder.source ?? '—')} | ${cell(folder.target)} | ${folder.mappedBy} | ${changes.join(', ') || 'no changes'}${notes}${details ? `<br>${details}` : ''} |`;
@@ -79,7 +95,12 @@ function leftOutLines(account: AccountPlan): string[] {
   const messages = accountMessagesLeftOut(account);
   return [
     ...(folders !== null ? [`Left out: ${escapeMarkdown(folders)}`, ''] : []),
-    ...(messages !== null ? [`Left out by the message rules: ${messages.total} message(s) in ${messages.folders} folder(s) (${escapeMarkdown(messagesLeftOutWords(messages.counts))})`, ''] : []),
+    ...(messages !== null
+      ? [
+          `Left out by the message rules: ${messages.total} message(s) in ${messages.folders} folder(s) (${escapeMarkdown(messagesLeftOutWords(messages.counts))})`,
+          '',
+        ]
+      : []),
   ];
 }
 

@@ -1,5 +1,14 @@
 import type { AccountPlan, FolderPlan, Plan } from '../plan/types.ts';
-import { accountMessagesLeftOut, destructiveLines, digestFolder, folderChanges, foldersLeftOutWords, messagesLeftOutWords, summarySentence, type FolderDigest } from './plan-digest.ts';
+import {
+  accountMessagesLeftOut,
+  destructiveLines,
+  digestFolder,
+  folderChanges,
+  foldersLeftOutWords,
+  messagesLeftOutWords,
+  summarySentence,
+  type FolderDigest,
+} from './plan-digest.ts';
 import { paint, type Colour, type Palette } from './palette.ts';
 import { plural } from './sizes.ts';
 
@@ -20,13 +29,20 @@ export function renderPlanText(plan: Plan, options: TextOptions): string {
   ];
   const failed = plan.accountsFailed ?? [];
   if (failed.length > 0) {
-    lines.push(paint(palette, 'red', `Left out: ${plural(new Set(failed.map((f) => f.id)).size, 'account')} could not be planned, and this plan does nothing for them:`));
+    lines.push(
+      paint(
+        palette,
+        'red',
+        `Left out: ${plural(new Set(failed.map((f) => f.id)).size, 'account')} could not be planned, and this plan does nothing for them:`,
+      ),
+    );
     for (const f of failed) lines.push(`  x ${f.id}${f.side ? ` (${f.side})` : ''}: ${f.reason}`);
     lines.push('');
   }
   if (plan.warnings.length > 0) {
     lines.push(paint(palette, 'yellow', `Warnings (${plan.warnings.length}):`));
-    for (const w of plan.warnings) lines.push(`  ! ${[w.account, w.folder].filter(Boolean).join(' / ')}${w.account ? ': ' : ''}${w.message}`);
+    for (const w of plan.warnings)
+      lines.push(`  ! ${[w.account, w.folder].filter(Boolean).join(' / ')}${w.account ? ': ' : ''}${w.message}`);
     lines.push('');
   }
   for (const account of plan.accounts) lines.push(...accountLines(account, options), '');
@@ -41,7 +57,10 @@ function accountLines(account: AccountPlan, options: TextOptions): string[] {
   const folders = foldersLeftOutWords(account, options.verbose ? Number.POSITIVE_INFINITY : 10);
   if (folders !== null) lines.push(`    left out: ${folders}`);
   const messages = accountMessagesLeftOut(account);
-  if (messages !== null) lines.push(`    left out by the message rules: ${plural(messages.total, 'message')} in ${plural(messages.folders, 'folder')} (${messagesLeftOutWords(messages.counts)})`);
+  if (messages !== null)
+    lines.push(
+      `    left out by the message rules: ${plural(messages.total, 'message')} in ${plural(messages.folders, 'folder')} (${messagesLeftOutWords(messages.counts)})`,
+    );
   let unchanged = 0;
   for (const folder of account.folders) {
     if (folder.actions.length === 0 && !options.verbose) {
@@ -57,18 +76,25 @@ function accountLines(account: AccountPlan, options: TextOptions): string[] {
 function folderLines(folder: FolderPlan, { palette, verbose }: TextOptions): string[] {
   const digest = digestFolder(folder);
   const [symbol, colour] = marker(digest);
-  const name = folder.source === null ? `${folder.target} (target only)` : `${folder.source} → ${folder.target}${folder.mappedBy === 'structure' || folder.mappedBy === 'inbox' ? '' : ` (${folder.mappedBy})`}`;
+  const name =
+    folder.source === null
+      ? `${folder.target} (target only)`
+      : `${folder.source} → ${folder.target}${folder.mappedBy === 'structure' || folder.mappedBy === 'inbox' ? '' : ` (${folder.mappedBy})`}`;
   const changes = [
     ...(digest.create ? ['create folder'] : []),
     ...(digest.deleteFolder !== null ? [`DELETE folder with ${plural(digest.deleteFolder, 'message')}`] : []),
     ...folderChanges(digest),
   ];
-  const lines = [`  ${paint(palette, colour, symbol)} ${name}${changes.length > 0 ? `: ${changes.join(', ')}` : ': no changes'}`];
+  const lines = [
+    `  ${paint(palette, colour, symbol)} ${name}${changes.length > 0 ? `: ${changes.join(', ')}` : ': no changes'}`,
+  ];
   for (const note of folder.notes) lines.push(`      note: ${note}`);
   if (folder.messagesLeftOut) lines.push(`      left out: ${messagesLeftOutWords(folder.messagesLeftOut)}`);
   // --verbose lists every deletion; by default the first ten of a folder.
   for (const line of destructiveLines(folder, verbose ? Number.POSITIVE_INFINITY : 10)) {
-    lines.push(`      ${paint(palette, 'red', line.startsWith('… and') ? `${line} (--verbose lists every one)` : line)}`);
+    lines.push(
+      `      ${paint(palette, 'red', line.startsWith('… and') ? `${line} (--verbose lists every one)` : line)}`,
+    );
   }
   return lines;
 }

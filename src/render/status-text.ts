@@ -9,20 +9,35 @@ import { paint, type Colour, type Palette } from './palette.ts';
 import { formatBytes, plural } from './sizes.ts';
 
 const HEADINGS = ['PHASE', 'KIND', 'STATE', 'REQUIRES', 'PLAN', 'LAST APPLY / GATE'];
-const STATE_COLOURS: Record<PhaseState, Colour | undefined> = { done: 'green', next: 'bold', ready: undefined, blocked: 'yellow' };
+const STATE_COLOURS: Record<PhaseState, Colour | undefined> = {
+  done: 'green',
+  next: 'bold',
+  ready: undefined,
+  blocked: 'yellow',
+};
 
 type Cell = { text: string; colour?: Colour | undefined };
 
 /** `mailshift status`: the phases in order as a table, a line of detail under each, then the next command. */
 export function renderStatusText(runbook: Runbook, palette: Palette): string {
   const rows = runbook.phases.map(row);
-  const widths = HEADINGS.map((heading, column) => Math.max(heading.length, ...rows.map((cells) => cells[column]!.text.length)));
+  const widths = HEADINGS.map((heading, column) =>
+    Math.max(heading.length, ...rows.map((cells) => cells[column]!.text.length)),
+  );
   // Padding first, colour second: escape codes must not count towards the width.
-  const line = (cells: Cell[]) => cells.map((cell, column) => {
-    const padded = cell.text.padEnd(widths[column]!);
-    return cell.colour ? paint(palette, cell.colour, padded) : padded;
-  }).join('  ').trimEnd();
-  const lines = [paint(palette, 'bold', `mailshift status: ${runbook.name} (${runbook.manifest})`), '', line(HEADINGS.map((text) => ({ text })))];
+  const line = (cells: Cell[]) =>
+    cells
+      .map((cell, column) => {
+        const padded = cell.text.padEnd(widths[column]!);
+        return cell.colour ? paint(palette, cell.colour, padded) : padded;
+      })
+      .join('  ')
+      .trimEnd();
+  const lines = [
+    paint(palette, 'bold', `mailshift status: ${runbook.name} (${runbook.manifest})`),
+    '',
+    line(HEADINGS.map((text) => ({ text }))),
+  ];
   runbook.phases.forEach((phase, index) => {
     lines.push(line(rows[index]!));
     for (const detail of details(phase)) lines.push(paint(palette, 'dim', `  ${detail}`));
@@ -43,7 +58,11 @@ function row(phase: RunbookPhase): Cell[] {
     { text: phase.name },
     { text: phase.kind },
     { text: phase.state, colour: STATE_COLOURS[phase.state] },
-    { text: phase.requires.map((requirement) => `${requirement.phase} ${requirement.met ? '✓' : '✗'}`).join(', ') || '-', ...(unmet ? { colour: 'red' as const } : {}) },
+    {
+      text:
+        phase.requires.map((requirement) => `${requirement.phase} ${requirement.met ? '✓' : '✗'}`).join(', ') || '-',
+      ...(unmet ? { colour: 'red' as const } : {}),
+    },
     phase.plan ? planCell(phase.plan) : { text: '-' },
     phase.kind === 'manual' ? gateCell(phase.gate) : applyCell(phase.lastApply),
   ];
@@ -51,11 +70,18 @@ function row(phase: RunbookPhase): Cell[] {
 
 function planCell(plan: PlanStatus): Cell {
   switch (plan.state) {
-    case 'missing': return { text: 'none' };
-    case 'unreadable': return { text: `unusable: ${plan.reason}`, colour: 'red' };
-    case 'stale': return { text: `${minute(plan.createdAt)}, stale (manifest changed)`, colour: 'yellow' };
+    case 'missing':
+      return { text: 'none' };
+    case 'unreadable':
+      return { text: `unusable: ${plan.reason}`, colour: 'red' };
+    case 'stale':
+      return { text: `${minute(plan.createdAt)}, stale (manifest changed)`, colour: 'yellow' };
     case 'current':
-      if (plan.outdatedBy.length > 0 && !plan.applied) return { text: `${minute(plan.createdAt)}: ${changes(plan.summary)}, made before ${plan.outdatedBy.join(', ')}`, colour: 'yellow' };
+      if (plan.outdatedBy.length > 0 && !plan.applied)
+        return {
+          text: `${minute(plan.createdAt)}: ${changes(plan.summary)}, made before ${plan.outdatedBy.join(', ')}`,
+          colour: 'yellow',
+        };
       return { text: `${minute(plan.createdAt)}: ${changes(plan.summary)}${plan.applied ? ', applied' : ''}` };
   }
 }
@@ -64,13 +90,25 @@ function applyCell(apply: AuditOutcome | null): Cell {
   if (apply === null) return { text: '-' };
   const counts = apply.summary ? `: ${countsLine({ ...emptyCounts(), ...apply.summary } as ApplyCounts, 0)}` : '';
   const unfinished = apply.result === 'unfinished' ? ' (running, or killed)' : '';
-  const colour: Colour = apply.forced ? 'yellow' : apply.result === 'ok' ? 'green' : apply.result === 'failed' ? 'red' : 'yellow';
-  return { text: `${apply.result}${apply.forced ? ' (forced)' : ''} ${minute(apply.startedAt)} by ${apply.operator}${unfinished}${counts}`, colour };
+  const colour: Colour = apply.forced
+    ? 'yellow'
+    : apply.result === 'ok'
+      ? 'green'
+      : apply.result === 'failed'
+        ? 'red'
+        : 'yellow';
+  return {
+    text: `${apply.result}${apply.forced ? ' (forced)' : ''} ${minute(apply.startedAt)} by ${apply.operator}${unfinished}${counts}`,
+    colour,
+  };
 }
 
 function gateCell(gate: AuditOutcome | null): Cell {
   if (gate === null) return { text: 'pending' };
-  return { text: `gated${gate.forced ? ' (forced)' : ''} ${minute(gate.startedAt)} by ${gate.operator}`, colour: gate.forced ? 'yellow' : 'green' };
+  return {
+    text: `gated${gate.forced ? ' (forced)' : ''} ${minute(gate.startedAt)} by ${gate.operator}`,
+    colour: gate.forced ? 'yellow' : 'green',
+  };
 }
 
 /** The lines under a phase's row: what it is, and what the audit log adds (a gate's note, what --force overrode). */
@@ -99,7 +137,9 @@ function changes(summary: PlanSummary): string {
   const deletions = summary.targetDeletes + summary.sourceDeletes + summary.foldersToDelete;
   const parts = [
     ...(summary.foldersToCreate > 0 ? [`${plural(summary.foldersToCreate, 'folder')} to create`] : []),
-    ...(summary.messagesToCopy > 0 ? [`${plural(summary.messagesToCopy, 'copy', 'copies')} (${formatBytes(summary.bytesToCopy)})`] : []),
+    ...(summary.messagesToCopy > 0
+      ? [`${plural(summary.messagesToCopy, 'copy', 'copies')} (${formatBytes(summary.bytesToCopy)})`]
+      : []),
     ...(summary.flagUpdates > 0 ? [plural(summary.flagUpdates, 'flag update')] : []),
     ...(deletions > 0 ? [plural(deletions, 'deletion')] : []),
   ];

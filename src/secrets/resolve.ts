@@ -34,8 +34,10 @@ function unavailable(message: string, hint: string): MailshiftError {
 function fromEnv(name: string, { env, what }: SecretContext): string {
   const value = env[name];
   if (value === undefined || value === '') {
-    throw unavailable(`${what}: environment variable ${name} is ${value === undefined ? 'not set' : 'empty'}`,
-      `export ${name} before running mailshift (e.g. read it from your password manager), or point the manifest at a { file } or { command }`);
+    throw unavailable(
+      `${what}: environment variable ${name} is ${value === undefined ? 'not set' : 'empty'}`,
+      `export ${name} before running mailshift (e.g. read it from your password manager), or point the manifest at a { file } or { command }`,
+    );
   }
   return value;
 }
@@ -47,12 +49,20 @@ async function fromFile(file: string, { manifestDir, what }: SecretContext): Pro
     text = await readFile(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
-    throw unavailable(`${what}: cannot read secret file ${path} (${code})`,
-      code === 'ENOENT' ? `create it, or fix the path (it is relative to the manifest's folder, ${manifestDir})` : 'check that the file is readable by the user running mailshift');
+    throw unavailable(
+      `${what}: cannot read secret file ${path} (${code})`,
+      code === 'ENOENT'
+        ? `create it, or fix the path (it is relative to the manifest's folder, ${manifestDir})`
+        : 'check that the file is readable by the user running mailshift',
+    );
   }
   // Editors and `echo` add a final newline that is not part of the password.
   const value = text.replace(/[\r\n]+$/, '');
-  if (value === '') throw unavailable(`${what}: secret file ${path} is empty`, 'write the secret into the file (a trailing newline is ignored)');
+  if (value === '')
+    throw unavailable(
+      `${what}: secret file ${path} is empty`,
+      'write the secret into the file (a trailing newline is ignored)',
+    );
   return value;
 }
 
@@ -61,34 +71,73 @@ function fromCommand(argv: string[], { manifestDir, env, what, verbose }: Secret
   const name = program ?? '';
   return new Promise((done, fail) => {
     // execFile, not exec: the argument list goes to the program as written, no shell expands it.
-    execFile(name, args, { cwd: manifestDir, env, timeout: COMMAND_TIMEOUT_MS, maxBuffer: COMMAND_MAX_OUTPUT, encoding: 'utf8', windowsHide: true },
+    execFile(
+      name,
+      args,
+      {
+        cwd: manifestDir,
+        env,
+        timeout: COMMAND_TIMEOUT_MS,
+        maxBuffer: COMMAND_MAX_OUTPUT,
+        encoding: 'utf8',
+        windowsHide: true,
+      },
       (error, stdout, stderr) => {
         const value = stdout.replace(/[\r\n]+$/, '');
-        if (error) return fail(commandFailure(argv, error, { what, manifestDir, stderrLine: verbose ? lastLine(stderr, value) : '' }));
-        if (value === '') return fail(unavailable(`${what}: command ${name} printed nothing`, 'the command must print the secret on standard output'));
+        if (error)
+          return fail(
+            commandFailure(argv, error, { what, manifestDir, stderrLine: verbose ? lastLine(stderr, value) : '' }),
+          );
+        if (value === '')
+          return fail(
+            unavailable(
+              `${what}: command ${name} printed nothing`,
+              'the command must print the secret on standard output',
+            ),
+          );
         done(value);
-      });
+      },
+    );
   });
 }
 
 type ExecError = Error & { code?: string | number | null; killed?: boolean; signal?: NodeJS.Signals | null };
 
 /** Never the command's stdout; its stderr only when the caller passed the (already masked) last line. */
-function commandFailure(argv: string[], error: ExecError, { what, manifestDir, stderrLine }: { what: string; manifestDir: string; stderrLine: string }): MailshiftError {
+function commandFailure(
+  argv: string[],
+  error: ExecError,
+  { what, manifestDir, stderrLine }: { what: string; manifestDir: string; stderrLine: string },
+): MailshiftError {
   const name = argv[0] ?? '';
-  if (error.code === 'ENOENT') return unavailable(`${what}: command ${name} not found`, 'install it, or give its full path as the first element of `command`');
-  if (error.code === 'EACCES') return unavailable(`${what}: command ${name} is not executable`, 'check its permissions');
+  if (error.code === 'ENOENT')
+    return unavailable(
+      `${what}: command ${name} not found`,
+      'install it, or give its full path as the first element of `command`',
+    );
+  if (error.code === 'EACCES')
+    return unavailable(`${what}: command ${name} is not executable`, 'check its permissions');
   if (error.killed && error.signal) {
-    return unavailable(`${what}: command ${name} did not finish within ${COMMAND_TIMEOUT_MS / 1000} s`, 'a command that asks for input (a pinentry, a PIN) cannot answer here: unlock it before running mailshift');
+    return unavailable(
+      `${what}: command ${name} did not finish within ${COMMAND_TIMEOUT_MS / 1000} s`,
+      'a command that asks for input (a pinentry, a PIN) cannot answer here: unlock it before running mailshift',
+    );
   }
-  if (error.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') return unavailable(`${what}: command ${name} printed more than 1 MiB`, 'the command must print just the secret');
-  const status = typeof error.code === 'number' ? `exited with code ${error.code}` : `was ended by ${error.signal ?? 'a failure'}`;
+  if (error.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER')
+    return unavailable(`${what}: command ${name} printed more than 1 MiB`, 'the command must print just the secret');
+  const status =
+    typeof error.code === 'number' ? `exited with code ${error.code}` : `was ended by ${error.signal ?? 'a failure'}`;
   const hint = `run \`${argv.join(' ')}\` by hand in ${manifestDir} to see why${stderrLine ? '' : ' (or run mailshift with --verbose for the last line it printed on stderr)'}`;
   return unavailable(`${what}: command ${name} ${status}${stderrLine ? `: ${stderrLine}` : ''}`, hint);
 }
 
 /** The last non-empty line of stderr, where tools put their verdict; a secret echoed in it is masked. */
 function lastLine(stderr: string, secret: string): string {
-  const line = stderr.split(/\r?\n/).filter((l) => l.trim() !== '').at(-1)?.trim() ?? '';
+  const line =
+    stderr
+      .split(/\r?\n/)
+      .filter((l) => l.trim() !== '')
+      .at(-1)
+      ?.trim() ?? '';
   return secret !== '' ? line.split(secret).join('***') : line;
 }

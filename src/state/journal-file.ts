@@ -11,7 +11,12 @@ const RESULTS = new Set<JournalEntry['result']>(['done', 'failed', 'skipped']);
 
 /** Open (or start) the journal file: earlier entries loaded, a torn last line dropped. */
 export async function openJournalFile(file: string): Promise<Journal> {
-  const place: WritePlace = { code: 'STATE_WRITE', what: 'the apply journal', path: file, then: 'then run the same plan again (the journal keeps what is done)' };
+  const place: WritePlace = {
+    code: 'STATE_WRITE',
+    what: 'the apply journal',
+    path: file,
+    then: 'then run the same plan again (the journal keeps what is done)',
+  };
   const existing = await guardWrite(place, async () => {
     await mkdir(dirname(file), { recursive: true });
     return readJsonLines(file);
@@ -19,8 +24,14 @@ export async function openJournalFile(file: string): Promise<Journal> {
   const latest = new Map<string, JournalEntry>();
   for (const { value, line } of existing.records) {
     if (!isEntry(value)) {
-      throw new MailshiftError(problem('STATE_CORRUPT', `line ${line} of the apply journal is not a journal entry`,
-        'the journal was edited; remove it to let apply re-check every action against the servers', { file, line }));
+      throw new MailshiftError(
+        problem(
+          'STATE_CORRUPT',
+          `line ${line} of the apply journal is not a journal entry`,
+          'the journal was edited; remove it to let apply re-check every action against the servers',
+          { file, line },
+        ),
+      );
     }
     latest.set(value.key, value);
   }
@@ -32,8 +43,13 @@ export async function openJournalFile(file: string): Promise<Journal> {
     },
     get: (key) => latest.get(key),
     async append(entry) {
-      if (!isEntry(entry)) throw new MailshiftError(problem('INTERNAL', `not a journal entry: ${JSON.stringify(entry)}`));
-      const line = JSON.stringify(entry.detail === undefined ? { key: entry.key, result: entry.result } : { key: entry.key, result: entry.result, detail: entry.detail });
+      if (!isEntry(entry))
+        throw new MailshiftError(problem('INTERNAL', `not a journal entry: ${JSON.stringify(entry)}`));
+      const line = JSON.stringify(
+        entry.detail === undefined
+          ? { key: entry.key, result: entry.result }
+          : { key: entry.key, result: entry.result, detail: entry.detail },
+      );
       await guardWrite(place, () => log.append(line));
       latest.set(entry.key, JSON.parse(line) as JournalEntry);
     },
@@ -44,6 +60,11 @@ export async function openJournalFile(file: string): Promise<Journal> {
 
 function isEntry(value: unknown): value is JournalEntry {
   const entry = value as JournalEntry;
-  return typeof entry === 'object' && entry !== null && typeof entry.key === 'string' && RESULTS.has(entry.result)
-    && (entry.detail === undefined || (typeof entry.detail === 'object' && entry.detail !== null));
+  return (
+    typeof entry === 'object' &&
+    entry !== null &&
+    typeof entry.key === 'string' &&
+    RESULTS.has(entry.result) &&
+    (entry.detail === undefined || (typeof entry.detail === 'object' && entry.detail !== null))
+  );
 }

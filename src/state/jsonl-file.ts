@@ -40,8 +40,14 @@ export function parseJsonLines(bytes: Buffer, file: string): JsonLines {
         records.push({ value: JSON.parse(text), line });
       } catch {
         if (onlyPadding(bytes, end + 1)) return { records, intactLength: start, torn: true };
-        throw new MailshiftError(problem('STATE_CORRUPT', `line ${line} of the state file is not valid JSON`,
-          'the file was edited or damaged; restore it from a backup, or remove it if you accept losing what it recorded', { file, line }));
+        throw new MailshiftError(
+          problem(
+            'STATE_CORRUPT',
+            `line ${line} of the state file is not valid JSON`,
+            'the file was edited or damaged; restore it from a backup, or remove it if you accept losing what it recorded',
+            { file, line },
+          ),
+        );
       }
     }
     start = end + 1;
@@ -69,7 +75,10 @@ export async function readJsonLines(file: string): Promise<JsonLines> {
  * Open a file for appending, cut to `intactLength` when given (dropping a torn tail). With
  * `exclusive`, the file must not exist yet.
  */
-export async function openAppendLog(file: string, options: { intactLength?: number; exclusive?: boolean } = {}): Promise<AppendLog> {
+export async function openAppendLog(
+  file: string,
+  options: { intactLength?: number; exclusive?: boolean } = {},
+): Promise<AppendLog> {
   const handle = await open(file, options.exclusive ? 'ax' : 'a');
   let length: number;
   try {
@@ -98,7 +107,10 @@ class GroupCommitLog implements AppendLog {
   private closed = false;
 
   /** `length`: the file's size, all of it acknowledged lines. */
-  constructor(private readonly handle: FileHandle, private length: number) {}
+  constructor(
+    private readonly handle: FileHandle,
+    private length: number,
+  ) {}
 
   append(line: string): Promise<void> {
     if (this.closed) return Promise.reject(new Error('append to a closed log'));
@@ -133,7 +145,10 @@ class GroupCommitLog implements AppendLog {
         // A full disk takes part of a commit: cut it off again, so the file holds exactly the
         // lines acknowledged (a line refused here and found in the file on reopen would be taken
         // as done). The disk is still in trouble: refuse every later append too.
-        await this.handle.truncate(this.length).then(() => this.handle.datasync()).catch(() => undefined);
+        await this.handle
+          .truncate(this.length)
+          .then(() => this.handle.datasync())
+          .catch(() => undefined);
         this.failure = error as Error;
         for (const waiter of [...batch, ...this.pending.splice(0)]) waiter.reject(this.failure);
       }

@@ -18,17 +18,28 @@ export function localStateStore(dir: string, options: { lockDir?: string } = {})
   const uidMapWrites = new Map<string, Promise<void>>();
   const uidMapFile = (accountId: string) => join(dir, 'uid-maps', `${safeName(accountId, 'account id')}.json`);
   const snapshotFile = (accountId: string) => join(dir, 'snapshots', `${safeName(accountId, 'account id')}.json`);
-  const place = (what: string, path: string): WritePlace => ({ code: 'STATE_WRITE', what, path, then: 'then run again' });
+  const place = (what: string, path: string): WritePlace => ({
+    code: 'STATE_WRITE',
+    what,
+    path,
+    then: 'then run again',
+  });
 
   return {
     async lock(holder) {
       const lockFile = join(options.lockDir ?? dir, 'lock');
-      const lock = await guardWrite(place('the migration lock', lockFile), () => takeLock(options.lockDir ?? dir, holder));
-      return { tookOverFrom: lock.tookOverFrom, release: () => guardWrite(place('the migration lock', lockFile), () => lock.release()) };
+      const lock = await guardWrite(place('the migration lock', lockFile), () =>
+        takeLock(options.lockDir ?? dir, holder),
+      );
+      return {
+        tookOverFrom: lock.tookOverFrom,
+        release: () => guardWrite(place('the migration lock', lockFile), () => lock.release()),
+      };
     },
 
     async journal(planSha256) {
-      if (!/^[0-9a-f]{64}$/.test(planSha256)) throw new MailshiftError(problem('INTERNAL', `"${planSha256}" is not a plan SHA-256`));
+      if (!/^[0-9a-f]{64}$/.test(planSha256))
+        throw new MailshiftError(problem('INTERNAL', `"${planSha256}" is not a plan SHA-256`));
       return openJournalFile(join(dir, 'journal', `${planSha256}.jsonl`));
     },
 
@@ -38,18 +49,24 @@ export function localStateStore(dir: string, options: { lockDir?: string } = {})
       const file = uidMapFile(accountId);
       const write = (uidMapWrites.get(file) ?? Promise.resolve())
         .catch(() => undefined)
-        .then(() => guardWrite(place('the UID map', file), () => writeUidPairs(file, accountId, sourceFolder, map, pairs)));
+        .then(() =>
+          guardWrite(place('the UID map', file), () => writeUidPairs(file, accountId, sourceFolder, map, pairs)),
+        );
       uidMapWrites.set(file, write);
       return write;
     },
 
     snapshotCache: async (accountId) => readSnapshotCacheFile(snapshotFile(accountId)),
-    saveSnapshotCache: async (accountId, cache) => guardWrite(place('the snapshot cache', snapshotFile(accountId)), () => writeSnapshotCacheFile(snapshotFile(accountId), accountId, cache)),
+    saveSnapshotCache: async (accountId, cache) =>
+      guardWrite(place('the snapshot cache', snapshotFile(accountId)), () =>
+        writeSnapshotCacheFile(snapshotFile(accountId), accountId, cache),
+      ),
   };
 }
 
 /** Account ids follow the manifest's pattern; anything else must not become a path. */
 function safeName(value: string, what: string): string {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._@+-]*$/.test(value)) throw new MailshiftError(problem('INTERNAL', `${what} "${value}" cannot name a state file`));
+  if (!/^[A-Za-z0-9][A-Za-z0-9._@+-]*$/.test(value))
+    throw new MailshiftError(problem('INTERNAL', `${what} "${value}" cannot name a state file`));
   return value;
 }

@@ -27,12 +27,19 @@ export async function takeLock(dir: string, holder: LockHolder): Promise<Lock> {
     if (await createWith(file, mine)) return heldLock(file, mine, null);
     const current = await readLock(file);
     if (current === 'gone') continue;
-    if (current === 'unreadable' || current.host !== holder.host || isAlive(current.pid)) throw locked(file, current, holder);
+    if (current === 'unreadable' || current.host !== holder.host || isAlive(current.pid))
+      throw locked(file, current, holder);
     const outcome = await takeOver(file, current, mine);
     if (outcome === 'taken') return heldLock(file, mine, describe(current));
     if (outcome === 'busy' && attempt >= ATTEMPTS) {
-      throw new MailshiftError(problem('STATE_LOCKED', `the stale lock of ${describe(current)} is being taken over by another mailshift`,
-        `wait and run again; if no mailshift runs on ${holder.host}, remove ${file}.takeover`, { file: `${file}.takeover` }));
+      throw new MailshiftError(
+        problem(
+          'STATE_LOCKED',
+          `the stale lock of ${describe(current)} is being taken over by another mailshift`,
+          `wait and run again; if no mailshift runs on ${holder.host}, remove ${file}.takeover`,
+          { file: `${file}.takeover` },
+        ),
+      );
     }
     if (outcome === 'busy') await sleep(25);
   }
@@ -116,13 +123,24 @@ function describe(record: LockRecord): string {
 
 function locked(file: string, current: LockRecord | 'unreadable', holder: LockHolder): MailshiftError {
   if (current === 'unreadable') {
-    return new MailshiftError(problem('STATE_LOCKED', 'the migration is locked, by a holder the lock file does not name (it is unreadable)',
-      `if no apply of this manifest is running, remove ${file} and run again`, { file }));
+    return new MailshiftError(
+      problem(
+        'STATE_LOCKED',
+        'the migration is locked, by a holder the lock file does not name (it is unreadable)',
+        `if no apply of this manifest is running, remove ${file} and run again`,
+        { file },
+      ),
+    );
   }
   const elsewhere = current.host !== holder.host;
-  return new MailshiftError(problem('STATE_LOCKED', `the migration is locked by ${describe(current)}: another apply (or gate) of this manifest is running`,
-    elsewhere
-      ? `wait for it to finish; mailshift cannot tell from ${holder.host} whether pid ${current.pid} still runs on ${current.host}: if it is gone, remove ${file}`
-      : `wait for it to finish; if that process is gone, remove ${file}`,
-    { file }));
+  return new MailshiftError(
+    problem(
+      'STATE_LOCKED',
+      `the migration is locked by ${describe(current)}: another apply (or gate) of this manifest is running`,
+      elsewhere
+        ? `wait for it to finish; mailshift cannot tell from ${holder.host} whether pid ${current.pid} still runs on ${current.host}: if it is gone, remove ${file}`
+        : `wait for it to finish; if that process is gone, remove ${file}`,
+      { file },
+    ),
+  );
 }

@@ -22,11 +22,26 @@ export async function writeSnapshotCacheFile(file: string, account: string, cach
   await mkdir(dirname(file), { recursive: true });
   // Not fsync'd: a cache (the plan checks each folder against the servers before using it), and
   // the two fsyncs of a few MB were a tenth of an apply's last 0.1 s.
-  await replaceFile(file, `${JSON.stringify({ format: FORMAT, account, source: cache.source, target: cache.target })}\n`, { durable: false });
+  await replaceFile(
+    file,
+    `${JSON.stringify({ format: FORMAT, account, source: cache.source, target: cache.target })}\n`,
+    { durable: false },
+  );
 }
 
 function sideOf(value: unknown): SideCache | null {
   const side = value as SideCache | null;
-  if (typeof side !== 'object' || side === null || typeof side.endpoint !== 'string' || typeof side.folders !== 'object' || side.folders === null) return null;
-  return Object.values(side.folders).every((folder) => Array.isArray(folder?.messages) && typeof folder.state?.uidValidity === 'number') ? side : null;
+  if (
+    typeof side !== 'object' ||
+    side === null ||
+    typeof side.endpoint !== 'string' ||
+    typeof side.folders !== 'object' ||
+    side.folders === null
+  )
+    return null;
+  return Object.values(side.folders).every(
+    (folder) => Array.isArray(folder?.messages) && typeof folder.state?.uidValidity === 'number',
+  )
+    ? side
+    : null;
 }

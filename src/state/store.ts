@@ -23,7 +23,12 @@ export interface StateStore {
   /** The account's UID maps by source folder ({} before the first apply). */
   uidMaps(accountId: string): Promise<UidMaps>;
   /** Merge pairs into the account's map for that source folder (replacing it when the UIDVALIDITYs or target differ). */
-  recordUidPairs(accountId: string, sourceFolder: string, map: Omit<UidMap, 'pairs'>, pairs: Array<[number, number]>): Promise<void>;
+  recordUidPairs(
+    accountId: string,
+    sourceFolder: string,
+    map: Omit<UidMap, 'pairs'>,
+    pairs: Array<[number, number]>,
+  ): Promise<void>;
   /** What the last plan read of the account's folders; null when there is none or it cannot be read (it is only a shortcut). */
   snapshotCache(accountId: string): Promise<SnapshotCache | null>;
   /** Replace the account's snapshot cache (atomically). */

@@ -36,9 +36,20 @@ function parseUidMaps(text: string, file: string): UidMaps {
   } catch {
     parsed = { format: 'unreadable' } as unknown as UidMapFile;
   }
-  if (parsed.format !== FORMAT || typeof parsed.folders !== 'object' || parsed.folders === null || !Object.values(parsed.folders).every(isUidMap)) {
-    throw new MailshiftError(problem('STATE_CORRUPT', 'the UID map file is not a mailshift UID map',
-      'it was edited or damaged; remove it and plan again: messages are then matched by their headers', { file }));
+  if (
+    parsed.format !== FORMAT ||
+    typeof parsed.folders !== 'object' ||
+    parsed.folders === null ||
+    !Object.values(parsed.folders).every(isUidMap)
+  ) {
+    throw new MailshiftError(
+      problem(
+        'STATE_CORRUPT',
+        'the UID map file is not a mailshift UID map',
+        'it was edited or damaged; remove it and plan again: messages are then matched by their headers',
+        { file },
+      ),
+    );
   }
   return parsed.folders;
 }
@@ -49,13 +60,27 @@ function parseUidMaps(text: string, file: string): UidMaps {
 let written: { file: string; text: string; folders: UidMaps } | null = null;
 
 /** Merge `pairs` into the map of `sourceFolder`, or start it afresh when the map no longer fits. */
-export async function writeUidPairs(file: string, account: string, sourceFolder: string, map: Omit<UidMap, 'pairs'>, pairs: Array<[number, number]>): Promise<void> {
+export async function writeUidPairs(
+  file: string,
+  account: string,
+  sourceFolder: string,
+  map: Omit<UidMap, 'pairs'>,
+  pairs: Array<[number, number]>,
+): Promise<void> {
   const text = await readText(file);
   // A copy of the object: the one remembered stays as the text it was written as.
-  const folders: UidMaps = text === null ? {} : written?.file === file && written.text === text ? { ...written.folders } : parseUidMaps(text, file);
+  const folders: UidMaps =
+    text === null
+      ? {}
+      : written?.file === file && written.text === text
+        ? { ...written.folders }
+        : parseUidMaps(text, file);
   const earlier = folders[sourceFolder];
-  const fits = earlier !== undefined && earlier.sourceUidValidity === map.sourceUidValidity
-    && earlier.targetUidValidity === map.targetUidValidity && earlier.target === map.target;
+  const fits =
+    earlier !== undefined &&
+    earlier.sourceUidValidity === map.sourceUidValidity &&
+    earlier.targetUidValidity === map.targetUidValidity &&
+    earlier.target === map.target;
   const bySourceUid = new Map<number, number>(fits ? earlier.pairs : []);
   for (const [sourceUid, targetUid] of pairs) bySourceUid.set(sourceUid, targetUid);
   const merged: UidMap = {
@@ -75,7 +100,9 @@ export async function writeUidPairs(file: string, account: string, sourceFolder:
 
 /** One folder per line: readable with `less`, and a diff of two versions shows which folder changed. */
 function serialise(content: UidMapFile): string {
-  const folders = Object.keys(content.folders).sort().map((name) => `    ${JSON.stringify(name)}: ${mapJson(content.folders[name]!)}`);
+  const folders = Object.keys(content.folders)
+    .sort()
+    .map((name) => `    ${JSON.stringify(name)}: ${mapJson(content.folders[name]!)}`);
   return `{\n  "format": ${JSON.stringify(content.format)},\n  "account": ${JSON.stringify(content.account)},\n  "folders": {\n${folders.join(',\n')}\n  }\n}\n`;
 }
 
@@ -93,7 +120,15 @@ function mapJson(map: UidMap): string {
 
 function isUidMap(value: unknown): value is UidMap {
   const map = value as UidMap;
-  return typeof map === 'object' && map !== null && Number.isInteger(map.sourceUidValidity) && Number.isInteger(map.targetUidValidity)
-    && typeof map.target === 'string' && Array.isArray(map.pairs)
-    && map.pairs.every((pair) => Array.isArray(pair) && pair.length === 2 && Number.isInteger(pair[0]) && Number.isInteger(pair[1]));
+  return (
+    typeof map === 'object' &&
+    map !== null &&
+    Number.isInteger(map.sourceUidValidity) &&
+    Number.isInteger(map.targetUidValidity) &&
+    typeof map.target === 'string' &&
+    Array.isArray(map.pairs) &&
+    map.pairs.every(
+      (pair) => Array.isArray(pair) && pair.length === 2 && Number.isInteger(pair[0]) && Number.isInteger(pair[1]),
+    )
+  );
 }

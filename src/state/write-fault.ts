@@ -6,13 +6,25 @@ import { MailshiftError, problem, type ErrorCode } from '../errors.ts';
 
 const REASONS: Record<string, { reason: string; hint: string }> = {
   ENOSPC: { reason: 'no space left on the device', hint: 'free space on that file system' },
-  EDQUOT: { reason: 'the disk quota is exhausted', hint: 'free space, or raise the quota of the user running mailshift' },
-  EFBIG: { reason: 'the file is larger than allowed', hint: 'raise the file size limit (ulimit -f) of the user running mailshift' },
+  EDQUOT: {
+    reason: 'the disk quota is exhausted',
+    hint: 'free space, or raise the quota of the user running mailshift',
+  },
+  EFBIG: {
+    reason: 'the file is larger than allowed',
+    hint: 'raise the file size limit (ulimit -f) of the user running mailshift',
+  },
   EROFS: { reason: 'the file system is read-only', hint: 'mount it read-write' },
   EACCES: { reason: 'permission denied', hint: 'let the user running mailshift write there' },
-  EPERM: { reason: 'the operation is not permitted', hint: 'let the user running mailshift write there (and check for immutable files: lsattr)' },
+  EPERM: {
+    reason: 'the operation is not permitted',
+    hint: 'let the user running mailshift write there (and check for immutable files: lsattr)',
+  },
   ENOENT: { reason: 'a folder on the path does not exist', hint: 'create it, or fix the path' },
-  ENOTDIR: { reason: 'a part of the path is a file, not a folder', hint: 'remove or rename that file, or fix the path' },
+  ENOTDIR: {
+    reason: 'a part of the path is a file, not a folder',
+    hint: 'remove or rename that file, or fix the path',
+  },
   EISDIR: { reason: 'a folder is where a file belongs', hint: 'remove or rename that folder' },
   EEXIST: { reason: 'a file is where a folder belongs', hint: 'remove or rename that file, or fix the path' },
   EIO: { reason: 'an I/O error', hint: 'check the disk (dmesg)' },
@@ -37,7 +49,9 @@ export function writeFault(error: unknown, place: WritePlace): unknown {
   if (known === undefined) return error;
   const hint = place.then ? `${known.hint}, ${place.then}` : known.hint;
   // The path is in the message, not a location: the apply prints an account's errors by message.
-  return new MailshiftError(problem(place.code, `cannot write ${place.what} ${place.path}: ${known.reason} (${errno})`, hint));
+  return new MailshiftError(
+    problem(place.code, `cannot write ${place.what} ${place.path}: ${known.reason} (${errno})`, hint),
+  );
 }
 
 /**

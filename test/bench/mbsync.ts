@@ -96,7 +96,8 @@ export async function folderCounts(server: DovecotServer, account: Account): Pro
   await client.connect();
   try {
     const folders = await client.list({ statusQuery: { messages: true } });
-    return folders.filter((folder) => !folder.flags.has('\\Noselect'))
+    return folders
+      .filter((folder) => !folder.flags.has('\\Noselect'))
       .map((folder) => ({ name: folder.path, listed: folder.pathAsListed, messages: folder.status?.messages ?? 0 }));
   } finally {
     await client.logout();

@@ -21,7 +21,10 @@ export async function measureMailshift(args: string[], env: NodeJS.ProcessEnv): 
   const rssFile = join(dir, 'rss');
   try {
     const started = process.hrtime.bigint();
-    const result = await runMailshift(args, { env: { ...env, MAILSHIFT_BENCH_RSS_FILE: rssFile }, nodeArgs: ['--import', REPORTER] });
+    const result = await runMailshift(args, {
+      env: { ...env, MAILSHIFT_BENCH_RSS_FILE: rssFile },
+      nodeArgs: ['--import', REPORTER],
+    });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     // A process that died before its exit hook reports no figure: NaN, and its output says why.
     const peakRssBytes = existsSync(rssFile) ? Number(readFileSync(rssFile, 'utf8')) : Number.NaN;

@@ -22,7 +22,10 @@ export interface BenchMigration {
 }
 
 /** A fresh source account filled with `shape`, and how long that took. */
-export async function seededAccount(server: DovecotServer, shape: MailboxShape): Promise<{ account: Account; seeded: SeedResult; seconds: number }> {
+export async function seededAccount(
+  server: DovecotServer,
+  shape: MailboxShape,
+): Promise<{ account: Account; seeded: SeedResult; seconds: number }> {
   const account = await freshUser(server, 'bench');
   const started = Date.now();
   let seeded: SeedResult;
@@ -44,23 +47,46 @@ export interface BenchRules {
 }
 
 /** A migration from `source` (an existing account on sourceServer) to a new, empty account on targetServer. */
-export async function benchMigration(work: string, sourceServer: DovecotServer, targetServer: DovecotServer, source: Account, rules: BenchRules = {}): Promise<BenchMigration> {
+export async function benchMigration(
+  work: string,
+  sourceServer: DovecotServer,
+  targetServer: DovecotServer,
+  source: Account,
+  rules: BenchRules = {},
+): Promise<BenchMigration> {
   const target = await freshUser(targetServer, 'bench');
   const manifest = join(work, `${source.user}-to-${target.user}.json`);
-  writeFileSync(manifest, JSON.stringify({
-    apiVersion: 'mailshift/v1', name: 'bench',
-    defaults: {
-      source: { host: sourceServer.host, port: sourceServer.ports.plain, tls: 'none' },
-      target: { host: targetServer.host, port: targetServer.ports.plain, tls: 'none' },
-    },
-    accounts: [{ id: 'bench', source: { user: source.user, password: { env: 'BENCH_SOURCE_PW' } }, target: { user: target.user, password: { env: 'BENCH_TARGET_PW' } } }],
-    folders: { automap: true, ...(rules.exclude ? { exclude: rules.exclude } : {}) },
-    ...(rules.messages ? { messages: rules.messages } : {}),
-    phases: [{ name: 'presync', deleteTarget: true, deleteTargetFolders: true }],
-  }, null, 2));
+  writeFileSync(
+    manifest,
+    JSON.stringify(
+      {
+        apiVersion: 'mailshift/v1',
+        name: 'bench',
+        defaults: {
+          source: { host: sourceServer.host, port: sourceServer.ports.plain, tls: 'none' },
+          target: { host: targetServer.host, port: targetServer.ports.plain, tls: 'none' },
+        },
+        accounts: [
+          {
+            id: 'bench',
+            source: { user: source.user, password: { env: 'BENCH_SOURCE_PW' } },
+            target: { user: target.user, password: { env: 'BENCH_TARGET_PW' } },
+          },
+        ],
+        folders: { automap: true, ...(rules.exclude ? { exclude: rules.exclude } : {}) },
+        ...(rules.messages ? { messages: rules.messages } : {}),
+        phases: [{ name: 'presync', deleteTarget: true, deleteTargetFolders: true }],
+      },
+      null,
+      2,
+    ),
+  );
   const planFile = join(work, `${target.user}.plan.json`);
   return {
-    source, target, manifest, planFile,
+    source,
+    target,
+    manifest,
+    planFile,
     env: { BENCH_SOURCE_PW: source.password, BENCH_TARGET_PW: target.password },
     planArgs: (out = planFile) => ['plan', manifest, '--phase', 'presync', '--out', out, '--quiet'],
     applyArgs: ['apply', planFile, '--quiet'],

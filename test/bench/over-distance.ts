@@ -18,7 +18,12 @@ function behind(server: DovecotServer, proxy: DelayProxy): DovecotServer {
 }
 
 /** Seeds `messages` on the source, then plans and applies them over the delay into both targets; prints msgs/s for each and the ratio. */
-export async function benchOverDistance(work: string, source: DovecotServer, multiappendTarget: DovecotServer, messages: number): Promise<void> {
+export async function benchOverDistance(
+  work: string,
+  source: DovecotServer,
+  multiappendTarget: DovecotServer,
+  messages: number,
+): Promise<void> {
   const office = await startDovecot({ layout: 'dot', fsync: true, capabilities: OFFICE365_CAPABILITIES });
   const proxies: DelayProxy[] = [];
   try {
@@ -30,7 +35,10 @@ export async function benchOverDistance(work: string, source: DovecotServer, mul
     };
     const farSource = await delayed(source);
     const rates: Record<string, number> = {};
-    for (const [label, target] of [['MULTIAPPEND', multiappendTarget], ['Office 365 capabilities (LITERAL+, no MULTIAPPEND)', office]] as const) {
+    for (const [label, target] of [
+      ['MULTIAPPEND', multiappendTarget],
+      ['Office 365 capabilities (LITERAL+, no MULTIAPPEND)', office],
+    ] as const) {
       const migration = await benchMigration(work, farSource, await delayed(target), account);
       const plan = await measureMailshift(migration.planArgs(), migration.env);
       if (plan.code !== 0) throw new Error(`plan failed:\n${plan.stderr}`);
@@ -38,10 +46,14 @@ export async function benchOverDistance(work: string, source: DovecotServer, mul
       if (apply.code !== 0) throw new Error(`apply failed:\n${apply.stdout}${apply.stderr}`);
       const total = plan.seconds + apply.seconds;
       rates[label] = seeded.messages / total;
-      console.log(`bench ${2 * ONE_WAY_MS} ms round trip, target with ${label}: ${seeded.messages} messages (${formatBytes(seeded.bytes)}) in ${seeded.folders} folders, plan ${plan.seconds.toFixed(2)} s + apply ${apply.seconds.toFixed(2)} s = ${total.toFixed(2)} s: ${rates[label]!.toFixed(0)} messages/s (apply alone ${(seeded.messages / apply.seconds).toFixed(0)} messages/s)`);
+      console.log(
+        `bench ${2 * ONE_WAY_MS} ms round trip, target with ${label}: ${seeded.messages} messages (${formatBytes(seeded.bytes)}) in ${seeded.folders} folders, plan ${plan.seconds.toFixed(2)} s + apply ${apply.seconds.toFixed(2)} s = ${total.toFixed(2)} s: ${rates[label]!.toFixed(0)} messages/s (apply alone ${(seeded.messages / apply.seconds).toFixed(0)} messages/s)`,
+      );
     }
     const [withMulti, without] = Object.values(rates) as [number, number];
-    console.log(`bench ${2 * ONE_WAY_MS} ms round trip: without MULTIAPPEND at ${(without / withMulti).toFixed(2)}× the MULTIAPPEND rate (target: at least 0.5×)`);
+    console.log(
+      `bench ${2 * ONE_WAY_MS} ms round trip: without MULTIAPPEND at ${(without / withMulti).toFixed(2)}× the MULTIAPPEND rate (target: at least 0.5×)`,
+    );
   } finally {
     await Promise.all(proxies.map((proxy) => proxy.stop()));
     await office.stop();

@@ -61,34 +61,53 @@ try {
 }
 
 async function fullBench(): Promise<void> {
-  console.log(`bench: Dovecot pair on 127.0.0.1 (source '/' layout, target '.' layout under INBOX.), fsync on (mail_fsync = optimized, Dovecot's default; a 4 KB write + fdatasync takes ${fsyncMilliseconds(target.dir).toFixed(1)} ms on this disk); seeding ${messages} messages…`);
+  console.log(
+    `bench: Dovecot pair on 127.0.0.1 (source '/' layout, target '.' layout under INBOX.), fsync on (mail_fsync = optimized, Dovecot's default; a 4 KB write + fdatasync takes ${fsyncMilliseconds(target.dir).toFixed(1)} ms on this disk); seeding ${messages} messages…`,
+  );
   const run = await planTwice({ seed: 10, messages });
-  console.log(`bench seed: ${run.seeded.messages} messages (${formatBytes(run.seeded.bytes)}) in ${run.seeded.folders} folders seeded in ${run.seedSeconds.toFixed(1)} s`);
-  console.log(`bench plan: ${run.seeded.messages} messages, from scratch: ${run.first.seconds.toFixed(2)} s, peak RSS ${formatBytes(run.first.peakRssBytes)}; again: ${run.second.seconds.toFixed(2)} s, peak RSS ${formatBytes(run.second.peakRssBytes)}`);
+  console.log(
+    `bench seed: ${run.seeded.messages} messages (${formatBytes(run.seeded.bytes)}) in ${run.seeded.folders} folders seeded in ${run.seedSeconds.toFixed(1)} s`,
+  );
+  console.log(
+    `bench plan: ${run.seeded.messages} messages, from scratch: ${run.first.seconds.toFixed(2)} s, peak RSS ${formatBytes(run.first.peakRssBytes)}; again: ${run.second.seconds.toFixed(2)} s, peak RSS ${formatBytes(run.second.peakRssBytes)}`,
+  );
 
   const planned = summaryOf(run.migration.planFile);
   const apply = await measureMailshift(run.migration.applyArgs, run.migration.env);
   if (apply.code !== 0) throw new Error(`apply failed:\n${apply.stdout}${apply.stderr}`);
   const perSecond = (amount: number) => amount / apply.seconds;
-  console.log(`bench apply: ${planned.messagesToCopy} messages (${formatBytes(planned.bytesToCopy)}) into a fresh target with fsync on, \`mailshift apply <planfile>\` wall time ${apply.seconds.toFixed(2)} s: ${perSecond(planned.messagesToCopy).toFixed(0)} messages/s, ${(perSecond(planned.bytesToCopy) / 1e6).toFixed(1)} MB/s, peak RSS ${formatBytes(apply.peakRssBytes)}`);
+  console.log(
+    `bench apply: ${planned.messagesToCopy} messages (${formatBytes(planned.bytesToCopy)}) into a fresh target with fsync on, \`mailshift apply <planfile>\` wall time ${apply.seconds.toFixed(2)} s: ${perSecond(planned.messagesToCopy).toFixed(0)} messages/s, ${(perSecond(planned.bytesToCopy) / 1e6).toFixed(1)} MB/s, peak RSS ${formatBytes(apply.peakRssBytes)}`,
+  );
 
   const baseline = await measureMailshift(['validate', run.migration.manifest], {});
   const replanFile = `${run.migration.planFile}.again`;
   const replan = await measureMailshift(run.migration.planArgs(replanFile), run.migration.env);
   if (replan.code !== 0) throw new Error(`re-plan failed:\n${replan.stderr}`);
   const left = summaryOf(replanFile);
-  const changes = left.messagesToCopy + left.flagUpdates + left.targetDeletes + left.foldersToCreate + left.foldersToDelete;
-  console.log(`bench re-plan: after that apply, ${run.seeded.messages} messages on each side: ${replan.seconds.toFixed(2)} s wall time (the target changed: its flags are read again, its copies come from what apply added to the snapshot cache; process start-up alone: ${baseline.seconds.toFixed(2)} s), ${changes === 0 ? 'no changes left' : `${changes} changes left (${left.messagesToCopy} copies)`}, peak RSS ${formatBytes(replan.peakRssBytes)}`);
+  const changes =
+    left.messagesToCopy + left.flagUpdates + left.targetDeletes + left.foldersToCreate + left.foldersToDelete;
+  console.log(
+    `bench re-plan: after that apply, ${run.seeded.messages} messages on each side: ${replan.seconds.toFixed(2)} s wall time (the target changed: its flags are read again, its copies come from what apply added to the snapshot cache; process start-up alone: ${baseline.seconds.toFixed(2)} s), ${changes === 0 ? 'no changes left' : `${changes} changes left (${left.messagesToCopy} copies)`}, peak RSS ${formatBytes(replan.peakRssBytes)}`,
+  );
   const noop = await measureMailshift(run.migration.planArgs(replanFile), run.migration.env);
   if (noop.code !== 0) throw new Error(`re-plan failed:\n${noop.stderr}`);
-  console.log(`bench re-plan: once more, nothing changed on either side: ${noop.seconds.toFixed(2)} s wall time (target < 1 s; LIST-STATUS on each side, no folder opened), peak RSS ${formatBytes(noop.peakRssBytes)}`);
+  console.log(
+    `bench re-plan: once more, nothing changed on either side: ${noop.seconds.toFixed(2)} s wall time (target < 1 s; LIST-STATUS on each side, no folder opened), peak RSS ${formatBytes(noop.peakRssBytes)}`,
+  );
 
   await compareWithMbsync(work, servers, mbsyncMessages, mbsyncRounds);
 
-  console.log(`bench baseline: mailshift validate (no IMAP): ${baseline.seconds.toFixed(2)} s wall time (process start-up), peak RSS ${formatBytes(baseline.peakRssBytes)}`);
+  console.log(
+    `bench baseline: mailshift validate (no IMAP): ${baseline.seconds.toFixed(2)} s wall time (process start-up), peak RSS ${formatBytes(baseline.peakRssBytes)}`,
+  );
   const small = await planTwice({ uniformSize: 2_000, messages: sizeMessages });
   const fat = await planTwice({ uniformSize: FAT_MESSAGE_BYTES, messages: sizeMessages });
-  console.log(`bench plan memory vs message size: ${sizeMessages} messages of 2 KB (${formatBytes(small.seeded.bytes)}): peak RSS ${formatBytes(small.first.peakRssBytes)}; ${sizeMessages} messages of ${formatBytes(FAT_MESSAGE_BYTES)} (${formatBytes(fat.seeded.bytes)}): peak RSS ${formatBytes(fat.first.peakRssBytes)}`);
+  console.log(
+    `bench plan memory vs message size: ${sizeMessages} messages of 2 KB (${formatBytes(small.seeded.bytes)}): peak RSS ${formatBytes(small.first.peakRssBytes)}; ${sizeMessages} messages of ${formatBytes(FAT_MESSAGE_BYTES)} (${formatBytes(fat.seeded.bytes)}): peak RSS ${formatBytes(fat.first.peakRssBytes)}`,
+  );
   await benchOverDistance(work, source, target, distanceMessages);
-  console.log(`reproduce: npm run bench -- --messages ${messages} --mbsync-messages ${mbsyncMessages} --mbsync-rounds ${mbsyncRounds} --size-messages ${sizeMessages} --distance-messages ${distanceMessages}`);
+  console.log(
+    `reproduce: npm run bench -- --messages ${messages} --mbsync-messages ${mbsyncMessages} --mbsync-rounds ${mbsyncRounds} --size-messages ${sizeMessages} --distance-messages ${distanceMessages}`,
+  );
 }

@@ -17,9 +17,17 @@ export async function startBenchServers(): Promise<BenchServers> {
     startDovecot({ layout: 'dot', fsync: true }),
   ]);
   if (source.status === 'fulfilled' && target.status === 'fulfilled') {
-    return { source: source.value, target: target.value, stop: async () => { await Promise.all([source.value.stop(), target.value.stop()]); } };
+    return {
+      source: source.value,
+      target: target.value,
+      stop: async () => {
+        await Promise.all([source.value.stop(), target.value.stop()]);
+      },
+    };
   }
-  await Promise.all([source, target].map((started) => (started.status === 'fulfilled' ? started.value.stop() : undefined)));
+  await Promise.all(
+    [source, target].map((started) => (started.status === 'fulfilled' ? started.value.stop() : undefined)),
+  );
   throw source.status === 'rejected' ? source.reason : (target as PromiseRejectedResult).reason;
 }
 

@@ -21,7 +21,12 @@ interface Round {
 }
 
 /** Prints the `bench vs mbsync:` lines (or why the comparison was skipped). */
-export async function compareWithMbsync(work: string, servers: BenchServers, messages: number, rounds: number): Promise<void> {
+export async function compareWithMbsync(
+  work: string,
+  servers: BenchServers,
+  messages: number,
+  rounds: number,
+): Promise<void> {
   const version = await mbsyncVersion();
   if (version === null) {
     console.log('bench vs mbsync: skipped, mbsync is not installed (Debian/Ubuntu: apt-get install isync)');
@@ -36,7 +41,10 @@ export async function compareWithMbsync(work: string, servers: BenchServers, mes
   const left = onSource.filter((folder) => folder.name.includes(target.delimiter)).map((folder) => folder.name);
   const copied = copiedFolders.reduce((sum, folder) => sum + folder.messages, 0);
   // mbsync copies messages flagged \Deleted too: so does mailshift here (skipDeleted: false).
-  const rules: BenchRules = { exclude: left.map((name) => `^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`), messages: { skipDeleted: false } };
+  const rules: BenchRules = {
+    exclude: left.map((name) => `^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`),
+    messages: { skipDeleted: false },
+  };
 
   const mailshiftRound = async (): Promise<Round> => {
     // A folder of its own per round, so its state (snapshot cache included) starts empty: from
@@ -46,12 +54,23 @@ export async function compareWithMbsync(work: string, servers: BenchServers, mes
     if (plan.code !== 0) throw new Error(`plan failed:\n${plan.stderr}`);
     const apply = await measureMailshift(migration.applyArgs, migration.env);
     if (apply.code !== 0) throw new Error(`apply failed:\n${apply.stdout}${apply.stderr}`);
-    return { seconds: plan.seconds + apply.seconds, applySeconds: apply.seconds, messages: await countMessages(target, migration.target), detail: `${plan.seconds.toFixed(2)} + ${apply.seconds.toFixed(2)}` };
+    return {
+      seconds: plan.seconds + apply.seconds,
+      applySeconds: apply.seconds,
+      messages: await countMessages(target, migration.target),
+      detail: `${plan.seconds.toFixed(2)} + ${apply.seconds.toFixed(2)}`,
+    };
   };
   const mbsyncRound = async (): Promise<Round> => {
     const into: Account = await freshUser(target, 'bench-mbsync');
     const dir = mkdtempSync(join(work, 'mbsync-'));
-    const run = await runMbsync({ version, dir, folders: copiedFolders.map((folder) => folder.listed), from: { server: source, account }, to: { server: target, account: into } });
+    const run = await runMbsync({
+      version,
+      dir,
+      folders: copiedFolders.map((folder) => folder.listed),
+      from: { server: source, account },
+      to: { server: target, account: into },
+    });
     rmSync(dir, { recursive: true, force: true });
     if (run.code !== 0) throw new Error(`mbsync failed (exit ${run.code}):\n${run.output}`);
     return { seconds: run.seconds, messages: await countMessages(target, into), detail: run.seconds.toFixed(2) };
@@ -64,17 +83,28 @@ export async function compareWithMbsync(work: string, servers: BenchServers, mes
     if (round % 2 === 1) results.mailshift.push(await mailshiftRound());
   }
 
-  const leftOut = left.length === 0 ? '' : `; left out for both: ${left.join(', ')} (mbsync refuses a name holding the target's delimiter)`;
-  console.log(`bench vs mbsync: mailbox of ${seeded.messages} messages (${formatBytes(seeded.bytes)}) in ${seeded.folders} folders, ${copiedFolders.length} folders with ${copied} messages copied${leftOut}; target Dovecot with fsync on; ${rounds} alternating rounds, each into fresh target accounts`);
-  const line = (who: string, rounds: Round[]) => `${who}: median ${median(rounds.map((r) => r.seconds)).toFixed(2)} s (rounds: ${rounds.map((r) => r.detail).join(', ')} s), ${[...new Set(rounds.map((r) => r.messages))].join('/')} messages on its targets`;
+  const leftOut =
+    left.length === 0
+      ? ''
+      : `; left out for both: ${left.join(', ')} (mbsync refuses a name holding the target's delimiter)`;
+  console.log(
+    `bench vs mbsync: mailbox of ${seeded.messages} messages (${formatBytes(seeded.bytes)}) in ${seeded.folders} folders, ${copiedFolders.length} folders with ${copied} messages copied${leftOut}; target Dovecot with fsync on; ${rounds} alternating rounds, each into fresh target accounts`,
+  );
+  const line = (who: string, rounds: Round[]) =>
+    `${who}: median ${median(rounds.map((r) => r.seconds)).toFixed(2)} s (rounds: ${rounds.map((r) => r.detail).join(', ')} s), ${[...new Set(rounds.map((r) => r.messages))].join('/')} messages on its targets`;
   console.log(`bench vs mbsync: ${line('mailshift plan + apply, from fresh state', results.mailshift)}`);
   console.log(`bench vs mbsync: ${line(`${version}, from fresh state`, results.mbsync)}`);
   const counts = new Set([...results.mailshift, ...results.mbsync].map((r) => r.messages));
-  const same = counts.size === 1 ? `same message count on every target (${[...counts][0]})` : `note: the targets' message counts differ (${[...counts].join(', ')})`;
+  const same =
+    counts.size === 1
+      ? `same message count on every target (${[...counts][0]})`
+      : `note: the targets' message counts differ (${[...counts].join(', ')})`;
   const mbsync = median(results.mbsync.map((r) => r.seconds));
   const mailshift = median(results.mailshift.map((r) => r.seconds));
   const applyAlone = median(results.mailshift.map((r) => r.applySeconds!));
-  console.log(`bench vs mbsync: mailshift is ${(mbsync / mailshift).toFixed(2)}× as fast as mbsync (medians; target ≥ 3×; its apply alone: ${(mbsync / applyAlone).toFixed(2)}×); ${same}`);
+  console.log(
+    `bench vs mbsync: mailshift is ${(mbsync / mailshift).toFixed(2)}× as fast as mbsync (medians; target ≥ 3×; its apply alone: ${(mbsync / applyAlone).toFixed(2)}×); ${same}`,
+  );
 }
 
 function median(values: number[]): number {

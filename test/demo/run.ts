@@ -32,7 +32,8 @@ function commandRunner(cwd: string, extVars: string[], env: NodeJS.ProcessEnv) {
     const result = await runMailshift([command!, ...extVars, ...rest], { cwd, env });
     process.stdout.write(result.output);
     const code = result.code ?? 1;
-    if (!expected.includes(code)) throw new DemoStopped(`mailshift ${command} exited with ${code} (expected ${expected.join(' or ')})`);
+    if (!expected.includes(code))
+      throw new DemoStopped(`mailshift ${command} exited with ${code} (expected ${expected.join(' or ')})`);
     return code;
   };
 }
@@ -44,7 +45,10 @@ async function deliver(server: DovecotServer, account: Account, names: string[])
 }
 
 async function walkRunbook(source: DovecotServer, target: DovecotServer, work: string): Promise<void> {
-  const env = { DEMO_SOURCE_PW: randomBytes(9).toString('base64url'), DEMO_TARGET_PW: randomBytes(9).toString('base64url') };
+  const env = {
+    DEMO_SOURCE_PW: randomBytes(9).toString('base64url'),
+    DEMO_TARGET_PW: randomBytes(9).toString('base64url'),
+  };
   for (const user of USERS) {
     await source.addUser(user, env.DEMO_SOURCE_PW);
     await target.addUser(user, env.DEMO_TARGET_PW);
@@ -53,16 +57,28 @@ async function walkRunbook(source: DovecotServer, target: DovecotServer, work: s
 
   say(`Seeding the old server's mailboxes of ${USERS.join(', ')}`);
   for (const [index, user] of USERS.entries()) {
-    const seeded = await seedMailbox(source, sourceAccount(user), { seed: index + 1, messages: 150, otherDelimiter: '.' });
-    console.log(`${user}: ${seeded.messages} messages, ${(seeded.bytes / 1e6).toFixed(1)} MB in ${seeded.folders} folders`);
+    const seeded = await seedMailbox(source, sourceAccount(user), {
+      seed: index + 1,
+      messages: 150,
+      otherDelimiter: '.',
+    });
+    console.log(
+      `${user}: ${seeded.messages} messages, ${(seeded.bytes / 1e6).toFixed(1)} MB in ${seeded.folders} folders`,
+    );
   }
 
   const extVars = [
-    `SOURCE_PORT=${source.ports.plain}`, `TARGET_PORT=${target.ports.plain}`,
-    `SOURCE_USER=${USERS.join(',')}`, `TARGET_USER=${USERS.join(',')}`,
+    `SOURCE_PORT=${source.ports.plain}`,
+    `TARGET_PORT=${target.ports.plain}`,
+    `SOURCE_USER=${USERS.join(',')}`,
+    `TARGET_USER=${USERS.join(',')}`,
   ].flatMap((value) => ['--ext-str', value]);
-  console.log(`\nEvery command below runs in ${work} and also gets the ports and logins of this run:\n  ${extVars.join(' ')}`);
-  console.log('The passwords come from DEMO_SOURCE_PW and DEMO_TARGET_PW in the environment; they never appear in output, plans or audit logs.');
+  console.log(
+    `\nEvery command below runs in ${work} and also gets the ports and logins of this run:\n  ${extVars.join(' ')}`,
+  );
+  console.log(
+    'The passwords come from DEMO_SOURCE_PW and DEMO_TARGET_PW in the environment; they never appear in output, plans or audit logs.',
+  );
   const mailshift = commandRunner(work, extVars, env);
   const planFile = (phase: string) => `migrations/plans/${NAME}.${phase}.plan.json`;
 
@@ -96,7 +112,9 @@ async function walkRunbook(source: DovecotServer, target: DovecotServer, work: s
   say('9. DNS caches are slow: one more message still lands on the old server');
   await deliver(source, sourceAccount('carol'), ['late-after-mx-switch']);
 
-  say("10. Drain the old INBOX: copy the last day's stragglers, then delete from the old server what the new one confirmed");
+  say(
+    "10. Drain the old INBOX: copy the last day's stragglers, then delete from the old server what the new one confirmed",
+  );
   await mailshift(['plan', MANIFEST, '--phase', 'drain-source']);
   await mailshift(['apply', planFile('drain-source')]);
   await mailshift(['verify', MANIFEST, '--phase', 'drain-source', '--content']);
@@ -113,11 +131,15 @@ async function walkRunbook(source: DovecotServer, target: DovecotServer, work: s
     return text.includes(env.DEMO_SOURCE_PW) || text.includes(env.DEMO_TARGET_PW);
   });
   if (leaks.length > 0) throw new DemoStopped(`a password was written to ${leaks.join(', ')}`);
-  console.log(`\nChecked: neither password appears in any of the ${written.length} files the demo wrote (plans, audit logs, state).`);
+  console.log(
+    `\nChecked: neither password appears in any of the ${written.length} files the demo wrote (plans, audit logs, state).`,
+  );
 }
 
 function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true, recursive: true }).filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name));
 }
 
 async function main(): Promise<number> {

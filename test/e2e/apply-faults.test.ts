@@ -28,39 +28,73 @@ async function plan(m: Migration, phase: string): Promise<string> {
 
 /** Source messages that must be on the target (not \Deleted) vs the target's: bodies (SHA-256), flags, INTERNALDATEs, counts. */
 async function assertTargetMirrorsSource(m: Migration): Promise<void> {
-  const [source, target] = await Promise.all([mailboxState(m.source.server, m.source), mailboxState(m.target.server, m.target)]);
-  assert.equal(contentMultiset(target), contentMultiset(source).filter(notDeleted), 'same bodies, flags and INTERNALDATEs; no duplicates, nothing lost');
+  const [source, target] = await Promise.all([
+    mailboxState(m.source.server, m.source),
+    mailboxState(m.target.server, m.target),
+  ]);
+  assert.equal(
+    contentMultiset(target),
+    contentMultiset(source).filter(notDeleted),
+    'same bodies, flags and INTERNALDATEs; no duplicates, nothing lost',
+  );
 }
 
 async function assertNothingLeftToPlan(m: Migration, phase: string): Promise<void> {
-  const again = await runMailshift(['plan', m.manifest, '--phase', phase, '--detailed-exitcode', '--quiet'], { env: m.env });
+  const again = await runMailshift(['plan', m.manifest, '--phase', phase, '--detailed-exitcode', '--quiet'], {
+    env: m.env,
+  });
   assert.is(again.code, 0, `a new plan has nothing to do:\n${again.stdout}${again.stderr}`);
 }
 
 /** The apply ids in the migration's audit log, oldest first, from each file's start record. */
 function applyIds(m: Migration, name: string): string[] {
-  return auditRecords(m, name).filter((record) => record.type === 'start').map((record) => String(record.applyId));
+  return auditRecords(m, name)
+    .filter((record) => record.type === 'start')
+    .map((record) => String(record.applyId));
 }
 
 /** Every record of the migration's audit files, oldest first. */
 function auditRecords(m: Migration, name: string): Array<Record<string, unknown>> {
   const dir = auditDirFor(m.manifest, name);
-  return readdirSync(dir).filter((file) => file.endsWith('.jsonl')).sort()
-    .flatMap((file) => readFileSync(join(dir, file), 'utf8').split('\n').filter((line) => line !== '').map((line) => JSON.parse(line)));
+  return readdirSync(dir)
+    .filter((file) => file.endsWith('.jsonl'))
+    .sort()
+    .flatMap((file) =>
+      readFileSync(join(dir, file), 'utf8')
+        .split('\n')
+        .filter((line) => line !== '')
+        .map((line) => JSON.parse(line)),
+    );
 }
 
-interface AuditedFailure { folder: string | null; op: string; uid?: number; reason: string }
-interface AuditedApply { result: string; endedAt: string | null; counts: Record<string, number>; summary: Record<string, number> | null; accounts: Array<{ folders: Array<{ source: string | null; failures: AuditedFailure[] }> }> }
+interface AuditedFailure {
+  folder: string | null;
+  op: string;
+  uid?: number;
+  reason: string;
+}
+interface AuditedApply {
+  result: string;
+  endedAt: string | null;
+  counts: Record<string, number>;
+  summary: Record<string, number> | null;
+  accounts: Array<{ folders: Array<{ source: string | null; failures: AuditedFailure[] }> }>;
+}
 
 /** One apply as `mailshift audit <manifest> <id> --format json` shows it, with the whole log's chain check. */
-async function auditedApply(m: Migration, applyId: string): Promise<{ apply: AuditedApply; chain: { ok: boolean; problems: unknown[] } }> {
+async function auditedApply(
+  m: Migration,
+  applyId: string,
+): Promise<{ apply: AuditedApply; chain: { ok: boolean; problems: unknown[] } }> {
   const shown = await runMailshift(['audit', m.manifest, applyId, '--format', 'json'], { env: m.env });
   assert.is(shown.code, 0, shown.stderr);
   return JSON.parse(shown.stdout);
 }
 
 function failuresOf(apply: AuditedApply): AuditedFailure[] {
-  return apply.accounts.flatMap((account) => account.folders.flatMap((folder) => folder.failures.map((failure) => ({ ...failure, folder: folder.source }))));
+  return apply.accounts.flatMap((account) =>
+    account.folders.flatMap((folder) => folder.failures.map((failure) => ({ ...failure, folder: folder.source }))),
+  );
 }
 
 /** A user-facing failure: exit 1, no stack trace anywhere, output that says where to look. */
@@ -78,7 +112,10 @@ interface Proxied {
 }
 
 /** A migration that reaches both servers through proxies of its own: plans and applies go through them. */
-async function migrationBehindProxies(name: string, options: { proxy?: ProxyOptions; target?: Record<string, unknown> } = {}): Promise<Proxied> {
+async function migrationBehindProxies(
+  name: string,
+  options: { proxy?: ProxyOptions; target?: Record<string, unknown> } = {},
+): Promise<Proxied> {
   const { slash, dot } = await dovecotPair();
   const proxies: TcpProxy[] = [];
   const stop = async () => {
@@ -87,7 +124,11 @@ async function migrationBehindProxies(name: string, options: { proxy?: ProxyOpti
   try {
     for (const server of [slash, dot]) proxies.push(await startTcpProxy(server.ports.plain, options.proxy));
     const [source, target] = proxies as [TcpProxy, TcpProxy];
-    const m = await newMigration(name, { phases: [{ name: 'presync' }] }, { source: { port: source.port }, target: { port: target.port, ...options.target } });
+    const m = await newMigration(
+      name,
+      { phases: [{ name: 'presync' }] },
+      { source: { port: source.port }, target: { port: target.port, ...options.target } },
+    );
     return { m, source, target, stop };
   } catch (error) {
     await stop();
@@ -97,7 +138,9 @@ async function migrationBehindProxies(name: string, options: { proxy?: ProxyOpti
 
 test('cut mid-FETCH on the source, mid-MULTIAPPEND on the target, and a MULTIAPPEND stored but never confirmed: the apply resumes on new connections and completes, no duplicates', async () => {
   // Without COMPRESS the proxies can read the servers' answers.
-  const { m, source, target, stop } = await migrationBehindProxies('fault-cut', { proxy: { hideCapabilities: ['COMPRESS=DEFLATE'] } });
+  const { m, source, target, stop } = await migrationBehindProxies('fault-cut', {
+    proxy: { hideCapabilities: ['COMPRESS=DEFLATE'] },
+  });
   try {
     await seedMailbox(m.source.server, m.source, { seed: 41, messages: 160, otherDelimiter: '.' });
     // The source connection goes as the first message body arrives.
@@ -112,7 +155,9 @@ test('cut mid-FETCH on the source, mid-MULTIAPPEND on the target, and a MULTIAPP
     assert.is(target.cuts, 2, 'both target cuts happened');
     assert.is(applied.code, 0, applied.stdout + applied.stderr);
     assert.match(applied.stdout, /Apply complete: \d+ copied/);
-    const recovered = auditRecords(m, 'fault-cut').filter((r) => r.op === 'copy' && r.result === 'done' && /after an interruption/.test(String(r.reason)));
+    const recovered = auditRecords(m, 'fault-cut').filter(
+      (r) => r.op === 'copy' && r.result === 'done' && /after an interruption/.test(String(r.reason)),
+    );
     assert.ok(recovered.length > 1, 'the unconfirmed batch was found on the target and recorded, not appended again');
     await assertTargetMirrorsSource(m);
     await assertNothingLeftToPlan(m, 'presync');
@@ -123,17 +168,24 @@ test('cut mid-FETCH on the source, mid-MULTIAPPEND on the target, and a MULTIAPP
 });
 
 test('a folder the apply created, its MULTIAPPEND stored but never confirmed: the retry counts what landed (only a first attempt may skip that), no duplicates', async () => {
-  const { m, target, stop } = await migrationBehindProxies('fault-created', { proxy: { hideCapabilities: ['COMPRESS=DEFLATE'] } });
+  const { m, target, stop } = await migrationBehindProxies('fault-created', {
+    proxy: { hideCapabilities: ['COMPRESS=DEFLATE'] },
+  });
   try {
     // INBOX empty, so the only copies go to a folder the target lacks: the lost answer is in it.
-    await fillMailbox(m.source.server, m.source, { Projects: Array.from({ length: 12 }, (_, i) => ({ name: `p${i}` })) });
+    await fillMailbox(m.source.server, m.source, {
+      Projects: Array.from({ length: 12 }, (_, i) => ({ name: `p${i}` })),
+    });
     target.cutOnServerReply(/ OK \[APPENDUID \d+ \d+:\d+\]/);
     const applied = await runMailshift(['apply', await plan(m, 'presync')], { env: m.env });
     assert.is(target.cuts, 1, 'the APPENDUID answer was cut');
     assert.is(applied.code, 0, applied.stdout + applied.stderr);
     const copies = auditRecords(m, 'fault-created').filter((r) => r.op === 'copy' && r.result === 'done');
     assert.is(copies.length, 12);
-    assert.ok(copies.every((r) => /after an interruption/.test(String(r.reason))), 'all twelve were found on the target, none appended again');
+    assert.ok(
+      copies.every((r) => /after an interruption/.test(String(r.reason))),
+      'all twelve were found on the target, none appended again',
+    );
     await assertTargetMirrorsSource(m);
   } finally {
     await stop();
@@ -152,11 +204,22 @@ test('a target that stays unreachable after a cut: the apply fails cleanly (exit
     proxy.cutAfterBytesToServer(300_000, { thenRefuse: Number.POSITIVE_INFINITY });
     const failed = await runMailshift(['apply', planFile], { env: m.env });
     assertFailedCleanly(failed);
-    assert.match(failed.stdout, /Apply finished with failures: .* · \d+ failed\.\n( {2}account alice: \d+ actions? failed: .+\n)+Failed actions are listed in .*\.jsonl \(mailshift audit\)\. Running the same plan again retries them\.\n$/);
-    assert.match(failed.stdout, /account alice: \d+ actions? failed: target connection failed for account alice at 127\.0\.0\.1:\d+/, 'the summary says why, not only how many');
+    assert.match(
+      failed.stdout,
+      /Apply finished with failures: .* · \d+ failed\.\n( {2}account alice: \d+ actions? failed: .+\n)+Failed actions are listed in .*\.jsonl \(mailshift audit\)\. Running the same plan again retries them\.\n$/,
+    );
+    assert.match(
+      failed.stdout,
+      /account alice: \d+ actions? failed: target connection failed for account alice at 127\.0\.0\.1:\d+/,
+      'the summary says why, not only how many',
+    );
     assert.ok(proxy.refused > 0, 'the retries reconnected and were refused');
     assert.ok(proxy.compressed > 0, 'the target connections were compressed (MAILSHIFT_COMPRESS=always)');
-    const lock = await localStateStore(stateDirFor(m.manifest, 'fault-down')).lock({ operator: 'test@faults', pid: process.pid, host: hostname() });
+    const lock = await localStateStore(stateDirFor(m.manifest, 'fault-down')).lock({
+      operator: 'test@faults',
+      pid: process.pid,
+      host: hostname(),
+    });
     assert.is(lock.tookOverFrom, null, 'the failed apply released its lock (nothing stale to take over)');
     await lock.release();
 
@@ -171,25 +234,35 @@ test('a target that stays unreachable after a cut: the apply fails cleanly (exit
     const { apply, chain } = await auditedApply(m, failedId!);
     assert.ok(chain.ok, `the hash chain holds across both files: ${JSON.stringify(chain.problems)}`);
     assert.is(apply.result, 'failed');
-    assert.ok(apply.endedAt !== null, 'the failed apply\'s audit file is sealed with its end record');
+    assert.ok(apply.endedAt !== null, "the failed apply's audit file is sealed with its end record");
     const reasons = failuresOf(apply).map((failure) => failure.reason);
     assert.ok(reasons.length > 0, 'the copies not made are audited as failed');
-    for (const reason of reasons) assert.match(reason, /target .*127\.0\.0\.1:\d+.*(connection|reset)/i, 'each says the target connection failed');
+    for (const reason of reasons)
+      assert.match(reason, /target .*127\.0\.0\.1:\d+.*(connection|reset)/i, 'each says the target connection failed');
   } finally {
     await stop();
     m.remove();
   }
 });
 
-test('a message over the target\'s size limit fails alone: the rest of its folder and the other folders are copied, exit 1, audited with the reason, re-planned', async () => {
+test("a message over the target's size limit fails alone: the rest of its folder and the other folders are copied, exit 1, audited with the reason, re-planned", async () => {
   // The target refuses messages over 64 KB with NO [LIMIT], as a mail host's size limit does
   // (Dovecot does not advertise APPENDLIMIT: the refusal comes from the server, mid-MULTIAPPEND).
   const limited = await startDovecot({ layout: 'dot', maxMessageSize: 64 * 1024 });
   try {
-    const m = await newMigration('fault-too-big', { phases: [{ name: 'presync' }], folders: { include: ['^INBOX$', '^Work$'] } }, { targetServer: limited });
+    const m = await newMigration(
+      'fault-too-big',
+      { phases: [{ name: 'presync' }], folders: { include: ['^INBOX$', '^Work$'] } },
+      { targetServer: limited },
+    );
     try {
       await fillMailbox(m.source.server, m.source, {
-        INBOX: [{ name: 'a' }, { name: 'b', flags: ['\\Seen'] }, { name: 'big', padding: 200_000 }, { name: 'c', flags: ['\\Flagged'] }],
+        INBOX: [
+          { name: 'a' },
+          { name: 'b', flags: ['\\Seen'] },
+          { name: 'big', padding: 200_000 },
+          { name: 'c', flags: ['\\Flagged'] },
+        ],
         Work: [{ name: 'w1' }, { name: 'w2', flags: ['\\Answered'] }],
       });
       const applied = await runMailshift(['apply', m.manifest, '--phase', 'presync', '--auto-approve'], { env: m.env });
@@ -197,11 +270,26 @@ test('a message over the target\'s size limit fails alone: the rest of its folde
       assert.match(applied.stdout, /Apply finished with failures: 5 copied .*· 1 failed\./);
       assert.match(applied.stdout, /account alice: 1 action failed: the target refused it: LIMIT/);
 
-      const [source, target] = await Promise.all([mailboxState(m.source.server, m.source), mailboxState(limited, m.target)]);
-      assert.equal(target.INBOX!.map((x) => x.messageId), ['<a@test>', '<b@test>', '<c@test>'], 'the rest of INBOX is copied, in order');
-      assert.equal(target['INBOX.Work']!.map((x) => x.messageId), ['<w1@test>', '<w2@test>'], 'the other folder is copied');
+      const [source, target] = await Promise.all([
+        mailboxState(m.source.server, m.source),
+        mailboxState(limited, m.target),
+      ]);
+      assert.equal(
+        target.INBOX!.map((x) => x.messageId),
+        ['<a@test>', '<b@test>', '<c@test>'],
+        'the rest of INBOX is copied, in order',
+      );
+      assert.equal(
+        target['INBOX.Work']!.map((x) => x.messageId),
+        ['<w1@test>', '<w2@test>'],
+        'the other folder is copied',
+      );
       const big = source.INBOX!.find((x) => x.messageId === '<big@test>')!;
-      assert.equal(contentMultiset(target), contentMultiset(source).filter((line) => !line.startsWith(big.sha256)), 'what was copied is exact: bodies, flags, dates');
+      assert.equal(
+        contentMultiset(target),
+        contentMultiset(source).filter((line) => !line.startsWith(big.sha256)),
+        'what was copied is exact: bodies, flags, dates',
+      );
 
       const [applyId] = applyIds(m, 'fault-too-big');
       const { apply, chain } = await auditedApply(m, applyId!);
@@ -210,16 +298,38 @@ test('a message over the target\'s size limit fails alone: the rest of its folde
       assert.is(apply.counts.messagesCopied, 5);
       assert.is(apply.counts.failed, 1);
       const { subscribed: _subscribed, ...recounted } = apply.counts;
-      assert.equal(apply.summary, recounted, 'the summary apply printed and sealed matches what its action records add up to');
+      assert.equal(
+        apply.summary,
+        recounted,
+        'the summary apply printed and sealed matches what its action records add up to',
+      );
       const failures = failuresOf(apply);
-      assert.equal(failures.map(({ folder, op, uid }) => ({ folder, op, uid })), [{ folder: 'INBOX', op: 'copy', uid: big.uid }], 'the refused copy, and only it, is audited as failed');
-      assert.match(failures[0]!.reason, 'the target refused it: LIMIT Mail size is larger than the maximum size allowed by server configuration');
+      assert.equal(
+        failures.map(({ folder, op, uid }) => ({ folder, op, uid })),
+        [{ folder: 'INBOX', op: 'copy', uid: big.uid }],
+        'the refused copy, and only it, is audited as failed',
+      );
+      assert.match(
+        failures[0]!.reason,
+        'the target refused it: LIMIT Mail size is larger than the maximum size allowed by server configuration',
+      );
 
-      const replanned = await runMailshift(['plan', m.manifest, '--phase', 'presync', '--detailed-exitcode', '--quiet'], { env: m.env });
+      const replanned = await runMailshift(
+        ['plan', m.manifest, '--phase', 'presync', '--detailed-exitcode', '--quiet'],
+        { env: m.env },
+      );
       assert.is(replanned.code, 2, replanned.stderr);
-      const again = JSON.parse(readFileSync(m.planPath('presync'), 'utf8')) as { accounts: Array<{ folders: Array<{ source: string; actions: Array<{ op: string; uid?: number }> }> }> };
-      const actions = again.accounts[0]!.folders.flatMap((folder) => folder.actions.map((action) => ({ folder: folder.source, op: action.op, uid: action.uid })));
-      assert.equal(actions, [{ folder: 'INBOX', op: 'copy', uid: big.uid }], 're-planning lists exactly the refused copy');
+      const again = JSON.parse(readFileSync(m.planPath('presync'), 'utf8')) as {
+        accounts: Array<{ folders: Array<{ source: string; actions: Array<{ op: string; uid?: number }> }> }>;
+      };
+      const actions = again.accounts[0]!.folders.flatMap((folder) =>
+        folder.actions.map((action) => ({ folder: folder.source, op: action.op, uid: action.uid })),
+      );
+      assert.equal(
+        actions,
+        [{ folder: 'INBOX', op: 'copy', uid: big.uid }],
+        're-planning lists exactly the refused copy',
+      );
     } finally {
       m.remove();
     }

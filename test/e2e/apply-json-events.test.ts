@@ -22,7 +22,9 @@ function eventsOf(stdout: string): ApplyEvent[] {
 
 /** The events but progress (how many there are depends on timing), as "type account folder". */
 function sequence(events: readonly ApplyEvent[]): string[] {
-  return events.filter((e) => e.type !== 'progress').map((e) => [e.type, 'account' in e ? e.account : '', 'folder' in e ? e.folder : ''].join(' ').trim());
+  return events
+    .filter((e) => e.type !== 'progress')
+    .map((e) => [e.type, 'account' in e ? e.account : '', 'folder' in e ? e.folder : ''].join(' ').trim());
 }
 
 test('a small apply: apply_started, the account and each folder started and finished, apply_finished ok', async () => {
@@ -30,7 +32,9 @@ test('a small apply: apply_started, the account and each folder started and fini
   try {
     await fillMailbox(m.source.server, m.source, { INBOX: [{ name: 'a' }, { name: 'b' }], Work: [{ name: 'c' }] });
     assert.is((await runMailshift(['plan', m.manifest, '--phase', 'presync', '--quiet'], { env: m.env })).code, 0);
-    const applied = await runMailshift(['apply', m.planPath('presync'), '--format', 'json', '--concurrency', '1'], { env: m.env });
+    const applied = await runMailshift(['apply', m.planPath('presync'), '--format', 'json', '--concurrency', '1'], {
+      env: m.env,
+    });
     assert.is(applied.code, 0, applied.output);
     const events = eventsOf(applied.stdout);
     const order = sequence(events);
@@ -39,12 +43,18 @@ test('a small apply: apply_started, the account and each folder started and fini
     assert.equal(order.slice(-2), ['account_finished alice', 'apply_finished']);
     for (const folder of ['INBOX', 'Work']) {
       const started = order.indexOf(`folder_started alice ${folder}`);
-      assert.ok(started > 1 && order.indexOf(`folder_finished alice ${folder}`) > started, `${folder} started, then finished: ${order.join(', ')}`);
+      assert.ok(
+        started > 1 && order.indexOf(`folder_finished alice ${folder}`) > started,
+        `${folder} started, then finished: ${order.join(', ')}`,
+      );
     }
     const finished = events.at(-1) as Extract<ApplyEvent, { type: 'apply_finished' }>;
     assert.is(finished.result, 'ok');
     assert.is(finished.counts.messagesCopied, 3);
-    assert.ok(events.some((e) => e.type === 'progress' && e.counts.messagesCopied > 0), 'progress counts along the way');
+    assert.ok(
+      events.some((e) => e.type === 'progress' && e.counts.messagesCopied > 0),
+      'progress counts along the way',
+    );
     assert.match(applied.stderr, /Apply complete: 3 copied/);
   } finally {
     m.remove();
@@ -61,7 +71,11 @@ test('an apply with a message the target refuses: account_finished counts it fai
       return match && ++appends === 2 ? `${match[1]} NO [OVERQUOTA] Quota exceeded` : line;
     },
   });
-  const m = await newMigration('json-refused', { phases: [{ name: 'presync' }], folders: { include: ['^INBOX$'] } }, { targetServer: dot, target: { port: proxy.port, connections: 1 } });
+  const m = await newMigration(
+    'json-refused',
+    { phases: [{ name: 'presync' }], folders: { include: ['^INBOX$'] } },
+    { targetServer: dot, target: { port: proxy.port, connections: 1 } },
+  );
   try {
     await fillMailbox(m.source.server, m.source, { INBOX: [{ name: 'a' }, { name: 'b' }, { name: 'c' }] });
     const planned = await runMailshift(['plan', m.manifest, '--phase', 'presync', '--quiet'], { env: m.env });
@@ -70,10 +84,20 @@ test('an apply with a message the target refuses: account_finished counts it fai
     assert.is(applied.code, 1, applied.output);
     const events = eventsOf(applied.stdout);
     const order = sequence(events);
-    assert.equal(order, ['apply_started', 'account_started alice', 'folder_started alice INBOX', 'folder_finished alice INBOX', 'account_finished alice', 'apply_finished']);
+    assert.equal(order, [
+      'apply_started',
+      'account_started alice',
+      'folder_started alice INBOX',
+      'folder_finished alice INBOX',
+      'account_finished alice',
+      'apply_finished',
+    ]);
     const folder = events.find((e) => e.type === 'folder_finished') as Extract<ApplyEvent, { type: 'folder_finished' }>;
     assert.is(folder.failed, true);
-    const account = events.find((e) => e.type === 'account_finished') as Extract<ApplyEvent, { type: 'account_finished' }>;
+    const account = events.find((e) => e.type === 'account_finished') as Extract<
+      ApplyEvent,
+      { type: 'account_finished' }
+    >;
     assert.equal([account.counts.messagesCopied, account.counts.failed], [2, 1]);
     assert.is((events.at(-1) as Extract<ApplyEvent, { type: 'apply_finished' }>).result, 'failed');
     assert.match(applied.stderr, /Apply finished with failures: 2 copied .*· 1 failed/);

@@ -13,12 +13,20 @@ import { startTcpProxy } from '../support/tcp-proxy.ts';
 test('keywords to a target whose PERMANENTFLAGS lack \\*: warned in the plan, dropped, re-plan at 0', async () => {
   const { dot } = await dovecotPair();
   const proxy = await startTcpProxy(dot.ports.plain, {
-    rewriteServerLine: (line) => line.replace(/^\* OK \[PERMANENTFLAGS \(([^)]*?) ?\\\*\)\]/, '* OK [PERMANENTFLAGS ($1)]'),
+    rewriteServerLine: (line) =>
+      line.replace(/^\* OK \[PERMANENTFLAGS \(([^)]*?) ?\\\*\)\]/, '* OK [PERMANENTFLAGS ($1)]'),
   });
-  const m = await newMigration('keywords-refused', { phases: [{ name: 'presync' }], folders: { include: ['^INBOX$', '^Work$'] } }, { target: { port: proxy.port } });
+  const m = await newMigration(
+    'keywords-refused',
+    { phases: [{ name: 'presync' }], folders: { include: ['^INBOX$', '^Work$'] } },
+    { target: { port: proxy.port } },
+  );
   try {
     await fillMailbox(m.source.server, m.source, {
-      INBOX: [{ name: 'labelled', flags: ['\\Seen', '$Label1'] }, { name: 'plain', flags: ['\\Flagged'] }],
+      INBOX: [
+        { name: 'labelled', flags: ['\\Seen', '$Label1'] },
+        { name: 'plain', flags: ['\\Flagged'] },
+      ],
       Work: [{ name: 'work', flags: ['Project-X'] }],
     });
     const planned = await runMailshift(['plan', m.manifest, '--phase', 'presync'], { env: m.env });
@@ -29,7 +37,10 @@ test('keywords to a target whose PERMANENTFLAGS lack \\*: warned in the plan, dr
     assert.is(applied.code, 0, applied.output);
     const target = await mailboxState(m.target.server, m.target);
     assert.equal(target.INBOX?.map((message) => message.flags.sort()).sort(), [['\\Flagged'], ['\\Seen']]);
-    assert.equal(target['INBOX.Work']?.map((message) => message.flags), [[]]);
+    assert.equal(
+      target['INBOX.Work']?.map((message) => message.flags),
+      [[]],
+    );
 
     const again = await runMailshift(['plan', m.manifest, '--phase', 'presync', '--detailed-exitcode'], { env: m.env });
     assert.is(again.code, 0, again.output);

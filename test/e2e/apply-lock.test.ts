@@ -20,7 +20,11 @@ test('an apply with another --state-dir is refused while the migration is locked
     const planned = await runMailshift(['plan', m.manifest, '--phase', 'presync', '--quiet'], { env: m.env });
     assert.ok(planned.code === 0 || planned.code === 2, planned.stderr);
     // The default state dir's holder: an apply running from the manifest's own folder.
-    const lock = await localStateStore(stateDirFor(m.manifest, 'lock-elsewhere')).lock({ operator: 'ci@runner', pid: process.pid, host: hostname() });
+    const lock = await localStateStore(stateDirFor(m.manifest, 'lock-elsewhere')).lock({
+      operator: 'ci@runner',
+      pid: process.pid,
+      host: hostname(),
+    });
     try {
       const applied = await runMailshift(['apply', m.planPath('presync'), '--state-dir', otherState], { env: m.env });
       assert.is(applied.code, 1, applied.stdout + applied.stderr);
@@ -43,13 +47,27 @@ test('two applies of one plan with different state dirs at once: one runs, no du
     await seedMailbox(m.source.server, m.source, { seed: 6, messages: 200, otherDelimiter: '.' });
     const planned = await runMailshift(['plan', m.manifest, '--phase', 'presync', '--quiet'], { env: m.env });
     assert.ok(planned.code === 0 || planned.code === 2, planned.stderr);
-    const runs = await Promise.all(states.map((dir) => runMailshift(['apply', m.planPath('presync'), '--state-dir', dir, '--quiet'], { env: m.env })));
+    const runs = await Promise.all(
+      states.map((dir) =>
+        runMailshift(['apply', m.planPath('presync'), '--state-dir', dir, '--quiet'], { env: m.env }),
+      ),
+    );
     const refused = runs.filter((run) => /the migration is locked/.test(run.stderr));
-    assert.ok(runs.some((run) => run.code === 0), runs.map((run) => run.stdout + run.stderr).join('\n---\n'));
+    assert.ok(
+      runs.some((run) => run.code === 0),
+      runs.map((run) => run.stdout + run.stderr).join('\n---\n'),
+    );
     // Either the second waited for nothing (the first had finished) or the lock refused it.
     for (const run of runs) assert.ok(run.code === 0 || refused.includes(run), run.stdout + run.stderr);
-    const [source, target] = await Promise.all([mailboxState(m.source.server, m.source), mailboxState(m.target.server, m.target)]);
-    assert.equal(contentMultiset(target), contentMultiset(source).filter((line) => !line.split(' ')[1]!.split(',').includes('\\Deleted')), 'every message once');
+    const [source, target] = await Promise.all([
+      mailboxState(m.source.server, m.source),
+      mailboxState(m.target.server, m.target),
+    ]);
+    assert.equal(
+      contentMultiset(target),
+      contentMultiset(source).filter((line) => !line.split(' ')[1]!.split(',').includes('\\Deleted')),
+      'every message once',
+    );
     const audit = await runMailshift(['audit', m.manifest], { env: m.env });
     assert.is(audit.code, 0, audit.stdout + audit.stderr);
   } finally {

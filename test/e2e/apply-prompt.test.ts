@@ -17,7 +17,10 @@ const QUESTION = 'Apply this plan';
 
 /** A migration whose presync copies "new" and deletes "stray" on the target (deleting: true), or only copies; with an earlier plan file in place. */
 async function migration(name: string, deleting: boolean): Promise<Migration> {
-  const m = await newMigration(name, { phases: [{ name: 'presync', deleteTarget: deleting }], folders: { include: ['^INBOX$'] } });
+  const m = await newMigration(name, {
+    phases: [{ name: 'presync', deleteTarget: deleting }],
+    folders: { include: ['^INBOX$'] },
+  });
   await fillMailbox(m.source.server, m.source, { INBOX: [{ name: 'kept' }, { name: 'new' }] });
   await fillMailbox(m.target.server, m.target, { INBOX: [{ name: 'kept' }, { name: 'stray' }] });
   mkdirSync(dirname(m.planPath('presync')), { recursive: true });
@@ -25,7 +28,8 @@ async function migration(name: string, deleting: boolean): Promise<Migration> {
   return m;
 }
 
-const apply = (m: Migration, type: string, when: string = QUESTION) => runOnTerminal(['apply', m.manifest, '--phase', 'presync'], { env: m.env, when, type });
+const apply = (m: Migration, type: string, when: string = QUESTION) =>
+  runOnTerminal(['apply', m.manifest, '--phase', 'presync'], { env: m.env, when, type });
 const targetInbox = async (m: Migration) => ((await mailboxState(m.target.server, m.target)).INBOX ?? []).length;
 
 test.before(() => {
@@ -40,8 +44,15 @@ test('a plan that deletes leads with its deletions per side and takes no plain y
     assert.match(result.output, 'This plan DELETES 1 message:');
     assert.match(result.output, 'on the target: 1 message');
     assert.match(result.output, 'on the source: 0 messages');
-    assert.match(result.output, "Type 'delete' or 1 (the number of messages it deletes) to confirm; anything else cancels:");
-    assert.ok(result.output.indexOf('This plan DELETES') > result.output.indexOf('- delete target UID 2: "stray" from sender@test'), 'after the plan, before the question');
+    assert.match(
+      result.output,
+      "Type 'delete' or 1 (the number of messages it deletes) to confirm; anything else cancels:",
+    );
+    assert.ok(
+      result.output.indexOf('This plan DELETES') >
+        result.output.indexOf('- delete target UID 2: "stray" from sender@test'),
+      'after the plan, before the question',
+    );
     assert.match(result.output, 'Apply cancelled: nothing was applied');
     assert.is(readFileSync(m.planPath('presync'), 'utf8'), EARLIER, 'the earlier plan file is as it was');
     assert.is(await targetInbox(m), 2, 'nothing copied, nothing deleted');
@@ -79,7 +90,10 @@ test('Ctrl-C at the prompt: "Apply cancelled", exit 130, no internal error, plan
   }
 });
 
-for (const [word, name] of [['delete', 'prompt-word'], ['1', 'prompt-number']] as const) {
+for (const [word, name] of [
+  ['delete', 'prompt-word'],
+  ['1', 'prompt-number'],
+] as const) {
   test(`'${word}' confirms a plan that deletes: it applies, and its plan file is written`, async () => {
     const m = await migration(name, true);
     try {

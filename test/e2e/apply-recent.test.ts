@@ -14,15 +14,20 @@ import { plainClient, type Account } from '../support/seed.ts';
 type Json = Record<string, any>;
 
 /** STATUS (RECENT) and the UIDs an EXAMINE shows \Recent: neither takes \Recent away. */
-async function recentOf(server: DovecotServer, account: Account, folder: string): Promise<{ status: number; uids: number[] }> {
+async function recentOf(
+  server: DovecotServer,
+  account: Account,
+  folder: string,
+): Promise<{ status: number; uids: number[] }> {
   const client = plainClient(server, account);
   await client.connect();
   try {
     const status = await client.status(folder, { recent: true });
     await client.mailboxOpen(folder, { readOnly: true });
     const uids: number[] = [];
-    for await (const row of client.fetch('1:*', { uid: true, flags: true })) if (row.flags?.has('\\Recent')) uids.push(row.uid);
-    return { status: status ? status.recent ?? -1 : -1, uids };
+    for await (const row of client.fetch('1:*', { uid: true, flags: true }))
+      if (row.flags?.has('\\Recent')) uids.push(row.uid);
+    return { status: status ? (status.recent ?? -1) : -1, uids };
   } finally {
     await client.logout();
   }
@@ -43,7 +48,11 @@ test('deleteSource with no confirmed copy in a folder leaves its \\Recent; a fol
     assert.ok(planned.code === 0 || planned.code === 2, planned.stderr);
     const plan: Json = JSON.parse(readFileSync(m.planPath('move'), 'utf8'));
     const inbox = plan.accounts[0].folders.find((folder: Json) => folder.source === 'INBOX');
-    assert.equal(inbox.actions.map((a: Json) => `${a.op} ${a.targetUid}`), ['deleteSource 1', 'deleteSource 2', 'deleteSource 3'], 'INBOX: each message is matched on the target');
+    assert.equal(
+      inbox.actions.map((a: Json) => `${a.op} ${a.targetUid}`),
+      ['deleteSource 1', 'deleteSource 2', 'deleteSource 3'],
+      'INBOX: each message is matched on the target',
+    );
     // The copies go away after the plan: no deletion in INBOX can be confirmed. New mail reaches Work.
     doveadm(m.target.server, ['expunge', '-u', m.target.user, 'mailbox', 'INBOX', 'all']);
     deliver(m.source.server, m.source, 'Work', rawMessage({ name: 'w3-late' }));
@@ -52,7 +61,11 @@ test('deleteSource with no confirmed copy in a folder leaves its \\Recent; a fol
     assert.is(applied.code, 1, 'the unconfirmed deletions fail');
     assert.match(applied.stdout, '3 actions failed: its copy is no longer on the target; kept');
 
-    assert.equal(await recentOf(m.source.server, m.source, 'INBOX'), before, 'INBOX was never SELECTed: still \\Recent');
+    assert.equal(
+      await recentOf(m.source.server, m.source, 'INBOX'),
+      before,
+      'INBOX was never SELECTed: still \\Recent',
+    );
     // Work's two planned messages were copied and expunged; the SELECT before that expunge took
     // \Recent from the whole folder (RFC 3501: the first read-write session claims it), w3-late too.
     assert.equal(await recentOf(m.source.server, m.source, 'Work'), { status: 0, uids: [] });

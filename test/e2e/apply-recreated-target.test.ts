@@ -15,7 +15,8 @@ async function recreateTarget(m: Migration, folder: string, messages: Array<{ na
   const client = plainClient(m.target.server, m.target);
   await client.connect();
   try {
-    const uidValidity = async () => ((await client.status(folder, { uidValidity: true })) || { uidValidity: undefined }).uidValidity;
+    const uidValidity = async () =>
+      ((await client.status(folder, { uidValidity: true })) || { uidValidity: undefined }).uidValidity;
     const before = await uidValidity();
     await client.mailboxDelete(folder);
     await client.mailboxCreate(folder);
@@ -35,7 +36,8 @@ async function plannedWork(name: string, source: TestMessage[], target: TestMess
   assert.is((await runMailshift(['plan', m.manifest, '--phase', 'presync', '--quiet'], { env: m.env })).code, 0);
   return m;
 }
-const names = async (m: Migration, folder: string) => ((await mailboxState(m.target.server, m.target))[folder] ?? []).map((message) => message.messageId).sort();
+const names = async (m: Migration, folder: string) =>
+  ((await mailboxState(m.target.server, m.target))[folder] ?? []).map((message) => message.messageId).sort();
 
 test('an empty target folder recreated since the plan: the copies go in, and the re-plan has nothing left', async () => {
   const m = await plannedWork('recreated-empty', [{ name: 'w1' }, { name: 'w2' }], []);
@@ -44,7 +46,9 @@ test('an empty target folder recreated since the plan: the copies go in, and the
     const applied = await runMailshift(['apply', m.planPath('presync')], { env: m.env });
     assert.is(applied.code, 0, applied.output);
     assert.equal(await names(m, 'INBOX.Work'), ['<w1@test>', '<w2@test>']);
-    const again = await runMailshift(['plan', m.manifest, '--phase', 'presync', '--detailed-exitcode', '--quiet'], { env: m.env });
+    const again = await runMailshift(['plan', m.manifest, '--phase', 'presync', '--detailed-exitcode', '--quiet'], {
+      env: m.env,
+    });
     assert.is(again.code, 0, again.output);
   } finally {
     m.remove();

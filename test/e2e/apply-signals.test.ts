@@ -24,7 +24,11 @@ const MESSAGES = 1200;
 const notDeleted = (line: string) => !line.split(' ')[1]!.split(',').includes('\\Deleted');
 
 /** A planned migration of `messages` messages. */
-async function plannedMigration(name: string, messages = MESSAGES, endpoints: MigrationEndpoints = {}): Promise<{ m: Migration; planFile: string }> {
+async function plannedMigration(
+  name: string,
+  messages = MESSAGES,
+  endpoints: MigrationEndpoints = {},
+): Promise<{ m: Migration; planFile: string }> {
   const m = await newMigration(name, { phases: [{ name: 'presync' }] }, endpoints);
   await seedMailbox(m.source.server, m.source, { seed: 51, messages, otherDelimiter: '.' });
   const planned = await runMailshift(['plan', m.manifest, '--phase', 'presync', '--quiet'], { env: m.env });
@@ -36,17 +40,32 @@ async function plannedMigration(name: string, messages = MESSAGES, endpoints: Mi
  * Start `mailshift apply planFile`; once its journal holds `entries` finished actions and `ready`
  * says so (progress, not a clock), send `signals` 50 ms apart.
  */
-async function signalMidway(m: Migration, planFile: string, entries: number, signals: NodeJS.Signals[], ready = () => true): Promise<CliResult & { journaledAtSignal: number; signalledAt: number }> {
+async function signalMidway(
+  m: Migration,
+  planFile: string,
+  entries: number,
+  signals: NodeJS.Signals[],
+  ready = () => true,
+): Promise<CliResult & { journaledAtSignal: number; signalledAt: number }> {
   const plan = JSON.parse(readFileSync(planFile, 'utf8')) as { name: string };
-  const journal = join(stateDirFor(m.manifest, plan.name), 'journal', `${createHash('sha256').update(readFileSync(planFile)).digest('hex')}.jsonl`);
-  const child = spawn(process.execPath, [BIN, 'apply', planFile], { cwd: REPO, env: { ...process.env, NO_COLOR: '1', ...m.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const journal = join(
+    stateDirFor(m.manifest, plan.name),
+    'journal',
+    `${createHash('sha256').update(readFileSync(planFile)).digest('hex')}.jsonl`,
+  );
+  const child = spawn(process.execPath, [BIN, 'apply', planFile], {
+    cwd: REPO,
+    env: { ...process.env, NO_COLOR: '1', ...m.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let [stdout, stderr, output] = ['', '', ''];
   child.stdout.on('data', (chunk) => ((stdout += chunk), (output += chunk)));
   child.stderr.on('data', (chunk) => ((stderr += chunk), (output += chunk)));
   const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
   let running = true;
   void exited.then(() => (running = false));
-  while (running && (journalEntries(journal) < entries || !ready())) await new Promise((resolve) => setTimeout(resolve, 10));
+  while (running && (journalEntries(journal) < entries || !ready()))
+    await new Promise((resolve) => setTimeout(resolve, 10));
   assert.ok(running, `the apply was still running when the signal was due:\n${output}`);
   const journaledAtSignal = journalEntries(journal);
   const signalledAt = Date.now();
@@ -68,13 +87,23 @@ function journalEntries(file: string): number {
 /** Every audit file of the migration, oldest first, as its records. */
 function auditFiles(m: Migration, name: string): Array<Array<Record<string, unknown>>> {
   const dir = auditDirFor(m.manifest, name);
-  return readdirSync(dir).filter((file) => file.endsWith('.jsonl')).sort()
-    .map((file) => readFileSync(join(dir, file), 'utf8').split('\n').filter((line) => line !== '').map((line) => JSON.parse(line)));
+  return readdirSync(dir)
+    .filter((file) => file.endsWith('.jsonl'))
+    .sort()
+    .map((file) =>
+      readFileSync(join(dir, file), 'utf8')
+        .split('\n')
+        .filter((line) => line !== '')
+        .map((line) => JSON.parse(line)),
+    );
 }
 
 function assertStoppedCleanly(stopped: CliResult, planFile: string): void {
   assert.is(stopped.code, 130, stopped.output);
-  assert.ok(stopped.stdout.includes(`Resume with: mailshift apply ${planFile}`), `the resume command is printed:\n${stopped.output}`);
+  assert.ok(
+    stopped.stdout.includes(`Resume with: mailshift apply ${planFile}`),
+    `the resume command is printed:\n${stopped.output}`,
+  );
   assert.not.match(stopped.output, /closed log|internal error/i);
 }
 
@@ -82,12 +111,17 @@ function assertStoppedCleanly(stopped: CliResult, planFile: string): void {
 async function assertResumesCompletely(m: Migration, name: string, planFile: string): Promise<void> {
   const finished = await runMailshift(['apply', planFile], { env: m.env });
   assert.is(finished.code, 0, finished.output);
-  const [source, target] = await Promise.all([mailboxState(m.source.server, m.source), mailboxState(m.target.server, m.target)]);
+  const [source, target] = await Promise.all([
+    mailboxState(m.source.server, m.source),
+    mailboxState(m.target.server, m.target),
+  ]);
   const copied = contentMultiset(source).filter(notDeleted);
-  assert.equal(contentMultiset(target), copied, 'the target holds the source\'s messages: none lost, no duplicates');
+  assert.equal(contentMultiset(target), copied, "the target holds the source's messages: none lost, no duplicates");
   const onTarget = Object.values(target).reduce((sum, messages) => sum + messages.length, 0);
   assert.is(onTarget, copied.length);
-  const copies = auditFiles(m, name).flat().filter((r) => r.type === 'action' && r.op === 'copy' && r.result === 'done');
+  const copies = auditFiles(m, name)
+    .flat()
+    .filter((r) => r.type === 'action' && r.op === 'copy' && r.result === 'done');
   const sourceMessages = copies.map((r) => `${r.folder}/${r.uid}`);
   assert.is(new Set(sourceMessages).size, sourceMessages.length, 'no message has two audit copy records');
   assert.is(copies.length, onTarget, 'every message on the target has an audit copy record');
@@ -96,12 +130,20 @@ async function assertResumesCompletely(m: Migration, name: string, planFile: str
 async function assertSealedInterrupted(m: Migration, name: string, stopped: CliResult): Promise<void> {
   const [first] = auditFiles(m, name);
   const end = first!.at(-1)!;
-  assert.is(end.type, 'end', 'the interrupted apply\'s audit file is sealed');
+  assert.is(end.type, 'end', "the interrupted apply's audit file is sealed");
   assert.is(end.result, 'interrupted');
   const copied = first!.filter((r) => r.op === 'copy' && r.result === 'done').length;
   assert.ok(copied > 0 && copied < MESSAGES, `stopped midway (${copied} copies)`);
-  assert.is((end.summary as Record<string, number>).messagesCopied, copied, 'the sealed summary counts the copies recorded');
-  assert.match(stopped.stdout, new RegExp(`Apply interrupted: ${copied} copied`), 'the summary printed says what was done');
+  assert.is(
+    (end.summary as Record<string, number>).messagesCopied,
+    copied,
+    'the sealed summary counts the copies recorded',
+  );
+  assert.match(
+    stopped.stdout,
+    new RegExp(`Apply interrupted: ${copied} copied`),
+    'the summary printed says what was done',
+  );
 }
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -129,11 +171,17 @@ test('SIGINT while the target has stopped answering: the connections are dropped
     const stopped = await signalMidway(m, planFile, 1, ['SIGINT'], () => proxy.holding);
     const seconds = (Date.now() - stopped.signalledAt) / 1000;
     assertStoppedCleanly(stopped, planFile);
-    assert.ok(seconds >= 3.5 && seconds < 30, `waited for the batches in flight about 4 s, then dropped them (${seconds.toFixed(1)} s)`);
+    assert.ok(
+      seconds >= 3.5 && seconds < 30,
+      `waited for the batches in flight about 4 s, then dropped them (${seconds.toFixed(1)} s)`,
+    );
     await assertSealedInterrupted(m, 'signal-forced', stopped);
     const audited = auditFiles(m, 'signal-forced')[0]!.filter((r) => r.op === 'copy' && r.result === 'done').length;
     const stored = Object.values(await mailboxState(dot, m.target)).reduce((sum, messages) => sum + messages.length, 0);
-    assert.ok(stored > audited, `the target stored copies it never acknowledged (${stored} stored, ${audited} audited)`);
+    assert.ok(
+      stored > audited,
+      `the target stored copies it never acknowledged (${stored} stored, ${audited} audited)`,
+    );
     proxy.heal();
     await assertResumesCompletely(m, 'signal-forced', planFile);
   } finally {
@@ -148,7 +196,11 @@ test('two Ctrl-Cs in quick succession: exit 130 at once; the next run of the pla
   try {
     const stopped = await signalMidway(m, planFile, 200, ['SIGINT', 'SIGINT']);
     assert.is(stopped.code, 130, stopped.output);
-    assert.not.match(stopped.stdout, 'Apply interrupted', 'the second Ctrl-C exits at once, without waiting for the summary');
+    assert.not.match(
+      stopped.stdout,
+      'Apply interrupted',
+      'the second Ctrl-C exits at once, without waiting for the summary',
+    );
     assert.not.match(stopped.output, /closed log|internal error/i);
     await assertResumesCompletely(m, 'signal-twice', planFile);
   } finally {
@@ -163,10 +215,20 @@ test('killed between journal and audit (the last records and the end record lost
     assert.is(applied.code, 0, applied.output);
     const dir = auditDirFor(m.manifest, 'signal-unaudited');
     const [file] = readdirSync(dir).filter((name) => name.endsWith('.jsonl'));
-    const lines = readFileSync(join(dir, file!), 'utf8').split('\n').filter((line) => line !== '');
-    writeFileSync(join(dir, file!), lines.slice(0, -11).map((line) => `${line}\n`).join(''));
+    const lines = readFileSync(join(dir, file!), 'utf8')
+      .split('\n')
+      .filter((line) => line !== '');
+    writeFileSync(
+      join(dir, file!),
+      lines
+        .slice(0, -11)
+        .map((line) => `${line}\n`)
+        .join(''),
+    );
     await assertResumesCompletely(m, 'signal-unaudited', planFile);
-    const recovered = auditFiles(m, 'signal-unaudited')[1]!.filter((r) => r.type === 'action' && /ended before auditing it/.test(String(r.reason)));
+    const recovered = auditFiles(m, 'signal-unaudited')[1]!.filter(
+      (r) => r.type === 'action' && /ended before auditing it/.test(String(r.reason)),
+    );
     assert.is(recovered.length, 10, 'the ten lost records are audited by the next apply');
   } finally {
     m.remove();
@@ -181,12 +243,18 @@ test('Ctrl-C while the apply starts up (its checks reading the servers): nothing
     // signal is sent while the identity check logs in (no snapshot cache in another state dir).
     const marker = join(m.dir, 'secret-asked');
     const manifest = JSON.parse(readFileSync(m.manifest, 'utf8'));
-    manifest.accounts[0].source.password = { command: ['sh', '-c', `touch ${marker}; sleep 2; printf %s "$MIG_SOURCE_PW"`] };
+    manifest.accounts[0].source.password = {
+      command: ['sh', '-c', `touch ${marker}; sleep 2; printf %s "$MIG_SOURCE_PW"`],
+    };
     writeFileSync(m.manifest, JSON.stringify(manifest));
     const planFile = m.planPath('presync');
     assert.is((await runMailshift(['plan', m.manifest, '--phase', 'presync', '--quiet'], { env: m.env })).code, 0);
     rmSync(marker);
-    const child = spawn(process.execPath, [BIN, 'apply', planFile, '--state-dir', join(m.dir, 'other-state')], { cwd: REPO, env: { ...process.env, NO_COLOR: '1', ...m.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'apply', planFile, '--state-dir', join(m.dir, 'other-state')], {
+      cwd: REPO,
+      env: { ...process.env, NO_COLOR: '1', ...m.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
@@ -199,7 +267,11 @@ test('Ctrl-C while the apply starts up (its checks reading the servers): nothing
     assert.match(output, `Resume with: mailshift apply ${planFile}`);
     assert.equal(contentMultiset(await mailboxState(m.target.server, m.target)), [], 'nothing copied');
     const [records] = auditFiles(m, 'signal-startup');
-    assert.equal(records!.map((r) => r.type), ['start', 'end'], 'no action audited');
+    assert.equal(
+      records!.map((r) => r.type),
+      ['start', 'end'],
+      'no action audited',
+    );
     assert.is(records!.at(-1)!.result, 'interrupted');
     assert.not.ok(existsSync(join(stateDirFor(m.manifest, 'signal-startup'), 'lock')), 'the lock is released');
     await assertResumesCompletely(m, 'signal-startup', planFile);

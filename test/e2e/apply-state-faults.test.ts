@@ -41,7 +41,10 @@ function assertRefusedWithPath(result: CliResult, path: string): void {
 }
 
 async function targetMessages(m: Migration): Promise<number> {
-  return Object.values(await mailboxState(m.target.server, m.target)).reduce((sum, messages) => sum + messages.length, 0);
+  return Object.values(await mailboxState(m.target.server, m.target)).reduce(
+    (sum, messages) => sum + messages.length,
+    0,
+  );
 }
 
 test('a state dir that does not exist yet is made; one that cannot be made (a file on its path) is refused with its path, nothing copied', async () => {
@@ -92,7 +95,10 @@ test('a state dir that fills up mid-apply: STATE_WRITE naming the journal, the s
     // A new state dir has an empty journal: the copies already made are recognised on the target, not made twice.
     const finished = await runMailshift(['apply', planFile, '--state-dir', join(m.dir, 'roomy')], { env: m.env });
     assert.is(finished.code, 0, finished.output);
-    const [source, target] = await Promise.all([mailboxState(m.source.server, m.source), mailboxState(m.target.server, m.target)]);
+    const [source, target] = await Promise.all([
+      mailboxState(m.source.server, m.source),
+      mailboxState(m.target.server, m.target),
+    ]);
     assert.equal(contentMultiset(target), contentMultiset(source).filter(notDeleted), 'no duplicates, nothing lost');
   } finally {
     tmpfs.unmount();

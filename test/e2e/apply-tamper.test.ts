@@ -26,38 +26,78 @@ async function plannedMigration(name: string): Promise<{ m: Migration; plan: Jso
 const inboxOf = (plan: Json) => plan.accounts[0].folders.find((folder: Json) => folder.source === 'INBOX');
 
 const edits: Array<[string, (plan: Json) => void, string]> = [
-  ['an added deleteSource, summary updated', (plan) => {
-    const copy = inboxOf(plan).actions.find((a: Json) => a.op === 'copy');
-    inboxOf(plan).actions.push({ op: 'deleteSource', uid: copy.uid, identity: copy.identity, targetUid: null });
-    plan.summary.sourceDeletes++;
-  }, 'phase "presync" has no deleteSource'],
-  ['an added deleteTarget, summary updated', (plan) => {
-    inboxOf(plan).targetState = { uidValidity: 1, uidNext: 5, highestModseq: null, messages: 4 };
-    inboxOf(plan).actions.push({ op: 'deleteTarget', uid: 1, identity: 'e'.repeat(64) });
-    plan.summary.targetDeletes++;
-  }, 'phase "presync" has no deleteTarget'],
-  ['a changed summary', (plan) => { plan.summary.messagesToCopy = 0; }, 'its summary says messagesToCopy 0'],
-  ['an added copy, summary untouched', (plan) => {
-    const copy = inboxOf(plan).actions.find((a: Json) => a.op === 'copy');
-    inboxOf(plan).actions.push({ ...copy, uid: inboxOf(plan).sourceState.uidNext });
-  }, 'did not exist when the plan was made'],
-  ['a phase\'s delete flags flipped in the settings', (plan) => { plan.settings.phase.deleteSource = true; }, 'its settings for phase "presync"'],
-  ['an identity edited', (plan) => { inboxOf(plan).actions.find((a: Json) => a.op === 'copy').identity = 'not-a-hash'; }, 'is not one mailshift computes'],
+  [
+    'an added deleteSource, summary updated',
+    (plan) => {
+      const copy = inboxOf(plan).actions.find((a: Json) => a.op === 'copy');
+      inboxOf(plan).actions.push({ op: 'deleteSource', uid: copy.uid, identity: copy.identity, targetUid: null });
+      plan.summary.sourceDeletes++;
+    },
+    'phase "presync" has no deleteSource',
+  ],
+  [
+    'an added deleteTarget, summary updated',
+    (plan) => {
+      inboxOf(plan).targetState = { uidValidity: 1, uidNext: 5, highestModseq: null, messages: 4 };
+      inboxOf(plan).actions.push({ op: 'deleteTarget', uid: 1, identity: 'e'.repeat(64) });
+      plan.summary.targetDeletes++;
+    },
+    'phase "presync" has no deleteTarget',
+  ],
+  [
+    'a changed summary',
+    (plan) => {
+      plan.summary.messagesToCopy = 0;
+    },
+    'its summary says messagesToCopy 0',
+  ],
+  [
+    'an added copy, summary untouched',
+    (plan) => {
+      const copy = inboxOf(plan).actions.find((a: Json) => a.op === 'copy');
+      inboxOf(plan).actions.push({ ...copy, uid: inboxOf(plan).sourceState.uidNext });
+    },
+    'did not exist when the plan was made',
+  ],
+  [
+    "a phase's delete flags flipped in the settings",
+    (plan) => {
+      plan.settings.phase.deleteSource = true;
+    },
+    'its settings for phase "presync"',
+  ],
+  [
+    'an identity edited',
+    (plan) => {
+      inboxOf(plan).actions.find((a: Json) => a.op === 'copy').identity = 'not-a-hash';
+    },
+    'is not one mailshift computes',
+  ],
 ];
 
 for (const [name, edit, message] of edits) {
   test(`refused, nothing changed: ${name}`, async () => {
     const { m, plan } = await plannedMigration(`tamper-${edits.findIndex((e) => e[0] === name)}`);
     try {
-      const before = await Promise.all([mailboxState(m.source.server, m.source), mailboxState(m.target.server, m.target)]);
+      const before = await Promise.all([
+        mailboxState(m.source.server, m.source),
+        mailboxState(m.target.server, m.target),
+      ]);
       edit(plan);
       writeFileSync(m.planPath('presync'), JSON.stringify(plan, null, 2));
       const applied = await runMailshift(['apply', m.planPath('presync')], { env: m.env });
       assert.is(applied.code, 1, applied.stdout + applied.stderr);
       assert.match(applied.stderr, 'the plan cannot be applied');
       assert.match(applied.stderr, message);
-      const after = await Promise.all([mailboxState(m.source.server, m.source), mailboxState(m.target.server, m.target)]);
-      assert.equal(after.map((side) => contentMultiset(side)), before.map((side) => contentMultiset(side)), 'both servers as they were');
+      const after = await Promise.all([
+        mailboxState(m.source.server, m.source),
+        mailboxState(m.target.server, m.target),
+      ]);
+      assert.equal(
+        after.map((side) => contentMultiset(side)),
+        before.map((side) => contentMultiset(side)),
+        'both servers as they were',
+      );
       assert.not.ok(existsSync(auditDirFor(m.manifest, plan.name)), 'no audit file');
     } finally {
       m.remove();
@@ -91,15 +131,20 @@ test('a copy whose UID was edited to another message is not appended: no duplica
 });
 
 const planOf = (m: Migration): Json => JSON.parse(readFileSync(m.planPath('presync'), 'utf8'));
-const planned = async (m: Migration) => assert.is((await runMailshift(['plan', m.manifest, '--phase', 'presync', '--quiet'], { env: m.env })).code, 0);
-const inboxNames = async (m: Migration) => (await mailboxState(m.target.server, m.target)).INBOX!.map((message) => message.messageId).sort();
+const planned = async (m: Migration) =>
+  assert.is((await runMailshift(['plan', m.manifest, '--phase', 'presync', '--quiet'], { env: m.env })).code, 0);
+const inboxNames = async (m: Migration) =>
+  (await mailboxState(m.target.server, m.target)).INBOX!.map((message) => message.messageId).sort();
 
 // Checked from the snapshot cache of the plan, or (another state dir, no cache) read from the servers.
 for (const where of ['the cache', 'the servers'] as const) {
   const stateDir = (m: Migration) => (where === 'the servers' ? ['--state-dir', join(m.dir, 'other-state')] : []);
 
   test(`a copy whose UID was edited to a message the plan does not copy: refused whole, nothing copied (${where})`, async () => {
-    const m = await newMigration(`tamper-uid-other-${where.length}`, { phases: [{ name: 'presync' }], folders: { include: ['^INBOX$'] } });
+    const m = await newMigration(`tamper-uid-other-${where.length}`, {
+      phases: [{ name: 'presync' }],
+      folders: { include: ['^INBOX$'] },
+    });
     try {
       await fillMailbox(m.source.server, m.source, { INBOX: [{ name: 'one' }, { name: 'two' }, { name: 'three' }] });
       await planned(m);
@@ -115,7 +160,10 @@ for (const where of ['the cache', 'the servers'] as const) {
       const applied = await runMailshift(['apply', m.planPath('presync'), ...stateDir(m)], { env: m.env });
       assert.is(applied.code, 1, applied.stdout + applied.stderr);
       assert.match(applied.stderr, 'the plan cannot be applied');
-      assert.match(applied.stderr, `copy of source UID ${dropped.uid} in folder "INBOX" names the message of identity ${edited.identity.slice(0, 12)}`);
+      assert.match(
+        applied.stderr,
+        `copy of source UID ${dropped.uid} in folder "INBOX" names the message of identity ${edited.identity.slice(0, 12)}`,
+      );
       assert.equal(contentMultiset(await mailboxState(m.target.server, m.target)), [], 'nothing copied');
       assert.not.ok(existsSync(auditDirFor(m.manifest, plan.name)), 'no audit file');
     } finally {
@@ -124,7 +172,10 @@ for (const where of ['the cache', 'the servers'] as const) {
   });
 
   test(`a deleteTarget whose UID was edited to another target message: refused whole, both servers as they were (${where})`, async () => {
-    const m = await newMigration(`tamper-del-other-${where.length}`, { phases: [{ name: 'presync', deleteTarget: true }], folders: { include: ['^INBOX$'] } });
+    const m = await newMigration(`tamper-del-other-${where.length}`, {
+      phases: [{ name: 'presync', deleteTarget: true }],
+      folders: { include: ['^INBOX$'] },
+    });
     try {
       await fillMailbox(m.source.server, m.source, { INBOX: [{ name: 'kept' }, { name: 'new' }] });
       await fillMailbox(m.target.server, m.target, { INBOX: [{ name: 'kept' }, { name: 'stray' }] });
@@ -135,12 +186,25 @@ for (const where of ['the cache', 'the servers'] as const) {
       // Now aimed at "kept", which the source holds too; the identity still names "stray".
       deletion.uid = strayUid === 1 ? 2 : 1;
       writeFileSync(m.planPath('presync'), JSON.stringify(plan, null, 2));
-      const before = await Promise.all([mailboxState(m.source.server, m.source), mailboxState(m.target.server, m.target)]);
+      const before = await Promise.all([
+        mailboxState(m.source.server, m.source),
+        mailboxState(m.target.server, m.target),
+      ]);
       const applied = await runMailshift(['apply', m.planPath('presync'), ...stateDir(m)], { env: m.env });
       assert.is(applied.code, 1, applied.stdout + applied.stderr);
-      assert.match(applied.stderr, `the plan cannot be applied: deleteTarget of target UID ${deletion.uid} in folder "INBOX"`);
-      const after = await Promise.all([mailboxState(m.source.server, m.source), mailboxState(m.target.server, m.target)]);
-      assert.equal(after.map((side) => contentMultiset(side)), before.map((side) => contentMultiset(side)), 'both servers as they were');
+      assert.match(
+        applied.stderr,
+        `the plan cannot be applied: deleteTarget of target UID ${deletion.uid} in folder "INBOX"`,
+      );
+      const after = await Promise.all([
+        mailboxState(m.source.server, m.source),
+        mailboxState(m.target.server, m.target),
+      ]);
+      assert.equal(
+        after.map((side) => contentMultiset(side)),
+        before.map((side) => contentMultiset(side)),
+        'both servers as they were',
+      );
       assert.not.ok(existsSync(auditDirFor(m.manifest, plan.name)), 'no audit file');
     } finally {
       m.remove();
@@ -167,7 +231,11 @@ test('a hand-added copy of a message the target already holds fails alone: no du
     assert.is(applied.code, 1, applied.stdout + applied.stderr);
     assert.match(applied.output, `the target already holds this message (identity ${firstCopy.identity.slice(0, 12)}`);
     assert.match(applied.output, 'a copy would duplicate it; re-plan');
-    assert.equal(await inboxNames(m), ['<one@test>', '<three@test>', '<two@test>'], 'the planned copy made, the hand-added one not');
+    assert.equal(
+      await inboxNames(m),
+      ['<one@test>', '<three@test>', '<two@test>'],
+      'the planned copy made, the hand-added one not',
+    );
   } finally {
     m.remove();
   }
@@ -194,7 +262,11 @@ test('duplicates in the source are all copied, also next to a copy the target al
 });
 
 test('with useSize, a message of the same identity but another size on the target is no reason to refuse its copy', async () => {
-  const m = await newMigration('tamper-size', { phases: [{ name: 'presync' }], folders: { include: ['^INBOX$'] }, messages: { useSize: true } });
+  const m = await newMigration('tamper-size', {
+    phases: [{ name: 'presync' }],
+    folders: { include: ['^INBOX$'] },
+    messages: { useSize: true },
+  });
   try {
     await fillMailbox(m.source.server, m.source, { INBOX: [{ name: 'twin' }] });
     await fillMailbox(m.target.server, m.target, { INBOX: [{ name: 'twin', variant: 'longer' }] });

@@ -17,13 +17,28 @@ import { plainClient, seedMailbox } from '../support/seed.ts';
  * Start `mailshift apply planFile` and send it `signal` once its journal holds `entries` finished
  * actions: on progress, not on a clock (a fast machine would finish before a timer fires).
  */
-async function signalMidway(m: Migration, planFile: string, entries: number, signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string }> {
+async function signalMidway(
+  m: Migration,
+  planFile: string,
+  entries: number,
+  signal: NodeJS.Signals,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string }> {
   const plan = JSON.parse(readFileSync(planFile, 'utf8')) as { name: string };
-  const journal = join(stateDirFor(m.manifest, plan.name), 'journal', `${createHash('sha256').update(readFileSync(planFile)).digest('hex')}.jsonl`);
-  const child = spawn(process.execPath, [BIN, 'apply', planFile, '--quiet'], { cwd: REPO, env: { ...process.env, ...m.env }, stdio: ['ignore', 'pipe', 'ignore'] });
+  const journal = join(
+    stateDirFor(m.manifest, plan.name),
+    'journal',
+    `${createHash('sha256').update(readFileSync(planFile)).digest('hex')}.jsonl`,
+  );
+  const child = spawn(process.execPath, [BIN, 'apply', planFile, '--quiet'], {
+    cwd: REPO,
+    env: { ...process.env, ...m.env },
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   let stdout = '';
   child.stdout.on('data', (chunk) => (stdout += chunk));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('close', (code, sent) => resolve({ code, signal: sent })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('close', (code, sent) => resolve({ code, signal: sent })),
+  );
   let running = true;
   void exited.then(() => (running = false));
   while (running && journalEntries(journal) < entries) await new Promise((resolve) => setTimeout(resolve, 10));
@@ -49,12 +64,22 @@ async function plan(m: Migration, phase: string, extra: string[] = []) {
 
 /** Source messages that must be on the target (not \Deleted, \Deleted flag never copied) vs the target's. */
 async function assertTargetMirrorsSource(m: Migration): Promise<void> {
-  const [source, target] = await Promise.all([mailboxState(m.source.server, m.source), mailboxState(m.target.server, m.target)]);
-  assert.equal(contentMultiset(target), contentMultiset(source).filter(notDeleted), 'same bodies (SHA-256), flags and INTERNALDATEs; no duplicates, nothing lost');
+  const [source, target] = await Promise.all([
+    mailboxState(m.source.server, m.source),
+    mailboxState(m.target.server, m.target),
+  ]);
+  assert.equal(
+    contentMultiset(target),
+    contentMultiset(source).filter(notDeleted),
+    'same bodies (SHA-256), flags and INTERNALDATEs; no duplicates, nothing lost',
+  );
 }
 
 test('plan → apply → the target holds exactly the source; a second plan has nothing to do; re-applying changes nothing', async () => {
-  const m = await newMigration('apply-full', { folders: { automap: true }, phases: [{ name: 'presync', deleteTarget: true, deleteTargetFolders: true }] });
+  const m = await newMigration('apply-full', {
+    folders: { automap: true },
+    phases: [{ name: 'presync', deleteTarget: true, deleteTargetFolders: true }],
+  });
   try {
     await seedMailbox(m.source.server, m.source, { seed: 31, messages: 80, otherDelimiter: '.' });
     const planFile = await plan(m, 'presync');
@@ -62,7 +87,9 @@ test('plan → apply → the target holds exactly the source; a second plan has 
     assert.is(applied.code, 0, applied.stderr + applied.stdout);
     assert.match(applied.stdout, /Apply complete: \d+ copied/);
     await assertTargetMirrorsSource(m);
-    const again = await runMailshift(['plan', m.manifest, '--phase', 'presync', '--detailed-exitcode', '--quiet'], { env: m.env });
+    const again = await runMailshift(['plan', m.manifest, '--phase', 'presync', '--detailed-exitcode', '--quiet'], {
+      env: m.env,
+    });
     assert.is(again.code, 0, 'no changes after apply');
     const before = await mailboxState(m.target.server, m.target);
     const reapplied = await runMailshift(['apply', planFile], { env: m.env });
@@ -74,20 +101,27 @@ test('plan → apply → the target holds exactly the source; a second plan has 
   }
 });
 
-test('apply leaves the copies \\Recent for the user\'s mail client: it only ever EXAMINEs the folders it reads back', async () => {
+test("apply leaves the copies \\Recent for the user's mail client: it only ever EXAMINEs the folders it reads back", async () => {
   const m = await newMigration('apply-recent', { phases: [{ name: 'presync' }] });
   try {
-    await fillMailbox(m.source.server, m.source, { INBOX: [{ name: 'one' }, { name: 'two', flags: ['\\Seen'] }], Projects: [{ name: 'three' }] });
+    await fillMailbox(m.source.server, m.source, {
+      INBOX: [{ name: 'one' }, { name: 'two', flags: ['\\Seen'] }],
+      Projects: [{ name: 'three' }],
+    });
     const applied = await runMailshift(['apply', await plan(m, 'presync')], { env: m.env });
     assert.is(applied.code, 0, applied.stderr + applied.stdout);
     const client = plainClient(m.target.server, m.target);
     await client.connect();
     try {
       // INBOX was there before the apply (its UIDVALIDITY was checked), Projects was created by it.
-      for (const [folder, count] of [['INBOX', 2], ['Projects', 1]] as const) {
+      for (const [folder, count] of [
+        ['INBOX', 2],
+        ['Projects', 1],
+      ] as const) {
         await client.mailboxOpen(folder);
         const recent: number[] = [];
-        for await (const message of client.fetch('1:*', { uid: true, flags: true })) if (message.flags?.has('\\Recent')) recent.push(message.uid);
+        for await (const message of client.fetch('1:*', { uid: true, flags: true }))
+          if (message.flags?.has('\\Recent')) recent.push(message.uid);
         assert.is(recent.length, count, `every copy in ${folder} is \\Recent at the user's first SELECT`);
       }
     } finally {
@@ -110,7 +144,9 @@ test('kill -9 at several points, then re-apply: the target equals the source, ze
     const finished = await runMailshift(['apply', planFile], { env: m.env });
     assert.is(finished.code, 0, finished.stderr + finished.stdout);
     await assertTargetMirrorsSource(m);
-    const again = await runMailshift(['plan', m.manifest, '--phase', 'presync', '--detailed-exitcode', '--quiet'], { env: m.env });
+    const again = await runMailshift(['plan', m.manifest, '--phase', 'presync', '--detailed-exitcode', '--quiet'], {
+      env: m.env,
+    });
     assert.is(again.code, 0, 'nothing left to copy');
   } finally {
     m.remove();
@@ -126,9 +162,17 @@ test('Ctrl-C stops cleanly: exit 130, the audit sealed as interrupted, the lock 
     assert.is(interrupted.code, 130, 'exit code 130 on Ctrl-C');
     const shown = await runMailshift(['audit', m.manifest, '--format', 'json'], { env: m.env });
     const applies = JSON.parse(shown.stdout).applies as Array<{ result: string; endedAt: string | null }>;
-    assert.equal(applies.map((a) => a.result), ['interrupted'], shown.stdout);
+    assert.equal(
+      applies.map((a) => a.result),
+      ['interrupted'],
+      shown.stdout,
+    );
     assert.ok(applies[0]!.endedAt, 'the audit file has its end record');
-    const lock = await localStateStore(stateDirFor(m.manifest, 'apply-interrupt')).lock({ operator: 'test', pid: process.pid, host: 'test' });
+    const lock = await localStateStore(stateDirFor(m.manifest, 'apply-interrupt')).lock({
+      operator: 'test',
+      pid: process.pid,
+      host: 'test',
+    });
     assert.is(lock.tookOverFrom, null, 'the lock was released, not left behind');
     await lock.release();
     const finished = await runMailshift(['apply', planFile], { env: m.env });
@@ -140,7 +184,10 @@ test('Ctrl-C stops cleanly: exit 130, the audit sealed as interrupted, the lock 
 });
 
 test('a folder whose UIDVALIDITY changed since the plan is not touched; the others are applied', async () => {
-  const m = await newMigration('apply-stale', { phases: [{ name: 'presync' }], folders: { exclude: ['^(Drafts|Sent|Trash|Junk|Archive)$'] } });
+  const m = await newMigration('apply-stale', {
+    phases: [{ name: 'presync' }],
+    folders: { exclude: ['^(Drafts|Sent|Trash|Junk|Archive)$'] },
+  });
   try {
     await fillMailbox(m.source.server, m.source, { INBOX: [{ name: 'a' }], Work: [{ name: 'w1' }] });
     const planFile = await plan(m, 'presync');
@@ -164,7 +211,10 @@ test('a folder whose UIDVALIDITY changed since the plan is not touched; the othe
 });
 
 test('deleteSource never removes a message whose copy is not confirmed on the target', async () => {
-  const m = await newMigration('apply-drain', { phases: [{ name: 'drain', deleteSource: true }], folders: { include: ['^INBOX$'] } });
+  const m = await newMigration('apply-drain', {
+    phases: [{ name: 'drain', deleteSource: true }],
+    folders: { include: ['^INBOX$'] },
+  });
   try {
     await fillMailbox(m.source.server, m.source, { INBOX: [{ name: 'a' }, { name: 'b' }] });
     await fillMailbox(m.target.server, m.target, { INBOX: [{ name: 'a' }] });
@@ -178,9 +228,16 @@ test('deleteSource never removes a message whose copy is not confirmed on the ta
     const applied = await runMailshift(['apply', planFile], { env: m.env });
     assert.is(applied.code, 1, 'the kept message counts as not done');
     const source = await mailboxState(m.source.server, m.source);
-    assert.equal(source.INBOX!.map((x) => x.messageId), ['<a@test>'], '"a" kept (its copy is gone), "b" deleted after its copy');
+    assert.equal(
+      source.INBOX!.map((x) => x.messageId),
+      ['<a@test>'],
+      '"a" kept (its copy is gone), "b" deleted after its copy',
+    );
     const target = await mailboxState(m.target.server, m.target);
-    assert.equal(target.INBOX!.map((x) => x.messageId), ['<b@test>']);
+    assert.equal(
+      target.INBOX!.map((x) => x.messageId),
+      ['<b@test>'],
+    );
   } finally {
     m.remove();
   }
@@ -204,7 +261,11 @@ test('two applies of one migration never run together', async () => {
   const m = await newMigration('apply-lock', { phases: [{ name: 'presync' }] });
   try {
     const planFile = await plan(m, 'presync');
-    const lock = await localStateStore(stateDirFor(m.manifest, 'apply-lock')).lock({ operator: 'someone@elsewhere', pid: process.pid, host: (await import('node:os')).hostname() });
+    const lock = await localStateStore(stateDirFor(m.manifest, 'apply-lock')).lock({
+      operator: 'someone@elsewhere',
+      pid: process.pid,
+      host: (await import('node:os')).hostname(),
+    });
     try {
       const applied = await runMailshift(['apply', planFile], { env: m.env });
       assert.is(applied.code, 1);

@@ -1,4 +1,14 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -16,13 +26,26 @@ const SOURCE_MARKER = 'ran the TypeScript sources\n';
  * the real bin, dist/ and package files, and instead of the sources a src/cli/main.ts that only prints a marker.
  */
 function installCopy(): { bin: string; editSource(): void; remove(): void } {
-  assert.ok(existsSync(join(REPO, 'dist', BUILD_STAMP)), 'dist/ is not built: `npm run build` (`npm test` builds first)');
+  assert.ok(
+    existsSync(join(REPO, 'dist', BUILD_STAMP)),
+    'dist/ is not built: `npm run build` (`npm test` builds first)',
+  );
   const root = mkdtempSync(join(tmpdir(), 'mailshift-install-'));
   const main = join(root, 'src', 'cli', 'main.ts');
   mkdirSync(join(root, 'src', 'cli'), { recursive: true });
   // The bin, and the files the build reads from the package at run time.
-  for (const file of ['src/bin.js', 'src/build-freshness.js', 'package.json', 'src/manifest/mailshift.libsonnet', 'src/init/example.jsonnet']) cpSync(join(REPO, file), join(root, file));
-  writeFileSync(main, `export async function main(): Promise<number> {\n  process.stdout.write(${JSON.stringify(SOURCE_MARKER)});\n  return 0;\n}\n`);
+  for (const file of [
+    'src/bin.js',
+    'src/build-freshness.js',
+    'package.json',
+    'src/manifest/mailshift.libsonnet',
+    'src/init/example.jsonnet',
+  ])
+    cpSync(join(REPO, file), join(root, file));
+  writeFileSync(
+    main,
+    `export async function main(): Promise<number> {\n  process.stdout.write(${JSON.stringify(SOURCE_MARKER)});\n  return 0;\n}\n`,
+  );
   cpSync(join(REPO, 'schemas'), join(root, 'schemas'), { recursive: true });
   cpSync(join(REPO, 'dist'), join(root, 'dist'), { recursive: true });
   symlinkSync(join(REPO, 'node_modules'), join(root, 'node_modules'));
@@ -58,7 +81,7 @@ async function expectVersionAndValidate(options: { bin?: string; env?: NodeJS.Pr
   assert.is(validate.code, 0);
 }
 
-test('a fresh build runs from dist/: --version, and validate with the package\'s schema and library', async () => {
+test("a fresh build runs from dist/: --version, and validate with the package's schema and library", async () => {
   await inInstallCopy((install) => expectVersionAndValidate({ bin: install.bin }));
 });
 

@@ -12,7 +12,12 @@ const folder = manifestFolder();
 
 const setup = (async () => {
   const { slash, dot } = await dovecotPair();
-  const [aliceSource, aliceTarget, bobSource, bobTarget] = await Promise.all([freshUser(slash), freshUser(dot), freshUser(dot), freshUser(slash)]);
+  const [aliceSource, aliceTarget, bobSource, bobTarget] = await Promise.all([
+    freshUser(slash),
+    freshUser(dot),
+    freshUser(dot),
+    freshUser(slash),
+  ]);
   await seedMailbox(slash, aliceSource, { seed: 31, messages: 20, otherDelimiter: '.' });
   mkdirSync(join(folder.dir, 'secrets'));
   writeFileSync(join(folder.dir, 'secrets', 'alice.pw'), `${aliceTarget.password}\n`);
@@ -30,13 +35,22 @@ const setup = (async () => {
       },
       {
         id: 'bob',
-        source: { port: dot.ports.plain, tls: 'starttls', user: bobSource.user, password: { command: ['cat', 'bob.pw'] } },
+        source: {
+          port: dot.ports.plain,
+          tls: 'starttls',
+          user: bobSource.user,
+          password: { command: ['cat', 'bob.pw'] },
+        },
         target: { port: slash.ports.plain, tls: 'none', user: bobTarget.user, password: { env: 'BOB_NEW_PW' } },
       },
     ],
     phases: [{ name: 'presync' }],
   });
-  const env = { ALICE_OLD_PW: aliceSource.password, BOB_NEW_PW: bobTarget.password, NODE_EXTRA_CA_CERTS: join(folder.dir, 'ca.pem') };
+  const env = {
+    ALICE_OLD_PW: aliceSource.password,
+    BOB_NEW_PW: bobTarget.password,
+    NODE_EXTRA_CA_CERTS: join(folder.dir, 'ca.pem'),
+  };
   return { manifest, env, slash, dot, aliceSource, bobTarget };
 })();
 
@@ -46,7 +60,10 @@ test('check: a table with one row per side, every login ok, exit 0', async () =>
   assert.is(result.stderr, '');
   assert.is(result.code, 0);
   const lines = result.stdout.split('\n');
-  assert.match(lines[0]!, /^ACCOUNT\s+SIDE\s+RESULT\s+ENDPOINT\s+SERVER\s+DELIMITER\s+PREFIX\s+FOLDERS\s+MESSAGES\s+CAPABILITIES$/);
+  assert.match(
+    lines[0]!,
+    /^ACCOUNT\s+SIDE\s+RESULT\s+ENDPOINT\s+SERVER\s+DELIMITER\s+PREFIX\s+FOLDERS\s+MESSAGES\s+CAPABILITIES$/,
+  );
   const column = (name: string) => lines[0]!.indexOf(name);
   const rows = lines.slice(1, 5);
   assert.match(rows[0]!, /^alice\s+source\s+ok\s+/);
@@ -63,7 +80,14 @@ test('check: a table with one row per side, every login ok, exit 0', async () =>
   const namespace = (row: string) => row.slice(column('DELIMITER'), column('FOLDERS')).trim().split(/\s+/).join(' ');
   assert.equal(rows.map(namespace), ['"/" ""', '"." "INBOX."', '"." "INBOX."', '"/" ""']);
   // 14 generated folders, 20 messages; right-aligned under their headings.
-  assert.is(rows[0]!.slice(column('FOLDERS'), column('MESSAGES') + 'MESSAGES'.length).trim().split(/\s+/).join(' '), '14 20');
+  assert.is(
+    rows[0]!
+      .slice(column('FOLDERS'), column('MESSAGES') + 'MESSAGES'.length)
+      .trim()
+      .split(/\s+/)
+      .join(' '),
+    '14 20',
+  );
   assert.match(result.stdout, '2 accounts checked: 2 ok, 0 failed');
 });
 
@@ -74,12 +98,26 @@ test('check --format json: the same results as data', async () => {
   const json = JSON.parse(result.stdout);
   assert.is(json.format, 'mailshift-check/v1');
   assert.equal(json.summary, { accounts: 2, ok: 2, failed: 0 });
-  assert.equal(json.accounts.map((a: { account: string }) => a.account), ['alice', 'bob']);
+  assert.equal(
+    json.accounts.map((a: { account: string }) => a.account),
+    ['alice', 'bob'],
+  );
   const alice = json.accounts[0];
-  assert.equal({ ok: alice.source.ok, server: alice.source.server, folders: alice.source.folders, messages: alice.source.messages, error: alice.source.error },
-    { ok: true, server: 'Dovecot', folders: 14, messages: 20, error: null });
+  assert.equal(
+    {
+      ok: alice.source.ok,
+      server: alice.source.server,
+      folders: alice.source.folders,
+      messages: alice.source.messages,
+      error: alice.source.error,
+    },
+    { ok: true, server: 'Dovecot', folders: 14, messages: 20, error: null },
+  );
   assert.ok(alice.target.capabilities.includes('CONDSTORE'));
-  assert.equal([alice.source.delimiter, alice.source.personalPrefix, alice.target.delimiter, alice.target.personalPrefix], ['/', '', '.', 'INBOX.']);
+  assert.equal(
+    [alice.source.delimiter, alice.source.personalPrefix, alice.target.delimiter, alice.target.personalPrefix],
+    ['/', '', '.', 'INBOX.'],
+  );
   assert.is(alice.target.messages, 0);
 });
 
@@ -91,7 +129,10 @@ test('a wrong password: exit 1, the failure named (account, side, server, env va
   assert.match(result.stdout, /^alice\s+source\s+FAILED\s+127\.0\.0\.1:\d+(\s+-){5}\s+LOGIN_FAILED$/m);
   assert.match(result.stdout, /^bob\s+source\s+ok/m);
   assert.match(result.stdout, '2 accounts checked: 1 ok, 1 failed');
-  assert.match(result.stderr, `error: (account alice): source login failed for account alice at 127.0.0.1:${slash.ports.plain}: AUTHENTICATIONFAILED`);
+  assert.match(
+    result.stderr,
+    `error: (account alice): source login failed for account alice at 127.0.0.1:${slash.ports.plain}: AUTHENTICATIONFAILED`,
+  );
   assert.match(result.stderr, 'check the password in env ALICE_OLD_PW');
   assert.not.ok(`${result.stdout}${result.stderr}`.includes(wrong), 'the password leaked');
   assert.not.ok(hasStackTrace(result.stderr));
@@ -99,7 +140,9 @@ test('a wrong password: exit 1, the failure named (account, side, server, env va
 
 test('an untrusted certificate and a missing secret: each reported with its fix', async () => {
   const { manifest, env } = await setup;
-  const result = await runMailshift(['check', manifest, '--format', 'json'], { env: { ...env, NODE_EXTRA_CA_CERTS: '', BOB_NEW_PW: '' } });
+  const result = await runMailshift(['check', manifest, '--format', 'json'], {
+    env: { ...env, NODE_EXTRA_CA_CERTS: '', BOB_NEW_PW: '' },
+  });
   assert.is(result.code, 1);
   const json = JSON.parse(result.stdout);
   assert.is(json.accounts[0].target.error.code, 'TLS_FAILED');
@@ -112,17 +155,22 @@ test('an untrusted certificate and a missing secret: each reported with its fix'
 test('a failing secret command: its exit code and how to run it by hand; its stderr only with --verbose', async () => {
   const { env, dot, slash, bobTarget } = await setup;
   const fakeSecret = 'Fake-Secret-On-Stderr-77';
-  writeFileSync(join(folder.dir, 'bad-pass.sh'), `#!/bin/sh\necho '${fakeSecret}' >&2\necho 'Error: mail/bob is not in the password store.' >&2\nexit 1\n`);
+  writeFileSync(
+    join(folder.dir, 'bad-pass.sh'),
+    `#!/bin/sh\necho '${fakeSecret}' >&2\necho 'Error: mail/bob is not in the password store.' >&2\nexit 1\n`,
+  );
   chmodSync(join(folder.dir, 'bad-pass.sh'), 0o755);
   const manifest = folder.write('check-command.json', {
     apiVersion: 'mailshift/v1',
     name: 'check-command-test',
     defaults: { source: { host: '127.0.0.1', tls: 'none' }, target: { host: '127.0.0.1', tls: 'none' } },
-    accounts: [{
-      id: 'bob',
-      source: { port: dot.ports.plain, user: 'bob', password: { command: ['./bad-pass.sh', 'mail/bob'] } },
-      target: { port: slash.ports.plain, user: bobTarget.user, password: { env: 'BOB_NEW_PW' } },
-    }],
+    accounts: [
+      {
+        id: 'bob',
+        source: { port: dot.ports.plain, user: 'bob', password: { command: ['./bad-pass.sh', 'mail/bob'] } },
+        target: { port: slash.ports.plain, user: bobTarget.user, password: { env: 'BOB_NEW_PW' } },
+      },
+    ],
     phases: [{ name: 'presync' }],
   });
   const quiet = await runMailshift(['check', manifest], { env });
@@ -143,7 +191,8 @@ test('a failing secret command: its exit code and how to run it by hand; its std
 /** A manifest of one account, alice, with these endpoints on 127.0.0.1. */
 function aliceOnly(name: string, source: Record<string, unknown>, target: Record<string, unknown>): string {
   return folder.write(`${name}.json`, {
-    apiVersion: 'mailshift/v1', name: `${name}-test`,
+    apiVersion: 'mailshift/v1',
+    name: `${name}-test`,
     defaults: { source: { host: '127.0.0.1' }, target: { host: '127.0.0.1' } },
     accounts: [{ id: 'alice', source, target }],
     phases: [{ name: 'presync' }],
@@ -155,7 +204,9 @@ test('a server without ID is named by its greeting, not "?"', async () => {
   const proxy = await startTcpProxy(slash.ports.plain, { hideCapabilities: ['ID'] });
   try {
     const endpoint = { port: proxy.port, tls: 'none', user: aliceSource.user, password: { env: 'ALICE_OLD_PW' } };
-    const result = await runMailshift(['check', aliceOnly('check-no-id', endpoint, endpoint), '--format', 'json'], { env });
+    const result = await runMailshift(['check', aliceOnly('check-no-id', endpoint, endpoint), '--format', 'json'], {
+      env,
+    });
     assert.is(result.code, 0, result.output);
     const alice = JSON.parse(result.stdout).accounts[0];
     assert.match(alice.source.server, /^Dovecot.* ready\. \(greeting\)$/);
@@ -166,16 +217,21 @@ test('a server without ID is named by its greeting, not "?"', async () => {
 
 test('plaintext on an implicit-TLS port: diagnosed in seconds, not after the 60 s timeout', async () => {
   const { env, slash, dot, aliceSource, bobTarget } = await setup;
-  const manifest = aliceOnly('check-tls-port',
+  const manifest = aliceOnly(
+    'check-tls-port',
     { port: slash.ports.tls, tls: 'none', user: aliceSource.user, password: { env: 'ALICE_OLD_PW' } },
-    { port: dot.ports.tls, tls: 'starttls', user: bobTarget.user, password: { env: 'BOB_NEW_PW' } });
+    { port: dot.ports.tls, tls: 'starttls', user: bobTarget.user, password: { env: 'BOB_NEW_PW' } },
+  );
   const started = Date.now();
   const result = await runMailshift(['check', manifest, '--format', 'json'], { env });
   const seconds = (Date.now() - started) / 1000;
   assert.is(result.code, 1, result.stderr);
   assert.ok(seconds < 10, `took ${seconds} s`);
   const alice = JSON.parse(result.stdout).accounts[0];
-  for (const [side, port] of [['source', slash.ports.tls], ['target', dot.ports.tls]] as const) {
+  for (const [side, port] of [
+    ['source', slash.ports.tls],
+    ['target', dot.ports.tls],
+  ] as const) {
     assert.is(alice[side].error.code, 'TLS_FAILED', side);
     assert.match(result.stderr, `${side} connection failed for account alice at 127.0.0.1:${port}: no IMAP greeting`);
     assert.match(result.stderr, `port ${port} answers in TLS`);
@@ -186,16 +242,21 @@ test('plaintext on an implicit-TLS port: diagnosed in seconds, not after the 60 
 
 test('implicit TLS on a plaintext port: diagnosed at once, naming the port as plaintext', async () => {
   const { env, slash, aliceSource } = await setup;
-  const manifest = aliceOnly('check-plain-port',
+  const manifest = aliceOnly(
+    'check-plain-port',
     { port: slash.ports.plain, tls: 'implicit', user: aliceSource.user, password: { env: 'ALICE_OLD_PW' } },
-    { port: slash.ports.plain, tls: 'none', user: aliceSource.user, password: { env: 'ALICE_OLD_PW' } });
+    { port: slash.ports.plain, tls: 'none', user: aliceSource.user, password: { env: 'ALICE_OLD_PW' } },
+  );
   const started = Date.now();
   const result = await runMailshift(['check', manifest], { env });
   const seconds = (Date.now() - started) / 1000;
   assert.is(result.code, 1, result.stderr);
   assert.ok(seconds < 10, `took ${seconds} s`);
   assert.match(result.stdout, /^alice\s+source\s+FAILED.*TLS_FAILED$/m);
-  assert.match(result.stderr, `source TLS handshake failed for account alice at 127.0.0.1:${slash.ports.plain}: the server answered in plain text`);
+  assert.match(
+    result.stderr,
+    `source TLS handshake failed for account alice at 127.0.0.1:${slash.ports.plain}: the server answered in plain text`,
+  );
   assert.match(result.stderr, `port ${slash.ports.plain} is a plaintext IMAP port`);
   assert.match(result.stderr, "use tls: 'starttls'");
   assert.not.ok(hasStackTrace(result.stderr));

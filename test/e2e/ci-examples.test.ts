@@ -17,19 +17,31 @@ const PHASES = [
 ];
 
 /** Run one of examples/ci/*.sh in the migration's folder, as the workflow step does. */
-function runScript(m: Migration, script: string, args: string[]): Promise<{ code: number | null; output: string; comment: string }> {
+function runScript(
+  m: Migration,
+  script: string,
+  args: string[],
+): Promise<{ code: number | null; output: string; comment: string }> {
   const commentFile = join(m.dir, 'comment.md');
   return new Promise((resolve, reject) => {
     const child = spawn('bash', [join(REPO, 'examples', 'ci', script), ...args], {
       cwd: m.dir,
-      env: { ...process.env, ...m.env, NO_COLOR: '1', MAILSHIFT: `${process.execPath} ${BIN}`, COMMENT_FILE: commentFile },
+      env: {
+        ...process.env,
+        ...m.env,
+        NO_COLOR: '1',
+        MAILSHIFT: `${process.execPath} ${BIN}`,
+        COMMENT_FILE: commentFile,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, output, comment: existsSync(commentFile) ? readFileSync(commentFile, 'utf8') : '' }));
+    child.on('close', (code) =>
+      resolve({ code, output, comment: existsSync(commentFile) ? readFileSync(commentFile, 'utf8') : '' }),
+    );
   });
 }
 
@@ -51,7 +63,11 @@ test('the review loop: the plan job comments the next phase, the apply job appli
     const applied = await runScript(m, 'apply-merged.sh', [presyncPlan]);
     assert.is(applied.code, 0, applied.output);
     assert.match(applied.output, '::group::mailshift apply plans/ci-loop.presync.plan.json');
-    assert.is(readdirSync(join(m.dir, 'audit', 'ci-loop')).length, 1, 'the apply wrote its audit log for the workflow to commit');
+    assert.is(
+      readdirSync(join(m.dir, 'audit', 'ci-loop')).length,
+      1,
+      'the apply wrote its audit log for the workflow to commit',
+    );
 
     const final = await runScript(m, 'plan-pr.sh', [manifest]);
     assert.is(final.code, 0, final.output + final.comment);
@@ -64,7 +80,9 @@ test('the review loop: the plan job comments the next phase, the apply job appli
     assert.match(gate.comment, 'The runbook waits for the manual phase **switch-mx**');
     assert.match(gate.comment, 'mailshift gate ci-loop.json switch-mx');
 
-    const gated = await runMailshift(['gate', join(m.dir, manifest), 'switch-mx', '--note', 'MX switched'], { env: m.env });
+    const gated = await runMailshift(['gate', join(m.dir, manifest), 'switch-mx', '--note', 'MX switched'], {
+      env: m.env,
+    });
     assert.is(gated.code, 0, gated.stderr);
     const complete = await runScript(m, 'plan-pr.sh', [manifest]);
     assert.match(complete.comment, 'The runbook is complete');
@@ -76,7 +94,10 @@ test('the review loop: the plan job comments the next phase, the apply job appli
 test('the plan job fails, with the errors in the comment, on an invalid manifest; other manifests are still planned', async () => {
   const m = await newMigration('ci-bad', { phases: PHASES });
   try {
-    writeFileSync(join(m.dir, 'broken.json'), JSON.stringify({ apiVersion: 'mailshift/v1', name: 'broken', acounts: [] }));
+    writeFileSync(
+      join(m.dir, 'broken.json'),
+      JSON.stringify({ apiVersion: 'mailshift/v1', name: 'broken', acounts: [] }),
+    );
     const result = await runScript(m, 'plan-pr.sh', ['broken.json', 'ci-bad.json']);
     assert.is(result.code, 1);
     assert.match(result.comment, '**The manifest is not valid**');

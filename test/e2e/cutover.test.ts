@@ -22,7 +22,8 @@ const PHASES = [
 ];
 
 const mailshift = (m: Migration, args: string[]) => runMailshift(args, { env: m.env });
-const auditFiles = (m: Migration) => (existsSync(auditDirFor(m.manifest, NAME)) ? readdirSync(auditDirFor(m.manifest, NAME)).sort() : []);
+const auditFiles = (m: Migration) =>
+  existsSync(auditDirFor(m.manifest, NAME)) ? readdirSync(auditDirFor(m.manifest, NAME)).sort() : [];
 const readPlan = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as Plan;
 const ids = (messages: Array<{ messageId: string | null }> = []) => messages.map((x) => x.messageId).sort();
 
@@ -72,7 +73,10 @@ test('after the MX gate, a re-run of final keeps mail delivered to the new serve
     await ok(m, ['gate', m.manifest, 'switch-mx', '--note', 'MX switched']);
 
     // The new server now gets mail by itself; a user files some of it in a folder of their own.
-    await fillMailbox(m.target.server, m.target, { INBOX: [{ name: 'delivered-after-mx' }], 'INBOX.Projects': [{ name: 'project-note' }] });
+    await fillMailbox(m.target.server, m.target, {
+      INBOX: [{ name: 'delivered-after-mx' }],
+      'INBOX.Projects': [{ name: 'project-note' }],
+    });
     // And the admin re-runs final because the user deleted b on the old server meanwhile.
     await deleteOnSource(m, '<b@test>');
     const before = await mailboxState(m.target.server, m.target);
@@ -86,7 +90,14 @@ test('after the MX gate, a re-run of final keeps mail delivered to the new serve
     assert.match(planned.stdout, 'gate "switch-mx"');
     assert.match(planned.stdout, 'target folder "INBOX.Projects" is kept');
     assert.equal(plan.runbook?.cutover?.gate, 'switch-mx');
-    assert.equal(plan.runbook?.after.map((mark) => [mark.kind, mark.phase]), [['apply', 'presync'], ['apply', 'final'], ['gate', 'switch-mx']]);
+    assert.equal(
+      plan.runbook?.after.map((mark) => [mark.kind, mark.phase]),
+      [
+        ['apply', 'presync'],
+        ['apply', 'final'],
+        ['gate', 'switch-mx'],
+      ],
+    );
 
     await ok(m, ['apply', m.planPath('final')]);
     let after = await mailboxState(m.target.server, m.target);
@@ -104,7 +115,10 @@ test('after the MX gate, a re-run of final keeps mail delivered to the new serve
     const filesBefore = auditFiles(m);
     const refused = await mailshift(m, ['apply', editedFile]);
     assert.is(refused.code, 1, refused.stderr);
-    assert.match(refused.stderr, `deleteTarget of UID ${newUid} in target folder "INBOX", a message mailshift did not copy there`);
+    assert.match(
+      refused.stderr,
+      `deleteTarget of UID ${newUid} in target folder "INBOX", a message mailshift did not copy there`,
+    );
     assert.match(refused.stderr, 'nothing was applied');
     assert.not.ok(hasStackTrace(refused.stderr));
     assert.equal(auditFiles(m), filesBefore, 'a refused apply writes no audit file');
@@ -124,7 +138,9 @@ test('after the MX gate, a re-run of final keeps mail delivered to the new serve
     after = await mailboxState(m.target.server, m.target);
     assert.equal(ids(after.INBOX), ['<a@test>', '<c@test>']);
     assert.not.ok('INBOX.Projects' in after);
-    const start = JSON.parse(readFileSync(join(auditDirFor(m.manifest, NAME), auditFiles(m).at(-1)!), 'utf8').split('\n')[0]!);
+    const start = JSON.parse(
+      readFileSync(join(auditDirFor(m.manifest, NAME), auditFiles(m).at(-1)!), 'utf8').split('\n')[0]!,
+    );
     assert.equal([start.forced, start.cutoverOverride], [true, 2]);
     const audit = await ok(m, ['audit', m.manifest, start.applyId]);
     assert.match(audit.stdout, 'FORCED    with 2 target deletions the cutover rule forbids (--force)');
@@ -141,21 +157,35 @@ test('a plan made before a gate is refused once the gate is recorded, naming the
     await ok(m, ['plan', m.manifest, '--phase', 'drain-source', '--quiet']);
     await ok(m, ['gate', m.manifest, 'switch-mx']);
     await fillMailbox(m.source.server, m.source, { INBOX: [{ name: 'arrived-at-old-host' }] });
-    const [source, target, files] = [await mailboxState(m.source.server, m.source), await mailboxState(m.target.server, m.target), auditFiles(m)];
+    const [source, target, files] = [
+      await mailboxState(m.source.server, m.source),
+      await mailboxState(m.target.server, m.target),
+      auditFiles(m),
+    ];
 
     const refused = await mailshift(m, ['apply', m.planPath('drain-source')]);
     assert.is(refused.code, 1);
     assert.match(refused.stderr, 'before the gate "switch-mx" (recorded ');
     assert.match(refused.stderr, `mailshift plan ${m.manifest} --phase drain-source`);
     assert.not.ok(hasStackTrace(refused.stderr));
-    assert.equal([await mailboxState(m.source.server, m.source), await mailboxState(m.target.server, m.target), auditFiles(m)], [source, target, files]);
+    assert.equal(
+      [await mailboxState(m.source.server, m.source), await mailboxState(m.target.server, m.target), auditFiles(m)],
+      [source, target, files],
+    );
 
     const status = await ok(m, ['status', m.manifest]);
-    assert.match(status.stdout, /\ndrain-source\s+sync\s+ready\s+switch-mx ✓\s+\S+ \S+: 1 deletion, made before switch-mx/, 'status agrees with apply');
+    assert.match(
+      status.stdout,
+      /\ndrain-source\s+sync\s+ready\s+switch-mx ✓\s+\S+ \S+: 1 deletion, made before switch-mx/,
+      'status agrees with apply',
+    );
 
     // Planned again after the gate, it applies, and sees the mail that arrived meanwhile.
     await planAndApply(m, 'drain-source');
-    assert.equal(ids((await mailboxState(m.target.server, m.target)).INBOX), ['<a@test>', '<arrived-at-old-host@test>']);
+    assert.equal(ids((await mailboxState(m.target.server, m.target)).INBOX), [
+      '<a@test>',
+      '<arrived-at-old-host@test>',
+    ]);
   } finally {
     m.remove();
   }

@@ -29,18 +29,30 @@ test("identity 'uid': plan and verify use the UID maps apply recorded; without a
     // only the UID map still says it is the copy of source UID 3.
     await fillMailbox(m.source.server, m.source, { INBOX: [{ name: 'three' }] });
     await fillMailbox(m.target.server, m.target, { INBOX: [{ name: 'three-rewritten' }] });
-    await state.recordUidPairs('alice', 'INBOX', { sourceUidValidity: inbox.sourceUidValidity, target: 'INBOX', targetUidValidity: inbox.targetUidValidity }, [[3, 3]]);
+    await state.recordUidPairs(
+      'alice',
+      'INBOX',
+      { sourceUidValidity: inbox.sourceUidValidity, target: 'INBOX', targetUidValidity: inbox.targetUidValidity },
+      [[3, 3]],
+    );
 
-    const again = await runMailshift(['plan', m.manifest, '--phase', 'presync', '--detailed-exitcode', '--format', 'json'], { env: m.env });
+    const again = await runMailshift(
+      ['plan', m.manifest, '--phase', 'presync', '--detailed-exitcode', '--format', 'json'],
+      { env: m.env },
+    );
     assert.is(again.code, 0, `no changes through the map:\n${again.stdout}`);
     const verified = await runMailshift(['verify', m.manifest, '--phase', 'presync'], { env: m.env });
     assert.is(verified.code, 0, verified.stdout + verified.stderr);
 
     // Drop the maps: the same mailbox matched by headers is a copy of UID 3 and a deletion of target UID 3.
-    const headersOnly = await runMailshift(['plan', m.manifest, '--phase', 'presync', '--detailed-exitcode', '--state-dir', `${m.dir}/empty-state`], { env: m.env });
+    const headersOnly = await runMailshift(
+      ['plan', m.manifest, '--phase', 'presync', '--detailed-exitcode', '--state-dir', `${m.dir}/empty-state`],
+      { env: m.env },
+    );
     assert.is(headersOnly.code, 2, headersOnly.stderr);
-    const ops = JSON.parse(readFileSync(m.planPath('presync'), 'utf8')).accounts[0].folders
-      .flatMap((f: { actions: Array<{ op: string; uid?: number }> }) => f.actions.map((a) => `${a.op} ${a.uid ?? ''}`.trim()));
+    const ops = JSON.parse(readFileSync(m.planPath('presync'), 'utf8')).accounts[0].folders.flatMap(
+      (f: { actions: Array<{ op: string; uid?: number }> }) => f.actions.map((a) => `${a.op} ${a.uid ?? ''}`.trim()),
+    );
     assert.equal(ops.sort(), ['copy 3', 'deleteTarget 3']);
   } finally {
     m.remove();

@@ -19,8 +19,12 @@ async function planActions(m: Migration): Promise<string[]> {
   const result = await runMailshift(['plan', m.manifest, '--phase', 'mirror', '--quiet'], { env: m.env });
   assert.ok(result.code === 0, result.stderr);
   const plan = JSON.parse(readFileSync(m.planPath('mirror'), 'utf8'));
-  return plan.accounts[0].folders.flatMap((f: { source: string; actions: Array<{ op: string; uid?: number; add?: string[] }> }) =>
-    f.actions.map((a) => `${f.source} ${a.op}${a.uid ? ` ${a.uid}` : ''}${a.add?.length ? ` +${a.add.join(',')}` : ''}`));
+  return plan.accounts[0].folders.flatMap(
+    (f: { source: string; actions: Array<{ op: string; uid?: number; add?: string[] }> }) =>
+      f.actions.map(
+        (a) => `${f.source} ${a.op}${a.uid ? ` ${a.uid}` : ''}${a.add?.length ? ` +${a.add.join(',')}` : ''}`,
+      ),
+  );
 }
 
 function cacheFile(m: Migration): string {
@@ -38,16 +42,27 @@ test('plan reuses what it read: unchanged folders are not fetched again, changed
   const m = await newMigration('plan-cache', { phases: [{ name: 'mirror', deleteTarget: true }] });
   try {
     await fillMailbox(m.source.server, m.source, { INBOX: [{ name: 'a' }, { name: 'b' }], Work: [{ name: 'w' }] });
-    assert.equal((await planActions(m)).filter((a) => a.includes('copy')), ['INBOX copy 1', 'INBOX copy 2', 'Work copy 1']);
+    assert.equal(
+      (await planActions(m)).filter((a) => a.includes('copy')),
+      ['INBOX copy 1', 'INBOX copy 2', 'Work copy 1'],
+    );
     const applied = await runMailshift(['apply', m.planPath('mirror')], { env: m.env });
     assert.is(applied.code, 0, applied.stderr);
     const seeded = JSON.parse(readFileSync(cacheFile(m), 'utf8')).target.folders;
-    assert.equal(seeded.INBOX.messages.map((message: { uid: number }) => message.uid), [1, 2], 'apply taught the cache its copies (target UIDs from APPENDUID)');
+    assert.equal(
+      seeded.INBOX.messages.map((message: { uid: number }) => message.uid),
+      [1, 2],
+      'apply taught the cache its copies (target UIDs from APPENDUID)',
+    );
     assert.is(seeded.INBOX.state.highestModseq, null, 'so the next plan reads their flags, not their headers');
     assert.equal(await planActions(m), [], 'nothing left after apply');
 
     poisonSourceInbox(m);
-    assert.equal(await planActions(m), ['INBOX copy 1', 'INBOX deleteTarget 1'], 'an unchanged folder is taken from the cache as it is');
+    assert.equal(
+      await planActions(m),
+      ['INBOX copy 1', 'INBOX deleteTarget 1'],
+      'an unchanged folder is taken from the cache as it is',
+    );
 
     const client = plainClient(m.source.server, m.source);
     await client.connect();
@@ -58,8 +73,11 @@ test('plan reuses what it read: unchanged folders are not fetched again, changed
       await client.logout();
     }
     await fillMailbox(m.source.server, m.source, { INBOX: [{ name: 'c' }] });
-    assert.equal(await planActions(m), ['INBOX copy 1', 'INBOX copy 3', 'INBOX setFlags 2 +\\Flagged', 'INBOX deleteTarget 1'],
-      'a changed folder: cached identities kept, flags read again, the new UID read in full');
+    assert.equal(
+      await planActions(m),
+      ['INBOX copy 1', 'INBOX copy 3', 'INBOX setFlags 2 +\\Flagged', 'INBOX deleteTarget 1'],
+      'a changed folder: cached identities kept, flags read again, the new UID read in full',
+    );
 
     // Recreate INBOX's twin folder Work: new UIDVALIDITY, so its cache entry is worthless.
     const cache = JSON.parse(readFileSync(cacheFile(m), 'utf8'));
@@ -74,7 +92,10 @@ test('plan reuses what it read: unchanged folders are not fetched again, changed
       await again.logout();
     }
     await fillMailbox(m.source.server, m.source, { Work: [{ name: 'w' }] });
-    assert.not.ok((await planActions(m)).some((a) => a.startsWith('Work')), 'a recreated folder is read afresh: its message matches the target copy');
+    assert.not.ok(
+      (await planActions(m)).some((a) => a.startsWith('Work')),
+      'a recreated folder is read afresh: its message matches the target copy',
+    );
 
     // A cache read from another server or login for the same account id is not used.
     poisonSourceInbox(m);
@@ -99,7 +120,10 @@ test('a cache file a crash left empty or half written is no cache: the plan read
     for (const torn of ['', whole.slice(0, Math.floor(whole.length / 2))]) {
       writeFileSync(cacheFile(m), torn);
       assert.equal(await planActions(m), [], `nothing to do (cache of ${torn.length} bytes)`);
-      assert.ok(JSON.parse(readFileSync(cacheFile(m), 'utf8')).source.folders.INBOX.messages.length === 2, 'written anew');
+      assert.ok(
+        JSON.parse(readFileSync(cacheFile(m), 'utf8')).source.folders.INBOX.messages.length === 2,
+        'written anew',
+      );
     }
   } finally {
     m.remove();

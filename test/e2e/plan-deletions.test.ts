@@ -32,12 +32,20 @@ async function appendRaw(server: DovecotServer, account: Account, folder: string
 const inboxOf = (plan: Json) => plan.accounts[0].folders.find((folder: Json) => folder.source === 'INBOX');
 
 test('deleteTarget: the plan records and shows Date, From and Subject of each deleted message, decoded and made harmless', async () => {
-  const m = await newMigration('del-headers-target', { phases: [{ name: 'presync', deleteTarget: true }], folders: { include: ['^INBOX$'] } });
+  const m = await newMigration('del-headers-target', {
+    phases: [{ name: 'presync', deleteTarget: true }],
+    folders: { include: ['^INBOX$'] },
+  });
   try {
     await fillMailbox(m.source.server, m.source, { INBOX: [{ name: 'kept' }] });
     await fillMailbox(m.target.server, m.target, { INBOX: [{ name: 'kept' }] });
     await appendRaw(m.target.server, m.target, 'INBOX', [
-      raw(['Message-ID: <invoice@test>', 'From: =?ISO-8859-1?Q?J=F6rg_M=FCller?= <joerg@test>', 'Subject: =?UTF-8?B?UmVjaG51bmcgTcOkcno=?=', 'Date: Mon, 2 Nov 2026 09:30:00 +0100']),
+      raw([
+        'Message-ID: <invoice@test>',
+        'From: =?ISO-8859-1?Q?J=F6rg_M=FCller?= <joerg@test>',
+        'Subject: =?UTF-8?B?UmVjaG51bmcgTcOkcno=?=',
+        'Date: Mon, 2 Nov 2026 09:30:00 +0100',
+      ]),
       raw(['Message-ID: <hostile@test>', `From: evil${ESC}[31m@test`, `Subject: ${HOSTILE_SUBJECT}`]),
     ]);
     const planned = await runMailshift(['plan', m.manifest, '--phase', 'presync'], { env: m.env });
@@ -45,20 +53,36 @@ test('deleteTarget: the plan records and shows Date, From and Subject of each de
     const plan = JSON.parse(readFileSync(m.planPath('presync'), 'utf8'));
     const deletions = inboxOf(plan).actions.filter((a: Json) => a.op === 'deleteTarget');
     assert.is(deletions.length, 2);
-    assert.equal(deletions[0].headers, { date: 'Mon, 2 Nov 2026 09:30:00 +0100', from: 'Jörg Müller <joerg@test>', subject: 'Rechnung März' });
+    assert.equal(deletions[0].headers, {
+      date: 'Mon, 2 Nov 2026 09:30:00 +0100',
+      from: 'Jörg Müller <joerg@test>',
+      subject: 'Rechnung März',
+    });
     assert.is(deletions[1].headers.from, 'evil[31m@test');
     assert.is(deletions[1].headers.date, null);
-    assert.ok(deletions[1].headers.subject.startsWith('[2J]8;;http://evil.test\\click here]8;;\\ xxx'), deletions[1].headers.subject);
+    assert.ok(
+      deletions[1].headers.subject.startsWith('[2J]8;;http://evil.test\\click here]8;;\\ xxx'),
+      deletions[1].headers.subject,
+    );
     assert.is(Array.from(deletions[1].headers.subject as string).length, 200, 'capped');
-    assert.ok(inboxOf(plan).actions.every((a: Json) => a.op === 'deleteTarget' || a.headers === undefined), 'only deletions carry headers');
+    assert.ok(
+      inboxOf(plan).actions.every((a: Json) => a.op === 'deleteTarget' || a.headers === undefined),
+      'only deletions carry headers',
+    );
 
-    assert.match(planned.stdout, `- delete target UID ${deletions[0].uid}: "Rechnung März" from Jörg Müller <joerg@test>, Mon, 2 Nov 2026 09:30:00 +0100`);
+    assert.match(
+      planned.stdout,
+      `- delete target UID ${deletions[0].uid}: "Rechnung März" from Jörg Müller <joerg@test>, Mon, 2 Nov 2026 09:30:00 +0100`,
+    );
     assert.match(planned.stdout, `- delete target UID ${deletions[1].uid}: "[2J]8;;http://evil.test`);
     assert.not.ok(planned.output.includes(ESC), 'no escape character reaches the terminal');
 
     const markdown = await runMailshift(['show', m.planPath('presync'), '--format', 'markdown'], { env: m.env });
     assert.is(markdown.code, 0, markdown.stderr);
-    assert.match(markdown.stdout, `  - delete target UID ${deletions[0].uid}: "Rechnung März" from Jörg Müller &lt;joerg@test&gt;, Mon, 2 Nov 2026 09:30:00 +0100`);
+    assert.match(
+      markdown.stdout,
+      `  - delete target UID ${deletions[0].uid}: "Rechnung März" from Jörg Müller &lt;joerg@test&gt;, Mon, 2 Nov 2026 09:30:00 +0100`,
+    );
     assert.match(markdown.stdout, '\\[2J\\]8;;http://evil.test\\\\click here');
     assert.not.ok(markdown.output.includes(ESC));
 
@@ -71,21 +95,39 @@ test('deleteTarget: the plan records and shows Date, From and Subject of each de
 });
 
 test('deleteSource: the plan records and shows Date, From and Subject of the source messages it deletes', async () => {
-  const m = await newMigration('del-headers-source', { phases: [{ name: 'drain', deleteSource: true }], folders: { include: ['^INBOX$'] } });
+  const m = await newMigration('del-headers-source', {
+    phases: [{ name: 'drain', deleteSource: true }],
+    folders: { include: ['^INBOX$'] },
+  });
   try {
     await fillMailbox(m.source.server, m.source, { INBOX: [{ name: 'moved-one' }, { name: 'moved-two' }] });
     const planned = await runMailshift(['plan', m.manifest, '--phase', 'drain'], { env: m.env });
     assert.is(planned.code, 0, planned.stderr);
-    const deletions = inboxOf(JSON.parse(readFileSync(m.planPath('drain'), 'utf8'))).actions.filter((a: Json) => a.op === 'deleteSource');
-    assert.equal(deletions.map((a: Json) => a.headers), ['moved-one', 'moved-two'].map((subject) => ({ date: 'Sat, 1 Nov 2026 10:00:00 +0000', from: 'sender@test', subject })));
-    assert.match(planned.stdout, `- delete source UID ${deletions[0].uid} after its copy is confirmed: "moved-one" from sender@test, Sat, 1 Nov 2026 10:00:00 +0000`);
+    const deletions = inboxOf(JSON.parse(readFileSync(m.planPath('drain'), 'utf8'))).actions.filter(
+      (a: Json) => a.op === 'deleteSource',
+    );
+    assert.equal(
+      deletions.map((a: Json) => a.headers),
+      ['moved-one', 'moved-two'].map((subject) => ({
+        date: 'Sat, 1 Nov 2026 10:00:00 +0000',
+        from: 'sender@test',
+        subject,
+      })),
+    );
+    assert.match(
+      planned.stdout,
+      `- delete source UID ${deletions[0].uid} after its copy is confirmed: "moved-one" from sender@test, Sat, 1 Nov 2026 10:00:00 +0000`,
+    );
   } finally {
     m.remove();
   }
 });
 
 test('apply refuses recorded headers a plan cannot hold, and applies a plan that has none (made before they were recorded)', async () => {
-  const m = await newMigration('del-headers-check', { phases: [{ name: 'presync', deleteTarget: true }], folders: { include: ['^INBOX$'] } });
+  const m = await newMigration('del-headers-check', {
+    phases: [{ name: 'presync', deleteTarget: true }],
+    folders: { include: ['^INBOX$'] },
+  });
   try {
     await fillMailbox(m.source.server, m.source, { INBOX: [{ name: 'kept' }] });
     await fillMailbox(m.target.server, m.target, { INBOX: [{ name: 'kept' }, { name: 'stray' }] });

@@ -11,28 +11,58 @@ import { manifestFolder } from '../support/manifests.ts';
 const folder = manifestFolder();
 test.after(() => folder.remove());
 
-type PlanJson = { accounts: Array<{ id: string; folders: Array<{ source: string | null; target: string; mappedBy: string; actions: Array<{ op: string; addMessageId?: string }> }> }> };
+type PlanJson = {
+  accounts: Array<{
+    id: string;
+    folders: Array<{
+      source: string | null;
+      target: string;
+      mappedBy: string;
+      actions: Array<{ op: string; addMessageId?: string }>;
+    }>;
+  }>;
+};
 const pairs = (plan: PlanJson) => plan.accounts.flatMap((a) => a.folders.filter((f) => f.source !== null));
-const ops = (plan: PlanJson) => new Set(plan.accounts.flatMap((a) => a.folders.flatMap((f) => f.actions.map((x) => x.op))));
+const ops = (plan: PlanJson) =>
+  new Set(plan.accounts.flatMap((a) => a.folders.flatMap((f) => f.actions.map((x) => x.op))));
 
 // What each scenario must show in its plans (phase → check).
 const intents: Record<string, Record<string, (plan: PlanJson) => void>> = {
   'accounts-from-csv.jsonnet': {},
   'addheader-message-id.jsonnet': {
-    copy: (plan) => assert.ok(plan.accounts.some((a) => a.folders.some((f) => f.actions.some((x) => x.addMessageId?.endsWith('@mailshift.invalid>')))), 'copies of messages without Message-ID get one'),
+    copy: (plan) =>
+      assert.ok(
+        plan.accounts.some((a) =>
+          a.folders.some((f) => f.actions.some((x) => x.addMessageId?.endsWith('@mailshift.invalid>'))),
+        ),
+        'copies of messages without Message-ID get one',
+      ),
   },
   'automap-justfolders.jsonnet': {
-    folders: (plan) => assert.ok([...ops(plan)].every((op) => op === 'createFolder' || op === 'subscribe'), `folders only: ${[...ops(plan)]}`),
+    folders: (plan) =>
+      assert.ok(
+        [...ops(plan)].every((op) => op === 'createFolder' || op === 'subscribe'),
+        `folders only: ${[...ops(plan)]}`,
+      ),
     'drain-source': (plan) => assert.ok(pairs(plan).every((f) => f.source === 'INBOX')),
   },
   'drain-after-mx-switch.jsonnet': {
     'drain-inbox': (plan) => {
-      assert.ok(pairs(plan).every((f) => f.source === 'INBOX'), 'only INBOX');
-      assert.ok([...ops(plan)].every((op) => op === 'copy' || op === 'deleteSource'), `only copy/deleteSource: ${[...ops(plan)]}`);
+      assert.ok(
+        pairs(plan).every((f) => f.source === 'INBOX'),
+        'only INBOX',
+      );
+      assert.ok(
+        [...ops(plan)].every((op) => op === 'copy' || op === 'deleteSource'),
+        `only copy/deleteSource: ${[...ops(plan)]}`,
+      );
     },
   },
   'exact-sync-delete2.jsonnet': {
-    mirror: (plan) => assert.ok(pairs(plan).some((f) => f.source === 'Sent' && f.target === 'INBOX.Sent Items' && f.mappedBy === 'automap')),
+    mirror: (plan) =>
+      assert.ok(
+        pairs(plan).some((f) => f.source === 'Sent' && f.target === 'INBOX.Sent Items' && f.mappedBy === 'automap'),
+      ),
   },
   'gmail-portuguese.jsonnet': {
     presync: (plan) => {
@@ -46,18 +76,31 @@ const intents: Record<string, Record<string, (plan: PlanJson) => void>> = {
   },
   'many-into-one.jsonnet': {
     presync: (plan) => {
-      for (const account of plan.accounts) assert.ok(account.folders.every((f) => f.target.startsWith(`INBOX.${account.id}`)), `${account.id} stays in its subfolder`);
-      assert.not.ok(ops(plan).has('deleteTarget') || ops(plan).has('deleteFolder'), 'nothing deleted in the shared mailbox');
+      for (const account of plan.accounts)
+        assert.ok(
+          account.folders.every((f) => f.target.startsWith(`INBOX.${account.id}`)),
+          `${account.id} stays in its subfolder`,
+        );
+      assert.not.ok(
+        ops(plan).has('deleteTarget') || ops(plan).has('deleteFolder'),
+        'nothing deleted in the shared mailbox',
+      );
     },
   },
   'skip-trash-spam-sent-items.jsonnet': {
     copy: (plan) => {
       assert.not.ok(pairs(plan).some((f) => ['Trash', 'Spam', 'Drafts'].includes(f.source!)));
-      assert.ok(pairs(plan).some((f) => f.source === 'Sent' && f.target === 'INBOX.Sent Items' && f.mappedBy === 'map'));
+      assert.ok(
+        pairs(plan).some((f) => f.source === 'Sent' && f.target === 'INBOX.Sent Items' && f.mappedBy === 'map'),
+      );
     },
   },
   'subfolder-into-other-account.jsonnet': {
-    archive: (plan) => assert.ok(plan.accounts.every((a) => a.folders.every((f) => f.target.startsWith('INBOX.Archive.'))), 'everything below Archive'),
+    archive: (plan) =>
+      assert.ok(
+        plan.accounts.every((a) => a.folders.every((f) => f.target.startsWith('INBOX.Archive.'))),
+        'everything below Archive',
+      ),
   },
   'two-hundred-accounts.jsonnet': {},
 };
@@ -68,9 +111,22 @@ test('every example has an intent to check', () => {
 
 for (const example of EXAMPLES) {
   test(`example ${example} plans every sync phase against the Dovecot pair`, async () => {
-    const { manifest, file, env } = await exampleMigration(example, { folder, direction: 'slash-to-dot', accounts: 2, messages: 30, seed: 100 });
-    const phases: string[] = manifest.phases.filter((p: any) => p.manual === undefined).map((p: any) => p.name as string);
-    const results = await inPool(phases, 2, (phase) => runMailshift(['plan', file, '--phase', phase, '--out', join(folder.dir, `${example}.${phase}.plan.json`), '--quiet'], { env }));
+    const { manifest, file, env } = await exampleMigration(example, {
+      folder,
+      direction: 'slash-to-dot',
+      accounts: 2,
+      messages: 30,
+      seed: 100,
+    });
+    const phases: string[] = manifest.phases
+      .filter((p: any) => p.manual === undefined)
+      .map((p: any) => p.name as string);
+    const results = await inPool(phases, 2, (phase) =>
+      runMailshift(
+        ['plan', file, '--phase', phase, '--out', join(folder.dir, `${example}.${phase}.plan.json`), '--quiet'],
+        { env },
+      ),
+    );
     phases.forEach((phase: string, i: number) => {
       assert.is(results[i]!.code, 0, `${example} --phase ${phase}:\n${results[i]!.stderr}`);
       const plan = JSON.parse(readFileSync(join(folder.dir, `${example}.${phase}.plan.json`), 'utf8')) as PlanJson;

@@ -16,38 +16,66 @@ test.after(() => folder.remove());
 
 const OLD = new Date('2020-01-01T00:00:00Z');
 
-async function manifestWith(name: string, accounts: number, folders: Record<string, unknown>, messages: Record<string, unknown> = {}) {
+async function manifestWith(
+  name: string,
+  accounts: number,
+  folders: Record<string, unknown>,
+  messages: Record<string, unknown> = {},
+) {
   const { slash, dot } = await dovecotPair();
   const env: NodeJS.ProcessEnv = {};
   const entries = [];
   for (let i = 0; i < accounts; i++) {
-    const [source, target] = await Promise.all([freshUser(slash, `left-${name}-${i}-src`), freshUser(dot, `left-${name}-${i}-tgt`)]);
+    const [source, target] = await Promise.all([
+      freshUser(slash, `left-${name}-${i}-src`),
+      freshUser(dot, `left-${name}-${i}-tgt`),
+    ]);
     await fillMailbox(slash, source, {
-      INBOX: [{ name: 'keep' }, { name: 'big', padding: 40_000 }, { name: 'gone', flags: ['\\Deleted'] }, { name: 'ancient', date: OLD }],
+      INBOX: [
+        { name: 'keep' },
+        { name: 'big', padding: 40_000 },
+        { name: 'gone', flags: ['\\Deleted'] },
+        { name: 'ancient', date: OLD },
+      ],
       Sent: [{ name: 'sent' }],
       'Trash-2019': [{ name: 'trash' }],
       Spamfilter: [{ name: 'spam' }],
     });
     env[`SRC_${i}`] = source.password;
     env[`TGT_${i}`] = target.password;
-    entries.push({ id: `user${i}`, source: { user: source.user, password: { env: `SRC_${i}` } }, target: { user: target.user, password: { env: `TGT_${i}` } } });
+    entries.push({
+      id: `user${i}`,
+      source: { user: source.user, password: { env: `SRC_${i}` } },
+      target: { user: target.user, password: { env: `TGT_${i}` } },
+    });
   }
   const manifest = folder.write(`${name}.json`, {
-    apiVersion: 'mailshift/v1', name,
-    defaults: { source: { host: '127.0.0.1', port: slash.ports.plain, tls: 'none' }, target: { host: '127.0.0.1', port: dot.ports.plain, tls: 'none' } },
-    accounts: entries, folders, messages,
+    apiVersion: 'mailshift/v1',
+    name,
+    defaults: {
+      source: { host: '127.0.0.1', port: slash.ports.plain, tls: 'none' },
+      target: { host: '127.0.0.1', port: dot.ports.plain, tls: 'none' },
+    },
+    accounts: entries,
+    folders,
+    messages,
     phases: [{ name: 'presync' }],
   });
   return { manifest, env, planFile: join(folder.dir, 'plans', `${name}.presync.plan.json`) };
 }
 
 test('a plan names every folder it leaves out and why, the rules that match nothing, and the messages the rules leave out', async () => {
-  const { manifest, env, planFile } = await manifestWith('left', 1, {
-    include: ['.*', '^Projects$'],
-    exclude: ['^(Drafts|Junk|Archive|Trash)$', 'Trash|Spam'],
-    map: { Snet: 'Sent Items' },
-    rename: [{ match: '^Nothing/', replace: 'x/' }],
-  }, { maxSize: 20_000, maxAgeDays: 365 });
+  const { manifest, env, planFile } = await manifestWith(
+    'left',
+    1,
+    {
+      include: ['.*', '^Projects$'],
+      exclude: ['^(Drafts|Junk|Archive|Trash)$', 'Trash|Spam'],
+      map: { Snet: 'Sent Items' },
+      rename: [{ match: '^Nothing/', replace: 'x/' }],
+    },
+    { maxSize: 20_000, maxAgeDays: 365 },
+  );
   const planned = await runMailshift(['plan', manifest, '--phase', 'presync'], { env });
   assert.is(planned.code, 0, planned.output);
   const plan = JSON.parse(readFileSync(planFile, 'utf8'));
@@ -62,14 +90,22 @@ test('a plan names every folder it leaves out and why, the rules that match noth
   ]);
   const inbox = account.folders.find((f: { source: string }) => f.source === 'INBOX');
   assert.equal(inbox.messagesLeftOut, { age: 1, size: 1, deleted: 1 });
-  const unmatched = plan.warnings.filter((w: { code: string }) => w.code === 'RULE_UNMATCHED').map((w: { message: string }) => w.message);
+  const unmatched = plan.warnings
+    .filter((w: { code: string }) => w.code === 'RULE_UNMATCHED')
+    .map((w: { message: string }) => w.message);
   assert.equal(unmatched, [
     'folders.map key "Snet" matches no source folder (did you mean "Sent"?): it maps nothing',
     'folders.rename "^Nothing/" changes no folder name: it renames nothing',
     'folders.include "^Projects$" matches no source folder',
   ]);
-  assert.match(planned.stdout, 'left out: 6 folders not migrated: Archive (exclude "^(Drafts|Junk|Archive|Trash)$"), Drafts');
-  assert.match(planned.stdout, 'left out by the message rules: 3 messages in 1 folder (1 outside the age window, 1 outside the size window, 1 flagged \\Deleted)');
+  assert.match(
+    planned.stdout,
+    'left out: 6 folders not migrated: Archive (exclude "^(Drafts|Junk|Archive|Trash)$"), Drafts',
+  );
+  assert.match(
+    planned.stdout,
+    'left out by the message rules: 3 messages in 1 folder (1 outside the age window, 1 outside the size window, 1 flagged \\Deleted)',
+  );
   assert.match(planned.stdout, 'folders.map key "Snet" matches no source folder (did you mean "Sent"?)');
   const markdown = await runMailshift(['show', planFile, '--format', 'markdown'], { env });
   assert.match(markdown.stdout, 'Left out: 6 folders not migrated');
@@ -79,7 +115,9 @@ test('the same warning for many accounts is one line, with the accounts counted'
   const { manifest, env, planFile } = await manifestWith('fold', 3, { map: { Snet: 'Sent Items' } });
   const planned = await runMailshift(['plan', manifest, '--phase', 'presync', '--quiet'], { env });
   assert.is(planned.code, 0, planned.output);
-  const typos = JSON.parse(readFileSync(planFile, 'utf8')).warnings.filter((w: { code: string }) => w.code === 'RULE_UNMATCHED');
+  const typos = JSON.parse(readFileSync(planFile, 'utf8')).warnings.filter(
+    (w: { code: string }) => w.code === 'RULE_UNMATCHED',
+  );
   assert.is(typos.length, 1);
   assert.match(typos[0].message, '(3 accounts: user0, user1, user2)');
   assert.equal(typos[0].accounts, ['user0', 'user1', 'user2']);
@@ -87,9 +125,12 @@ test('the same warning for many accounts is one line, with the accounts counted'
 
 test('validate warns about an unanchored alternation, with the anchored form', async () => {
   const manifest = folder.write('lint.json', {
-    apiVersion: 'mailshift/v1', name: 'lint',
+    apiVersion: 'mailshift/v1',
+    name: 'lint',
     defaults: { source: { host: 'old.example', port: 993 }, target: { host: 'new.example', port: 993 } },
-    accounts: [{ id: 'a', source: { user: 'a', password: { env: 'A' } }, target: { user: 'a', password: { env: 'B' } } }],
+    accounts: [
+      { id: 'a', source: { user: 'a', password: { env: 'A' } }, target: { user: 'a', password: { env: 'B' } } },
+    ],
     folders: { exclude: ['Trash|Spam', '^Archive/|^Old$', 'Junk'] },
     phases: [{ name: 'presync' }],
   });

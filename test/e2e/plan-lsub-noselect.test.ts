@@ -16,11 +16,19 @@ test('an unsubscribed parent that LSUB marks \\Noselect: planned, copied, left u
   const { slash } = await dovecotPair();
   const proxy = await startTcpProxy(slash.ports.plain, {
     hideCapabilities: ['LIST-EXTENDED', 'LIST-STATUS'],
-    rewriteServerLine: (line) => (/^\S+ OK Lsub completed/i.test(line) ? `* LSUB (\\Noselect) "/" "Parent"\r\n${line}` : line),
+    rewriteServerLine: (line) =>
+      /^\S+ OK Lsub completed/i.test(line) ? `* LSUB (\\Noselect) "/" "Parent"\r\n${line}` : line,
   });
-  const m = await newMigration('lsub-noselect', { phases: [{ name: 'presync' }], folders: { include: ['^Parent'] } }, { source: { port: proxy.port } });
+  const m = await newMigration(
+    'lsub-noselect',
+    { phases: [{ name: 'presync' }], folders: { include: ['^Parent'] } },
+    { source: { port: proxy.port } },
+  );
   try {
-    await fillMailbox(m.source.server, m.source, { Parent: [{ name: 'p-1' }, { name: 'p-2' }], 'Parent/Child': [{ name: 'c-1' }] });
+    await fillMailbox(m.source.server, m.source, {
+      Parent: [{ name: 'p-1' }, { name: 'p-2' }],
+      'Parent/Child': [{ name: 'c-1' }],
+    });
     const client = plainClient(m.source.server, m.source);
     await client.connect();
     await client.mailboxUnsubscribe('Parent');

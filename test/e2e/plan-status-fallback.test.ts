@@ -17,9 +17,16 @@ test('an unreadable STATUS for one folder: its state from EXAMINE, the account p
     hideCapabilities: ['LIST-STATUS', 'LIST-EXTENDED'],
     rewriteServerLine: (line) => line.replace(/^\* STATUS "([^"]*)" \(/, '* STATUS $1 ('),
   });
-  const m = await newMigration('status-dialect', { phases: [{ name: 'presync' }], folders: { include: ['^INBOX$', '^Old Stuff$'] } }, { source: { port: proxy.port } });
+  const m = await newMigration(
+    'status-dialect',
+    { phases: [{ name: 'presync' }], folders: { include: ['^INBOX$', '^Old Stuff$'] } },
+    { source: { port: proxy.port } },
+  );
   try {
-    await fillMailbox(m.source.server, m.source, { INBOX: [{ name: 'new' }], 'Old Stuff': [{ name: 'old-1' }, { name: 'old-2' }] });
+    await fillMailbox(m.source.server, m.source, {
+      INBOX: [{ name: 'new' }],
+      'Old Stuff': [{ name: 'old-1' }, { name: 'old-2' }],
+    });
     const checked = await runMailshift(['check', m.manifest], { env: m.env });
     assert.is(checked.code, 0, checked.output);
     const planned = await runMailshift(['plan', m.manifest, '--phase', 'presync'], { env: m.env });

@@ -26,7 +26,10 @@ test('an unreadable source folder fails alone: the rest planned and applied, exi
 
     const planned = await runMailshift(['plan', m.manifest, '--phase', 'presync'], { env });
     assert.is(planned.code, 1, planned.output);
-    assert.match(planned.stderr, /source EXAMINE failed .*folder "INBOX\.Locked".*nothing is planned for this folder; the rest of the account is/s);
+    assert.match(
+      planned.stderr,
+      /source EXAMINE failed .*folder "INBOX\.Locked".*nothing is planned for this folder; the rest of the account is/s,
+    );
     assert.match(planned.stdout, /INBOX\.Open → .*copy 1 message/);
     const applied = await runMailshift(['apply', m.planPath('presync'), '--quiet'], { env });
     assert.is(applied.code, 0, applied.output);

@@ -29,11 +29,16 @@ let waves = 0;
 async function wave(): Promise<Wave> {
   const { slash, dot } = await dovecotPair();
   const ids = ['alice', 'bob', 'carol'];
-  const pairs = await Promise.all(ids.map(async (id) => {
-    const [source, target] = await Promise.all([freshUser(slash, `wave-${id}-src`), freshUser(dot, `wave-${id}-tgt`)]);
-    await fillMailbox(slash, source, { INBOX: [{ name: `${id}-1` }, { name: `${id}-2` }] });
-    return { id, source, target };
-  }));
+  const pairs = await Promise.all(
+    ids.map(async (id) => {
+      const [source, target] = await Promise.all([
+        freshUser(slash, `wave-${id}-src`),
+        freshUser(dot, `wave-${id}-tgt`),
+      ]);
+      await fillMailbox(slash, source, { INBOX: [{ name: `${id}-1` }, { name: `${id}-2` }] });
+      return { id, source, target };
+    }),
+  );
   const name = `wave${++waves}`;
   const env: NodeJS.ProcessEnv = {};
   for (const { id, source, target } of pairs) {
@@ -41,34 +46,52 @@ async function wave(): Promise<Wave> {
     env[`${id.toUpperCase()}_TGT`] = target.password;
   }
   const manifest = folder.write(`${name}.json`, {
-    apiVersion: 'mailshift/v1', name,
-    defaults: { source: { host: '127.0.0.1', port: slash.ports.plain, tls: 'none' }, target: { host: '127.0.0.1', port: dot.ports.plain, tls: 'none' } },
+    apiVersion: 'mailshift/v1',
+    name,
+    defaults: {
+      source: { host: '127.0.0.1', port: slash.ports.plain, tls: 'none' },
+      target: { host: '127.0.0.1', port: dot.ports.plain, tls: 'none' },
+    },
     accounts: pairs.map(({ id, source, target }) => ({
-      id, source: { user: source.user, password: { env: `${id.toUpperCase()}_SRC` } }, target: { user: target.user, password: { env: `${id.toUpperCase()}_TGT` } },
+      id,
+      source: { user: source.user, password: { env: `${id.toUpperCase()}_SRC` } },
+      target: { user: target.user, password: { env: `${id.toUpperCase()}_TGT` } },
     })),
     folders: { include: ['^INBOX$'] },
     phases: [{ name: 'presync' }],
   });
-  return { manifest, env, plansDir: join(folder.dir, 'plans'), targets: Object.fromEntries(pairs.map((pair) => [pair.id, pair.target])) };
+  return {
+    manifest,
+    env,
+    plansDir: join(folder.dir, 'plans'),
+    targets: Object.fromEntries(pairs.map((pair) => [pair.id, pair.target])),
+  };
 }
 
-const planFile = (w: Wave, suffix = '') => join(w.plansDir, `${JSON.parse(readFileSync(w.manifest, 'utf8')).name}.presync${suffix}.plan.json`);
+const planFile = (w: Wave, suffix = '') =>
+  join(w.plansDir, `${JSON.parse(readFileSync(w.manifest, 'utf8')).name}.presync${suffix}.plan.json`);
 const readPlan = (file: string) => JSON.parse(readFileSync(file, 'utf8'));
 
-test('one broken account: plan writes the others\' plan, lists it in accountsFailed and on top of the view, exits 1; apply does the others; status shows it not done', async () => {
+test("one broken account: plan writes the others' plan, lists it in accountsFailed and on top of the view, exits 1; apply does the others; status shows it not done", async () => {
   const w = await wave();
   const planned = await runMailshift(['plan', w.manifest, '--phase', 'presync'], { env: w.env });
   assert.is(planned.code, 1, planned.output);
   assert.match(planned.stderr, 'source login failed for account bob');
   const plan = readPlan(planFile(w));
-  assert.equal(plan.accounts.map((a: { id: string }) => a.id), ['alice', 'carol']);
+  assert.equal(
+    plan.accounts.map((a: { id: string }) => a.id),
+    ['alice', 'carol'],
+  );
   assert.is(plan.accountsFailed.length, 1);
   assert.is(plan.accountsFailed[0].id, 'bob');
   assert.is(plan.accountsFailed[0].side, 'source');
   assert.match(plan.accountsFailed[0].reason, 'login failed');
   assert.not.match(JSON.stringify(plan), 'wrong', 'no secret in the plan');
   const view = planned.stdout;
-  assert.ok(view.indexOf('Left out: 1 account could not be planned') < view.indexOf('Account alice'), `the failed account on top:\n${view}`);
+  assert.ok(
+    view.indexOf('Left out: 1 account could not be planned') < view.indexOf('Account alice'),
+    `the failed account on top:\n${view}`,
+  );
   assert.match(view, 'x bob (source): source login failed');
   const markdown = await runMailshift(['show', planFile(w), '--format', 'markdown'], { env: w.env });
   assert.match(markdown.stdout, 'Left out: 1 account(s) could not be planned');
@@ -78,7 +101,8 @@ test('one broken account: plan writes the others\' plan, lists it in accountsFai
   assert.match(applied.stdout, 'Apply complete: 4 copied');
   assert.match(applied.stderr, 'this plan left out account bob');
   assert.match(applied.stderr, 'mailshift plan <manifest> --phase presync --account bob');
-  for (const id of ['alice', 'carol']) assert.is((await mailboxState(dot(), w.targets[id]!)).INBOX!.length, 2, `${id} copied`);
+  for (const id of ['alice', 'carol'])
+    assert.is((await mailboxState(dot(), w.targets[id]!)).INBOX!.length, 2, `${id} copied`);
   assert.equal((await mailboxState(dot(), w.targets.bob!)).INBOX ?? [], [], 'nothing for bob');
   const dir = auditDirFor(w.manifest, plan.name);
   const [auditFile] = readdirSync(dir).filter((name) => name.endsWith('.jsonl'));
@@ -95,9 +119,14 @@ test('--exclude-account and --accounts-from choose the accounts of plan, check a
   assert.is(full.code, 1);
   const fullBytes = readFileSync(planFile(w), 'utf8');
 
-  const excluded = await runMailshift(['plan', w.manifest, '--phase', 'presync', '--exclude-account', 'bob'], { env: w.env });
+  const excluded = await runMailshift(['plan', w.manifest, '--phase', 'presync', '--exclude-account', 'bob'], {
+    env: w.env,
+  });
   assert.is(excluded.code, 0, excluded.output);
-  assert.equal(readPlan(planFile(w, '.alice+carol')).accounts.map((a: { id: string }) => a.id), ['alice', 'carol']);
+  assert.equal(
+    readPlan(planFile(w, '.alice+carol')).accounts.map((a: { id: string }) => a.id),
+    ['alice', 'carol'],
+  );
   assert.is(readFileSync(planFile(w), 'utf8'), fullBytes, 'the full plan is untouched');
 
   const one = await runMailshift(['plan', w.manifest, '--phase', 'presync', '--account', 'carol'], { env: w.env });
@@ -110,15 +139,24 @@ test('--exclude-account and --accounts-from choose the accounts of plan, check a
   const fromFile = await runMailshift(['check', w.manifest, '--accounts-from', list], { env: w.env });
   assert.is(fromFile.code, 0, fromFile.output);
   assert.not.match(fromFile.stdout, 'bob');
-  const verified = await runMailshift(['verify', w.manifest, '--phase', 'presync', '--exclude-account', 'bob', '--format', 'json'], { env: w.env });
-  assert.equal(JSON.parse(verified.stdout).accounts.map((a: { id: string }) => a.id), ['alice', 'carol']);
+  const verified = await runMailshift(
+    ['verify', w.manifest, '--phase', 'presync', '--exclude-account', 'bob', '--format', 'json'],
+    { env: w.env },
+  );
+  assert.equal(
+    JSON.parse(verified.stdout).accounts.map((a: { id: string }) => a.id),
+    ['alice', 'carol'],
+  );
 
   writeFileSync(list, 'alice\ncarrol\n');
   const typo = await runMailshift(['plan', w.manifest, '--phase', 'presync', '--accounts-from', list], { env: w.env });
   assert.is(typo.code, 1);
   assert.match(typo.stderr, `${list} line 2: "carrol": no such account`);
   assert.match(typo.stderr, 'did you mean carol?');
-  const none = await runMailshift(['plan', w.manifest, '--phase', 'presync', '--account', 'bob', '--exclude-account', 'bob'], { env: w.env });
+  const none = await runMailshift(
+    ['plan', w.manifest, '--phase', 'presync', '--account', 'bob', '--exclude-account', 'bob'],
+    { env: w.env },
+  );
   assert.match(none.stderr, 'no account is left to work on');
   const whole = await runMailshift(['apply', planFile(w), '--exclude-account', 'bob'], { env: w.env });
   assert.is(whole.code, 1);

@@ -25,9 +25,19 @@ test.before(async () => {
   secrets = [source.password, target.password];
   env = { E2E_SOURCE_PW: source.password, E2E_TARGET_PW: target.password };
   manifest = folder.write('e2e-plan.json', {
-    apiVersion: 'mailshift/v1', name: 'e2e-plan',
-    defaults: { source: { host: '127.0.0.1', port: slash.ports.plain, tls: 'none' }, target: { host: '127.0.0.1', port: dot.ports.plain, tls: 'none' } },
-    accounts: [{ id: 'alice', source: { user: source.user, password: { env: 'E2E_SOURCE_PW' } }, target: { user: target.user, password: { env: 'E2E_TARGET_PW' } } }],
+    apiVersion: 'mailshift/v1',
+    name: 'e2e-plan',
+    defaults: {
+      source: { host: '127.0.0.1', port: slash.ports.plain, tls: 'none' },
+      target: { host: '127.0.0.1', port: dot.ports.plain, tls: 'none' },
+    },
+    accounts: [
+      {
+        id: 'alice',
+        source: { user: source.user, password: { env: 'E2E_SOURCE_PW' } },
+        target: { user: target.user, password: { env: 'E2E_TARGET_PW' } },
+      },
+    ],
     folders: { automap: true },
     phases: [
       { name: 'presync', deleteTarget: true, deleteTargetFolders: true },
@@ -59,10 +69,13 @@ test('no secret appears in the plan file or in any output', async () => {
     runMailshift(['plan', manifest, '--phase', 'presync', '--format', 'json'], { env }),
     runMailshift(['plan', manifest, '--phase', 'presync', '--format', 'markdown', '--verbose'], { env }),
     runMailshift(['show', defaultPlan(), '--format', 'text', '--verbose'], { env }),
-    runMailshift(['plan', manifest, '--phase', 'presync', '--json-logs'], { env: { ...env, E2E_TARGET_PW: 'wrong-password-1234' } }),
+    runMailshift(['plan', manifest, '--phase', 'presync', '--json-logs'], {
+      env: { ...env, E2E_TARGET_PW: 'wrong-password-1234' },
+    }),
   ]);
   const everything = [readFileSync(defaultPlan(), 'utf8'), ...outputs.flatMap((o) => [o.stdout, o.stderr])].join('\n');
-  for (const secret of [...secrets, 'wrong-password-1234']) assert.not.ok(everything.includes(secret), 'a secret leaked');
+  for (const secret of [...secrets, 'wrong-password-1234'])
+    assert.not.ok(everything.includes(secret), 'a secret leaked');
   assert.is(outputs[3]!.code, 1, 'the wrong password fails the plan');
   assert.match(outputs[3]!.stderr, '"code":"LOGIN_FAILED"');
   assert.match(outputs[3]!.stderr, 'E2E_TARGET_PW');
@@ -83,18 +96,32 @@ test('the same mailbox planned twice gives the same bytes but for createdAt', as
 });
 
 test('--detailed-exitcode: 2 with changes; 0 when there is nothing to do', async () => {
-  const changes = await runMailshift(['plan', manifest, '--phase', 'presync', '--detailed-exitcode', '--quiet'], { env });
+  const changes = await runMailshift(['plan', manifest, '--phase', 'presync', '--detailed-exitcode', '--quiet'], {
+    env,
+  });
   assert.is(changes.code, 2, changes.stderr);
   const { slash, dot } = await dovecotPair();
   const [source, target] = await Promise.all([freshUser(slash, 'idle-src'), freshUser(dot, 'idle-tgt')]);
   const idle = folder.write('idle.json', {
-    apiVersion: 'mailshift/v1', name: 'idle',
-    defaults: { source: { host: '127.0.0.1', port: slash.ports.plain, tls: 'none' }, target: { host: '127.0.0.1', port: dot.ports.plain, tls: 'none' } },
-    accounts: [{ id: 'idle', source: { user: source.user, password: { env: 'S' } }, target: { user: target.user, password: { env: 'T' } } }],
+    apiVersion: 'mailshift/v1',
+    name: 'idle',
+    defaults: {
+      source: { host: '127.0.0.1', port: slash.ports.plain, tls: 'none' },
+      target: { host: '127.0.0.1', port: dot.ports.plain, tls: 'none' },
+    },
+    accounts: [
+      {
+        id: 'idle',
+        source: { user: source.user, password: { env: 'S' } },
+        target: { user: target.user, password: { env: 'T' } },
+      },
+    ],
     folders: { include: ['^INBOX$'] },
     phases: [{ name: 'sync' }],
   });
-  const nothing = await runMailshift(['plan', idle, '--phase', 'sync', '--detailed-exitcode'], { env: { S: source.password, T: target.password } });
+  const nothing = await runMailshift(['plan', idle, '--phase', 'sync', '--detailed-exitcode'], {
+    env: { S: source.password, T: target.password },
+  });
   assert.is(nothing.code, 0, nothing.stderr);
   assert.match(nothing.stdout, 'Plan: 0 folders to create, 0 to delete, 0 messages (0 B) to copy');
 });
@@ -110,10 +137,17 @@ test('show renders a saved plan as markdown for a pull request', async () => {
 test('diff shows what changed when the source changes between plans', async () => {
   const before = join(folder.dir, 'before.plan.json');
   const after = join(folder.dir, 'after.plan.json');
-  assert.is((await runMailshift(['plan', manifest, '--phase', 'presync', '--out', before, '--quiet'], { env })).code, 0);
+  assert.is(
+    (await runMailshift(['plan', manifest, '--phase', 'presync', '--out', before, '--quiet'], { env })).code,
+    0,
+  );
   const { slash } = await dovecotPair();
   const plan = JSON.parse(readFileSync(before, 'utf8'));
-  await fillMailbox(slash, { user: plan.accounts[0].source.user, password: env.E2E_SOURCE_PW! }, { INBOX: [{ name: 'late-arrival' }] });
+  await fillMailbox(
+    slash,
+    { user: plan.accounts[0].source.user, password: env.E2E_SOURCE_PW! },
+    { INBOX: [{ name: 'late-arrival' }] },
+  );
   assert.is((await runMailshift(['plan', manifest, '--phase', 'presync', '--out', after, '--quiet'], { env })).code, 0);
   const diff = await runMailshift(['diff', before, after]);
   assert.is(diff.code, 0);

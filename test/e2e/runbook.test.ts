@@ -20,7 +20,14 @@ const CUTOVER = [
   { name: 'presync', deleteTarget: true, deleteTargetFolders: true },
   { name: 'final', requires: ['presync'], deleteTarget: true },
   { name: 'switch-mx', manual: 'Switch the MX record to the new host.' },
-  { name: 'drain-source', requires: ['switch-mx'], folders: { include: ['^INBOX$'], skipEmpty: true }, messages: { maxAgeDays: 1 }, deleteSource: true, expungeSource: 'end' },
+  {
+    name: 'drain-source',
+    requires: ['switch-mx'],
+    folders: { include: ['^INBOX$'], skipEmpty: true },
+    messages: { maxAgeDays: 1 },
+    deleteSource: true,
+    expungeSource: 'end',
+  },
 ];
 
 const auditFiles = (manifest: string, name: string) => {
@@ -30,7 +37,10 @@ const auditFiles = (manifest: string, name: string) => {
 const mailshift = (m: Migration, args: string[]) => runMailshift(args, { env: m.env });
 /** `status` as text and as JSON (both at once: each CLI start costs seconds on a busy machine). */
 async function status(m: Migration) {
-  const [text, json] = await Promise.all([mailshift(m, ['status', m.manifest]), mailshift(m, ['status', m.manifest, '--format', 'json'])]);
+  const [text, json] = await Promise.all([
+    mailshift(m, ['status', m.manifest]),
+    mailshift(m, ['status', m.manifest, '--format', 'json']),
+  ]);
   assert.is(text.code, 0, text.stderr);
   assert.is(json.code, 0, json.stderr);
   return { text: text.stdout, json: JSON.parse(json.stdout) };
@@ -62,14 +72,25 @@ test('the cutover: order refused, status at each step, the MX gate, and a drain 
   try {
     const name = 'runbook';
     await fillMailbox(m.source.server, m.source, {
-      INBOX: [{ name: 'old-30d', date: hoursAgo(30 * 24) }, { name: 'recent-10h', date: hoursAgo(10) }, { name: 'old-3d', date: hoursAgo(72) }, { name: 'recent-2h', date: hoursAgo(2) }],
-      Work: [{ name: 'work-recent', date: hoursAgo(3) }, { name: 'work-old', date: hoursAgo(96) }],
+      INBOX: [
+        { name: 'old-30d', date: hoursAgo(30 * 24) },
+        { name: 'recent-10h', date: hoursAgo(10) },
+        { name: 'old-3d', date: hoursAgo(72) },
+        { name: 'recent-2h', date: hoursAgo(2) },
+      ],
+      Work: [
+        { name: 'work-recent', date: hoursAgo(3) },
+        { name: 'work-old', date: hoursAgo(96) },
+      ],
     });
 
     // Plans may be made ahead of time; apply refuses them while their requirements are not done.
     const early = await mailshift(m, ['plan', m.manifest, '--phase', 'final']);
     assert.is(early.code, 0, early.stderr);
-    assert.match(early.stderr, 'warning: phase "final" requires presync (not applied yet): apply will refuse this plan until then');
+    assert.match(
+      early.stderr,
+      'warning: phase "final" requires presync (not applied yet): apply will refuse this plan until then',
+    );
     const refused = await mailshift(m, ['apply', m.planPath('final')]);
     assert.is(refused.code, 1);
     assert.match(refused.stderr, 'cannot apply phase "final": it requires presync (not applied yet)');
@@ -82,7 +103,11 @@ test('the cutover: order refused, status at each step, the MX gate, and a drain 
     let now = await status(m);
     assert.match(now.text, /\npresync\s+sync\s+next\s+-\s+none\s+-\n/);
     assert.match(now.text, /\nfinal\s+sync\s+blocked\s+presync ✗\s+\S+ \S+: \d+ folders to create, 6 copies/);
-    assert.match(now.text, /\nswitch-mx\s+manual\s+ready\s+-\s+-\s+pending\n/, 'the gate requires nothing in this manifest');
+    assert.match(
+      now.text,
+      /\nswitch-mx\s+manual\s+ready\s+-\s+-\s+pending\n/,
+      'the gate requires nothing in this manifest',
+    );
     assert.match(now.text, `\nNext: mailshift plan ${m.manifest} --phase presync\n`);
     assert.equal(now.json.next.action, 'plan');
 
@@ -91,16 +116,29 @@ test('the cutover: order refused, status at each step, the MX gate, and a drain 
     await passSecondOf(m.planPath('final')); // for the early final plan to be outdated by this apply
     await applied(m, presyncPlan);
     now = { ...now, text: await statusText(m) };
-    assert.match(now.text, new RegExp(`\\npresync\\s+sync\\s+done\\s+-\\s+\\S+ \\S+: .*, applied\\s+ok \\S+ \\S+ by ${OPERATOR}: 6 copied`));
-    assert.match(now.text, `\nNext: mailshift plan ${m.manifest} --phase final\n`, 'the final plan was made before presync was applied: plan again');
+    assert.match(
+      now.text,
+      new RegExp(`\\npresync\\s+sync\\s+done\\s+-\\s+\\S+ \\S+: .*, applied\\s+ok \\S+ \\S+ by ${OPERATOR}: 6 copied`),
+    );
+    assert.match(
+      now.text,
+      `\nNext: mailshift plan ${m.manifest} --phase final\n`,
+      'the final plan was made before presync was applied: plan again',
+    );
     assert.match(now.text, 'made before presync');
 
     await applied(m, await planned(m, 'final'));
     const drainPlanEarly = await planned(m, 'drain-source');
     // Refusals change nothing, so they may run side by side (a gate of a sync phase is refused before the lock).
-    const [drainRefused, notManual] = await Promise.all([mailshift(m, ['apply', drainPlanEarly]), mailshift(m, ['gate', m.manifest, 'final'])]);
+    const [drainRefused, notManual] = await Promise.all([
+      mailshift(m, ['apply', drainPlanEarly]),
+      mailshift(m, ['gate', m.manifest, 'final']),
+    ]);
     assert.is(drainRefused.code, 1);
-    assert.match(drainRefused.stderr, 'cannot apply phase "drain-source": it requires switch-mx (a manual gate, not recorded yet)');
+    assert.match(
+      drainRefused.stderr,
+      'cannot apply phase "drain-source": it requires switch-mx (a manual gate, not recorded yet)',
+    );
     assert.match(drainRefused.stderr, `run first: mailshift gate ${m.manifest} switch-mx --note "…".`);
     assert.equal(auditFiles(m.manifest, name).length, 2, 'presync and final only');
 
@@ -109,8 +147,14 @@ test('the cutover: order refused, status at each step, the MX gate, and a drain 
     assert.match(notManual.stderr, `run mailshift plan ${m.manifest} --phase final`);
 
     now = await status(m);
-    assert.match(now.text, /\nswitch-mx\s+manual\s+next\s+-\s+-\s+pending\n {2}Switch the MX record to the new host\.\n/);
-    assert.match(now.text, `\nNext: mailshift gate ${m.manifest} switch-mx --note "…"\n      a manual step: Switch the MX record to the new host. Record it once done.\n`);
+    assert.match(
+      now.text,
+      /\nswitch-mx\s+manual\s+next\s+-\s+-\s+pending\n {2}Switch the MX record to the new host\.\n/,
+    );
+    assert.match(
+      now.text,
+      `\nNext: mailshift gate ${m.manifest} switch-mx --note "…"\n      a manual step: Switch the MX record to the new host. Record it once done.\n`,
+    );
     assert.equal([now.json.next.action, now.json.phases[2].gate], ['gate', { done: false }]);
 
     // Plans name whole seconds, and a gate recorded in a plan's own second counts as done before
@@ -120,9 +164,12 @@ test('the cutover: order refused, status at each step, the MX gate, and a drain 
     assert.is(gate.code, 0, gate.stderr);
     assert.match(gate.stdout, 'Gate switch-mx recorded in ');
     const gateFile = auditFiles(m.manifest, name).find((file) => file.endsWith('-switch-mx.jsonl'))!;
-    const gateId = JSON.parse(readFileSync(join(auditDirFor(m.manifest, name), gateFile), 'utf8').split('\n')[0]!).applyId as string;
+    const gateId = JSON.parse(readFileSync(join(auditDirFor(m.manifest, name), gateFile), 'utf8').split('\n')[0]!)
+      .applyId as string;
     const [again, audit, shown] = await Promise.all([
-      mailshift(m, ['gate', m.manifest, 'switch-mx']), mailshift(m, ['audit', m.manifest]), mailshift(m, ['audit', m.manifest, gateId.slice(0, 8)]),
+      mailshift(m, ['gate', m.manifest, 'switch-mx']),
+      mailshift(m, ['audit', m.manifest]),
+      mailshift(m, ['audit', m.manifest, gateId.slice(0, 8)]),
     ]);
     assert.is(again.code, 0, again.stderr);
     assert.match(again.stdout, `Phase switch-mx was already gated on `);
@@ -130,7 +177,12 @@ test('the cutover: order refused, status at each step, the MX gate, and a drain 
     assert.equal(auditFiles(m.manifest, name).length, 3, 'one gate file, written once');
 
     assert.is(audit.code, 0, audit.stderr);
-    assert.match(audit.stdout, new RegExp(`\\n\\S+ \\S+\\s+switch-mx\\s+(\\S+)\\s+${OPERATOR}\\s+gated\\s+-\\s+-\\s+-\\s+-\\s+MX switched at 07:00, TTL 300\\n`));
+    assert.match(
+      audit.stdout,
+      new RegExp(
+        `\\n\\S+ \\S+\\s+switch-mx\\s+(\\S+)\\s+${OPERATOR}\\s+gated\\s+-\\s+-\\s+-\\s+-\\s+MX switched at 07:00, TTL 300\\n`,
+      ),
+    );
     assert.match(audit.stdout, 'hash chain: ok (3 files)');
     assert.is(shown.code, 0, shown.stderr);
     assert.match(shown.stdout, `gate ${gateId}: phase switch-mx, recorded\n  recorded  `);
@@ -140,27 +192,50 @@ test('the cutover: order refused, status at each step, the MX gate, and a drain 
     // Mail keeps arriving at the old host until the MX change has spread.
     await fillMailbox(m.source.server, m.source, { INBOX: [{ name: 'arrived-after-gate', date: hoursAgo(0.1) }] });
     now = { ...now, text: await statusText(m) };
-    assert.match(now.text, /\nswitch-mx\s+manual\s+done\s+-\s+-\s+gated \S+ \S+ by \S+\n {2}Switch the MX record to the new host\.\n {2}note: MX switched at 07:00, TTL 300\n/);
-    assert.match(now.text, `\nNext: mailshift plan ${m.manifest} --phase drain-source\n      the plan was made before switch-mx was done`);
+    assert.match(
+      now.text,
+      /\nswitch-mx\s+manual\s+done\s+-\s+-\s+gated \S+ \S+ by \S+\n {2}Switch the MX record to the new host\.\n {2}note: MX switched at 07:00, TTL 300\n/,
+    );
+    assert.match(
+      now.text,
+      `\nNext: mailshift plan ${m.manifest} --phase drain-source\n      the plan was made before switch-mx was done`,
+    );
 
     const drainPlan = await planned(m, 'drain-source');
     await fillMailbox(m.source.server, m.source, { INBOX: [{ name: 'arrived-after-plan', date: new Date() }] });
     const before = await mailboxState(m.source.server, m.source);
     await applied(m, drainPlan);
-    const [source, target] = await Promise.all([mailboxState(m.source.server, m.source), mailboxState(m.target.server, m.target)]);
+    const [source, target] = await Promise.all([
+      mailboxState(m.source.server, m.source),
+      mailboxState(m.target.server, m.target),
+    ]);
 
     const ids = (messages: Array<{ messageId: string | null }> = []) => messages.map((x) => x.messageId).sort();
-    assert.equal(ids(source.INBOX), ['<arrived-after-plan@test>', '<old-30d@test>', '<old-3d@test>'], 'the last day\'s INBOX mail is gone from the source, older mail and mail that arrived after the plan stay');
+    assert.equal(
+      ids(source.INBOX),
+      ['<arrived-after-plan@test>', '<old-30d@test>', '<old-3d@test>'],
+      "the last day's INBOX mail is gone from the source, older mail and mail that arrived after the plan stay",
+    );
     assert.equal(source.Work, before.Work, 'other folders are untouched');
     const deleted = before.INBOX!.filter((x) => !source.INBOX!.some((kept) => kept.uid === x.uid));
     assert.equal(ids(deleted), ['<arrived-after-gate@test>', '<recent-10h@test>', '<recent-2h@test>']);
     const onTarget = new Set(target.INBOX!.map((x) => x.sha256));
-    for (const message of deleted) assert.ok(onTarget.has(message.sha256), `${message.messageId} is on the target byte for byte before it left the source`);
-    assert.not.ok(ids(target.INBOX).includes('<arrived-after-plan@test>'), 'mail that arrived after the plan waits for the next drain');
+    for (const message of deleted)
+      assert.ok(
+        onTarget.has(message.sha256),
+        `${message.messageId} is on the target byte for byte before it left the source`,
+      );
+    assert.not.ok(
+      ids(target.INBOX).includes('<arrived-after-plan@test>'),
+      'mail that arrived after the plan waits for the next drain',
+    );
 
     const [done, chain] = await Promise.all([status(m), mailshift(m, ['audit', m.manifest])]);
     now = done;
-    assert.match(now.text, /\ndrain-source\s+sync\s+done\s+switch-mx ✓\s+.*, applied\s+ok \S+ \S+ by \S+: 1 copied .*3 deleted on source/);
+    assert.match(
+      now.text,
+      /\ndrain-source\s+sync\s+done\s+switch-mx ✓\s+.*, applied\s+ok \S+ \S+ by \S+: 1 copied .*3 deleted on source/,
+    );
     assert.match(now.text, '\nThe runbook is complete: every phase is applied or gated.\n');
     assert.equal([now.json.complete, now.json.next], [true, null]);
     assert.is(chain.code, 0, chain.stderr);
@@ -171,7 +246,10 @@ test('the cutover: order refused, status at each step, the MX gate, and a drain 
 });
 
 test('--force applies out of order, and the audit log says so; apply --phase refuses before reading the servers', async () => {
-  const m = await newMigration('runbook-force', { phases: [{ name: 'presync' }, { name: 'final', requires: ['presync'] }], folders: { include: ['^INBOX$'] } });
+  const m = await newMigration('runbook-force', {
+    phases: [{ name: 'presync' }, { name: 'final', requires: ['presync'] }],
+    folders: { include: ['^INBOX$'] },
+  });
   try {
     await fillMailbox(m.source.server, m.source, { INBOX: [{ name: 'a' }] });
     const early = await mailshift(m, ['apply', m.manifest, '--phase', 'final', '--auto-approve']);
@@ -184,17 +262,29 @@ test('--force applies out of order, and the audit log says so; apply --phase ref
     assert.is(forced.code, 0, forced.stderr);
     assert.match(forced.stderr, 'warning: --force: applying phase "final" although presync is not done');
     const [file] = auditFiles(m.manifest, 'runbook-force');
-    const start = JSON.parse(readFileSync(join(auditDirFor(m.manifest, 'runbook-force'), file!), 'utf8').split('\n')[0]!);
+    const start = JSON.parse(
+      readFileSync(join(auditDirFor(m.manifest, 'runbook-force'), file!), 'utf8').split('\n')[0]!,
+    );
     assert.equal([start.kind, start.phase, start.forced, start.unmetRequires], ['apply', 'final', true, ['presync']]);
 
-    const [audit, shown, now] = await Promise.all([mailshift(m, ['audit', m.manifest]), mailshift(m, ['audit', m.manifest, start.applyId]), status(m)]);
-    assert.match(audit.stdout, /\s+final\s+\S+\s+\S+\s+ok, FORCED\s+1\s+0\s+0\s+0\s+forced although presync was not done\n/);
+    const [audit, shown, now] = await Promise.all([
+      mailshift(m, ['audit', m.manifest]),
+      mailshift(m, ['audit', m.manifest, start.applyId]),
+      status(m),
+    ]);
+    assert.match(
+      audit.stdout,
+      /\s+final\s+\S+\s+\S+\s+ok, FORCED\s+1\s+0\s+0\s+0\s+forced although presync was not done\n/,
+    );
     assert.match(shown.stdout, `apply ${start.applyId}: phase final, ok (forced)\n`);
     assert.match(shown.stdout, '  FORCED    although presync was not done (--force)\n');
 
     assert.match(now.text, /\nfinal\s+sync\s+done\s+presync ✗\s+.*ok \(forced\)/);
     assert.match(now.text, '\n  forced although presync was not done\n');
-    assert.equal([now.json.next.phase, now.json.phases[1].lastApply.forced, now.json.phases[1].lastApply.unmetRequires], ['presync', true, ['presync']]);
+    assert.equal(
+      [now.json.next.phase, now.json.phases[1].lastApply.forced, now.json.phases[1].lastApply.unmetRequires],
+      ['presync', true, ['presync']],
+    );
   } finally {
     m.remove();
   }
@@ -204,10 +294,14 @@ test('gate and status work offline: a gate waits for its requirements, --force r
   const folder = manifestFolder();
   try {
     const manifest = folder.write('offline.json', {
-      ...validManifest(), name: 'offline',
+      ...validManifest(),
+      name: 'offline',
       phases: [{ name: 'presync' }, { name: 'freeze', manual: 'Freeze changes', requires: ['presync'] }],
     });
-    const [waiting, unknown] = await Promise.all([runMailshift(['gate', manifest, 'freeze', '--note', 'x']), runMailshift(['gate', manifest, 'frezee'])]);
+    const [waiting, unknown] = await Promise.all([
+      runMailshift(['gate', manifest, 'freeze', '--note', 'x']),
+      runMailshift(['gate', manifest, 'frezee']),
+    ]);
     assert.is(waiting.code, 1);
     assert.match(waiting.stderr, 'cannot record the gate "freeze": it requires presync (not applied yet)');
     assert.match(waiting.stderr, `run first: mailshift plan ${manifest} --phase presync, then apply that plan.`);
@@ -217,13 +311,26 @@ test('gate and status work offline: a gate waits for its requirements, --force r
     assert.match(unknown.stderr, 'the manifest has no phase "frezee"');
     assert.match(unknown.stderr, 'did you mean freeze?');
 
-    const forced = await runMailshift(['gate', manifest, 'freeze', '--force', '--note', 'frozen by\u001b[31m ops\nticket OPS-7']);
+    const forced = await runMailshift([
+      'gate',
+      manifest,
+      'freeze',
+      '--force',
+      '--note',
+      'frozen by\u001b[31m ops\nticket OPS-7',
+    ]);
     assert.is(forced.code, 0, forced.stderr);
     assert.match(forced.stderr, 'warning: --force: gate freeze recorded although presync is not done');
     const [file] = auditFiles(manifest, 'offline');
     const text = readFileSync(join(auditDirFor(manifest, 'offline'), file!), 'utf8');
-    const [start, action] = text.trimEnd().split('\n').map((line) => JSON.parse(line));
-    assert.equal([start.kind, start.planSha256, start.forced, start.unmetRequires, start.manifest.path], ['gate', null, true, ['presync'], '../../offline.json']);
+    const [start, action] = text
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    assert.equal(
+      [start.kind, start.planSha256, start.forced, start.unmetRequires, start.manifest.path],
+      ['gate', null, true, ['presync'], '../../offline.json'],
+    );
     assert.is(action.note, 'frozen by [31m ops ticket OPS-7', 'control characters become spaces');
     assert.not.match(text, /ALICE_OLD_PW|alice\.pw|password/);
 

@@ -16,32 +16,50 @@ const b64 = (text: string) => Buffer.from(text).toString('base64');
 
 /** Each password of the migration in the forms a session could carry it: as is, base64, inside SASL PLAIN. */
 function secretForms(m: Migration, wrongPassword?: string): string[] {
-  const pairs = [[m.source.user, m.source.password], [m.target.user, m.target.password], ...(wrongPassword ? [[m.target.user, wrongPassword]] : [])] as const;
-  return pairs.flatMap(([user, password]) => [password, b64(password), b64(`\0${user}\0${password}`), b64(`${user}\0${user}\0${password}`)]);
+  const pairs = [
+    [m.source.user, m.source.password],
+    [m.target.user, m.target.password],
+    ...(wrongPassword ? [[m.target.user, wrongPassword]] : []),
+  ] as const;
+  return pairs.flatMap(([user, password]) => [
+    password,
+    b64(password),
+    b64(`\0${user}\0${password}`),
+    b64(`${user}\0${user}\0${password}`),
+  ]);
 }
 
 function assertNoSecrets(traceText: string, forms: string[]): void {
-  for (const form of forms) assert.not.ok(traceText.includes(form), `the trace holds a credential (${form.length} characters)`);
+  for (const form of forms)
+    assert.not.ok(traceText.includes(form), `the trace holds a credential (${form.length} characters)`);
 }
 
 function scratch(): string {
   return mkdtempSync(join(tmpdir(), 'mailshift-trace-'));
 }
 
-test('plan, apply and verify with --trace: both sides\' sessions, 0600, no password, no message content', async () => {
+test("plan, apply and verify with --trace: both sides' sessions, 0600, no password, no message content", async () => {
   const m = await newMigration('trace-full', { phases: [{ name: 'presync' }] });
   const dir = scratch();
   try {
-    await fillMailbox(m.source.server, m.source, { INBOX: [{ name: 'private-subject-one', padding: 3000 }, { name: 'private-subject-two' }], Archive: [{ name: 'private-subject-three' }] });
+    await fillMailbox(m.source.server, m.source, {
+      INBOX: [{ name: 'private-subject-one', padding: 3000 }, { name: 'private-subject-two' }],
+      Archive: [{ name: 'private-subject-three' }],
+    });
     const file = join(dir, 'trace.log');
-    const plan = await runMailshift(['plan', m.manifest, '--phase', 'presync', '--quiet', '--trace', file], { env: m.env });
+    const plan = await runMailshift(['plan', m.manifest, '--phase', 'presync', '--quiet', '--trace', file], {
+      env: m.env,
+    });
     assert.equal(plan.code, 0, plan.stderr);
     assert.equal(statSync(file).mode & 0o777, 0o600, 'the trace is readable by its owner alone');
     const afterPlan = readFileSync(file, 'utf8').split('\n').length;
     const apply = await runMailshift(['apply', m.planPath('presync'), '--quiet', '--trace', file], { env: m.env });
     assert.equal(apply.code, 0, apply.stderr);
     const afterApply = readFileSync(file, 'utf8').split('\n').length;
-    const verify = await runMailshift(['verify', m.manifest, '--phase', 'presync', '--content', '--quiet', '--trace', file], { env: m.env });
+    const verify = await runMailshift(
+      ['verify', m.manifest, '--phase', 'presync', '--content', '--quiet', '--trace', file],
+      { env: m.env },
+    );
     assert.equal(verify.code, 0, verify.stderr);
     assert.ok(readFileSync(file, 'utf8').split('\n').length > afterApply, 'verify appended its sessions');
 
@@ -50,12 +68,27 @@ test('plan, apply and verify with --trace: both sides\' sessions, 0600, no passw
     assert.ok(lines.length > afterPlan, 'apply appended to the same file');
     for (const line of lines) assert.match(line, LINE);
     for (const side of ['source', 'target']) {
-      assert.ok(lines.some((l) => l.includes(` ${side} alice#1 S: * OK`)), `${side}: the greeting`);
-      assert.ok(lines.some((l) => new RegExp(` ${side} alice#\\d+ C: \\S+ (AUTHENTICATE|LOGIN) `).test(l)), `${side}: the login command`);
-      assert.ok(lines.some((l) => new RegExp(` ${side} alice#\\d+ C: \\S+ (UID FETCH|FETCH) `).test(l)), `${side}: the snapshot's FETCH`);
+      assert.ok(
+        lines.some((l) => l.includes(` ${side} alice#1 S: * OK`)),
+        `${side}: the greeting`,
+      );
+      assert.ok(
+        lines.some((l) => new RegExp(` ${side} alice#\\d+ C: \\S+ (AUTHENTICATE|LOGIN) `).test(l)),
+        `${side}: the login command`,
+      );
+      assert.ok(
+        lines.some((l) => new RegExp(` ${side} alice#\\d+ C: \\S+ (UID FETCH|FETCH) `).test(l)),
+        `${side}: the snapshot's FETCH`,
+      );
     }
-    assert.ok(lines.some((l) => / target alice#\d+ C: \S+ APPEND .*\{\d+\+?\} \{\d+ bytes\}/.test(l)), "apply's APPEND, messages as their size");
-    assert.ok(lines.some((l) => / target alice#\d+ S: \S+ OK \[APPENDUID /.test(l)), 'the APPEND answers');
+    assert.ok(
+      lines.some((l) => / target alice#\d+ C: \S+ APPEND .*\{\d+\+?\} \{\d+ bytes\}/.test(l)),
+      "apply's APPEND, messages as their size",
+    );
+    assert.ok(
+      lines.some((l) => / target alice#\d+ S: \S+ OK \[APPENDUID /.test(l)),
+      'the APPEND answers',
+    );
     assertNoSecrets(text, secretForms(m));
     assert.not.ok(text.includes('private-subject'), 'no header or body of a message');
   } finally {
@@ -70,7 +103,9 @@ test('a refused login still writes its trace: the exchange and why it failed, an
   try {
     const wrong = 'wrong-password-42';
     const file = join(dir, 'refused.log');
-    const result = await runMailshift(['check', m.manifest, '--trace', file], { env: { ...m.env, MIG_TARGET_PW: wrong } });
+    const result = await runMailshift(['check', m.manifest, '--trace', file], {
+      env: { ...m.env, MIG_TARGET_PW: wrong },
+    });
     assert.equal(result.code, 1, result.stdout);
     const text = readFileSync(file, 'utf8');
     assert.match(text, / target alice#1 S: \S+ NO \[AUTHENTICATIONFAILED\]/);
@@ -87,7 +122,10 @@ test('a --trace path that cannot be written: a clear error and exit 1 before any
   const m = await newMigration('trace-unwritable', { phases: [{ name: 'presync' }] });
   const dir = scratch();
   try {
-    for (const [file, why] of [[join(dir, 'missing', 'trace.log'), 'its folder does not exist'], [dir, 'it is a folder']] as const) {
+    for (const [file, why] of [
+      [join(dir, 'missing', 'trace.log'), 'its folder does not exist'],
+      [dir, 'it is a folder'],
+    ] as const) {
       const result = await runMailshift(['plan', m.manifest, '--phase', 'presync', '--trace', file], { env: m.env });
       assert.equal(result.code, 1, result.output);
       assert.ok(result.stderr.includes(`cannot write the protocol trace to ${file}: ${why}`), result.stderr);

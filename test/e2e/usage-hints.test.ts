@@ -25,7 +25,7 @@ test('a misspelt global option and the --name=value form are recognised too', as
   assert.match(stateDir.stderr, 'did you mean `--state-dir`?');
 });
 
-test('an option nothing resembles lists the command\'s options', async () => {
+test("an option nothing resembles lists the command's options", async () => {
   const result = await runMailshift(['apply', '--frobnicate', 'x.json']);
   assert.is(result.code, 1);
   assert.match(result.stderr, "Unknown option '--frobnicate'");

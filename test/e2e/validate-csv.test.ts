@@ -9,7 +9,9 @@ test.after(() => folder.remove());
 
 /** A manifest whose accounts are the rows of `csv` (columns id, old, new). */
 function csvManifest(name: string, csv: string): string {
-  return folder.write(`${name}.jsonnet`, `local ms = import 'mailshift.libsonnet';
+  return folder.write(
+    `${name}.jsonnet`,
+    `local ms = import 'mailshift.libsonnet';
 local users = ms.csv(importstr '${csv}');
 {
   apiVersion: 'mailshift/v1', name: 'from-csv',
@@ -17,22 +19,29 @@ local users = ms.csv(importstr '${csv}');
   accounts: [ms.account(u.id, u.old, u.new) + (if std.objectHas(u, 'note') && u.note != '' then { description: u.note } else {}) for u in users],
   phases: [ms.phases.presync()],
 }
-`);
+`,
+  );
 }
 
 test('ms.csv reads a header row, quoted fields, CRLF line endings and no trailing newline', async () => {
-  folder.write('users.csv', 'id,old,new,note\r\nalice,alice@old.example,alice@new.example,"Doe, Alice"\r\n'
-    + 'bob,bob@old.example,bob@new.example,"says ""hi""\r\non two lines"\r\ncarol,carol@old.example,carol@new.example,');
+  folder.write(
+    'users.csv',
+    'id,old,new,note\r\nalice,alice@old.example,alice@new.example,"Doe, Alice"\r\n' +
+      'bob,bob@old.example,bob@new.example,"says ""hi""\r\non two lines"\r\ncarol,carol@old.example,carol@new.example,',
+  );
   const file = csvManifest('users', 'users.csv');
   const result = await runMailshift(['validate', '--print', file]);
   assert.is(result.stderr, '');
   assert.is(result.code, 0);
   const accounts = JSON.parse(result.stdout).accounts;
-  assert.equal(accounts.map((a: any) => [a.id, a.source.user, a.target.user, a.description]), [
-    ['alice', 'alice@old.example', 'alice@new.example', 'Doe, Alice'],
-    ['bob', 'bob@old.example', 'bob@new.example', 'says "hi"\r\non two lines'],
-    ['carol', 'carol@old.example', 'carol@new.example', undefined],
-  ]);
+  assert.equal(
+    accounts.map((a: any) => [a.id, a.source.user, a.target.user, a.description]),
+    [
+      ['alice', 'alice@old.example', 'alice@new.example', 'Doe, Alice'],
+      ['bob', 'bob@old.example', 'bob@new.example', 'says "hi"\r\non two lines'],
+      ['carol', 'carol@old.example', 'carol@new.example', undefined],
+    ],
+  );
 });
 
 test('an unterminated quote is an error naming the row where it opened, at the ms.csv call', async () => {
@@ -64,7 +73,10 @@ test('import of a CSV (not importstr) says how to read a CSV', async () => {
 });
 
 test('10,000 CSV rows validate in a few seconds', async () => {
-  const rows = Array.from({ length: 10_000 }, (_, i) => `user${i},"user${i}@old.example","user${i}@new.example","Doe, J. ${i}"`);
+  const rows = Array.from(
+    { length: 10_000 },
+    (_, i) => `user${i},"user${i}@old.example","user${i}@new.example","Doe, J. ${i}"`,
+  );
   folder.write('big.csv', `id,old,new,note\r\n${rows.join('\r\n')}\r\n`);
   const file = csvManifest('big', 'big.csv');
   const started = Date.now();

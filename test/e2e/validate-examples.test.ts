@@ -5,12 +5,21 @@ import * as assert from 'uvu/assert';
 import { hasStackTrace, REPO, runMailshift } from '../support/cli.ts';
 import { manifestFolder } from '../support/manifests.ts';
 
-const jsonnetIn = (dir: string) => readdirSync(join(REPO, dir)).filter((f) => f.endsWith('.jsonnet')).map((f) => `${dir}/${f}`).sort();
+const jsonnetIn = (dir: string) =>
+  readdirSync(join(REPO, dir))
+    .filter((f) => f.endsWith('.jsonnet'))
+    .map((f) => `${dir}/${f}`)
+    .sort();
 const examples = jsonnetIn('examples');
 const migrations = jsonnetIn('migrations');
 
 // The demo manifest takes the throwaway servers' ports and users from external variables.
-export const DEMO_EXT_VARS = ['SOURCE_PORT=10143', 'TARGET_PORT=20143', 'SOURCE_USER=demo-source', 'TARGET_USER=demo-target'];
+export const DEMO_EXT_VARS = [
+  'SOURCE_PORT=10143',
+  'TARGET_PORT=20143',
+  'SOURCE_USER=demo-source',
+  'TARGET_USER=demo-target',
+];
 
 test('there is an example for each imapsync scenario, and a demo migration', () => {
   assert.ok(examples.length >= 9, examples.join(', '));
@@ -40,7 +49,11 @@ test('init scaffolds a manifest that validates, and refuses to overwrite it', as
     assert.match(first.stdout, `created ${target}/acme-cutover.jsonnet`);
     assert.match(first.stdout, `created ${target}/.gitignore`);
     assert.match(first.stdout, `created ${target}/.gitattributes`);
-    assert.match(readFileSync(`${target}/.gitattributes`, 'utf8'), /^audit\/\*\* -text$/m, 'audit logs keep their exact bytes in git');
+    assert.match(
+      readFileSync(`${target}/.gitattributes`, 'utf8'),
+      /^audit\/\*\* -text$/m,
+      'audit logs keep their exact bytes in git',
+    );
     const validated = await runMailshift(['validate', `${target}/acme-cutover.jsonnet`]);
     assert.is(validated.stdout, `ok ${target}/acme-cutover.jsonnet\n`);
     assert.is(validated.code, 0, validated.stderr);

@@ -45,7 +45,9 @@ test('completeness is checked after the merge: a key neither side gives is named
 
 test('a CSV with Windows line endings split by hand fails validate, naming the account, row and key', async () => {
   folder.write('users-crlf.csv', 'id,user\r\nalice,alice@acme.example\r\nbob,bob@acme.example\r\n');
-  const file = folder.write('hand-csv.jsonnet', `local lines = std.filter(function(l) l != '', std.split(importstr 'users-crlf.csv', '\\n'));
+  const file = folder.write(
+    'hand-csv.jsonnet',
+    `local lines = std.filter(function(l) l != '', std.split(importstr 'users-crlf.csv', '\\n'));
 local rows = [std.split(l, ',') for l in lines[1:]];
 {
   apiVersion: 'mailshift/v1', name: 'hand-csv',
@@ -53,11 +55,15 @@ local rows = [std.split(l, ',') for l in lines[1:]];
   accounts: [{ id: r[0], source: { user: r[1], password: { env: 'PW' } }, target: self.source } for r in rows],
   phases: [{ name: 'presync' }],
 }
-`);
+`,
+  );
   const result = await runMailshift(['validate', file]);
   assert.is(result.code, 1);
   assert.is(result.stdout, '');
-  assert.match(result.stderr, `error: ${file} /accounts/0/source/user (account alice): \`source.user\` of account "alice" (accounts[0], row 1 of the accounts) ends with a carriage return (CR, "\\r"): "alice@acme.example\\r"`);
+  assert.match(
+    result.stderr,
+    `error: ${file} /accounts/0/source/user (account alice): \`source.user\` of account "alice" (accounts[0], row 1 of the accounts) ends with a carriage return (CR, "\\r"): "alice@acme.example\\r"`,
+  );
   assert.match(result.stderr, '/accounts/1/source/user (account bob)');
   assert.match(result.stderr, 'ms.csv(importstr');
   assert.not.ok(result.stderr.includes('\r'), 'the raw character is never printed');
@@ -71,29 +77,46 @@ test('control characters in ids and hosts are rejected with the key named, not a
   const file = folder.write('control.json', manifest);
   const result = await runMailshift(['validate', file]);
   assert.is(result.code, 1);
-  assert.match(result.stderr, `${file} /accounts/0/id: \`id\` of account "alice\\r" (accounts[0], row 1 of the accounts) ends with a carriage return`);
+  assert.match(
+    result.stderr,
+    `${file} /accounts/0/id: \`id\` of account "alice\\r" (accounts[0], row 1 of the accounts) ends with a carriage return`,
+  );
   assert.not.match(result.stderr, 'wrong form');
-  assert.match(result.stderr, `${file} /defaults/target/host: \`defaults.target.host\` contains a tab ("\\t") at character 9: "imap.new\\t.example"`);
-  assert.match(result.stderr, '`target.user` of account "alice\\r" (accounts[0], row 1 of the accounts) starts with a NUL');
+  assert.match(
+    result.stderr,
+    `${file} /defaults/target/host: \`defaults.target.host\` contains a tab ("\\t") at character 9: "imap.new\\t.example"`,
+  );
+  assert.match(
+    result.stderr,
+    '`target.user` of account "alice\\r" (accounts[0], row 1 of the accounts) starts with a NUL',
+  );
   assert.not.ok(/[\u0000\t\r]/.test(result.stderr), 'no raw control character is printed');
 });
 
 const SECRET = 'hunter2-never-printed';
 
 test('validate --print prints the evaluated manifest as JSON, secrets as their references', async () => {
-  const file = folder.write('print.jsonnet', `local ms = import 'mailshift.libsonnet';
+  const file = folder.write(
+    'print.jsonnet',
+    `local ms = import 'mailshift.libsonnet';
 {
   apiVersion: 'mailshift/v1', name: 'printed',
   defaults: { source: ms.presets.dovecot('old.example'), target: ms.presets.dovecot('new.example') },
   accounts: [ms.account(u, u + '@acme.example') for u in ['alice', 'bob']],
   phases: [ms.phases.presync()],
 }
-`);
-  const result = await runMailshift(['validate', '--print', file], { env: { ALICE_SOURCE_PW: SECRET, ALICE_TARGET_PW: SECRET } });
+`,
+  );
+  const result = await runMailshift(['validate', '--print', file], {
+    env: { ALICE_SOURCE_PW: SECRET, ALICE_TARGET_PW: SECRET },
+  });
   assert.is(result.stderr, '');
   assert.is(result.code, 0);
   const printed = JSON.parse(result.stdout);
-  assert.equal(printed.accounts.map((a: any) => a.id), ['alice', 'bob']);
+  assert.equal(
+    printed.accounts.map((a: any) => a.id),
+    ['alice', 'bob'],
+  );
   assert.equal(printed.accounts[0].source, { user: 'alice@acme.example', password: { env: 'ALICE_SOURCE_PW' } });
   assert.equal(printed.defaults.source, { host: 'old.example', port: 993, tls: 'implicit' });
   assert.is(printed.phases[0].name, 'presync');
@@ -102,7 +125,10 @@ test('validate --print prints the evaluated manifest as JSON, secrets as their r
 });
 
 test('validate --print prints nothing of a manifest that holds a literal secret', async () => {
-  const file = folder.write('print-literal.jsonnet', `${JSON.stringify(validManifest())} + { accounts: [super.accounts[0] + { source+: { password: std.extVar('PW') } }] }`);
+  const file = folder.write(
+    'print-literal.jsonnet',
+    `${JSON.stringify(validManifest())} + { accounts: [super.accounts[0] + { source+: { password: std.extVar('PW') } }] }`,
+  );
   const result = await runMailshift(['validate', '--print', '--ext-str', 'PW', file], { env: { PW: SECRET } });
   assert.is(result.code, 1);
   assert.is(result.stdout, '');

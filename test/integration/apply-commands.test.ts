@@ -13,7 +13,10 @@ import { uidValidityOf } from '../support/seed.ts';
 test('a folder the apply creates is not asked about again: no check for earlier copies, its UIDVALIDITY taken from APPENDUID', async () => {
   const m = await newMigration('apply-commands', { phases: [{ name: 'presync' }] });
   try {
-    await fillMailbox(m.source.server, m.source, { INBOX: [{ name: 'one' }, { name: 'two' }], Projects: [{ name: 'three' }, { name: 'four' }, { name: 'five' }] });
+    await fillMailbox(m.source.server, m.source, {
+      INBOX: [{ name: 'one' }, { name: 'two' }],
+      Projects: [{ name: 'three' }, { name: 'four' }, { name: 'five' }],
+    });
     const planned = await runMailshift(['plan', m.manifest, '--phase', 'presync', '--quiet'], { env: m.env });
     assert.is(planned.code, 0, planned.stderr);
 
@@ -22,8 +25,15 @@ test('a folder the apply creates is not asked about again: no check for earlier 
 
     const onTarget = sent.filter((command) => command.port === m.target.server.ports.plain);
     // LOGOUT ends whichever session last had the folder open: not a question about the folder.
-    const about = (folder: string) => onTarget.filter((command) => command.folder === folder && command.command !== 'LOGOUT').map((command) => command.command);
-    assert.equal(about('INBOX.Projects'), ['CREATE', 'SUBSCRIBE', 'APPEND'], 'created, subscribed, filled: nothing read back');
+    const about = (folder: string) =>
+      onTarget
+        .filter((command) => command.folder === folder && command.command !== 'LOGOUT')
+        .map((command) => command.command);
+    assert.equal(
+      about('INBOX.Projects'),
+      ['CREATE', 'SUBSCRIBE', 'APPEND'],
+      'created, subscribed, filled: nothing read back',
+    );
     // INBOX was there at plan time: its UIDVALIDITY is checked, and messages that came since are
     // counted (copies an interrupted run may have left), as before every first attempt.
     // (Examined once more where the count runs on another connection than the check.)
@@ -33,9 +43,19 @@ test('a folder the apply creates is not asked about again: no check for earlier 
     assert.is(inbox.filter((command) => command === 'UID FETCH').length, 1);
 
     const maps = await localStateStore(stateDirFor(m.manifest, 'apply-commands')).uidMaps('alice');
-    for (const [source, target] of [['Projects', 'INBOX.Projects'], ['INBOX', 'INBOX']] as const) {
-      assert.is(maps[source]?.targetUidValidity, await uidValidityOf(m.target.server, m.target, target), `${source}: the UID map names the target folder's UIDVALIDITY`);
-      assert.equal(maps[source]?.pairs.map(([, targetUid]) => targetUid).sort(), source === 'INBOX' ? [1, 2] : [1, 2, 3]);
+    for (const [source, target] of [
+      ['Projects', 'INBOX.Projects'],
+      ['INBOX', 'INBOX'],
+    ] as const) {
+      assert.is(
+        maps[source]?.targetUidValidity,
+        await uidValidityOf(m.target.server, m.target, target),
+        `${source}: the UID map names the target folder's UIDVALIDITY`,
+      );
+      assert.equal(
+        maps[source]?.pairs.map(([, targetUid]) => targetUid).sort(),
+        source === 'INBOX' ? [1, 2] : [1, 2, 3],
+      );
     }
   } finally {
     m.remove();
@@ -43,7 +63,11 @@ test('a folder the apply creates is not asked about again: no check for earlier 
 });
 
 test('no APPEND into a folder its session has open read-only (Courier refuses it), also on one target connection', async () => {
-  const m = await newMigration('apply-read-only', { phases: [{ name: 'presync' }], folders: { include: ['^INBOX$'] } }, { target: { connections: 1 } });
+  const m = await newMigration(
+    'apply-read-only',
+    { phases: [{ name: 'presync' }], folders: { include: ['^INBOX$'] } },
+    { target: { connections: 1 } },
+  );
   try {
     await fillMailbox(m.source.server, m.source, { INBOX: [{ name: 'one' }, { name: 'two' }] });
     await fillMailbox(m.target.server, m.target, { INBOX: [{ name: 'there' }] });
@@ -51,10 +75,17 @@ test('no APPEND into a folder its session has open read-only (Courier refuses it
     const { code, output, sent } = await applyRecordingCommands(m.planPath('presync'), m.env);
     assert.is(code, 0, output);
     const onTarget = sent.filter((command) => command.port === m.target.server.ports.plain);
-    assert.ok(onTarget.some((command) => command.command === 'EXAMINE' && command.folder === 'INBOX'), 'INBOX is examined first');
+    assert.ok(
+      onTarget.some((command) => command.command === 'EXAMINE' && command.folder === 'INBOX'),
+      'INBOX is examined first',
+    );
     const appends = onTarget.filter((command) => command.command === 'APPEND');
     assert.ok(appends.length > 0);
-    assert.equal(appends.filter((command) => command.openReadOnly === command.folder).map((command) => command.folder), [], 'no APPEND into a folder open read-only');
+    assert.equal(
+      appends.filter((command) => command.openReadOnly === command.folder).map((command) => command.folder),
+      [],
+      'no APPEND into a folder open read-only',
+    );
   } finally {
     m.remove();
   }

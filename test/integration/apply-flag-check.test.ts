@@ -13,7 +13,10 @@ test('Dovecot keeps APPEND flags: one read-only check for the whole apply, no SE
   const m = await newMigration('apply-flag-check', { phases: [{ name: 'presync' }] });
   try {
     await fillMailbox(m.source.server, m.source, {
-      INBOX: [{ name: 'one', flags: ['\\Seen'] }, { name: 'two', flags: ['\\Flagged'] }],
+      INBOX: [
+        { name: 'one', flags: ['\\Seen'] },
+        { name: 'two', flags: ['\\Flagged'] },
+      ],
       Projects: [{ name: 'three', flags: ['\\Seen'] }, { name: 'four' }],
       Archive: [{ name: 'five', flags: ['\\Seen', '\\Flagged'] }],
     });
@@ -24,9 +27,13 @@ test('Dovecot keeps APPEND flags: one read-only check for the whole apply, no SE
     assert.is(onTarget.filter((command) => command.command === 'SELECT').length, 0, 'no SELECT');
     const afterCopies = (folder: string) => {
       const commands = onTarget.filter((command) => command.folder === folder).map((command) => command.command);
-      return commands.slice(commands.lastIndexOf('APPEND') + 1).filter((command) => command !== 'LOGOUT' && command !== 'EXAMINE');
+      return commands
+        .slice(commands.lastIndexOf('APPEND') + 1)
+        .filter((command) => command !== 'LOGOUT' && command !== 'EXAMINE');
     };
-    const checks = ['INBOX', `${m.target.server.prefix}Projects`, `${m.target.server.prefix}Archive`].flatMap(afterCopies);
+    const checks = ['INBOX', `${m.target.server.prefix}Projects`, `${m.target.server.prefix}Archive`].flatMap(
+      afterCopies,
+    );
     assert.equal(checks, ['UID FETCH'], 'one FETCH after the copies, in one folder');
     assert.is(onTarget.filter((command) => command.command === 'UID STORE').length, 0);
 
@@ -36,7 +43,13 @@ test('Dovecot keeps APPEND flags: one read-only check for the whole apply, no SE
       const flagged: string[] = [];
       for (const folder of ['INBOX', `${m.target.server.prefix}Projects`, `${m.target.server.prefix}Archive`]) {
         await client.mailboxOpen(folder, { readOnly: true });
-        for await (const row of client.fetch('1:*', { flags: true })) flagged.push([...(row.flags ?? [])].filter((f) => f !== '\\Recent').sort().join(','));
+        for await (const row of client.fetch('1:*', { flags: true }))
+          flagged.push(
+            [...(row.flags ?? [])]
+              .filter((f) => f !== '\\Recent')
+              .sort()
+              .join(','),
+          );
       }
       assert.equal(flagged.sort(), ['', '\\Flagged', '\\Flagged,\\Seen', '\\Seen', '\\Seen']);
     } finally {

@@ -90,7 +90,16 @@ test('both servers advertise the extensions mailshift relies on', async () => {
   for (const server of await servers()) {
     const account = await freshUser(server);
     await withClient(client(server, account, 'plaintext'), async (connection) => {
-      for (const capability of ['UIDPLUS', 'CONDSTORE', 'QRESYNC', 'MOVE', 'SPECIAL-USE', 'MULTIAPPEND', 'LITERAL+', 'COMPRESS=DEFLATE']) {
+      for (const capability of [
+        'UIDPLUS',
+        'CONDSTORE',
+        'QRESYNC',
+        'MOVE',
+        'SPECIAL-USE',
+        'MULTIAPPEND',
+        'LITERAL+',
+        'COMPRESS=DEFLATE',
+      ]) {
         assert.ok(connection.capabilities.has(capability), `${server.layout} lacks ${capability}`);
       }
     });
@@ -162,7 +171,16 @@ async function checkSeeded(server: DovecotServer, spec: MailboxSpec): Promise<vo
       assert.equal(stored, messages, `flags, keywords, INTERNALDATE and size in ${path}`);
       for (const message of stored) for (const flag of message.flags) storedFlags.add(flag);
     }
-    for (const flag of ['\\Seen', '\\Answered', '\\Flagged', '\\Draft', '\\Deleted', '$Forwarded', '$Junk', 'Project-X']) {
+    for (const flag of [
+      '\\Seen',
+      '\\Answered',
+      '\\Flagged',
+      '\\Draft',
+      '\\Deleted',
+      '$Forwarded',
+      '$Junk',
+      'Project-X',
+    ]) {
       assert.ok(storedFlags.has(flag), `${server.layout}: no message kept ${flag}`);
     }
   });
@@ -196,7 +214,10 @@ test('names holding the other delimiter and non-ASCII names round-trip as single
         // Non-ASCII names travel as modified UTF-7.
         assert.is(/^[\x20-\x7e]*$/.test(box.pathAsListed), true, box.pathAsListed);
       }
-      assert.ok(listed.some((box) => box.pathAsListed.includes('&AMk-l&AOk-ments')), 'Éléments in modified UTF-7');
+      assert.ok(
+        listed.some((box) => box.pathAsListed.includes('&AMk-l&AOk-ments')),
+        'Éléments in modified UTF-7',
+      );
     });
   }
 });
@@ -230,12 +251,17 @@ test('parallel startDovecot calls get separate ports and directories, and stop c
 
 test.run();
 
-for (const [name, list] of [['Office 365', OFFICE365_CAPABILITIES], ['no UIDPLUS', NO_UIDPLUS_CAPABILITIES]] as const) {
+for (const [name, list] of [
+  ['Office 365', OFFICE365_CAPABILITIES],
+  ['no UIDPLUS', NO_UIDPLUS_CAPABILITIES],
+] as const) {
   test(`a Dovecot cut to ${name}'s capability list advertises exactly that after login`, async () => {
     const server = await startDovecot({ layout: 'dot', capabilities: list });
     try {
       const account = await freshUser(server);
-      const advertised = await withClient(client(server, account, 'plaintext'), async (connection) => [...connection.capabilities.keys()]);
+      const advertised = await withClient(client(server, account, 'plaintext'), async (connection) => [
+        ...connection.capabilities.keys(),
+      ]);
       assert.equal(advertised.filter((name) => !name.startsWith('AUTH=')).sort(), list.split(' ').sort());
     } finally {
       await server.stop();

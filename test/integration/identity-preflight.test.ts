@@ -29,19 +29,42 @@ async function planned(): Promise<Planned> {
   const [source, target] = await Promise.all([freshUser(slash, 'prsrc'), freshUser(dot, 'prtgt')]);
   await fillMailbox(slash, source, { INBOX: [{ name: 'one' }, { name: 'two' }, { name: 'three' }] });
   const file = folder.write(`preflight-${++counter}.json`, {
-    apiVersion: 'mailshift/v1', name: 'preflight',
-    defaults: { source: { host: '127.0.0.1', port: slash.ports.plain, tls: 'none' }, target: { host: '127.0.0.1', port: dot.ports.plain, tls: 'none' } },
-    accounts: [{ id: 'a', source: { user: source.user, password: { env: 'SRC_PW' } }, target: { user: target.user, password: { env: 'TGT_PW' } } }],
+    apiVersion: 'mailshift/v1',
+    name: 'preflight',
+    defaults: {
+      source: { host: '127.0.0.1', port: slash.ports.plain, tls: 'none' },
+      target: { host: '127.0.0.1', port: dot.ports.plain, tls: 'none' },
+    },
+    accounts: [
+      {
+        id: 'a',
+        source: { user: source.user, password: { env: 'SRC_PW' } },
+        target: { user: target.user, password: { env: 'TGT_PW' } },
+      },
+    ],
     folders: { include: ['^INBOX$'] },
     phases: [{ name: 'sync' }],
   });
   const manifest = await readManifest(file);
   const env = { SRC_PW: source.password, TGT_PW: target.password };
   let cache: SnapshotCache | null = null;
-  const state = { uidMaps: async () => ({}), snapshotCache: async () => null, saveSnapshotCache: async (_: string, saved: SnapshotCache) => { cache = saved; } };
+  const state = {
+    uidMaps: async () => ({}),
+    snapshotCache: async () => null,
+    saveSnapshotCache: async (_: string, saved: SnapshotCache) => {
+      cache = saved;
+    },
+  };
   const { plan } = await makePlan({
-    manifest: manifest as any, phase: 'sync', accountIds: [], planPath: `${folder.dir}/plans/p.plan.json`,
-    now: new Date(), env, tool: 'mailshift test', concurrency: 1, state,
+    manifest: manifest as any,
+    phase: 'sync',
+    accountIds: [],
+    planPath: `${folder.dir}/plans/p.plan.json`,
+    now: new Date(),
+    env,
+    tool: 'mailshift test',
+    concurrency: 1,
+    state,
   });
   assert.ok(plan && cache, 'planned, with a snapshot cache');
   return { plan: plan!, settings: manifest.settings!, cache: cache!, env };
@@ -60,8 +83,12 @@ function aimLastAtFirst(plan: Plan): { uid: number } {
 
 function preflight(p: Planned, cache: SnapshotCache | null, env = p.env) {
   return identityPreflight({
-    plan: p.plan, accounts: p.settings.accounts, state: { snapshotCache: async () => cache }, session: { manifestDir: folder.dir, env },
-    concurrency: 2, file: 'p.plan.json',
+    plan: p.plan,
+    accounts: p.settings.accounts,
+    state: { snapshotCache: async () => cache },
+    session: { manifestDir: folder.dir, env },
+    concurrency: 2,
+    file: 'p.plan.json',
   });
 }
 

@@ -33,7 +33,10 @@ test.after(async () => {
 });
 
 function connectTo(server: DovecotServer, account: Account, port = server.ports.plain): Promise<ImapConnection> {
-  return openConnection({ ...plainEndpoint(server, account), port }, { side: 'target', accountId: 'alice', manifestDir: tmpdir(), env: { PW: account.password } });
+  return openConnection(
+    { ...plainEndpoint(server, account), port },
+    { side: 'target', accountId: 'alice', manifestDir: tmpdir(), env: { PW: account.password } },
+  );
 }
 
 function item(name: string, flags: string[] = [], padding = 0): AppendItem {
@@ -41,7 +44,8 @@ function item(name: string, flags: string[] = [], padding = 0): AppendItem {
 }
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
-const uidsOf = (results: ReadonlyArray<AppendResult | undefined>) => results.map((result) => (result === undefined ? undefined : 'uid' in result ? result.uid : result.error));
+const uidsOf = (results: ReadonlyArray<AppendResult | undefined>) =>
+  results.map((result) => (result === undefined ? undefined : 'uid' in result ? result.uid : result.error));
 
 /** The folder as another client reads it: UID → body digest. */
 async function storedIn(server: DovecotServer, account: Account, folder = 'INBOX'): Promise<Array<[number, string]>> {
@@ -50,7 +54,8 @@ async function storedIn(server: DovecotServer, account: Account, folder = 'INBOX
   try {
     await client.mailboxOpen(folder, { readOnly: true });
     const stored: Array<[number, string]> = [];
-    for await (const row of client.fetch('1:*', { uid: true, source: true }, { uid: true })) stored.push([row.uid, sha256(row.source!)]);
+    for await (const row of client.fetch('1:*', { uid: true, source: true }, { uid: true }))
+      stored.push([row.uid, sha256(row.source!)]);
     return stored;
   } finally {
     await client.logout();
@@ -65,8 +70,13 @@ test('without MULTIAPPEND but with LITERAL+, the APPENDs go out before the first
   let sentBeforeFirstAnswer: number | null = null;
   const proxy = await startDelayProxy(office.ports.plain, {
     delayMs: 20,
-    onClientChunk: (chunk) => { appendsSent += (chunk.toString('latin1').match(/(^|\r\n)\S+ APPEND /g) ?? []).length; },
-    onServerChunk: (chunk) => { if (sentBeforeFirstAnswer === null && /(^|\r\n)M\S+ (OK|NO|BAD) /.test(chunk.toString('latin1'))) sentBeforeFirstAnswer = appendsSent; },
+    onClientChunk: (chunk) => {
+      appendsSent += (chunk.toString('latin1').match(/(^|\r\n)\S+ APPEND /g) ?? []).length;
+    },
+    onServerChunk: (chunk) => {
+      if (sentBeforeFirstAnswer === null && /(^|\r\n)M\S+ (OK|NO|BAD) /.test(chunk.toString('latin1')))
+        sentBeforeFirstAnswer = appendsSent;
+    },
   });
   const connection = await connectTo(office, account, proxy.port);
   try {
@@ -75,9 +85,15 @@ test('without MULTIAPPEND but with LITERAL+, the APPENDs go out before the first
     const items = Array.from({ length: 20 }, (_, i) => item(`m${i}`, i % 3 === 0 ? ['\\Seen'] : []));
     const run = await appendMessages(connection, 'INBOX', items);
     assert.is(run.failure, null);
-    assert.equal(uidsOf(run.results), items.map((_, i) => i + 1));
+    assert.equal(
+      uidsOf(run.results),
+      items.map((_, i) => i + 1),
+    );
     assert.is(sentBeforeFirstAnswer, 20, 'all 20 APPENDs were on the wire before the first answer came back');
-    assert.equal(await storedIn(office, account), items.map((it, i) => [i + 1, sha256(it.raw)]));
+    assert.equal(
+      await storedIn(office, account),
+      items.map((it, i) => [i + 1, sha256(it.raw)]),
+    );
     // The connection is in step after the pipeline: another command works.
     const more = await appendMessages(connection, 'INBOX', [item('later')]);
     assert.equal(uidsOf(more.results), [21]);
@@ -96,22 +112,28 @@ test('a NO for one message in the middle of the window fails that message alone;
     assert.is(run.failure, null);
     assert.equal(uidsOf(run.results), [1, 2, 3, 4, 'CANNOT Keyword length too long', 5, 6, 7, 8]);
     const stored = items.filter((_, i) => i !== 4).map((it, i) => [i + 1, sha256(it.raw)]);
-    assert.equal(await storedIn(office, account), stored, 'the UIDs each answer named are the stored messages\' own');
+    assert.equal(await storedIn(office, account), stored, "the UIDs each answer named are the stored messages' own");
   } finally {
     await connection.close();
   }
 });
 
-test('a BAD for one message in the middle: the ones answered before keep their UIDs, that one fails in the server\'s words, the ones behind it are unsure (they may be stored) and the connection is closed', async () => {
+test("a BAD for one message in the middle: the ones answered before keep their UIDs, that one fails in the server's words, the ones behind it are unsure (they may be stored) and the connection is closed", async () => {
   const account = await freshUser(office);
   // The answer to the 5th APPEND of the pipeline (tag M<n>.4) becomes a BAD; the server stored it.
-  const proxy = await startTcpProxy(office.ports.plain, { rewriteServerLine: (line) => line.replace(/^(M\d+\.4) OK .*$/, '$1 BAD Unrecognized flag') });
+  const proxy = await startTcpProxy(office.ports.plain, {
+    rewriteServerLine: (line) => line.replace(/^(M\d+\.4) OK .*$/, '$1 BAD Unrecognized flag'),
+  });
   const connection = await connectTo(office, account, proxy.port);
   try {
     const items = Array.from({ length: 8 }, (_, i) => item(`b${i}`));
     const run = await appendMessages(connection, 'INBOX', items);
     assert.equal(uidsOf(run.results).slice(0, 5), [1, 2, 3, 4, 'Unrecognized flag']);
-    assert.equal(uidsOf(run.results).slice(5), [undefined, undefined, undefined], 'no result is guessed for what was behind the BAD');
+    assert.equal(
+      uidsOf(run.results).slice(5),
+      [undefined, undefined, undefined],
+      'no result is guessed for what was behind the BAD',
+    );
     assert.equal(run.unsure, [5, 6, 7]);
     assert.is(run.failure?.code, 'CONNECTION_LOST', 'retried like a drop: what they stored is counted on the target');
     assert.is(connection.usable, false);
@@ -139,7 +161,9 @@ test('a folder refused (NO [TRYCREATE]) stops the pipeline: the run fails for th
 test('without UIDPLUS, pipelined: every message stored once, with no UID claimed', async () => {
   const account = await freshUser(noUidplus);
   // Dovecot names the UIDs even where imap_capability hides UIDPLUS: as a server without it, no [APPENDUID].
-  const proxy = await startTcpProxy(noUidplus.ports.plain, { rewriteServerLine: (line) => line.replace(/ \[APPENDUID [^\]]*\]/, '') });
+  const proxy = await startTcpProxy(noUidplus.ports.plain, {
+    rewriteServerLine: (line) => line.replace(/ \[APPENDUID [^\]]*\]/, ''),
+  });
   const connection = await connectTo(noUidplus, account, proxy.port);
   try {
     flowOf(connection).capabilities.delete('MULTIAPPEND'); // pipelined, not one MULTIAPPEND
@@ -147,7 +171,10 @@ test('without UIDPLUS, pipelined: every message stored once, with no UID claimed
     const run = await appendMessages(connection, 'INBOX', items);
     assert.is(run.failure, null);
     assert.equal(uidsOf(run.results), [null, 'CANNOT Keyword length too long', null, null]);
-    assert.equal((await storedIn(noUidplus, account)).map(([, digest]) => digest), [items[0]!, items[2]!, items[3]!].map((it) => sha256(it.raw)));
+    assert.equal(
+      (await storedIn(noUidplus, account)).map(([, digest]) => digest),
+      [items[0]!, items[2]!, items[3]!].map((it) => sha256(it.raw)),
+    );
   } finally {
     await connection.close();
     await proxy.stop();
@@ -164,12 +191,23 @@ test('with LITERAL- only, messages of at most 4096 bytes are pipelined; a larger
     const small = [item('s1'), item('s2'), item('s3')];
     const pipelined = await recordCommands(() => appendMessages(connection, 'INBOX', small));
     assert.equal(uidsOf(pipelined.result.results), [1, 2, 3]);
-    assert.equal(pipelined.sent.map((command) => command.command), ['NOOP'], 'the APPENDs went under one NOOP request, back to back');
+    assert.equal(
+      pipelined.sent.map((command) => command.command),
+      ['NOOP'],
+      'the APPENDs went under one NOOP request, back to back',
+    );
     const mixed = [item('m1'), item('m2', [], 6000)];
     const awaited = await recordCommands(() => appendMessages(connection, 'INBOX', mixed));
     assert.equal(uidsOf(awaited.result.results), [4, 5]);
-    assert.equal(awaited.sent.map((command) => command.command), ['APPEND', 'APPEND'], 'one APPEND at a time, each literal waiting for its "+" where needed');
-    assert.equal((await storedIn(office, account)).map(([, digest]) => digest), [...small, ...mixed].map((it) => sha256(it.raw)));
+    assert.equal(
+      awaited.sent.map((command) => command.command),
+      ['APPEND', 'APPEND'],
+      'one APPEND at a time, each literal waiting for its "+" where needed',
+    );
+    assert.equal(
+      (await storedIn(office, account)).map(([, digest]) => digest),
+      [...small, ...mixed].map((it) => sha256(it.raw)),
+    );
   } finally {
     await connection.close();
   }

@@ -14,7 +14,12 @@ import { dovecotPair, freshUser } from '../support/servers.ts';
 
 type Tls = EndpointSettings['tls'];
 
-function endpoint(server: DovecotServer, user: string, tls: Tls, overrides: Partial<EndpointSettings> = {}): EndpointSettings {
+function endpoint(
+  server: DovecotServer,
+  user: string,
+  tls: Tls,
+  overrides: Partial<EndpointSettings> = {},
+): EndpointSettings {
   return {
     host: server.host,
     port: tls === 'implicit' ? server.ports.tls : server.ports.plain,
@@ -53,10 +58,18 @@ for (const tls of ['none', 'starttls', 'implicit'] as const) {
   test(`logs in with tls '${tls}', the certificate verified`, async () => {
     const { slash } = await dovecotPair();
     const account = await freshUser(slash);
-    const connection = await openConnection(endpoint(slash, account.user, tls), context(account.password, { ca: slash.certificatePem }));
+    const connection = await openConnection(
+      endpoint(slash, account.user, tls),
+      context(account.password, { ca: slash.certificatePem }),
+    );
     try {
       assert.ok(connection.usable);
-      assert.equal(connection.place, { side: 'source', accountId: 'alice', host: '127.0.0.1', port: tls === 'implicit' ? slash.ports.tls : slash.ports.plain });
+      assert.equal(connection.place, {
+        side: 'source',
+        accountId: 'alice',
+        host: '127.0.0.1',
+        port: tls === 'implicit' ? slash.ports.tls : slash.ports.plain,
+      });
       const flow = flowOf(connection);
       assert.is(flow.secureConnection, tls !== 'none');
       if (tls !== 'none') assert.ok(flow.tls && flow.tls.authorized, 'certificate verified');
@@ -76,7 +89,10 @@ for (const tls of ['starttls', 'implicit'] as const) {
     const account = await freshUser(slash);
     const diagnostic = await failure(endpoint(slash, account.user, tls), context(account.password));
     assert.is(diagnostic.code, 'TLS_FAILED');
-    assert.match(diagnostic.message, `source TLS handshake failed for account alice at 127.0.0.1:${tls === 'implicit' ? slash.ports.tls : slash.ports.plain}`);
+    assert.match(
+      diagnostic.message,
+      `source TLS handshake failed for account alice at 127.0.0.1:${tls === 'implicit' ? slash.ports.tls : slash.ports.plain}`,
+    );
     assert.match(diagnostic.message, /self[- ]signed certificate/);
     assert.match(diagnostic.hint!, 'NODE_EXTRA_CA_CERTS');
     assert.match(diagnostic.hint!, 'tlsVerify: false');
@@ -86,7 +102,10 @@ for (const tls of ['starttls', 'implicit'] as const) {
 test('tlsVerify false connects to a self-signed server', async () => {
   const { dot } = await dovecotPair();
   const account = await freshUser(dot);
-  const connection = await openConnection(endpoint(dot, account.user, 'implicit', { tlsVerify: false }), context(account.password));
+  const connection = await openConnection(
+    endpoint(dot, account.user, 'implicit', { tlsVerify: false }),
+    context(account.password),
+  );
   assert.ok(flowOf(connection).secureConnection);
   await connection.close();
 });
@@ -97,7 +116,10 @@ test('a wrong password: LOGIN_FAILED naming side, account, server and the secret
   const wrong = `${account.password}-Wr0ng`;
   const diagnostic = await failure(endpoint(slash, account.user, 'none'), context(wrong));
   assert.is(diagnostic.code, 'LOGIN_FAILED');
-  assert.match(diagnostic.message, `source login failed for account alice at 127.0.0.1:${slash.ports.plain}: AUTHENTICATIONFAILED`);
+  assert.match(
+    diagnostic.message,
+    `source login failed for account alice at 127.0.0.1:${slash.ports.plain}: AUTHENTICATIONFAILED`,
+  );
   assert.match(diagnostic.message, 'check the password in env ALICE_OLD_PW');
   assert.match(diagnostic.hint!, account.user);
   const text = JSON.stringify(diagnostic);
@@ -125,9 +147,14 @@ test('a missing secret: SECRET_UNAVAILABLE before any connection', async () => {
 test('SASL LOGIN works; XOAUTH2 against a server without OAuth says so', async () => {
   const { dot } = await dovecotPair();
   const account = await freshUser(dot);
-  const login = await openConnection(endpoint(dot, account.user, 'none', { credential: { mechanism: 'LOGIN', password: { env: 'ALICE_OLD_PW' } } }), context(account.password));
+  const login = await openConnection(
+    endpoint(dot, account.user, 'none', { credential: { mechanism: 'LOGIN', password: { env: 'ALICE_OLD_PW' } } }),
+    context(account.password),
+  );
   await login.close();
-  const oauth = endpoint(dot, account.user, 'none', { credential: { mechanism: 'XOAUTH2', accessToken: { env: 'ALICE_OLD_PW' } } });
+  const oauth = endpoint(dot, account.user, 'none', {
+    credential: { mechanism: 'XOAUTH2', accessToken: { env: 'ALICE_OLD_PW' } },
+  });
   const diagnostic = await failure(oauth, context('ya29.token'));
   assert.is(diagnostic.code, 'LOGIN_FAILED');
   assert.match(diagnostic.message, 'offers no XOAUTH2 or OAUTHBEARER login');
@@ -138,19 +165,31 @@ test('a port nobody listens on: CONNECT_FAILED', async () => {
   const port = await freePort();
   const diagnostic = await failure(endpoint(slash, 'alice', 'none', { port }), context('pw'));
   assert.is(diagnostic.code, 'CONNECT_FAILED');
-  assert.match(diagnostic.message, `source connection failed for account alice at 127.0.0.1:${port}: connection refused (ECONNREFUSED)`);
+  assert.match(
+    diagnostic.message,
+    `source connection failed for account alice at 127.0.0.1:${port}: connection refused (ECONNREFUSED)`,
+  );
 });
 
 test('a host name that does not resolve: DNS_FAILED', async () => {
   const { slash } = await dovecotPair();
-  const diagnostic = await failure(endpoint(slash, 'alice', 'implicit', { host: 'nonexistent.invalid', port: 993 }), context('pw'));
+  const diagnostic = await failure(
+    endpoint(slash, 'alice', 'implicit', { host: 'nonexistent.invalid', port: 993 }),
+    context('pw'),
+  );
   assert.is(diagnostic.code, 'DNS_FAILED');
-  assert.match(diagnostic.message, 'source connection failed for account alice at nonexistent.invalid:993: host name not found (ENOTFOUND)');
+  assert.match(
+    diagnostic.message,
+    'source connection failed for account alice at nonexistent.invalid:993: host name not found (ENOTFOUND)',
+  );
 });
 
 test('plain IMAP on the TLS port: TIMEOUT waiting for a greeting, with a hint about `tls`', async () => {
   const { slash } = await dovecotPair();
-  const diagnostic = await failure(endpoint(slash, 'alice', 'none', { port: slash.ports.tls, timeoutSeconds: 1 }), context('pw'));
+  const diagnostic = await failure(
+    endpoint(slash, 'alice', 'none', { port: slash.ports.tls, timeoutSeconds: 1 }),
+    context('pw'),
+  );
   assert.is(diagnostic.code, 'TIMEOUT');
   assert.match(diagnostic.message, 'no greeting within 1 s');
   assert.match(diagnostic.hint!, '`tls`');
@@ -164,7 +203,10 @@ test('plaintext connections to a TLS port share one probe, and each is told at o
     const [first, second] = await Promise.all([failure(settings, context('pw')), failure(settings, context('pw'))]);
     for (const diagnostic of [first, second]) {
       assert.is(diagnostic.code, 'TLS_FAILED');
-      assert.match(diagnostic.message, `no IMAP greeting within ${PROBE_AFTER_SECONDS} s, and port ${proxy.port} answers in TLS`);
+      assert.match(
+        diagnostic.message,
+        `no IMAP greeting within ${PROBE_AFTER_SECONDS} s, and port ${proxy.port} answers in TLS`,
+      );
       assert.match(diagnostic.hint!, "use tls: 'implicit'");
     }
     assert.is(proxy.connections, 3, 'two logins and one probe');
@@ -179,7 +221,10 @@ test('a plaintext server that greets only after the probe delay is waited for, n
   const proxy = await startTcpProxy(slash.ports.plain, { firstGreetingDelayMs: (PROBE_AFTER_SECONDS + 1.5) * 1000 });
   try {
     const started = Date.now();
-    const connection = await openConnection(endpoint(slash, account.user, 'none', { port: proxy.port, timeoutSeconds: 30 }), context(account.password));
+    const connection = await openConnection(
+      endpoint(slash, account.user, 'none', { port: proxy.port, timeoutSeconds: 30 }),
+      context(account.password),
+    );
     assert.ok(Date.now() - started >= (PROBE_AFTER_SECONDS + 1.5) * 1000, 'the greeting came late');
     assert.ok(connection.usable);
     await connection.close();
@@ -193,7 +238,10 @@ test('a plaintext port that answers the probe in plain text but never greets us:
   const account = await freshUser(slash);
   const proxy = await startTcpProxy(slash.ports.plain, { firstGreetingDelayMs: 30_000 });
   try {
-    const diagnostic = await failure(endpoint(slash, account.user, 'none', { port: proxy.port, timeoutSeconds: PROBE_AFTER_SECONDS + 2 }), context(account.password));
+    const diagnostic = await failure(
+      endpoint(slash, account.user, 'none', { port: proxy.port, timeoutSeconds: PROBE_AFTER_SECONDS + 2 }),
+      context(account.password),
+    );
     assert.is(diagnostic.code, 'TIMEOUT');
     assert.match(diagnostic.message, `no greeting within ${PROBE_AFTER_SECONDS + 2} s`);
     assert.match(diagnostic.hint!, `port ${proxy.port} is no TLS port`);
@@ -205,7 +253,10 @@ test('a plaintext port that answers the probe in plain text but never greets us:
 
 test('implicit TLS on the plain port: TLS_FAILED, pointing at starttls', async () => {
   const { slash } = await dovecotPair();
-  const diagnostic = await failure(endpoint(slash, 'alice', 'implicit', { port: slash.ports.plain }), context('pw', { ca: slash.certificatePem }));
+  const diagnostic = await failure(
+    endpoint(slash, 'alice', 'implicit', { port: slash.ports.plain }),
+    context('pw', { ca: slash.certificatePem }),
+  );
   assert.is(diagnostic.code, 'TLS_FAILED');
   assert.match(diagnostic.hint!, "tls: 'starttls'");
 });

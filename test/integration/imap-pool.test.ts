@@ -7,7 +7,9 @@ import { ConnectionPool } from '../../src/imap/pool.ts';
 import { dovecotPair, freshUser } from '../support/servers.ts';
 import { plainEndpoint } from '../support/imap-connection.ts';
 
-async function pool(size: number): Promise<{ pool: ConnectionPool; opened: ImapConnection[]; logins: { most: number } }> {
+async function pool(
+  size: number,
+): Promise<{ pool: ConnectionPool; opened: ImapConnection[]; logins: { most: number } }> {
   const { slash } = await dovecotPair();
   const account = await freshUser(slash);
   const endpoint = plainEndpoint(slash, account, size);
@@ -16,7 +18,12 @@ async function pool(size: number): Promise<{ pool: ConnectionPool; opened: ImapC
   const open = async () => {
     logins.most = Math.max(logins.most, ++logins.running);
     try {
-      const connection = await openConnection(endpoint, { side: 'target', accountId: 'bob', manifestDir: tmpdir(), env: { PW: account.password } });
+      const connection = await openConnection(endpoint, {
+        side: 'target',
+        accountId: 'bob',
+        manifestDir: tmpdir(),
+        env: { PW: account.password },
+      });
       opened.push(connection);
       return connection;
     } finally {
@@ -44,20 +51,32 @@ test('opens nothing until used, then at most `connections` at once, reusing them
   let running = 0;
   let most = 0;
   const seen = new Set<ImapConnection>();
-  await Promise.all(Array.from({ length: 7 }, () => connections.use(async (connection) => {
-    running++;
-    most = Math.max(most, running);
-    seen.add(connection);
-    await flowOf(connection).noop();
-    await pause(20);
-    running--;
-  })));
+  await Promise.all(
+    Array.from({ length: 7 }, () =>
+      connections.use(async (connection) => {
+        running++;
+        most = Math.max(most, running);
+        seen.add(connection);
+        await flowOf(connection).noop();
+        await pause(20);
+        running--;
+      }),
+    ),
+  );
   assert.is(most, 2);
   assert.is(opened.length, 2);
   assert.is(seen.size, 2);
   await connections.close();
-  assert.ok(opened.every((connection) => !connection.usable), 'close() logs every connection out');
-  await connections.use(async () => undefined).then(() => assert.unreachable('used after close'), () => undefined);
+  assert.ok(
+    opened.every((connection) => !connection.usable),
+    'close() logs every connection out',
+  );
+  await connections
+    .use(async () => undefined)
+    .then(
+      () => assert.unreachable('used after close'),
+      () => undefined,
+    );
 });
 
 test('a dropped connection is replaced on the next use', async () => {
@@ -77,7 +96,11 @@ test('a dropped connection is replaced on the next use', async () => {
 
 test('a failing callback gives its connection back; a failing login frees its slot', async () => {
   const { pool: connections, opened } = await pool(1);
-  await connections.use(async () => { throw new Error('boom'); }).catch(() => undefined);
+  await connections
+    .use(async () => {
+      throw new Error('boom');
+    })
+    .catch(() => undefined);
   await connections.use(async () => undefined);
   assert.is(opened.length, 1, 'reused after a failed callback');
   await connections.close();
@@ -98,11 +121,18 @@ test('openAhead logs in the connections work is about to need, together, up to t
   assert.is(opened.length, 3, 'the primed one and two more, never more than the size');
   assert.is(logins.most, 2, 'the two logged in together');
   const used = new Set<ImapConnection>();
-  await Promise.all(Array.from({ length: 3 }, () => connections.use(async (connection) => {
-    used.add(connection);
-    await pause(10);
-  })));
-  assert.ok(used.size === 3 && opened.length === 3 && opened.every((connection) => used.has(connection)), 'the work took the connections opened ahead: no login of its own');
+  await Promise.all(
+    Array.from({ length: 3 }, () =>
+      connections.use(async (connection) => {
+        used.add(connection);
+        await pause(10);
+      }),
+    ),
+  );
+  assert.ok(
+    used.size === 3 && opened.length === 3 && opened.every((connection) => used.has(connection)),
+    'the work took the connections opened ahead: no login of its own',
+  );
   connections.openAhead(1);
   await pause(20);
   assert.is(opened.length, 3, 'nothing to open when enough are open');
@@ -112,7 +142,12 @@ test('openAhead logs in the connections work is about to need, together, up to t
   failing.pool.openAhead(2);
   await pause(10);
   assert.is(failing.attempts(), 2);
-  await failing.pool.use(async () => undefined).then(() => assert.unreachable('no connection'), (error: Error) => assert.is(error.message, 'no login'));
+  await failing.pool
+    .use(async () => undefined)
+    .then(
+      () => assert.unreachable('no connection'),
+      (error: Error) => assert.is(error.message, 'no login'),
+    );
   assert.is(failing.attempts(), 3, 'the failed logins freed their slots: the use() tried again');
 });
 

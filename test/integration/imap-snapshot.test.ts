@@ -3,34 +3,61 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFolders, readListing, openAccountSession, type AccountSession } from '../../src/imap/read-account.ts';
 import type { AccountSettings, EndpointSettings } from '../../src/manifest/settings.ts';
-import { hasIdentityHeaders, headerDigestIdentity, identityOf, parseIdentityHeaders, addedMessageIdFor } from '../../src/plan/identity.ts';
+import {
+  hasIdentityHeaders,
+  headerDigestIdentity,
+  identityOf,
+  parseIdentityHeaders,
+  addedMessageIdFor,
+} from '../../src/plan/identity.ts';
 import type { FolderListing, FolderSnapshot, MessageSnapshot } from '../../src/plan/snapshot.ts';
 import { recordCommands } from '../support/command-spy.ts';
 import type { DovecotServer } from '../support/dovecot.ts';
 import { deliver } from '../support/deliver.ts';
-import { generateFolders, generateMessages, type GeneratedMessage, type MailboxSpec } from '../support/mailbox-generator.ts';
+import {
+  generateFolders,
+  generateMessages,
+  type GeneratedMessage,
+  type MailboxSpec,
+} from '../support/mailbox-generator.ts';
 import { plainClient, resolveFolders, seedMailbox, type Account } from '../support/seed.ts';
 import { dovecotPair, freshUser } from '../support/servers.ts';
 
 function endpoint(server: DovecotServer, user: string, env: string): EndpointSettings {
   return {
-    host: server.host, port: server.ports.plain, tls: 'none', tlsVerify: true, allowPlaintext: true, user,
-    credential: { mechanism: 'PLAIN', password: { env } }, connections: 3,
-    maxMessagesPerSecond: null, maxBytesPerSecond: null, timeoutSeconds: 30,
+    host: server.host,
+    port: server.ports.plain,
+    tls: 'none',
+    tlsVerify: true,
+    allowPlaintext: true,
+    user,
+    credential: { mechanism: 'PLAIN', password: { env } },
+    connections: 3,
+    maxMessagesPerSecond: null,
+    maxBytesPerSecond: null,
+    timeoutSeconds: 30,
   };
 }
 
 async function session(source: [DovecotServer, Account], target: [DovecotServer, Account]): Promise<AccountSession> {
   const account: AccountSettings = {
-    id: 'alice', description: null,
+    id: 'alice',
+    description: null,
     source: endpoint(source[0], source[1].user, 'SOURCE_PW'),
     target: endpoint(target[0], target[1].user, 'TARGET_PW'),
   };
-  return openAccountSession(account, { manifestDir: tmpdir(), env: { SOURCE_PW: source[1].password, TARGET_PW: target[1].password } });
+  return openAccountSession(account, {
+    manifestDir: tmpdir(),
+    env: { SOURCE_PW: source[1].password, TARGET_PW: target[1].password },
+  });
 }
 
 /** The generated messages by server folder name, in append (= UID) order. */
-async function expectedMailbox(server: DovecotServer, account: Account, spec: MailboxSpec): Promise<Map<string, GeneratedMessage[]>> {
+async function expectedMailbox(
+  server: DovecotServer,
+  account: Account,
+  spec: MailboxSpec,
+): Promise<Map<string, GeneratedMessage[]>> {
   const client = plainClient(server, account);
   await client.connect();
   try {
@@ -48,14 +75,22 @@ function headerOf(raw: Buffer): Buffer {
 }
 
 /** The commands sent while `fn` runs, with their arguments as JSON. */
-async function commandsOf<T>(fn: () => Promise<T>): Promise<{ result: T; commands: Array<{ command: string; args: string }> }> {
+async function commandsOf<T>(
+  fn: () => Promise<T>,
+): Promise<{ result: T; commands: Array<{ command: string; args: string }> }> {
   const { result, sent } = await recordCommands(fn);
-  return { result, commands: sent.map(({ command, attributes }) => ({ command, args: JSON.stringify(attributes ?? null) })) };
+  return {
+    result,
+    commands: sent.map(({ command, attributes }) => ({ command, args: JSON.stringify(attributes ?? null) })),
+  };
 }
 
 /** Neither Message-ID nor Received: identified by a digest of the whole header. */
 function isBare(message: MessageSnapshot): boolean {
-  return message.addedMessageId !== undefined && message.addedMessageId.identity === identityOf({ messageId: message.addedMessageId.messageId, received: [] });
+  return (
+    message.addedMessageId !== undefined &&
+    message.addedMessageId.identity === identityOf({ messageId: message.addedMessageId.messageId, received: [] })
+  );
 }
 
 async function unsubscribe(server: DovecotServer, account: Account, folder: string): Promise<void> {
@@ -74,25 +109,42 @@ const seeded = (async () => {
   await Promise.all([seedMailbox(slash, slashUser, slashSpec), seedMailbox(dot, dotUser, dotSpec)]);
   await unsubscribe(slash, slashUser, 'Empty');
   return {
-    slash, dot, slashUser, dotUser,
+    slash,
+    dot,
+    slashUser,
+    dotUser,
     slashExpected: await expectedMailbox(slash, slashUser, slashSpec),
     dotExpected: await expectedMailbox(dot, dotUser, dotSpec),
   };
 })();
 
-function checkListing(folders: FolderListing[], expected: Map<string, GeneratedMessage[]>, specialUse: Record<string, string>, delimiter: string): void {
-  assert.equal(folders.map((f) => f.name), [...expected.keys()].sort(), 'every folder, sorted by name');
+function checkListing(
+  folders: FolderListing[],
+  expected: Map<string, GeneratedMessage[]>,
+  specialUse: Record<string, string>,
+  delimiter: string,
+): void {
+  assert.equal(
+    folders.map((f) => f.name),
+    [...expected.keys()].sort(),
+    'every folder, sorted by name',
+  );
   for (const folder of folders) {
     assert.is(folder.delimiter, delimiter);
     assert.type(folder.subscribed, 'boolean');
     assert.is(folder.specialUse, specialUse[folder.name] ?? null, `special-use of ${folder.name}`);
     assert.ok(folder.selectable && folder.state, folder.name);
     assert.is(folder.state!.messages, expected.get(folder.name)!.length, `STATUS MESSAGES of ${folder.name}`);
-    assert.ok(folder.state!.uidNext > folder.state!.messages && folder.state!.uidValidity > 0 && folder.state!.highestModseq! > 0, folder.name);
+    assert.ok(
+      folder.state!.uidNext > folder.state!.messages &&
+        folder.state!.uidValidity > 0 &&
+        folder.state!.highestModseq! > 0,
+      folder.name,
+    );
   }
 }
 
-test('readListing: both sides\' server, namespace and folders; special-use only as the server says', async () => {
+test("readListing: both sides' server, namespace and folders; special-use only as the server says", async () => {
   const { slash, dot, slashUser, dotUser, slashExpected, dotExpected } = await seeded;
   const open = await session([slash, slashUser], [dot, dotUser]);
   try {
@@ -104,11 +156,32 @@ test('readListing: both sides\' server, namespace and folders; special-use only 
     assert.is(listing.source.server.name, 'Dovecot');
     assert.ok(listing.target.server.capabilities.includes('LIST-STATUS'));
     assert.is(listing.source.server.appendLimit, null);
-    checkListing(listing.source.folders, slashExpected, { Sent: '\\Sent', Drafts: '\\Drafts', Trash: '\\Trash', Junk: '\\Junk', Archive: '\\Archive' }, '/');
+    checkListing(
+      listing.source.folders,
+      slashExpected,
+      { Sent: '\\Sent', Drafts: '\\Drafts', Trash: '\\Trash', Junk: '\\Junk', Archive: '\\Archive' },
+      '/',
+    );
     // INBOX.Archive and INBOX.Entwürfe have no attribute on this server (imapflow would guess one).
-    checkListing(listing.target.folders, dotExpected, { 'INBOX.Sent Items': '\\Sent', 'INBOX.Drafts': '\\Drafts', 'INBOX.Deleted Items': '\\Trash', 'INBOX.Junk E-mail': '\\Junk' }, '.');
-    assert.ok(listing.target.folders.some((f) => f.name === 'INBOX.Проекты'), 'names decoded from modified UTF-7');
-    assert.equal(listing.source.folders.filter((f) => !f.subscribed).map((f) => f.name), ['Empty']);
+    checkListing(
+      listing.target.folders,
+      dotExpected,
+      {
+        'INBOX.Sent Items': '\\Sent',
+        'INBOX.Drafts': '\\Drafts',
+        'INBOX.Deleted Items': '\\Trash',
+        'INBOX.Junk E-mail': '\\Junk',
+      },
+      '.',
+    );
+    assert.ok(
+      listing.target.folders.some((f) => f.name === 'INBOX.Проекты'),
+      'names decoded from modified UTF-7',
+    );
+    assert.equal(
+      listing.source.folders.filter((f) => !f.subscribed).map((f) => f.name),
+      ['Empty'],
+    );
   } finally {
     await open.close();
   }
@@ -125,7 +198,14 @@ test('a parent that exists only as a name: not selectable, no state, not subscri
   try {
     const folders = (await readListing(open)).source.folders;
     const outer = folders.find((f) => f.name === 'Outer');
-    assert.equal(outer, { name: 'Outer', delimiter: '/', specialUse: null, subscribed: false, selectable: false, state: null });
+    assert.equal(outer, {
+      name: 'Outer',
+      delimiter: '/',
+      specialUse: null,
+      subscribed: false,
+      selectable: false,
+      state: null,
+    });
     assert.equal(folders.find((f) => f.name === 'Outer/Inner')?.state?.messages, 0);
   } finally {
     await open.close();
@@ -134,7 +214,11 @@ test('a parent that exists only as a name: not selectable, no state, not subscri
 
 function checkFolder(snapshot: FolderSnapshot, expected: GeneratedMessage[]): void {
   assert.is(snapshot.messages.length, expected.length, snapshot.name);
-  assert.equal(snapshot.messages.map((m) => m.uid), [...snapshot.messages.map((m) => m.uid)].sort((a, b) => a - b), 'UID order');
+  assert.equal(
+    snapshot.messages.map((m) => m.uid),
+    [...snapshot.messages.map((m) => m.uid)].sort((a, b) => a - b),
+    'UID order',
+  );
   assert.is(snapshot.state.messages, expected.length);
   assert.is(snapshot.permanentFlags, null, 'EXAMINE reports no usable PERMANENTFLAGS');
   snapshot.messages.forEach((message, index) => {
@@ -150,7 +234,10 @@ function checkFolder(snapshot: FolderSnapshot, expected: GeneratedMessage[]): vo
       assert.is(message.addedMessageId, undefined);
     } else {
       const messageId = addedMessageIdFor(identity);
-      assert.equal(message.addedMessageId, { messageId, identity: identityOf({ messageId, received: headers.received }) });
+      assert.equal(message.addedMessageId, {
+        messageId,
+        identity: identityOf({ messageId, received: headers.received }),
+      });
     }
   });
 }
@@ -168,7 +255,10 @@ test('readFolders: every message with size, date, flags and identity, on both la
     let bare = 0;
     let withoutMessageId = 0;
     let keywords = 0;
-    for (const [snapshots, expected] of [[source, slashExpected], [target, dotExpected]] as const) {
+    for (const [snapshots, expected] of [
+      [source, slashExpected],
+      [target, dotExpected],
+    ] as const) {
       assert.equal(Object.keys(snapshots).sort(), [...expected.keys()].sort());
       for (const [name, messages] of expected) checkFolder(snapshots[name]!, messages);
       for (const snapshot of Object.values(snapshots)) {
@@ -180,7 +270,10 @@ test('readFolders: every message with size, date, flags and identity, on both la
       }
     }
     // The generator puts each rare feature into every 60-message mailbox at least once.
-    assert.ok(bare >= 2 && withoutMessageId > bare && keywords > 0, `bare ${bare}, without Message-ID ${withoutMessageId}, keywords ${keywords}`);
+    assert.ok(
+      bare >= 2 && withoutMessageId > bare && keywords > 0,
+      `bare ${bare}, without Message-ID ${withoutMessageId}, keywords ${keywords}`,
+    );
   } finally {
     await open.close();
   }
@@ -191,7 +284,10 @@ test('a window returns the messages inside it (whole days, a superset at most a 
   const open = await session([slash, slashUser], [dot, dotUser]);
   try {
     const inbox = (await readListing(open)).source.folders.find((f) => f.name === 'INBOX')!;
-    const dates = slashExpected.get('INBOX')!.map((m) => m.internalDate.getTime()).sort((a, b) => a - b);
+    const dates = slashExpected
+      .get('INBOX')!
+      .map((m) => m.internalDate.getTime())
+      .sort((a, b) => a - b);
     const day = (time: number) => new Date(time).toISOString().slice(0, 10);
     const window = { since: day(dates[3]!), before: day(dates[dates.length - 4]!) };
     const snapshot = (await readFolders(open, 'source', [{ listing: inbox, window }])).INBOX!;
@@ -199,10 +295,14 @@ test('a window returns the messages inside it (whole days, a superset at most a 
     const [since, before] = [Date.parse(window.since), Date.parse(window.before)];
     const inside = dates.filter((time) => time >= since && time < before);
     const got = snapshot.messages.map((m) => Date.parse(m.internalDate));
-    assert.ok(got.length >= inside.length && got.length < dates.length, `${got.length} of ${dates.length}, ${inside.length} inside`);
+    assert.ok(
+      got.length >= inside.length && got.length < dates.length,
+      `${got.length} of ${dates.length}, ${inside.length} inside`,
+    );
     for (const time of inside) assert.ok(got.includes(time), `missing ${new Date(time).toISOString()}`);
-    for (const time of got) assert.ok(time >= since - DAY && time < before + DAY, `outside: ${new Date(time).toISOString()}`);
-    assert.is(snapshot.state.messages, dates.length, 'the folder state is the whole folder\'s');
+    for (const time of got)
+      assert.ok(time >= since - DAY && time < before + DAY, `outside: ${new Date(time).toISOString()}`);
+    assert.is(snapshot.state.messages, dates.length, "the folder state is the whole folder's");
   } finally {
     await open.close();
   }
@@ -213,7 +313,13 @@ test('one batched UID FETCH per folder (two with header-only messages), EXAMINE 
   const open = await session([slash, slashUser], [dot, dotUser]);
   try {
     const listing = await readListing(open);
-    const { result, commands } = await commandsOf(() => readFolders(open, 'source', listing.source.folders.map((listing) => ({ listing, window: null }))));
+    const { result, commands } = await commandsOf(() =>
+      readFolders(
+        open,
+        'source',
+        listing.source.folders.map((listing) => ({ listing, window: null })),
+      ),
+    );
     const count = (name: string) => commands.filter((c) => c.command === name).length;
     const withMessages = Object.values(result).filter((f) => f.messages.length > 0);
     const withBare = withMessages.filter((f) => f.messages.some(isBare));
@@ -223,15 +329,25 @@ test('one batched UID FETCH per folder (two with header-only messages), EXAMINE 
     assert.is(count('LIST') + count('LSUB'), 0, 'no folder looked up before its EXAMINE');
     const empty = listing.source.folders.filter((folder) => folder.state?.messages === 0);
     assert.ok(empty.length > 0, 'the seeded mailbox has empty folders');
-    for (const folder of empty) assert.equal(result[folder.name], { ...folder, state: folder.state, messages: [], permanentFlags: null });
-    for (const forbidden of ['SELECT', 'STORE', 'UID STORE', 'EXPUNGE', 'APPEND', 'COPY', 'MOVE']) assert.is(count(forbidden), 0, forbidden);
-    for (const fetch of commands.filter((c) => c.command === 'UID FETCH')) assert.not.match(fetch.args, /"value":"(BODY|BINARY)"/);
+    for (const folder of empty)
+      assert.equal(result[folder.name], { ...folder, state: folder.state, messages: [], permanentFlags: null });
+    for (const forbidden of ['SELECT', 'STORE', 'UID STORE', 'EXPUNGE', 'APPEND', 'COPY', 'MOVE'])
+      assert.is(count(forbidden), 0, forbidden);
+    for (const fetch of commands.filter((c) => c.command === 'UID FETCH'))
+      assert.not.match(fetch.args, /"value":"(BODY|BINARY)"/);
 
     // Read again with what was read as the cache, nothing having changed: no folder is opened at all.
-    const again = await commandsOf(() => readFolders(open, 'source', listing.source.folders.map((listing) => ({ listing, window: null, cached: result[listing.name] }))));
+    const again = await commandsOf(() =>
+      readFolders(
+        open,
+        'source',
+        listing.source.folders.map((listing) => ({ listing, window: null, cached: result[listing.name] })),
+      ),
+    );
     assert.equal(again.commands, []);
     assert.equal(again.result, result);
-    for (const [name, folder] of Object.entries(again.result)) assert.ok(folder.messages === result[name]!.messages, `${name}: the cached list itself (so plan saves no cache)`);
+    for (const [name, folder] of Object.entries(again.result))
+      assert.ok(folder.messages === result[name]!.messages, `${name}: the cached list itself (so plan saves no cache)`);
   } finally {
     await open.close();
   }
@@ -247,7 +363,8 @@ async function flagDump(server: DovecotServer, account: Account, select = false)
       if (!folder.status?.messages) continue;
       const opened = await client.mailboxOpen(folder.path, { readOnly: !select });
       const rows = [];
-      for await (const row of client.fetch('1:*', { uid: true, flags: true })) rows.push([row.uid, [...row.flags ?? []].sort(), String(row.modseq)]);
+      for await (const row of client.fetch('1:*', { uid: true, flags: true }))
+        rows.push([row.uid, [...(row.flags ?? [])].sort(), String(row.modseq)]);
       dump[folder.path] = { highestModseq: String(opened.highestModseq), rows };
     }
     return JSON.stringify(dump);
@@ -261,25 +378,41 @@ test('READ-ONLY: a snapshot changes no flag, no MODSEQ, and leaves \\Recent to t
   const [owner, other] = await Promise.all([freshUser(slash), freshUser(dot)]);
   await seedMailbox(slash, owner, { seed: 23, messages: 60, otherDelimiter: '.' });
   // IMAP APPEND hands \Recent to the appending session; mail delivered by the MDA keeps it.
-  const fresh = ['INBOX', 'INBOX', 'INBOX', 'Sent'].map((folder, i) => ({ folder, raw: `Message-ID: <fresh-${i}@mailshift.test>\r\nFrom: a@example.org\r\nSubject: new ${i}\r\n\r\nnew mail\r\n` }));
+  const fresh = ['INBOX', 'INBOX', 'INBOX', 'Sent'].map((folder, i) => ({
+    folder,
+    raw: `Message-ID: <fresh-${i}@mailshift.test>\r\nFrom: a@example.org\r\nSubject: new ${i}\r\n\r\nnew mail\r\n`,
+  }));
   for (const { folder, raw } of fresh) deliver(slash, owner, folder, raw);
   const before = await flagDump(slash, owner);
   const open = await session([slash, owner], [dot, other]);
   try {
     const listing = await readListing(open);
-    await readFolders(open, 'source', listing.source.folders.map((listing) => ({ listing, window: null })));
+    await readFolders(
+      open,
+      'source',
+      listing.source.folders.map((listing) => ({ listing, window: null })),
+    );
   } finally {
     await open.close();
   }
   assert.is(await flagDump(slash, owner), before, 'flags and MODSEQs byte-identical');
   // EXAMINE shows \Recent without taking it; the first read-write session takes it. That session
   // still finds \Recent exactly where it was before the snapshot, the delivered mail included.
-  const recentIn = (dump: string) => Object.entries(JSON.parse(dump) as Record<string, { rows: Array<[number, string[]]> }>)
-    .flatMap(([folder, { rows }]) => rows.filter(([, flags]) => flags.includes('\\Recent')).map(([uid]) => `${folder}:${uid}`));
+  const recentIn = (dump: string) =>
+    Object.entries(JSON.parse(dump) as Record<string, { rows: Array<[number, string[]]> }>).flatMap(
+      ([folder, { rows }]) => rows.filter(([, flags]) => flags.includes('\\Recent')).map(([uid]) => `${folder}:${uid}`),
+    );
   const inboxFresh = fresh.filter((m) => m.folder === 'INBOX').length;
-  assert.ok(recentIn(before).filter((key) => key.startsWith('INBOX:')).length >= inboxFresh, 'the delivered mail is \\Recent');
+  assert.ok(
+    recentIn(before).filter((key) => key.startsWith('INBOX:')).length >= inboxFresh,
+    'the delivered mail is \\Recent',
+  );
   assert.ok(recentIn(before).some((key) => key.startsWith('Sent:')));
-  assert.is(await flagDump(slash, owner, true), before, 'the mail client\'s SELECT sees the same flags, \\Recent included');
+  assert.is(
+    await flagDump(slash, owner, true),
+    before,
+    "the mail client's SELECT sees the same flags, \\Recent included",
+  );
   assert.equal(recentIn(await flagDump(slash, owner, true)), [], 'and took \\Recent (so the check can fail)');
 });
 

@@ -1,7 +1,12 @@
 import { createHash } from 'node:crypto';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { appendMessages as appendRun, supportsMultiappend, type AppendItem, type AppendResult } from '../../src/imap/append.ts';
+import {
+  appendMessages as appendRun,
+  supportsMultiappend,
+  type AppendItem,
+  type AppendResult,
+} from '../../src/imap/append.ts';
 import { appendCommand, expandUidSet } from '../../src/imap/append-command.ts';
 import { flowOf, type ImapConnection } from '../../src/imap/connection.ts';
 import { createFolder } from '../../src/imap/create-folder.ts';
@@ -18,7 +23,11 @@ import { openPlainConnection } from '../support/imap-connection.ts';
 const connect = openPlainConnection;
 
 /** appendMessages' results, its failure thrown: for the cases where no message is left without a result. */
-async function appendMessages(connection: ImapConnection, folder: string, items: readonly AppendItem[]): Promise<AppendResult[]> {
+async function appendMessages(
+  connection: ImapConnection,
+  folder: string,
+  items: readonly AppendItem[],
+): Promise<AppendResult[]> {
   const run = await appendRun(connection, folder, items);
   if (run.failure !== null) throw run.failure;
   return run.results as AppendResult[];
@@ -44,7 +53,11 @@ async function storedIn(server: DovecotServer, account: Account, folder: string)
   try {
     await client.mailboxOpen(folder, { readOnly: true });
     const stored: Stored[] = [];
-    for await (const row of client.fetch('1:*', { uid: true, flags: true, internalDate: true, source: true }, { uid: true })) {
+    for await (const row of client.fetch(
+      '1:*',
+      { uid: true, flags: true, internalDate: true, source: true },
+      { uid: true },
+    )) {
       stored.push({
         uid: row.uid,
         flags: [...(row.flags ?? [])].filter((flag) => flag !== '\\Recent').sort(),
@@ -62,11 +75,19 @@ const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex
 
 /** What an item should look like once stored with UID `uid`. */
 function expected(item: AppendItem, uid: number): Stored {
-  return { uid, flags: [...item.flags].filter((flag) => flag !== '\\Recent').sort(), internalDate: item.internalDate.toISOString(), sha256: sha256(item.raw) };
+  return {
+    uid,
+    flags: [...item.flags].filter((flag) => flag !== '\\Recent').sort(),
+    internalDate: item.internalDate.toISOString(),
+    sha256: sha256(item.raw),
+  };
 }
 
 /** The literal size markers ({n} or {n+}) this client writes while `fn` runs. */
-async function literalMarkers<T>(connection: ImapConnection, fn: () => Promise<T>): Promise<{ result: T; markers: string[] }> {
+async function literalMarkers<T>(
+  connection: ImapConnection,
+  fn: () => Promise<T>,
+): Promise<{ result: T; markers: string[] }> {
   const flow = flowOf(connection) as unknown as { write: (chunk: Buffer) => unknown };
   const write = flow.write;
   const markers: string[] = [];
@@ -86,7 +107,12 @@ async function literalMarkers<T>(connection: ImapConnection, fn: () => Promise<T
 async function countAppends<T>(fn: () => Promise<T>): Promise<{ result: T; appends: number[] }> {
   const { result, sent } = await recordCommands(fn);
   // APPEND <folder> then (flags) "date" literal per message.
-  return { result, appends: sent.filter((command) => command.command === 'APPEND').map((command) => ((command.attributes as unknown[]).length - 1) / 3) };
+  return {
+    result,
+    appends: sent
+      .filter((command) => command.command === 'APPEND')
+      .map((command) => ((command.attributes as unknown[]).length - 1) / 3),
+  };
 }
 
 function item(name: string, flags: string[] = [], seconds = 0, padding = 0): AppendItem {
@@ -101,7 +127,9 @@ test('one MULTIAPPEND stores a batch: UIDs in order, flags, keywords, INTERNALDA
   const { account, connection } = await target(dot);
   const folder = 'INBOX.Archive';
   try {
-    assert.ok(supportsMultiappend(connection) && hasCapability(connection, 'literal+') && hasCapability(connection, 'UIDPLUS'));
+    assert.ok(
+      supportsMultiappend(connection) && hasCapability(connection, 'literal+') && hasCapability(connection, 'UIDPLUS'),
+    );
     await createFolder(connection, folder);
     const items = [
       item('plain'),
@@ -110,21 +138,43 @@ test('one MULTIAPPEND stores a batch: UIDs in order, flags, keywords, INTERNALDA
       item('large', ['\\Answered', '\\Flagged', '$Forwarded'], 2, 200_000),
       item('keywords', ['Project-X', '$Junk', '\\Seen'], 3, 5000),
       item('draft', ['\\Draft', '\\Deleted'], 59),
-      { raw: Buffer.from('Subject: no headers to speak of\r\n\r\nä ö ü in 8 bit\r\n'), flags: ['$label1'], internalDate: new Date('1999-12-31T23:59:58.000Z') },
+      {
+        raw: Buffer.from('Subject: no headers to speak of\r\n\r\nä ö ü in 8 bit\r\n'),
+        flags: ['$label1'],
+        internalDate: new Date('1999-12-31T23:59:58.000Z'),
+      },
     ];
-    const { result: { result, appends }, markers } = await literalMarkers(connection, () => countAppends(() => appendMessages(connection, folder, items)));
+    const {
+      result: { result, appends },
+      markers,
+    } = await literalMarkers(connection, () => countAppends(() => appendMessages(connection, folder, items)));
     assert.equal(appends, [6], 'one APPEND command for the six');
-    assert.equal(markers, items.map((it) => `{${it.raw.length}+}`), 'LITERAL+: no literal waits for the server');
+    assert.equal(
+      markers,
+      items.map((it) => `{${it.raw.length}+}`),
+      'LITERAL+: no literal waits for the server',
+    );
     assert.equal(uidsOf(result), [1, 2, 3, 4, 5, 6]);
     const uidValidity = await uidValidityOf(dot, account, folder);
-    assert.equal(result.map((r) => ('uidValidity' in r ? r.uidValidity : null)), items.map(() => uidValidity), 'each UID with the UIDVALIDITY APPENDUID named');
-    assert.equal(await storedIn(dot, account, folder), items.map((it, i) => expected(it, i + 1)));
+    assert.equal(
+      result.map((r) => ('uidValidity' in r ? r.uidValidity : null)),
+      items.map(() => uidValidity),
+      'each UID with the UIDVALIDITY APPENDUID named',
+    );
+    assert.equal(
+      await storedIn(dot, account, folder),
+      items.map((it, i) => expected(it, i + 1)),
+    );
 
     const more = await appendMessages(connection, folder, [item('later'), item('later too')]);
     assert.equal(uidsOf(more), [7, 8], 'UIDs go on from APPENDUID, not guessed');
 
     // NUL bytes go as a literal8 (BINARY); Dovecot keeps them (BODY[] shows each as 0x80).
-    const nul = { raw: Buffer.from('Subject: nul\r\n\r\nab\0cd\r\n'), flags: [], internalDate: new Date('2025-01-15T08:30:00Z') };
+    const nul = {
+      raw: Buffer.from('Subject: nul\r\n\r\nab\0cd\r\n'),
+      flags: [],
+      internalDate: new Date('2025-01-15T08:30:00Z'),
+    };
     const binary = await literalMarkers(connection, () => appendMessages(connection, folder, [nul, item('after')]));
     assert.equal(binary.markers, [`~{${nul.raw.length}+}`, `{${item('after').raw.length}+}`]);
     assert.equal(uidsOf(binary.result), [9, 10]);
@@ -143,8 +193,14 @@ test('appending to the folder selected on the same connection, then storing flag
     assert.is(selected.messages, 1);
     const results = await appendMessages(connection, 'INBOX', [item('one'), item('two', ['\\Seen'])]);
     assert.equal(uidsOf(results), [2, 3]);
-    await storeFlags(connection, 'INBOX', [{ uid: 2, add: ['$Forwarded'], remove: [] }, { uid: 3, add: [], remove: ['\\Seen'] }]);
-    assert.equal((await storedIn(slash, account, 'INBOX')).map((stored) => stored.flags), [[], ['$Forwarded'], []]);
+    await storeFlags(connection, 'INBOX', [
+      { uid: 2, add: ['$Forwarded'], remove: [] },
+      { uid: 3, add: [], remove: ['\\Seen'] },
+    ]);
+    assert.equal(
+      (await storedIn(slash, account, 'INBOX')).map((stored) => stored.flags),
+      [[], ['$Forwarded'], []],
+    );
   } finally {
     await connection.close();
   }
@@ -157,14 +213,20 @@ test('batches are bounded by 100 messages and by 8 MB: one APPEND command per ba
     const small = Array.from({ length: 230 }, (_, i) => item(`small ${i}`, i % 2 ? ['\\Seen'] : [], i % 60));
     const counted = await countAppends(() => appendMessages(connection, 'INBOX', small));
     assert.equal(counted.appends, [100, 100, 30]);
-    assert.equal(uidsOf(counted.result), Array.from({ length: 230 }, (_, i) => i + 1));
+    assert.equal(
+      uidsOf(counted.result),
+      Array.from({ length: 230 }, (_, i) => i + 1),
+    );
 
     const large = Array.from({ length: 3 }, (_, i) => item(`large ${i}`, [], i, 3 * 1024 * 1024));
     const bounded = await countAppends(() => appendMessages(connection, 'INBOX', large));
     assert.equal(bounded.appends, [2, 1], '6 MB fit in a batch, 9 MB do not');
     assert.equal(uidsOf(bounded.result), [231, 232, 233]);
     const stored = await storedIn(slash, account, 'INBOX');
-    assert.equal(stored, [...small, ...large].map((it, i) => expected(it, i + 1)));
+    assert.equal(
+      stored,
+      [...small, ...large].map((it, i) => expected(it, i + 1)),
+    );
   } finally {
     await connection.close();
   }
@@ -191,8 +253,16 @@ test('a message the server refuses fails alone: the batch is retried message by 
       { error: "Can't save a zero byte message" },
       { uid: 3, uidValidity },
     ]);
-    assert.equal(await storedIn(slash, account, 'INBOX'), [expected(items[0]!, 1), expected(items[2]!, 2), expected(items[4]!, 3)], 'nothing of the refused batch was stored');
-    assert.equal(uidsOf(await appendMessages(connection, 'INBOX', [item('afterwards')])), [4], 'the connection is in step');
+    assert.equal(
+      await storedIn(slash, account, 'INBOX'),
+      [expected(items[0]!, 1), expected(items[2]!, 2), expected(items[4]!, 3)],
+      'nothing of the refused batch was stored',
+    );
+    assert.equal(
+      uidsOf(await appendMessages(connection, 'INBOX', [item('afterwards')])),
+      [4],
+      'the connection is in step',
+    );
   } finally {
     await connection.close();
   }
@@ -204,11 +274,20 @@ test('flags no server can store are refused without sending them; \\Recent is dr
   try {
     // Dovecot answers an unknown system flag with BAD and then reads the rest of the command
     // (message text included) as commands: such a message must never reach the wire.
-    const items = [item('bogus', ['\\Bogus']), item('recent', ['\\Recent', '\\Seen']), item('space', ['two words']), item('fine')];
+    const items = [
+      item('bogus', ['\\Bogus']),
+      item('recent', ['\\Recent', '\\Seen']),
+      item('space', ['two words']),
+      item('fine'),
+    ];
     const { result, appends } = await countAppends(() => appendMessages(connection, 'INBOX', items));
     assert.equal(appends, [2]);
-    assert.equal(uidsOf(result), ['flag "\\\\Bogus" cannot be stored over IMAP (not a system flag, or not a valid keyword)', 1,
-      'flag "two words" cannot be stored over IMAP (not a system flag, or not a valid keyword)', 2]);
+    assert.equal(uidsOf(result), [
+      'flag "\\\\Bogus" cannot be stored over IMAP (not a system flag, or not a valid keyword)',
+      1,
+      'flag "two words" cannot be stored over IMAP (not a system flag, or not a valid keyword)',
+      2,
+    ]);
     assert.equal(await storedIn(slash, account, 'INBOX'), [expected(items[1]!, 1), expected(items[3]!, 2)]);
   } finally {
     await connection.close();
@@ -222,7 +301,11 @@ test('without MULTIAPPEND or LITERAL+: one APPEND per message, each answer await
     flowOf(connection).capabilities.delete('MULTIAPPEND'); // as on a server without it
     flowOf(connection).capabilities.delete('LITERAL+'); // (with it, the APPENDs are pipelined: imap-append-pipeline.test.ts)
     assert.is(supportsMultiappend(connection), false);
-    const items = [item('one', ['\\Seen', 'Project-X']), item('two', [LONG_KEYWORD], 1), item('three', ['\\Flagged'], 2, 30_000)];
+    const items = [
+      item('one', ['\\Seen', 'Project-X']),
+      item('two', [LONG_KEYWORD], 1),
+      item('three', ['\\Flagged'], 2, 30_000),
+    ];
     const { result, appends } = await countAppends(() => appendMessages(connection, 'INBOX', items));
     assert.equal(appends, [1, 1, 1]);
     assert.equal(uidsOf(result), [1, 'CANNOT Keyword length too long', 2]);
@@ -237,12 +320,24 @@ test('without LITERAL+: the same MULTIAPPEND, each literal waiting for the serve
   const { account, connection } = await target(slash);
   try {
     flowOf(connection).capabilities.delete('LITERAL+'); // as on a server without it
-    const items = [item('one', ['\\Seen']), item('two', [LONG_KEYWORD], 1), item('three', [], 2, 30_000), item('four', ['$Forwarded'], 3)];
-    const { result: { result, appends }, markers } = await literalMarkers(connection, () => countAppends(() => appendMessages(connection, 'INBOX', items)));
+    const items = [
+      item('one', ['\\Seen']),
+      item('two', [LONG_KEYWORD], 1),
+      item('three', [], 2, 30_000),
+      item('four', ['$Forwarded'], 3),
+    ];
+    const {
+      result: { result, appends },
+      markers,
+    } = await literalMarkers(connection, () => countAppends(() => appendMessages(connection, 'INBOX', items)));
     assert.equal(appends, [4, 1, 1, 1, 1]);
     assert.ok(markers.length > 0 && markers.every((marker) => !marker.includes('+')), markers.join(' '));
     assert.equal(uidsOf(result), [1, 'CANNOT Keyword length too long', 2, 3]);
-    assert.equal(await storedIn(slash, account, 'INBOX'), [expected(items[0]!, 1), expected(items[2]!, 2), expected(items[3]!, 3)]);
+    assert.equal(await storedIn(slash, account, 'INBOX'), [
+      expected(items[0]!, 1),
+      expected(items[2]!, 2),
+      expected(items[3]!, 3),
+    ]);
   } finally {
     await connection.close();
   }
@@ -252,7 +347,10 @@ test('a missing folder fails the call, naming the folder, rather than every mess
   const { slash } = await dovecotPair();
   const { connection } = await target(slash);
   try {
-    const failed = await appendMessages(connection, 'Nowhere', [item('a'), item('b')]).then(() => null, (error: unknown) => error);
+    const failed = await appendMessages(connection, 'Nowhere', [item('a'), item('b')]).then(
+      () => null,
+      (error: unknown) => error,
+    );
     assert.is((failed as { code?: string }).code, 'IMAP_ERROR');
     assert.match(String((failed as Error).message), /APPEND failed .*folder "Nowhere".*TRYCREATE/);
   } finally {
@@ -270,7 +368,10 @@ test('a BAD closes the connection (the server may be reading message text as com
     assert.is(bad.closed!.code, 'IMAP_ERROR');
     assert.match(bad.closed!.message, /rejected as malformed: Error in IMAP command APPEND: Invalid system flag/);
     assert.is(connection.usable, false, 'closed');
-    const lost = await appendMessages(connection, 'INBOX', [item('b')]).then(() => null, (error: unknown) => error);
+    const lost = await appendMessages(connection, 'INBOX', [item('b')]).then(
+      () => null,
+      (error: unknown) => error,
+    );
     assert.is((lost as { code?: string }).code, 'CONNECTION_LOST');
   } finally {
     await connection.close();

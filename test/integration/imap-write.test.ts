@@ -24,7 +24,10 @@ import { openPlainConnection } from '../support/imap-connection.ts';
 const connect = openPlainConnection;
 
 /** A fresh account on the server, filled with `content`, and a connection to it. */
-async function mailbox(server: DovecotServer, content: Record<string, TestMessage[]>): Promise<{ account: Account; connection: ImapConnection }> {
+async function mailbox(
+  server: DovecotServer,
+  content: Record<string, TestMessage[]>,
+): Promise<{ account: Account; connection: ImapConnection }> {
   const account = await freshUser(server);
   await fillMailbox(server, account, content);
   return { account, connection: await connect(server, account) };
@@ -83,7 +86,11 @@ for (const layout of ['slash', 'dot'] as const) {
     try {
       const d = server.delimiter;
       // A space, an ampersand and a non-ASCII letter: modified UTF-7 on the wire.
-      const folders = [`${server.prefix}Projects`, `${server.prefix}Projects${d}2026 Q1`, `${server.prefix}Entwürfe & Co`];
+      const folders = [
+        `${server.prefix}Projects`,
+        `${server.prefix}Projects${d}2026 Q1`,
+        `${server.prefix}Entwürfe & Co`,
+      ];
       for (const folder of folders) assert.is(await createFolder(connection, folder), 'created', folder);
       for (const folder of folders) assert.is(await createFolder(connection, folder), 'exists', folder);
       await subscribeFolder(connection, folders[2]!);
@@ -104,7 +111,11 @@ for (const layout of ['slash', 'dot'] as const) {
       assert.is(await folderExists(flowOf(connection), 'INBOX'), true);
       assert.is(await folderExists(flowOf(connection), folders[0]!), true);
       assert.is(await folderExists(flowOf(connection), folders[1]!), false);
-      assert.is(await folderExists(flowOf(connection), `${server.prefix}Proj%`), false, 'a pattern matches only itself');
+      assert.is(
+        await folderExists(flowOf(connection), `${server.prefix}Proj%`),
+        false,
+        'a pattern matches only itself',
+      );
     } finally {
       await connection.close();
     }
@@ -119,7 +130,10 @@ test('selectFolder opens read-write and reports the folder state', async () => {
     assert.is(state.messages, 3);
     assert.is(state.uidNext, 4);
     assert.ok(state.uidValidity > 0 && state.highestModseq! > 0);
-    assert.ok(state.permanentFlags?.includes('\\*') && state.permanentFlags.includes('\\Deleted'), String(state.permanentFlags));
+    assert.ok(
+      state.permanentFlags?.includes('\\*') && state.permanentFlags.includes('\\Deleted'),
+      String(state.permanentFlags),
+    );
     assert.is(await codeOf(selectFolder(connection, 'No such folder')), 'IMAP_ERROR');
   } finally {
     await connection.close();
@@ -144,7 +158,10 @@ test('opening a folder is one command: EXAMINE or SELECT, no LIST or LSUB before
     // A message command opening its folder on a connection that never listed it.
     const { result: identities, commands: fetching } = await commandsOf(() => fetchIdentities(pooled, 'Hidden', '1:*'));
     assert.equal(fetching, ['EXAMINE', 'UID FETCH']);
-    assert.equal(identities.map((m) => m.uid), [1, 2]);
+    assert.equal(
+      identities.map((m) => m.uid),
+      [1, 2],
+    );
     // A folder that is not there still fails as one.
     assert.is(await codeOf(examineFolder(pooled, 'No such folder')), 'IMAP_ERROR');
   } finally {
@@ -159,7 +176,10 @@ test('message commands open their folder on any connection, but not one recreate
   try {
     await examineFolder(checking, 'Work');
     // Nothing is open on this one: each command opens Work as it needs it (EXAMINE, then SELECT).
-    assert.equal((await fetchIdentities(pooled, 'Work', '1:*')).map((m) => m.uid), [1, 2, 3]);
+    assert.equal(
+      (await fetchIdentities(pooled, 'Work', '1:*')).map((m) => m.uid),
+      [1, 2, 3],
+    );
     assert.is((flowOf(pooled).mailbox || undefined)?.readOnly, true);
     await storeFlags(pooled, 'Work', [{ uid: 1, add: ['\\Flagged'], remove: [] }]);
     assert.is((flowOf(pooled).mailbox || undefined)?.readOnly, false);
@@ -211,10 +231,21 @@ test('readBodies: byte-identical bodies, one UID FETCH per 100, \\Seen untouched
       const bodies = await readBodies(connection, 'INBOX', uids);
       return [...bodies].map(([uid, raw]) => ({ uid, raw }));
     });
-    assert.equal(commands, ['UID FETCH', 'UID FETCH', 'UID SEARCH'], 'one UID FETCH per batch of 100, then one UID SEARCH: are the unanswered 7 and 500 gone?');
-    assert.equal(read.map((m) => m.uid), Array.from({ length: 130 }, (_, i) => i + 1).filter((uid) => uid !== 7), 'in UID order, 7 and 500 absent');
+    assert.equal(
+      commands,
+      ['UID FETCH', 'UID FETCH', 'UID SEARCH'],
+      'one UID FETCH per batch of 100, then one UID SEARCH: are the unanswered 7 and 500 gone?',
+    );
+    assert.equal(
+      read.map((m) => m.uid),
+      Array.from({ length: 130 }, (_, i) => i + 1).filter((uid) => uid !== 7),
+      'in UID order, 7 and 500 absent',
+    );
     for (const { uid, raw } of read) assert.ok(raw!.equals(rawMessage(messages[uid - 1]!)), `body of UID ${uid}`);
-    assert.ok(responsesFramedHere(flowOf(connection)) >= 129, 'the answers were framed by the takeover, not by imapflow');
+    assert.ok(
+      responsesFramedHere(flowOf(connection)) >= 129,
+      'the answers were framed by the takeover, not by imapflow',
+    );
     const after = await flagsOn(slash, account, 'INBOX');
     delete before[7];
     assert.equal(after, before, 'no flag changed');
@@ -228,14 +259,16 @@ test('storeFlags: adds and removes flags and keywords, one UID STORE per distinc
   const { account, connection } = await mailbox(slash, { INBOX: named(5, () => ({ flags: ['\\Seen'] })) });
   try {
     await selectFolder(connection, 'INBOX');
-    const { commands } = await commandsOf(() => storeFlags(connection, 'INBOX', [
-      { uid: 1, add: ['\\Flagged', 'Project-X'], remove: [] },
-      { uid: 3, add: ['Project-X', '\\flagged'], remove: [] }, // the same change: one command for both
-      { uid: 2, add: [], remove: ['\\Seen'] },
-      { uid: 4, add: ['$Forwarded', '\\Recent'], remove: ['\\Seen'] },
-      { uid: 5, add: [], remove: [] },
-      { uid: 99, add: ['\\Answered'], remove: [] }, // gone: the server skips it
-    ]));
+    const { commands } = await commandsOf(() =>
+      storeFlags(connection, 'INBOX', [
+        { uid: 1, add: ['\\Flagged', 'Project-X'], remove: [] },
+        { uid: 3, add: ['Project-X', '\\flagged'], remove: [] }, // the same change: one command for both
+        { uid: 2, add: [], remove: ['\\Seen'] },
+        { uid: 4, add: ['$Forwarded', '\\Recent'], remove: ['\\Seen'] },
+        { uid: 5, add: [], remove: [] },
+        { uid: 99, add: ['\\Answered'], remove: [] }, // gone: the server skips it
+      ]),
+    );
     assert.equal(commands, ['UID STORE', 'UID STORE', 'UID STORE', 'UID STORE', 'UID STORE']);
     assert.equal(await flagsOn(slash, account, 'INBOX'), {
       1: ['Project-X', '\\Flagged', '\\Seen'],
@@ -244,7 +277,11 @@ test('storeFlags: adds and removes flags and keywords, one UID STORE per distinc
       4: ['$Forwarded'],
       5: ['\\Seen'],
     });
-    assert.is(await codeOf(storeFlags(connection, 'INBOX', [{ uid: 1, add: ['two words'], remove: [] }])), 'IMAP_ERROR', 'not a keyword');
+    assert.is(
+      await codeOf(storeFlags(connection, 'INBOX', [{ uid: 1, add: ['two words'], remove: [] }])),
+      'IMAP_ERROR',
+      'not a keyword',
+    );
   } finally {
     await connection.close();
   }
@@ -252,7 +289,9 @@ test('storeFlags: adds and removes flags and keywords, one UID STORE per distinc
 
 test('deleteMessages removes exactly the given UIDs (UID EXPUNGE), never another \\Deleted message', async () => {
   const { slash } = await dovecotPair();
-  const { account, connection } = await mailbox(slash, { INBOX: named(6, (i) => (i === 2 ? { flags: ['\\Deleted'] } : {})) });
+  const { account, connection } = await mailbox(slash, {
+    INBOX: named(6, (i) => (i === 2 ? { flags: ['\\Deleted'] } : {})),
+  });
   try {
     await selectFolder(connection, 'INBOX');
     const { result, commands } = await commandsOf(() => deleteMessages(connection, 'INBOX', [4, 1, 77], true));
@@ -266,7 +305,12 @@ test('deleteMessages removes exactly the given UIDs (UID EXPUNGE), never another
     const without = await commandsOf(() => deleteMessages(connection, 'INBOX', [5], true));
     assert.is(without.result, 'flagged-only');
     assert.equal(without.commands, ['UID STORE'], 'no EXPUNGE of any kind');
-    assert.equal(await flagsOn(slash, account, 'INBOX'), { 2: ['\\Deleted'], 3: ['\\Deleted'], 5: ['\\Deleted'], 6: [] });
+    assert.equal(await flagsOn(slash, account, 'INBOX'), {
+      2: ['\\Deleted'],
+      3: ['\\Deleted'],
+      5: ['\\Deleted'],
+      6: [],
+    });
   } finally {
     await connection.close();
   }
@@ -285,12 +329,26 @@ test('a flag another session sets meanwhile: its unasked FETCH is no message of 
     // The server tells this session about message 4 with its answer: "* 4 FETCH (FLAGS (\Flagged))"
     // (no UID from Dovecot; test/unit/imap/uid-fetch.test.ts has the kind that carries one).
     const messages = await fetchIdentities(connection, 'INBOX', '1:2');
-    assert.equal(messages.map((m) => m.uid), [1, 2]);
+    assert.equal(
+      messages.map((m) => m.uid),
+      [1, 2],
+    );
     const bodies = await readBodies(connection, 'INBOX', [1, 2]);
     assert.equal([...bodies.keys()], [1, 2]);
     const all = await fetchIdentities(connection, 'INBOX', '1:*');
-    assert.equal(all.map((m) => [m.uid, m.flags]), [[1, []], [2, []], [3, []], [4, ['\\Flagged']]]);
-    assert.ok(all.every((m) => m.size > 0 && m.identity !== ''), 'every row whole');
+    assert.equal(
+      all.map((m) => [m.uid, m.flags]),
+      [
+        [1, []],
+        [2, []],
+        [3, []],
+        [4, ['\\Flagged']],
+      ],
+    );
+    assert.ok(
+      all.every((m) => m.size > 0 && m.identity !== ''),
+      'every row whole',
+    );
   } finally {
     await connection.close();
   }
@@ -299,19 +357,36 @@ test('a flag another session sets meanwhile: its unasked FETCH is no message of 
 test('fetchIdentities describes messages as the snapshot reader does, only inside the UID range', async () => {
   const { dot } = await dovecotPair();
   const folder = 'INBOX.Archive';
-  const { connection } = await mailbox(dot, { [folder]: [
-    { name: 'a', flags: ['\\Seen'] }, { name: 'b', withoutMessageId: true }, { name: 'c', withoutMessageId: 'bare' }, { name: 'd', flags: ['$Forwarded'] },
-  ] });
+  const { connection } = await mailbox(dot, {
+    [folder]: [
+      { name: 'a', flags: ['\\Seen'] },
+      { name: 'b', withoutMessageId: true },
+      { name: 'c', withoutMessageId: 'bare' },
+      { name: 'd', flags: ['$Forwarded'] },
+    ],
+  });
   try {
     const listing = { name: folder, delimiter: '.', specialUse: null, subscribed: true, selectable: true, state: null };
     const snapshot = await readFolder(connection, listing, null);
     assert.is(snapshot.messages.length, 4);
     assert.equal(await fetchIdentities(connection, folder, '1:*'), snapshot.messages);
-    assert.equal(await fetchIdentities(connection, folder, '3,2'), snapshot.messages.slice(1, 3), 'the bare one gets its header digest');
+    assert.equal(
+      await fetchIdentities(connection, folder, '3,2'),
+      snapshot.messages.slice(1, 3),
+      'the bare one gets its header digest',
+    );
     assert.equal(await fetchIdentities(connection, folder, '*'), snapshot.messages.slice(3));
-    assert.equal(await fetchIdentities(connection, folder, '5:*'), [], 'not the last message, as the server would answer');
+    assert.equal(
+      await fetchIdentities(connection, folder, '5:*'),
+      [],
+      'not the last message, as the server would answer',
+    );
     await selectFolder(connection, folder);
-    assert.equal(await fetchIdentities(connection, folder, '2:3'), snapshot.messages.slice(1, 3), 'on a selected folder too');
+    assert.equal(
+      await fetchIdentities(connection, folder, '2:3'),
+      snapshot.messages.slice(1, 3),
+      'on a selected folder too',
+    );
     assert.is(await codeOf(fetchIdentities(connection, folder, '1:x')), 'INTERNAL');
   } finally {
     await connection.close();
@@ -322,16 +397,26 @@ test('a connection the server drops fails reads and writes with CONNECTION_LOST'
   const { slash } = await dovecotPair();
   // Bodies larger than the socket buffers, so the FETCH is still running when the server hangs up.
   const { account, connection } = await mailbox(slash, { INBOX: named(30, () => ({ padding: 400_000 })) });
-  const kick = () => execFileSync(findBinary('doveadm') ?? 'doveadm', ['-c', `${slash.dir}/dovecot.conf`, 'kick', account.user], { stdio: 'ignore' });
+  const kick = () =>
+    execFileSync(findBinary('doveadm') ?? 'doveadm', ['-c', `${slash.dir}/dovecot.conf`, 'kick', account.user], {
+      stdio: 'ignore',
+    });
   try {
     await examineFolder(connection, 'INBOX');
     // Kicked as the first bytes of the answer arrive: the rest of the FETCH never comes.
     const socket = (flowOf(connection) as unknown as { socket: NodeJS.EventEmitter }).socket;
-    const reading = readBodies(connection, 'INBOX', Array.from({ length: 30 }, (_, i) => i + 1));
+    const reading = readBodies(
+      connection,
+      'INBOX',
+      Array.from({ length: 30 }, (_, i) => i + 1),
+    );
     socket.once('data', kick);
     assert.is(await codeOf(reading), 'CONNECTION_LOST');
     assert.is(connection.usable, false);
-    assert.is(await codeOf(storeFlags(connection, 'INBOX', [{ uid: 1, add: ['\\Seen'], remove: [] }])), 'CONNECTION_LOST');
+    assert.is(
+      await codeOf(storeFlags(connection, 'INBOX', [{ uid: 1, add: ['\\Seen'], remove: [] }])),
+      'CONNECTION_LOST',
+    );
     assert.is(await codeOf(createFolder(connection, 'Later')), 'CONNECTION_LOST');
     assert.is(await codeOf(deleteFolder(connection, 'Later')), 'CONNECTION_LOST');
     assert.is(await codeOf(selectFolder(connection, 'INBOX')), 'CONNECTION_LOST');

@@ -20,9 +20,17 @@ import { freshUser } from '../support/servers.ts';
 
 function endpoint(server: ImapTestServer, user: string): EndpointSettings {
   return {
-    host: server.host, port: server.ports.plain, tls: 'none', tlsVerify: true, allowPlaintext: true, user,
-    credential: { mechanism: 'PLAIN', password: { env: 'PW' } }, connections: 1,
-    maxMessagesPerSecond: null, maxBytesPerSecond: null, timeoutSeconds: 30,
+    host: server.host,
+    port: server.ports.plain,
+    tls: 'none',
+    tlsVerify: true,
+    allowPlaintext: true,
+    user,
+    credential: { mechanism: 'PLAIN', password: { env: 'PW' } },
+    connections: 1,
+    maxMessagesPerSecond: null,
+    maxBytesPerSecond: null,
+    timeoutSeconds: 30,
   };
 }
 
@@ -32,7 +40,8 @@ async function flagsByUid(server: ImapTestServer, account: Account): Promise<Rec
   try {
     await client.mailboxOpen('INBOX', { readOnly: true });
     const found: Record<number, string[]> = {};
-    for await (const row of client.fetch('1:*', { uid: true, flags: true })) found[row.uid] = [...(row.flags ?? [])].filter((f) => f !== '\\Recent').sort();
+    for await (const row of client.fetch('1:*', { uid: true, flags: true }))
+      found[row.uid] = [...(row.flags ?? [])].filter((f) => f !== '\\Recent').sort();
     return found;
   } finally {
     await client.logout();
@@ -40,20 +49,29 @@ async function flagsByUid(server: ImapTestServer, account: Account): Promise<Rec
 }
 
 /** A mailutils INBOX holding UIDs 1, 3 and 4 (2 expunged), and a session on it as run gets it. */
-async function withUidTwoExpunged(name: string, run: (connection: ImapConnection, server: ImapTestServer, account: Account) => Promise<void>): Promise<void> {
+async function withUidTwoExpunged(
+  name: string,
+  run: (connection: ImapConnection, server: ImapTestServer, account: Account) => Promise<void>,
+): Promise<void> {
   const server = await mailutilsServer();
   const account = await freshUser(server, name);
   const client = plainClient(server, account);
   await client.connect();
   try {
-    for (let n = 1; n <= 4; n++) await client.append('INBOX', `Message-ID: <x-${n}@example.org>\r\nSubject: ${n}\r\n\r\n${n}\r\n`);
+    for (let n = 1; n <= 4; n++)
+      await client.append('INBOX', `Message-ID: <x-${n}@example.org>\r\nSubject: ${n}\r\n\r\n${n}\r\n`);
     await client.mailboxOpen('INBOX');
     await client.messageDelete('2', { uid: true });
   } finally {
     await client.logout();
   }
   assert.equal(Object.keys(await flagsByUid(server, account)), ['1', '3', '4']);
-  const settings: AccountSettings = { id: 'alice', description: null, source: endpoint(server, account.user), target: endpoint(server, account.user) };
+  const settings: AccountSettings = {
+    id: 'alice',
+    description: null,
+    source: endpoint(server, account.user),
+    target: endpoint(server, account.user),
+  };
   const session = await openAccountSession(settings, { manifestDir: tmpdir(), env: { PW: account.password } });
   try {
     await session.target.use((connection) => run(connection, server, account));
@@ -66,7 +84,11 @@ test('mailutils: UID STORE over a set naming an expunged UID still flags the mes
   let checked: { server: ImapTestServer; account: Account } | undefined;
   await withUidTwoExpunged('expunged-store', async (connection, server, account) => {
     await selectFolder(connection, 'INBOX');
-    await storeFlags(connection, 'INBOX', [1, 2].map((uid) => ({ uid, add: ['\\Seen'], remove: [] })));
+    await storeFlags(
+      connection,
+      'INBOX',
+      [1, 2].map((uid) => ({ uid, add: ['\\Seen'], remove: [] })),
+    );
     checked = { server, account };
   });
   assert.equal(await flagsByUid(checked!.server, checked!.account), { 1: ['\\Seen'], 3: [], 4: [] });
@@ -79,7 +101,10 @@ test('mailutils: UID FETCH of bodies and identities over a set naming an expunge
     assert.equal([...bodies.keys()].sort(), [1, 3]);
     assert.match(bodies.get(3)!.toString(), /Message-ID: <x-3@example\.org>/);
     const identities = await fetchIdentities(connection, 'INBOX', '1:2');
-    assert.equal(identities.map((message) => message.uid), [1]);
+    assert.equal(
+      identities.map((message) => message.uid),
+      [1],
+    );
   });
 });
 

@@ -16,14 +16,27 @@ type Server = Pick<ImapTestServer, 'host' | 'ports'>;
 
 function endpoint(server: Server, user: string, env: string): EndpointSettings {
   return {
-    host: server.host, port: server.ports.plain, tls: 'none', tlsVerify: true, allowPlaintext: true, user,
-    credential: { mechanism: 'PLAIN', password: { env } }, connections: 1,
-    maxMessagesPerSecond: null, maxBytesPerSecond: null, timeoutSeconds: 30,
+    host: server.host,
+    port: server.ports.plain,
+    tls: 'none',
+    tlsVerify: true,
+    allowPlaintext: true,
+    user,
+    credential: { mechanism: 'PLAIN', password: { env } },
+    connections: 1,
+    maxMessagesPerSecond: null,
+    maxBytesPerSecond: null,
+    timeoutSeconds: 30,
   };
 }
 
 async function sessionOn(server: Server, account: Account): Promise<AccountSession> {
-  const settings: AccountSettings = { id: 'alice', description: null, source: endpoint(server, account.user, 'PW'), target: endpoint(server, account.user, 'PW') };
+  const settings: AccountSettings = {
+    id: 'alice',
+    description: null,
+    source: endpoint(server, account.user, 'PW'),
+    target: endpoint(server, account.user, 'PW'),
+  };
   return openAccountSession(settings, { manifestDir: tmpdir(), env: { PW: account.password } });
 }
 
@@ -38,7 +51,11 @@ async function readInbox(server: Server, account: Account) {
       const inbox = listing.source.folders.find((folder) => folder.name === 'INBOX')!;
       return (await readFolders(session, 'source', [{ listing: inbox, window: null }])).INBOX!;
     });
-    return { uidValidity: result.state.uidValidity, uids: result.messages.map((m) => m.uid), selects: sent.filter((c) => c.command === 'SELECT').length };
+    return {
+      uidValidity: result.state.uidValidity,
+      uids: result.messages.map((m) => m.uid),
+      selects: sent.filter((c) => c.command === 'SELECT').length,
+    };
   } finally {
     await session.close();
   }
@@ -88,7 +105,10 @@ test('Dovecot: reading a folder sends no SELECT and no STATUS beyond the listing
     const listing = await readListing(session);
     const inbox = listing.source.folders.find((folder) => folder.name === 'INBOX')!;
     const { sent } = await recordCommands(() => readFolders(session, 'source', [{ listing: inbox, window: null }]));
-    assert.equal(sent.filter((c) => c.command === 'SELECT' || c.command === 'STATUS'), []);
+    assert.equal(
+      sent.filter((c) => c.command === 'SELECT' || c.command === 'STATUS'),
+      [],
+    );
   } finally {
     await session.close();
   }

@@ -10,14 +10,20 @@ import { startMailutils } from '../support/mailutils.ts';
 import { readGreeting } from '../support/ports.ts';
 import { freshUser } from '../support/servers.ts';
 
-const SERVERS: ReadonlyArray<{ name: string; start: () => Promise<ImapTestServer>; delimiter: string; prefix: string }> = [
+const SERVERS: ReadonlyArray<{
+  name: string;
+  start: () => Promise<ImapTestServer>;
+  delimiter: string;
+  prefix: string;
+}> = [
   { name: 'Cyrus A', start: () => startCyrus({ layout: 'A' }), delimiter: '.', prefix: 'INBOX.' },
   { name: 'Cyrus B', start: () => startCyrus({ layout: 'B' }), delimiter: '/', prefix: '' },
   { name: 'Courier', start: startCourier, delimiter: '.', prefix: 'INBOX.' },
   { name: 'mailutils', start: startMailutils, delimiter: '/', prefix: '' },
 ];
 
-const MESSAGE = 'From: Alice <alice@example.org>\r\nTo: bob@example.org\r\nSubject: smoke\r\nMessage-ID: <smoke-1@example.org>\r\n\r\nHello.\r\n';
+const MESSAGE =
+  'From: Alice <alice@example.org>\r\nTo: bob@example.org\r\nSubject: smoke\r\nMessage-ID: <smoke-1@example.org>\r\n\r\nHello.\r\n';
 
 for (const { name, start, delimiter, prefix } of SERVERS) {
   test(`${name}: a fresh user logs in, LIST/APPEND/FETCH round-trip, stop removes the dir`, async () => {
@@ -48,7 +54,10 @@ for (const { name, start, delimiter, prefix } of SERVERS) {
             }
             assert.is(rows.length, 1, mailbox);
             assert.is(rows[0]?.source, MESSAGE);
-            assert.ok(rows[0]?.flags.includes('\\Seen') && rows[0].flags.includes('\\Flagged'), `${mailbox} flags: ${rows[0]?.flags}`);
+            assert.ok(
+              rows[0]?.flags.includes('\\Seen') && rows[0].flags.includes('\\Flagged'),
+              `${mailbox} flags: ${rows[0]?.flags}`,
+            );
           } finally {
             lock.release();
           }
@@ -61,7 +70,10 @@ for (const { name, start, delimiter, prefix } of SERVERS) {
       await server.stop(); // idempotent
     }
     assert.not.ok(existsSync(server.dir), `${server.dir} removed`);
-    const greeting = await readGreeting(server.ports.plain, undefined, 500).then(() => 'greeted', (error: Error) => error.message);
+    const greeting = await readGreeting(server.ports.plain, undefined, 500).then(
+      () => 'greeted',
+      (error: Error) => error.message,
+    );
     assert.is.not(greeting, 'greeted', 'nothing listens on the port after stop');
   });
 }
@@ -129,7 +141,10 @@ test('Courier: the last instance out restores /etc/courier/authdaemonrc', async 
 });
 
 test('a server that is not installed fails with the command that installs it, never a skip', () => {
-  assert.throws(() => requireBinaries('Cyrus IMAP', ['/nonexistent/imapd']), /Cyrus IMAP is not installed \(missing \/nonexistent\/imapd\): run \.ci\/install-servers/);
+  assert.throws(
+    () => requireBinaries('Cyrus IMAP', ['/nonexistent/imapd']),
+    /Cyrus IMAP is not installed \(missing \/nonexistent\/imapd\): run \.ci\/install-servers/,
+  );
 });
 
 test.run();

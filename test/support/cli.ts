@@ -14,7 +14,10 @@ export interface CliResult {
 }
 
 /** Spawn `mailshift ...args` (the repo's bin unless `bin` names another) and collect its output and exit code. */
-export function runMailshift(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; nodeArgs?: string[]; bin?: string } = {}): Promise<CliResult> {
+export function runMailshift(
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; nodeArgs?: string[]; bin?: string } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.bin ?? BIN, ...args], {
       cwd: options.cwd ?? REPO,

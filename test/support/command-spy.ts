@@ -22,13 +22,24 @@ type SpiedFlow = { port: number; mailbox?: { path: string; readOnly?: boolean } 
 
 /** Runs fn with every command recorded, in the order sent. */
 export async function recordCommands<T>(fn: () => Promise<T>): Promise<{ result: T; sent: SentCommand[] }> {
-  const prototype = ImapFlow.prototype as unknown as { exec: (this: SpiedFlow, command: string, attributes?: unknown, ...rest: unknown[]) => Promise<unknown> };
+  const prototype = ImapFlow.prototype as unknown as {
+    exec: (this: SpiedFlow, command: string, attributes?: unknown, ...rest: unknown[]) => Promise<unknown>;
+  };
   const original = prototype.exec;
   const sent: SentCommand[] = [];
   prototype.exec = function (command, attributes, ...rest) {
-    const named = Array.isArray(attributes) && typeof attributes[0]?.value === 'string' ? attributes[0].value as string : undefined;
+    const named =
+      Array.isArray(attributes) && typeof attributes[0]?.value === 'string'
+        ? (attributes[0].value as string)
+        : undefined;
     const open = this.mailbox ? this.mailbox : undefined;
-    sent.push({ command, attributes, port: this.port, folder: NAMING_A_FOLDER.has(command) ? named : open?.path, openReadOnly: open?.readOnly ? open.path : undefined });
+    sent.push({
+      command,
+      attributes,
+      port: this.port,
+      folder: NAMING_A_FOLDER.has(command) ? named : open?.path,
+      openReadOnly: open?.readOnly ? open.path : undefined,
+    });
     return original.call(this, command, attributes, ...rest);
   };
   try {
@@ -39,9 +50,17 @@ export async function recordCommands<T>(fn: () => Promise<T>): Promise<{ result:
 }
 
 /** `mailshift apply <plan> --quiet` in this process (so its commands can be recorded): exit code, output and the commands sent. */
-export async function applyRecordingCommands(planFile: string, env: NodeJS.ProcessEnv): Promise<{ code: number; output: string; sent: SentCommand[] }> {
+export async function applyRecordingCommands(
+  planFile: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number; output: string; sent: SentCommand[] }> {
   let output = '';
-  const io = { stdout: (text: string) => void (output += text), stderr: (text: string) => void (output += text), isTTY: false, env: { ...process.env, ...env } };
+  const io = {
+    stdout: (text: string) => void (output += text),
+    stderr: (text: string) => void (output += text),
+    isTTY: false,
+    env: { ...process.env, ...env },
+  };
   const { result: code, sent } = await recordCommands(() => runCli(['apply', planFile, '--quiet'], io));
   return { code, output, sent };
 }

@@ -47,8 +47,19 @@ export async function claimCourierAuth(): Promise<void> {
 }
 
 /** Adds a userdb login valid for every service (systempw); takes effect without a restart. */
-export async function addCourierUser(user: string, password: string, where: { uid: number; gid: number; home: string; maildir: string }): Promise<void> {
-  await run('/usr/sbin/userdb', [user, 'set', `uid=${where.uid}`, `gid=${where.gid}`, `home=${where.home}`, `mail=${where.maildir}`]);
+export async function addCourierUser(
+  user: string,
+  password: string,
+  where: { uid: number; gid: number; home: string; maildir: string },
+): Promise<void> {
+  await run('/usr/sbin/userdb', [
+    user,
+    'set',
+    `uid=${where.uid}`,
+    `gid=${where.gid}`,
+    `home=${where.home}`,
+    `mail=${where.maildir}`,
+  ]);
   const hash = await pipe('/usr/sbin/userdbpw', ['-md5'], `${password}\n`);
   await pipe('/usr/sbin/userdb', [user, 'set', 'systempw'], hash);
   await makeUserdb();
@@ -68,7 +79,9 @@ export function releaseCourierAuth(users: ReadonlySet<string>): void {
   claims = Math.max(0, claims - 1);
   if (claims > 0) return;
   rmSync(join(CLAIMS, String(process.pid)), { force: true });
-  const others = existsSync(CLAIMS) ? readdirSync(CLAIMS).filter((name) => /^\d+$/.test(name) && isRunning(Number(name))) : [];
+  const others = existsSync(CLAIMS)
+    ? readdirSync(CLAIMS).filter((name) => /^\d+$/.test(name) && isRunning(Number(name)))
+    : [];
   if (others.length > 0) return;
   if (existsSync(SAVED_RC)) {
     copyFileSync(SAVED_RC, RC);

@@ -26,7 +26,16 @@ export interface CourierServer extends ImapTestServer {
 
 /** Starts a Courier-IMAP instance; resolves once it greets. */
 export async function startCourier(): Promise<CourierServer> {
-  requireBinaries('Courier-IMAP', [IMAPD, IMAPLOGIN, ...PACKAGE_CONFIG, '/usr/sbin/couriertcpd', '/usr/sbin/authdaemond', '/usr/sbin/userdb', '/usr/sbin/makeuserdb', '/usr/bin/maildirmake']);
+  requireBinaries('Courier-IMAP', [
+    IMAPD,
+    IMAPLOGIN,
+    ...PACKAGE_CONFIG,
+    '/usr/sbin/couriertcpd',
+    '/usr/sbin/authdaemond',
+    '/usr/sbin/userdb',
+    '/usr/sbin/makeuserdb',
+    '/usr/bin/maildirmake',
+  ]);
   const owner = systemAccount('courmail', true);
   const dir = await mkdtemp(join(tmpdir(), 'mailshift-courier-'));
   let claimed = false;
@@ -55,7 +64,8 @@ export async function startCourier(): Promise<CourierServer> {
       prefix: 'INBOX.',
       maildirOf: (user) => join(dir, 'home', user, 'Maildir'),
       async addUser(user, password) {
-        if (!/^[a-z0-9_-]+$/i.test(user) || /[\r\n]/.test(password)) throw new Error(`unusable test credentials for "${user}"`);
+        if (!/^[a-z0-9_-]+$/i.test(user) || /[\r\n]/.test(password))
+          throw new Error(`unusable test credentials for "${user}"`);
         const home = join(dir, 'home', user);
         await mkdir(home, { mode: 0o755 });
         await run('/usr/bin/maildirmake', [join(home, 'Maildir')]);
@@ -78,14 +88,19 @@ let lazy: Promise<CourierServer> | undefined;
 /** The per-process Courier, started on first use. */
 export function courierServer(): Promise<CourierServer> {
   lazy ??= startCourier();
-  lazy.catch(() => { lazy = undefined; });
+  lazy.catch(() => {
+    lazy = undefined;
+  });
   return lazy;
 }
 
 /** The package's imapd + imapd-ssl settings, comments stripped, bound to loopback on `port`. */
 function environment(dir: string, port: number): string {
-  const packaged = PACKAGE_CONFIG.map((file) => readFileSync(file, 'utf8')).join('\n')
-    .split('\n').filter((line) => line.trim() !== '' && !line.startsWith('#')).join('\n');
+  const packaged = PACKAGE_CONFIG.map((file) => readFileSync(file, 'utf8'))
+    .join('\n')
+    .split('\n')
+    .filter((line) => line.trim() !== '' && !line.startsWith('#'))
+    .join('\n');
   return `${packaged}
 ADDRESS=127.0.0.1
 PORT=${port}

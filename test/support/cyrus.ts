@@ -33,12 +33,30 @@ export interface CyrusOptions {
 
 /** Starts a Cyrus instance; resolves once it greets. */
 export async function startCyrus(options: CyrusOptions): Promise<CyrusServer> {
-  requireBinaries('Cyrus IMAP', [IMAPD, join(CYRUS_BIN, 'master'), join(CYRUS_BIN, 'ctl_cyrusdb'), '/usr/sbin/saslpasswd2']);
+  requireBinaries('Cyrus IMAP', [
+    IMAPD,
+    join(CYRUS_BIN, 'master'),
+    join(CYRUS_BIN, 'ctl_cyrusdb'),
+    '/usr/sbin/saslpasswd2',
+  ]);
   const cyrus = systemAccount('cyrus');
   const dir = await mkdtemp(join(tmpdir(), `mailshift-cyrus-${options.layout}-`));
   try {
     await chmod(dir, 0o755);
-    for (const sub of ['lib/db', 'lib/socket', 'lib/log', 'lib/proc', 'lib/quota', 'lib/user', 'lib/sieve', 'spool', 'run/proc', 'run/lock', 'run/socket', 'sieve']) {
+    for (const sub of [
+      'lib/db',
+      'lib/socket',
+      'lib/log',
+      'lib/proc',
+      'lib/quota',
+      'lib/user',
+      'lib/sieve',
+      'spool',
+      'run/proc',
+      'run/lock',
+      'run/socket',
+      'sieve',
+    ]) {
       await mkdir(join(dir, sub), { recursive: true });
     }
     const port = await freePort();
@@ -74,7 +92,13 @@ export function cyrusServer(layout: CyrusLayout): Promise<CyrusServer> {
   return server;
 }
 
-function describe(layout: CyrusLayout, dir: string, port: number, daemon: Daemon, cyrus: { uid: number; gid: number }): CyrusServer {
+function describe(
+  layout: CyrusLayout,
+  dir: string,
+  port: number,
+  daemon: Daemon,
+  cyrus: { uid: number; gid: number },
+): CyrusServer {
   return {
     name: `Cyrus ${layout}`,
     layout,
@@ -85,7 +109,8 @@ function describe(layout: CyrusLayout, dir: string, port: number, daemon: Daemon
     prefix: layout === 'A' ? 'INBOX.' : '',
     async addUser(user, password) {
       // '.' separates hierarchy levels in Cyrus' internal names, so it cannot be part of a user.
-      if (!/^[a-z0-9_-]+$/i.test(user) || /[\r\n]/.test(password)) throw new Error(`unusable test credentials for "${user}"`);
+      if (!/^[a-z0-9_-]+$/i.test(user) || /[\r\n]/.test(password))
+        throw new Error(`unusable test credentials for "${user}"`);
       await setPassword(dir, user, password);
       await chown(join(dir, 'sasldb2'), cyrus.uid, cyrus.gid);
     },
@@ -144,12 +169,23 @@ EVENTS {
 
 /** Sets `who`'s rights on a mailbox as the Cyrus admin (e.g. "l": listed but not readable), with the admin's name for it ("user.alice.Locked" in layout A). */
 export async function setAclAsAdmin(server: CyrusServer, mailbox: string, who: string, rights: string): Promise<void> {
-  const client = new ImapFlow({ host: server.host, port: server.ports.plain, secure: false, doSTARTTLS: false, auth: { user: ADMIN.user, pass: ADMIN.password }, logger: false });
+  const client = new ImapFlow({
+    host: server.host,
+    port: server.ports.plain,
+    secure: false,
+    doSTARTTLS: false,
+    auth: { user: ADMIN.user, pass: ADMIN.password },
+    logger: false,
+  });
   await client.connect();
   try {
     // imapflow has no SETACL: its generic exec() is the way, as mailshift's own IMAP layer does it.
     await (client as unknown as { exec(command: string, attributes: unknown[]): Promise<{ next(): void }> })
-      .exec('SETACL', [{ type: 'STRING', value: mailbox }, { type: 'STRING', value: who }, { type: 'STRING', value: rights }])
+      .exec('SETACL', [
+        { type: 'STRING', value: mailbox },
+        { type: 'STRING', value: who },
+        { type: 'STRING', value: rights },
+      ])
       .then((answer) => answer.next());
   } finally {
     await client.logout();

@@ -7,7 +7,10 @@ import type { Account } from './seed.ts';
 
 /** Runs doveadm against the harness server (e.g. `save`, `expunge`, `mailbox create`); input goes to its stdin. */
 export function doveadm(server: DovecotServer, args: string[], input?: string | Buffer): void {
-  execFileSync(findBinary('doveadm') ?? 'doveadm', ['-c', `${server.dir}/dovecot.conf`, ...args], { input, stdio: ['pipe', 'ignore', 'pipe'] });
+  execFileSync(findBinary('doveadm') ?? 'doveadm', ['-c', `${server.dir}/dovecot.conf`, ...args], {
+    input,
+    stdio: ['pipe', 'ignore', 'pipe'],
+  });
 }
 
 /** Stores a raw message into `folder` (which must exist) as local delivery does: \Recent, unseen by any session. */

@@ -55,7 +55,9 @@ export interface MailOwner {
 export function mailOwner(): MailOwner {
   const uid = process.getuid?.() ?? 0;
   const wanted = uid === 0 ? 'mail' : undefined;
-  const user = entries('/etc/passwd').find(([name, , u]) => (wanted !== undefined ? name === wanted : Number(u) === uid));
+  const user = entries('/etc/passwd').find(([name, , u]) =>
+    wanted !== undefined ? name === wanted : Number(u) === uid,
+  );
   if (!user) throw new Error(`no system user ${wanted ?? `with uid ${uid}`} in /etc/passwd to own the test mail store`);
   const gid = Number(user[3]);
   const group = entries('/etc/group').find(([, , g]) => Number(g) === gid)?.[0] ?? String(gid);
@@ -63,16 +65,33 @@ export function mailOwner(): MailOwner {
 }
 
 function entries(file: string): string[][] {
-  return readFileSync(file, 'utf8').split('\n').filter((line) => line.includes(':')).map((line) => line.split(':'));
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line.includes(':'))
+    .map((line) => line.split(':'));
 }
 
 /** Writes a self-signed P-256 certificate for localhost/127.0.0.1 into dir; returns its PEM. */
 export async function writeCertificate(dir: string): Promise<string> {
   // EC keys take milliseconds where RSA-2048 takes hundreds: server start stays fast.
   await run('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-    '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1',
-    '-days', '3650', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-subj',
+    '/CN=localhost',
+    '-addext',
+    'subjectAltName=DNS:localhost,IP:127.0.0.1',
+    '-days',
+    '3650',
+    '-keyout',
+    join(dir, 'key.pem'),
+    '-out',
+    join(dir, 'cert.pem'),
   ]);
   return readFileSync(join(dir, 'cert.pem'), 'utf8');
 }
@@ -94,10 +113,19 @@ export interface ConfigInput {
 export const OFFICE365_CAPABILITIES = 'IMAP4rev1 LITERAL+ UIDPLUS MOVE ID UNSELECT CHILDREN IDLE NAMESPACE';
 
 /** Dovecot's own list without UIDPLUS: copies cannot learn their target UIDs from APPENDUID. */
-export const NO_UIDPLUS_CAPABILITIES = 'IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE SORT SORT=DISPLAY THREAD=REFERENCES THREAD=REFS THREAD=ORDEREDSUBJECT MULTIAPPEND URL-PARTIAL CATENATE UNSELECT CHILDREN NAMESPACE I18NLEVEL=1 CONDSTORE QRESYNC ESEARCH ESORT SEARCHRES WITHIN CONTEXT=SEARCH LIST-STATUS BINARY MOVE SNIPPET=FUZZY PREVIEW=FUZZY PREVIEW STATUS=SIZE SAVEDATE LITERAL+ NOTIFY SPECIAL-USE';
+export const NO_UIDPLUS_CAPABILITIES =
+  'IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE SORT SORT=DISPLAY THREAD=REFERENCES THREAD=REFS THREAD=ORDEREDSUBJECT MULTIAPPEND URL-PARTIAL CATENATE UNSELECT CHILDREN NAMESPACE I18NLEVEL=1 CONDSTORE QRESYNC ESEARCH ESORT SEARCHRES WITHIN CONTEXT=SEARCH LIST-STATUS BINARY MOVE SNIPPET=FUZZY PREVIEW=FUZZY PREVIEW STATUS=SIZE SAVEDATE LITERAL+ NOTIFY SPECIAL-USE';
 
 /** Renders a complete dovecot.conf (one setting per line: Dovecot rejects `x { a = b }`). */
-export function renderConfig({ layout, dir, ports, owner, fsync = false, maxMessageSize, capabilities }: ConfigInput): string {
+export function renderConfig({
+  layout,
+  dir,
+  ports,
+  owner,
+  fsync = false,
+  maxMessageSize,
+  capabilities,
+}: ConfigInput): string {
   const shape = LAYOUTS[layout];
   const unprivileged = owner.uid !== 0 && process.getuid?.() !== 0;
   const mailboxes = shape.specialFolders.flatMap(({ name, use }) => [
@@ -115,7 +143,11 @@ export function renderConfig({ layout, dir, ports, owner, fsync = false, maxMess
     'listen = 127.0.0.1',
     // Without root every service runs as ourselves (Dovecot's "non-root" mode).
     ...(unprivileged
-      ? [`default_internal_user = ${owner.name}`, `default_internal_group = ${owner.group}`, `default_login_user = ${owner.name}`]
+      ? [
+          `default_internal_user = ${owner.name}`,
+          `default_internal_group = ${owner.group}`,
+          `default_login_user = ${owner.name}`,
+        ]
       : []),
     'ssl = yes',
     `ssl_cert = <${dir}/cert.pem`,

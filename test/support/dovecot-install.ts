@@ -12,10 +12,7 @@ export function findBinary(name: string): string | undefined {
 
 /** Installs dovecot-imapd (and openssl) with apt when root; otherwise says which command to run. */
 export async function ensureDovecotInstalled(): Promise<void> {
-  const missing = [
-    ...(findBinary('dovecot') ? [] : ['dovecot-imapd']),
-    ...(findBinary('openssl') ? [] : ['openssl']),
-  ];
+  const missing = [...(findBinary('dovecot') ? [] : ['dovecot-imapd']), ...(findBinary('openssl') ? [] : ['openssl'])];
   if (missing.length === 0) return;
   if (process.getuid?.() !== 0) {
     throw new Error(`sudo apt-get install -y ${missing.join(' ')}`);

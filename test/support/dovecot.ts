@@ -63,7 +63,12 @@ const BIND_RETRIES = 5;
  * Dovecot's default mail_fsync (benchmarks); `maxMessageSize` makes it refuse bigger messages;
  * `capabilities` replaces the advertised list (e.g. OFFICE365_CAPABILITIES).
  */
-export async function startDovecot(options: { layout: Layout; fsync?: boolean; maxMessageSize?: number; capabilities?: string }): Promise<DovecotServer> {
+export async function startDovecot(options: {
+  layout: Layout;
+  fsync?: boolean;
+  maxMessageSize?: number;
+  capabilities?: string;
+}): Promise<DovecotServer> {
   await ensureDovecotInstalled();
   const owner = mailOwner();
   const dir = await mkdtemp(join(tmpdir(), `mailshift-dovecot-${options.layout}-`));
@@ -77,7 +82,18 @@ export async function startDovecot(options: { layout: Layout; fsync?: boolean; m
     for (let attempt = 1; ; attempt++) {
       const ports = { plain: await freePort(), tls: await freePort() };
       if (ports.plain === ports.tls) continue;
-      await writeFile(join(dir, 'dovecot.conf'), renderConfig({ layout: options.layout, dir, ports, owner, fsync: options.fsync ?? false, maxMessageSize: options.maxMessageSize, capabilities: options.capabilities }));
+      await writeFile(
+        join(dir, 'dovecot.conf'),
+        renderConfig({
+          layout: options.layout,
+          dir,
+          ports,
+          owner,
+          fsync: options.fsync ?? false,
+          maxMessageSize: options.maxMessageSize,
+          capabilities: options.capabilities,
+        }),
+      );
       try {
         const running = await launch(dir, ports, certificatePem);
         return describe(options.layout, dir, ports, certificatePem, running);
@@ -111,7 +127,9 @@ async function launch(dir: string, ports: { plain: number; tls: number }, ca: st
   const exited = new Promise<void>((resolve) => {
     watchdog.once('exit', () => resolve());
     watchdog.once('error', () => resolve());
-  }).then(() => { gone = true; });
+  }).then(() => {
+    gone = true;
+  });
   watchdog.unref();
   const running: Running = { watchdog, exited, masterPid: () => readMasterPid(dir) };
   try {
@@ -120,7 +138,9 @@ async function launch(dir: string, ports: { plain: number; tls: number }, ca: st
         waitForGreeting(ports.plain, undefined, STARTUP_TIMEOUT_MS, () => gone),
         waitForGreeting(ports.tls, ca, STARTUP_TIMEOUT_MS, () => gone),
       ]),
-      exited.then(() => { throw new Error('dovecot exited during startup'); }),
+      exited.then(() => {
+        throw new Error('dovecot exited during startup');
+      }),
     ]);
     return running;
   } catch (error) {
@@ -144,7 +164,9 @@ async function terminate({ watchdog, exited, masterPid }: Running): Promise<void
   const master = masterPid();
   watchdog.ref(); // keep the event loop alive until the master is really gone
   let exitedYet = false;
-  void exited.then(() => { exitedYet = true; });
+  void exited.then(() => {
+    exitedYet = true;
+  });
   // The watchdog may sleep up to a second before it exits; the master's own state tells sooner.
   for (let tick = 0; !exitedYet && (master <= 0 || isRunning(master)); tick++) {
     shutdownStep(tick, { watchdogPid: leader, masterPid: master });
@@ -159,7 +181,10 @@ async function terminate({ watchdog, exited, masterPid }: Running): Promise<void
  * just-closed connection) sleeps a whole second before it looks again; its children are gone by
  * then, so SIGKILL loses nothing, and the watchdog, its parent, reaps it.
  */
-export function shutdownStep(tick: number, { watchdogPid, masterPid }: { watchdogPid: number; masterPid: number }): void {
+export function shutdownStep(
+  tick: number,
+  { watchdogPid, masterPid }: { watchdogPid: number; masterPid: number },
+): void {
   if (tick % 10 !== 0) return;
   signalGroup(watchdogPid);
   if (tick > 0 && masterPid > 0) signalProcess(masterPid, 'SIGKILL');

@@ -53,11 +53,16 @@ export interface ExampleOptions {
 }
 
 /** Every example manifest's file name, sorted. */
-export const EXAMPLES = readdirSync(join(REPO, 'examples')).filter((file) => file.endsWith('.jsonnet')).sort();
+export const EXAMPLES = readdirSync(join(REPO, 'examples'))
+  .filter((file) => file.endsWith('.jsonnet'))
+  .sort();
 
 /** A Gmail source in Portuguese as IMAP lists it: system folders under [Gmail]/, labels, the All Mail view. */
 const GMAIL_SOURCE: MailboxContent = {
-  INBOX: [{ name: 'g1', flags: ['\\Seen'] }, { name: 'g6', flags: ['\\Flagged'], date: new Date('2026-10-02T08:30:00Z') }],
+  INBOX: [
+    { name: 'g1', flags: ['\\Seen'] },
+    { name: 'g6', flags: ['\\Flagged'], date: new Date('2026-10-02T08:30:00Z') },
+  ],
   '[Gmail]/E-mails enviados': [{ name: 'g2', flags: ['\\Seen'], date: new Date('2026-09-14T17:05:00Z') }],
   '[Gmail]/Lixeira': [{ name: 'g3', flags: ['\\Seen', '\\Answered'] }],
   '[Gmail]/Rascunhos': [{ name: 'g4', flags: ['\\Draft'] }],
@@ -75,11 +80,17 @@ export async function exampleMigration(example: string, options: ExampleOptions)
   const manifest = await selectedRules(example, options);
   const gmail = example.startsWith('gmail');
   const { env, accounts } = await freshLogins(manifest, source, target);
-  await Promise.all(accounts.map(({ source: from }, index) => {
-    if (options.fill) return options.fill(from);
-    if (gmail) return fillMailbox(source, from, GMAIL_SOURCE);
-    return seedMailbox(source, from, { seed: options.seed + index, messages: options.messages, otherDelimiter: target.delimiter });
-  }));
+  await Promise.all(
+    accounts.map(({ source: from }, index) => {
+      if (options.fill) return options.fill(from);
+      if (gmail) return fillMailbox(source, from, GMAIL_SOURCE);
+      return seedMailbox(source, from, {
+        seed: options.seed + index,
+        messages: options.messages,
+        otherDelimiter: target.delimiter,
+      });
+    }),
+  );
   const file = options.folder.write(example.replace(/\.jsonnet$/, '.json'), manifest);
   return { manifest, file, env, accounts, source, target };
 }
@@ -87,20 +98,31 @@ export async function exampleMigration(example: string, options: ExampleOptions)
 /** The evaluated example with the chosen accounts and the harness's extra exclusions. */
 async function selectedRules(example: string, options: ExampleOptions): Promise<Record<string, any>> {
   const read = await readManifest(join(REPO, 'examples', example));
-  if (!read.manifest) throw new Error(`${example} does not evaluate: ${read.diagnostics.map((d) => d.message).join('; ')}`);
+  if (!read.manifest)
+    throw new Error(`${example} does not evaluate: ${read.diagnostics.map((d) => d.message).join('; ')}`);
   const manifest = structuredClone(read.manifest) as Record<string, any>;
   const wanted = options.accounts;
-  manifest.accounts = typeof wanted === 'number'
-    ? manifest.accounts.slice(0, wanted)
-    : wanted.map((id) => manifest.accounts.find((account: { id: string }) => account.id === id) ?? fail(`${example} has no account ${id}`));
+  manifest.accounts =
+    typeof wanted === 'number'
+      ? manifest.accounts.slice(0, wanted)
+      : wanted.map(
+          (id) =>
+            manifest.accounts.find((account: { id: string }) => account.id === id) ??
+            fail(`${example} has no account ${id}`),
+        );
   // Gmail has no top-level Drafts/Sent/Trash; the harness server creates them for every user.
   const exclude = options.exclude ?? (example.startsWith('gmail') ? ['^(Drafts|Sent|Trash|Junk|Archive)$'] : []);
-  if (exclude.length > 0) manifest.folders = { ...manifest.folders, exclude: [...(manifest.folders?.exclude ?? []), ...exclude] };
+  if (exclude.length > 0)
+    manifest.folders = { ...manifest.folders, exclude: [...(manifest.folders?.exclude ?? []), ...exclude] };
   return manifest;
 }
 
 /** Points the manifest's endpoints at the servers, each account at fresh users (passwords in env). */
-async function freshLogins(manifest: Record<string, any>, source: DovecotServer, target: DovecotServer): Promise<{ env: Record<string, string>; accounts: ExampleAccount[] }> {
+async function freshLogins(
+  manifest: Record<string, any>,
+  source: DovecotServer,
+  target: DovecotServer,
+): Promise<{ env: Record<string, string>; accounts: ExampleAccount[] }> {
   const defaults = manifest.defaults;
   manifest.defaults = {
     source: { ...keepTuning(defaults?.source), host: '127.0.0.1', port: source.ports.plain, tls: 'none' },

@@ -5,7 +5,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as assert from 'uvu/assert';
 import { runMailshift, type CliResult } from './cli.ts';
-import { exampleMigration, type ExampleAccount, type ExampleMigration, type ExampleOptions, type ExampleSide } from './example-migration.ts';
+import {
+  exampleMigration,
+  type ExampleAccount,
+  type ExampleMigration,
+  type ExampleOptions,
+  type ExampleSide,
+} from './example-migration.ts';
 import { contentMultiset, mailboxState, type StoredMessage } from './mailbox-state.ts';
 
 export type FolderJson = { source: string | null; target: string; mappedBy: string; actions: Array<{ op: string }> };
@@ -30,16 +36,24 @@ export interface ExampleRun extends ExampleMigration {
 export const notDeleted = (line: string) => !line.split(' ')[1]!.split(',').includes('\\Deleted');
 
 /** The account's folder pairs in the plan (target-only folders left out). */
-export const copiedPairs = (plan: PlanJson, id: string) => plan.accounts.find((a) => a.id === id)!.folders.filter((f): f is FolderJson & { source: string } => f.source !== null);
+export const copiedPairs = (plan: PlanJson, id: string) =>
+  plan.accounts
+    .find((a) => a.id === id)!
+    .folders.filter((f): f is FolderJson & { source: string } => f.source !== null);
 
 /** Where the plan maps a source folder of the account. */
-export const targetOf = (plan: PlanJson, id: string, source: string) => copiedPairs(plan, id).find((f) => f.source === source)?.target;
+export const targetOf = (plan: PlanJson, id: string, source: string) =>
+  copiedPairs(plan, id).find((f) => f.source === source)?.target;
 
 /** Each folder pair of the plan: the target folder holds exactly the source folder's messages (not \Deleted), byte for byte with flags and dates. */
 export function assertPairsCopied(plan: PlanJson, id: string, source: State, target: State): void {
   for (const pair of copiedPairs(plan, id)) {
     const only = (name: string) => (folder: string) => folder === name;
-    assert.equal(contentMultiset(target, only(pair.target)), contentMultiset(source, only(pair.source)).filter(notDeleted), `${id}: ${pair.source} → ${pair.target}`);
+    assert.equal(
+      contentMultiset(target, only(pair.target)),
+      contentMultiset(source, only(pair.source)).filter(notDeleted),
+      `${id}: ${pair.source} → ${pair.target}`,
+    );
   }
 }
 
@@ -50,7 +64,10 @@ export function copiedContent(plan: PlanJson, id: string, source: State): string
 }
 
 /** Set an example up on the Dovecot pair (exampleMigration) and return its CLI steps. */
-export async function exampleRun(example: string, options: ExampleOptions & { folder: { dir: string } }): Promise<ExampleRun> {
+export async function exampleRun(
+  example: string,
+  options: ExampleOptions & { folder: { dir: string } },
+): Promise<ExampleRun> {
   const migration = await exampleMigration(example, options);
   const rounds = new Map<string, number>();
   const planFile = (name: string) => join(options.folder.dir, 'plans', `${name}.plan.json`);
@@ -74,10 +91,21 @@ export async function exampleRun(example: string, options: ExampleOptions & { fo
         runMailshift(['verify', run.file, '--phase', phase, '--content'], { env: run.env }),
         run.plan(phase, `${phase}-again`),
       ]);
-      assert.is(verified.code, 0, `verify --phase ${phase} --content says equal:\n${verified.stdout}\n${verified.stderr}`);
-      assert.is(replanned.code, 0, `a second plan of ${phase} has no changes:\n${replanned.stderr}\n${replanned.code === 2 ? pendingActions(planFile(`${phase}-again`)) : ''}`);
+      assert.is(
+        verified.code,
+        0,
+        `verify --phase ${phase} --content says equal:\n${verified.stdout}\n${verified.stderr}`,
+      );
+      assert.is(
+        replanned.code,
+        0,
+        `a second plan of ${phase} has no changes:\n${replanned.stderr}\n${replanned.code === 2 ? pendingActions(planFile(`${phase}-again`)) : ''}`,
+      );
     },
-    plan: (phase, name) => runMailshift(['plan', run.file, '--phase', phase, '--out', planFile(name), '--detailed-exitcode', '--quiet'], { env: run.env }),
+    plan: (phase, name) =>
+      runMailshift(['plan', run.file, '--phase', phase, '--out', planFile(name), '--detailed-exitcode', '--quiet'], {
+        env: run.env,
+      }),
     states: (side) => mailboxState(side.server, side),
     async copiedExactly(plan, more) {
       for (const account of run.accounts) {
@@ -95,15 +123,22 @@ async function recordGates(run: ExampleRun, phase: string): Promise<void> {
   const phases = run.manifest.phases as Array<{ name: string; requires?: string[]; manual?: string }>;
   const requires = phases.find((p) => p.name === phase)?.requires ?? [];
   for (const gate of phases.filter((p) => p.manual !== undefined && requires.includes(p.name))) {
-    const result = await runMailshift(['gate', run.file, gate.name, '--note', 'done by the e2e test'], { env: run.env });
+    const result = await runMailshift(['gate', run.file, gate.name, '--note', 'done by the e2e test'], {
+      env: run.env,
+    });
     assert.is(result.code, 0, `gate ${gate.name}:\n${result.stdout}\n${result.stderr}`);
   }
 }
 
 /** The plan's actions by account and folder, for a failure message. */
 function pendingActions(file: string): string {
-  const pending = (JSON.parse(readFileSync(file, 'utf8')) as PlanJson).accounts.flatMap((account) => account.folders
-    .filter((folder) => folder.actions.length > 0)
-    .map((folder) => `  ${account.id} ${folder.source} → ${folder.target}: ${folder.actions.map((a) => JSON.stringify(a)).join(' ')}`));
+  const pending = (JSON.parse(readFileSync(file, 'utf8')) as PlanJson).accounts.flatMap((account) =>
+    account.folders
+      .filter((folder) => folder.actions.length > 0)
+      .map(
+        (folder) =>
+          `  ${account.id} ${folder.source} → ${folder.target}: ${folder.actions.map((a) => JSON.stringify(a)).join(' ')}`,
+      ),
+  );
   return pending.join('\n').slice(0, 4000);
 }

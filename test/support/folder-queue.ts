@@ -16,7 +16,10 @@ export class FolderQueue<T> {
 
   /** Waits for room (always admits one item into an empty queue), then enqueues. */
   async put(folder: string, item: T, bytes: number): Promise<void> {
-    while (this.queuedItems > 0 && (this.queuedItems >= this.limits.items || this.queuedBytes + bytes > this.limits.bytes)) {
+    while (
+      this.queuedItems > 0 &&
+      (this.queuedItems >= this.limits.items || this.queuedBytes + bytes > this.limits.bytes)
+    ) {
       this.throwIfFailed();
       await this.changed();
     }

@@ -10,13 +10,26 @@ import type { Account } from './seed.ts';
 /** Endpoint settings for a harness server's plain port (password from env PW). */
 export function plainEndpoint(server: DovecotServer, account: Account, connections = 1): EndpointSettings {
   return {
-    host: server.host, port: server.ports.plain, tls: 'none', tlsVerify: true, allowPlaintext: true, user: account.user,
-    credential: { mechanism: 'PLAIN', password: { env: 'PW' } }, connections,
-    maxMessagesPerSecond: null, maxBytesPerSecond: null, timeoutSeconds: 10,
+    host: server.host,
+    port: server.ports.plain,
+    tls: 'none',
+    tlsVerify: true,
+    allowPlaintext: true,
+    user: account.user,
+    credential: { mechanism: 'PLAIN', password: { env: 'PW' } },
+    connections,
+    maxMessagesPerSecond: null,
+    maxBytesPerSecond: null,
+    timeoutSeconds: 10,
   };
 }
 
 /** One logged-in mailshift connection to the harness server as `account`. */
 export function openPlainConnection(server: DovecotServer, account: Account): Promise<ImapConnection> {
-  return openConnection(plainEndpoint(server, account), { side: 'target', accountId: 'alice', manifestDir: tmpdir(), env: { PW: account.password } });
+  return openConnection(plainEndpoint(server, account), {
+    side: 'target',
+    accountId: 'alice',
+    manifestDir: tmpdir(),
+    env: { PW: account.password },
+  });
 }

@@ -75,7 +75,9 @@ export function startDaemon(dir: string, command: string, cleanup: () => void = 
   const exited = new Promise<void>((resolve) => {
     watchdog.once('exit', () => resolve());
     watchdog.once('error', () => resolve());
-  }).then(() => { gone = true; });
+  }).then(() => {
+    gone = true;
+  });
   watchdog.unref();
   const entry = { watchdog, dir, cleanup };
   live.add(entry);
@@ -106,13 +108,16 @@ export function startDaemon(dir: string, command: string, cleanup: () => void = 
 
 /** The last lines of the files a daemon logs to, for startup errors. */
 export function logTail(dir: string, files: readonly string[], lines = 20): string {
-  const text = files.map((file) => {
-    try {
-      return readFileSync(join(dir, file), 'utf8');
-    } catch {
-      return '';
-    }
-  }).join('').trimEnd();
+  const text = files
+    .map((file) => {
+      try {
+        return readFileSync(join(dir, file), 'utf8');
+      } catch {
+        return '';
+      }
+    })
+    .join('')
+    .trimEnd();
   return text.split('\n').slice(-lines).join('\n');
 }
 
@@ -147,7 +152,12 @@ function stopAllNow(): void {
 /** An imapflow client on any harness server's plain port, not yet connected. */
 export function serverClient(server: ImapTestServer, account: { user: string; password: string }): ImapFlow {
   return new ImapFlow({
-    host: server.host, port: server.ports.plain, secure: false, doSTARTTLS: false,
-    auth: { user: account.user, pass: account.password }, logger: false, disableCompression: true,
+    host: server.host,
+    port: server.ports.plain,
+    secure: false,
+    doSTARTTLS: false,
+    auth: { user: account.user, pass: account.password },
+    logger: false,
+    disableCompression: true,
   });
 }

@@ -1,6 +1,16 @@
 import {
-  CORRESPONDENTS, EIGHT_BIT_SUBJECTS, OWNER, ZONE_OFFSETS, base64Lines, encodedWord, html, mailbox,
-  paragraphs, rfc5322Date, subject, type Person,
+  CORRESPONDENTS,
+  EIGHT_BIT_SUBJECTS,
+  OWNER,
+  ZONE_OFFSETS,
+  base64Lines,
+  encodedWord,
+  html,
+  mailbox,
+  paragraphs,
+  rfc5322Date,
+  subject,
+  type Person,
 } from './mail-text.ts';
 import type { Random } from './random.ts';
 
@@ -19,11 +29,23 @@ export interface MessageShape {
 const ATTACHMENTS = [
   { name: 'report.pdf', type: 'application/pdf', magic: '%PDF-1.5\n' },
   { name: 'photo.jpg', type: 'image/jpeg', magic: '\xff\xd8\xff\xe0' },
-  { name: 'figures.xlsx', type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', magic: 'PK\x03\x04' },
-  { name: 'Präsentation.pptx', type: 'application/vnd.openxmlformats-officedocument.presentationml.presentation', magic: 'PK\x03\x04' },
+  {
+    name: 'figures.xlsx',
+    type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    magic: 'PK\x03\x04',
+  },
+  {
+    name: 'Präsentation.pptx',
+    type: 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+    magic: 'PK\x03\x04',
+  },
 ];
 
-const MAILERS = ['User-Agent: Mozilla Thunderbird 115.9.0', 'X-Mailer: Microsoft Outlook 16.0', 'X-Mailer: Apple Mail (2.3731.700.6)'];
+const MAILERS = [
+  'User-Agent: Mozilla Thunderbird 115.9.0',
+  'X-Mailer: Microsoft Outlook 16.0',
+  'X-Mailer: Apple Mail (2.3731.700.6)',
+];
 
 /** Writes the RFC 5322 bytes (CRLF line ends throughout) for one message shape. */
 export function buildMessage(random: Random, shape: MessageShape): Buffer {
@@ -31,7 +53,9 @@ export function buildMessage(random: Random, shape: MessageShape): Buffer {
   const [from, to]: [Person, Person] = shape.direction === 'incoming' ? [other, OWNER] : [OWNER, other];
   const zone = random.pick(ZONE_OFFSETS);
   // The Date header is written before delivery; INTERNALDATE is when the server stored it.
-  const sent = new Date(shape.internalDate.getTime() - (shape.direction === 'incoming' ? random.int(180, 900) * 1000 : 0));
+  const sent = new Date(
+    shape.internalDate.getTime() - (shape.direction === 'incoming' ? random.int(180, 900) * 1000 : 0),
+  );
   const text = shape.eightBitSubject ? random.pick(EIGHT_BIT_SUBJECTS) : subject(random);
   const domain = from.address.split('@')[1] ?? 'example.org';
   const headers: string[] = [];
@@ -48,18 +72,26 @@ export function buildMessage(random: Random, shape: MessageShape): Buffer {
     const parent = `<${random.hex(12)}@${random.pick(CORRESPONDENTS).address.split('@')[1]}>`;
     headers.push(`In-Reply-To: ${parent}`, `References: ${parent}`);
   }
-  if (shape.listId) headers.push(`List-Id: <${shape.listId}>`, `List-Unsubscribe: <mailto:unsubscribe@${shape.listId}>`);
+  if (shape.listId)
+    headers.push(`List-Id: <${shape.listId}>`, `List-Unsubscribe: <mailto:unsubscribe@${shape.listId}>`);
   headers.push(random.pick(MAILERS), 'MIME-Version: 1.0');
   const head = headers.join('\r\n');
   const target = targetSize(random, shape.size);
   const bodyBudget = Math.max(400, target - head.length - 200);
-  const kind = shape.size !== 'normal' ? 'attachment' : random.pick(['plain', 'plain', 'alternative', 'attachment'] as const);
+  const kind =
+    shape.size !== 'normal' ? 'attachment' : random.pick(['plain', 'plain', 'alternative', 'attachment'] as const);
   const greeting = shape.eightBitSubject ? `${text}\r\n\r\n` : '';
-  const body = kind === 'plain'
-    ? plainPart(greeting + paragraphs(random, bodyBudget), shape.eightBitSubject)
-    : kind === 'alternative'
-      ? alternativePart(random, greeting + paragraphs(random, Math.floor(bodyBudget / 2.1)), shape.eightBitSubject)
-      : mixedPart(random, greeting + paragraphs(random, Math.min(4000, bodyBudget / 3)), shape.eightBitSubject, bodyBudget);
+  const body =
+    kind === 'plain'
+      ? plainPart(greeting + paragraphs(random, bodyBudget), shape.eightBitSubject)
+      : kind === 'alternative'
+        ? alternativePart(random, greeting + paragraphs(random, Math.floor(bodyBudget / 2.1)), shape.eightBitSubject)
+        : mixedPart(
+            random,
+            greeting + paragraphs(random, Math.min(4000, bodyBudget / 3)),
+            shape.eightBitSubject,
+            bodyBudget,
+          );
   return Buffer.from(`${head}\r\n${body}`, 'utf8');
 }
 
@@ -83,8 +115,8 @@ function receivedChain(random: Random, senderDomain: string, sent: Date): string
     // Newest hop first, as MTAs prepend.
     lines.unshift(
       `Received: from ${fromHost} (${fromHost} [${ip}.${octet()}])\r\n` +
-      `\tby ${by} (Postfix) with ESMTPS id ${id}\r\n` +
-      `\tfor <${OWNER.address}>; ${rfc5322Date(new Date(at), 0)}`,
+        `\tby ${by} (Postfix) with ESMTPS id ${id}\r\n` +
+        `\tfor <${OWNER.address}>; ${rfc5322Date(new Date(at), 0)}`,
     );
   }
   return lines;
@@ -92,8 +124,10 @@ function receivedChain(random: Random, senderDomain: string, sent: Date): string
 
 function dkimSignature(random: Random, domain: string): string {
   const b = base64Lines(random.bytes(192)).split('\r\n').join('\r\n\t ');
-  return `DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=${domain}; s=mail2024;\r\n` +
-    `\th=from:to:subject:date:message-id; bh=${random.bytes(32).toString('base64')};\r\n\tb=${b}`;
+  return (
+    `DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=${domain}; s=mail2024;\r\n` +
+    `\th=from:to:subject:date:message-id; bh=${random.bytes(32).toString('base64')};\r\n\tb=${b}`
+  );
 }
 
 function textHeaders(eightBit: boolean): string {
@@ -107,10 +141,20 @@ function plainPart(text: string, eightBit: boolean): string {
 function alternativePart(random: Random, text: string, eightBit: boolean): string {
   const boundary = `----=_Alt_${random.hex(20)}`;
   return [
-    `Content-Type: multipart/alternative; boundary="${boundary}"`, '', 'This is a multi-part message in MIME format.',
-    `--${boundary}`, textHeaders(eightBit), '', text,
-    `--${boundary}`, `Content-Type: text/html; charset=utf-8`, `Content-Transfer-Encoding: ${eightBit ? '8bit' : '7bit'}`, '', html(text),
-    `--${boundary}--`, '',
+    `Content-Type: multipart/alternative; boundary="${boundary}"`,
+    '',
+    'This is a multi-part message in MIME format.',
+    `--${boundary}`,
+    textHeaders(eightBit),
+    '',
+    text,
+    `--${boundary}`,
+    `Content-Type: text/html; charset=utf-8`,
+    `Content-Transfer-Encoding: ${eightBit ? '8bit' : '7bit'}`,
+    '',
+    html(text),
+    `--${boundary}--`,
+    '',
   ].join('\r\n');
 }
 
@@ -125,10 +169,20 @@ function mixedPart(random: Random, text: string, eightBit: boolean, budget: numb
     ? `attachment; filename="${file.name}"`
     : `attachment;\r\n filename*=utf-8''${encodeURIComponent(file.name)}`;
   return [
-    `Content-Type: multipart/mixed; boundary="${boundary}"`, '', 'This is a multi-part message in MIME format.',
-    `--${boundary}`, textHeaders(eightBit), '', text,
-    `--${boundary}`, `Content-Type: ${file.type}; name="${encodedWord(file.name)}"`, 'Content-Transfer-Encoding: base64',
-    `Content-Disposition: ${disposition}`, '', base64Lines(data),
-    `--${boundary}--`, '',
+    `Content-Type: multipart/mixed; boundary="${boundary}"`,
+    '',
+    'This is a multi-part message in MIME format.',
+    `--${boundary}`,
+    textHeaders(eightBit),
+    '',
+    text,
+    `--${boundary}`,
+    `Content-Type: ${file.type}; name="${encodedWord(file.name)}"`,
+    'Content-Transfer-Encoding: base64',
+    `Content-Disposition: ${disposition}`,
+    '',
+    base64Lines(data),
+    `--${boundary}--`,
+    '',
   ].join('\r\n');
 }

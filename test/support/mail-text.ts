@@ -22,9 +22,18 @@ export const CORRESPONDENTS: readonly Person[] = [
 ];
 
 const TOPICS = [
-  'Q1 budget review', 'server migration plan', 'onboarding checklist', 'release 2.4 notes',
-  'vendor contract renewal', 'offsite agenda', 'incident report 4711', 'design review',
-  'travel reimbursement', 'weekly status', 'backup rotation', 'mailbox quota increase',
+  'Q1 budget review',
+  'server migration plan',
+  'onboarding checklist',
+  'release 2.4 notes',
+  'vendor contract renewal',
+  'offsite agenda',
+  'incident report 4711',
+  'design review',
+  'travel reimbursement',
+  'weekly status',
+  'backup rotation',
+  'mailbox quota increase',
 ];
 
 const SUBJECT_FORMS = [
@@ -38,8 +47,12 @@ const SUBJECT_FORMS = [
 
 /** Subjects written as raw UTF-8 in the header, as some real clients do despite RFC 5322. */
 export const EIGHT_BIT_SUBJECTS = [
-  'Grüße aus München – Protokoll', 'Réunion de l’équipe : ordre du jour', 'Отчёт за март',
-  '会议纪要 (第三季度)', 'Ærlig talt: økonomi', 'Café ☕ on Friday?',
+  'Grüße aus München – Protokoll',
+  'Réunion de l’équipe : ordre du jour',
+  'Отчёт за март',
+  '会议纪要 (第三季度)',
+  'Ærlig talt: økonomi',
+  'Café ☕ on Friday?',
 ];
 
 const WORDS = (
@@ -130,9 +143,11 @@ export function rfc5322Date(instant: Date, offsetMinutes: number): string {
   const pad = (n: number): string => String(n).padStart(2, '0');
   const sign = offsetMinutes < 0 ? '-' : '+';
   const abs = Math.abs(offsetMinutes);
-  return `${DAYS[local.getUTCDay()]}, ${local.getUTCDate()} ${MONTHS[local.getUTCMonth()]} ${local.getUTCFullYear()} ` +
+  return (
+    `${DAYS[local.getUTCDay()]}, ${local.getUTCDate()} ${MONTHS[local.getUTCMonth()]} ${local.getUTCFullYear()} ` +
     `${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}:${pad(local.getUTCSeconds())} ` +
-    `${sign}${pad(Math.floor(abs / 60))}${pad(abs % 60)}`;
+    `${sign}${pad(Math.floor(abs / 60))}${pad(abs % 60)}`
+  );
 }
 
 export const ZONE_OFFSETS = [0, 60, 120, -300, -480, 330, 540];

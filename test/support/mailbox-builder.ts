@@ -21,7 +21,9 @@ export type MailboxContent = Record<string, TestMessage[]>;
 /** A test message's raw RFC 5322 bytes. */
 export function rawMessage(message: TestMessage): Buffer {
   const headers = [
-    ...(message.withoutMessageId === 'bare' ? [] : [`Received: from mx.test by imap.test; Sat, 1 Nov 2026 10:00:00 +0000 (${message.name})`]),
+    ...(message.withoutMessageId === 'bare'
+      ? []
+      : [`Received: from mx.test by imap.test; Sat, 1 Nov 2026 10:00:00 +0000 (${message.name})`]),
     ...(message.withoutMessageId ? [] : [`Message-ID: <${message.name}@test>`]),
     `From: sender@test`,
     `To: user@test`,
@@ -41,7 +43,12 @@ export async function fillMailbox(server: PlainServer, account: Account, content
     for (const [folder, messages] of Object.entries(content)) {
       if (!existing.has(folder)) await client.mailboxCreate(folder);
       for (const message of messages) {
-        await client.append(folder, rawMessage(message), message.flags ?? [], message.date ?? new Date('2026-11-01T10:00:00Z'));
+        await client.append(
+          folder,
+          rawMessage(message),
+          message.flags ?? [],
+          message.date ?? new Date('2026-11-01T10:00:00Z'),
+        );
       }
     }
   } finally {

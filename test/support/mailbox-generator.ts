@@ -48,7 +48,9 @@ function folderPlan(spec: MailboxSpec): FolderPlan[] {
 
 /** The folders of a generated mailbox, parents before children. */
 export function generateFolders(spec: MailboxSpec): GeneratedFolder[] {
-  return folderPlan(spec).map(({ path, specialUse }) => (specialUse ? { path: [...path], specialUse } : { path: [...path] }));
+  return folderPlan(spec).map(({ path, specialUse }) =>
+    specialUse ? { path: [...path], specialUse } : { path: [...path] },
+  );
 }
 
 const BASE_DATE = Date.UTC(2024, 2, 15, 9, 0, 0);
@@ -88,7 +90,8 @@ export function* generateMessages(spec: MailboxSpec): Generator<GeneratedMessage
   for (let index = 0, ordinal = 0; ordinal < spec.messages; index++, ordinal++) {
     // The first messages visit every non-empty folder once; then the weights decide.
     const folder = index < filled.length ? filled[index]! : plan[random.weighted(weights)]!;
-    const direction = folder.specialUse === '\\Sent' ? 'outgoing' : folder.specialUse === '\\Drafts' ? 'draft' : 'incoming';
+    const direction =
+      folder.specialUse === '\\Sent' ? 'outgoing' : folder.specialUse === '\\Drafts' ? 'draft' : 'incoming';
     const bare = has('bare', index);
     const shape: MessageShape = {
       index,

@@ -21,12 +21,19 @@ export async function mailboxState(server: PlainServer, account: Account): Promi
       if (box.flags.has('\\Noselect') || box.flags.has('\\NonExistent')) continue;
       await client.mailboxOpen(box.path, { readOnly: true });
       const messages: StoredMessage[] = [];
-      for await (const m of client.fetch('1:*', { uid: true, flags: true, internalDate: true, source: true, envelope: true }, { uid: true })) {
+      for await (const m of client.fetch(
+        '1:*',
+        { uid: true, flags: true, internalDate: true, source: true, envelope: true },
+        { uid: true },
+      )) {
         messages.push({
-          uid: m.uid, messageId: m.envelope?.messageId ?? null,
+          uid: m.uid,
+          messageId: m.envelope?.messageId ?? null,
           flags: [...(m.flags ?? [])].filter((f) => f !== '\\Recent').sort(),
           internalDate: new Date(m.internalDate as Date).toISOString(),
-          sha256: createHash('sha256').update(m.source as Buffer).digest('hex'),
+          sha256: createHash('sha256')
+            .update(m.source as Buffer)
+            .digest('hex'),
         });
       }
       state[box.path] = messages;

@@ -33,7 +33,9 @@ export async function startMailutils(): Promise<ImapTestServer> {
       await waitForGreeting(port, undefined, 15_000, daemon.gone);
     } catch (error) {
       await daemon.stop();
-      throw new Error(`mailutils imap4d did not start in ${dir}: ${(error as Error).message}\n${logTail(dir, ['stderr.log'])}`);
+      throw new Error(
+        `mailutils imap4d did not start in ${dir}: ${(error as Error).message}\n${logTail(dir, ['stderr.log'])}`,
+      );
     }
     return {
       name: 'mailutils',
@@ -44,7 +46,8 @@ export async function startMailutils(): Promise<ImapTestServer> {
       prefix: '',
       loginSuffix: `@${DOMAIN}`,
       async addUser(user, password) {
-        if (!/^[a-z0-9_-]+$/i.test(user) || /[\r\n]/.test(password)) throw new Error(`unusable test credentials for "${user}"`);
+        if (!/^[a-z0-9_-]+$/i.test(user) || /[\r\n]/.test(password))
+          throw new Error(`unusable test credentials for "${user}"`);
         const home = join(dir, 'home', user);
         await mkdir(join(home, 'Maildir'), { recursive: true, mode: 0o755 });
         await run('/usr/bin/maildirmake', [join(home, 'INBOX')]);
@@ -52,7 +55,10 @@ export async function startMailutils(): Promise<ImapTestServer> {
         const hashing = run('/usr/bin/openssl', ['passwd', '-1', '-stdin']); // stdin: no password in ps
         hashing.child.stdin?.end(`${password}\n`);
         const hash = (await hashing).stdout;
-        await appendFile(join(dir, 'passwd', DOMAIN), `${user}:${hash.trim()}:${owner.uid}:${owner.gid}::${home}:/bin/sh\n`);
+        await appendFile(
+          join(dir, 'passwd', DOMAIN),
+          `${user}:${hash.trim()}:${owner.uid}:${owner.gid}::${home}:/bin/sh\n`,
+        );
       },
       stop: () => daemon.stop(),
     };
@@ -67,7 +73,9 @@ let lazy: Promise<ImapTestServer> | undefined;
 /** The per-process imap4d, started on first use. */
 export function mailutilsServer(): Promise<ImapTestServer> {
   lazy ??= startMailutils();
-  lazy.catch(() => { lazy = undefined; });
+  lazy.catch(() => {
+    lazy = undefined;
+  });
   return lazy;
 }
 

@@ -24,7 +24,11 @@ export function validManifest(): Record<string, any> {
 }
 
 /** A temp folder for manifest files; remove() it in an `after` hook. */
-export function manifestFolder(): { dir: string; write(name: string, content: string | object): string; remove(): void } {
+export function manifestFolder(): {
+  dir: string;
+  write(name: string, content: string | object): string;
+  remove(): void;
+} {
   const dir = mkdtempSync(join(tmpdir(), 'mailshift-manifests-'));
   return {
     dir,
@@ -38,4 +42,8 @@ export function manifestFolder(): { dir: string; write(name: string, content: st
 }
 
 /** A state store with no earlier applies or plans, for engine calls that read UID maps and snapshot caches. */
-export const NO_STATE = { uidMaps: async () => ({}), snapshotCache: async () => null, saveSnapshotCache: async () => undefined };
+export const NO_STATE = {
+  uidMaps: async () => ({}),
+  snapshotCache: async () => null,
+  saveSnapshotCache: async () => undefined,
+};

@@ -44,18 +44,26 @@ export async function newMigration<S extends AnyServer = DovecotServer, T extend
   const [source, target] = await Promise.all([freshUser(slash, `${name}-src`), freshUser(dot, `${name}-tgt`)]);
   const folder = manifestFolder();
   const manifest = folder.write(`${name}.json`, {
-    apiVersion: 'mailshift/v1', name,
+    apiVersion: 'mailshift/v1',
+    name,
     defaults: {
       source: { host: '127.0.0.1', port: slash.ports.plain, tls: 'none', ...endpoints.source },
       target: { host: '127.0.0.1', port: dot.ports.plain, tls: 'none', ...endpoints.target },
     },
-    accounts: [{ id: 'alice', source: { user: source.user, password: { env: 'MIG_SOURCE_PW' } }, target: { user: target.user, password: { env: 'MIG_TARGET_PW' } } }],
+    accounts: [
+      {
+        id: 'alice',
+        source: { user: source.user, password: { env: 'MIG_SOURCE_PW' } },
+        target: { user: target.user, password: { env: 'MIG_TARGET_PW' } },
+      },
+    ],
     ...(rules.folders ? { folders: rules.folders } : {}),
     ...(rules.messages ? { messages: rules.messages } : {}),
     phases: rules.phases,
   });
   return {
-    dir: folder.dir, manifest,
+    dir: folder.dir,
+    manifest,
     env: { MIG_SOURCE_PW: source.password, MIG_TARGET_PW: target.password },
     source: { server: slash, ...source },
     target: { server: dot, ...target },

@@ -23,9 +23,10 @@ export async function freePort(): Promise<number> {
 /** Resolves with the first line the IMAP server sends, or rejects on error or after timeoutMs. */
 export function readGreeting(port: number, ca: string | undefined, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
-    const socket: Socket = ca === undefined
-      ? connectTcp({ host: '127.0.0.1', port })
-      : connectTls({ host: '127.0.0.1', port, ca, servername: 'localhost' });
+    const socket: Socket =
+      ca === undefined
+        ? connectTcp({ host: '127.0.0.1', port })
+        : connectTls({ host: '127.0.0.1', port, ca, servername: 'localhost' });
     let received = '';
     const finish = (error: Error | undefined, line?: string): void => {
       clearTimeout(timer);

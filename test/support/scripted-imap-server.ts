@@ -69,8 +69,16 @@ export async function startScriptedServer(script: Script): Promise<ScriptedServe
   const port = await listenOnLoopback(listener);
   let stopped: Promise<void> | null = null;
   return {
-    name: 'scripted server', dir: '', host: '127.0.0.1', ports: { plain: port }, delimiter: '/', prefix: '', commands,
-    async addUser(user, password) { users.set(user, password); },
+    name: 'scripted server',
+    dir: '',
+    host: '127.0.0.1',
+    ports: { plain: port },
+    delimiter: '/',
+    prefix: '',
+    commands,
+    async addUser(user, password) {
+      users.set(user, password);
+    },
     stop() {
       stopped ??= new Promise((resolve) => {
         for (const socket of sockets) socket.destroy();
@@ -89,7 +97,9 @@ function serve(socket: Socket, script: Script, users: ReadonlyMap<string, string
   let literalLeft = -1;
   let selected: ScriptedFolder | null = null;
   const fetchCounts = new Map<string, number>();
-  const send = (text: string) => { if (!socket.destroyed) socket.write(Buffer.from(text, 'latin1')); };
+  const send = (text: string) => {
+    if (!socket.destroyed) socket.write(Buffer.from(text, 'latin1'));
+  };
   const untagged = (line: string) => send(`${script.rewriteLine ? script.rewriteLine(line) : line}\r\n`);
   socket.on('error', () => undefined);
   send('* OK [CAPABILITY IMAP4rev1 UIDPLUS] scripted server ready\r\n');
@@ -128,14 +138,24 @@ function serve(socket: Socket, script: Script, users: ReadonlyMap<string, string
     const ok = (text = 'done') => send(`${tag} OK ${text}\r\n`);
     const bad = (text: string) => send(`${tag} BAD ${text}\r\n`);
     switch (command) {
-      case 'CAPABILITY': untagged('* CAPABILITY IMAP4rev1 UIDPLUS'); return ok();
-      case 'NOOP': return ok();
-      case 'LOGOUT': untagged('* BYE bye'); ok(); socket.end(); return;
+      case 'CAPABILITY':
+        untagged('* CAPABILITY IMAP4rev1 UIDPLUS');
+        return ok();
+      case 'NOOP':
+        return ok();
+      case 'LOGOUT':
+        untagged('* BYE bye');
+        ok();
+        socket.end();
+        return;
       case 'LOGIN': {
         const [user, password] = args.map(unquote);
-        return users.get(user ?? '') === password ? ok('[CAPABILITY IMAP4rev1 UIDPLUS] logged in') : send(`${tag} NO [AUTHENTICATIONFAILED] wrong\r\n`);
+        return users.get(user ?? '') === password
+          ? ok('[CAPABILITY IMAP4rev1 UIDPLUS] logged in')
+          : send(`${tag} NO [AUTHENTICATIONFAILED] wrong\r\n`);
       }
-      case 'LIST': case 'LSUB':
+      case 'LIST':
+      case 'LSUB':
         // LIST "" "" asks for the delimiter (and imapflow takes the root from it), not for folders.
         if (command === 'LIST' && args[1] === '""') untagged('* LIST (\\Noselect) "/" ""');
         else for (const folder of script.folders) untagged(`* ${command} (\\HasNoChildren) "/" ${quote(folder.name)}`);
@@ -143,23 +163,43 @@ function serve(socket: Socket, script: Script, users: ReadonlyMap<string, string
       case 'STATUS': {
         const folder = folderNamed(unquote(args[0] ?? ''));
         if (!folder) return send(`${tag} NO no such folder\r\n`);
-        const asked = line.slice(line.indexOf('(') + 1, line.lastIndexOf(')')).toUpperCase().split(' ');
-        const values: Record<string, number> = { MESSAGES: folder.messages.length, UIDNEXT: uidNextOf(folder), UIDVALIDITY: folder.uidValidity ?? 1, UNSEEN: 0, RECENT: 0 };
-        untagged(`* STATUS ${quote(folder.name)} (${asked.filter((name) => name in values).map((name) => `${name} ${values[name]}`).join(' ')})`);
+        const asked = line
+          .slice(line.indexOf('(') + 1, line.lastIndexOf(')'))
+          .toUpperCase()
+          .split(' ');
+        const values: Record<string, number> = {
+          MESSAGES: folder.messages.length,
+          UIDNEXT: uidNextOf(folder),
+          UIDVALIDITY: folder.uidValidity ?? 1,
+          UNSEEN: 0,
+          RECENT: 0,
+        };
+        untagged(
+          `* STATUS ${quote(folder.name)} (${asked
+            .filter((name) => name in values)
+            .map((name) => `${name} ${values[name]}`)
+            .join(' ')})`,
+        );
         return ok();
       }
-      case 'EXAMINE': case 'SELECT': {
+      case 'EXAMINE':
+      case 'SELECT': {
         selected = folderNamed(unquote(args[0] ?? '')) ?? null;
         if (!selected) return send(`${tag} NO no such folder\r\n`);
         untagged('* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)');
-        untagged(`* OK [PERMANENTFLAGS (${command === 'SELECT' ? '\\Answered \\Flagged \\Deleted \\Seen \\Draft \\*' : ''})] flags`);
+        untagged(
+          `* OK [PERMANENTFLAGS (${command === 'SELECT' ? '\\Answered \\Flagged \\Deleted \\Seen \\Draft \\*' : ''})] flags`,
+        );
         untagged(`* ${selected.messages.length} EXISTS`);
         untagged('* 0 RECENT');
         untagged(`* OK [UIDVALIDITY ${selected.uidValidity ?? 1}] uids`);
         untagged(`* OK [UIDNEXT ${uidNextOf(selected)}] next`);
         return ok(`[READ-${command === 'SELECT' ? 'WRITE' : 'ONLY'}] opened`);
       }
-      case 'CLOSE': case 'UNSELECT': selected = null; return ok();
+      case 'CLOSE':
+      case 'UNSELECT':
+        selected = null;
+        return ok();
       case 'UID': {
         if (!selected) return bad('no folder open');
         const sub = (args[0] ?? '').toUpperCase();
@@ -173,20 +213,29 @@ function serve(socket: Socket, script: Script, users: ReadonlyMap<string, string
         }
         if (sub === 'FETCH') {
           const [, set = '', items = ''] = /^\S+ UID FETCH (\S+) (.*)$/i.exec(line) ?? [];
-          const rows = messages.flatMap((m, index) => (inSet(m.uid, set, messages) ? [{ seq: index + 1, uid: m.uid, text: fetchRow(index + 1, m, items) }] : []));
+          const rows = messages.flatMap((m, index) =>
+            inSet(m.uid, set, messages) ? [{ seq: index + 1, uid: m.uid, text: fetchRow(index + 1, m, items) }] : [],
+          );
           const count = fetchCounts.get(selected.name) ?? 0;
           fetchCounts.set(selected.name, count + 1);
-          send(script.rewriteFetch ? script.rewriteFetch(rows, { folder: selected.name, set, items, count }) : rows.map((row) => row.text).join(''));
+          send(
+            script.rewriteFetch
+              ? script.rewriteFetch(rows, { folder: selected.name, set, items, count })
+              : rows.map((row) => row.text).join(''),
+          );
           return ok();
         }
         return bad(`UID ${sub} is not scripted`);
       }
-      default: return bad(`${command} is not scripted`);
+      default:
+        return bad(`${command} is not scripted`);
     }
   }
 
   function folderNamed(name: string): ScriptedFolder | undefined {
-    return script.folders.find((folder) => folder.name === name || (name.toUpperCase() === 'INBOX' && folder.name === 'INBOX'));
+    return script.folders.find(
+      (folder) => folder.name === name || (name.toUpperCase() === 'INBOX' && folder.name === 'INBOX'),
+    );
   }
 }
 
@@ -232,7 +281,12 @@ function fetchRow(seq: number, message: ScriptedMessage, items: string): string 
 
 /** HEADER.FIELDS (A B): those header fields, continuation lines included, then the blank line. */
 function headerFields(header: string, section: string): string {
-  const wanted = new Set(/\(([^)]*)\)/.exec(section)?.[1]!.split(' ').map((name) => name.toLowerCase()));
+  const wanted = new Set(
+    /\(([^)]*)\)/
+      .exec(section)?.[1]!
+      .split(' ')
+      .map((name) => name.toLowerCase()),
+  );
   const kept: string[] = [];
   let keeping = false;
   for (const line of header.split('\r\n')) {
@@ -252,7 +306,10 @@ function splitWords(line: string): string[] {
   const words: string[] = [];
   let at = 0;
   while (at < line.length) {
-    if (line[at] === ' ') { at++; continue; }
+    if (line[at] === ' ') {
+      at++;
+      continue;
+    }
     let end = at;
     if (line[at] === '"') {
       end++;

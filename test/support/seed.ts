@@ -1,7 +1,13 @@
 import { ImapFlow } from 'imapflow';
 import type { DovecotServer } from './dovecot.ts';
 import { FolderQueue } from './folder-queue.ts';
-import { generateFolders, generateMessages, type GeneratedFolder, type GeneratedMessage, type MailboxSpec } from './mailbox-generator.ts';
+import {
+  generateFolders,
+  generateMessages,
+  type GeneratedFolder,
+  type GeneratedMessage,
+  type MailboxSpec,
+} from './mailbox-generator.ts';
 
 export interface Account {
   user: string;
@@ -74,10 +80,12 @@ export async function resolveFolders(
   // what the server itself reports.
   const reported = existing.filter((box) => box.specialUse && box.specialUseSource === 'extension');
   const byUse = new Map(reported.map((box) => [box.specialUse, box.path]));
-  return new Map(folders.map((folder) => [
-    folder.path.join('\0'),
-    (folder.specialUse && byUse.get(folder.specialUse)) || mailboxPath(server, folder.path),
-  ]));
+  return new Map(
+    folders.map((folder) => [
+      folder.path.join('\0'),
+      (folder.specialUse && byUse.get(folder.specialUse)) || mailboxPath(server, folder.path),
+    ]),
+  );
 }
 
 /** Creates the generated mailbox for an account and appends every message with flags and date. */

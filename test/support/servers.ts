@@ -58,12 +58,15 @@ let userCounter = 0;
  * Adds a user nobody else has, so each test starts from an empty mailbox on a shared server (any
  * brand); `user` is the login, with the server's loginSuffix (mailutils: "@mu.test").
  */
-export async function freshUser(server: DovecotServer | ImapTestServer, prefix = 'user'): Promise<{ user: string; password: string }> {
+export async function freshUser(
+  server: DovecotServer | ImapTestServer,
+  prefix = 'user',
+): Promise<{ user: string; password: string }> {
   userCounter += 1;
   const user = `${prefix}-${process.pid}-${userCounter}-${randomBytes(3).toString('hex')}`;
   const password = randomBytes(9).toString('base64url');
   await server.addUser(user, password);
-  return { user: `${user}${'loginSuffix' in server ? server.loginSuffix ?? '' : ''}`, password };
+  return { user: `${user}${'loginSuffix' in server ? (server.loginSuffix ?? '') : ''}`, password };
 }
 
 let hooksInstalled = false;
@@ -81,7 +84,11 @@ function stopAllNow(): void {
     .map((server) => dovecotProcesses(server))
     .filter((processes): processes is DovecotProcesses => processes !== undefined && existsSync(processes.dir));
   const deadline = Date.now() + 3000;
-  for (let tick = 0; tick === 0 || (live.some(({ masterPid }) => isRunning(masterPid)) && Date.now() < deadline); tick++) {
+  for (
+    let tick = 0;
+    tick === 0 || (live.some(({ masterPid }) => isRunning(masterPid)) && Date.now() < deadline);
+    tick++
+  ) {
     for (const processes of live) shutdownStep(tick, processes);
     sleepSync(10);
   }

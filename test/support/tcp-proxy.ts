@@ -168,11 +168,21 @@ export async function startTcpProxy(upstreamPort: number, options: ProxyOptions 
 
   return {
     port,
-    get bytesToServer() { return bytesToServer; },
-    get cuts() { return cuts; },
-    get connections() { return connections; },
-    get refused() { return refused; },
-    get compressed() { return compressed; },
+    get bytesToServer() {
+      return bytesToServer;
+    },
+    get cuts() {
+      return cuts;
+    },
+    get connections() {
+      return connections;
+    },
+    get refused() {
+      return refused;
+    },
+    get compressed() {
+      return compressed;
+    },
     cutAfterBytesToServer(bytes, { thenRefuse = 0 } = {}) {
       triggers.push({ bytesLeft: bytes, thenRefuse });
     },
@@ -209,7 +219,9 @@ function hide(chunk: Buffer, capabilities: readonly string[]): Buffer {
   if (capabilities.length === 0) return chunk;
   const text = chunk.toString('latin1');
   if (!/CAPABILITY/i.test(text)) return chunk;
-  const shown = text.replace(/^.*CAPABILITY.*$/gim, (line) => capabilities.reduce((kept, name) => kept.split(` ${name}`).join(''), line));
+  const shown = text.replace(/^.*CAPABILITY.*$/gim, (line) =>
+    capabilities.reduce((kept, name) => kept.split(` ${name}`).join(''), line),
+  );
   return Buffer.from(shown, 'latin1');
 }
 

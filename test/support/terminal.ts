@@ -20,12 +20,17 @@ function shellQuote(word: string): string {
 }
 
 /** Spawn `mailshift ...args` on a terminal; `type` is written once the output matches `when`. Rejects after `timeoutMs`. */
-export function runOnTerminal(args: string[], options: { env?: NodeJS.ProcessEnv; when: RegExp | string; type: string; timeoutMs?: number }): Promise<CliResult> {
+export function runOnTerminal(
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; when: RegExp | string; type: string; timeoutMs?: number },
+): Promise<CliResult> {
   const command = [process.execPath, BIN, ...args].map(shellQuote).join(' ');
   return new Promise((resolve, reject) => {
     // -e: script exits with the command's exit code; /dev/null: no typescript file.
     const child = spawn('script', ['-q', '-e', '-c', `stty cols 200; exec ${command}`, '/dev/null'], {
-      cwd: REPO, env: { ...process.env, NO_COLOR: '1', ...options.env }, stdio: ['pipe', 'pipe', 'pipe'],
+      cwd: REPO,
+      env: { ...process.env, NO_COLOR: '1', ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
     let output = '';
     let typed = false;

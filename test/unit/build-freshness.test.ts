@@ -10,7 +10,13 @@ const BUILT_AT = new Date(Date.now() - 60_000);
 const BEFORE = new Date(BUILT_AT.getTime() - 60_000);
 
 /** A checkout in a temp dir: src/ with a nested folder and schemas/, every file and folder dated before the build. */
-function checkout(options: { stamp: boolean }): { src: string; schemas: string; dist: string; touch(path: string, at: Date): void; remove(): void } {
+function checkout(options: { stamp: boolean }): {
+  src: string;
+  schemas: string;
+  dist: string;
+  touch(path: string, at: Date): void;
+  remove(): void;
+} {
   const root = mkdtempSync(join(tmpdir(), 'mailshift-build-'));
   const [src, schemas, dist] = [join(root, 'src'), join(root, 'schemas'), join(root, 'dist')];
   const touch = (path: string, at: Date) => utimesSync(path, at, at);
@@ -19,8 +25,10 @@ function checkout(options: { stamp: boolean }): { src: string; schemas: string; 
   mkdirSync(schemas);
   writeFileSync(join(schemas, 'manifest.v1.schema.json'), '{}');
   for (const path of ['manifest.v1.schema.json', '.']) touch(join(schemas, path), BEFORE);
-  for (const file of ['bin.js', 'errors.ts', 'manifest/read.ts', 'manifest/mailshift.libsonnet']) writeFileSync(join(src, file), '');
-  for (const path of ['bin.js', 'errors.ts', 'manifest/read.ts', 'manifest/mailshift.libsonnet', 'manifest', '.']) touch(join(src, path), BEFORE);
+  for (const file of ['bin.js', 'errors.ts', 'manifest/read.ts', 'manifest/mailshift.libsonnet'])
+    writeFileSync(join(src, file), '');
+  for (const path of ['bin.js', 'errors.ts', 'manifest/read.ts', 'manifest/mailshift.libsonnet', 'manifest', '.'])
+    touch(join(src, path), BEFORE);
   if (options.stamp) {
     writeFileSync(join(dist, BUILD_STAMP), '');
     touch(join(dist, BUILD_STAMP), BUILT_AT);

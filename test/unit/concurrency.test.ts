@@ -34,14 +34,19 @@ test('runInLanes after a failure starts nothing new, lets the jobs in flight fin
     await tick();
     finished.push(item);
   });
-  await run.then(() => assert.unreachable('should throw'), (error: Error) => assert.is(error.message, 'connection lost'));
+  await run.then(
+    () => assert.unreachable('should throw'),
+    (error: Error) => assert.is(error.message, 'connection lost'),
+  );
   assert.equal(started, [1, 2]);
   assert.equal(finished, [2]);
 });
 
 test('runInLanes with no items does nothing', async () => {
   let calls = 0;
-  await runInLanes([], 4, async () => { calls++; });
+  await runInLanes([], 4, async () => {
+    calls++;
+  });
   assert.is(calls, 0);
 });
 
@@ -50,20 +55,28 @@ test('BatchSlots holds at most its size at once and serves waiters first come, f
   let held = 0;
   let most = 0;
   const order: number[] = [];
-  await Promise.all([1, 2, 3, 4, 5].map((n) => slots.hold(async () => {
-    held++;
-    most = Math.max(most, held);
-    order.push(n);
-    await tick();
-    held--;
-  })));
+  await Promise.all(
+    [1, 2, 3, 4, 5].map((n) =>
+      slots.hold(async () => {
+        held++;
+        most = Math.max(most, held);
+        order.push(n);
+        await tick();
+        held--;
+      }),
+    ),
+  );
   assert.is(most, 2);
   assert.equal(order, [1, 2, 3, 4, 5]);
 });
 
 test('BatchSlots frees the slot when the job throws', async () => {
   const slots = new BatchSlots(1);
-  await slots.hold(async () => { throw new Error('refused'); }).catch(() => undefined);
+  await slots
+    .hold(async () => {
+      throw new Error('refused');
+    })
+    .catch(() => undefined);
   assert.is(await slots.hold(async () => 'next'), 'next');
 });
 
@@ -85,7 +98,10 @@ test('mapInLanes after a failure starts nothing new and throws only once the job
     await tick();
     finished.push(item);
     return item;
-  }).then(() => null, (e: Error) => e);
+  }).then(
+    () => null,
+    (e: Error) => e,
+  );
   assert.is(error?.message, 'one failed');
   assert.equal(started, [1, 2], 'nothing started after the failure');
   assert.equal(finished, [2], 'the job in flight finished before the error was thrown');

@@ -2,7 +2,10 @@ import { createHash } from 'node:crypto';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  generateFolders, generateMessages, type GeneratedMessage, type MailboxSpec,
+  generateFolders,
+  generateMessages,
+  type GeneratedMessage,
+  type MailboxSpec,
 } from '../support/mailbox-generator.ts';
 
 const KB = 1024;
@@ -56,7 +59,11 @@ test('messages are generated lazily, one at a time', () => {
 
 test('exactly spec.messages messages are yielded', () => {
   for (const messages of [0, 1, 2, 13, 60, 201]) {
-    assert.is([...generateMessages({ seed: 3, messages, otherDelimiter: '/' })].length, messages, `messages: ${messages}`);
+    assert.is(
+      [...generateMessages({ seed: 3, messages, otherDelimiter: '/' })].length,
+      messages,
+      `messages: ${messages}`,
+    );
   }
 });
 
@@ -67,18 +74,32 @@ for (const spec of SPECS) {
     const folders = generateFolders(spec);
     const byName = new Map(folders.map((folder) => [folder.path.join('\u0000'), folder]));
     assert.ok(byName.has('INBOX'));
-    for (const [name, use] of [['Sent', '\\Sent'], ['Drafts', '\\Drafts'], ['Trash', '\\Trash'], ['Junk', '\\Junk'], ['Archive', '\\Archive']]) {
+    for (const [name, use] of [
+      ['Sent', '\\Sent'],
+      ['Drafts', '\\Drafts'],
+      ['Trash', '\\Trash'],
+      ['Junk', '\\Junk'],
+      ['Archive', '\\Archive'],
+    ]) {
       assert.is(byName.get(name!)?.specialUse, use, name);
     }
-    assert.ok(folders.some((folder) => folder.path.length === 3), 'a folder nested three deep');
+    assert.ok(
+      folders.some((folder) => folder.path.length === 3),
+      'a folder nested three deep',
+    );
     for (const name of ['Entwürfe', 'Éléments envoyés', 'Проекты']) {
       assert.ok(byName.has(name), name);
       assert.is(byName.get(name)?.specialUse, undefined, `${name} is an ordinary folder`);
     }
     assert.ok(folders.some((folder) => folder.path.some((segment) => segment.includes(spec.otherDelimiter))));
     const other = spec.otherDelimiter === '.' ? '/' : '.';
-    assert.not.ok(folders.some((folder) => folder.path.some((segment) => segment.includes(other))), 'own delimiter inside a name');
-    const parents = folders.filter((folder) => folder.path.length > 1).map((folder) => folder.path.slice(0, -1).join('\u0000'));
+    assert.not.ok(
+      folders.some((folder) => folder.path.some((segment) => segment.includes(other))),
+      'own delimiter inside a name',
+    );
+    const parents = folders
+      .filter((folder) => folder.path.length > 1)
+      .map((folder) => folder.path.slice(0, -1).join('\u0000'));
     for (const parent of parents) assert.ok(byName.has(parent), `parent ${parent} is listed`);
 
     const used = new Set<string>();
@@ -91,17 +112,43 @@ for (const spec of SPECS) {
   test(`messages carry every feature the migration must handle (${label})`, () => {
     const messages: GeneratedMessage[] = [...generateMessages(spec)];
     const flags = new Set(messages.flatMap((message) => message.flags));
-    for (const flag of ['\\Seen', '\\Answered', '\\Flagged', '\\Draft', '\\Deleted', '$Forwarded', '$Junk', 'Project-X']) {
+    for (const flag of [
+      '\\Seen',
+      '\\Answered',
+      '\\Flagged',
+      '\\Draft',
+      '\\Deleted',
+      '$Forwarded',
+      '$Junk',
+      'Project-X',
+    ]) {
       assert.ok(flags.has(flag), `some message has ${flag}`);
     }
     const parsed = messages.map((message) => headers(message.raw));
-    assert.ok(parsed.every((fields) => ['date', 'from', 'to', 'subject', 'mime-version'].every((name) => fields.has(name))));
+    assert.ok(
+      parsed.every((fields) => ['date', 'from', 'to', 'subject', 'mime-version'].every((name) => fields.has(name))),
+    );
     const withoutId = parsed.filter((fields) => !fields.has('message-id'));
-    assert.ok(withoutId.length >= 2 && withoutId.length < messages.length * 0.15, `${withoutId.length} without Message-ID`);
-    assert.ok(withoutId.some((fields) => !fields.has('received')), 'some with neither Message-ID nor Received');
-    assert.ok(withoutId.some((fields) => fields.has('received')), 'some without Message-ID but with Received');
-    assert.ok(parsed.some((fields) => (fields.get('received')?.length ?? 0) >= 3), 'several Received headers');
-    assert.ok(parsed.filter((fields) => (fields.get('subject')?.[0] ?? '').match(/[^\x00-\x7f]/)).length >= 2, '8-bit subjects');
+    assert.ok(
+      withoutId.length >= 2 && withoutId.length < messages.length * 0.15,
+      `${withoutId.length} without Message-ID`,
+    );
+    assert.ok(
+      withoutId.some((fields) => !fields.has('received')),
+      'some with neither Message-ID nor Received',
+    );
+    assert.ok(
+      withoutId.some((fields) => fields.has('received')),
+      'some without Message-ID but with Received',
+    );
+    assert.ok(
+      parsed.some((fields) => (fields.get('received')?.length ?? 0) >= 3),
+      'several Received headers',
+    );
+    assert.ok(
+      parsed.filter((fields) => (fields.get('subject')?.[0] ?? '').match(/[^\x00-\x7f]/)).length >= 2,
+      '8-bit subjects',
+    );
 
     const firstByDigest = new Map<string, number>();
     let duplicates = 0;
@@ -118,7 +165,10 @@ for (const spec of SPECS) {
 
     const dates = messages.map((message) => message.internalDate.getTime());
     assert.is(new Set(dates).size, dates.length, 'INTERNALDATEs are distinct');
-    assert.ok(dates.every((date) => date % 1000 === 0), 'INTERNALDATEs are whole seconds');
+    assert.ok(
+      dates.every((date) => date % 1000 === 0),
+      'INTERNALDATEs are whole seconds',
+    );
   });
 
   test(`raw messages use CRLF only and sizes follow the spread (${label})`, () => {
@@ -131,7 +181,10 @@ for (const spec of SPECS) {
     }
     const small = sizes.filter((size) => size >= 2 * KB && size <= 20 * KB).length;
     const large = sizes.filter((size) => size > 20 * KB).length;
-    assert.ok(sizes.every((size) => size >= 2 * KB && size <= 2 * MB), `sizes between 2 KB and 2 MB, got ${Math.min(...sizes)}..${Math.max(...sizes)}`);
+    assert.ok(
+      sizes.every((size) => size >= 2 * KB && size <= 2 * MB),
+      `sizes between 2 KB and 2 MB, got ${Math.min(...sizes)}..${Math.max(...sizes)}`,
+    );
     assert.ok(small / sizes.length >= 0.9, `${small} of ${sizes.length} in 2-20 KB`);
     assert.ok(large >= 2 && large / sizes.length <= 0.08, `${large} over 20 KB`);
   });
@@ -145,9 +198,15 @@ test('largeAttachments adds a few multi-megabyte base64 attachments', () => {
       return message.raw.length;
     });
   assert.ok(sizes.length >= 2 && sizes.length <= 5, `${sizes.length} multi-MB messages`);
-  assert.ok(sizes.every((size) => size <= 10 * MB), 'still bounded');
+  assert.ok(
+    sizes.every((size) => size <= 10 * MB),
+    'still bounded',
+  );
   const plain = [...generateMessages({ seed: 5, messages: 120, otherDelimiter: '.' })];
-  assert.ok(plain.every((message) => message.raw.length <= 2 * MB), 'none without the option');
+  assert.ok(
+    plain.every((message) => message.raw.length <= 2 * MB),
+    'none without the option',
+  );
 });
 
 test.run();

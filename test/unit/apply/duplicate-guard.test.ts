@@ -25,13 +25,19 @@ test('an identity the target did not hold: the copy goes, the source is not read
 
 test('the target holds as many as the source: refused, naming the identity', async () => {
   const { guard } = guardOf([A], [A]);
-  assert.is(await guard.refusal(A, A), `the target already holds this message (identity ${A.slice(0, 12)}…): a copy would duplicate it; re-plan`);
+  assert.is(
+    await guard.refusal(A, A),
+    `the target already holds this message (identity ${A.slice(0, 12)}…): a copy would duplicate it; re-plan`,
+  );
 });
 
 test('duplicates in the source: copies go until the target holds as many, then refused', async () => {
   const { guard, reads } = guardOf([A], [A, A, A]);
   const answers = await Promise.all([guard.refusal(A, A), guard.refusal(A, A), guard.refusal(A, A)]);
-  assert.equal(answers.map((answer) => answer === null), [true, true, false]);
+  assert.equal(
+    answers.map((answer) => answer === null),
+    [true, true, false],
+  );
   assert.is(reads.count, 1, 'the source is read once');
 });
 
@@ -47,7 +53,10 @@ test('a failed source read is asked again on the next copy', async () => {
     if (fail) throw new Error('connection lost');
     return counted([A, A]);
   });
-  await guard.refusal(A, A).then(() => assert.unreachable('the read failed'), (error: Error) => assert.is(error.message, 'connection lost'));
+  await guard.refusal(A, A).then(
+    () => assert.unreachable('the read failed'),
+    (error: Error) => assert.is(error.message, 'connection lost'),
+  );
   fail = false;
   assert.is(await guard.refusal(A, A), null);
 });

@@ -7,7 +7,12 @@ import { StopSignal } from '../../../src/apply/stop.ts';
 // withRetry on a fake clock: `sleep` moves the clock on by what it was asked to wait, so the
 // backoff sequence and the budget are exact and no test waits for real.
 
-function fakeClock(): { now: () => number; sleep: (ms: number) => Promise<void>; waits: number[]; advance: (ms: number) => void } {
+function fakeClock(): {
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
+  waits: number[];
+  advance: (ms: number) => void;
+} {
   let time = 1_000_000;
   const waits: number[] = [];
   return {
@@ -51,17 +56,31 @@ test('every retry is announced to onRetry with its error and wait, before the wa
   const errors = [dropped(), failure('TIMEOUT')];
   const seen: Array<[unknown, number, number]> = [];
   await withRetry(failing(errors).attempt, {
-    budgetSeconds: 3600, sleep: clock.sleep, now: clock.now,
+    budgetSeconds: 3600,
+    sleep: clock.sleep,
+    now: clock.now,
     onRetry: (error, waitMs) => seen.push([error, waitMs, clock.waits.length]),
   });
-  assert.equal(seen, [[errors[0], 1000, 0], [errors[1], 2000, 1]]);
+  assert.equal(seen, [
+    [errors[0], 1000, 0],
+    [errors[1], 2000, 1],
+  ]);
 });
 
 test('a server\'s "Suggested Backoff Time" replaces the doubling, still capped at 30 s', async () => {
   const clock = fakeClock();
-  const throttled = (ms: number) => failure('IMAP_ERROR', `NO [UNAVAILABLE] Request is throttled. Suggested Backoff Time: ${ms} milliseconds`);
-  await withRetry(failing([throttled(12_345), dropped(), throttled(250), throttled(90_000)]).attempt, { budgetSeconds: 3600, sleep: clock.sleep, now: clock.now });
-  assert.equal(clock.waits, [12_345, 2000, 250, 30_000], 'the suggestion in round 0 and 2, the doubling in round 1, the cap in round 3');
+  const throttled = (ms: number) =>
+    failure('IMAP_ERROR', `NO [UNAVAILABLE] Request is throttled. Suggested Backoff Time: ${ms} milliseconds`);
+  await withRetry(failing([throttled(12_345), dropped(), throttled(250), throttled(90_000)]).attempt, {
+    budgetSeconds: 3600,
+    sleep: clock.sleep,
+    now: clock.now,
+  });
+  assert.equal(
+    clock.waits,
+    [12_345, 2000, 250, 30_000],
+    'the suggestion in round 0 and 2, the doubling in round 1, the cap in round 3',
+  );
 });
 
 test('the budget ends retrying: a wait that would pass it is not begun, and the last error is thrown', async () => {
@@ -69,8 +88,16 @@ test('the budget ends retrying: a wait that would pass it is not begun, and the 
   const errors = Array.from({ length: 10 }, dropped);
   const { attempt, rounds } = failing(errors);
   const retried: number[] = [];
-  const run = withRetry(attempt, { budgetSeconds: 10, sleep: clock.sleep, now: clock.now, onRetry: (_, waitMs) => retried.push(waitMs) });
-  await run.then(() => assert.unreachable('should throw'), (error) => assert.is(error, errors[3]));
+  const run = withRetry(attempt, {
+    budgetSeconds: 10,
+    sleep: clock.sleep,
+    now: clock.now,
+    onRetry: (_, waitMs) => retried.push(waitMs),
+  });
+  await run.then(
+    () => assert.unreachable('should throw'),
+    (error) => assert.is(error, errors[3]),
+  );
   assert.equal(clock.waits, [1000, 2000, 4000], '7 s spent; 8 s more would pass 10 s');
   assert.equal(retried, [1000, 2000, 4000], 'no retry announced that does not happen');
   assert.equal(rounds, [0, 1, 2, 3]);
@@ -85,7 +112,10 @@ test('the budget counts the time the attempts took, not only the waits', async (
     clock.advance(4000); // a slow command before the drop
     throw errors[round];
   };
-  await withRetry(attempt, { budgetSeconds: 10, sleep: clock.sleep, now: clock.now }).then(() => assert.unreachable('should throw'), (error) => assert.is(error, errors[1]));
+  await withRetry(attempt, { budgetSeconds: 10, sleep: clock.sleep, now: clock.now }).then(
+    () => assert.unreachable('should throw'),
+    (error) => assert.is(error, errors[1]),
+  );
   assert.equal(clock.waits, [1000], '4 s + 1 s + 4 s spent; a wait of 2 s would pass 10 s');
   assert.equal(rounds, [0, 1]);
 });
@@ -93,7 +123,10 @@ test('the budget counts the time the attempts took, not only the waits', async (
 test('a budget of 0 s means one attempt and no retry', async () => {
   const clock = fakeClock();
   const { attempt, rounds } = failing([dropped()]);
-  await withRetry(attempt, { budgetSeconds: 0, sleep: clock.sleep, now: clock.now }).then(() => assert.unreachable('should throw'), () => undefined);
+  await withRetry(attempt, { budgetSeconds: 0, sleep: clock.sleep, now: clock.now }).then(
+    () => assert.unreachable('should throw'),
+    () => undefined,
+  );
   assert.equal(rounds, [0]);
   assert.equal(clock.waits, []);
 });
@@ -110,7 +143,10 @@ test('errors that are not retryable are thrown at once, without a wait', async (
   for (const [name, error] of cases) {
     const clock = fakeClock();
     const { attempt, rounds } = failing([error]);
-    await withRetry(attempt, { budgetSeconds: 3600, sleep: clock.sleep, now: clock.now }).then(() => assert.unreachable(name), (thrown) => assert.is(thrown, error, name));
+    await withRetry(attempt, { budgetSeconds: 3600, sleep: clock.sleep, now: clock.now }).then(
+      () => assert.unreachable(name),
+      (thrown) => assert.is(thrown, error, name),
+    );
     assert.equal(rounds, [0], name);
     assert.equal(clock.waits, [], name);
   }
@@ -143,7 +179,10 @@ test('after stop, a failed attempt is not retried', async () => {
     stop.stop(); // Ctrl-C while the command ran
     throw errors[round];
   };
-  await withRetry(attempt, { budgetSeconds: 3600, sleep: clock.sleep, now: clock.now, stop }).then(() => assert.unreachable('should throw'), (error) => assert.is(error, errors[0]));
+  await withRetry(attempt, { budgetSeconds: 3600, sleep: clock.sleep, now: clock.now, stop }).then(
+    () => assert.unreachable('should throw'),
+    (error) => assert.is(error, errors[0]),
+  );
   assert.equal(rounds, [0]);
   assert.equal(clock.waits, []);
 });
@@ -157,7 +196,10 @@ test('a stop during a backoff ends the wait early and starts no further attempt'
     return new Promise<void>(() => undefined); // a wait that would outlast the test
   };
   const { attempt, rounds } = failing([dropped(), dropped()]);
-  const error = await withRetry(attempt, { budgetSeconds: 3600, sleep: never, stop }).then(() => assert.unreachable('should throw'), (thrown) => thrown);
+  const error = await withRetry(attempt, { budgetSeconds: 3600, sleep: never, stop }).then(
+    () => assert.unreachable('should throw'),
+    (thrown) => thrown,
+  );
   assert.instance(error, MailshiftError);
   assert.equal(rounds, [0], 'the retry after the wait did not run');
   assert.equal(waits, [1000]);
@@ -178,7 +220,10 @@ test('with the real timer, a stop ends a 30 s backoff at once and leaves no time
   const before = timers();
   const started = Date.now();
   setImmediate(() => stop.stop());
-  await withRetry(failing([throttled, throttled]).attempt, { budgetSeconds: 3600, stop }).then(() => assert.unreachable('should throw'), (error) => assert.is(error, throttled));
+  await withRetry(failing([throttled, throttled]).attempt, { budgetSeconds: 3600, stop }).then(
+    () => assert.unreachable('should throw'),
+    (error) => assert.is(error, throttled),
+  );
   assert.ok(Date.now() - started < 5000, 'did not wait out the backoff');
   await new Promise((resolve) => setImmediate(resolve));
   assert.is(timers(), before, 'the backoff timer was cleared');

@@ -15,12 +15,17 @@ test('runInLanes after stop() starts no new item and lets the ones in flight fin
   const stop = new StopSignal();
   const started: number[] = [];
   const finished: number[] = [];
-  await runInLanes([1, 2, 3, 4, 5, 6], 2, async (item) => {
-    started.push(item);
-    if (item === 2) stop.stop();
-    await tick();
-    finished.push(item);
-  }, stop);
+  await runInLanes(
+    [1, 2, 3, 4, 5, 6],
+    2,
+    async (item) => {
+      started.push(item);
+      if (item === 2) stop.stop();
+      await tick();
+      finished.push(item);
+    },
+    stop,
+  );
   assert.equal(started, [1, 2]);
   assert.equal(finished.sort(), [1, 2]);
 });
@@ -29,8 +34,10 @@ test('withRetry does not retry once stopped, and a backoff under way ends early 
   const stopped = new StopSignal();
   stopped.stop();
   let attempts = 0;
-  await withRetry(async () => (attempts++, Promise.reject(dropped())), { budgetSeconds: 60, stop: stopped })
-    .then(() => assert.unreachable('should throw'), (error: MailshiftError) => assert.is(error.code, 'CONNECTION_LOST'));
+  await withRetry(async () => (attempts++, Promise.reject(dropped())), { budgetSeconds: 60, stop: stopped }).then(
+    () => assert.unreachable('should throw'),
+    (error: MailshiftError) => assert.is(error.code, 'CONNECTION_LOST'),
+  );
   assert.is(attempts, 1, 'no second attempt after a stop');
 
   const stop = new StopSignal();
@@ -39,7 +46,10 @@ test('withRetry does not retry once stopped, and a backoff under way ends early 
   const retrying = withRetry(async () => (attempts++, Promise.reject(dropped())), { budgetSeconds: 60, stop });
   await tick();
   stop.stop();
-  await retrying.then(() => assert.unreachable('should throw'), (error: MailshiftError) => assert.is(error.code, 'CONNECTION_LOST'));
+  await retrying.then(
+    () => assert.unreachable('should throw'),
+    (error: MailshiftError) => assert.is(error.code, 'CONNECTION_LOST'),
+  );
   assert.is(attempts, 1, 'the attempt after the backoff never starts');
   assert.ok(Date.now() - began < 500, 'the 1 s backoff ended at the stop');
 });

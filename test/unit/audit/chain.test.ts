@@ -15,7 +15,10 @@ async function threeApplies(): Promise<{ dir: string; files: string[] }> {
   const dir = join(root, `m${++counter}`);
   const files: string[] = [];
   for (const [index, phase] of ['presync', 'final', 'drain-source'].entries()) {
-    files.push((await writeApply(dir, { applyId: `apply-${index}`, phase, startedAt: `2026-11-2${3 + index}T09:00:00.000Z` })).file);
+    files.push(
+      (await writeApply(dir, { applyId: `apply-${index}`, phase, startedAt: `2026-11-2${3 + index}T09:00:00.000Z` }))
+        .file,
+    );
   }
   return { dir, files };
 }
@@ -27,7 +30,9 @@ function editLine(file: string, line: number, edit: (text: string) => string): v
 }
 
 const breaks = (report: Awaited<ReturnType<typeof checkAuditChain>>) =>
-  report.problems.filter((problem) => problem.severity === 'break').map((problem) => ({ kind: problem.kind, file: problem.file, line: problem.line }));
+  report.problems
+    .filter((problem) => problem.severity === 'break')
+    .map((problem) => ({ kind: problem.kind, file: problem.file, line: problem.line }));
 
 test('an untouched log: the chain is ok', async () => {
   const { dir } = await threeApplies();
@@ -64,7 +69,10 @@ test('a deleted middle file is found: the next file is chained to it', async () 
   unlinkSync(files[1]!);
   const report = await checkAuditChain(dir);
   assert.equal(breaks(report), [{ kind: 'missing-file', file: files[1], line: undefined }]);
-  assert.match(report.problems[0]!.message, '20261124T090000Z-final.jsonl is missing: 20261125T090000Z-drain-source.jsonl is chained to it');
+  assert.match(
+    report.problems[0]!.message,
+    '20261124T090000Z-final.jsonl is missing: 20261125T090000Z-drain-source.jsonl is chained to it',
+  );
 });
 
 test('a deleted first file is found', async () => {
@@ -73,10 +81,14 @@ test('a deleted first file is found', async () => {
   assert.equal(breaks(await checkAuditChain(dir)), [{ kind: 'missing-file', file: files[0], line: undefined }]);
 });
 
-test('an earlier file replaced by a consistent fake is found by the next file\'s hash of it', async () => {
+test("an earlier file replaced by a consistent fake is found by the next file's hash of it", async () => {
   const { dir, files } = await threeApplies();
   const fakeDir = join(root, `fake${counter}`);
-  const fake = await writeApply(fakeDir, { applyId: 'apply-0', startedAt: '2026-11-23T09:00:00.000Z', operator: 'mallory@ops1' });
+  const fake = await writeApply(fakeDir, {
+    applyId: 'apply-0',
+    startedAt: '2026-11-23T09:00:00.000Z',
+    operator: 'mallory@ops1',
+  });
   writeFileSync(files[0]!, readFileSync(fake.file));
   assert.equal(breaks(await checkAuditChain(dir)), [{ kind: 'changed-file', file: files[0], line: undefined }]);
 });
@@ -85,13 +97,19 @@ test('a file slipped in between is found: it is not in the chain', async () => {
   const { dir, files } = await threeApplies();
   const extra = join(dir, '20261124T120000Z-final.jsonl');
   writeFileSync(extra, readFileSync(files[1]!));
-  assert.equal(breaks(await checkAuditChain(dir)).map((problem) => problem.kind), ['unchained-file']);
+  assert.equal(
+    breaks(await checkAuditChain(dir)).map((problem) => problem.kind),
+    ['unchained-file'],
+  );
 });
 
 test('a renamed file is found', async () => {
   const { dir, files } = await threeApplies();
   renameSync(files[1]!, join(dir, '20261124T100000Z-final.jsonl'));
-  assert.equal(breaks(await checkAuditChain(dir)).map((problem) => problem.kind), ['missing-file']);
+  assert.equal(
+    breaks(await checkAuditChain(dir)).map((problem) => problem.kind),
+    ['missing-file'],
+  );
 });
 
 test('an interrupted apply (no end record, a later apply exists) is a note, not a break', async () => {
@@ -101,8 +119,14 @@ test('an interrupted apply (no end record, a later apply exists) is a note, not 
   await writeApply(dir, { applyId: 'rerun', startedAt: '2026-11-23T10:00:00.000Z' });
   const report = await checkAuditChain(dir);
   assert.ok(report.ok);
-  assert.equal(report.problems.map((problem) => [problem.kind, problem.severity, problem.file]), [['interrupted', 'note', interrupted.file]]);
-  assert.match(report.problems[0]!.message, 'apply killed has no end record: it was interrupted in the middle of a line');
+  assert.equal(
+    report.problems.map((problem) => [problem.kind, problem.severity, problem.file]),
+    [['interrupted', 'note', interrupted.file]],
+  );
+  assert.match(
+    report.problems[0]!.message,
+    'apply killed has no end record: it was interrupted in the middle of a line',
+  );
 });
 
 test('the newest apply without end record (still running, or killed) is neither', async () => {

@@ -24,9 +24,23 @@ test('the file is named for the UTC start second and the phase; the first record
   assert.is(writer.file, join(dir, '20261123T091500Z-presync.jsonl'));
   const start = JSON.parse(linesOf(writer.file)[0]!);
   assert.equal(start, {
-    type: 'start', n: 1, format: 'mailshift-audit/v1', kind: 'apply', applyId: '3f2a9c1b-7e4d-4c1a-9b2e-0a1b2c3d4e5f', phase: 'presync', planSha256: 'ab'.repeat(32),
-    manifest: { path: 'migrations/acme.jsonnet', sha256: 'cd'.repeat(32), git: { commit: 'ef'.repeat(20), dirty: false } },
-    tool: 'mailshift 0.1.0', operator: 'alice@ops1', startedAt: '2026-11-23T09:15:00.000Z', previous: null, prev: null,
+    type: 'start',
+    n: 1,
+    format: 'mailshift-audit/v1',
+    kind: 'apply',
+    applyId: '3f2a9c1b-7e4d-4c1a-9b2e-0a1b2c3d4e5f',
+    phase: 'presync',
+    planSha256: 'ab'.repeat(32),
+    manifest: {
+      path: 'migrations/acme.jsonnet',
+      sha256: 'cd'.repeat(32),
+      git: { commit: 'ef'.repeat(20), dirty: false },
+    },
+    tool: 'mailshift 0.1.0',
+    operator: 'alice@ops1',
+    startedAt: '2026-11-23T09:15:00.000Z',
+    previous: null,
+    prev: null,
   });
 });
 
@@ -40,9 +54,26 @@ test('records are numbered and each holds the SHA-256 of the line before; the en
     assert.is(record.prev, index === 0 ? null : sha256(lines[index - 1]!));
   });
   const end = JSON.parse(lines[8]!);
-  assert.equal({ type: end.type, result: end.result, failures: end.failures, endedAt: end.endedAt }, { type: 'end', result: 'failed', failures: 1, endedAt: '2026-11-23T09:16:00.000Z' });
+  assert.equal(
+    { type: end.type, result: end.result, failures: end.failures, endedAt: end.endedAt },
+    { type: 'end', result: 'failed', failures: 1, endedAt: '2026-11-23T09:16:00.000Z' },
+  );
   const copied = JSON.parse(lines[2]!);
-  assert.equal(Object.keys(copied), ['type', 'n', 'at', 'account', 'folder', 'target', 'op', 'uid', 'targetUid', 'result', 'identity', 'size', 'prev']);
+  assert.equal(Object.keys(copied), [
+    'type',
+    'n',
+    'at',
+    'account',
+    'folder',
+    'target',
+    'op',
+    'uid',
+    'targetUid',
+    'result',
+    'identity',
+    'size',
+    'prev',
+  ]);
 });
 
 test('only audit fields are written: a message body or a password on the object never gets in', async () => {
@@ -67,7 +98,11 @@ test('two applies in one second (or a clock set back) still get names that sort 
   await writeApply(dir, { applyId: 'a1', phase: 'presync' });
   await writeApply(dir, { applyId: 'a2', phase: 'final' });
   await writeApply(dir, { applyId: 'a3', phase: 'presync', startedAt: '2026-11-22T00:00:00.000Z' });
-  assert.equal(readdirSync(dir), ['20261123T091500Z-presync.jsonl', '20261123T091501Z-final.jsonl', '20261123T091502Z-presync.jsonl']);
+  assert.equal(readdirSync(dir), [
+    '20261123T091500Z-presync.jsonl',
+    '20261123T091501Z-final.jsonl',
+    '20261123T091502Z-presync.jsonl',
+  ]);
 });
 
 test('concurrent records keep one numbered order; nothing after finish', async () => {
@@ -75,7 +110,10 @@ test('concurrent records keep one numbered order; nothing after finish', async (
   await Promise.all(Array.from({ length: 200 }, (_, i) => writer.record(copy(i + 1, i + 1))));
   await writer.finish({ result: 'ok', summary: {}, failures: 0, endedAt: '2026-11-23T09:16:00.000Z' });
   const lines = linesOf(writer.file);
-  assert.equal(lines.map((line) => JSON.parse(line).uid).slice(1, 201), Array.from({ length: 200 }, (_, i) => i + 1));
+  assert.equal(
+    lines.map((line) => JSON.parse(line).uid).slice(1, 201),
+    Array.from({ length: 200 }, (_, i) => i + 1),
+  );
   try {
     await writer.record(copy(999, 999));
     assert.unreachable('record after finish');

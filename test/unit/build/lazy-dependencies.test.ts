@@ -32,12 +32,32 @@ test('lazy dependencies: none is loaded when the bundle starts; each works once 
     // Resolved from the output's place, as dist/ resolves them in an install.
     symlinkSync(join(REPO, 'node_modules'), join(dir, 'node_modules'));
     writeFileSync(join(dir, 'entry.mjs'), ENTRY);
-    await build({ entryPoints: [join(dir, 'entry.mjs')], outfile: join(dir, 'bundle.mjs'), bundle: true, format: 'esm', platform: 'node', plugins: [lazyDependencies], logLevel: 'silent' });
+    await build({
+      entryPoints: [join(dir, 'entry.mjs')],
+      outfile: join(dir, 'bundle.mjs'),
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      plugins: [lazyDependencies],
+      logLevel: 'silent',
+    });
     const bundle = readFileSync(join(dir, 'bundle.mjs'), 'utf8');
     assert.not.match(bundle, 'utf-7-imap":', 'iconv-lite itself is not in the bundle');
-    const report = JSON.parse(execFileSync(process.execPath, [join(dir, 'bundle.mjs')], { encoding: 'utf8' })) as Record<string, unknown>;
-    assert.equal(report, { loadedAtStart: 0, utf7: 'Entw&APw-rfe', quotedPrintable: 'café', header: 'hi', decoderClass: 'function', loadedOnceUsed: report.loadedOnceUsed });
-    assert.ok((report.loadedOnceUsed as number) >= 3, `every package used was loaded: ${String(report.loadedOnceUsed)}`);
+    const report = JSON.parse(
+      execFileSync(process.execPath, [join(dir, 'bundle.mjs')], { encoding: 'utf8' }),
+    ) as Record<string, unknown>;
+    assert.equal(report, {
+      loadedAtStart: 0,
+      utf7: 'Entw&APw-rfe',
+      quotedPrintable: 'café',
+      header: 'hi',
+      decoderClass: 'function',
+      loadedOnceUsed: report.loadedOnceUsed,
+    });
+    assert.ok(
+      (report.loadedOnceUsed as number) >= 3,
+      `every package used was loaded: ${String(report.loadedOnceUsed)}`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -32,10 +32,20 @@ report.after = await optimizedWithin(3000);
 console.log(JSON.stringify(report));
 `;
 
-function probe(flags: string[] | null, holdSeconds: number, watchMs: number): { held: boolean | null; before: boolean; after: boolean } {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', '--allow-natives-syntax', '--input-type=module', '-e', PROBE, JSON.stringify(flags)], {
-    cwd: root, encoding: 'utf8', env: { ...process.env, HOLD_SECONDS: String(holdSeconds), WATCH_MS: String(watchMs) },
-  });
+function probe(
+  flags: string[] | null,
+  holdSeconds: number,
+  watchMs: number,
+): { held: boolean | null; before: boolean; after: boolean } {
+  const run = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', '--allow-natives-syntax', '--input-type=module', '-e', PROBE, JSON.stringify(flags)],
+    {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, HOLD_SECONDS: String(holdSeconds), WATCH_MS: String(watchMs) },
+    },
+  );
   assert.is(run.status, 0, run.stderr);
   return JSON.parse(run.stdout.trim().split('\n').pop()!);
 }
@@ -53,7 +63,7 @@ test('the hold ends by itself after its seconds', () => {
   assert.equal(probe([], 0.3, 3000), { held: true, before: true, after: true });
 });
 
-test('node\'s own tiering flags and --jitless win: nothing is held back', () => {
+test("node's own tiering flags and --jitless win: nothing is held back", () => {
   for (const flag of ['--max-opt=3', '--turbofan', '--no-opt', '--jitless']) {
     assert.equal(probe([flag], 60, 3000), { held: false, before: true, after: true }, flag);
   }

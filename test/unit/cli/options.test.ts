@@ -8,7 +8,10 @@ const io = { stdout() {}, stderr() {}, isTTY: true, env: { HOME_PW: 'from-env' }
 test('the command is the first word that is not an option or an option value', () => {
   assert.equal(findCommand(['validate', 'a.jsonnet']), { command: 'validate', rest: ['a.jsonnet'] });
   assert.equal(findCommand(['--state-dir', 'x', 'plan', 'm']), { command: 'plan', rest: ['--state-dir', 'x', 'm'] });
-  assert.equal(findCommand(['--state-dir=x', '--quiet', 'plan']), { command: 'plan', rest: ['--state-dir=x', '--quiet'] });
+  assert.equal(findCommand(['--state-dir=x', '--quiet', 'plan']), {
+    command: 'plan',
+    rest: ['--state-dir=x', '--quiet'],
+  });
   assert.equal(findCommand(['--ext-str', 'A=1', 'validate']), { command: 'validate', rest: ['--ext-str', 'A=1'] });
   assert.equal(findCommand(['--help']), { command: undefined, rest: ['--help'] });
 });
@@ -38,8 +41,12 @@ test('colour only on a TTY, and never with --no-color or NO_COLOR', () => {
   assert.is(globalOptions({}, { ...io, isTTY: false }).color, false);
 });
 
-test('an unknown option gets the closest known one, or the command\'s options', () => {
-  const options = { phase: { type: 'string' }, account: { type: 'string', multiple: true }, 'auto-approve': { type: 'boolean' } } as const;
+test("an unknown option gets the closest known one, or the command's options", () => {
+  const options = {
+    phase: { type: 'string' },
+    account: { type: 'string', multiple: true },
+    'auto-approve': { type: 'boolean' },
+  } as const;
   const cases: Array<[string, string]> = [
     ['--phse', 'did you mean `--phase`? (help)'],
     ['--Phase', 'did you mean `--phase`? (help)'],

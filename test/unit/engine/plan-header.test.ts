@@ -12,7 +12,7 @@ import { fixtureAccounts, fixturePlan } from '../../support/plans.ts';
 const dir = mkdtempSync(join(tmpdir(), 'mailshift-plan-header-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
-test('a canonical plan: the header without accounts, and the file\'s SHA-256', async () => {
+test("a canonical plan: the header without accounts, and the file's SHA-256", async () => {
   const file = join(dir, 'acme.presync.plan.json');
   const plan = fixturePlan();
   await writePlanFile(file, plan);
@@ -27,7 +27,14 @@ test('a canonical plan: the header without accounts, and the file\'s SHA-256', a
 test('a large plan is read in full for its hash, its head only for the header', async () => {
   const file = join(dir, 'large.plan.json');
   const [alice] = fixtureAccounts();
-  const copies = Array.from({ length: 20_000 }, (_, index) => ({ op: 'copy' as const, uid: index + 1, size: 1000, internalDate: '2026-11-20T10:00:00.000Z', flags: [], identity: 'é'.repeat(32) }));
+  const copies = Array.from({ length: 20_000 }, (_, index) => ({
+    op: 'copy' as const,
+    uid: index + 1,
+    size: 1000,
+    internalDate: '2026-11-20T10:00:00.000Z',
+    flags: [],
+    identity: 'é'.repeat(32),
+  }));
   await writePlanFile(file, fixturePlan([{ ...alice!, folders: [{ ...alice!.folders[0]!, actions: copies }] }]));
   const read = await readPlanHeader(file);
   const full = await readPlanFile(file);
@@ -41,7 +48,10 @@ test('no file: missing; not JSON or not a plan: unreadable, saying why', async (
   writeFileSync(join(dir, 'garbage.json'), '{ "format": ');
   assert.equal(await readPlanHeader(join(dir, 'garbage.json')), { state: 'unreadable', reason: 'it is not JSON' });
   writeFileSync(join(dir, 'other.json'), '{ "format": "something-else" }\n');
-  assert.equal(await readPlanHeader(join(dir, 'other.json')), { state: 'unreadable', reason: 'it is not a mailshift plan' });
+  assert.equal(await readPlanHeader(join(dir, 'other.json')), {
+    state: 'unreadable',
+    reason: 'it is not a mailshift plan',
+  });
 });
 
 test.run();

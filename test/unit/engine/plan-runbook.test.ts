@@ -4,12 +4,30 @@ import type { AuditOutcome } from '../../../src/audit/outcomes.ts';
 import { cutoverOf, gatesSince, planRunbook } from '../../../src/engine/plan-runbook.ts';
 
 let serial = 0;
-function entry(kind: 'apply' | 'gate', phase: string, endedAt: string | null, result: AuditOutcome['result'] = 'ok'): AuditOutcome {
+function entry(
+  kind: 'apply' | 'gate',
+  phase: string,
+  endedAt: string | null,
+  result: AuditOutcome['result'] = 'ok',
+): AuditOutcome {
   serial++;
   return {
-    kind, applyId: `id-${serial}`, file: `/audit/${serial}.jsonl`, phase, planSha256: null, manifest: { path: 'acme.json', sha256: 'ab', git: null },
-    tool: 'mailshift 0.1.0', operator: 'alice@ops1', forced: false, unmetRequires: [], cutoverOverride: 0, note: null,
-    startedAt: '2026-11-22T09:00:00.000Z', endedAt, result, summary: null,
+    kind,
+    applyId: `id-${serial}`,
+    file: `/audit/${serial}.jsonl`,
+    phase,
+    planSha256: null,
+    manifest: { path: 'acme.json', sha256: 'ab', git: null },
+    tool: 'mailshift 0.1.0',
+    operator: 'alice@ops1',
+    forced: false,
+    unmetRequires: [],
+    cutoverOverride: 0,
+    note: null,
+    startedAt: '2026-11-22T09:00:00.000Z',
+    endedAt,
+    result,
+    summary: null,
   };
 }
 
@@ -37,7 +55,10 @@ test('no gate recorded in full: no cutover; --force is carried', () => {
 
 test('a gate the plan does not record outdates it; one it records does not; applies never do', () => {
   const made = { createdAt: '2026-11-22T10:40:00Z', runbook: planRunbook([presync, final], false) };
-  assert.equal(gatesSince(made, [presync, final, gate]).map((g) => g.phase), ['switch-mx']);
+  assert.equal(
+    gatesSince(made, [presync, final, gate]).map((g) => g.phase),
+    ['switch-mx'],
+  );
   const later = { createdAt: '2026-11-22T11:10:00Z', runbook: planRunbook([presync, final, gate], false) };
   assert.equal(gatesSince(later, [presync, final, gate, entry('apply', 'drain', '2026-11-22T12:00:00.000Z')]), []);
 });
@@ -45,7 +66,13 @@ test('a gate the plan does not record outdates it; one it records does not; appl
 test('a plan without the record is outdated by a gate that ended in a later second than createdAt', () => {
   assert.equal(gatesSince({ createdAt: '2026-11-22T11:00:00Z' }, [gate]), [], 'the same second counts as before');
   assert.equal(gatesSince({ createdAt: '2026-11-22T10:59:59Z' }, [gate]).length, 1);
-  assert.equal(gatesSince({ createdAt: '2026-11-22T10:59:59Z' }, [entry('gate', 'switch-mx', '2026-11-22T11:00:00.000Z', 'failed')]), [], 'a gate not recorded in full');
+  assert.equal(
+    gatesSince({ createdAt: '2026-11-22T10:59:59Z' }, [
+      entry('gate', 'switch-mx', '2026-11-22T11:00:00.000Z', 'failed'),
+    ]),
+    [],
+    'a gate not recorded in full',
+  );
 });
 
 test.run();

@@ -10,14 +10,24 @@ import type { Token } from '../../../src/imap/exec.ts';
 
 const atom = (value: string): Token => ({ type: 'ATOM', value });
 const string = (value: string): Token => ({ type: 'STRING', value });
-const literal = (value: Buffer | string, isLiteral8 = false): Token => ({ type: 'LITERAL', value: Buffer.from(value), isLiteral8 });
+const literal = (value: Buffer | string, isLiteral8 = false): Token => ({
+  type: 'LITERAL',
+  value: Buffer.from(value),
+  isLiteral8,
+});
 const flags = (...names: string[]): Token[] => names.map(atom);
 const date = (iso: string): Token => string(formatDateTime(new Date(iso)) ?? '');
-const message = (size: number, seed: number): Buffer => Buffer.from(Array.from({ length: size }, (_, i) => (i * 31 + seed) % 94 + 32));
+const message = (size: number, seed: number): Buffer =>
+  Buffer.from(Array.from({ length: size }, (_, i) => ((i * 31 + seed) % 94) + 32));
 
 function compiled(command: string, attributes: Token[]): Buffer | Error {
   try {
-    return Buffer.concat(compiler({ tag: 'A7', command, attributes } as Parameters<typeof compiler>[0], { asArray: true, literalPlus: true }));
+    return Buffer.concat(
+      compiler({ tag: 'A7', command, attributes } as Parameters<typeof compiler>[0], {
+        asArray: true,
+        literalPlus: true,
+      }),
+    );
   } catch (error) {
     return error as Error;
   }
@@ -43,10 +53,36 @@ function assertSame(command: string, attributes: Token[]): void {
   assert.is(actual.toString('latin1'), expected.toString('latin1'));
 }
 
-const folders = ['INBOX', 'Sent Items', 'say "hi"', 'back\\slash', 'trailing\\', '&AOQ-rger', 'Entw&APw-rfe/Alte Entw&APw-rfe', 'Projekte [alt]', 'a]b', '50%', 'star*', 'paren(s)', 'brace{', '', 'INBOX.Tab\there', '\\Sent', '\\', 'Grüße', '日本語', 'emoji 📬'];
+const folders = [
+  'INBOX',
+  'Sent Items',
+  'say "hi"',
+  'back\\slash',
+  'trailing\\',
+  '&AOQ-rger',
+  'Entw&APw-rfe/Alte Entw&APw-rfe',
+  'Projekte [alt]',
+  'a]b',
+  '50%',
+  'star*',
+  'paren(s)',
+  'brace{',
+  '',
+  'INBOX.Tab\there',
+  '\\Sent',
+  '\\',
+  'Grüße',
+  '日本語',
+  'emoji 📬',
+];
 for (const folder of folders) {
   test(`a folder named ${JSON.stringify(folder)} is written as imapflow writes it`, () => {
-    assertSame('APPEND', [atom(folder), flags('\\Seen'), date('2024-03-14T09:26:53Z'), literal('Subject: x\r\n\r\nbody\r\n')]);
+    assertSame('APPEND', [
+      atom(folder),
+      flags('\\Seen'),
+      date('2024-03-14T09:26:53Z'),
+      literal('Subject: x\r\n\r\nbody\r\n'),
+    ]);
     assertSame('LIST', [string(''), string(folder)]);
   });
 }
@@ -54,30 +90,98 @@ for (const folder of folders) {
 const cases: Array<[string, string, Token[]]> = [
   ['a command without arguments', 'NOOP', []],
   ['no flags, an empty list', 'APPEND', [atom('INBOX'), [], date('2001-09-09T01:46:40Z'), literal('x')]],
-  ['system flags and keywords', 'APPEND', [atom('INBOX'), flags('\\Seen', '\\Flagged', '\\Answered', '$Forwarded', '$MDNSent', 'NonJunk', 'custom_tag-1'), date('1999-12-31T23:59:59Z'), literal('x')]],
-  ['keywords that are not atoms', 'APPEND', [atom('INBOX'), flags('with space', 'quo"te', 'back\\slash', 'brack]et', ''), date('2024-01-02T03:04:05Z'), literal('x')]],
-  ['a single-digit day, padded with a space', 'APPEND', [atom('INBOX'), flags(), date('2024-02-05T00:00:00Z'), literal('x')]],
+  [
+    'system flags and keywords',
+    'APPEND',
+    [
+      atom('INBOX'),
+      flags('\\Seen', '\\Flagged', '\\Answered', '$Forwarded', '$MDNSent', 'NonJunk', 'custom_tag-1'),
+      date('1999-12-31T23:59:59Z'),
+      literal('x'),
+    ],
+  ],
+  [
+    'keywords that are not atoms',
+    'APPEND',
+    [
+      atom('INBOX'),
+      flags('with space', 'quo"te', 'back\\slash', 'brack]et', ''),
+      date('2024-01-02T03:04:05Z'),
+      literal('x'),
+    ],
+  ],
+  [
+    'a single-digit day, padded with a space',
+    'APPEND',
+    [atom('INBOX'), flags(), date('2024-02-05T00:00:00Z'), literal('x')],
+  ],
   ['an empty literal', 'APPEND', [atom('INBOX'), flags('\\Draft'), date('2024-02-05T00:00:00Z'), literal('')]],
-  ['a literal8 holding NUL bytes', 'APPEND', [atom('INBOX'), flags(), date('2024-02-05T00:00:00Z'), literal(Buffer.from('a\0b\r\n\0'), true)]],
+  [
+    'a literal8 holding NUL bytes',
+    'APPEND',
+    [atom('INBOX'), flags(), date('2024-02-05T00:00:00Z'), literal(Buffer.from('a\0b\r\n\0'), true)],
+  ],
   ['an empty literal8', 'APPEND', [atom('INBOX'), flags(), date('2024-02-05T00:00:00Z'), literal('', true)]],
-  ['8-bit and CRLF bytes in a literal', 'APPEND', [atom('INBOX'), literal(Buffer.from([0xff, 0xfe, 13, 10, 0x80, 0x20]))]],
-  ['a MULTIAPPEND of several messages, an empty one among them', 'APPEND', [
-    atom('Sent Items'),
-    flags('\\Seen'), date('2023-06-01T12:00:00Z'), literal(message(70_000, 1)),
-    flags(), date('2023-06-02T12:00:00Z'), literal(''),
-    flags('\\Seen', '$Label1'), date('2023-06-03T12:00:00Z'), literal(message(4096, 2)),
-    flags('\\Flagged'), date('2023-06-04T12:00:00Z'), literal(Buffer.from('with\0nul\r\n'), true),
-  ]],
+  [
+    '8-bit and CRLF bytes in a literal',
+    'APPEND',
+    [atom('INBOX'), literal(Buffer.from([0xff, 0xfe, 13, 10, 0x80, 0x20]))],
+  ],
+  [
+    'a MULTIAPPEND of several messages, an empty one among them',
+    'APPEND',
+    [
+      atom('Sent Items'),
+      flags('\\Seen'),
+      date('2023-06-01T12:00:00Z'),
+      literal(message(70_000, 1)),
+      flags(),
+      date('2023-06-02T12:00:00Z'),
+      literal(''),
+      flags('\\Seen', '$Label1'),
+      date('2023-06-03T12:00:00Z'),
+      literal(message(4096, 2)),
+      flags('\\Flagged'),
+      date('2023-06-04T12:00:00Z'),
+      literal(Buffer.from('with\0nul\r\n'), true),
+    ],
+  ],
   ['a message without flags or date', 'APPEND', [atom('INBOX'), literal('a'), literal('b')]],
   ['a literal inside a list, followed by more', 'X', [[literal('abc'), atom('A')], atom('B')]],
   ['a list right after a literal', 'X', [literal('abc'), [atom('A'), literal('')], literal('z')]],
-  ['lists of lists, side by side', 'X', [[[atom('A')], [atom('B'), atom('C')]], [[], []]]],
+  [
+    'lists of lists, side by side',
+    'X',
+    [
+      [[atom('A')], [atom('B'), atom('C')]],
+      [[], []],
+    ],
+  ],
   ['a list of lists that goes on with an atom', 'X', [[[atom('A')], atom('B'), [atom('C')]]]],
   ['a list of lists ending in a literal', 'X', [[[literal('a')], [literal('b')]], atom('Z')]],
-  ['strings: empty, quotes, backslashes, tab, 8-bit', 'X', [string(''), string('"'), string('\\'), string('a "b" \\c\\'), string('tab\there'), string('Grüße'), string('😀')]],
+  [
+    'strings: empty, quotes, backslashes, tab, 8-bit',
+    'X',
+    [string(''), string('"'), string('\\'), string('a "b" \\c\\'), string('tab\there'), string('Grüße'), string('😀')],
+  ],
   ['sequence sets', 'UID FETCH', [{ type: 'SEQUENCE', value: '1:*,5,7:9' }, [atom('FLAGS')]]],
-  ['sections, empty and with lists', 'UID FETCH', [{ type: 'SEQUENCE', value: '1:4' }, [atom('UID'), { type: 'ATOM', value: 'BODY.PEEK', section: [] }, { type: 'ATOM', value: 'BODY.PEEK', section: [atom('HEADER.FIELDS'), [atom('Message-ID'), atom('Date')]] }]]],
-  ['a section after a literal', 'X', [literal('a'), { type: 'ATOM', value: '', section: [atom('1'), literal('b'), atom('2')] }]],
+  [
+    'sections, empty and with lists',
+    'UID FETCH',
+    [
+      { type: 'SEQUENCE', value: '1:4' },
+      [
+        atom('UID'),
+        { type: 'ATOM', value: 'BODY.PEEK', section: [] },
+        { type: 'ATOM', value: 'BODY.PEEK', section: [atom('HEADER.FIELDS'), [atom('Message-ID'), atom('Date')]] },
+      ],
+    ],
+  ],
+  [
+    'a section after a literal',
+    'X',
+    [literal('a'), { type: 'ATOM', value: '', section: [atom('1'), literal('b'), atom('2')] }],
+  ],
   ['the SEARCHRES set', 'UID FETCH', [{ type: 'SEQUENCE', value: '$' }, atom('UID')]],
   ['a string with CR is refused', 'X', [string('a\rb')]],
   ['a string with LF is refused', 'X', [string('a\nb')]],
@@ -103,7 +207,15 @@ test('every character up to U+017F in an atom, a flag and a string is written (o
 
 test("a message's text goes out as the caller's Buffer, not a copy, the text between literals joined", () => {
   const bodies = [message(24_000, 1), message(24_000, 2)];
-  const parts = literalPlusCommand('A1', 'APPEND', [atom('INBOX'), flags('\\Seen'), date('2024-02-05T00:00:00Z'), { type: 'LITERAL', value: bodies[0]! }, [], date('2024-02-05T00:00:00Z'), { type: 'LITERAL', value: bodies[1]! }]);
+  const parts = literalPlusCommand('A1', 'APPEND', [
+    atom('INBOX'),
+    flags('\\Seen'),
+    date('2024-02-05T00:00:00Z'),
+    { type: 'LITERAL', value: bodies[0]! },
+    [],
+    date('2024-02-05T00:00:00Z'),
+    { type: 'LITERAL', value: bodies[1]! },
+  ]);
   assert.is(parts.length, 4);
   assert.ok(parts[1] === bodies[0]);
   assert.ok(parts[3] === bodies[1]);

@@ -22,13 +22,28 @@ for (const [iso, expected] of cases) {
 test('imapDateTime writes what imapflow writes, in every time zone', () => {
   const random = new Random(5);
   const dates = [
-    new Date(Number.NaN), new Date(0), new Date(-1), new Date(Date.UTC(0, 0, 1)), new Date(Date.UTC(-1, 11, 31, 23, 59, 59)),
-    new Date('9999-12-31T23:59:59.999Z'), new Date('+010000-01-01T00:00:00Z'), new Date(8.64e15), new Date(-8.64e15),
+    new Date(Number.NaN),
+    new Date(0),
+    new Date(-1),
+    new Date(Date.UTC(0, 0, 1)),
+    new Date(Date.UTC(-1, 11, 31, 23, 59, 59)),
+    new Date('9999-12-31T23:59:59.999Z'),
+    new Date('+010000-01-01T00:00:00Z'),
+    new Date(8.64e15),
+    new Date(-8.64e15),
   ];
-  for (let i = 0; i < 3000; i++) dates.push(new Date(random.int(-2_300_000_000, 4_200_000_000) * 1000 + random.int(0, 999)));
+  for (let i = 0; i < 3000; i++)
+    dates.push(new Date(random.int(-2_300_000_000, 4_200_000_000) * 1000 + random.int(0, 999)));
   const zone = process.env.TZ;
   try {
-    for (const tz of ['UTC', 'Europe/Berlin', 'America/St_Johns', 'Asia/Kathmandu', 'Pacific/Kiritimati', 'Pacific/Pago_Pago']) {
+    for (const tz of [
+      'UTC',
+      'Europe/Berlin',
+      'America/St_Johns',
+      'Asia/Kathmandu',
+      'Pacific/Kiritimati',
+      'Pacific/Pago_Pago',
+    ]) {
       process.env.TZ = tz;
       for (const date of dates) assert.is(imapDateTime(date), formatDateTime(date), `${tz} ${date.getTime()}`);
     }

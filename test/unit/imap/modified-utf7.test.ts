@@ -4,10 +4,25 @@ import { decodePath, encodePath } from 'imapflow/lib/tools.js';
 import { listedNameProblem, modifiedUtf7Problem, quoted } from '../../../src/imap/modified-utf7.ts';
 
 // What imapflow does on a session without UTF8=ACCEPT or IMAP4rev2: decode on LIST, encode on every command.
-const session = { enabled: new Set<string>(), capabilities: new Map<string, boolean>() } as unknown as Parameters<typeof encodePath>[0];
+const session = { enabled: new Set<string>(), capabilities: new Map<string, boolean>() } as unknown as Parameters<
+  typeof encodePath
+>[0];
 const roundTrip = (name: string) => encodePath(session, decodePath(session, name));
 
-const valid = ['', 'INBOX', 'Good', 'Old Stuff', 'a.b/c', '&-', 'Tom &- Jerry', '&AOQ-', 'Entw&APw-rfe', '&ZeVnLIqe-', '&2D3eAA- x', 'a&AOQ-b&-c'];
+const valid = [
+  '',
+  'INBOX',
+  'Good',
+  'Old Stuff',
+  'a.b/c',
+  '&-',
+  'Tom &- Jerry',
+  '&AOQ-',
+  'Entw&APw-rfe',
+  '&ZeVnLIqe-',
+  '&2D3eAA- x',
+  'a&AOQ-b&-c',
+];
 for (const name of valid) {
   test(`${quoted(name)} is valid modified UTF-7, and imapflow sends it back unchanged`, () => {
     assert.is(modifiedUtf7Problem(name), null);
@@ -46,12 +61,16 @@ for (const [name, why] of invalid) {
 }
 
 test('every refused name that has an & is one imapflow would send as another name', () => {
-  for (const [name] of invalid.filter(([name]) => name.includes('&') && name !== '&2D0-')) assert.is.not(roundTrip(name), name, quoted(name));
+  for (const [name] of invalid.filter(([name]) => name.includes('&') && name !== '&2D0-'))
+    assert.is.not(roundTrip(name), name, quoted(name));
 });
 
 test('a valid name that imapflow would send as another (a TAB it leaves unencoded) is refused too', () => {
   assert.is(modifiedUtf7Problem('&AAk-'), null);
-  assert.is(listedNameProblem(session, '&AAk-'), 'imapflow would name it "\\x09" in every command, which is another mailbox');
+  assert.is(
+    listedNameProblem(session, '&AAk-'),
+    'imapflow would name it "\\x09" in every command, which is another mailbox',
+  );
 });
 
 test('listedNameProblem says what the validator says, and nothing for a safe name', () => {

@@ -39,7 +39,13 @@ function deferred(): Deferred {
 }
 
 /** A fake server: every login opens a FakeConnection; `gate`, when set, holds logins until resolved. */
-function fakeServer(): { open: () => Promise<ImapConnection>; opened: FakeConnection[]; logins: { running: number; most: number }; fail: { next: number }; gate: { login: Deferred | null } } {
+function fakeServer(): {
+  open: () => Promise<ImapConnection>;
+  opened: FakeConnection[];
+  logins: { running: number; most: number };
+  fail: { next: number };
+  gate: { login: Deferred | null };
+} {
   const opened: FakeConnection[] = [];
   const logins = { running: 0, most: 0 };
   const fail = { next: 0 };
@@ -65,7 +71,11 @@ function fakeServer(): { open: () => Promise<ImapConnection>; opened: FakeConnec
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 const fake = (connection: ImapConnection) => connection as FakeConnection;
-const rejects = (run: Promise<unknown>, message: string) => run.then(() => assert.unreachable('should fail'), (error: Error) => assert.is(error.message, message));
+const rejects = (run: Promise<unknown>, message: string) =>
+  run.then(
+    () => assert.unreachable('should fail'),
+    (error: Error) => assert.is(error.message, message),
+  );
 
 test('opens nothing until used, then reuses the one connection for calls one after another', async () => {
   const server = fakeServer();
@@ -85,14 +95,18 @@ test('never more than `size` callbacks or logins at once, and never two callers 
   let running = 0;
   let most = 0;
   const holders = new Set<ImapConnection>();
-  await Promise.all(Array.from({ length: 20 }, (_, i) => pool.use(async (c) => {
-    assert.not.ok(holders.has(c), 'a connection is used by one caller at a time');
-    holders.add(c);
-    most = Math.max(most, ++running);
-    for (let t = 0; t < 1 + (i % 3); t++) await tick();
-    running--;
-    holders.delete(c);
-  })));
+  await Promise.all(
+    Array.from({ length: 20 }, (_, i) =>
+      pool.use(async (c) => {
+        assert.not.ok(holders.has(c), 'a connection is used by one caller at a time');
+        holders.add(c);
+        most = Math.max(most, ++running);
+        for (let t = 0; t < 1 + (i % 3); t++) await tick();
+        running--;
+        holders.delete(c);
+      }),
+    ),
+  );
   assert.is(most, 3);
   assert.is(server.opened.length, 3);
   assert.ok(server.logins.most <= 3);
@@ -104,11 +118,15 @@ test('a size below 1 is a pool of one', async () => {
   const pool = new ConnectionPool(server.open, 0);
   let running = 0;
   let most = 0;
-  await Promise.all(Array.from({ length: 4 }, () => pool.use(async () => {
-    most = Math.max(most, ++running);
-    await tick();
-    running--;
-  })));
+  await Promise.all(
+    Array.from({ length: 4 }, () =>
+      pool.use(async () => {
+        most = Math.max(most, ++running);
+        await tick();
+        running--;
+      }),
+    ),
+  );
   assert.is(most, 1);
   await pool.close();
 });
@@ -124,10 +142,12 @@ test('waiters are served in the order they came, and a newcomer does not overtak
   });
   await tick();
   await tick();
-  const waiters = ['a', 'b', 'c'].map((name) => pool.use(async () => {
-    order.push(name);
-    await tick();
-  }));
+  const waiters = ['a', 'b', 'c'].map((name) =>
+    pool.use(async () => {
+      order.push(name);
+      await tick();
+    }),
+  );
   let late: Promise<void> = Promise.resolve();
   void first.then(() => (late = pool.use(async () => void order.push('newcomer'))));
   hold.resolve();
@@ -166,10 +186,12 @@ test('with the last returned idle connection broken, the pool takes a healthy id
   const server = fakeServer();
   const pool = new ConnectionPool(server.open, 2);
   const [one, two] = [deferred(), deferred()];
-  const calls = [one, two].map((hold) => pool.use(async (c) => {
-    await hold.promise;
-    return fake(c);
-  }));
+  const calls = [one, two].map((hold) =>
+    pool.use(async (c) => {
+      await hold.promise;
+      return fake(c);
+    }),
+  );
   while (server.opened.length < 2) await tick();
   one.resolve();
   const firstBack = await calls[0]!;
@@ -184,9 +206,12 @@ test('with the last returned idle connection broken, the pool takes a healthy id
 test('a failing callback gives its connection back; a failing login frees its slot and fails only its caller', async () => {
   const server = fakeServer();
   const pool = new ConnectionPool(server.open, 1);
-  await rejects(pool.use(async () => {
-    throw new Error('boom');
-  }), 'boom');
+  await rejects(
+    pool.use(async () => {
+      throw new Error('boom');
+    }),
+    'boom',
+  );
   assert.is(await pool.use(async (c) => fake(c).id), 1, 'reused after the failed callback');
 
   const failing = fakeServer();
@@ -226,10 +251,14 @@ test('openAhead logs in together up to the size (counting open and opening ones)
   await tick();
   assert.is(server.opened.length, 3);
   const used = new Set<number>();
-  await Promise.all([0, 1, 2].map(() => pool.use(async (c) => {
-    used.add(fake(c).id);
-    await tick();
-  })));
+  await Promise.all(
+    [0, 1, 2].map(() =>
+      pool.use(async (c) => {
+        used.add(fake(c).id);
+        await tick();
+      }),
+    ),
+  );
   assert.equal([...used].sort(), [1, 2, 3], 'the work took the connections opened ahead');
   assert.is(server.opened.length, 3, 'no login of its own');
   pool.openAhead(3);
@@ -252,10 +281,14 @@ test('openAhead takes only the free slots: busy callers keep theirs, and a faile
   assert.is(server.opened.length, 1, 'one slot was free; its login failed');
   hold.resolve();
   await busy;
-  const ids = await Promise.all([0, 1].map(() => pool.use(async (c) => {
-    await tick();
-    return fake(c).id;
-  })));
+  const ids = await Promise.all(
+    [0, 1].map(() =>
+      pool.use(async (c) => {
+        await tick();
+        return fake(c).id;
+      }),
+    ),
+  );
   assert.equal(ids.sort(), [1, 2], 'both slots free again');
   await pool.close();
 });
@@ -272,8 +305,14 @@ test('close logs every connection out, fails the waiters and every later use', a
   await rejects(waiter, 'connection pool is closed');
   hold.resolve();
   await Promise.all([busy, closing]);
-  assert.ok(server.opened.every((c) => c.closes >= 1), 'logged out');
-  await rejects(pool.use(async () => 'ran'), 'connection pool is closed');
+  assert.ok(
+    server.opened.every((c) => c.closes >= 1),
+    'logged out',
+  );
+  await rejects(
+    pool.use(async () => 'ran'),
+    'connection pool is closed',
+  );
 });
 
 test('a login that finishes after close is logged out again, not handed out', async () => {
@@ -297,10 +336,16 @@ test('drop cuts every connection, busy ones too, and later uses fail', async () 
   await pool.use(async () => tick()); // a second connection, now idle
   assert.is(server.opened.length, 2);
   pool.drop();
-  assert.equal(server.opened.map((c) => c.drops), [1, 1]);
+  assert.equal(
+    server.opened.map((c) => c.drops),
+    [1, 1],
+  );
   hold.resolve();
   await busy;
-  await rejects(pool.use(async () => 'ran'), 'connection pool is closed');
+  await rejects(
+    pool.use(async () => 'ran'),
+    'connection pool is closed',
+  );
 });
 
 test.run();

@@ -27,7 +27,13 @@ function withDir(run: (dir: string) => void | Promise<void>) {
 }
 
 function lines(file: string): string[] {
-  return readFileSync(file, 'utf8').trimEnd().split('\n').map((line) => { assert.match(line, LINE); return line.replace(LINE, ''); });
+  return readFileSync(file, 'utf8')
+    .trimEnd()
+    .split('\n')
+    .map((line) => {
+      assert.match(line, LINE);
+      return line.replace(LINE, '');
+    });
 }
 
 /** A stand-in for imapflow's client: write() as imapflow's (CRLF on a command's last part), the real ImapStream. */
@@ -37,7 +43,9 @@ function fakeFlow() {
     commandParts: [] as Buffer[],
     streamer: new ImapStream({ logger: false }),
     write(chunk: string | Buffer) {
-      sent += (typeof chunk === 'string' ? Buffer.byteLength(chunk, 'binary') : chunk.length) + (flow.commandParts.length === 0 ? 2 : 0);
+      sent +=
+        (typeof chunk === 'string' ? Buffer.byteLength(chunk, 'binary') : chunk.length) +
+        (flow.commandParts.length === 0 ? 2 : 0);
     },
     stats: () => ({ sent, received: 0 }),
     on() {},
@@ -46,61 +54,83 @@ function fakeFlow() {
   return flow;
 }
 
-test('sessions are numbered per side and account; lines carry timestamp, label and direction', withDir((dir) => {
-  const file = join(dir, 't.log');
-  const trace = ProtocolTrace.open(file);
-  trace.session('source', 'alice', []).note('one');
-  trace.session('target', 'alice', []).note('two');
-  trace.session('target', 'alice', []).note('three');
-  trace.session('target', 'bob', []).note('four');
-  assert.equal(trace.close(), []);
-  assert.equal(lines(file), ['source alice#1 -- one', 'target alice#1 -- two', 'target alice#2 -- three', 'target bob#1 -- four']);
-}));
+test(
+  'sessions are numbered per side and account; lines carry timestamp, label and direction',
+  withDir((dir) => {
+    const file = join(dir, 't.log');
+    const trace = ProtocolTrace.open(file);
+    trace.session('source', 'alice', []).note('one');
+    trace.session('target', 'alice', []).note('two');
+    trace.session('target', 'alice', []).note('three');
+    trace.session('target', 'bob', []).note('four');
+    assert.equal(trace.close(), []);
+    assert.equal(lines(file), [
+      'source alice#1 -- one',
+      'target alice#1 -- two',
+      'target alice#2 -- three',
+      'target bob#1 -- four',
+    ]);
+  }),
+);
 
-test('the file is created 0600, an existing one is appended to and tightened to 0600', withDir((dir) => {
-  const file = join(dir, 't.log');
-  ProtocolTrace.open(file).close();
-  assert.equal(statSync(file).mode & 0o777, 0o600);
-  writeFileSync(file, 'earlier\n');
-  chmodSync(file, 0o644);
-  const trace = ProtocolTrace.open(file);
-  trace.session('source', 'a', []).note('later');
-  trace.close();
-  assert.equal(statSync(file).mode & 0o777, 0o600);
-  assert.match(readFileSync(file, 'utf8'), /^earlier\n.* source a#1 -- later\n$/);
-}));
+test(
+  'the file is created 0600, an existing one is appended to and tightened to 0600',
+  withDir((dir) => {
+    const file = join(dir, 't.log');
+    ProtocolTrace.open(file).close();
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    writeFileSync(file, 'earlier\n');
+    chmodSync(file, 0o644);
+    const trace = ProtocolTrace.open(file);
+    trace.session('source', 'a', []).note('later');
+    trace.close();
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    assert.match(readFileSync(file, 'utf8'), /^earlier\n.* source a#1 -- later\n$/);
+  }),
+);
 
-test('a path that cannot be opened is a TRACE_WRITE error naming the path, the reason and the fix', withDir((dir) => {
-  const missing = join(dir, 'no', 'such', 't.log');
-  try {
-    ProtocolTrace.open(missing);
-    assert.unreachable('opened');
-  } catch (error) {
-    assert.instance(error, MailshiftError);
-    const [d] = (error as MailshiftError).diagnostics;
-    assert.equal(d!.code, 'TRACE_WRITE');
-    assert.equal(d!.message, `cannot write the protocol trace to ${missing}: its folder does not exist`);
-    assert.match(d!.hint!, /--trace/);
-  }
-}));
+test(
+  'a path that cannot be opened is a TRACE_WRITE error naming the path, the reason and the fix',
+  withDir((dir) => {
+    const missing = join(dir, 'no', 'such', 't.log');
+    try {
+      ProtocolTrace.open(missing);
+      assert.unreachable('opened');
+    } catch (error) {
+      assert.instance(error, MailshiftError);
+      const [d] = (error as MailshiftError).diagnostics;
+      assert.equal(d!.code, 'TRACE_WRITE');
+      assert.equal(d!.message, `cannot write the protocol trace to ${missing}: its folder does not exist`);
+      assert.match(d!.hint!, /--trace/);
+    }
+  }),
+);
 
-test("the tap traces what the client wrote (with the CRLF imapflow adds) and what the server sent, before imapflow reads it", withDir(async (dir) => {
-  const file = join(dir, 't.log');
-  const trace = ProtocolTrace.open(file);
-  const flow = fakeFlow();
-  tapWire(flow as unknown as ImapFlow, trace.session('target', 'alice', ['hunter22']));
-  flow.commandParts = [Buffer.from('hello')];
-  flow.write('A1 APPEND INBOX {5}\r\n');
-  flow.commandParts = [];
-  flow.write(Buffer.from('hello'));
-  flow.write('A2 LOGIN alice "hunter22"');
-  await new Promise<void>((done) => flow.streamer.write(Buffer.from('* OK ready\r\nA2 OK [x] hunter22 accepted\r\n'), () => done()));
-  trace.close();
-  assert.equal(lines(file), [
-    'target alice#1 C: A1 APPEND INBOX {5}', 'target alice#1 C: {5 bytes}', 'target alice#1 C: A2 LOGIN alice <redacted>',
-    'target alice#1 S: * OK ready', 'target alice#1 S: A2 OK [x] <redacted> accepted',
-  ]);
-}));
+test(
+  'the tap traces what the client wrote (with the CRLF imapflow adds) and what the server sent, before imapflow reads it',
+  withDir(async (dir) => {
+    const file = join(dir, 't.log');
+    const trace = ProtocolTrace.open(file);
+    const flow = fakeFlow();
+    tapWire(flow as unknown as ImapFlow, trace.session('target', 'alice', ['hunter22']));
+    flow.commandParts = [Buffer.from('hello')];
+    flow.write('A1 APPEND INBOX {5}\r\n');
+    flow.commandParts = [];
+    flow.write(Buffer.from('hello'));
+    flow.write('A2 LOGIN alice "hunter22"');
+    await new Promise<void>((done) =>
+      flow.streamer.write(Buffer.from('* OK ready\r\nA2 OK [x] hunter22 accepted\r\n'), () => done()),
+    );
+    trace.close();
+    assert.equal(lines(file), [
+      'target alice#1 C: A1 APPEND INBOX {5}',
+      'target alice#1 C: {5 bytes}',
+      'target alice#1 C: A2 LOGIN alice <redacted>',
+      'target alice#1 S: * OK ready',
+      'target alice#1 S: A2 OK [x] <redacted> accepted',
+    ]);
+  }),
+);
 
 test('a write that fails part way (a full disk) stops the trace, never the session, and close() warns', () => {
   const trace = ProtocolTrace.open('/dev/full');
@@ -114,12 +144,15 @@ test('a write that fails part way (a full disk) stops the trace, never the sessi
   assert.match(d!.message, /protocol trace \/dev\/full stopped early/);
 });
 
-test("where imapflow's client has no write()/stream the tap knows, the trace says so instead of guessing", withDir((dir) => {
-  const file = join(dir, 't.log');
-  const trace = ProtocolTrace.open(file);
-  tapWire({ write() {}, on() {} } as unknown as ImapFlow, trace.session('source', 'alice', []));
-  trace.close();
-  assert.match(lines(file)[0]!, /^source alice#1 -- not traced: /);
-}));
+test(
+  "where imapflow's client has no write()/stream the tap knows, the trace says so instead of guessing",
+  withDir((dir) => {
+    const file = join(dir, 't.log');
+    const trace = ProtocolTrace.open(file);
+    tapWire({ write() {}, on() {} } as unknown as ImapFlow, trace.session('source', 'alice', []));
+    trace.close();
+    assert.match(lines(file)[0]!, /^source alice#1 -- not traced: /);
+  }),
+);
 
 test.run();

@@ -6,7 +6,11 @@ import { literalAnnounced, ResponseFramer, type Framed, type FramerLimits } from
 // The framer must cut a byte stream exactly where imapflow's ImapStream cuts it: the same
 // payloads, the same literals, whatever the socket's chunks. imapflow's stream is the oracle.
 
-const NO_LIMITS: FramerLimits = { line: Number.POSITIVE_INFINITY, literal: Number.POSITIVE_INFINITY, response: Number.POSITIVE_INFINITY };
+const NO_LIMITS: FramerLimits = {
+  line: Number.POSITIVE_INFINITY,
+  literal: Number.POSITIVE_INFINITY,
+  response: Number.POSITIVE_INFINITY,
+};
 
 interface Cut {
   payload: string;
@@ -14,13 +18,20 @@ interface Cut {
 }
 
 function cutsOf(responses: Framed[]): Cut[] {
-  return responses.map((response) => ({ payload: response.payload.toString('latin1'), literals: response.literals.map((literal) => literal.toString('latin1')) }));
+  return responses.map((response) => ({
+    payload: response.payload.toString('latin1'),
+    literals: response.literals.map((literal) => literal.toString('latin1')),
+  }));
 }
 
 function frame(chunks: Buffer[], limits = NO_LIMITS): Cut[] {
   const framer = new ResponseFramer(limits);
   const framed: Framed[] = [];
-  for (const chunk of chunks) assert.is(framer.push(chunk, (response) => framed.push(response)), chunk.length);
+  for (const chunk of chunks)
+    assert.is(
+      framer.push(chunk, (response) => framed.push(response)),
+      chunk.length,
+    );
   assert.ok(framer.clean, 'nothing half read at the end');
   return cutsOf(framed);
 }
@@ -44,15 +55,18 @@ function inChunksOf(bytes: Buffer, size: number): Buffer[] {
   return chunks;
 }
 
-const STREAM = Buffer.from([
-  '* 1 FETCH (UID 7 BODY[] {12}\r\nSubject: x\r\n)\r\n',
-  '* 2 FETCH (UID 8 FLAGS (\\Seen) BODY[HEADER.FIELDS (MESSAGE-ID)] {0}\r\n)\r\n',
-  '* 3 FETCH (UID 9 BODY[1] {5}\r\n{3}\r\n BODY[2] {4}\r\n\r\n\r\n)\r\n',
-  '* 4 FETCH (UID 10 BINARY[] ~{6}\r\nab\0cd\n)\n',
-  '\r\n',
-  '* 5 EXISTS\r\n',
-  'A12 OK [APPENDUID 3 7:9] done\r\n',
-].join(''), 'latin1');
+const STREAM = Buffer.from(
+  [
+    '* 1 FETCH (UID 7 BODY[] {12}\r\nSubject: x\r\n)\r\n',
+    '* 2 FETCH (UID 8 FLAGS (\\Seen) BODY[HEADER.FIELDS (MESSAGE-ID)] {0}\r\n)\r\n',
+    '* 3 FETCH (UID 9 BODY[1] {5}\r\n{3}\r\n BODY[2] {4}\r\n\r\n\r\n)\r\n',
+    '* 4 FETCH (UID 10 BINARY[] ~{6}\r\nab\0cd\n)\n',
+    '\r\n',
+    '* 5 EXISTS\r\n',
+    'A12 OK [APPENDUID 3 7:9] done\r\n',
+  ].join(''),
+  'latin1',
+);
 
 test('whole responses: lines joined, literals apart, the last line break dropped', () => {
   assert.equal(frame([STREAM]), [
@@ -67,7 +81,8 @@ test('whole responses: lines joined, literals apart, the last line break dropped
 
 test('the same cuts as imapflow, whatever the chunk size', async () => {
   const expected = await frameByImapflow([STREAM]);
-  for (let size = 1; size <= STREAM.length; size++) assert.equal(frame(inChunksOf(STREAM, size)), expected, `chunks of ${size}`);
+  for (let size = 1; size <= STREAM.length; size++)
+    assert.equal(frame(inChunksOf(STREAM, size)), expected, `chunks of ${size}`);
 });
 
 test('random responses in random chunks: the same cuts as imapflow', async () => {
@@ -88,7 +103,7 @@ test('random responses in random chunks: the same cuts as imapflow', async () =>
     }
     const bytes = Buffer.from(parts.join(''), 'latin1');
     const chunks: Buffer[] = [];
-    for (let at = 0; at < bytes.length;) {
+    for (let at = 0; at < bytes.length; ) {
       const size = random(30) + 1;
       chunks.push(bytes.subarray(at, at + size));
       at += size;
@@ -102,14 +117,20 @@ test('a literal inside one chunk is not copied', () => {
   const framed: Framed[] = [];
   new ResponseFramer(NO_LIMITS).push(chunk, (response) => framed.push(response));
   const literal = framed[0]!.literals[0]!;
-  assert.ok(literal.buffer === chunk.buffer && literal.byteOffset === chunk.byteOffset + chunk.indexOf('hello'), 'a view of the chunk');
+  assert.ok(
+    literal.buffer === chunk.buffer && literal.byteOffset === chunk.byteOffset + chunk.indexOf('hello'),
+    'a view of the chunk',
+  );
   assert.is(framed[0]!.trailingAfterLine, false);
 });
 
 test('trailingAfterLine: whether the chunk goes on after the response', () => {
   const framed: Framed[] = [];
   new ResponseFramer(NO_LIMITS).push(Buffer.from('* 5 EXISTS\r\n* 6 EXISTS\r\n'), (response) => framed.push(response));
-  assert.equal(framed.map((response) => response.trailingAfterLine), [true, false]);
+  assert.equal(
+    framed.map((response) => response.trailingAfterLine),
+    [true, false],
+  );
 });
 
 test('past a limit: stops at the response, which takeUnfinished hands over from its first byte', () => {
@@ -119,12 +140,19 @@ test('past a limit: stops at the response, which takeUnfinished hands over from 
   const framed: Framed[] = [];
   const stopped = framer.push(literal, (response) => framed.push(response));
   assert.equal(cutsOf(framed), [{ payload: '* 1 OK', literals: [] }]);
-  assert.is(Buffer.concat([...framer.takeUnfinished(), literal.subarray(stopped)]).toString(), '* 2 FETCH (UID 2 BODY[] {11}\r\nhello world)\r\n');
+  assert.is(
+    Buffer.concat([...framer.takeUnfinished(), literal.subarray(stopped)]).toString(),
+    '* 2 FETCH (UID 2 BODY[] {11}\r\nhello world)\r\n',
+  );
   assert.ok(framer.clean);
 
   const line = Buffer.from(`* 3 ${'x'.repeat(50)}\r\n`);
   const second = new ResponseFramer(limits);
-  assert.is(second.push(line.subarray(0, 20), () => assert.unreachable()), 20, 'below the limit so far');
+  assert.is(
+    second.push(line.subarray(0, 20), () => assert.unreachable()),
+    20,
+    'below the limit so far',
+  );
   const at = second.push(line.subarray(20), () => assert.unreachable());
   assert.is(at, 0);
   assert.is(Buffer.concat([...second.takeUnfinished(), line.subarray(20 + at)]).toString(), line.toString());

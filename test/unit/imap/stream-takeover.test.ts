@@ -24,33 +24,51 @@ function rig(options: { maxLiteralSize?: number } = {}): Rig {
   const stream = new ImapStream({ logger: false, ...options });
   const state: Rig = {
     flow: { streamer: stream } as unknown as ImapFlow,
-    stream, imapflow: [], claimed: [], errors: [], active: false,
+    stream,
+    imapflow: [],
+    claimed: [],
+    errors: [],
+    active: false,
     async write(bytes) {
       await new Promise<void>((done) => stream.write(Buffer.from(bytes, 'latin1'), () => done()));
       await new Promise((settle) => setImmediate(settle));
     },
   };
   stream.on('data', (item: Framed & { next: () => void }) => {
-    state.imapflow.push(`${item.payload.toString('latin1')}${item.literals.map((l) => `|${l.toString('latin1')}`).join('')}`);
+    state.imapflow.push(
+      `${item.payload.toString('latin1')}${item.literals.map((l) => `|${l.toString('latin1')}`).join('')}`,
+    );
     item.next();
   });
   stream.on('error', (error: Error) => state.errors.push(error));
-  const installed = frameWhileActive(state.flow, () => state.active, (response) => {
-    if (!response.payload.toString('latin1').includes(' FETCH ')) return false;
-    state.claimed.push(`${response.payload.toString('latin1')}${response.literals.map((l) => `|${l.toString('latin1')}`).join('')}`);
-    return true;
-  });
+  const installed = frameWhileActive(
+    state.flow,
+    () => state.active,
+    (response) => {
+      if (!response.payload.toString('latin1').includes(' FETCH ')) return false;
+      state.claimed.push(
+        `${response.payload.toString('latin1')}${response.literals.map((l) => `|${l.toString('latin1')}`).join('')}`,
+      );
+      return true;
+    },
+  );
   assert.ok(installed, "imapflow's stream is the one the takeover knows");
   return state;
 }
 
-const ANSWER = '* 1 FETCH (UID 4 BODY[] {5}\r\nhello)\r\n* 3 EXPUNGE\r\n* 2 FETCH (UID 6 BODY[] {3}\r\nabc)\r\nA5 OK done\r\n';
+const ANSWER =
+  '* 1 FETCH (UID 4 BODY[] {5}\r\nhello)\r\n* 3 EXPUNGE\r\n* 2 FETCH (UID 6 BODY[] {3}\r\nabc)\r\nA5 OK done\r\n';
 
 test('inactive: imapflow frames everything, nothing is claimed', async () => {
   const r = rig();
   await r.write(ANSWER);
   assert.equal(r.claimed, []);
-  assert.equal(r.imapflow, ['* 1 FETCH (UID 4 BODY[] {5}\r\n)|hello', '* 3 EXPUNGE', '* 2 FETCH (UID 6 BODY[] {3}\r\n)|abc', 'A5 OK done']);
+  assert.equal(r.imapflow, [
+    '* 1 FETCH (UID 4 BODY[] {5}\r\n)|hello',
+    '* 3 EXPUNGE',
+    '* 2 FETCH (UID 6 BODY[] {3}\r\n)|abc',
+    'A5 OK done',
+  ]);
   assert.is(responsesFramedHere(r.flow), 0);
 });
 
@@ -72,10 +90,13 @@ test('the FETCH ends with a response half read: imapflow gets it from its first 
   await r.write('56789)\r\n* 8 EXISTS\r\n');
   assert.equal(r.claimed, []);
   assert.equal(r.imapflow, ['A5 OK done', '* 7 FETCH (UID 9 BODY[] {10}\r\n)|0123456789', '* 8 EXISTS']);
-  assert.is(r.stream.readBytesCounter, 'A5 OK done\r\n* 7 FETCH (UID 9 BODY[] {10}\r\n0123456789)\r\n* 8 EXISTS\r\n'.length);
+  assert.is(
+    r.stream.readBytesCounter,
+    'A5 OK done\r\n* 7 FETCH (UID 9 BODY[] {10}\r\n0123456789)\r\n* 8 EXISTS\r\n'.length,
+  );
 });
 
-test("no takeover while imapflow is in the middle of a response; it follows once imapflow is idle", async () => {
+test('no takeover while imapflow is in the middle of a response; it follows once imapflow is idle', async () => {
   const r = rig();
   await r.write('* 1 FETCH (UID 4 BODY[] {5}\r\nhe');
   r.active = true;

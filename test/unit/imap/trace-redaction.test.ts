@@ -27,7 +27,10 @@ function assertNoSecret(lines: string[], ...secrets: string[]): void {
 }
 
 test('LOGIN with a quoted password: the user stays, the password is redacted', () => {
-  const lines = trace([['C', `a1 LOGIN "alice@example.org" "${PASSWORD}"\r\n`], ['S', 'a1 OK Logged in\r\n']]);
+  const lines = trace([
+    ['C', `a1 LOGIN "alice@example.org" "${PASSWORD}"\r\n`],
+    ['S', 'a1 OK Logged in\r\n'],
+  ]);
   assert.equal(lines, [`C: a1 LOGIN "alice@example.org" ${REDACTED}`, 'S: a1 OK Logged in']);
 });
 
@@ -37,7 +40,12 @@ test('LOGIN with an atom password, and a quoted one holding escaped quotes and s
 });
 
 test('LOGIN with a synchronizing literal password: neither the password nor its length is shown', () => {
-  const lines = trace([['C', `a1 LOGIN alice {${PASSWORD.length}}\r\n`], ['S', '+ OK\r\n'], ['C', `${PASSWORD}\r\n`], ['S', 'a1 OK done\r\n']]);
+  const lines = trace([
+    ['C', `a1 LOGIN alice {${PASSWORD.length}}\r\n`],
+    ['S', '+ OK\r\n'],
+    ['C', `${PASSWORD}\r\n`],
+    ['S', 'a1 OK done\r\n'],
+  ]);
   assert.equal(lines, [`C: a1 LOGIN alice ${REDACTED}`, 'S: + OK', `C: ${REDACTED}`, 'S: a1 OK done']);
 });
 
@@ -48,30 +56,76 @@ test('LOGIN with a non-synchronizing literal user: the text after the literal (t
 
 test('AUTHENTICATE PLAIN with SASL-IR: the initial response is redacted', () => {
   const response = b64(`\0alice\0${PASSWORD}`);
-  const lines = trace([['C', `a2 AUTHENTICATE PLAIN ${response}\r\n`], ['S', 'a2 OK Logged in\r\n'], ['C', 'a3 LIST "" "*"\r\n']]);
+  const lines = trace([
+    ['C', `a2 AUTHENTICATE PLAIN ${response}\r\n`],
+    ['S', 'a2 OK Logged in\r\n'],
+    ['C', 'a3 LIST "" "*"\r\n'],
+  ]);
   assert.equal(lines, [`C: a2 AUTHENTICATE PLAIN ${REDACTED}`, 'S: a2 OK Logged in', 'C: a3 LIST "" "*"']);
   assertNoSecret(lines, response, PASSWORD);
 });
 
 test('AUTHENTICATE PLAIN with a continuation: the line after "+" is redacted, until the tagged answer', () => {
   const response = b64(`admin\0alice\0${PASSWORD}`);
-  const lines = trace([['C', 'a2 AUTHENTICATE PLAIN\r\n'], ['S', '+ \r\n'], ['C', `${response}\r\n`], ['S', '* CAPABILITY IMAP4rev1\r\na2 NO [AUTHENTICATIONFAILED] Authentication failed.\r\n'], ['C', 'a3 LOGOUT\r\n']]);
-  assert.equal(lines, ['C: a2 AUTHENTICATE PLAIN', 'S: + ', `C: ${REDACTED}`, 'S: * CAPABILITY IMAP4rev1', 'S: a2 NO [AUTHENTICATIONFAILED] Authentication failed.', 'C: a3 LOGOUT']);
+  const lines = trace([
+    ['C', 'a2 AUTHENTICATE PLAIN\r\n'],
+    ['S', '+ \r\n'],
+    ['C', `${response}\r\n`],
+    ['S', '* CAPABILITY IMAP4rev1\r\na2 NO [AUTHENTICATIONFAILED] Authentication failed.\r\n'],
+    ['C', 'a3 LOGOUT\r\n'],
+  ]);
+  assert.equal(lines, [
+    'C: a2 AUTHENTICATE PLAIN',
+    'S: + ',
+    `C: ${REDACTED}`,
+    'S: * CAPABILITY IMAP4rev1',
+    'S: a2 NO [AUTHENTICATIONFAILED] Authentication failed.',
+    'C: a3 LOGOUT',
+  ]);
   assertNoSecret(lines, response, PASSWORD);
 });
 
 test('AUTHENTICATE XOAUTH2, with SASL-IR and after an empty "+"; the empty abort line stays empty', () => {
   const payload = b64(`user=alice\x01auth=Bearer ${TOKEN}\x01\x01`);
-  const withIr = trace([['C', `a2 AUTHENTICATE XOAUTH2 ${payload}\r\n`], ['S', `+ ${b64('{"status":"401"}')}\r\n`], ['C', '\r\n'], ['S', 'a2 NO failed\r\n']]);
-  assert.equal(withIr, [`C: a2 AUTHENTICATE XOAUTH2 ${REDACTED}`, `S: + ${b64('{"status":"401"}')}`, 'C: ', 'S: a2 NO failed']);
-  const without = trace([['C', 'a2 AUTHENTICATE XOAUTH2\r\n'], ['S', '+ \r\n'], ['C', `${payload}\r\n`], ['S', 'a2 OK\r\n']]);
+  const withIr = trace([
+    ['C', `a2 AUTHENTICATE XOAUTH2 ${payload}\r\n`],
+    ['S', `+ ${b64('{"status":"401"}')}\r\n`],
+    ['C', '\r\n'],
+    ['S', 'a2 NO failed\r\n'],
+  ]);
+  assert.equal(withIr, [
+    `C: a2 AUTHENTICATE XOAUTH2 ${REDACTED}`,
+    `S: + ${b64('{"status":"401"}')}`,
+    'C: ',
+    'S: a2 NO failed',
+  ]);
+  const without = trace([
+    ['C', 'a2 AUTHENTICATE XOAUTH2\r\n'],
+    ['S', '+ \r\n'],
+    ['C', `${payload}\r\n`],
+    ['S', 'a2 OK\r\n'],
+  ]);
   assert.equal(without[2], `C: ${REDACTED}`);
   assertNoSecret([...withIr, ...without], payload, TOKEN);
 });
 
 test("AUTHENTICATE LOGIN: both of the mechanism's continuations (user and password) are redacted", () => {
-  const lines = trace([['C', 'a2 AUTHENTICATE LOGIN\r\n'], ['S', `+ ${b64('Username:')}\r\n`], ['C', `${b64('alice')}\r\n`], ['S', `+ ${b64('Password:')}\r\n`], ['C', `${b64(PASSWORD)}\r\n`], ['S', 'a2 OK\r\n']]);
-  assert.equal(lines, ['C: a2 AUTHENTICATE LOGIN', `S: + ${b64('Username:')}`, `C: ${REDACTED}`, `S: + ${b64('Password:')}`, `C: ${REDACTED}`, 'S: a2 OK']);
+  const lines = trace([
+    ['C', 'a2 AUTHENTICATE LOGIN\r\n'],
+    ['S', `+ ${b64('Username:')}\r\n`],
+    ['C', `${b64('alice')}\r\n`],
+    ['S', `+ ${b64('Password:')}\r\n`],
+    ['C', `${b64(PASSWORD)}\r\n`],
+    ['S', 'a2 OK\r\n'],
+  ]);
+  assert.equal(lines, [
+    'C: a2 AUTHENTICATE LOGIN',
+    `S: + ${b64('Username:')}`,
+    `C: ${REDACTED}`,
+    `S: + ${b64('Password:')}`,
+    `C: ${REDACTED}`,
+    'S: a2 OK',
+  ]);
   assertNoSecret(lines, b64(PASSWORD));
 });
 
@@ -82,25 +136,54 @@ test('a credential split over many chunks, byte by byte, is redacted all the sam
 });
 
 test('a line split across chunks, CR and LF in different chunks, is one trace line', () => {
-  assert.equal(trace([['S', '* OK [CAPA'], ['S', 'BILITY IMAP4rev1] ready\r'], ['S', '\n* BYE']]), ['S: * OK [CAPABILITY IMAP4rev1] ready']);
+  assert.equal(
+    trace([
+      ['S', '* OK [CAPA'],
+      ['S', 'BILITY IMAP4rev1] ready\r'],
+      ['S', '\n* BYE'],
+    ]),
+    ['S: * OK [CAPABILITY IMAP4rev1] ready'],
+  );
 });
 
 test('a FETCH literal (a body or a header section) is its size, never its content, even split across chunks', () => {
   const body = 'Subject: private\r\n\r\nHello\r\n';
-  const lines = trace([['S', `* 1 FETCH (UID 7 BODY[] {${body.length}}\r\n${body.slice(0, 9)}`], ['S', body.slice(9)], ['S', ' FLAGS (\\Seen))\r\na5 OK done\r\n']]);
-  assert.equal(lines, [`S: * 1 FETCH (UID 7 BODY[] {${body.length}} {${body.length} bytes} FLAGS (\\Seen))`, 'S: a5 OK done']);
+  const lines = trace([
+    ['S', `* 1 FETCH (UID 7 BODY[] {${body.length}}\r\n${body.slice(0, 9)}`],
+    ['S', body.slice(9)],
+    ['S', ' FLAGS (\\Seen))\r\na5 OK done\r\n'],
+  ]);
+  assert.equal(lines, [
+    `S: * 1 FETCH (UID 7 BODY[] {${body.length}} {${body.length} bytes} FLAGS (\\Seen))`,
+    'S: a5 OK done',
+  ]);
   const section = 'Message-ID: <x@y>\r\n\r\n';
-  const headers = trace([['S', `* 2 FETCH (UID 8 BODY[HEADER.FIELDS (MESSAGE-ID)] {${section.length}}\r\n${section})\r\n`]]);
-  assert.equal(headers, [`S: * 2 FETCH (UID 8 BODY[HEADER.FIELDS (MESSAGE-ID)] {${section.length}} {${section.length} bytes})`]);
+  const headers = trace([
+    ['S', `* 2 FETCH (UID 8 BODY[HEADER.FIELDS (MESSAGE-ID)] {${section.length}}\r\n${section})\r\n`],
+  ]);
+  assert.equal(headers, [
+    `S: * 2 FETCH (UID 8 BODY[HEADER.FIELDS (MESSAGE-ID)] {${section.length}} {${section.length} bytes})`,
+  ]);
 });
 
 test('a MULTIAPPEND with LITERAL+ is one line with each message as its size; an empty literal too', () => {
-  const lines = trace([['C', 'a6 APPEND "INBOX" (\\Seen) {5+}\r\nhello'], ['C', ' () {0+}\r\n'], ['C', ' {3+}\r\nabc'], ['C', '\r\n']]);
+  const lines = trace([
+    ['C', 'a6 APPEND "INBOX" (\\Seen) {5+}\r\nhello'],
+    ['C', ' () {0+}\r\n'],
+    ['C', ' {3+}\r\nabc'],
+    ['C', '\r\n'],
+  ]);
   assert.equal(lines, ['C: a6 APPEND "INBOX" (\\Seen) {5+} {5 bytes} () {0+} {0 bytes} {3+} {3 bytes}']);
 });
 
 test('a synchronizing APPEND literal: the line ends where the client waits for "+", the message is its size', () => {
-  const lines = trace([['C', 'a6 APPEND INBOX {5}\r\n'], ['S', '+ OK\r\n'], ['C', 'hello'], ['C', '\r\n'], ['S', 'a6 OK [APPENDUID 1 2] done\r\n']]);
+  const lines = trace([
+    ['C', 'a6 APPEND INBOX {5}\r\n'],
+    ['S', '+ OK\r\n'],
+    ['C', 'hello'],
+    ['C', '\r\n'],
+    ['S', 'a6 OK [APPENDUID 1 2] done\r\n'],
+  ]);
   assert.equal(lines, ['C: a6 APPEND INBOX {5}', 'S: + OK', 'C: {5 bytes}', 'S: a6 OK [APPENDUID 1 2] done']);
 });
 
@@ -115,7 +198,13 @@ test('a line longer than the limit is cut, noting how much was left out; a liter
 });
 
 test('a session secret echoed by the server (or anywhere else) is replaced; control bytes are escaped', () => {
-  const lines = trace([['S', `a1 BAD Error in IMAP command LOGIN alice ${PASSWORD}\r\n`], ['S', '* OK a\x00b\r\n']], [PASSWORD]);
+  const lines = trace(
+    [
+      ['S', `a1 BAD Error in IMAP command LOGIN alice ${PASSWORD}\r\n`],
+      ['S', '* OK a\x00b\r\n'],
+    ],
+    [PASSWORD],
+  );
   assert.equal(lines, [`S: a1 BAD Error in IMAP command LOGIN alice ${REDACTED}`, 'S: * OK a\\x00b']);
 });
 

@@ -6,7 +6,13 @@ import { answers, fieldsAsked, item, uidSetMembership } from '../../../src/imap/
 // A server may send, amid a FETCH's answer, news about a message the FETCH did not ask for: a
 // flag another session set. Some servers put the UID in it; such a row must not pass for an answer.
 
-const IDENTITY = [item('UID'), item('RFC822.SIZE'), item('INTERNALDATE'), item('FLAGS'), item('BODY.PEEK', [item('HEADER.FIELDS'), [item('MESSAGE-ID')]])];
+const IDENTITY = [
+  item('UID'),
+  item('RFC822.SIZE'),
+  item('INTERNALDATE'),
+  item('FLAGS'),
+  item('BODY.PEEK', [item('HEADER.FIELDS'), [item('MESSAGE-ID')]]),
+];
 
 test('fieldsAsked: the row fields the data items fill in', () => {
   assert.equal(fieldsAsked(IDENTITY), ['uid', 'size', 'internalDate', 'flags', 'body']);
@@ -16,11 +22,20 @@ test('fieldsAsked: the row fields the data items fill in', () => {
 
 test('answers: only a row with every field asked for', () => {
   const fields = fieldsAsked(IDENTITY);
-  const whole = { uid: 4, size: 10, internalDate: '23-Nov-2026 16:00:00 +0000', flags: [], body: Buffer.from('Message-ID: <a@b>\r\n\r\n') };
+  const whole = {
+    uid: 4,
+    size: 10,
+    internalDate: '23-Nov-2026 16:00:00 +0000',
+    flags: [],
+    body: Buffer.from('Message-ID: <a@b>\r\n\r\n'),
+  };
   assert.ok(answers(whole, fields));
   assert.ok(answers({ ...whole, body: null }, fields), 'NIL is an answer');
   assert.not.ok(answers({ uid: 4, flags: ['\\Flagged'] }, fields), 'news of a flag change');
-  assert.ok(answers({ uid: 4, flags: ['\\Flagged'] }, fieldsAsked([item('UID'), item('FLAGS')])), 'which is the answer to a flags FETCH');
+  assert.ok(
+    answers({ uid: 4, flags: ['\\Flagged'] }, fieldsAsked([item('UID'), item('FLAGS')])),
+    'which is the answer to a flags FETCH',
+  );
   assert.not.ok(answers({ uid: 4, flags: [] }, fieldsAsked([item('UID'), item('BODY.PEEK', [])])));
 });
 
@@ -38,8 +53,18 @@ test('notHeaderFields: field lines and their continuations, then the empty line,
   ok('');
   ok('Message-Id : <obsolete@syntax>\r\n\r\n');
   ok('Message-ID: <no-empty-line@end>\r\n');
-  assert.match(notHeaderFields(Buffer.from('Message-ID: <a@b>\r\n\r\n)\r\n* 2 FETCH (UID 20 FLAGS () BODY[HEADER.FIELDS (MESSAGE-ID)] {20}\r\nMessage-ID: <c@d>\r\n\r\n'))!, /text after the empty line that ends them: "\)"/);
-  assert.match(notHeaderFields(Buffer.from('Message-ID: <a@b>\r\n* 2 FETCH (UID 20 RFC822.SIZE 3)\r\n\r\n'))!, /neither a field nor its continuation: "\* 2 FETCH/);
+  assert.match(
+    notHeaderFields(
+      Buffer.from(
+        'Message-ID: <a@b>\r\n\r\n)\r\n* 2 FETCH (UID 20 FLAGS () BODY[HEADER.FIELDS (MESSAGE-ID)] {20}\r\nMessage-ID: <c@d>\r\n\r\n',
+      ),
+    )!,
+    /text after the empty line that ends them: "\)"/,
+  );
+  assert.match(
+    notHeaderFields(Buffer.from('Message-ID: <a@b>\r\n* 2 FETCH (UID 20 RFC822.SIZE 3)\r\n\r\n'))!,
+    /neither a field nor its continuation: "\* 2 FETCH/,
+  );
 });
 
 test.run();

@@ -26,20 +26,33 @@ test('ids, hosts and users of defaults and every account are checked; other stri
     ],
   };
   const found = checkControlCharacters('m.json', manifest);
-  assert.equal(found.map((d) => [d.code, d.location?.pointer, d.location?.account]), [
-    ['MANIFEST_RULE', '/defaults/source/host', undefined],
-    ['MANIFEST_RULE', '/defaults/target/user', undefined],
-    ['MANIFEST_RULE', '/accounts/0/target/user', 'alice'],
-    ['MANIFEST_RULE', '/accounts/1/id', undefined],
-  ]);
-  assert.match(found[3]!.message, '`id` of account "bob\\r" (accounts[1], row 2 of the accounts) ends with a carriage return');
+  assert.equal(
+    found.map((d) => [d.code, d.location?.pointer, d.location?.account]),
+    [
+      ['MANIFEST_RULE', '/defaults/source/host', undefined],
+      ['MANIFEST_RULE', '/defaults/target/user', undefined],
+      ['MANIFEST_RULE', '/accounts/0/target/user', 'alice'],
+      ['MANIFEST_RULE', '/accounts/1/id', undefined],
+    ],
+  );
+  assert.match(
+    found[3]!.message,
+    '`id` of account "bob\\r" (accounts[1], row 2 of the accounts) ends with a carriage return',
+  );
   assert.match(found[3]!.hint!, 'ms.csv(importstr');
   assert.match(found[3]!.hint!, 'this is its line 3');
   assert.not.match(found[2]!.hint!, 'CSV', 'the CSV advice is for carriage returns');
 });
 
 test('a value of any shape is looked at without throwing', () => {
-  for (const value of [null, 'text', [1, 2], { accounts: 'x' }, { accounts: [null, 3, { source: 'x' }] }, { defaults: [] }]) {
+  for (const value of [
+    null,
+    'text',
+    [1, 2],
+    { accounts: 'x' },
+    { accounts: [null, 3, { source: 'x' }] },
+    { defaults: [] },
+  ]) {
     assert.equal(checkControlCharacters('m.json', value), []);
   }
 });

@@ -3,7 +3,11 @@ import * as assert from 'uvu/assert';
 import { deepMerge } from '../../../src/manifest/deep-merge.ts';
 
 test('objects merge key by key, later layers win', () => {
-  assert.equal(deepMerge<any>({ a: 1, b: { c: 1, d: 1 } }, { b: { d: 2 } }, { e: 3 }), { a: 1, b: { c: 1, d: 2 }, e: 3 });
+  assert.equal(deepMerge<any>({ a: 1, b: { c: 1, d: 1 } }, { b: { d: 2 } }, { e: 3 }), {
+    a: 1,
+    b: { c: 1, d: 2 },
+    e: 3,
+  });
 });
 
 test('arrays replace instead of concatenating', () => {

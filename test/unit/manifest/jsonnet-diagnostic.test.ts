@@ -10,43 +10,68 @@ test('a static error gives file, line and column', () => {
 });
 
 test('a runtime error points at the first stack frame', () => {
-  const d = jsonnetDiagnostic('m.jsonnet', 'RUNTIME ERROR: boom\n\tlib.libsonnet:3:6-18\tobject <anonymous>\n\tm.jsonnet:9:1\tthunk\n');
+  const d = jsonnetDiagnostic(
+    'm.jsonnet',
+    'RUNTIME ERROR: boom\n\tlib.libsonnet:3:6-18\tobject <anonymous>\n\tm.jsonnet:9:1\tthunk\n',
+  );
   assert.is(d.code, 'MANIFEST_EVAL');
   assert.equal(d.location, { file: 'lib.libsonnet', line: 3, column: 6 });
   assert.match(d.message, 'boom');
 });
 
 test('an error raised inside mailshift.libsonnet points at the manifest line that called it', () => {
-  const d = jsonnetDiagnostic('m.jsonnet', 'RUNTIME ERROR: Error: CSV row 3 has 2 fields, but the header row has 3 (id, old, new)\n\t/x/src/manifest/mailshift.libsonnet:57:10-21\tfunction <csv>\n\tm.jsonnet:2:15-40\tthunk <users>\n');
+  const d = jsonnetDiagnostic(
+    'm.jsonnet',
+    'RUNTIME ERROR: Error: CSV row 3 has 2 fields, but the header row has 3 (id, old, new)\n\t/x/src/manifest/mailshift.libsonnet:57:10-21\tfunction <csv>\n\tm.jsonnet:2:15-40\tthunk <users>\n',
+  );
   assert.equal(d.location, { file: 'm.jsonnet', line: 2, column: 15 });
-  assert.is(d.message, 'Jsonnet evaluation failed: CSV row 3 has 2 fields, but the header row has 3 (id, old, new)', 'no "Error: " of the native callback');
+  assert.is(
+    d.message,
+    'Jsonnet evaluation failed: CSV row 3 has 2 fields, but the header row has 3 (id, old, new)',
+    'no "Error: " of the native callback',
+  );
   assert.match(d.hint ?? '', 'row 1 is its header row');
 });
 
 test('a syntax error in an imported CSV says to read it with ms.csv and importstr', () => {
-  const d = jsonnetDiagnostic('m.jsonnet', 'STATIC ERROR: /data/users.csv:2:1: did not expect: (IDENTIFIER, "alice")\n');
+  const d = jsonnetDiagnostic(
+    'm.jsonnet',
+    'STATIC ERROR: /data/users.csv:2:1: did not expect: (IDENTIFIER, "alice")\n',
+  );
   assert.match(d.hint ?? '', "ms.csv(importstr 'users.csv')");
 });
 
 test('a missing external variable hints at --ext-str', () => {
-  const d = jsonnetDiagnostic('m.jsonnet', 'RUNTIME ERROR: undefined external variable: SOURCE_PORT\n\tm.jsonnet:2:6-22\tobject <anonymous>\n');
+  const d = jsonnetDiagnostic(
+    'm.jsonnet',
+    'RUNTIME ERROR: undefined external variable: SOURCE_PORT\n\tm.jsonnet:2:6-22\tobject <anonymous>\n',
+  );
   assert.match(d.hint ?? '', '--ext-str SOURCE_PORT=VALUE');
 });
 
 test('an import that cannot be found hints at the library path', () => {
-  const d = jsonnetDiagnostic('m.jsonnet', 'RUNTIME ERROR: couldn\'t open import "x.libsonnet": no match locally or in the Jsonnet library paths.\n\tm.jsonnet:1:11-34\tthunk <x>\n');
+  const d = jsonnetDiagnostic(
+    'm.jsonnet',
+    'RUNTIME ERROR: couldn\'t open import "x.libsonnet": no match locally or in the Jsonnet library paths.\n\tm.jsonnet:1:11-34\tthunk <x>\n',
+  );
   assert.equal(d.location, { file: 'm.jsonnet', line: 1, column: 11 });
   assert.match(d.hint ?? '', 'mailshift.libsonnet');
 });
 
 test('a frame spanning several lines keeps its start', () => {
-  const d = jsonnetDiagnostic('m.jsonnet', 'RUNTIME ERROR: Assertion failed. need 200 accounts\n\tm.jsonnet:(52:1)-(80:2)\t\n\tDuring evaluation\t\n');
+  const d = jsonnetDiagnostic(
+    'm.jsonnet',
+    'RUNTIME ERROR: Assertion failed. need 200 accounts\n\tm.jsonnet:(52:1)-(80:2)\t\n\tDuring evaluation\t\n',
+  );
   assert.equal(d.location, { file: 'm.jsonnet', line: 52, column: 1 });
   assert.match(d.message, 'Assertion failed. need 200 accounts');
 });
 
 test('the location never reads across frames', () => {
-  const d = jsonnetDiagnostic('m.jsonnet', 'RUNTIME ERROR: bad port\n\tdemo.jsonnet:(28:3)-(32:9)\tfunction <port>\n\tdemo.jsonnet:40:5-20\tobject <anonymous>\n');
+  const d = jsonnetDiagnostic(
+    'm.jsonnet',
+    'RUNTIME ERROR: bad port\n\tdemo.jsonnet:(28:3)-(32:9)\tfunction <port>\n\tdemo.jsonnet:40:5-20\tobject <anonymous>\n',
+  );
   assert.equal(d.location, { file: 'demo.jsonnet', line: 28, column: 3 });
 });
 

@@ -19,9 +19,15 @@ test('the standard cutover is four phases in order, and validates', async () => 
     phases: ms.phases.cutover(instruction='Point MX at new.example'),
   }`);
   assert.equal(result.diagnostics, []);
-  assert.equal(result.settings.phases.map((p: any) => [p.name, p.kind, p.requires]), [
-    ['presync', 'sync', []], ['final', 'sync', ['presync']], ['switch-mx', 'manual', ['final']], ['drain-source', 'sync', ['switch-mx']],
-  ]);
+  assert.equal(
+    result.settings.phases.map((p: any) => [p.name, p.kind, p.requires]),
+    [
+      ['presync', 'sync', []],
+      ['final', 'sync', ['presync']],
+      ['switch-mx', 'manual', ['final']],
+      ['drain-source', 'sync', ['switch-mx']],
+    ],
+  );
   assert.is(result.settings.phases[2].instruction, 'Point MX at new.example');
   const drain = result.settings.phases[3];
   assert.equal([drain.deleteSource, drain.expungeSource, drain.deleteTarget], [true, 'end', false]);
@@ -29,8 +35,11 @@ test('the standard cutover is four phases in order, and validates', async () => 
 });
 
 test('account ids become environment variable names; presets evaluate as documented', async () => {
-  const file = folder.write('values.jsonnet', `local ms = import 'mailshift.libsonnet';
-    { a: ms.account('j.doe+x@acme.example', 'j').source.password.env, b: ms.envName('1st'), gmail: ms.presets.gmail, trash: ms.folders.skipTrashAndSpam.exclude[0] }`);
+  const file = folder.write(
+    'values.jsonnet',
+    `local ms = import 'mailshift.libsonnet';
+    { a: ms.account('j.doe+x@acme.example', 'j').source.password.env, b: ms.envName('1st'), gmail: ms.presets.gmail, trash: ms.folders.skipTrashAndSpam.exclude[0] }`,
+  );
   const { evaluateJsonnet } = await import('../../../src/manifest/jsonnet.ts');
   const result = await evaluateJsonnet(file, { strings: {}, code: {} });
   assert.ok('json' in result);
@@ -39,7 +48,8 @@ test('account ids become environment variable names; presets evaluate as documen
   assert.is(value.b, '_1ST');
   assert.equal(value.gmail, { host: 'imap.gmail.com', port: 993, tls: 'implicit', connections: 2 });
   const trash = new RegExp(value.trash);
-  for (const name of ['Trash', 'INBOX.Trash', 'INBOX/Junk E-mail', 'Deleted Items', 'Spam']) assert.ok(trash.test(name), name);
+  for (const name of ['Trash', 'INBOX.Trash', 'INBOX/Junk E-mail', 'Deleted Items', 'Spam'])
+    assert.ok(trash.test(name), name);
   for (const name of ['INBOX', 'Trash/2024', 'Projects.Trash']) assert.not.ok(trash.test(name), name);
 });
 

@@ -15,11 +15,20 @@ const at = (pointer: string, account?: string) => ({ file: 'm.json', pointer, ..
 
 test('unanchoredAlternations: an alternative with neither ^ nor $, wherever folder regexes are; anchored ones pass', () => {
   const manifest = validManifest() as ManifestInput;
-  manifest.folders = { exclude: ['Trash|Spam', '^Archive/|^Old$', 'Junk', '^(a|b)$'], rename: [{ match: 'x|^y', replace: '' }] };
+  manifest.folders = {
+    exclude: ['Trash|Spam', '^Archive/|^Old$', 'Junk', '^(a|b)$'],
+    rename: [{ match: 'x|^y', replace: '' }],
+  };
   manifest.phases = [{ name: 'p', deleteTargetFolders: { only: 'Old|Older' } }];
   const found = unanchoredAlternations(manifest, at);
-  assert.equal(found.map((d) => d.location?.pointer), ['/folders/exclude/0', '/folders/rename/0/match', '/phases/0/deleteTargetFolders/only']);
-  assert.match(found[0]!.hint!, 'for exactly these names write "^(Trash|Spam)$"; for names that start with them, "^(Trash|Spam)"');
+  assert.equal(
+    found.map((d) => d.location?.pointer),
+    ['/folders/exclude/0', '/folders/rename/0/match', '/phases/0/deleteTargetFolders/only'],
+  );
+  assert.match(
+    found[0]!.hint!,
+    'for exactly these names write "^(Trash|Spam)$"; for names that start with them, "^(Trash|Spam)"',
+  );
   assert.ok(found.every((d) => d.severity === 'warning'));
 });
 

@@ -19,9 +19,13 @@ async function prebuiltValidator(): Promise<ValidateFunction> {
   const dir = mkdtempSync(join(tmpdir(), 'mailshift-validator-'));
   try {
     // Outside the repo, its require() of ajv's runtime helpers resolves from the repo instead.
-    const source = validatorModuleSource().replace('createRequire(import.meta.url)', `createRequire(${JSON.stringify(pathToFileURL(join(REPO, 'package.json')).href)})`);
+    const source = validatorModuleSource().replace(
+      'createRequire(import.meta.url)',
+      `createRequire(${JSON.stringify(pathToFileURL(join(REPO, 'package.json')).href)})`,
+    );
     writeFileSync(join(dir, 'manifest-validator.mjs'), source);
-    return ((await import(pathToFileURL(join(dir, 'manifest-validator.mjs')).href)) as { default: ValidateFunction }).default;
+    return ((await import(pathToFileURL(join(dir, 'manifest-validator.mjs')).href)) as { default: ValidateFunction })
+      .default;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -40,13 +44,28 @@ async function exampleManifests(): Promise<Array<[string, Record<string, unknown
 /** Ways a manifest goes wrong, each applied to a copy. */
 const BREAKAGES: Record<string, (manifest: Record<string, unknown>) => void> = {
   'as written': () => {},
-  'an unknown key': (m) => { m.phasez = []; },
-  'a missing key': (m) => { delete m.accounts; },
-  'a wrong type': (m) => { m.name = 42; },
-  'a literal password': (m) => { (m.accounts as Array<{ source: { password: unknown } }>)[0]!.source.password = 'hunter2'; },
-  'a bad regex': (m) => { m.folders = { exclude: ['(unclosed'] }; },
-  'an empty account list and a long name': (m) => { m.accounts = []; m.name = 'x'.repeat(500); },
-  'a phase with unknown keys and wrong types': (m) => { m.phases = [{ name: 3, deleteSourcee: true, requires: 'presync' }]; },
+  'an unknown key': (m) => {
+    m.phasez = [];
+  },
+  'a missing key': (m) => {
+    delete m.accounts;
+  },
+  'a wrong type': (m) => {
+    m.name = 42;
+  },
+  'a literal password': (m) => {
+    (m.accounts as Array<{ source: { password: unknown } }>)[0]!.source.password = 'hunter2';
+  },
+  'a bad regex': (m) => {
+    m.folders = { exclude: ['(unclosed'] };
+  },
+  'an empty account list and a long name': (m) => {
+    m.accounts = [];
+    m.name = 'x'.repeat(500);
+  },
+  'a phase with unknown keys and wrong types': (m) => {
+    m.phases = [{ name: 3, deleteSourcee: true, requires: 'presync' }];
+  },
 };
 
 test('the prebuilt validator and the compiled one give the same verdict and the same errors', async () => {

@@ -13,59 +13,114 @@ const build = (change: (m: any) => void = () => {}): ManifestInput => {
 test('endpoint defaults come from the schema', () => {
   const { source } = normalise(build()).accounts[0]!;
   assert.equal(source, {
-    host: 'imap.old.example', port: 993, tls: 'implicit', tlsVerify: true, allowPlaintext: false,
-    user: 'alice@old.example', credential: { mechanism: 'PLAIN', password: { env: 'ALICE_OLD_PW' } },
-    connections: 4, maxMessagesPerSecond: null, maxBytesPerSecond: null, timeoutSeconds: 60,
+    host: 'imap.old.example',
+    port: 993,
+    tls: 'implicit',
+    tlsVerify: true,
+    allowPlaintext: false,
+    user: 'alice@old.example',
+    credential: { mechanism: 'PLAIN', password: { env: 'ALICE_OLD_PW' } },
+    connections: 4,
+    maxMessagesPerSecond: null,
+    maxBytesPerSecond: null,
+    timeoutSeconds: 60,
   });
 });
 
 test('the port follows tls: 993 implicit, 143 starttls and none, explicit wins', () => {
-  const settings = normalise(build((m) => {
-    m.defaults.source.tls = 'starttls';
-    m.defaults.target = { host: 'localhost', tls: 'none' };
-    m.accounts.push({ ...m.accounts[0], id: 'bob', source: { ...m.accounts[0].source, port: 1143 } });
-  }));
+  const settings = normalise(
+    build((m) => {
+      m.defaults.source.tls = 'starttls';
+      m.defaults.target = { host: 'localhost', tls: 'none' };
+      m.accounts.push({ ...m.accounts[0], id: 'bob', source: { ...m.accounts[0].source, port: 1143 } });
+    }),
+  );
   assert.is(settings.accounts[0]!.source.port, 143);
   assert.is(settings.accounts[0]!.target.port, 143);
   assert.is(settings.accounts[1]!.source.port, 1143);
 });
 
 test('account keys are merged over defaults, deeply', () => {
-  const settings = normalise(build((m) => {
-    m.defaults.target.connections = 8;
-    m.accounts[0].target.connections = 2;
-    m.accounts[0].target.host = 'other.example';
-  }));
+  const settings = normalise(
+    build((m) => {
+      m.defaults.target.connections = 8;
+      m.accounts[0].target.connections = 2;
+      m.accounts[0].target.host = 'other.example';
+    }),
+  );
   assert.is(settings.accounts[0]!.target.connections, 2);
   assert.is(settings.accounts[0]!.target.host, 'other.example');
 });
 
 test('XOAUTH2 endpoints carry an access token, not a password', () => {
-  const settings = normalise(build((m) => {
-    m.accounts[0].source = { user: 'a@gmail.com', auth: { mechanism: 'XOAUTH2', accessToken: { command: ['oauth2', 'token'] } } };
-  }));
-  assert.equal(settings.accounts[0]!.source.credential, { mechanism: 'XOAUTH2', accessToken: { command: ['oauth2', 'token'] } });
+  const settings = normalise(
+    build((m) => {
+      m.accounts[0].source = {
+        user: 'a@gmail.com',
+        auth: { mechanism: 'XOAUTH2', accessToken: { command: ['oauth2', 'token'] } },
+      };
+    }),
+  );
+  assert.equal(settings.accounts[0]!.source.credential, {
+    mechanism: 'XOAUTH2',
+    accessToken: { command: ['oauth2', 'token'] },
+  });
 });
 
 test('a LOGIN mechanism keeps the password', () => {
-  const settings = normalise(build((m) => { m.accounts[0].source.auth = { mechanism: 'LOGIN' }; }));
+  const settings = normalise(
+    build((m) => {
+      m.accounts[0].source.auth = { mechanism: 'LOGIN' };
+    }),
+  );
   assert.equal(settings.accounts[0]!.source.credential, { mechanism: 'LOGIN', password: { env: 'ALICE_OLD_PW' } });
 });
 
 test('phases: sync phases get every default, manual phases become gates', () => {
-  const settings = normalise(build((m) => {
-    m.phases.push({ name: 'switch-mx', manual: 'Switch MX', requires: ['presync'] });
-    m.phases.push({ name: 'drain', requires: ['switch-mx'], deleteSource: true, deleteTargetFolders: { only: '^Old/' } });
-  }));
+  const settings = normalise(
+    build((m) => {
+      m.phases.push({ name: 'switch-mx', manual: 'Switch MX', requires: ['presync'] });
+      m.phases.push({
+        name: 'drain',
+        requires: ['switch-mx'],
+        deleteSource: true,
+        deleteTargetFolders: { only: '^Old/' },
+      });
+    }),
+  );
   assert.equal(settings.phases, [
-    { kind: 'sync', name: 'presync', description: null, requires: [], deleteTarget: true, deleteTargetFolders: false, deleteSource: false, expungeSource: 'end', justFolders: false },
+    {
+      kind: 'sync',
+      name: 'presync',
+      description: null,
+      requires: [],
+      deleteTarget: true,
+      deleteTargetFolders: false,
+      deleteSource: false,
+      expungeSource: 'end',
+      justFolders: false,
+    },
     { kind: 'manual', name: 'switch-mx', description: null, requires: ['presync'], instruction: 'Switch MX' },
-    { kind: 'sync', name: 'drain', description: null, requires: ['switch-mx'], deleteTarget: false, deleteTargetFolders: { only: '^Old/', except: null }, deleteSource: true, expungeSource: 'end', justFolders: false },
+    {
+      kind: 'sync',
+      name: 'drain',
+      description: null,
+      requires: ['switch-mx'],
+      deleteTarget: false,
+      deleteTargetFolders: { only: '^Old/', except: null },
+      deleteSource: true,
+      expungeSource: 'end',
+      justFolders: false,
+    },
   ]);
 });
 
 test('deleteTargetFolders: true means every folder, minus the built-in protections', () => {
-  const settings = normalise(build((m) => { m.phases[0].deleteTargetFolders = true; }));
+  const settings = normalise(
+    build((m) => {
+      m.phases[0].deleteTargetFolders = true;
+    }),
+  );
   assert.equal((settings.phases[0] as any).deleteTargetFolders, { only: null, except: null });
 });
 
@@ -73,17 +128,32 @@ test('a slice without overrides has the schema defaults for folders and messages
   const slice = sliceSettings(normalise(build()), 'alice', 'presync');
   assert.equal(slice.folders, schemaDefaults('folders'));
   assert.equal(slice.messages, schemaDefaults('messages'));
-  assert.equal(slice.folders, { include: ['.*'], exclude: [], map: {}, rename: [], automap: false, subfolder: null, skipEmpty: false });
+  assert.equal(slice.folders, {
+    include: ['.*'],
+    exclude: [],
+    map: {},
+    rename: [],
+    automap: false,
+    subfolder: null,
+    skipEmpty: false,
+  });
 });
 
 test('rule layers merge top-level, then account, then phase', () => {
-  const settings = normalise(build((m) => {
-    m.folders = { exclude: ['^Trash$'], automap: true, map: { 'Sent Messages': 'Sent' } };
-    m.messages = { maxAgeDays: 30, useSize: true };
-    m.accounts[0].folders = { exclude: ['^Trash$', '^Private$'], map: { Old: 'Archive/Old' } };
-    m.accounts[0].messages = { maxAgeDays: 60 };
-    m.phases.push({ name: 'drain', folders: { include: ['^INBOX$'], skipEmpty: true }, messages: { maxAgeDays: 1 }, deleteSource: true });
-  }));
+  const settings = normalise(
+    build((m) => {
+      m.folders = { exclude: ['^Trash$'], automap: true, map: { 'Sent Messages': 'Sent' } };
+      m.messages = { maxAgeDays: 30, useSize: true };
+      m.accounts[0].folders = { exclude: ['^Trash$', '^Private$'], map: { Old: 'Archive/Old' } };
+      m.accounts[0].messages = { maxAgeDays: 60 };
+      m.phases.push({
+        name: 'drain',
+        folders: { include: ['^INBOX$'], skipEmpty: true },
+        messages: { maxAgeDays: 1 },
+        deleteSource: true,
+      });
+    }),
+  );
   const presync = sliceSettings(settings, 'alice', 'presync');
   assert.equal(presync.folders.exclude, ['^Trash$', '^Private$']);
   assert.equal(presync.folders.map, { 'Sent Messages': 'Sent', Old: 'Archive/Old' });
@@ -98,10 +168,12 @@ test('rule layers merge top-level, then account, then phase', () => {
 });
 
 test('an account-level subfolder is the same as folders.subfolder', () => {
-  const settings = normalise(build((m) => {
-    m.accounts.push({ ...m.accounts[0], id: 'bob', subfolder: 'Archive/bob' });
-    m.accounts.push({ ...m.accounts[0], id: 'carol', folders: { subfolder: 'Archive/carol' } });
-  }));
+  const settings = normalise(
+    build((m) => {
+      m.accounts.push({ ...m.accounts[0], id: 'bob', subfolder: 'Archive/bob' });
+      m.accounts.push({ ...m.accounts[0], id: 'carol', folders: { subfolder: 'Archive/carol' } });
+    }),
+  );
   assert.is(sliceSettings(settings, 'alice', 'presync').folders.subfolder, null);
   assert.is(sliceSettings(settings, 'bob', 'presync').folders.subfolder, 'Archive/bob');
   assert.is(sliceSettings(settings, 'carol', 'presync').folders.subfolder, 'Archive/carol');

@@ -16,8 +16,16 @@ import { account, message, slice, type FolderSpec } from '../../support/snapshot
 
 const RUNBOOKS = 300;
 
-interface SimMessage { uid: number; identity: string; byMailshift: boolean }
-interface SimFolder { uidValidity: number; uidNext: number; messages: SimMessage[] }
+interface SimMessage {
+  uid: number;
+  identity: string;
+  byMailshift: boolean;
+}
+interface SimFolder {
+  uidValidity: number;
+  uidNext: number;
+  messages: SimMessage[];
+}
 type Side = Map<string, SimFolder>;
 
 class Sim {
@@ -29,7 +37,7 @@ class Sim {
 
   folder(side: Side, name: string): SimFolder {
     let folder = side.get(name);
-    if (!folder) side.set(name, folder = { uidValidity: ++this.uidValidity, uidNext: 1, messages: [] });
+    if (!folder) side.set(name, (folder = { uidValidity: ++this.uidValidity, uidNext: 1, messages: [] }));
     return folder;
   }
 
@@ -43,7 +51,11 @@ class Sim {
   /** The same message on both servers (delivered during the MX switch), or a foreign one of its own. */
   deliverToTarget(random: Random, name: string): void {
     const onSource = [...this.source.values()].flatMap((folder) => folder.messages);
-    this.deliver(this.target, name, onSource.length > 0 && random.chance(0.3) ? random.pick(onSource).identity : `f${++this.serial}`);
+    this.deliver(
+      this.target,
+      name,
+      onSource.length > 0 && random.chance(0.3) ? random.pick(onSource).identity : `f${++this.serial}`,
+    );
   }
 
   remove(side: Side, name: string, random: Random): void {
@@ -52,7 +64,15 @@ class Sim {
   }
 
   spec(side: Side): Record<string, FolderSpec> {
-    return Object.fromEntries([...side].map(([name, folder]) => [name, { uidValidity: folder.uidValidity, messages: folder.messages.map((m) => message(m.uid, { identity: m.identity })) }]));
+    return Object.fromEntries(
+      [...side].map(([name, folder]) => [
+        name,
+        {
+          uidValidity: folder.uidValidity,
+          messages: folder.messages.map((m) => message(m.uid, { identity: m.identity })),
+        },
+      ]),
+    );
   }
 
   /** Carry out a plan as apply would: copies get the next target UID and go into the UID map. */
@@ -66,10 +86,20 @@ class Sim {
           const into = this.target.get(plan.target)!;
           const source = this.source.get(plan.source!)!;
           const map = this.uidMaps[plan.source!];
-          const fits = map && map.target === plan.target && map.targetUidValidity === into.uidValidity && map.sourceUidValidity === source.uidValidity;
-          this.uidMaps[plan.source!] = { sourceUidValidity: source.uidValidity, target: plan.target, targetUidValidity: into.uidValidity, pairs: [...(fits ? map.pairs : []), [action.uid, uid]] };
+          const fits =
+            map &&
+            map.target === plan.target &&
+            map.targetUidValidity === into.uidValidity &&
+            map.sourceUidValidity === source.uidValidity;
+          this.uidMaps[plan.source!] = {
+            sourceUidValidity: source.uidValidity,
+            target: plan.target,
+            targetUidValidity: into.uidValidity,
+            pairs: [...(fits ? map.pairs : []), [action.uid, uid]],
+          };
         }
-        if (action.op === 'deleteTarget' && target) target.messages = target.messages.filter((m) => m.uid !== action.uid);
+        if (action.op === 'deleteTarget' && target)
+          target.messages = target.messages.filter((m) => m.uid !== action.uid);
         if (action.op === 'deleteSource') {
           const source = this.source.get(plan.source!)!;
           source.messages = source.messages.filter((m) => m.uid !== action.uid);
@@ -88,7 +118,8 @@ function breaches(sim: Sim, folders: FolderPlan[]): string[] {
     for (const action of plan.actions) {
       if (action.op === 'deleteTarget') {
         const victim = target?.messages.find((m) => m.uid === action.uid);
-        if (victim && !victim.byMailshift) found.push(`deleteTarget ${plan.target} UID ${action.uid} (${victim.identity})`);
+        if (victim && !victim.byMailshift)
+          found.push(`deleteTarget ${plan.target} UID ${action.uid} (${victim.identity})`);
       }
       if (action.op === 'deleteFolder' && target?.messages.some((m) => !m.byMailshift)) {
         found.push(`deleteFolder ${plan.target}`);
@@ -110,16 +141,37 @@ function runbook(seed: number): { plansAfterGate: number; deletionsAfterGate: nu
   for (let step = 0; step < 14; step++) {
     const roll = random.weighted([4, 1, 2, 2, 1, 1, 1, 1]);
     if (roll === 0) {
-      const rules = slice({ phase: { deleteTarget: random.chance(0.6), deleteTargetFolders: random.chance(0.5) ? { only: null, except: null } : false, deleteSource: random.chance(0.2) } });
-      const snapshot = account({ layout: 'slash', folders: sim.spec(sim.source) }, { layout: 'slash', folders: sim.spec(sim.target) });
+      const rules = slice({
+        phase: {
+          deleteTarget: random.chance(0.6),
+          deleteTargetFolders: random.chance(0.5) ? { only: null, except: null } : false,
+          deleteSource: random.chance(0.2),
+        },
+      });
+      const snapshot = account(
+        { layout: 'slash', folders: sim.spec(sim.source) },
+        { layout: 'slash', folders: sim.spec(sim.target) },
+      );
       const mapping = mapFolders(snapshot, rules.folders);
-      const cutover: CutoverRecord | null = gated ? { since: { gate: 'switch-mx', at: '2026-11-22T10:00:00Z', forced: false }, uidMaps: sim.uidMaps } : null;
-      const plan = planAccount({ accountId: 'alice', slice: rules, snapshot, mapping, now: new Date('2026-11-22T12:00:00Z'), uidMaps: {}, cutover });
+      const cutover: CutoverRecord | null = gated
+        ? { since: { gate: 'switch-mx', at: '2026-11-22T10:00:00Z', forced: false }, uidMaps: sim.uidMaps }
+        : null;
+      const plan = planAccount({
+        accountId: 'alice',
+        slice: rules,
+        snapshot,
+        mapping,
+        now: new Date('2026-11-22T12:00:00Z'),
+        uidMaps: {},
+        cutover,
+      });
       assert.equal(plan.errors, []);
       if (gated) {
         plansAfterGate++;
         assert.equal(breaches(sim, plan.folders), [], `seed ${seed}, step ${step}`);
-        deletionsAfterGate += plan.folders.flatMap((f) => f.actions).filter((a) => a.op === 'deleteTarget' || a.op === 'deleteFolder').length;
+        deletionsAfterGate += plan.folders
+          .flatMap((f) => f.actions)
+          .filter((a) => a.op === 'deleteTarget' || a.op === 'deleteFolder').length;
       }
       sim.apply(plan.folders);
     } else if (roll === 1) gated = true;
@@ -127,7 +179,8 @@ function runbook(seed: number): { plansAfterGate: number; deletionsAfterGate: nu
     else if (roll === 3) sim.deliver(sim.source, random.pick(['INBOX', 'Work', 'Old']));
     else if (roll === 4) sim.remove(sim.source, random.pick(['INBOX', 'Work', 'Old']), random);
     else if (roll === 5) sim.deliver(sim.target, random.pick(['Projects', 'Receipts']));
-    else if (roll === 6) sim.source.delete('Old'); // the user deleted a folder on the old server: its copy is target-only now
+    else if (roll === 6)
+      sim.source.delete('Old'); // the user deleted a folder on the old server: its copy is target-only now
     else sim.uidMaps = random.chance(0.2) ? {} : sim.uidMaps; // sometimes a run with another --state-dir: the record is gone
   }
   return { plansAfterGate, deletionsAfterGate };
@@ -155,11 +208,35 @@ test('the generator can tell: without the rule, plans after the gate delete fore
     sim.deliver(sim.source, 'INBOX');
     const rules = slice({ phase: { deleteTarget: true, deleteTargetFolders: { only: null, except: null } } });
     const first = account({ layout: 'slash', folders: sim.spec(sim.source) }, { layout: 'slash', folders: {} });
-    sim.apply(planAccount({ accountId: 'alice', slice: rules, snapshot: first, mapping: mapFolders(first, rules.folders), now: new Date('2026-11-22T12:00:00Z'), uidMaps: {}, cutover: null }).folders);
+    sim.apply(
+      planAccount({
+        accountId: 'alice',
+        slice: rules,
+        snapshot: first,
+        mapping: mapFolders(first, rules.folders),
+        now: new Date('2026-11-22T12:00:00Z'),
+        uidMaps: {},
+        cutover: null,
+      }).folders,
+    );
     sim.deliverToTarget(random, 'INBOX');
     sim.deliver(sim.target, 'Projects');
-    const again = account({ layout: 'slash', folders: sim.spec(sim.source) }, { layout: 'slash', folders: sim.spec(sim.target) });
-    found += breaches(sim, planAccount({ accountId: 'alice', slice: rules, snapshot: again, mapping: mapFolders(again, rules.folders), now: new Date('2026-11-22T12:00:00Z'), uidMaps: {}, cutover: null }).folders).length;
+    const again = account(
+      { layout: 'slash', folders: sim.spec(sim.source) },
+      { layout: 'slash', folders: sim.spec(sim.target) },
+    );
+    found += breaches(
+      sim,
+      planAccount({
+        accountId: 'alice',
+        slice: rules,
+        snapshot: again,
+        mapping: mapFolders(again, rules.folders),
+        now: new Date('2026-11-22T12:00:00Z'),
+        uidMaps: {},
+        cutover: null,
+      }).folders,
+    ).length;
   }
   assert.ok(found >= 50, `${found} breaches without the rule`);
 });

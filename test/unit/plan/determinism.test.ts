@@ -9,19 +9,48 @@ import { NOW, account, agedMessage, message, slice } from '../../support/snapsho
 // deletions on both levels, a UID map.
 function mailbox(): AccountSnapshot {
   return account(
-    { layout: 'slash', folders: {
-      INBOX: { uidValidity: 10, messages: [message(1, { flags: ['\\Seen', 'Work', '$Label1'] }), message(2, { identity: 'dup' }), message(3, { identity: 'dup' }), agedMessage(4, 90), message(5, { hasMessageId: false, flags: ['\\Deleted'] })] },
-      'Sent Items': { specialUse: '\\Sent', messages: [message(10, { flags: ['\\Seen'] }), message(11, { flags: ['\\Answered', '\\Seen'] })] },
-      'Lists.Dev': { messages: [message(20)] },
-      'Lists/Ops': { messages: [message(21, { size: 9_000_000 })] },
-      Trash: { messages: [message(30)] },
-      Empty: {},
-    } },
-    { layout: 'dot', server: { appendLimit: 5_000_000 }, folders: {
-      INBOX: { uidValidity: 20, permanentFlags: ['\\Seen', '\\Answered', '\\Flagged', '$Label1'], messages: [message(101, { identity: 'id-1', flags: ['\\Flagged'] }), message(102, { identity: 'dup' }), message(103, { identity: 'stray' })] },
-      'INBOX.Sent': { specialUse: '\\Sent', messages: [message(110, { identity: 'id-10' })] },
-      'INBOX.Old': {}, 'INBOX.Old.Deeper': {}, 'INBOX.Trash': {},
-    } },
+    {
+      layout: 'slash',
+      folders: {
+        INBOX: {
+          uidValidity: 10,
+          messages: [
+            message(1, { flags: ['\\Seen', 'Work', '$Label1'] }),
+            message(2, { identity: 'dup' }),
+            message(3, { identity: 'dup' }),
+            agedMessage(4, 90),
+            message(5, { hasMessageId: false, flags: ['\\Deleted'] }),
+          ],
+        },
+        'Sent Items': {
+          specialUse: '\\Sent',
+          messages: [message(10, { flags: ['\\Seen'] }), message(11, { flags: ['\\Answered', '\\Seen'] })],
+        },
+        'Lists.Dev': { messages: [message(20)] },
+        'Lists/Ops': { messages: [message(21, { size: 9_000_000 })] },
+        Trash: { messages: [message(30)] },
+        Empty: {},
+      },
+    },
+    {
+      layout: 'dot',
+      server: { appendLimit: 5_000_000 },
+      folders: {
+        INBOX: {
+          uidValidity: 20,
+          permanentFlags: ['\\Seen', '\\Answered', '\\Flagged', '$Label1'],
+          messages: [
+            message(101, { identity: 'id-1', flags: ['\\Flagged'] }),
+            message(102, { identity: 'dup' }),
+            message(103, { identity: 'stray' }),
+          ],
+        },
+        'INBOX.Sent': { specialUse: '\\Sent', messages: [message(110, { identity: 'id-10' })] },
+        'INBOX.Old': {},
+        'INBOX.Old.Deeper': {},
+        'INBOX.Trash': {},
+      },
+    },
   );
 }
 
@@ -30,11 +59,24 @@ const rules = slice({
   messages: { identity: 'uid', maxAgeDays: 60, addMessageId: true, skipDeleted: false },
   phase: { deleteTarget: true, deleteTargetFolders: { only: null, except: null } },
 });
-const uidMaps: UidMaps = { INBOX: { sourceUidValidity: 10, target: 'INBOX', targetUidValidity: 20, pairs: [[1, 101], [2, 102]] } };
+const uidMaps: UidMaps = {
+  INBOX: {
+    sourceUidValidity: 10,
+    target: 'INBOX',
+    targetUidValidity: 20,
+    pairs: [
+      [1, 101],
+      [2, 102],
+    ],
+  },
+};
 
 function plan(snapshot: AccountSnapshot, maps: UidMaps = uidMaps) {
   const mapping = mapFolders(snapshot, rules.folders);
-  return { mapping, ...planAccount({ accountId: 'alice', slice: rules, snapshot, mapping, now: NOW, uidMaps: maps, cutover: null }) };
+  return {
+    mapping,
+    ...planAccount({ accountId: 'alice', slice: rules, snapshot, mapping, now: NOW, uidMaps: maps, cutover: null }),
+  };
 }
 
 /** The same mailbox with every list and record in another order. */
@@ -42,7 +84,12 @@ function shuffled(snapshot: AccountSnapshot): AccountSnapshot {
   const reorder = <T>(list: readonly T[]): T[] => [...list.slice(1), ...list.slice(0, 1)].reverse();
   const messages = (list: MessageSnapshot[]) => reorder(list).map((m) => ({ ...m, flags: reorder(m.flags) }));
   const folders = (record: Record<string, FolderSnapshot>) =>
-    Object.fromEntries(reorder(Object.entries(record)).map(([name, folder]) => [name, { ...folder, messages: messages(folder.messages) }]));
+    Object.fromEntries(
+      reorder(Object.entries(record)).map(([name, folder]) => [
+        name,
+        { ...folder, messages: messages(folder.messages) },
+      ]),
+    );
   return {
     source: { ...snapshot.source, folders: reorder(snapshot.source.folders) },
     target: { ...snapshot.target, folders: reorder(snapshot.target.folders) },

@@ -1,7 +1,12 @@
 import { createHash } from 'node:crypto';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { headerSection, identityOfRaw, parseIdentityHeaders, type IdentityHeaders } from '../../../src/plan/identity.ts';
+import {
+  headerSection,
+  identityOfRaw,
+  parseIdentityHeaders,
+  type IdentityHeaders,
+} from '../../../src/plan/identity.ts';
 import { generateMessages } from '../../support/mailbox-generator.ts';
 import { Random } from '../../support/random.ts';
 
@@ -25,15 +30,35 @@ function byDefinition(text: string): IdentityHeaders {
 
 const cases: Array<[string, string, IdentityHeaders]> = [
   ['plain', 'Message-ID: <a@b>\r\nReceived: from x by y\r\n\r\n', { messageId: '<a@b>', received: ['from x by y'] }],
-  ['folded Received', 'Received: from x\r\n\tby y\r\n  for z\r\nSubject: s\r\n\r\n', { messageId: null, received: ['from x by y for z'] }],
-  ['names in any case, space before the colon', 'MESSAGE-ID : <a@b>\r\nreceived\t: r\r\n\r\n', { messageId: '<a@b>', received: ['r'] }],
-  ['first Message-ID wins, an empty one does not count', 'Message-ID:  \r\nMessage-ID: <1@x>\r\nMessage-Id: <2@x>\r\n\r\n', { messageId: '<1@x>', received: [] }],
+  [
+    'folded Received',
+    'Received: from x\r\n\tby y\r\n  for z\r\nSubject: s\r\n\r\n',
+    { messageId: null, received: ['from x by y for z'] },
+  ],
+  [
+    'names in any case, space before the colon',
+    'MESSAGE-ID : <a@b>\r\nreceived\t: r\r\n\r\n',
+    { messageId: '<a@b>', received: ['r'] },
+  ],
+  [
+    'first Message-ID wins, an empty one does not count',
+    'Message-ID:  \r\nMessage-ID: <1@x>\r\nMessage-Id: <2@x>\r\n\r\n',
+    { messageId: '<1@x>', received: [] },
+  ],
   ['name folded onto the next line', 'Received\r\n : r1\r\n\r\n', { messageId: null, received: ['r1'] }],
-  ['whitespace runs and other spaces fold to one space', 'Received: a  b\t\tc\u00a0d\vend \r\n\r\n', { messageId: null, received: ['a b c d end'] }],
+  [
+    'whitespace runs and other spaces fold to one space',
+    'Received: a  b\t\tc\u00a0d\vend \r\n\r\n',
+    { messageId: null, received: ['a b c d end'] },
+  ],
   ['LF line ends', 'Message-ID: <a@b>\nReceived: one\n two\n\n', { messageId: '<a@b>', received: ['one two'] }],
   ['a bare CR stays inside the line', 'Received: a\rb\r\n\r\n', { messageId: null, received: ['a b'] }],
   ['leading whitespace before the first name', ' \u00a0Received: r\r\n', { messageId: null, received: ['r'] }],
-  ['similar names do not count', 'Message-IDs: <a@b>\r\nReceived-SPF: pass\r\nX-Received: x\r\nReferences: <c@d>\r\n\r\n', { messageId: null, received: [] }],
+  [
+    'similar names do not count',
+    'Message-IDs: <a@b>\r\nReceived-SPF: pass\r\nX-Received: x\r\nReferences: <c@d>\r\n\r\n',
+    { messageId: null, received: [] },
+  ],
   ['no colon, colon first', 'Received\r\n: r\r\nMessage-ID <a@b>\r\n\r\n', { messageId: null, received: [] }],
   ['8-bit value', 'Received: from caf\u00e9  x\r\n\r\n', { messageId: null, received: ['from caf\u00e9 x'] }],
   ['no trailing newline', 'Message-ID: <a@b>', { messageId: '<a@b>', received: [] }],
@@ -49,8 +74,39 @@ for (const [name, text, expected] of cases) {
 
 test('parseIdentityHeaders agrees with the definition on random header blocks', () => {
   const random = new Random(7);
-  const pieces = ['Received', 'received', 'RECEIVED', 'Message-ID', 'message-id', 'Message-Id ', 'MIME-Version', 'Subject', 'X-Received',
-    ':', ': ', '\r\n', '\n', '\r', '\r\n\t', '\r\n ', '\n ', ' ', '  ', '\t', '\u000b', '\u000c', '\u00a0', '\u0085', 'from', '<a@b>', 'x', 'm', 'R', '\u00e9', ''];
+  const pieces = [
+    'Received',
+    'received',
+    'RECEIVED',
+    'Message-ID',
+    'message-id',
+    'Message-Id ',
+    'MIME-Version',
+    'Subject',
+    'X-Received',
+    ':',
+    ': ',
+    '\r\n',
+    '\n',
+    '\r',
+    '\r\n\t',
+    '\r\n ',
+    '\n ',
+    ' ',
+    '  ',
+    '\t',
+    '\u000b',
+    '\u000c',
+    '\u00a0',
+    '\u0085',
+    'from',
+    '<a@b>',
+    'x',
+    'm',
+    'R',
+    '\u00e9',
+    '',
+  ];
   for (let round = 0; round < 20_000; round++) {
     let text = '';
     const length = random.int(0, 14);
@@ -81,7 +137,9 @@ for (const [name, raw, expected] of sections) {
 
 test('identityOfRaw: Message-ID and Received hashed, folded', () => {
   const folded = identityOfRaw(Buffer.from('Received: from a\r\n\tby b\r\nMessage-ID: <x@y>\r\n\r\nbody', 'latin1'));
-  const flat = identityOfRaw(Buffer.from('Message-ID:   <x@y>\r\nSubject: other\r\nReceived: from a by b\r\n\r\nother body', 'latin1'));
+  const flat = identityOfRaw(
+    Buffer.from('Message-ID:   <x@y>\r\nSubject: other\r\nReceived: from a by b\r\n\r\nother body', 'latin1'),
+  );
   assert.is(folded, flat);
   assert.match(folded, /^[0-9a-f]{64}$/);
   assert.is.not(identityOfRaw(Buffer.from('Message-ID: <x@y>\r\n\r\n', 'latin1')), folded);
@@ -89,7 +147,9 @@ test('identityOfRaw: Message-ID and Received hashed, folded', () => {
 
 test('an identity is the SHA-256 of "message-id:…\\nreceived:…", 8-bit header bytes hashed as themselves (latin1)', () => {
   const raw = Buffer.from('Received: from h\xe9 by b\r\nMessage-ID: <\xfc@y>\r\n\r\nbody', 'latin1');
-  const expected = createHash('sha256').update(Buffer.from('message-id:<\xfc@y>\nreceived:from h\xe9 by b', 'latin1')).digest('hex');
+  const expected = createHash('sha256')
+    .update(Buffer.from('message-id:<\xfc@y>\nreceived:from h\xe9 by b', 'latin1'))
+    .digest('hex');
   assert.is(identityOfRaw(raw), expected);
 });
 

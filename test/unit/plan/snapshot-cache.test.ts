@@ -1,6 +1,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { cacheUse, endpointKey, refreshFlags, withCopies, type CachedFolder, type SnapshotCache } from '../../../src/plan/snapshot-cache.ts';
+import {
+  cacheUse,
+  endpointKey,
+  refreshFlags,
+  withCopies,
+  type CachedFolder,
+  type SnapshotCache,
+} from '../../../src/plan/snapshot-cache.ts';
 import type { FolderState } from '../../../src/plan/snapshot.ts';
 import { message } from '../../support/snapshots.ts';
 
@@ -32,8 +39,15 @@ test('another UIDVALIDITY, or no cache, means a full read', () => {
 test("refreshFlags: cached messages get today's flags, vanished UIDs go, unknown UIDs are listed for a full read", () => {
   const use = cacheUse(CACHED, { ...STATE, uidNext: 6, highestModseq: 130 });
   assert.ok(use.kind === 'refresh');
-  const refreshed = refreshFlags(use.byUid, [{ uid: 1, flags: ['\\Flagged'] }, { uid: 3, flags: [] }, { uid: 5, flags: ['\\Seen'] }]);
-  assert.equal(refreshed.messages, [{ ...message(1), flags: ['\\Flagged'] }, { ...message(3), flags: [] }]);
+  const refreshed = refreshFlags(use.byUid, [
+    { uid: 1, flags: ['\\Flagged'] },
+    { uid: 3, flags: [] },
+    { uid: 5, flags: ['\\Seen'] },
+  ]);
+  assert.equal(refreshed.messages, [
+    { ...message(1), flags: ['\\Flagged'] },
+    { ...message(3), flags: [] },
+  ]);
   assert.equal(refreshed.unknown, [5]);
 });
 
@@ -44,14 +58,47 @@ test('endpointKey names the login and the server', () => {
 test('withCopies: copies are known on the target as their source messages; that folder keeps its other messages and must re-read flags', () => {
   const cache: SnapshotCache = {
     source: { endpoint: 's', folders: { INBOX: CACHED } },
-    target: { endpoint: 't', folders: { INBOX: { state: { uidValidity: 50, uidNext: 3, highestModseq: 9, messages: 1 }, messages: [message(2, { identity: 'already-there' })] } } },
+    target: {
+      endpoint: 't',
+      folders: {
+        INBOX: {
+          state: { uidValidity: 50, uidNext: 3, highestModseq: 9, messages: 1 },
+          messages: [message(2, { identity: 'already-there' })],
+        },
+      },
+    },
   };
   const after = withCopies(cache, [
-    { sourceFolder: 'INBOX', sourceUidValidity: 7, targetFolder: 'INBOX', targetUidValidity: 50, pairs: [[1, 3], [3, 4], [9, 5]], altered: new Set([3]) },
-    { sourceFolder: 'Gone', sourceUidValidity: 7, targetFolder: 'INBOX.Gone', targetUidValidity: 51, pairs: [[1, 1]], altered: new Set() },
+    {
+      sourceFolder: 'INBOX',
+      sourceUidValidity: 7,
+      targetFolder: 'INBOX',
+      targetUidValidity: 50,
+      pairs: [
+        [1, 3],
+        [3, 4],
+        [9, 5],
+      ],
+      altered: new Set([3]),
+    },
+    {
+      sourceFolder: 'Gone',
+      sourceUidValidity: 7,
+      targetFolder: 'INBOX.Gone',
+      targetUidValidity: 51,
+      pairs: [[1, 1]],
+      altered: new Set(),
+    },
   ]);
   const inbox = after.target!.folders.INBOX!;
-  assert.equal(inbox.messages.map((m) => [m.uid, m.identity]), [[2, 'already-there'], [3, 'id-1']], 'UID 3 got a header added and UID 9 is not cached: both read in full next time');
+  assert.equal(
+    inbox.messages.map((m) => [m.uid, m.identity]),
+    [
+      [2, 'already-there'],
+      [3, 'id-1'],
+    ],
+    'UID 3 got a header added and UID 9 is not cached: both read in full next time',
+  );
   assert.is(inbox.state.highestModseq, null);
   assert.is(cacheUse(inbox, { uidValidity: 50, uidNext: 6, highestModseq: 12, messages: 4 }).kind, 'refresh');
   assert.not.ok('INBOX.Gone' in after.target!.folders, 'no source snapshot, nothing to add');
@@ -61,10 +108,27 @@ test('withCopies: copies are known on the target as their source messages; that 
 test('withCopies: a target folder under another UIDVALIDITY starts afresh; no cache side, no change', () => {
   const cache: SnapshotCache = {
     source: { endpoint: 's', folders: { INBOX: CACHED } },
-    target: { endpoint: 't', folders: { INBOX: { state: { uidValidity: 49, uidNext: 3, highestModseq: 9, messages: 1 }, messages: [message(2)] } } },
+    target: {
+      endpoint: 't',
+      folders: {
+        INBOX: { state: { uidValidity: 49, uidNext: 3, highestModseq: 9, messages: 1 }, messages: [message(2)] },
+      },
+    },
   };
-  const after = withCopies(cache, [{ sourceFolder: 'INBOX', sourceUidValidity: 7, targetFolder: 'INBOX', targetUidValidity: 50, pairs: [[2, 1]], altered: new Set() }]);
-  assert.equal(after.target!.folders.INBOX!.messages.map((m) => m.uid), [1]);
+  const after = withCopies(cache, [
+    {
+      sourceFolder: 'INBOX',
+      sourceUidValidity: 7,
+      targetFolder: 'INBOX',
+      targetUidValidity: 50,
+      pairs: [[2, 1]],
+      altered: new Set(),
+    },
+  ]);
+  assert.equal(
+    after.target!.folders.INBOX!.messages.map((m) => m.uid),
+    [1],
+  );
   const noTarget = { source: cache.source, target: null };
   assert.is(withCopies(noTarget, []), noTarget);
 });

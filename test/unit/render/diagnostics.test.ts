@@ -7,12 +7,21 @@ const plain = { color: false };
 
 test('a location lists file:line:column, pointer and account', () => {
   assert.is(formatLocation({ file: 'm.jsonnet', line: 3, column: 7 }), 'm.jsonnet:3:7');
-  assert.is(formatLocation({ file: 'm.json', pointer: '/accounts/0/source', account: 'alice' }), 'm.json /accounts/0/source (account alice)');
+  assert.is(
+    formatLocation({ file: 'm.json', pointer: '/accounts/0/source', account: 'alice' }),
+    'm.json /accounts/0/source (account alice)',
+  );
   assert.is(formatLocation({ account: 'bob', folder: 'Sent' }), '(account bob, folder Sent)');
 });
 
 test('an error is one paragraph: what and where, then the hint', () => {
-  const text = renderDiagnostic(problem('MANIFEST_SCHEMA', 'unknown key `prot`', 'did you mean `port`?', { file: 'm.json', pointer: '/defaults/source/prot' }), plain);
+  const text = renderDiagnostic(
+    problem('MANIFEST_SCHEMA', 'unknown key `prot`', 'did you mean `port`?', {
+      file: 'm.json',
+      pointer: '/defaults/source/prot',
+    }),
+    plain,
+  );
   assert.is(text, 'error: m.json /defaults/source/prot: unknown key `prot`\n  hint: did you mean `port`?');
 });
 

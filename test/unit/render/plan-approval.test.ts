@@ -19,15 +19,52 @@ function planWith(actions: Action[], target = 'INBOX', source: string | null = '
 }
 
 const CASES: Array<[string, Action[], string | null, string[], string[]]> = [
-  ['a copy-only plan', [{ op: 'copy', uid: 1, size: 1, internalDate: '2026-11-01T00:00:00Z', flags: [], identity: ID }], 'INBOX', ['yes'], []],
-  ['target deletions', [{ op: 'deleteTarget', uid: 1, identity: ID }, { op: 'deleteTarget', uid: 2, identity: ID }], 'INBOX', ['delete', '2'],
-    ['This plan DELETES 2 messages:', '  on the target: 2 messages', '  on the source: 0 messages']],
-  ['source deletions', [{ op: 'deleteSource', uid: 1, identity: ID, targetUid: 4 }], 'INBOX', ['delete', '1'],
-    ['This plan DELETES 1 message:', '  on the target: 0 messages', '  on the source: 1 message']],
-  ['a target folder deleted with its messages', [{ op: 'deleteFolder', messages: 5 }], null, ['delete', '5'],
-    ['This plan DELETES 5 messages:', '  on the target: 0 messages, and 1 folder holding 5 messages', '  on the source: 0 messages']],
-  ['an empty target folder deleted: the word only', [{ op: 'deleteFolder', messages: 0 }], null, ['delete'],
-    ['This plan DELETES 1 empty folder:', '  on the target: 0 messages, and 1 folder holding 0 messages', '  on the source: 0 messages']],
+  [
+    'a copy-only plan',
+    [{ op: 'copy', uid: 1, size: 1, internalDate: '2026-11-01T00:00:00Z', flags: [], identity: ID }],
+    'INBOX',
+    ['yes'],
+    [],
+  ],
+  [
+    'target deletions',
+    [
+      { op: 'deleteTarget', uid: 1, identity: ID },
+      { op: 'deleteTarget', uid: 2, identity: ID },
+    ],
+    'INBOX',
+    ['delete', '2'],
+    ['This plan DELETES 2 messages:', '  on the target: 2 messages', '  on the source: 0 messages'],
+  ],
+  [
+    'source deletions',
+    [{ op: 'deleteSource', uid: 1, identity: ID, targetUid: 4 }],
+    'INBOX',
+    ['delete', '1'],
+    ['This plan DELETES 1 message:', '  on the target: 0 messages', '  on the source: 1 message'],
+  ],
+  [
+    'a target folder deleted with its messages',
+    [{ op: 'deleteFolder', messages: 5 }],
+    null,
+    ['delete', '5'],
+    [
+      'This plan DELETES 5 messages:',
+      '  on the target: 0 messages, and 1 folder holding 5 messages',
+      '  on the source: 0 messages',
+    ],
+  ],
+  [
+    'an empty target folder deleted: the word only',
+    [{ op: 'deleteFolder', messages: 0 }],
+    null,
+    ['delete'],
+    [
+      'This plan DELETES 1 empty folder:',
+      '  on the target: 0 messages, and 1 folder holding 0 messages',
+      '  on the source: 0 messages',
+    ],
+  ],
 ];
 
 for (const [name, actions, source, confirmations, lead] of CASES) {

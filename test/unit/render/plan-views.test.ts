@@ -10,8 +10,14 @@ import { fixtureAccounts, fixturePlan } from '../../support/plans.ts';
 
 test('the summary counts every kind of action', () => {
   assert.equal(summarise(fixtureAccounts()), {
-    accounts: 2, foldersToCreate: 1, foldersToDelete: 1, messagesToCopy: 2, bytesToCopy: 1_504_211,
-    flagUpdates: 1, targetDeletes: 1, sourceDeletes: 0,
+    accounts: 2,
+    foldersToCreate: 1,
+    foldersToDelete: 1,
+    messagesToCopy: 2,
+    bytesToCopy: 1_504_211,
+    flagUpdates: 1,
+    targetDeletes: 1,
+    sourceDeletes: 0,
   });
 });
 
@@ -29,7 +35,12 @@ test('canonical JSON: two-space indent, one action per line, parses back to the 
   assert.equal(JSON.parse(text), fixturePlan());
   assert.ok(text.endsWith('}\n'));
   assert.match(text, '\n  "format": "mailshift-plan/v1",\n');
-  assert.match(text, '\n            {"op":"copy","uid":3,"size":4211,"internalDate":"2026-11-20T10:00:00.000Z","flags":["\\\\Seen"],"identity":"' + 'a'.repeat(64) + '"},\n');
+  assert.match(
+    text,
+    '\n            {"op":"copy","uid":3,"size":4211,"internalDate":"2026-11-20T10:00:00.000Z","flags":["\\\\Seen"],"identity":"' +
+      'a'.repeat(64) +
+      '"},\n',
+  );
   assert.match(text, '"actions": []');
   const lines = text.split('\n').filter((line) => line.includes('"op"'));
   assert.is(lines.length, 7, 'each action on its own line');
@@ -51,14 +62,20 @@ test('canonical JSON holds secret references, never values', () => {
 test('text view: + create/copy, - deletions called out, unchanged folders counted', () => {
   const text = renderPlanText(fixturePlan(), { palette: { color: false }, verbose: false });
   assert.match(text, 'mailshift plan: acme-cutover, phase presync');
-  assert.match(text, '  - INBOX → INBOX: copy 1 message (4.2 KB), update flags of 1 message, DELETE 1 message on the target');
+  assert.match(
+    text,
+    '  - INBOX → INBOX: copy 1 message (4.2 KB), update flags of 1 message, DELETE 1 message on the target',
+  );
   assert.match(text, `      - delete target UID 2 (identity ${'b'.repeat(12)})`);
   assert.match(text, '  + Lists.Dev → INBOX.Lists_Dev: create folder, copy 1 message (1.5 MB), subscribe');
   assert.match(text, '      note: "." in "Lists.Dev" became "_"');
   assert.match(text, '  - INBOX.Old (target only): DELETE folder with 12 messages');
   assert.match(text, '    1 folder without changes');
   assert.match(text, '! alice / INBOX: keyword "Project X"');
-  assert.match(text, 'Plan: 1 folder to create, 1 to delete, 2 messages (1.5 MB) to copy, 1 flag update, 1 target deletion, 0 source deletions.');
+  assert.match(
+    text,
+    'Plan: 1 folder to create, 1 to delete, 2 messages (1.5 MB) to copy, 1 flag update, 1 target deletion, 0 source deletions.',
+  );
   assert.not.match(text, '\u001b[');
 });
 
@@ -99,7 +116,16 @@ test('diff: a changed action shows as a unified diff line and the counts change'
 });
 
 test('sizes read like a mail admin expects', () => {
-  assert.equal([0, 932.8358, 999, 1000, 4211, 1_500_000, 209_214_047, 3e12].map(formatBytes), ['0 B', '933 B', '999 B', '1.0 KB', '4.2 KB', '1.5 MB', '209.2 MB', '3.0 TB']);
+  assert.equal([0, 932.8358, 999, 1000, 4211, 1_500_000, 209_214_047, 3e12].map(formatBytes), [
+    '0 B',
+    '933 B',
+    '999 B',
+    '1.0 KB',
+    '4.2 KB',
+    '1.5 MB',
+    '209.2 MB',
+    '3.0 TB',
+  ]);
 });
 
 test.run();

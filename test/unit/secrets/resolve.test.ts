@@ -15,15 +15,27 @@ writeFileSync(join(dir, 'secrets', 'alice.pw'), `${SECRET}\r\n\n`);
 writeFileSync(join(dir, 'secrets', 'empty.pw'), '\n');
 writeFileSync(join(dir, 'secrets', 'spaces.pw'), ` ${SECRET} \n`);
 writeFileSync(join(dir, 'print.sh'), `#!/bin/sh\nprintf '%s\\n' '${SECRET}'\n`);
-writeFileSync(join(dir, 'fail.sh'), `#!/bin/sh\necho '${SECRET}'\necho 'gpg: decryption failed: No secret key' >&2\necho 'second line' >&2\nexit 2\n`);
+writeFileSync(
+  join(dir, 'fail.sh'),
+  `#!/bin/sh\necho '${SECRET}'\necho 'gpg: decryption failed: No secret key' >&2\necho 'second line' >&2\nexit 2\n`,
+);
 writeFileSync(join(dir, 'leak.sh'), `#!/bin/sh\necho '${SECRET}'\necho 'oops ${SECRET}' >&2\nexit 1\n`);
-writeFileSync(join(dir, 'stderr-secret.sh'), `#!/bin/sh\necho '${SECRET}' >&2\necho 'gpg: decryption failed: No secret key' >&2\necho >&2\nexit 1\n`);
+writeFileSync(
+  join(dir, 'stderr-secret.sh'),
+  `#!/bin/sh\necho '${SECRET}' >&2\necho 'gpg: decryption failed: No secret key' >&2\necho >&2\nexit 1\n`,
+);
 writeFileSync(join(dir, 'silent.sh'), '#!/bin/sh\nexit 0\n');
 writeFileSync(join(dir, 'pwd.sh'), '#!/bin/sh\npwd\n');
-for (const script of ['print.sh', 'fail.sh', 'leak.sh', 'stderr-secret.sh', 'silent.sh', 'pwd.sh']) chmodSync(join(dir, script), 0o755);
+for (const script of ['print.sh', 'fail.sh', 'leak.sh', 'stderr-secret.sh', 'silent.sh', 'pwd.sh'])
+  chmodSync(join(dir, script), 0o755);
 writeFileSync(join(dir, 'not-executable.sh'), '#!/bin/sh\necho x\n');
 
-const context = (env: NodeJS.ProcessEnv = {}, verbose = false) => ({ manifestDir: dir, env: { PATH: process.env.PATH, ...env }, what: 'source password for account alice', verbose });
+const context = (env: NodeJS.ProcessEnv = {}, verbose = false) => ({
+  manifestDir: dir,
+  env: { PATH: process.env.PATH, ...env },
+  what: 'source password for account alice',
+  verbose,
+});
 
 async function failure(ref: SecretRef, env: NodeJS.ProcessEnv = {}, verbose = false): Promise<MailshiftError> {
   try {
@@ -41,7 +53,7 @@ async function failure(ref: SecretRef, env: NodeJS.ProcessEnv = {}, verbose = fa
   throw new Error(`${JSON.stringify(ref)} resolved`);
 }
 
-test('env: the variable\'s value', async () => {
+test("env: the variable's value", async () => {
   assert.is(await resolveSecret({ env: 'ALICE_OLD_PW' }, context({ ALICE_OLD_PW: SECRET })), SECRET);
 });
 
@@ -88,13 +100,19 @@ test('command: stdout without the trailing newline, run in the manifest folder w
 test('command: a non-zero exit gives its code and how to run it by hand, no output at all', async () => {
   const error = await failure({ command: ['./stderr-secret.sh', 'arg'] });
   assert.is(error.message, 'source password for account alice: command ./stderr-secret.sh exited with code 1');
-  assert.is(error.diagnostics[0]!.hint, `run \`./stderr-secret.sh arg\` by hand in ${dir} to see why (or run mailshift with --verbose for the last line it printed on stderr)`);
+  assert.is(
+    error.diagnostics[0]!.hint,
+    `run \`./stderr-secret.sh arg\` by hand in ${dir} to see why (or run mailshift with --verbose for the last line it printed on stderr)`,
+  );
   assert.not.match(JSON.stringify(error.diagnostics), 'gpg');
 });
 
 test('command: with --verbose, the last non-empty stderr line only, never stdout', async () => {
   const error = await failure({ command: ['./stderr-secret.sh'] }, {}, true);
-  assert.is(error.message, 'source password for account alice: command ./stderr-secret.sh exited with code 1: gpg: decryption failed: No secret key');
+  assert.is(
+    error.message,
+    'source password for account alice: command ./stderr-secret.sh exited with code 1: gpg: decryption failed: No secret key',
+  );
   assert.is(error.diagnostics[0]!.hint, `run \`./stderr-secret.sh\` by hand in ${dir} to see why`);
   const twoLines = await failure({ command: ['./fail.sh'] }, {}, true);
   assert.is(twoLines.message, 'source password for account alice: command ./fail.sh exited with code 2: second line');
@@ -106,7 +124,10 @@ test('command: with --verbose, a secret the command printed on stdout is masked 
 });
 
 test('command: not found, not executable, silent', async () => {
-  assert.match((await failure({ command: ['no-such-program-mailshift'] })).message, 'command no-such-program-mailshift not found');
+  assert.match(
+    (await failure({ command: ['no-such-program-mailshift'] })).message,
+    'command no-such-program-mailshift not found',
+  );
   assert.match((await failure({ command: ['./not-executable.sh'] })).message, 'is not executable');
   assert.match((await failure({ command: ['./silent.sh'] })).message, 'printed nothing');
 });

@@ -58,7 +58,10 @@ for (const durable of [true, false]) {
     writeFileSync(file, 'old');
     // Its folder does not exist: the temp file cannot be created.
     const failing = replaceFile(join(dir, 'missing', 'cache.json'), 'new', { durable });
-    await failing.then(() => assert.unreachable('the write should fail'), (error: NodeJS.ErrnoException) => assert.is(error.code, 'ENOENT'));
+    await failing.then(
+      () => assert.unreachable('the write should fail'),
+      (error: NodeJS.ErrnoException) => assert.is(error.code, 'ENOENT'),
+    );
     assert.is(readFileSync(file, 'utf8'), 'old');
     assert.equal(readdirSync(dir), ['cache.json']);
   });

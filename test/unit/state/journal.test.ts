@@ -28,7 +28,11 @@ test('entries survive close and reopen; failed ones are there but not "has" (the
   assert.not.ok(reopened.has('alice/INBOX/copy/2'));
   assert.ok(reopened.has('alice/INBOX/copy/3'));
   assert.not.ok(reopened.has('alice/INBOX/copy/4'));
-  assert.equal(reopened.get('alice/INBOX/copy/1'), { key: 'alice/INBOX/copy/1', result: 'done', detail: { targetUid: 7 } });
+  assert.equal(reopened.get('alice/INBOX/copy/1'), {
+    key: 'alice/INBOX/copy/1',
+    result: 'done',
+    detail: { targetUid: 7 },
+  });
   assert.is(reopened.entries().length, 3);
   await reopened.close();
 });
@@ -40,10 +44,16 @@ test('a retried key: the latest entry counts, in the place the key first had', a
   await journal.append({ key: 'b', result: 'done' });
   await journal.append({ key: 'a', result: 'done' });
   assert.ok(journal.has('a'));
-  assert.equal(journal.entries().map((entry) => `${entry.key}:${entry.result}`), ['a:done', 'b:done']);
+  assert.equal(
+    journal.entries().map((entry) => `${entry.key}:${entry.result}`),
+    ['a:done', 'b:done'],
+  );
   await journal.close();
   const reopened = await localStateStore(dir).journal(PLAN);
-  assert.equal(reopened.entries().map((entry) => `${entry.key}:${entry.result}`), ['a:done', 'b:done']);
+  assert.equal(
+    reopened.entries().map((entry) => `${entry.key}:${entry.result}`),
+    ['a:done', 'b:done'],
+  );
   await reopened.close();
 });
 
@@ -90,7 +100,10 @@ test('a torn last line (kill -9 mid-write) is ignored, and cut off before the ne
   await journal.close();
   appendFileSync(journalFile(dir), '{"key":"b","res');
   const reopened = await localStateStore(dir).journal(PLAN);
-  assert.equal(reopened.entries().map((entry) => entry.key), ['a']);
+  assert.equal(
+    reopened.entries().map((entry) => entry.key),
+    ['a'],
+  );
   await reopened.append({ key: 'c', result: 'done' });
   await reopened.close();
   assert.is(readFileSync(journalFile(dir), 'utf8'), '{"key":"a","result":"done"}\n{"key":"c","result":"done"}\n');
@@ -103,7 +116,10 @@ test('zeros a power loss leaves at the end are a torn tail too', async () => {
   await journal.close();
   appendFileSync(journalFile(dir), Buffer.alloc(64));
   const reopened = await localStateStore(dir).journal(PLAN);
-  assert.equal(reopened.entries().map((entry) => entry.key), ['a']);
+  assert.equal(
+    reopened.entries().map((entry) => entry.key),
+    ['a'],
+  );
   await reopened.close();
 });
 
@@ -127,7 +143,9 @@ test('appends made together share a commit and all resolve durable, in order', a
   const dir = freshDir();
   const journal = await localStateStore(dir).journal(PLAN);
   const started = Date.now();
-  await Promise.all(Array.from({ length: 5000 }, (_, i) => journal.append({ key: `k${i}`, result: 'done', detail: { targetUid: i } })));
+  await Promise.all(
+    Array.from({ length: 5000 }, (_, i) => journal.append({ key: `k${i}`, result: 'done', detail: { targetUid: i } })),
+  );
   assert.ok(Date.now() - started < 5000, 'group commit: thousands of appends in well under a second each');
   await journal.close();
   const lines = readFileSync(journalFile(dir), 'utf8').trimEnd().split('\n');
@@ -162,7 +180,9 @@ for (let i = 0; ; i++) {
 
 test('kill -9 of a writer mid-stream: every acknowledged entry is there, nothing is garbled', async () => {
   const dir = freshDir();
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', WRITER, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', WRITER, dir], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let acknowledged = -1;
   await new Promise<void>((resolve) => {
     child.stdout.on('data', (chunk: Buffer) => {
@@ -175,7 +195,11 @@ test('kill -9 of a writer mid-stream: every acknowledged entry is there, nothing
   const journal = await localStateStore(dir).journal(PLAN);
   const keys = journal.entries().map((entry) => entry.key);
   assert.ok(keys.length >= acknowledged + 1, `${keys.length} entries, ${acknowledged + 1} acknowledged`);
-  assert.equal(keys, keys.map((_, i) => `k${i}`), 'a gapless prefix');
+  assert.equal(
+    keys,
+    keys.map((_, i) => `k${i}`),
+    'a gapless prefix',
+  );
   await journal.append({ key: 'after', result: 'done' });
   await journal.close();
   const reopened = await localStateStore(dir).journal(PLAN);

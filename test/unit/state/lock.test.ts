@@ -72,7 +72,10 @@ test('a lock whose pid is dead on this host is taken over, and the takeover says
   const dir = freshDir();
   mkdirSync(dir, { recursive: true });
   const pid = deadPid();
-  writeFileSync(join(dir, 'lock'), JSON.stringify({ operator: 'carol@ops1', pid, host: 'ops1', since: '2026-11-23T09:15:00.000Z', token: 'x' }));
+  writeFileSync(
+    join(dir, 'lock'),
+    JSON.stringify({ operator: 'carol@ops1', pid, host: 'ops1', since: '2026-11-23T09:15:00.000Z', token: 'x' }),
+  );
   const lock = await localStateStore(dir).lock(me);
   assert.is(lock.tookOverFrom, `carol@ops1, pid ${pid} on ops1, since 2026-11-23T09:15:00.000Z`);
   assert.is(JSON.parse(readFileSync(join(dir, 'lock'), 'utf8')).operator, 'alice@ops1');
@@ -82,7 +85,16 @@ test('a lock whose pid is dead on this host is taken over, and the takeover says
 test('a lock held on another host is never taken over: its pid means nothing here', async () => {
   const dir = freshDir();
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'lock'), JSON.stringify({ operator: 'dave@ops2', pid: deadPid(), host: 'ops2', since: '2026-11-23T09:15:00.000Z', token: 'y' }));
+  writeFileSync(
+    join(dir, 'lock'),
+    JSON.stringify({
+      operator: 'dave@ops2',
+      pid: deadPid(),
+      host: 'ops2',
+      since: '2026-11-23T09:15:00.000Z',
+      token: 'y',
+    }),
+  );
   const error = await lockError(localStateStore(dir).lock(me));
   assert.is(error.code, 'STATE_LOCKED');
   assert.match(error.diagnostics[0]!.hint!, 'cannot tell from ops1 whether pid');
@@ -91,7 +103,16 @@ test('a lock held on another host is never taken over: its pid means nothing her
 test('many processes taking over one stale lock at once: exactly one wins', async () => {
   const dir = freshDir();
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'lock'), JSON.stringify({ operator: 'carol@ops1', pid: deadPid(), host: 'ops1', since: '2026-11-23T09:15:00.000Z', token: 'z' }));
+  writeFileSync(
+    join(dir, 'lock'),
+    JSON.stringify({
+      operator: 'carol@ops1',
+      pid: deadPid(),
+      host: 'ops1',
+      since: '2026-11-23T09:15:00.000Z',
+      token: 'z',
+    }),
+  );
   const attempts = await Promise.allSettled(Array.from({ length: 8 }, () => localStateStore(dir).lock(me)));
   const won = attempts.filter((attempt) => attempt.status === 'fulfilled');
   assert.is(won.length, 1);

@@ -19,9 +19,24 @@ test('no maps before the first apply', async () => {
 
 test('pairs are merged into the folder map, by source UID, in UID order', async () => {
   const store = localStateStore(freshDir());
-  await store.recordUidPairs('alice', 'Sent', SENT, [[3, 103], [1, 101]]);
-  await store.recordUidPairs('alice', 'Sent', SENT, [[2, 102], [3, 203]]);
-  assert.equal(await store.uidMaps('alice'), { Sent: { ...SENT, pairs: [[1, 101], [2, 102], [3, 203]] } });
+  await store.recordUidPairs('alice', 'Sent', SENT, [
+    [3, 103],
+    [1, 101],
+  ]);
+  await store.recordUidPairs('alice', 'Sent', SENT, [
+    [2, 102],
+    [3, 203],
+  ]);
+  assert.equal(await store.uidMaps('alice'), {
+    Sent: {
+      ...SENT,
+      pairs: [
+        [1, 101],
+        [2, 102],
+        [3, 203],
+      ],
+    },
+  });
 });
 
 const replacements: Array<{ name: string; change: Partial<typeof SENT> }> = [
@@ -32,7 +47,10 @@ const replacements: Array<{ name: string; change: Partial<typeof SENT> }> = [
 for (const c of replacements) {
   test(`the folder map starts afresh when ${c.name}`, async () => {
     const store = localStateStore(freshDir());
-    await store.recordUidPairs('alice', 'Sent', SENT, [[1, 101], [2, 102]]);
+    await store.recordUidPairs('alice', 'Sent', SENT, [
+      [1, 101],
+      [2, 102],
+    ]);
     await store.recordUidPairs('alice', 'Sent', { ...SENT, ...c.change }, [[5, 1]]);
     assert.equal(await store.uidMaps('alice'), { Sent: { ...SENT, ...c.change, pairs: [[5, 1]] } });
   });
@@ -41,7 +59,9 @@ for (const c of replacements) {
 test('folders and accounts are kept apart; concurrent writes to one account lose nothing', async () => {
   const store = localStateStore(freshDir());
   const folders = Array.from({ length: 12 }, (_, i) => `Folder ${i}`);
-  await Promise.all(folders.map((folder, i) => store.recordUidPairs('alice', folder, { ...SENT, target: folder }, [[1, i]])));
+  await Promise.all(
+    folders.map((folder, i) => store.recordUidPairs('alice', folder, { ...SENT, target: folder }, [[1, i]])),
+  );
   await store.recordUidPairs('bob@acme.example', 'INBOX', { ...SENT, target: 'INBOX' }, [[1, 1]]);
   const alice = await store.uidMaps('alice');
   assert.equal(Object.keys(alice).sort(), [...folders].sort());
@@ -57,7 +77,10 @@ test('the file is replaced atomically (no temp file left) and holds one folder p
   assert.equal(readdirSync(join(dir, 'uid-maps')), ['alice.json']);
   const text = readFileSync(join(dir, 'uid-maps', 'alice.json'), 'utf8');
   assert.match(text, '"format": "mailshift-uid-maps/v1"');
-  assert.match(text, '\n    "Sent": {"sourceUidValidity":11,"target":"INBOX.Sent Items","targetUidValidity":900,"pairs":[[1,101]]}\n');
+  assert.match(
+    text,
+    '\n    "Sent": {"sourceUidValidity":11,"target":"INBOX.Sent Items","targetUidValidity":900,"pairs":[[1,101]]}\n',
+  );
   assert.is(JSON.parse(text).account, 'alice');
 });
 
@@ -71,7 +94,13 @@ test('a file changed by another hand between two writes is read again, not overw
   await store.recordUidPairs('alice', 'Drafts', { ...SENT, target: 'INBOX.Drafts' }, [[2, 7]]);
   assert.equal(await store.uidMaps('alice'), {
     Drafts: { ...SENT, target: 'INBOX.Drafts', pairs: [[2, 7]] },
-    Sent: { ...SENT, pairs: [[1, 101], [5, 105]] },
+    Sent: {
+      ...SENT,
+      pairs: [
+        [1, 101],
+        [5, 105],
+      ],
+    },
   });
   writeFileSync(file, '{"format": "something else"}');
   try {
@@ -92,13 +121,19 @@ test('many folders written one after another: each write holds every folder writ
     assert.equal(await store.uidMaps('alice'), expected);
   }
   await store.recordUidPairs('alice', 'F3', SENT, [[1, 1]]);
-  assert.equal((await store.uidMaps('alice')).F3!.pairs, [[1, 1], [4, 103]]);
+  assert.equal((await store.uidMaps('alice')).F3!.pairs, [
+    [1, 1],
+    [4, 103],
+  ]);
 });
 
 test('a damaged map file is STATE_CORRUPT, naming the file', async () => {
   const dir = freshDir();
   mkdirSync(join(dir, 'uid-maps'), { recursive: true });
-  writeFileSync(join(dir, 'uid-maps', 'alice.json'), '{"format":"mailshift-uid-maps/v1","folders":{"Sent":{"pairs":"no"}}}');
+  writeFileSync(
+    join(dir, 'uid-maps', 'alice.json'),
+    '{"format":"mailshift-uid-maps/v1","folders":{"Sent":{"pairs":"no"}}}',
+  );
   try {
     await localStateStore(dir).uidMaps('alice');
     assert.unreachable('should refuse');
