@@ -107,4 +107,28 @@ test('an apply with a message the target refuses: account_finished counts it fai
   }
 });
 
+test('an account that cannot log in: account_failed with the error, as plain data; apply_finished says failed', async () => {
+  const m = await newMigration('json-login', { phases: [{ name: 'presync' }] });
+  try {
+    await fillMailbox(m.source.server, m.source, { INBOX: [{ name: 'a' }] });
+    assert.is((await runMailshift(['plan', m.manifest, '--phase', 'presync', '--quiet'], { env: m.env })).code, 0);
+    const env = { ...m.env, MIG_TARGET_PW: 'not-the-password' };
+    const applied = await runMailshift(['apply', m.planPath('presync'), '--format', 'json'], { env });
+    assert.is(applied.code, 1, applied.output);
+    const events = eventsOf(applied.stdout);
+    assert.equal(sequence(events), [
+      'apply_started',
+      'account_started alice',
+      'account_failed alice',
+      'apply_finished',
+    ]);
+    const failed = events.find((e) => e.type === 'account_failed') as Extract<ApplyEvent, { type: 'account_failed' }>;
+    assert.is(failed.errors[0]?.code, 'LOGIN_FAILED');
+    assert.match(failed.errors[0]?.message ?? '', /target/);
+    assert.not.match(applied.stdout, /not-the-password/, 'no secret in the events');
+  } finally {
+    m.remove();
+  }
+});
+
 test.run();
