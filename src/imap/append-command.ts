@@ -1,7 +1,7 @@
 import { MailshiftError, problem } from '../errors.ts';
 import { flowOf, type ImapConnection } from './connection.ts';
 import { imapDateTime } from './date-time.ts';
-import { execCommand, folderToken, isBad, refusalText, responseCodeOf, type Token } from './exec.ts';
+import { execCommand, folderToken, isBad, refusalText, responseCodeOf, type Token } from './wire/exec.ts';
 import { openReadOnly } from './opened-folder.ts';
 import { operationFailure } from './operation-failure.ts';
 

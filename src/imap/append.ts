@@ -9,11 +9,11 @@ import {
   refusesFolder,
   type OutgoingMessage,
 } from './append-command.ts';
-import { appendPipelined, canPipeline, type PipelineRun } from './append-pipeline.ts';
+import { appendPipelined, canPipeline, type PipelineRun } from './wire/append-pipeline.ts';
 import { hasCapability } from './capabilities.ts';
 import { flowOf, type ImapConnection } from './connection.ts';
 import { commandFailure } from './errors.ts';
-import { folderToken, refusalText } from './exec.ts';
+import { folderToken, refusalText } from './wire/exec.ts';
 import { operationFailure } from './operation-failure.ts';
 import { storableFlags } from './storable-flags.ts';
 

@@ -1,5 +1,5 @@
 import type { ImapConnection } from './connection.ts';
-import type { FetchRow } from './fetch-response.ts';
+import type { FetchRow } from './wire/fetch-response.ts';
 import type { Expected } from './fetch-messages.ts';
 import { MalformedAnswer } from './malformed-answer.ts';
 import { searchUidSet, searchUids } from './search-uids.ts';

@@ -10,8 +10,8 @@ import { wrapFlow, type ImapConnection, type Side } from './connection.ts';
 import { connectFailure, plaintextOnTlsPort, type LoginAttempt } from './errors.ts';
 import { PROBE_AFTER_SECONDS, watchGreeting } from './greeting-probe.ts';
 import type { ProtocolTrace } from './protocol-trace.ts';
-import { setAnswerLimits } from './stream-takeover.ts';
-import { tapWire } from './wire-tap.ts';
+import { setAnswerLimits } from './wire/stream-takeover.ts';
+import { tapWire } from './wire/wire-tap.ts';
 
 export interface ConnectContext {
   side: Side;

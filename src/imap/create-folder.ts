@@ -1,5 +1,5 @@
 import { flowOf, type ImapConnection } from './connection.ts';
-import { execCommand, folderExists, folderToken, responseCodeOf } from './exec.ts';
+import { execCommand, folderExists, folderToken, responseCodeOf } from './wire/exec.ts';
 import { rememberUidValidity } from './opened-folder.ts';
 import { operationFailure } from './operation-failure.ts';
 

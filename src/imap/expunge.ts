@@ -1,6 +1,6 @@
 import type { ImapConnection } from './connection.ts';
 import { hasCapability } from './capabilities.ts';
-import { execCommand } from './exec.ts';
+import { execCommand } from './wire/exec.ts';
 import { openedFlow } from './opened-folder.ts';
 import { operationFailure } from './operation-failure.ts';
 import { STORE_CHUNK } from './store-flags.ts';

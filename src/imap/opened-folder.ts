@@ -3,6 +3,7 @@ import { normalizePath } from 'imapflow/lib/tools.js';
 import { MailshiftError, problem } from '../errors.ts';
 import { flowOf, type ImapConnection } from './connection.ts';
 import { operationFailure } from './operation-failure.ts';
+import { markListed } from './wire/mailbox-cache.ts';
 
 // Message commands name messages by UID, and a UID means something only under the UIDVALIDITY the
 // caller checked (examineFolder, selectFolder). Apply takes a pooled connection per step, so a
@@ -60,19 +61,9 @@ export function openReadOnly(connection: ImapConnection, folder: string): boolea
   return !!open && !!open.readOnly && open.path === normalizePath(flow, folder);
 }
 
-/**
- * imapflow's mailboxOpen() with one round trip, not two or three: before a folder's first EXAMINE
- * or SELECT on a connection, imapflow asks LIST about it (and LSUB when it is not subscribed),
- * only to copy its delimiter and special-use into the mailbox object, which mailshift never reads.
- * An entry in imapflow's LIST cache (its `folders` map, where only that lookup reads it) stands in
- * for the answer. Where imapflow keeps no such map (another version), it asks as before.
- */
+/** imapflow's mailboxOpen() with one round trip, not two or three (wire/mailbox-cache.ts says why). */
 export function openMailbox(flow: ImapFlow, folder: string, readOnly: boolean): ReturnType<ImapFlow['mailboxOpen']> {
-  const listed = (flow as unknown as { folders?: unknown }).folders;
-  if (listed instanceof Map) {
-    const path = normalizePath(flow, folder);
-    if (!listed.has(path)) listed.set(path, { path });
-  }
+  markListed(flow, normalizePath(flow, folder));
   return flow.mailboxOpen(folder, { readOnly });
 }
 

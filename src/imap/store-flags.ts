@@ -1,6 +1,6 @@
 import { MailshiftError, problem } from '../errors.ts';
 import type { ImapConnection } from './connection.ts';
-import { execCommand, isBad, type Token } from './exec.ts';
+import { execCommand, isBad, type Token } from './wire/exec.ts';
 import { openedFlow } from './opened-folder.ts';
 import { operationFailure } from './operation-failure.ts';
 import { searchUids } from './search-uids.ts';

@@ -1,9 +1,10 @@
 import type { ImapFlow } from 'imapflow';
-import { execCommand, type Token } from './exec.ts';
-import { addItem, readFetchRow, rowOf, type FetchRow, type FetchValue } from './fetch-response.ts';
+import { execCommand, type Token } from './wire/exec.ts';
+import { addItem, readFetchRow, rowOf, type FetchRow, type FetchValue } from './wire/fetch-response.ts';
 import { MalformedAnswer } from './malformed-answer.ts';
 import { ANSWER_LIMITS, BODY_ANSWER_LIMITS } from './answer-limits.ts';
-import { frameWhileActive, setAnswerLimits } from './stream-takeover.ts';
+import { claimFramedResponses } from './wire/response-hook.ts';
+import { frameWhileActive, setAnswerLimits } from './wire/stream-takeover.ts';
 
 // The bulk FETCHes (plan's identity headers, header digests and flags, apply's message bodies)
 // without imapflow's fetch(): while such a command runs, its answers are framed from the socket's
@@ -22,15 +23,6 @@ export function item(name: string, section?: Token[], partial?: [number, number]
     : { type: 'ATOM', value: name, section, partial };
 }
 
-interface FramedResponse {
-  payload: Buffer;
-  literals: Buffer[];
-}
-
-interface ReadingFlow {
-  handleResponse(data: FramedResponse): Promise<boolean>;
-}
-
 /** Where the FETCH running on a connection takes its rows, and what could not be a correct row. */
 interface RowSink {
   row(row: FetchRow): void;
@@ -44,7 +36,7 @@ function hookResponses(flow: ImapFlow): void {
   if (hooked.has(flow)) return;
   hooked.add(flow);
   // A framed response that is a row of the FETCH running on this connection goes to its reader (true).
-  const takeRow = (response: FramedResponse): boolean => {
+  const takeRow = (response: { payload: Buffer; literals: Buffer[] }): boolean => {
     const sink = rowReaders.get(flow);
     if (sink === undefined) return false;
     try {
@@ -60,11 +52,7 @@ function hookResponses(flow: ImapFlow): void {
   // Where the input can be taken over, rows are read as the bytes arrive; the hook below reads
   // those imapflow framed (before a takeover, or instead of one).
   frameWhileActive(flow, () => rowReaders.has(flow), takeRow);
-  const internal = flow as unknown as ReadingFlow;
-  const handleResponse = internal.handleResponse;
-  internal.handleResponse = async function (this: ReadingFlow, data: FramedResponse): Promise<boolean> {
-    return takeRow(data) || handleResponse.call(this, data);
-  };
+  claimFramedResponses(flow, takeRow);
 }
 
 // imapflow's fetch() tried a FETCH the server throttled (its ETHROTTLE: a NO naming a back-off)

@@ -7,7 +7,7 @@ import type { ImapFlow } from 'imapflow';
 import { ImapStream } from 'imapflow/lib/handler/imap-stream.js';
 import { MailshiftError } from '../../../src/errors.ts';
 import { ProtocolTrace } from '../../../src/imap/protocol-trace.ts';
-import { tapWire } from '../../../src/imap/wire-tap.ts';
+import { tapWire } from '../../../src/imap/wire/wire-tap.ts';
 
 // The trace file (labels, mode, line format) and the tap on imapflow's write() and response stream,
 // with imapflow's real ImapStream and a client that writes as imapflow's does (CRLF added to the

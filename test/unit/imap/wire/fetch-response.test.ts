@@ -1,9 +1,9 @@
 import { parser } from 'imapflow/lib/handler/imap-handler.js';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { isFetchLine, readFetchRow } from '../../../src/imap/fetch-response.ts';
-import { MalformedAnswer } from '../../../src/imap/malformed-answer.ts';
-import { rowOfParsed } from '../../../src/imap/uid-fetch.ts';
+import { isFetchLine, readFetchRow } from '../../../../src/imap/wire/fetch-response.ts';
+import { MalformedAnswer } from '../../../../src/imap/malformed-answer.ts';
+import { rowOfParsed } from '../../../../src/imap/uid-fetch.ts';
 
 // The lean reader must give exactly the row imapflow's parser gives (uid-fetch.ts falls back to
 // that one for any line the lean reader leaves alone), and leave alone what it cannot read.

@@ -2,8 +2,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import compiler from 'imapflow/lib/handler/imap-compiler.js';
 import { formatDateTime } from 'imapflow/lib/tools.js';
-import { literalPlusCommand } from '../../../src/imap/command-bytes.ts';
-import type { Token } from '../../../src/imap/exec.ts';
+import { literalPlusCommand } from '../../../../src/imap/wire/command-bytes.ts';
+import type { Token } from '../../../../src/imap/wire/exec.ts';
 
 // Every case is checked against imapflow's own compiler, with the options literal-plus.ts used
 // before it wrote commands itself: the same bytes on the wire, or the same refusal.

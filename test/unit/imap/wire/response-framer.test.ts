@@ -1,7 +1,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ImapStream } from 'imapflow/lib/handler/imap-stream.js';
-import { literalAnnounced, ResponseFramer, type Framed, type FramerLimits } from '../../../src/imap/response-framer.ts';
+import {
+  literalAnnounced,
+  ResponseFramer,
+  type Framed,
+  type FramerLimits,
+} from '../../../../src/imap/wire/response-framer.ts';
 
 // The framer must cut a byte stream exactly where imapflow's ImapStream cuts it: the same
 // payloads, the same literals, whatever the socket's chunks. imapflow's stream is the oracle.

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseTagged } from '../../../src/imap/append-pipeline.ts';
+import { parseTagged } from '../../../../src/imap/wire/append-pipeline.ts';
 
 // The tagged answers of pipelined APPENDs are read here, not by imapflow: each must give its
 // status, its response code and the server's words exactly.

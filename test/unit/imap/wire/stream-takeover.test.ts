@@ -2,8 +2,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { ImapFlow } from 'imapflow';
 import { ImapStream } from 'imapflow/lib/handler/imap-stream.js';
-import type { Framed } from '../../../src/imap/response-framer.ts';
-import { frameWhileActive, responsesFramedHere } from '../../../src/imap/stream-takeover.ts';
+import type { Framed } from '../../../../src/imap/wire/response-framer.ts';
+import { frameWhileActive, responsesFramedHere } from '../../../../src/imap/wire/stream-takeover.ts';
 
 // The takeover on imapflow's real ImapStream (no server needed: bytes are written into the stream
 // as the socket would). What imapflow's reader gets must be exactly what it would have got without

@@ -3,7 +3,7 @@
 // order. imapflow's general parser builds a token tree, converts every key back to text and copies
 // each literal; for the bulk FETCHes of plan and apply that was the larger part of their CPU time.
 // What this reader does not recognise it leaves alone (null), and imapflow's parser takes the line.
-import { MalformedAnswer } from './malformed-answer.ts';
+import { MalformedAnswer } from '../malformed-answer.ts';
 
 /** The data items mailshift asks for, as one message's answer carries them. */
 export interface FetchRow {

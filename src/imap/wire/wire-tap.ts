@@ -1,5 +1,5 @@
 import type { ImapFlow } from 'imapflow';
-import type { TracedSession } from './protocol-trace.ts';
+import type { TracedSession } from '../protocol-trace.ts';
 
 // Where a protocol trace sees a session's real bytes. Everything the client sends, imapflow's own
 // commands and continuations as well as mailshift's (literal-plus.ts), goes through the client's
