@@ -8,15 +8,14 @@ import {
 } from '../plan/identity.ts';
 import type { FolderState, MessageSnapshot } from '../plan/snapshot.ts';
 import type { MessageHeaders } from '../plan/types.ts';
-import { flowOf, type ImapConnection } from './connection.ts';
+import type { ImapConnection } from './connection.ts';
 import { commandFailure } from './errors.ts';
 import type { FetchRow } from './wire/fetch-response.ts';
-import { completeAnswer, itemName } from './complete-answer.ts';
+import { fetchRows, type Expected } from './exact-fetch.ts';
 import { MalformedAnswer } from './malformed-answer.ts';
-import { isBad, type Token } from './wire/exec.ts';
-import { searchUids } from './search-uids.ts';
-import { item, uidFetch, uidSetMembership, type FetchReport } from './uid-fetch.ts';
-import { packUids, uidSets, uidsOf } from './uid-set.ts';
+import type { Token } from './wire/exec.ts';
+import { item } from './uid-fetch.ts';
+import { uidSets } from './uid-set.ts';
 
 /** Messages per UID FETCH: one command, streamed, per this many (a few MB of answer, a few seconds). */
 export const FETCH_CHUNK = 5000;
@@ -43,13 +42,6 @@ export interface FetchedMessages {
   /** UIDs of the messages with neither Message-ID nor Received: their identity needs the whole header. */
   bare: number[];
 }
-
-/**
- * What a FETCH must answer in full: the listed UIDs (those still on the server), or every message
- * of the folder as EXAMINE found it (no UID at or above its UIDNEXT, unless new messages were
- * announced since: those are left for the next read). See completeAnswer.
- */
-export type Expected = { uids: readonly number[] } | { examined: FolderState };
 
 /**
  * One `UID FETCH <set> (UID RFC822.SIZE INTERNALDATE FLAGS BODY.PEEK[HEADER.FIELDS (MESSAGE-ID
@@ -144,66 +136,6 @@ async function fetchRowsOrFail(
     return await fetchRows(connection, folder, sets, expected, items, onRow);
   } catch (error) {
     throw commandFailure(error, connection, 'UID FETCH', folder);
-  }
-}
-
-/**
- * One uidFetch per set on the folder the caller opened, then completeAnswer (unless `expected` is
- * null: whatever the server answers will do). Resolves with the UIDs answered NIL for their body
- * section that the folder no longer holds (expunged meanwhile: the caller drops them). Rejects as
- * uidFetch does, or with MalformedAnswer.
- */
-export async function fetchRows(
-  connection: ImapConnection,
-  folder: string,
-  sets: readonly string[],
-  expected: Expected | null,
-  items: Token[],
-  onRow: (row: FetchRow) => void,
-): Promise<Set<number>> {
-  const flow = flowOf(connection);
-  const answered = new Set<number>();
-  const incomplete = new Map<number, string[]>();
-  const nil: number[] = [];
-  const take = (row: FetchRow) => {
-    if (expected !== null && 'examined' in expected && row.uid >= expected.examined.uidNext) {
-      // A message delivered since EXAMINE (announced by EXISTS) is the next read's; any other is not there.
-      if ((flow.mailbox ? flow.mailbox.exists : 0) > expected.examined.messages) return;
-      throw new MalformedAnswer(
-        `includes UID ${row.uid}, which is not below the folder's UIDNEXT ${expected.examined.uidNext}`,
-      );
-    }
-    answered.add(row.uid);
-    if (row.body === null) nil.push(row.uid);
-    onRow(row);
-  };
-  for (const set of sets) {
-    const report = await fetchHeld(connection, folder, set, items, take);
-    for (const [uid, lacking] of report.incomplete) incomplete.set(uid, lacking.map(itemName));
-  }
-  return expected === null ? new Set() : completeAnswer(connection, folder, expected, answered, incomplete, nil);
-}
-
-/**
- * uidFetch of the set. RFC 3501 has UIDs that are not there skipped; GNU mailutils answers BAD to
- * a set naming one (a message expunged since the plan): the set is sent again once, with only the
- * UIDs a UID SEARCH ALL finds. A BAD to a set whose UIDs are all there is the server's own.
- */
-async function fetchHeld(
-  connection: ImapConnection,
-  folder: string,
-  set: string,
-  items: Token[],
-  onRow: (row: FetchRow) => void,
-): Promise<FetchReport> {
-  const flow = flowOf(connection);
-  try {
-    return await uidFetch(flow, set, items, onRow);
-  } catch (error) {
-    if (!isBad(error) || set.includes('*')) throw error;
-    const held = packUids((await searchUids(connection, folder, null)).filter(uidSetMembership(set)));
-    if (held === packUids(uidsOf(set))) throw error;
-    return held === '' ? { incomplete: new Map() } : uidFetch(flow, held, items, onRow);
   }
 }
 

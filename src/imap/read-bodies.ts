@@ -1,7 +1,7 @@
 import type { ImapConnection } from './connection.ts';
 import { openedFlow } from './opened-folder.ts';
 import { operationFailure } from './operation-failure.ts';
-import { fetchRows } from './fetch-messages.ts';
+import { fetchRows } from './exact-fetch.ts';
 import { item } from './uid-fetch.ts';
 import { uidSets } from './uid-set.ts';
 

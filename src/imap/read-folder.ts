@@ -2,7 +2,8 @@ import { cacheUse, refreshFlags, type CachedFolder } from '../plan/snapshot-cach
 import type { FetchWindow, FolderListing, FolderSnapshot, FolderState, MessageSnapshot } from '../plan/snapshot.ts';
 import type { ImapConnection } from './connection.ts';
 import { examineFolder } from './examine.ts';
-import { FETCH_CHUNK, fetchFlags, identifiedMessages, type Expected } from './fetch-messages.ts';
+import type { Expected } from './exact-fetch.ts';
+import { FETCH_CHUNK, fetchFlags, identifiedMessages } from './fetch-messages.ts';
 import { searchUids } from './search-uids.ts';
 import { uidSets } from './uid-set.ts';
 

@@ -1,11 +1,11 @@
 import { MailshiftError, problem } from '../errors.ts';
 import type { ImapConnection } from './connection.ts';
-import { execCommand, isBad, type Token } from './wire/exec.ts';
+import { execCommand, type Token } from './wire/exec.ts';
 import { openedFlow } from './opened-folder.ts';
+import { resendToHeld } from './held-uids.ts';
 import { operationFailure } from './operation-failure.ts';
-import { searchUids } from './search-uids.ts';
 import { storableFlags } from './storable-flags.ts';
-import { uidSets, uidsOf } from './uid-set.ts';
+import { uidSets } from './uid-set.ts';
 
 // On the folder the caller selected read-write (selectFolder). Messages with the same change share
 // their `UID STORE <set> +FLAGS.SILENT (…)` / `-FLAGS.SILENT (…)` commands; SILENT: no echo of the
@@ -33,7 +33,7 @@ export async function storeFlags(
     group.uids.push(change.uid);
     groups.set(key, group);
   }
-  let present: Set<number> | null = null;
+  const resend = resendToHeld(connection, folder);
   for (const { add, remove, uids } of groups.values()) {
     for (const set of uidSets(uids, STORE_CHUNK)) {
       for (const [item, flags] of [
@@ -48,17 +48,7 @@ export async function storeFlags(
             flags.map((flag): Token => ({ type: 'ATOM', value: flag })),
           ]);
         try {
-          try {
-            await store(set);
-          } catch (error) {
-            // RFC 3501 has UIDs that are not there skipped; mailutils answers BAD to a set naming
-            // one (an expunged message). Sent again once, with only the UIDs the folder holds.
-            if (!isBad(error)) throw error;
-            present ??= new Set(await searchUids(connection, folder, null));
-            const there = uidsOf(set).filter((uid) => present!.has(uid));
-            if (there.length === uidsOf(set).length) throw error;
-            for (const again of uidSets(there, STORE_CHUNK)) await store(again);
-          }
+          await resend(set, store, undefined);
         } catch (error) {
           throw operationFailure(error, connection, 'UID STORE', folder);
         }
@@ -67,7 +57,6 @@ export async function storeFlags(
   }
 }
 
-/** The UIDs of a set uidSets() made ("1:3,7" → 1, 2, 3, 7). */
 function sendable(connection: ImapConnection, folder: string, flags: readonly string[]): string[] {
   const checked = storableFlags(flags);
   if ('flags' in checked) return checked.flags;
