@@ -79,6 +79,12 @@ export function warning(code: ErrorCode, message: string, hint?: string, locatio
   return { severity: 'warning', code, message, ...(hint ? { hint } : {}), ...(location ? { location } : {}) };
 }
 
+/** What went wrong, as diagnostics: a MailshiftError's own, anything else as one INTERNAL error. */
+export function diagnosticsOf(error: unknown): Diagnostic[] {
+  if (error instanceof MailshiftError) return error.diagnostics;
+  return [problem('INTERNAL', error instanceof Error ? error.message : String(error))];
+}
+
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === 'error');
 }

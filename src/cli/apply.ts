@@ -10,7 +10,7 @@ import { leftOutIds, namedAccounts } from '../plan/account-names.ts';
 import { hasChanges } from '../plan/plan-summary.ts';
 import { accountOptions } from '../render/replan-accounts.ts';
 import type { ApplyListener } from '../engine/apply-events.ts';
-import { runAccounts } from '../engine/run-accounts.ts';
+import { runAccounts, type AccountFailure } from '../engine/run-accounts.ts';
 import { countsLine, jsonApplyView, listrApplyView } from '../render/apply-progress.ts';
 import { approvalOf } from '../render/plan-approval.ts';
 import { renderPlanText } from '../render/plan-text.ts';
@@ -214,15 +214,13 @@ async function runPrepared(
   });
   const results = await runAccounts(prepared.units, run.concurrency, view.listen);
   await view.done();
-  // An account with failed actions still has its counts here; an Error means the account itself could not run.
-  const errors = [...results.entries()].filter(([, r]) => r instanceof Error);
-  for (const [id, error] of errors) {
-    const diagnostics =
-      error instanceof MailshiftError ? error.diagnostics : [problem('INTERNAL', (error as Error).message)];
-    for (const d of diagnostics)
+  // An account with failed actions still has its counts here; diagnostics mean the account itself could not run.
+  const errors = [...results.entries()].filter(([, r]) => 'diagnostics' in r);
+  for (const [id, failure] of errors) {
+    for (const d of (failure as AccountFailure).diagnostics)
       io.stderr(`error: account ${id}: ${d.message}${d.hint ? `\n  hint: ${d.hint}` : ''}\n`);
   }
-  const failedActions = [...results.values()].reduce((sum, r) => sum + (r instanceof Error ? 0 : r.failed), 0);
+  const failedActions = [...results.values()].reduce((sum, r) => sum + ('diagnostics' in r ? 0 : r.failed), 0);
   const result = prepared.interrupted ? 'interrupted' : errors.length > 0 || failedActions > 0 ? 'failed' : 'ok';
   // Sealed only now: every copy that reached the target is journaled and audited by this point.
   const totals = await prepared.finish(result);

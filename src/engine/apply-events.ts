@@ -1,16 +1,10 @@
 import type { ApplyCounts } from '../apply/outcome.ts';
+import type { Diagnostic } from '../errors.ts';
 
 // What an apply tells its listeners, as it happens: the listr2 view, the plain-line view and
 // `apply --format json` all read these, and a remote worker will send the same. Plain data only
 // (JSON as it is: no functions, no class instances, no Dates), so an event can cross a process.
 // `apply --format json` prints each as one line; the README lists them as a stable interface.
-
-/** An error as the events carry it: what the user reads, never a stack. */
-export interface EventError {
-  code: string;
-  message: string;
-  hint?: string;
-}
 
 export type ApplyEvent =
   | { type: 'apply_started'; plan: string; phase: string; applyId: string; auditFile: string; accounts: string[] }
@@ -24,7 +18,7 @@ export type ApplyEvent =
   /** The account ran; `counts.failed` actions failed (each in the audit log). */
   | { type: 'account_finished'; account: string; counts: ApplyCounts }
   /** The account could not run on (a failed login, a stale folder): `errors` say why. */
-  | { type: 'account_failed'; account: string; errors: EventError[] }
+  | { type: 'account_failed'; account: string; errors: Diagnostic[] }
   /** After Ctrl-C or SIGTERM: nothing new starts. */
   | { type: 'interrupted' }
   | { type: 'apply_finished'; result: 'ok' | 'failed' | 'interrupted'; counts: ApplyCounts; auditFile: string };
