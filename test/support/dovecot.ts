@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { LAYOUTS, mailOwner, renderConfig, writeCertificate, type Layout } from './dovecot-config.ts';
 import { ensureDovecotInstalled, findBinary } from './dovecot-install.ts';
 import { freePort, waitForGreeting } from './ports.ts';
-import { isRunning, signalGroup, signalProcess } from './process-state.ts';
+import { exitOf, isRunning, signalGroup, signalProcess } from './process-state.ts';
 import { spreadAccounts } from './spread-accounts.ts';
 
 export type { Layout } from './dovecot-config.ts';
@@ -123,20 +123,13 @@ async function launch(dir: string, ports: { plain: number; tls: number }, ca: st
     stdio: ['ignore', 'ignore', stderr],
   });
   closeSync(stderr);
-  let gone = false;
-  const exited = new Promise<void>((resolve) => {
-    watchdog.once('exit', () => resolve());
-    watchdog.once('error', () => resolve());
-  }).then(() => {
-    gone = true;
-  });
-  watchdog.unref();
+  const { exited, gone } = exitOf(watchdog);
   const running: Running = { watchdog, exited, masterPid: () => readMasterPid(dir) };
   try {
     await Promise.race([
       Promise.all([
-        waitForGreeting(ports.plain, undefined, STARTUP_TIMEOUT_MS, () => gone),
-        waitForGreeting(ports.tls, ca, STARTUP_TIMEOUT_MS, () => gone),
+        waitForGreeting(ports.plain, undefined, STARTUP_TIMEOUT_MS, gone),
+        waitForGreeting(ports.tls, ca, STARTUP_TIMEOUT_MS, gone),
       ]),
       exited.then(() => {
         throw new Error('dovecot exited during startup');

@@ -6,7 +6,7 @@ import { ImapFlow } from 'imapflow';
 import { closeSync, existsSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isRunning, onExitOrSignal, signalGroup, signalProcess, sleepSync } from './process-state.ts';
+import { exitOf, isRunning, onExitOrSignal, signalGroup, signalProcess, sleepSync } from './process-state.ts';
 
 /** The shape newMigration and the seeding helpers use, whatever the brand. */
 export interface ImapTestServer {
@@ -64,34 +64,27 @@ const live = new Set<{ watchdog: ChildProcess; dir: string; cleanup: () => void 
  * `cleanup` runs synchronously after the daemon has stopped (also on emergency teardown).
  */
 export function startDaemon(dir: string, command: string, cleanup: () => void = () => {}): Daemon {
-  installExitHooks();
+  onExitOrSignal(stopAllNow);
   const log = openSync(join(dir, 'stderr.log'), 'a');
   const watchdog = spawn('sh', ['-c', WATCHDOG, 'imap-watchdog', String(process.pid), dir, command], {
     detached: true,
     stdio: ['ignore', log, log],
   });
   closeSync(log);
-  let gone = false;
-  const exited = new Promise<void>((resolve) => {
-    watchdog.once('exit', () => resolve());
-    watchdog.once('error', () => resolve());
-  }).then(() => {
-    gone = true;
-  });
-  watchdog.unref();
+  const { exited, gone } = exitOf(watchdog);
   const entry = { watchdog, dir, cleanup };
   live.add(entry);
   let stopping: Promise<void> | undefined;
   return {
     dir,
-    gone: () => gone,
+    gone,
     exited,
     stop() {
       stopping ??= (async () => {
         live.delete(entry);
-        if (!gone && watchdog.pid !== undefined) {
+        if (!gone() && watchdog.pid !== undefined) {
           watchdog.ref();
-          for (let tick = 0; !gone; tick++) {
+          for (let tick = 0; !gone(); tick++) {
             if (tick % 50 === 0) signalGroup(watchdog.pid);
             if (tick === 300) signalProcess(-watchdog.pid, 'SIGKILL');
             await new Promise((resolve) => setTimeout(resolve, 10));
@@ -119,14 +112,6 @@ export function logTail(dir: string, files: readonly string[], lines = 20): stri
     .join('')
     .trimEnd();
   return text.split('\n').slice(-lines).join('\n');
-}
-
-let hooksInstalled = false;
-
-function installExitHooks(): void {
-  if (hooksInstalled) return;
-  hooksInstalled = true;
-  onExitOrSignal(stopAllNow);
 }
 
 /** Synchronous teardown for 'exit' and signals: no event loop is left to await anything. */

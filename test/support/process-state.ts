@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 /** SIGTERM to a whole process group, given its leader; quiet when it is already gone. */
@@ -41,7 +42,12 @@ export function sleepSync(ms: number): void {
  * Runs `stop` (synchronous: no event loop is left to await anything) when the process exits or is
  * sent SIGINT/SIGTERM; the signal is then raised again, so the exit status still says which one.
  */
+const installed = new Set<() => void>();
+
 export function onExitOrSignal(stop: () => void): void {
+  // Once per function, however often a harness asks for it.
+  if (installed.has(stop)) return;
+  installed.add(stop);
   process.once('exit', stop);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
@@ -49,4 +55,17 @@ export function onExitOrSignal(stop: () => void): void {
       process.kill(process.pid, signal);
     });
   }
+}
+
+/** A watchdog child's end: a promise that settles when it exits (or fails to start), and whether it has. The child no longer keeps the event loop alive. */
+export function exitOf(child: ChildProcess): { exited: Promise<void>; gone: () => boolean } {
+  let gone = false;
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.once('error', () => resolve());
+  }).then(() => {
+    gone = true;
+  });
+  child.unref();
+  return { exited, gone: () => gone };
 }

@@ -19,7 +19,7 @@ export async function dovecotPair(): Promise<DovecotPair> {
 }
 
 async function startPair(): Promise<DovecotPair> {
-  installExitHooks();
+  onExitOrSignal(stopAllNow);
   const [slash, dot] = await Promise.allSettled([
     startDovecot({ layout: 'slash' }).then(remember),
     startDovecot({ layout: 'dot' }).then(remember),
@@ -39,7 +39,7 @@ export function sharedDovecot(options: Parameters<typeof startDovecot>[0]): Prom
   const key = JSON.stringify(options);
   let server = shared.get(key);
   if (!server) {
-    installExitHooks();
+    onExitOrSignal(stopAllNow);
     server = startDovecot(options).then(remember);
     shared.set(key, server);
     server.catch(() => shared.delete(key));
@@ -67,14 +67,6 @@ export async function freshUser(
   const password = randomBytes(9).toString('base64url');
   await server.addUser(user, password);
   return { user: `${user}${'loginSuffix' in server ? (server.loginSuffix ?? '') : ''}`, password };
-}
-
-let hooksInstalled = false;
-
-function installExitHooks(): void {
-  if (hooksInstalled) return;
-  hooksInstalled = true;
-  onExitOrSignal(stopAllNow);
 }
 
 /** Synchronous teardown for 'exit' and signals: no event loop is left to await anything. */
