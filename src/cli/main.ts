@@ -7,6 +7,7 @@ import { holdBackOptimizingCompiler } from './optimizing-compiler.ts';
 import { findCommand, GLOBAL_HELP, globalOptions, parseCommandArgs } from './options.ts';
 import { closest } from '../manifest/suggest.ts';
 import { ProtocolTrace } from '../imap/protocol-trace.ts';
+import { publicApiNotice } from '../imap/wire/internals.ts';
 
 // Each command is loaded only when it runs: imapflow, listr2 and ajv cost about a second to load,
 // which validate, status, gate, audit, show and diff never need.
@@ -87,7 +88,15 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return 1;
   } finally {
     if (trace) reportDiagnostics(io, fallback, trace.close());
+    if (fallback.verbose) tellWire(io, fallback.jsonLogs);
   }
+}
+
+/** --verbose: whether IMAP went through imapflow's public API, and why (once, after the command). */
+function tellWire(io: CliIo, jsonLogs: boolean): void {
+  const notice = publicApiNotice();
+  if (notice === null) return;
+  io.stderr(jsonLogs ? `${JSON.stringify({ severity: 'note', message: notice })}\n` : `note: ${notice}\n`);
 }
 
 async function overview(): Promise<string> {

@@ -3,6 +3,8 @@ import { flowOf, type ImapConnection } from './connection.ts';
 import { imapDateTime } from './date-time.ts';
 import { execCommand, folderToken, isBad, refusalText, responseCodeOf, type Token } from './wire/exec.ts';
 import { openReadOnly } from './opened-folder.ts';
+import { appendPublicly } from './public-commands.ts';
+import { usesInternals } from './wire/internals.ts';
 import { operationFailure } from './operation-failure.ts';
 
 /** A message ready for the wire: flags already storable (storableFlags), date already whole. */
@@ -58,12 +60,14 @@ export async function appendCommand(
   messages: readonly OutgoingMessage[],
 ): Promise<AppendOutcome> {
   const flow = flowOf(connection);
-  const attributes: Token[] = [folderToken(flow, folder)];
-  for (const message of messages) attributes.push(...messageArguments(connection, message));
   await readyToAppend(connection, folder);
   let answer;
   try {
-    answer = await execCommand(flow, 'APPEND', attributes, { literalPlus: flow.capabilities.has('LITERAL+') });
+    answer = usesInternals(flow)
+      ? await execCommand(flow, 'APPEND', appendArguments(connection, folder, messages), {
+          literalPlus: flow.capabilities.has('LITERAL+'),
+        })
+      : await appendPublicly(flow, folder, onlyMessage(messages));
   } catch (error) {
     if (!connection.usable) throw operationFailure(error, connection, 'APPEND', folder);
     if (isBad(error) && (error as { code?: unknown }).code !== 'ETHROTTLE') {
@@ -76,6 +80,18 @@ export async function appendCommand(
     return { refused: refusalText(error) };
   }
   return appendUids(answer, messages.length);
+}
+
+function appendArguments(connection: ImapConnection, folder: string, messages: readonly OutgoingMessage[]): Token[] {
+  const attributes: Token[] = [folderToken(flowOf(connection), folder)];
+  for (const message of messages) attributes.push(...messageArguments(connection, message));
+  return attributes;
+}
+
+/** imapflow's append() takes one message: on its public API there is no MULTIAPPEND (supportsMultiappend). */
+function onlyMessage(messages: readonly OutgoingMessage[]): OutgoingMessage {
+  if (messages.length !== 1) throw new Error(`imapflow's public API appends one message, not ${messages.length}`);
+  return messages[0]!;
 }
 
 /** The UIDs an OK [APPENDUID v set] names for `count` messages, or nulls where it names none (no UIDPLUS) or not as many. */

@@ -15,6 +15,7 @@ import { flowOf, type ImapConnection } from './connection.ts';
 import { commandFailure } from './errors.ts';
 import { folderToken, refusalText } from './wire/exec.ts';
 import { operationFailure } from './operation-failure.ts';
+import { usesInternals } from './wire/internals.ts';
 import { storableFlags } from './storable-flags.ts';
 
 /** A message to store: its bytes exactly as read, with the flags and INTERNALDATE it had. */
@@ -35,7 +36,8 @@ export const APPEND_BATCH = { messages: 100, bytes: 8 * 1024 * 1024 };
 
 /** Whether the server takes several messages in one APPEND (RFC 3502), as it said at login. */
 export function supportsMultiappend(connection: ImapConnection): boolean {
-  return hasCapability(connection, 'MULTIAPPEND');
+  // imapflow's public append() sends one message per command.
+  return hasCapability(connection, 'MULTIAPPEND') && usesInternals(flowOf(connection));
 }
 
 /**

@@ -10,6 +10,8 @@ import { wrapFlow, type ImapConnection, type Side } from './connection.ts';
 import { connectFailure, plaintextOnTlsPort, type LoginAttempt } from './errors.ts';
 import { PROBE_AFTER_SECONDS, watchGreeting } from './greeting-probe.ts';
 import type { ProtocolTrace } from './protocol-trace.ts';
+import { loggedTraceOptions, noteClose } from './logged-trace.ts';
+import { chooseWire, usesInternals } from './wire/internals.ts';
 import { setAnswerLimits } from './wire/stream-takeover.ts';
 import { tapWire } from './wire/wire-tap.ts';
 
@@ -59,14 +61,22 @@ export async function openConnection(endpoint: EndpointSettings, context: Connec
   } catch (error) {
     throw withAccount(error, context.accountId);
   }
-  const flow = new ImapFlow(clientOptions(endpoint, secret, context.ca, context.env));
-  // Constructed with room for message bodies; everything but a body read gets far less (uidFetch raises it).
+  const options = clientOptions(endpoint, secret, context.ca, context.env);
+  let flow = new ImapFlow(options);
+  const traced = context.trace?.session(context.side, context.accountId, [secret]);
+  // On imapflow's public API a trace comes from its raw log, which is set when the client is made.
+  if (chooseWire(flow, context.env) === 'imapflow' && traced) {
+    flow = new ImapFlow({ ...options, ...loggedTraceOptions(traced) });
+    chooseWire(flow, context.env);
+  }
+  // Constructed with room for message bodies; everything but a body read gets far less (uidFetch
+  // raises it). On imapflow's public API the limits stay as constructed.
   setAnswerLimits(flow, ANSWER_LIMITS);
   flow.on('error', () => undefined); // connect() rejects with the same error; see wrapFlow for later ones
-  const traced = context.trace?.session(context.side, context.accountId, [secret]);
   if (traced) {
     traced.note(`connecting to ${endpoint.host}:${endpoint.port} (tls ${endpoint.tls}, user ${endpoint.user})`);
-    tapWire(flow, traced);
+    if (usesInternals(flow)) tapWire(flow, traced);
+    else noteClose(flow, traced);
   }
   // Plaintext on an implicit-TLS port never gets a greeting; implicit TLS on a plaintext port fails its handshake at once.
   const watch = endpoint.tls === 'implicit' ? null : watchGreeting(flow, endpoint.host, endpoint.port);

@@ -2,6 +2,8 @@ import { flowOf, type ImapConnection } from './connection.ts';
 import { execCommand, folderExists, folderToken, responseCodeOf } from './wire/exec.ts';
 import { rememberUidValidity } from './opened-folder.ts';
 import { operationFailure } from './operation-failure.ts';
+import { createPublicly, folderExistsPublicly, subscribePublicly } from './public-commands.ts';
+import { usesInternals } from './wire/internals.ts';
 
 // Folder lifecycle on the target (and the source's folders a phase deletes). Each is idempotent,
 // so a re-run after a crash finds the work done and goes on: the server's "already there" or
@@ -12,7 +14,10 @@ import { operationFailure } from './operation-failure.ts';
 export async function createFolder(connection: ImapConnection, folder: string): Promise<'created' | 'exists'> {
   const flow = flowOf(connection);
   try {
-    await execCommand(flow, 'CREATE', [folderToken(flow, folder)]);
+    const outcome = usesInternals(flow)
+      ? await execCommand(flow, 'CREATE', [folderToken(flow, folder)]).then(() => 'created' as const)
+      : await createPublicly(flow, folder);
+    if (outcome === 'exists') return 'exists';
     rememberUidValidity(connection, folder, null); // a new folder: whatever was checked before is another one
     return 'created';
   } catch (error) {
@@ -26,7 +31,8 @@ export async function createFolder(connection: ImapConnection, folder: string): 
 export async function subscribeFolder(connection: ImapConnection, folder: string): Promise<void> {
   const flow = flowOf(connection);
   try {
-    await execCommand(flow, 'SUBSCRIBE', [folderToken(flow, folder)]);
+    if (!usesInternals(flow)) await subscribePublicly(flow, folder);
+    else await execCommand(flow, 'SUBSCRIBE', [folderToken(flow, folder)]);
   } catch (error) {
     throw operationFailure(error, connection, 'SUBSCRIBE', folder);
   }
@@ -54,7 +60,8 @@ export async function deleteFolder(connection: ImapConnection, folder: string): 
 /** LIST after a refusal; when LIST fails too, the answer the caller falls back on. */
 async function existsAfterAll(connection: ImapConnection, folder: string, fallback = false): Promise<boolean> {
   try {
-    return await folderExists(flowOf(connection), folder);
+    const flow = flowOf(connection);
+    return await (usesInternals(flow) ? folderExists(flow, folder) : folderExistsPublicly(flow, folder));
   } catch {
     return fallback;
   }

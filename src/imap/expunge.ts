@@ -3,6 +3,8 @@ import { hasCapability } from './capabilities.ts';
 import { execCommand } from './wire/exec.ts';
 import { openedFlow } from './opened-folder.ts';
 import { operationFailure } from './operation-failure.ts';
+import { deletePublicly } from './public-commands.ts';
+import { usesInternals } from './wire/internals.ts';
 import { STORE_CHUNK } from './store-flags.ts';
 import { uidSets } from './uid-set.ts';
 
@@ -23,6 +25,11 @@ export async function deleteMessages(
   for (const set of uidSets(uids, STORE_CHUNK)) {
     let doing = 'UID STORE';
     try {
+      if (!usesInternals(flow)) {
+        doing = byUid ? 'UID EXPUNGE' : doing;
+        await deletePublicly(flow, set, byUid);
+        continue;
+      }
       await execCommand(flow, doing, [
         { type: 'SEQUENCE', value: set },
         { type: 'ATOM', value: '+FLAGS.SILENT' },

@@ -4,6 +4,8 @@ import { execCommand, type Token } from './wire/exec.ts';
 import { openedFlow } from './opened-folder.ts';
 import { resendToHeld } from './held-uids.ts';
 import { operationFailure } from './operation-failure.ts';
+import { storePublicly } from './public-commands.ts';
+import { usesInternals } from './wire/internals.ts';
 import { storableFlags } from './storable-flags.ts';
 import { uidSets } from './uid-set.ts';
 
@@ -41,12 +43,14 @@ export async function storeFlags(
         ['-FLAGS.SILENT', remove],
       ] as const) {
         if (flags.length === 0) continue;
-        const store = (uidSet: string) =>
-          execCommand(flow, 'UID STORE', [
+        const store = async (uidSet: string) => {
+          if (!usesInternals(flow)) return storePublicly(flow, uidSet, item, flags);
+          await execCommand(flow, 'UID STORE', [
             { type: 'SEQUENCE', value: uidSet },
             { type: 'ATOM', value: item },
             flags.map((flag): Token => ({ type: 'ATOM', value: flag })),
           ]);
+        };
         try {
           await resend(set, store, undefined);
         } catch (error) {

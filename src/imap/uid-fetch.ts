@@ -5,6 +5,8 @@ import { MalformedAnswer } from './malformed-answer.ts';
 import { ANSWER_LIMITS, BODY_ANSWER_LIMITS } from './answer-limits.ts';
 import { claimFramedResponses } from './wire/response-hook.ts';
 import { frameWhileActive, setAnswerLimits } from './wire/stream-takeover.ts';
+import { usesInternals } from './wire/internals.ts';
+import { fetchPublicly } from './public-commands.ts';
 
 // The bulk FETCHes (plan's identity headers, header digests and flags, apply's message bodies)
 // without imapflow's fetch(): while such a command runs, its answers are framed from the socket's
@@ -13,7 +15,8 @@ import { frameWhileActive, setAnswerLimits } from './wire/stream-takeover.ts';
 // internal handleResponse(), called once per framed response with its payload (the line, literal
 // markers included) and its literals, and read the same way. A line that reader does not recognise
 // goes the usual way, to the command's untagged FETCH handler, which reads imapflow's parse of it
-// instead; the rows are the same in every case.
+// instead; the rows are the same in every case. A client on imapflow's public API (wire/internals.ts)
+// reads them through fetch() instead (public-commands.ts), into the same checks.
 
 /** What UID FETCH asks for: data items, e.g. `item('UID')`, `item('BODY.PEEK', [])` for BODY.PEEK[], with `partial` BODY.PEEK[]<0.4096>. */
 export function item(name: string, section?: Token[], partial?: [number, number]): Token {
@@ -105,7 +108,6 @@ export async function uidFetch(
   items: Token[],
   onRow: (row: FetchRow) => void,
 ): Promise<FetchReport> {
-  hookResponses(flow);
   const fields = fieldsAsked(items);
   const inSet = uidSetMembership(set);
   const report: FetchReport = { incomplete: new Map() };
@@ -143,6 +145,12 @@ export async function uidFetch(
       }
     },
   };
+  if (!usesInternals(flow)) {
+    // fetch() tries a throttled FETCH again itself, passing on only messages not passed on yet.
+    await fetchPublicly(flow, set, items, sink.row);
+    return outcome(report, malformed, failure);
+  }
+  hookResponses(flow);
   // Only a read of whole messages may bring literals beyond a header's size.
   const readsBodies = items.some(isWholeBody);
   for (let attempt = 1; ; attempt++) {
@@ -166,8 +174,16 @@ export async function uidFetch(
       if (readsBodies) setAnswerLimits(flow, ANSWER_LIMITS);
     }
   }
+  return outcome(report, malformed, failure);
+}
+
+function outcome(
+  report: FetchReport,
+  malformed: MalformedAnswer | null,
+  failure: { error: unknown } | null,
+): FetchReport {
   if (malformed !== null) throw malformed;
-  if (failure !== null) throw (failure as { error: unknown }).error;
+  if (failure !== null) throw failure.error;
   return report;
 }
 

@@ -24,12 +24,16 @@ export function plainEndpoint(server: DovecotServer, account: Account, connectio
   };
 }
 
-/** One logged-in mailshift connection to the harness server as `account`. */
-export function openPlainConnection(server: DovecotServer, account: Account): Promise<ImapConnection> {
+/** One logged-in mailshift connection to the harness server as `account` (`env` adds to the password's, e.g. MAILSHIFT_WIRE). */
+export function openPlainConnection(
+  server: DovecotServer,
+  account: Account,
+  env: NodeJS.ProcessEnv = {},
+): Promise<ImapConnection> {
   return openConnection(plainEndpoint(server, account), {
     side: 'target',
     accountId: 'alice',
     manifestDir: tmpdir(),
-    env: { PW: account.password },
+    env: { ...env, PW: account.password },
   });
 }

@@ -1,6 +1,7 @@
 import type { ImapFlow } from 'imapflow';
 import { literalPlusCommand } from './command-bytes.ts';
 import { execCommand, type Token } from './exec.ts';
+import { usesInternals } from './internals.ts';
 
 // Without MULTIAPPEND (Office 365, Courier) a message is one APPEND, and waiting for each answer
 // before sending the next costs a round trip per message: 18.9 s for 1,011 messages over 40 ms,
@@ -14,7 +15,7 @@ import { execCommand, type Token } from './exec.ts';
 // last, under imapflow's tag, so that imapflow's queue resumes once every APPEND is answered.
 // The APPENDs' answers are taken out of imapflow's handleResponse() before it sees them. Members
 // used: send, write, commandParts, writeSocket, currentRequest, handleResponse, state, states;
-// checked before the first pipeline, and where they are not there the caller sends one by one.
+// checked in internals.ts, and where they are not there the caller sends one by one.
 
 /** APPENDs awaiting their answers at once: enough to cover a 40 ms round trip many times over, few enough that a refusal leaves little in doubt. */
 export const PIPELINE_WINDOW = { commands: 32, bytes: 4 * 1024 * 1024 };
@@ -60,18 +61,9 @@ const active = new WeakMap<ImapFlow, Pipeline>();
 const installed = new WeakSet<ImapFlow>();
 let pipelines = 0;
 
-/** Whether this client's internals are the ones the pipeline relies on (imapflow 2.10). */
+/** Whether this client's internals are the ones the pipeline relies on (internals.ts). */
 export function canPipeline(flow: ImapFlow): boolean {
-  const f = flow as unknown as Partial<PipelineFlow>;
-  return (
-    typeof f.send === 'function' &&
-    typeof f.write === 'function' &&
-    typeof f.handleResponse === 'function' &&
-    Array.isArray(f.commandParts) &&
-    'currentRequest' in f &&
-    'writeSocket' in f &&
-    typeof f.states === 'object'
-  );
+  return usesInternals(flow);
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { ImapFlow } from 'imapflow';
 import { decodePath, encodePath, enhanceCommandError, normalizePath } from 'imapflow/lib/tools.js';
+import { usesInternals } from './internals.ts';
 import { allowLiteralPlus } from './literal-plus.ts';
 
 // imapflow has no MULTIAPPEND, swallows STORE and SUBSCRIBE failures, and drops flags it guesses
@@ -47,6 +48,8 @@ export async function execCommand(
   attributes: Token[] | false,
   options: { untagged?: UntaggedHandlers; literalPlus?: boolean } = {},
 ): Promise<TaggedOk> {
+  // A client on imapflow's public API takes public-commands.ts instead.
+  if (!usesInternals(flow)) throw new Error(`${command} needs imapflow's internals, which this client does not use`);
   if (options.literalPlus) allowLiteralPlus(flow);
   let answer;
   try {

@@ -1,4 +1,5 @@
 import type { ImapFlow } from 'imapflow';
+import { usesInternals } from './internals.ts';
 
 // Before a folder's first EXAMINE or SELECT on a connection, imapflow asks LIST about it (and LSUB
 // when it is not subscribed), only to copy its delimiter and special-use into the mailbox object,
@@ -7,6 +8,7 @@ import type { ImapFlow } from 'imapflow';
 
 /** Marks the folder (its normalised path) as listed; nothing where imapflow keeps no such map (it then asks, as before). */
 export function markListed(flow: ImapFlow, path: string): void {
-  const listed = (flow as unknown as { folders?: unknown }).folders;
-  if (listed instanceof Map && !listed.has(path)) listed.set(path, { path });
+  if (!usesInternals(flow)) return;
+  const listed = (flow as unknown as { folders: Map<string, unknown> }).folders;
+  if (!listed.has(path)) listed.set(path, { path });
 }

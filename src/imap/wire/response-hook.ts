@@ -1,4 +1,5 @@
 import type { ImapFlow } from 'imapflow';
+import { usesInternals } from './internals.ts';
 import type { Framed } from './response-framer.ts';
 
 // imapflow hands every response it framed to its internal handleResponse(), once, with the
@@ -14,9 +15,9 @@ export function claimFramedResponses(
   flow: ImapFlow,
   claim: (response: Pick<Framed, 'payload' | 'literals'>) => boolean,
 ): boolean {
-  const internal = flow as unknown as Partial<HandlingFlow>;
+  if (!usesInternals(flow)) return false;
+  const internal = flow as unknown as HandlingFlow;
   const handleResponse = internal.handleResponse;
-  if (typeof handleResponse !== 'function') return false;
   internal.handleResponse = async function (this: HandlingFlow, data) {
     return claim(data) || handleResponse.call(this, data);
   };

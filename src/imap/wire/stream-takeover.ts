@@ -1,4 +1,5 @@
 import type { ImapFlow } from 'imapflow';
+import { usesInternals } from './internals.ts';
 import { ResponseFramer, type Framed } from './response-framer.ts';
 
 // imapflow frames what the server sends in its ImapStream (a Transform stream): each response is
@@ -11,8 +12,8 @@ import { ResponseFramer, type Framed } from './response-framer.ts';
 // The framing changes hands only where no response is half read: imapflow's stream must be idle
 // (nothing queued, nothing buffered) to be taken over, and gets the input back, from the start of
 // any half-read response, once the FETCH is over or a response is past imapflow's size limits
-// (imapflow then fails it as it always would). What this relies on of imapflow's internals
-// (2.10) is checked before the first takeover; where it is not there, imapflow keeps framing.
+// (imapflow then fails it as it always would). What this relies on of imapflow's stream is
+// checked with the rest in internals.ts; where it is not there, imapflow keeps framing.
 
 interface ImapStreamInternals {
   _transform(chunk: Buffer, encoding: BufferEncoding, next: (error?: Error | null) => void): void;
@@ -44,8 +45,8 @@ const framedHere = new WeakMap<ImapFlow, number>();
  * imapflow's stream is not the one this knows (imapflow then frames everything, as before).
  */
 export function frameWhileActive(flow: ImapFlow, active: () => boolean, claim: (response: Framed) => boolean): boolean {
-  const streamer = (flow as unknown as { streamer?: unknown }).streamer;
-  if (!isKnownStream(streamer)) return false;
+  if (!usesInternals(flow)) return false;
+  const streamer = streamOf(flow);
   if (framedHere.has(flow)) return true;
   framedHere.set(flow, 0);
   const original = streamer._transform;
@@ -99,32 +100,15 @@ export function frameWhileActive(flow: ImapFlow, active: () => boolean, claim: (
  * on; false where the stream is not the one this knows (its limits then stay as constructed).
  */
 export function setAnswerLimits(flow: ImapFlow, limits: { literal: number; response: number }): boolean {
-  const streamer = (flow as unknown as { streamer?: unknown }).streamer;
-  if (!isKnownStream(streamer)) return false;
+  if (!usesInternals(flow)) return false;
+  const streamer = streamOf(flow);
   streamer.maxLiteralSize = limits.literal;
   streamer.maxResponseSize = limits.response;
   return true;
 }
 
-function isKnownStream(streamer: unknown): streamer is ImapStreamInternals {
-  if (typeof streamer !== 'object' || streamer === null) return false;
-  const s = streamer as Partial<ImapStreamInternals>;
-  return (
-    typeof s._transform === 'function' &&
-    typeof s.push === 'function' &&
-    typeof s.processingInput === 'boolean' &&
-    Array.isArray(s.inputQueue) &&
-    typeof s.state === 'number' &&
-    Array.isArray(s.lineBuffer) &&
-    Array.isArray(s.inputBuffer) &&
-    Array.isArray(s.literals) &&
-    Array.isArray(s.literalBuffer) &&
-    'pendingPush' in s &&
-    typeof s.readBytesCounter === 'number' &&
-    typeof s.maxLineLength === 'number' &&
-    typeof s.maxLiteralSize === 'number' &&
-    typeof s.maxResponseSize === 'number'
-  );
+function streamOf(flow: ImapFlow): ImapStreamInternals {
+  return (flow as unknown as { streamer: ImapStreamInternals }).streamer;
 }
 
 /** Whether imapflow's stream has nothing queued and no response half framed. */

@@ -1,5 +1,6 @@
 import type { ImapFlow } from 'imapflow';
 import type { TracedSession } from '../protocol-trace.ts';
+import { usesInternals } from './internals.ts';
 
 // Where a protocol trace sees a session's real bytes. Everything the client sends, imapflow's own
 // commands and continuations as well as mailshift's (literal-plus.ts), goes through the client's
@@ -7,8 +8,8 @@ import type { TracedSession } from '../protocol-trace.ts';
 // stats().sent. Everything the server sends reaches imapflow's response stream (`streamer`) by a
 // write() from the socket, or from the inflater under COMPRESS=DEFLATE, so the trace reads the
 // protocol, not deflated bytes; this sits in front of stream-takeover.ts's framing. Both members
-// are imapflow's private ones (2.10): checked once, and where they are not there the trace says
-// so instead of guessing.
+// are imapflow's private ones (internals.ts): where they are not used, the trace says so instead
+// of guessing.
 
 interface TappableFlow {
   write(chunk: string | Buffer): unknown;
@@ -19,11 +20,8 @@ const CRLF = Buffer.from('\r\n');
 
 /** Copies the session's bytes, both ways, into `session` (installed before connect(), so the greeting is in it). */
 export function tapWire(flow: ImapFlow, session: TracedSession): void {
-  const internal = flow as unknown as Partial<TappableFlow>;
-  if (typeof internal.write !== 'function' || typeof internal.streamer?.write !== 'function') {
-    session.note("not traced: this imapflow's client has no write() and response stream the trace knows");
-    return;
-  }
+  if (!usesInternals(flow)) throw new Error("wire-tap needs imapflow's internals: logged-trace.ts traces this client");
+  const internal = flow as unknown as TappableFlow;
   const write = internal.write;
   internal.write = function (this: TappableFlow, chunk: string | Buffer) {
     const before = flow.stats().sent;

@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { ImapFlow } from 'imapflow';
+import { ImapFlow } from 'imapflow';
 import { ImapStream } from 'imapflow/lib/handler/imap-stream.js';
 import { MailshiftError } from '../../../src/errors.ts';
 import { ProtocolTrace } from '../../../src/imap/protocol-trace.ts';
+import { loggedTraceOptions } from '../../../src/imap/logged-trace.ts';
 import { tapWire } from '../../../src/imap/wire/wire-tap.ts';
 
 // The trace file (labels, mode, line format) and the tap on imapflow's write() and response stream,
@@ -37,9 +38,10 @@ function lines(file: string): string[] {
 }
 
 /** A stand-in for imapflow's client: write() as imapflow's (CRLF on a command's last part), the real ImapStream. */
+/** A real client (every member internals.ts checks) whose write() only counts, reading from a stream of its own. */
 function fakeFlow() {
   let sent = 0;
-  const flow = {
+  const flow = Object.assign(new ImapFlow({ host: '127.0.0.1', port: 1, logger: false }), {
     commandParts: [] as Buffer[],
     streamer: new ImapStream({ logger: false }),
     write(chunk: string | Buffer) {
@@ -48,8 +50,7 @@ function fakeFlow() {
         (flow.commandParts.length === 0 ? 2 : 0);
     },
     stats: () => ({ sent, received: 0 }),
-    on() {},
-  };
+  });
   flow.streamer.on('data', (item: { next(): void }) => item.next());
   return flow;
 }
@@ -112,7 +113,7 @@ test(
     const file = join(dir, 't.log');
     const trace = ProtocolTrace.open(file);
     const flow = fakeFlow();
-    tapWire(flow as unknown as ImapFlow, trace.session('target', 'alice', ['hunter22']));
+    tapWire(flow, trace.session('target', 'alice', ['hunter22']));
     flow.commandParts = [Buffer.from('hello')];
     flow.write('A1 APPEND INBOX {5}\r\n');
     flow.commandParts = [];
@@ -145,13 +146,26 @@ test('a write that fails part way (a full disk) stops the trace, never the sessi
 });
 
 test(
-  "where imapflow's client has no write()/stream the tap knows, the trace says so instead of guessing",
+  "on imapflow's public API the trace reads its raw log: the same lines, the login as imapflow withholds it",
   withDir((dir) => {
     const file = join(dir, 't.log');
     const trace = ProtocolTrace.open(file);
-    tapWire({ write() {}, on() {} } as unknown as ImapFlow, trace.session('source', 'alice', []));
+    const { logger, logRaw } = loggedTraceOptions(trace.session('source', 'alice', ['hunter22']));
+    assert.is(logRaw, true);
+    const log = logger as { trace(entry: object): void; debug(entry: object): void };
+    const raw = (src: string, text: string) => ({ src, msg: 'raw', data: Buffer.from(text).toString('base64') });
+    log.trace(raw('s', '* OK ready\r\n'));
+    log.trace(raw('c', '(* value hidden *)\r\n'));
+    log.debug({ src: 'c', msg: 'A1 LOGIN alice "hunter22"' });
+    log.trace(raw('c', 'A2 SELECT INBOX\r\n'));
+    log.trace(raw('s', 'A2 OK [READ-WRITE] hunter22 done\r\n'));
     trace.close();
-    assert.match(lines(file)[0]!, /^source alice#1 -- not traced: /);
+    assert.equal(lines(file), [
+      'source alice#1 S: * OK ready',
+      'source alice#1 C: (* value hidden *)',
+      'source alice#1 C: A2 SELECT INBOX',
+      'source alice#1 S: A2 OK [READ-WRITE] <redacted> done',
+    ]);
   }),
 );
 

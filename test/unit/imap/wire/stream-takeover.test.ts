@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { ImapFlow } from 'imapflow';
+import { ImapFlow } from 'imapflow';
 import { ImapStream } from 'imapflow/lib/handler/imap-stream.js';
 import type { Framed } from '../../../../src/imap/wire/response-framer.ts';
 import { frameWhileActive, responsesFramedHere } from '../../../../src/imap/wire/stream-takeover.ts';
@@ -23,7 +23,8 @@ interface Rig {
 function rig(options: { maxLiteralSize?: number } = {}): Rig {
   const stream = new ImapStream({ logger: false, ...options });
   const state: Rig = {
-    flow: { streamer: stream } as unknown as ImapFlow,
+    // A real client (every member internals.ts checks) reading from the rig's stream.
+    flow: Object.assign(new ImapFlow({ host: '127.0.0.1', port: 1, logger: false }), { streamer: stream }),
     stream,
     imapflow: [],
     claimed: [],
