@@ -1,6 +1,6 @@
 // `mailshift plan`, `show` and `diff` as a user runs them, against the Dovecot pair.
 import { readFileSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { hasStackTrace, runMailshift } from '../support/cli.ts';
@@ -62,6 +62,27 @@ test('plan writes the plan next to the manifest and prints the text view', async
   assert.ok(plan.summary.messagesToCopy > 0 && plan.summary.messagesToCopy <= seededMessages);
   assert.is(plan.summary.foldersToDelete, 1);
   assert.equal(plan.accounts[0].source.password, { env: 'E2E_SOURCE_PW' });
+});
+
+test("MAILSHIFT_WIRE=imapflow: the same plan through imapflow's public API, said once with --verbose", async () => {
+  const publicEnv = { ...env, MAILSHIFT_WIRE: 'imapflow' };
+  const [quiet, verbose] = await Promise.all([
+    runMailshift(['plan', manifest, '--phase', 'presync', '--out', join(dirname(defaultPlan()), 'public.plan.json')], {
+      env: publicEnv,
+    }),
+    runMailshift(['plan', manifest, '--phase', 'presync', '--format', 'json', '--verbose'], { env: publicEnv }),
+  ]);
+  assert.is(quiet.code, 0, quiet.stderr);
+  assert.not.match(quiet.stderr, /public API/, 'nothing said without --verbose');
+  assert.is(verbose.code, 0, verbose.stderr);
+  const notes = verbose.stderr.split('\n').filter((line) => line.includes("imapflow's public API"));
+  assert.equal(notes.length, 1, verbose.stderr);
+  assert.match(notes[0]!, /^note: IMAP went through imapflow's public API \(MAILSHIFT_WIRE=imapflow\)/);
+  const actions = (file: string) =>
+    JSON.parse(readFileSync(file, 'utf8')).accounts.map((account: { folders: unknown }) => account.folders);
+  const internals = await runMailshift(['plan', manifest, '--phase', 'presync', '--quiet'], { env });
+  assert.is(internals.code, 0, internals.stderr);
+  assert.equal(actions(join(dirname(defaultPlan()), 'public.plan.json')), actions(defaultPlan()), 'the same plan');
 });
 
 test('no secret appears in the plan file or in any output', async () => {

@@ -9,6 +9,7 @@ import * as assert from 'uvu/assert';
 import { hasStackTrace, runMailshift } from '../support/cli.ts';
 import { fillMailbox } from '../support/mailbox-builder.ts';
 import { newMigration, type Migration } from '../support/migration.ts';
+import { onPublicApi } from '../support/wire.ts';
 
 const LINE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z (source|target) alice#(\d+) (C:|S:|--) /;
 
@@ -72,8 +73,10 @@ test("plan, apply and verify with --trace: both sides' sessions, 0600, no passwo
         lines.some((l) => l.includes(` ${side} alice#1 S: * OK`)),
         `${side}: the greeting`,
       );
+      // imapflow's raw log (the trace on its public API) withholds the login's bytes itself.
+      const login = onPublicApi ? / C: \(\* value hidden \*\)/ : / C: \S+ (AUTHENTICATE|LOGIN) /;
       assert.ok(
-        lines.some((l) => new RegExp(` ${side} alice#\\d+ C: \\S+ (AUTHENTICATE|LOGIN) `).test(l)),
+        lines.some((l) => l.includes(` ${side} alice#`) && login.test(l)),
         `${side}: the login command`,
       );
       assert.ok(
