@@ -1,8 +1,6 @@
 import type { AuditAction } from '../audit/writer.ts';
-import { appendMessages, type AppendItem } from '../imap/append.ts';
-import { fetchIdentities } from '../imap/fetch-identities.ts';
+import type { AppendItem } from '../imap/append.ts';
 import type { AccountSession } from '../imap/account-session.ts';
-import { readBodies } from '../imap/read-bodies.ts';
 import { identityOfRaw, matchKey } from '../plan/identity.ts';
 import type { MessageSnapshot } from '../plan/snapshot.ts';
 import type { CopyAction, FolderPlan } from '../plan/types.ts';
@@ -10,7 +8,8 @@ import type { BatchSlots } from './batch-slots.ts';
 import { countKeys, DuplicateGuard, NO_DUPLICATE_GUARD } from './duplicate-guard.ts';
 import { actionKey } from './journal-keys.ts';
 import { runInLanes } from '../concurrency.ts';
-import { settleCopies, type StoredCopy } from './settle-copies.ts';
+import type { ImapOps } from './imap-ops.ts';
+import type { StoredCopy } from './settle-copies.ts';
 import type { ActionSink, ApplyCounts, ApplyObserver } from './outcome.ts';
 import { withRetry } from './retry.ts';
 import type { StopSignal } from './stop.ts';
@@ -21,7 +20,10 @@ const BATCH_BYTES = 8 * 1024 * 1024;
 
 export interface CopyContext {
   account: string;
-  session: AccountSession;
+  /** The connection pools of both sides. */
+  session: Pick<AccountSession, 'source' | 'target'>;
+  /** The commands sent to the servers (imapOps; a fake in unit tests). */
+  imap: ImapOps;
   sink: ActionSink;
   observer: ApplyObserver;
   throttle: Throttle;
@@ -83,7 +85,7 @@ export async function copyMessages(
       if (attempts++ > 0 || !createdNow) {
         // One FETCH for both questions: below the baseline what the target held, above it what landed.
         const onTarget = await ctx.session.target.use((c) =>
-          fetchIdentities(c, folder.target, guard === undefined ? '1:*' : `${baseline}:*`),
+          ctx.imap.fetchIdentities(c, folder.target, guard === undefined ? '1:*' : `${baseline}:*`),
         );
         landed = unaccounted(
           onTarget.filter((message) => message.uid >= baseline),
@@ -114,7 +116,7 @@ export async function copyMessages(
   );
   if (stored.length === 0 || ctx.stop.stopped) return;
   // Flags a server dropped from APPEND, and UIDs a maildir server settles only read-write (settle-copies.ts).
-  await withRetry(() => ctx.session.target.use((c) => settleCopies(c, folder.target, stored, baseline)), {
+  await withRetry(() => ctx.session.target.use((c) => ctx.imap.settleCopies(c, folder.target, stored, baseline)), {
     budgetSeconds: ctx.budgetSeconds,
     stop: ctx.stop,
   });
@@ -166,7 +168,7 @@ async function copyBatch(
     // The throttle or a slot may have kept this batch waiting past a stop: then it does not start.
     if (ctx.stop.stopped) return [];
     const bodies = await ctx.session.source.use((c) =>
-      readBodies(
+      ctx.imap.readBodies(
         c,
         folder.source!,
         batch.map((copy) => copy.uid),
@@ -268,7 +270,7 @@ async function appendItems(
   while (left.length > 0) {
     const sending = left;
     const run = await ctx.session.target.use((target) =>
-      appendMessages(
+      ctx.imap.appendMessages(
         target,
         folder.target,
         sending.map((entry) => entry.item),
@@ -324,7 +326,7 @@ function heldBefore(before: readonly MessageSnapshot[], folder: FolderPlan, ctx:
   }
   const sourceRange = `1:${Math.max(1, (folder.sourceState?.uidNext ?? 2) - 1)}`;
   return new DuplicateGuard(held, async () =>
-    countKeys(await ctx.session.source.use((c) => fetchIdentities(c, folder.source!, sourceRange)), key),
+    countKeys(await ctx.session.source.use((c) => ctx.imap.fetchIdentities(c, folder.source!, sourceRange)), key),
   );
 }
 

@@ -10,6 +10,7 @@ import type { StateStore } from '../state/store.ts';
 import { runInLanes } from '../concurrency.ts';
 import { BatchSlots } from './batch-slots.ts';
 import { pendingBatches, type CopiedUids } from './copy-messages.ts';
+import { imapOps } from './imap-ops.ts';
 import { actionKey } from './journal-keys.ts';
 import { emptyCounts, type ActionSink, type ApplyCounts, type ApplyObserver } from './outcome.ts';
 import { withRetry } from './retry.ts';
@@ -94,6 +95,7 @@ export async function runAccount(
         await runFolder(folder, {
           account: account.id,
           session,
+          imap: imapOps,
           sink: ctx.sink,
           observer,
           throttle,

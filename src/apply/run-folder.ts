@@ -1,10 +1,4 @@
-import { createFolder, deleteFolder, subscribeFolder } from '../imap/create-folder.ts';
-import { deleteMessages } from '../imap/expunge.ts';
-import { examineFolder } from '../imap/examine.ts';
-import { fetchIdentities } from '../imap/fetch-identities.ts';
-import { searchUids } from '../imap/search-uids.ts';
-import { selectFolder } from '../imap/select.ts';
-import { storeFlags } from '../imap/store-flags.ts';
+import type { ImapConnection } from '../imap/connection.ts';
 import { packUids } from '../imap/uid-set.ts';
 import type { ExpungeMode } from '../manifest/types.ts';
 import { mailshiftCopies } from '../plan/cutover.ts';
@@ -52,14 +46,17 @@ export async function runFolder(folder: FolderPlan, ctx: FolderContext): Promise
   let createdNow = false;
   for (const action of of('createFolder')) {
     if (stopped()) return;
-    createdNow = (await retry(() => ctx.session.target.use((c) => createFolder(c, folder.target)))) === 'created';
+    createdNow =
+      (await retry(() => ctx.session.target.use((c) => ctx.imap.createFolder(c, folder.target)))) === 'created';
     ctx.counts.foldersCreated++;
     await record(ctx, folder, action, 'done');
   }
   for (const action of of('subscribe')) {
     if (stopped()) return;
     await retry(() =>
-      oneSubscriptionAtATime(ctx.session, () => ctx.session.target.use((c) => subscribeFolder(c, folder.target))),
+      oneSubscriptionAtATime(ctx.session, () =>
+        ctx.session.target.use((c) => ctx.imap.subscribeFolder(c, folder.target)),
+      ),
     );
     await record(ctx, folder, action, 'done');
   }
@@ -71,14 +68,12 @@ export async function runFolder(folder: FolderPlan, ctx: FolderContext): Promise
   await deleteOnTarget(folder, of('deleteTarget') as DeleteTargetAction[], ctx, retry);
   for (const action of of('deleteFolder')) {
     if (stopped()) return;
-    const kept = await retry(() =>
-      ctx.session.target.use((c) => whyFolderStays(c, folder, action.messages, ctx.cutover)),
-    );
+    const kept = await retry(() => ctx.session.target.use((c) => whyFolderStays(c, folder, action.messages, ctx)));
     if (kept !== null) {
       await record(ctx, folder, action, 'failed', kept);
       continue;
     }
-    await retry(() => ctx.session.target.use((c) => deleteFolder(c, folder.target)));
+    await retry(() => ctx.session.target.use((c) => ctx.imap.deleteFolder(c, folder.target)));
     ctx.counts.foldersDeleted++;
     await record(ctx, folder, action, 'done');
   }
@@ -101,18 +96,18 @@ function oneSubscriptionAtATime<T>(account: object, subscribe: () => Promise<T>)
  * gate) it holds a message mailshift did not copy there. Null: delete it.
  */
 async function whyFolderStays(
-  connection: Parameters<typeof selectFolder>[0],
+  connection: ImapConnection,
   folder: FolderPlan,
   planned: number,
-  cutover: UidMaps | null,
+  { imap, cutover }: FolderContext,
 ): Promise<string | null> {
-  const now = await selectFolder(connection, folder.target);
+  const now = await imap.selectFolder(connection, folder.target);
   if (now.messages > planned || (folder.targetState !== null && now.uidNext > folder.targetState.uidNext)) {
     return `mail arrived in it since the plan (${now.messages} messages now, the plan saw ${planned}): kept; re-plan`;
   }
   if (cutover === null || now.messages === 0) return null;
   const copies = mailshiftCopies(cutover, folder.target, now.uidValidity);
-  const foreign = (await searchUids(connection, folder.target, null)).filter((uid) => !copies.has(uid)).length;
+  const foreign = (await imap.searchUids(connection, folder.target, null)).filter((uid) => !copies.has(uid)).length;
   return foreign === 0
     ? null
     : `it holds ${foreign} ${foreign === 1 ? 'message' : 'messages'} mailshift did not copy there and a manual gate is recorded: kept (the cutover rule)`;
@@ -131,7 +126,7 @@ async function staleness(
   ctx: FolderContext,
 ): Promise<{ stale: string | null; targetRecreated: boolean }> {
   if (folder.source !== null && folder.sourceState) {
-    const { state } = await ctx.session.source.use((c) => examineFolder(c, folder.source!));
+    const { state } = await ctx.session.source.use((c) => ctx.imap.examineFolder(c, folder.source!));
     if (state.uidValidity !== folder.sourceState.uidValidity) {
       return {
         stale: `the source folder's UIDVALIDITY changed (${folder.sourceState.uidValidity} → ${state.uidValidity}) since the plan: re-plan`,
@@ -141,7 +136,7 @@ async function staleness(
   }
   if (!folder.targetState) return { stale: null, targetRecreated: false };
   // Read-only, as on the source: the copies to come keep \Recent for the user's mail client.
-  const { state } = await ctx.session.target.use((c) => examineFolder(c, folder.target));
+  const { state } = await ctx.session.target.use((c) => ctx.imap.examineFolder(c, folder.target));
   if (state.uidValidity === folder.targetState.uidValidity) return { stale: null, targetRecreated: false };
   if (pending.some(namesTargetUids)) {
     return {
@@ -169,7 +164,7 @@ async function setFlags(
   retry: <T>(a: () => Promise<T>) => Promise<T>,
 ): Promise<void> {
   if (actions.length === 0) return;
-  await retry(() => ctx.session.target.use((c) => storeFlags(c, folder.target, actions)));
+  await retry(() => ctx.session.target.use((c) => ctx.imap.storeFlags(c, folder.target, actions)));
   for (const action of actions) {
     ctx.counts.flagUpdates++;
     await record(ctx, folder, action, 'done');
@@ -185,14 +180,14 @@ async function deleteOnTarget(
 ): Promise<void> {
   if (actions.length === 0) return;
   const now = await retry(() =>
-    ctx.session.target.use((c) => fetchIdentities(c, folder.target, uidList(actions.map((a) => a.uid)))),
+    ctx.session.target.use((c) => ctx.imap.fetchIdentities(c, folder.target, uidList(actions.map((a) => a.uid)))),
   );
   const identityNow = new Map(now.map((m) => [m.uid, m.identity]));
   const confirmed = actions.filter((a) => identityNow.get(a.uid) === a.identity);
   if (confirmed.length > 0)
     await retry(() =>
       ctx.session.target.use((c) =>
-        deleteMessages(
+        ctx.imap.deleteMessages(
           c,
           folder.target,
           confirmed.map((a) => a.uid),
@@ -234,11 +229,13 @@ async function deleteOnSource(
     matched.length === 0
       ? []
       : await retry(() =>
-          ctx.session.target.use((c) => fetchIdentities(c, folder.target, uidList(matched.map((a) => a.targetUid!)))),
+          ctx.session.target.use((c) =>
+            ctx.imap.fetchIdentities(c, folder.target, uidList(matched.map((a) => a.targetUid!))),
+          ),
         );
   const targetIdentity = new Map(onTarget.map((m) => [m.uid, m.identity]));
   const onSource = await retry(() =>
-    ctx.session.source.use((c) => fetchIdentities(c, folder.source!, uidList(actions.map((a) => a.uid)))),
+    ctx.session.source.use((c) => ctx.imap.fetchIdentities(c, folder.source!, uidList(actions.map((a) => a.uid)))),
   );
   const sourceIdentity = new Map(onSource.map((m) => [m.uid, m.identity]));
   const verdicts = actions.map((action) => ({
@@ -249,10 +246,10 @@ async function deleteOnSource(
   if (confirmed.length > 0) {
     await retry(() =>
       ctx.session.source.use(async (c) => {
-        await selectFolder(c, folder.source!);
+        await ctx.imap.selectFolder(c, folder.source!);
         if (ctx.expungeSource === 'each')
-          for (const uid of confirmed) await deleteMessages(c, folder.source!, [uid], true);
-        else await deleteMessages(c, folder.source!, confirmed, ctx.expungeSource === 'end');
+          for (const uid of confirmed) await ctx.imap.deleteMessages(c, folder.source!, [uid], true);
+        else await ctx.imap.deleteMessages(c, folder.source!, confirmed, ctx.expungeSource === 'end');
       }),
     );
   }
