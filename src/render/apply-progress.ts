@@ -65,6 +65,8 @@ export function listrApplyView(
         if (state.outcome) settle(state, state.outcome.error);
       }),
   }));
+  // Concurrent: every account's row is shown at once. The tasks run no work, they wait for the
+  // engine's events about it.
   const list = new Listr(tasks, {
     concurrent: true,
     exitOnError: false,
