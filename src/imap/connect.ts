@@ -63,8 +63,10 @@ export async function openConnection(endpoint: EndpointSettings, context: Connec
   } catch (error) {
     throw withAccount(error, context.accountId);
   }
+  let adminPasswordSent = false;
   const options = clientOptions(endpoint, secret, context.ca, context.env, () => {
     if (!flow.capabilities.has('AUTH=PLAIN')) throw new MailshiftError(adminLoginUnavailable(attempt));
+    adminPasswordSent = true;
   });
   let flow = new ImapFlow(options);
   const traced = context.trace?.session(context.side, context.accountId, [secret]);
@@ -89,7 +91,7 @@ export async function openConnection(endpoint: EndpointSettings, context: Connec
     const tlsPort = await (watch ? Promise.race([connected, watch.tlsPort]) : connected);
     if (tlsPort) throw new MailshiftError(plaintextOnTlsPort(attempt, PROBE_AFTER_SECONDS));
     // A session that skipped the login (a PREAUTH greeting) is not the mailbox an admin asked for.
-    if (endpoint.authorizeAs !== undefined && flow.authenticated !== endpoint.authorizeAs)
+    if (endpoint.authorizeAs !== undefined && !adminPasswordSent)
       throw new MailshiftError(adminLoginUnavailable(attempt));
   } catch (error) {
     flow.close();

@@ -116,7 +116,7 @@ export function adminLoginUnavailable(attempt: LoginAttempt): Diagnostic {
   return diagnostic(
     'LOGIN_FAILED',
     place,
-    `${place.side} login failed ${at(place)} (${attempt.user} as ${attempt.authorizeAs}): the server does not offer AUTH=PLAIN, which an admin login for another user needs (LOGIN cannot name the user to act for); nothing was sent`,
+    `${place.side} login failed ${at(place)} (${attempt.user} as ${attempt.authorizeAs}): no SASL PLAIN login: the server does not offer AUTH=PLAIN, which an admin login for another user needs (LOGIN cannot name the user to act for); the password was not sent`,
     `enable SASL PLAIN on the server (Dovecot: auth_mechanisms = plain; Cyrus: sasl_mech_list: PLAIN), or log in as "${attempt.authorizeAs}" with its own password (drop auth.authorizeAs)`,
   );
 }
