@@ -338,6 +338,17 @@ const cases: Case[] = [
     message: 'uses XOAUTH2 but has no auth.accessToken',
   },
   {
+    name: "an admin's user and password written inside auth",
+    change: (m) => {
+      m.accounts[0].target = {
+        auth: { mechanism: 'PLAIN', user: 'admin', password: { env: 'A' }, authorizeAs: 'alice' },
+      };
+    },
+    where: '/accounts/0/target/auth/user',
+    message: 'unknown key `user`',
+    hint: "`user` belongs to the endpoint, next to `auth` (with auth.authorizeAs they are the admin's user and password)",
+  },
+  {
     name: 'an admin login for a user with LOGIN',
     change: (m) => {
       m.accounts[0].target.auth = { mechanism: 'LOGIN', authorizeAs: 'alice' };
