@@ -3,7 +3,8 @@
 // Replaces the usual shell loop over a CSV:
 //   while IFS=';' read u1 u2; do
 //     imapsync --host1 mail.example.com --user1 "$u1@example.com" --passfile1 "secrets/$u1.pw" \
-//              --host2 imap.example.net --user2 "$u2@example.net*migration" --password2 "$MIGRATION_MASTER_PW" \
+//              --host2 imap.example.net --authmech2 PLAIN --authuser2 migration --user2 "$u2@example.net" \
+//              --password2 "$MIGRATION_MASTER_PW" \
 //              --automap --delete2 --delete2folders
 //   done < users.csv
 // …with one plan to review for all 200, one status page and one audit trail.
@@ -27,6 +28,11 @@ local users = std.flattenArrays([
 // A few people changed their login name on the new system (source login → target login).
 local renamed = { dev07: 'dsmith', ops12: 'akumar' };
 
+// --authuser2 / --password2: one admin, a Dovecot master user on the new server, logs in for every
+// user (SASL PLAIN with the user as authorisation identity), so nobody's new password has to be
+// known. One secret, from the environment; each account names only its mailbox.
+local asAdmin = ms.adminLogin('migration', { env: 'MIGRATION_MASTER_PW' });
+
 // Mailboxes that are much bigger than the rest get more parallel connections on both sides.
 local big = ['sales01', 'support01'];
 
@@ -34,12 +40,7 @@ local account(login) = {
   id: login,
   // --user1 / --passfile1: one password file per user, exported by the old system's admin.
   source: { user: login + '@example.com', password: { file: 'secrets/' + login + '.pw' } },
-  // --user2 'x*migration' / --password2: a Dovecot master user on the new server logs in as
-  // each user, so nobody's new password has to be known. One secret, from the environment.
-  target: {
-    user: std.get(renamed, login, login) + '@example.net*migration',
-    password: { env: 'MIGRATION_MASTER_PW' },
-  },
+  target: asAdmin(std.get(renamed, login, login) + '@example.net'),
 } + (
   if std.member(big, login)
   then { source+: { connections: 4 }, target+: { connections: 4 } }

@@ -25,6 +25,8 @@ export interface SideCheck {
   host: string;
   port: number;
   user: string;
+  /** The mailbox an admin `user` logs in to; absent: the user's own. */
+  authorizeAs?: string;
   ok: boolean;
   /** Why it failed (null when ok). */
   error: Diagnostic | null;
@@ -76,7 +78,8 @@ export async function checkAccounts(
 
 async function checkSide(account: AccountSettings, side: Side, context: CheckContext): Promise<SideCheck> {
   const endpoint = account[side];
-  const base = { host: endpoint.host, port: endpoint.port, user: endpoint.user };
+  const mailbox = endpoint.authorizeAs === undefined ? {} : { authorizeAs: endpoint.authorizeAs };
+  const base = { host: endpoint.host, port: endpoint.port, user: endpoint.user, ...mailbox };
   try {
     const connection = await openConnection(endpoint, {
       side,

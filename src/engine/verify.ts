@@ -55,6 +55,8 @@ export interface EndpointSummary {
   host: string;
   port: number;
   user: string;
+  /** The mailbox an admin `user` logged in to; absent: the user's own. */
+  authorizeAs?: string;
 }
 
 /** One account's comparison, or why it could not be made (folders null, errors set). */
@@ -240,5 +242,6 @@ function summarise(accounts: readonly AccountVerification[]): VerifySummary {
 }
 
 function endpointOf(endpoint: AccountSettings['source']): EndpointSummary {
-  return { host: endpoint.host, port: endpoint.port, user: endpoint.user };
+  const mailbox = endpoint.authorizeAs === undefined ? {} : { authorizeAs: endpoint.authorizeAs };
+  return { host: endpoint.host, port: endpoint.port, user: endpoint.user, ...mailbox };
 }

@@ -2,12 +2,13 @@ import { ImapFlow, type ImapFlowOptions } from 'imapflow';
 import { VERSION } from '../version.ts';
 import { MailshiftError } from '../errors.ts';
 import { isLoopback } from '../manifest/rules.ts';
+import { loginOf } from '../manifest/login-name.ts';
 import type { EndpointSettings } from '../manifest/settings.ts';
 import { describeSecret } from '../secrets/describe.ts';
 import { resolveSecret } from '../secrets/resolve.ts';
 import { ANSWER_LIMITS, BODY_ANSWER_LIMITS, MAX_LINE_BYTES } from './answer-limits.ts';
 import { wrapFlow, type ImapConnection, type Side } from './connection.ts';
-import { connectFailure, plaintextOnTlsPort, type LoginAttempt } from './errors.ts';
+import { adminLoginUnavailable, connectFailure, plaintextOnTlsPort, type LoginAttempt } from './errors.ts';
 import { PROBE_AFTER_SECONDS, watchGreeting } from './greeting-probe.ts';
 import type { ProtocolTrace } from './protocol-trace.ts';
 import { loggedTraceOptions, noteClose } from './logged-trace.ts';
@@ -45,6 +46,7 @@ export async function openConnection(endpoint: EndpointSettings, context: Connec
     place,
     tls: endpoint.tls,
     user: endpoint.user,
+    authorizeAs: endpoint.authorizeAs ?? null,
     mechanism: credential.mechanism,
     secret: describeSecret(ref),
     timeoutSeconds: endpoint.timeoutSeconds,
@@ -61,7 +63,11 @@ export async function openConnection(endpoint: EndpointSettings, context: Connec
   } catch (error) {
     throw withAccount(error, context.accountId);
   }
-  const options = clientOptions(endpoint, secret, context.ca, context.env);
+  let adminPasswordSent = false;
+  const options = clientOptions(endpoint, secret, context.ca, context.env, () => {
+    if (!flow.capabilities.has('AUTH=PLAIN')) throw new MailshiftError(adminLoginUnavailable(attempt));
+    adminPasswordSent = true;
+  });
   let flow = new ImapFlow(options);
   const traced = context.trace?.session(context.side, context.accountId, [secret]);
   // On imapflow's public API a trace comes from its raw log, which is set when the client is made.
@@ -74,7 +80,7 @@ export async function openConnection(endpoint: EndpointSettings, context: Connec
   setAnswerLimits(flow, ANSWER_LIMITS);
   flow.on('error', () => undefined); // connect() rejects with the same error; see wrapFlow for later ones
   if (traced) {
-    traced.note(`connecting to ${endpoint.host}:${endpoint.port} (tls ${endpoint.tls}, user ${endpoint.user})`);
+    traced.note(`connecting to ${endpoint.host}:${endpoint.port} (tls ${endpoint.tls}, user ${loginOf(endpoint)})`);
     if (usesInternals(flow)) tapWire(flow, traced);
     else noteClose(flow, traced);
   }
@@ -84,6 +90,9 @@ export async function openConnection(endpoint: EndpointSettings, context: Connec
     const connected = flow.connect().then(() => false);
     const tlsPort = await (watch ? Promise.race([connected, watch.tlsPort]) : connected);
     if (tlsPort) throw new MailshiftError(plaintextOnTlsPort(attempt, PROBE_AFTER_SECONDS));
+    // A session that skipped the login (a PREAUTH greeting) is not the mailbox an admin asked for.
+    if (endpoint.authorizeAs !== undefined && !adminPasswordSent)
+      throw new MailshiftError(adminLoginUnavailable(attempt));
   } catch (error) {
     flow.close();
     const greeted = flow.connectedAt === null || flow.greeting !== undefined;
@@ -117,6 +126,7 @@ function clientOptions(
   secret: string,
   ca: string | undefined,
   env: NodeJS.ProcessEnv,
+  beforeAdminLogin: () => void,
 ): ImapFlowOptions {
   const timeout = Math.round(endpoint.timeoutSeconds * 1000);
   const { credential } = endpoint;
@@ -132,12 +142,14 @@ function clientOptions(
     auth:
       credential.mechanism === 'XOAUTH2'
         ? { user: endpoint.user, accessToken: secret }
-        : // PLAIN: AUTHENTICATE PLAIN where offered, else whatever password login the server has.
-          {
-            user: endpoint.user,
-            pass: secret,
-            ...(credential.mechanism === 'LOGIN' ? { loginMethod: 'AUTH=LOGIN' } : {}),
-          },
+        : endpoint.authorizeAs !== undefined
+          ? adminAuth(endpoint.user, endpoint.authorizeAs, secret, beforeAdminLogin)
+          : // PLAIN: AUTHENTICATE PLAIN where offered, else whatever password login the server has.
+            {
+              user: endpoint.user,
+              pass: secret,
+              ...(credential.mechanism === 'LOGIN' ? { loginMethod: 'AUTH=LOGIN' } : {}),
+            },
     logger: false,
     clientInfo: { name: 'mailshift', version: VERSION, vendor: false, 'support-url': false },
     // IDLE between our commands would only add round trips; a snapshot never waits for news.
@@ -149,6 +161,31 @@ function clientOptions(
     connectionTimeout: timeout,
     greetingTimeout: timeout,
     socketTimeout: timeout,
+  };
+}
+
+/**
+ * An admin logging in for a user: SASL PLAIN with the user as authorisation identity (RFC 4616),
+ * and nothing else. Where the server lists no AUTH=PLAIN, imapflow falls back to LOGIN, which has
+ * no room for one and would open the admin's own mailbox. imapflow reads the password once it has
+ * the server's capabilities and is choosing how to log in, so `beforeLogin` refuses it there. (Read
+ * any earlier, the capability list would be empty and the login refused: the check fails safe.)
+ */
+function adminAuth(
+  user: string,
+  authorizeAs: string,
+  secret: string,
+  beforeLogin: () => void,
+): NonNullable<ImapFlowOptions['auth']> {
+  return {
+    user,
+    authzid: authorizeAs,
+    // Explicit: imapflow would switch a name holding "\" or "/" (Exchange style) to LOGIN.
+    loginMethod: 'AUTH=PLAIN',
+    get pass() {
+      beforeLogin();
+      return secret;
+    },
   };
 }
 

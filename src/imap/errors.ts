@@ -13,6 +13,8 @@ export interface LoginAttempt {
   place: ConnectionPlace;
   tls: TlsMode;
   user: string;
+  /** The mailbox an admin `user` logs in to (SASL PLAIN authorisation identity); null: the user's own. */
+  authorizeAs: string | null;
   mechanism: 'PLAIN' | 'LOGIN' | 'XOAUTH2';
   /** The secret reference as describeSecret() writes it. */
   secret: string;
@@ -105,6 +107,20 @@ function diagnostic(
   );
 }
 
+/**
+ * An admin login for a user on a server that does not offer AUTH=PLAIN: LOGIN (or AUTH=LOGIN) has
+ * no room for the authorisation identity, and would open the admin's own mailbox instead.
+ */
+export function adminLoginUnavailable(attempt: LoginAttempt): Diagnostic {
+  const { place } = attempt;
+  return diagnostic(
+    'LOGIN_FAILED',
+    place,
+    `${place.side} login failed ${at(place)} (${attempt.user} as ${attempt.authorizeAs}): no SASL PLAIN login: the server does not offer AUTH=PLAIN, which an admin login for another user needs (LOGIN cannot name the user to act for); the password was not sent`,
+    `enable SASL PLAIN on the server (Dovecot: auth_mechanisms = plain; Cyrus: sasl_mech_list: PLAIN), or log in as "${attempt.authorizeAs}" with its own password (drop auth.authorizeAs)`,
+  );
+}
+
 /** A failure while connecting, negotiating TLS or logging in, as one diagnostic. */
 export function connectFailure(error: unknown, attempt: LoginAttempt): Diagnostic {
   if (error instanceof MailshiftError && error.diagnostics[0]) return error.diagnostics[0];
@@ -112,6 +128,14 @@ export function connectFailure(error: unknown, attempt: LoginAttempt): Diagnosti
   const fields = fieldsOf(error);
   const code = codeOf(error);
   const side = place.side;
+  if (fields.authenticationFailed && attempt.authorizeAs !== null) {
+    return diagnostic(
+      'LOGIN_FAILED',
+      place,
+      `${side} login failed ${at(place)} (${attempt.user} as ${attempt.authorizeAs}): ${serverText(error, attempt.secretValue)} — check the admin password in ${attempt.secret}`,
+      `"${attempt.user}" logs in for "${attempt.authorizeAs}" (SASL PLAIN with an authorisation identity): fix the admin's password, and check that the server lets "${attempt.user}" act for other users (Dovecot: a passdb with master = yes; Cyrus: proxyservers in imapd.conf) and that "${attempt.authorizeAs}" exists; then run \`mailshift check\` again`,
+    );
+  }
   if (fields.authenticationFailed) {
     const credential = attempt.mechanism === 'XOAUTH2' ? 'access token' : 'password';
     return diagnostic(

@@ -16,7 +16,9 @@ const checked = new Map<string, number>();
 
 function mailboxKey(connection: ImapConnection, flow: ImapFlow, folder: string): string {
   const { host, port } = connection.place;
-  return JSON.stringify([host, port, flow.options.auth?.user ?? '', normalizePath(flow, folder)]);
+  // An admin's login (authzid set) opens the user's mailbox: that one names the folder, not the admin.
+  const mailbox = flow.options.auth?.authzid ?? flow.options.auth?.user ?? '';
+  return JSON.stringify([host, port, mailbox, normalizePath(flow, folder)]);
 }
 
 /** Records the UIDVALIDITY an explicit EXAMINE or SELECT saw (null: forget it, the folder was created or deleted). */

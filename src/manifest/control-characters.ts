@@ -1,8 +1,9 @@
 import { problem, type Diagnostic } from '../errors.ts';
 
-// A host, login name or account id holding a control character cannot be right, and fails late:
-// `check` then sends a login with a raw CR in it. The usual cause is a CSV with Windows line
-// endings split on "\n" by hand, which leaves "\r" at the end of every line's last field.
+// A host, login name (an admin's authorizeAs too) or account id holding a control character cannot
+// be right, and fails late: `check` then sends a login with a raw CR in it. The usual cause is a
+// CSV with Windows line endings split on "\n" by hand, which leaves "\r" at the end of every
+// line's last field.
 
 const CONTROL = /[\u0000-\u001f\u007f]/;
 const NAMES: Record<string, string> = {
@@ -12,7 +13,7 @@ const NAMES: Record<string, string> = {
   '\r': 'a carriage return (CR, "\\r")',
   '\u007f': 'a DEL character ("\\u007f")',
 };
-const ENDPOINT_KEYS = ['host', 'user'] as const;
+const ENDPOINT_KEYS = ['host', 'user', 'auth.authorizeAs'] as const;
 const SIDES = ['source', 'target'] as const;
 
 /**
@@ -25,10 +26,12 @@ export function checkControlCharacters(file: string, value: unknown): Diagnostic
   const defaults = asObject(root?.defaults);
   for (const side of SIDES) {
     for (const key of ENDPOINT_KEYS) {
-      const text = asObject(defaults?.[side])?.[key];
+      const text = valueAt(defaults?.[side], key);
       const field = `defaults.${side}.${key}`;
       if (typeof text === 'string' && CONTROL.test(text))
-        found.push(controlProblem(`\`${field}\``, text, { file, pointer: `/defaults/${side}/${key}` }, undefined));
+        found.push(
+          controlProblem(`\`${field}\``, text, { file, pointer: `/defaults/${side}/${pointerOf(key)}` }, undefined),
+        );
     }
   }
   const accounts = Array.isArray(root?.accounts) ? root.accounts : [];
@@ -45,10 +48,15 @@ export function checkControlCharacters(file: string, value: unknown): Diagnostic
       found.push(controlProblem(`\`id\` of ${who}`, id, located(`/accounts/${index}/id`), index));
     for (const side of SIDES) {
       for (const key of ENDPOINT_KEYS) {
-        const text = asObject(account?.[side])?.[key];
+        const text = valueAt(account?.[side], key);
         if (typeof text === 'string' && CONTROL.test(text))
           found.push(
-            controlProblem(`\`${side}.${key}\` of ${who}`, text, located(`/accounts/${index}/${side}/${key}`), index),
+            controlProblem(
+              `\`${side}.${key}\` of ${who}`,
+              text,
+              located(`/accounts/${index}/${side}/${pointerOf(key)}`),
+              index,
+            ),
           );
       }
     }
@@ -80,6 +88,15 @@ function controlProblem(
     ? `${base}. A CSV with Windows line endings split on "\\n" by hand leaves "\\r" at the end of each line: read it with ms.csv(importstr 'users.csv') from mailshift.libsonnet, which handles CRLF${csvLine}`
     : base;
   return problem('MANIFEST_RULE', `${what} ${describeControlCharacter(text)}: ${JSON.stringify(text)}`, hint, location);
+}
+
+/** The value at a dotted key ("auth.authorizeAs") of an endpoint of any shape. */
+function valueAt(endpoint: unknown, key: string): unknown {
+  return key.split('.').reduce<unknown>((value, part) => asObject(value)?.[part], endpoint);
+}
+
+function pointerOf(key: string): string {
+  return key.split('.').join('/');
 }
 
 function asObject(value: unknown): Record<string, unknown> | undefined {

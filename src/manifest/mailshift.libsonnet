@@ -64,6 +64,20 @@
     target: { user: targetUser, password: { env: envPrefix + '_TARGET_PW' } },
   },
 
+  // One admin credential for every account (imapsync --authuser): the admin logs in for each user
+  // by SASL PLAIN with an authorisation identity (RFC 4616). The server must offer AUTH=PLAIN and
+  // let the admin act for users (Dovecot master users, Cyrus proxyservers). Returns a function of
+  // the mailbox that gives an endpoint's login; merge the host and the rest over it, or set them in
+  // `defaults`:
+  //   local asAdmin = ms.adminLogin('migration@example.net', { env: 'MIGRATION_ADMIN_PW' });
+  //   accounts: [{ id: u, source: …, target: asAdmin(u + '@example.net') } for u in users],
+  adminLogin(user, password)::
+    if !std.isString(user) then error 'ms.adminLogin takes the admin login name first: ms.adminLogin(user, password)'
+    else if !std.isObject(password) then error "ms.adminLogin takes the admin password as a secret reference, e.g. { env: 'ADMIN_PW' }"
+    else function(mailbox)
+      if !std.isString(mailbox) then error 'the function ms.adminLogin returns takes the mailbox (login name) to log in to'
+      else { user: user, password: password, auth: { mechanism: 'PLAIN', authorizeAs: mailbox } },
+
   // The standard MX cutover, as phases. Call the functions to override their defaults.
   phases: {
     // Copy everything while users still work on the old server; make the target an exact copy.

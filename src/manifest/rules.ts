@@ -188,6 +188,18 @@ function endpointRules(
   if (!endpoint.host) found.push(missing('host'));
   if (!endpoint.user) found.push(missing('user'));
   const mechanism = endpoint.auth?.mechanism;
+  const authorizeAs = endpoint.auth?.authorizeAs;
+  if (authorizeAs !== undefined && mechanism !== 'PLAIN') {
+    const at = `${accountPointer.slice(1).replace(/\/(\d+)$/, '[$1]')}.${side}.auth`;
+    found.push(
+      problem(
+        'MANIFEST_RULE',
+        `the ${side} logs in for "${authorizeAs}" (auth.authorizeAs), but auth.mechanism is ${mechanism}: only SASL PLAIN carries an authorisation identity`,
+        `set ${at}.mechanism: 'PLAIN' with the admin's user and password (the server must offer AUTH=PLAIN), or remove ${at}.authorizeAs and log in as the user`,
+        location,
+      ),
+    );
+  }
   if (mechanism === 'XOAUTH2') {
     if (!endpoint.auth?.accessToken)
       found.push(
@@ -299,7 +311,7 @@ function sharedTargetRules(manifest: ManifestInput, at: At): Diagnostic[] {
       );
       return {
         id: account.id,
-        mailbox: `${target.host?.toLowerCase()}:${port}:${target.user}`,
+        mailbox: `${target.host?.toLowerCase()}:${port}:${target.auth?.authorizeAs ?? target.user}`,
         subfolder: folders.subfolder ?? null,
       };
     });

@@ -54,10 +54,16 @@ function translate(error: ErrorObject, file: string, root: unknown): Diagnostic 
       const key = String(error.params.additionalProperty);
       const allowed = Object.keys((parent?.properties ?? {}) as object);
       const suggestion = closest(key, allowed);
+      // An admin's login written inside `auth`, next to authorizeAs, instead of beside it.
+      const adminLogin = /\/auth$/.test(pointer) && (key === 'user' || key === 'password');
       return problem(
         'MANIFEST_SCHEMA',
         `unknown key \`${key}\``,
-        suggestion ? `did you mean \`${suggestion}\`?` : `allowed keys here: ${allowed.join(', ')}`,
+        adminLogin
+          ? `\`${key}\` belongs to the endpoint, next to \`auth\` (with auth.authorizeAs they are the admin's user and password)`
+          : suggestion
+            ? `did you mean \`${suggestion}\`?`
+            : `allowed keys here: ${allowed.join(', ')}`,
         { ...location, pointer: `${pointer}/${escapePointer(key)}` },
       );
     }

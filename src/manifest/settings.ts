@@ -25,7 +25,10 @@ export interface EndpointSettings {
   tls: TlsMode;
   tlsVerify: boolean;
   allowPlaintext: boolean;
+  /** The login name: with `authorizeAs`, the admin's (the authentication identity). */
   user: string;
+  /** The mailbox an admin `user` logs in to (SASL PLAIN authorisation identity); absent: `user`'s own. */
+  authorizeAs?: string;
   credential: Credential;
   connections: number;
   maxMessagesPerSecond: number | null;
@@ -185,6 +188,7 @@ function endpointSettings(endpoint: EndpointInput): EndpointSettings {
     tlsVerify: endpoint.tlsVerify!,
     allowPlaintext: endpoint.allowPlaintext!,
     user: endpoint.user!,
+    ...(endpoint.auth?.authorizeAs === undefined ? {} : { authorizeAs: endpoint.auth.authorizeAs }),
     credential: credentialOf(endpoint),
     connections: endpoint.connections!,
     maxMessagesPerSecond: endpoint.maxMessagesPerSecond ?? null,

@@ -13,7 +13,8 @@ export interface EndpointInput {
   allowPlaintext?: boolean;
   user?: string;
   password?: SecretRef;
-  auth?: { mechanism: AuthMechanism; accessToken?: SecretRef };
+  /** `authorizeAs`: `user` and `password` are an admin's, who logs in to this mailbox (SASL PLAIN, RFC 4616). */
+  auth?: { mechanism: AuthMechanism; accessToken?: SecretRef; authorizeAs?: string };
   connections?: number;
   maxMessagesPerSecond?: number | null;
   maxBytesPerSecond?: number | null;

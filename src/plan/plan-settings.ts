@@ -28,5 +28,6 @@ export function endpointOf(endpoint: EndpointSettings): Endpoint {
     endpoint.credential.mechanism === 'XOAUTH2'
       ? { accessToken: endpoint.credential.accessToken }
       : { password: endpoint.credential.password };
-  return { host: endpoint.host, port: endpoint.port, tls: endpoint.tls, user: endpoint.user, ...secret };
+  const mailbox = endpoint.authorizeAs === undefined ? {} : { authorizeAs: endpoint.authorizeAs };
+  return { host: endpoint.host, port: endpoint.port, tls: endpoint.tls, user: endpoint.user, ...mailbox, ...secret };
 }

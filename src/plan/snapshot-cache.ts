@@ -2,6 +2,7 @@
 // (mbsync keeps the same kind of state). Under one UIDVALIDITY a UID names one message for good
 // (RFC 3501 §2.3.1.1): its size, date and headers, hence its identity, never change; only its flags
 // do, and an unchanged HIGHESTMODSEQ (CONDSTORE) with the same UIDNEXT and count says nothing did.
+import { loginOf, type Login } from '../manifest/login-name.ts';
 import type { FolderState, MessageSnapshot } from './snapshot.ts';
 
 /** One folder as a plan read it (all its messages: folders read through an age window are not kept). */
@@ -59,14 +60,15 @@ export function refreshFlags(
 }
 
 /** Which server and login a side was read from: a cache of another endpoint is never used. */
-export function endpointKey(endpoint: { host: string; port: number; user: string }): string {
-  return `${endpoint.user}@${endpoint.host}:${endpoint.port}`;
+export function endpointKey(endpoint: Login & { host: string; port: number }): string {
+  // One admin logs in for many mailboxes: "admin as alice", never the admin alone.
+  return `${loginOf(endpoint)}@${endpoint.host}:${endpoint.port}`;
 }
 
 /** The cached side was read from this server and login (and so may be used for it). */
 export function readFrom(
   side: SideCache | null | undefined,
-  endpoint: { host: string; port: number; user: string },
+  endpoint: Login & { host: string; port: number },
 ): side is SideCache {
   return side !== null && side !== undefined && side.endpoint === endpointKey(endpoint);
 }

@@ -93,6 +93,8 @@ export interface Endpoint {
   port: number;
   tls: 'implicit' | 'starttls' | 'none';
   user: string;
+  /** An admin `user` logs in to this mailbox (SASL PLAIN authorisation identity); absent: the user's own. */
+  authorizeAs?: string;
   /** The reference, never the secret. */
   password?: SecretRef;
   accessToken?: SecretRef;

@@ -1,4 +1,5 @@
 import type { AccountCheck, SideCheck } from '../engine/check.ts';
+import { loginOf } from '../manifest/login-name.ts';
 import { paint, type Palette } from './palette.ts';
 
 const HEADINGS = [
@@ -47,7 +48,8 @@ export function renderCheckTable(results: readonly AccountCheck[], palette: Pale
 }
 
 function row(account: string, side: string, check: SideCheck): Array<{ text: string; colour?: 'green' | 'red' }> {
-  const at = `${check.host}:${check.port}`;
+  // An admin login for a user says so ("admin as alice@host:port"): it is not the user's own.
+  const at = `${check.authorizeAs === undefined ? '' : `${loginOf(check)}@`}${check.host}:${check.port}`;
   if (!check.ok) {
     return [
       { text: account },

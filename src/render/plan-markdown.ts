@@ -1,3 +1,4 @@
+import { loginOf } from '../manifest/login-name.ts';
 import type { AccountPlan, Plan, PlanSummary } from '../plan/types.ts';
 import {
   accountMessagesLeftOut,
@@ -78,7 +79,7 @@ function accountSection(account: AccountPlan): string {
   });
   const changed = account.folders.filter((f) => f.actions.length > 0).length;
   return [
-    `<details><summary><b>${escapeMarkdown(account.id)}</b>: ${escapeMarkdown(account.source.user)}@${escapeMarkdown(account.source.host)} → ${escapeMarkdown(account.target.user)}@${escapeMarkdown(account.target.host)} — ${changed} of ${account.folders.length} folders change</summary>`,
+    `<details><summary><b>${escapeMarkdown(account.id)}</b>: ${escapeMarkdown(loginOf(account.source))}@${escapeMarkdown(account.source.host)} → ${escapeMarkdown(loginOf(account.target))}@${escapeMarkdown(account.target.host)} — ${changed} of ${account.folders.length} folders change</summary>`,
     '',
     ...leftOutLines(account),
     '| source folder | target folder | mapped by | changes |',

@@ -1,3 +1,4 @@
+import { loginOf } from '../manifest/login-name.ts';
 import type { AccountPlan, FolderPlan, Plan } from '../plan/types.ts';
 import {
   accountMessagesLeftOut,
@@ -51,7 +52,7 @@ export function renderPlanText(plan: Plan, options: TextOptions): string {
 }
 
 function accountLines(account: AccountPlan, options: TextOptions): string[] {
-  const header = `Account ${account.id}: ${account.source.user}@${account.source.host}:${account.source.port} → ${account.target.user}@${account.target.host}:${account.target.port}`;
+  const header = `Account ${account.id}: ${loginOf(account.source)}@${account.source.host}:${account.source.port} → ${loginOf(account.target)}@${account.target.host}:${account.target.port}`;
   const lines = [paint(options.palette, 'bold', header)];
   // What the plan leaves out, first: what a reviewer cannot see in the actions.
   const folders = foldersLeftOutWords(account, options.verbose ? Number.POSITIVE_INFINITY : 10);

@@ -1,3 +1,4 @@
+import { loginOf } from '../manifest/login-name.ts';
 import type { AccountVerification, VerifyReport } from '../engine/verify.ts';
 import { assertNever } from '../plan/types.ts';
 import type { Difference, FolderVerification } from '../plan/verify-compare.ts';
@@ -45,7 +46,7 @@ export function closingLine(report: VerifyReport): string {
 
 function accountLines(account: AccountVerification, options: VerifyTextOptions): string[] {
   const { palette } = options;
-  const header = `Account ${account.id}: ${account.source.user}@${account.source.host}:${account.source.port} → ${account.target.user}@${account.target.host}:${account.target.port}`;
+  const header = `Account ${account.id}: ${loginOf(account.source)}@${account.source.host}:${account.source.port} → ${loginOf(account.target)}@${account.target.host}:${account.target.port}`;
   const lines = [paint(palette, 'bold', header)];
   if (account.folders === null) {
     lines.push(

@@ -338,6 +338,35 @@ const cases: Case[] = [
     message: 'uses XOAUTH2 but has no auth.accessToken',
   },
   {
+    name: "an admin's user and password written inside auth",
+    change: (m) => {
+      m.accounts[0].target = {
+        auth: { mechanism: 'PLAIN', user: 'admin', password: { env: 'A' }, authorizeAs: 'alice' },
+      };
+    },
+    where: '/accounts/0/target/auth/user',
+    message: 'unknown key `user`',
+    hint: "`user` belongs to the endpoint, next to `auth` (with auth.authorizeAs they are the admin's user and password)",
+  },
+  {
+    name: 'an admin login for a user with LOGIN',
+    change: (m) => {
+      m.accounts[0].target.auth = { mechanism: 'LOGIN', authorizeAs: 'alice' };
+    },
+    where: '/accounts/0/target',
+    message: 'the target logs in for "alice" (auth.authorizeAs), but auth.mechanism is LOGIN',
+    hint: "set accounts[0].target.auth.mechanism: 'PLAIN'",
+  },
+  {
+    name: 'an admin login for a user with XOAUTH2',
+    change: (m) => {
+      m.accounts[0].source = { user: 'a', auth: { mechanism: 'XOAUTH2', accessToken: { env: 'T' }, authorizeAs: 'b' } };
+    },
+    where: '/accounts/0/source',
+    message: 'but auth.mechanism is XOAUTH2: only SASL PLAIN carries an authorisation identity',
+    hint: 'or remove accounts[0].source.auth.authorizeAs and log in as the user',
+  },
+  {
     name: 'plaintext password to a remote host',
     change: (m) => {
       m.defaults.source.tls = 'none';

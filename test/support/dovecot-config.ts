@@ -107,6 +107,8 @@ export interface ConfigInput {
   readonly maxMessageSize?: number;
   /** Replaces the advertised capability list (`imap_capability`), to act like another server brand. */
   readonly capabilities?: string;
+  /** A master-user passdb (dir/masters): a master logs in for any existing user by SASL PLAIN's authorisation identity. */
+  readonly masterUsers?: boolean;
 }
 
 /** What Office 365 / Exchange Online advertises after login (no MULTIAPPEND, CONDSTORE, LIST-STATUS, SPECIAL-USE). */
@@ -125,6 +127,7 @@ export function renderConfig({
   fsync = false,
   maxMessageSize,
   capabilities,
+  masterUsers = false,
 }: ConfigInput): string {
   const shape = LAYOUTS[layout];
   const unprivileged = owner.uid !== 0 && process.getuid?.() !== 0;
@@ -165,6 +168,7 @@ export function renderConfig({
     maxMessageSize === undefined ? 'mail_plugins = zlib' : 'mail_plugins = zlib quota',
     // One passwd-file per user: Dovecot re-reads a changed passwd-file at most once a second,
     // so a user appended moments after the last login would stay unknown for up to a second.
+    ...(masterUsers ? masterPassdb(dir) : []),
     'passdb {',
     '  driver = passwd-file',
     `  args = scheme=PLAIN username_format=%u ${dir}/users/%u`,
@@ -206,4 +210,21 @@ export function renderConfig({
     ...(maxMessageSize === undefined ? [] : ['plugin {', `  quota_max_mail_size = ${maxMessageSize}`, '}']),
     '',
   ].join('\n');
+}
+
+/**
+ * Dovecot 2.3 master users: SASL PLAIN "alice\0admin\0pw" authenticates admin against this passdb
+ * and logs in as alice. auth_master_user_separator stays unset, so the login name cannot carry the
+ * user ("alice*admin"): only the authorisation identity does. `pass = yes` then looks alice up in
+ * the regular passdb, so a master cannot log in for a user who does not exist.
+ */
+function masterPassdb(dir: string): string[] {
+  return [
+    'passdb {',
+    '  driver = passwd-file',
+    '  master = yes',
+    `  args = scheme=PLAIN username_format=%u ${dir}/masters/%u`,
+    '  pass = yes',
+    '}',
+  ];
 }

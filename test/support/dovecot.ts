@@ -25,6 +25,8 @@ export interface DovecotServer {
   readonly certificatePem: string;
   /** Adds a login (its own passwd-file under dir/users), usable at once while running. */
   addUser(user: string, password: string): Promise<void>;
+  /** Adds a master user (dir/masters), who may log in for any user; only on a server started with `masterUsers`. */
+  addMasterUser(user: string, password: string): Promise<void>;
   /** Idempotent; stops the master and removes the temp dir. */
   stop(): Promise<void>;
 }
@@ -61,13 +63,15 @@ const BIND_RETRIES = 5;
 /**
  * Starts a Dovecot instance in its own temp dir; resolves once both ports greet. `fsync: true` keeps
  * Dovecot's default mail_fsync (benchmarks); `maxMessageSize` makes it refuse bigger messages;
- * `capabilities` replaces the advertised list (e.g. OFFICE365_CAPABILITIES).
+ * `capabilities` replaces the advertised list (e.g. OFFICE365_CAPABILITIES); `masterUsers` adds a
+ * master-user passdb (addMasterUser: SASL PLAIN logins for another user).
  */
 export async function startDovecot(options: {
   layout: Layout;
   fsync?: boolean;
   maxMessageSize?: number;
   capabilities?: string;
+  masterUsers?: boolean;
 }): Promise<DovecotServer> {
   await ensureDovecotInstalled();
   const owner = mailOwner();
@@ -76,6 +80,7 @@ export async function startDovecot(options: {
     await chmod(dir, 0o755); // the auth process runs unprivileged and must reach the passwd-file
     const certificatePem = await writeCertificate(dir);
     await mkdir(join(dir, 'users'), { mode: 0o755 });
+    if (options.masterUsers) await mkdir(join(dir, 'masters'), { mode: 0o755 });
     await mkdir(join(dir, 'mail'), { mode: 0o700 });
     await chown(join(dir, 'mail'), owner.uid, owner.gid);
     await spreadAccounts(join(dir, 'mail'));
@@ -92,11 +97,12 @@ export async function startDovecot(options: {
           fsync: options.fsync ?? false,
           maxMessageSize: options.maxMessageSize,
           capabilities: options.capabilities,
+          masterUsers: options.masterUsers ?? false,
         }),
       );
       try {
         const running = await launch(dir, ports, certificatePem);
-        return describe(options.layout, dir, ports, certificatePem, running);
+        return describe(options.layout, dir, ports, certificatePem, running, options.masterUsers ?? false);
       } catch (error) {
         const clash = /Address already in use/.test(logTail(dir));
         if (!clash || attempt >= BIND_RETRIES) throw error;
@@ -195,12 +201,21 @@ function logTail(dir: string, lines = 20): string {
   return text.split('\n').slice(-lines).join('\n');
 }
 
+/** One login's passwd-file in a passdb folder: a file per user, so a new login works at once. */
+async function writeLogin(folder: string, user: string, password: string): Promise<void> {
+  if (!/^[\w.@+-]+$/.test(user) || user.startsWith('.') || /[:\r\n]/.test(password)) {
+    throw new Error(`unusable test credentials for "${user}"`);
+  }
+  await writeFile(join(folder, user), `${user}:{PLAIN}${password}\n`, { mode: 0o644, flag: 'wx' });
+}
+
 function describe(
   layout: Layout,
   dir: string,
   ports: { plain: number; tls: number },
   certificatePem: string,
   running: Running,
+  masterUsers: boolean,
 ): DovecotServer {
   let stopping: Promise<void> | undefined;
   const server: DovecotServer = {
@@ -211,11 +226,10 @@ function describe(
     delimiter: LAYOUTS[layout].delimiter,
     prefix: LAYOUTS[layout].prefix,
     certificatePem,
-    async addUser(user, password) {
-      if (!/^[\w.@+-]+$/.test(user) || user.startsWith('.') || /[:\r\n]/.test(password)) {
-        throw new Error(`unusable test credentials for "${user}"`);
-      }
-      await writeFile(join(dir, 'users', user), `${user}:{PLAIN}${password}\n`, { mode: 0o644, flag: 'wx' });
+    addUser: (user, password) => writeLogin(join(dir, 'users'), user, password),
+    async addMasterUser(user, password) {
+      if (!masterUsers) throw new Error('this Dovecot was started without masterUsers');
+      await writeLogin(join(dir, 'masters'), user, password);
     },
     stop() {
       stopping ??= terminate(running).then(() => rm(dir, { recursive: true, force: true, maxRetries: 3 }));

@@ -133,8 +133,9 @@ async function freshLogins(
   const targets = new Map<string, ExampleSide>();
   for (const [index, account] of manifest.accounts.entries()) {
     const from: ExampleSide = { server: source, ...(await freshUser(source, 'ex-src')) };
-    // Accounts that log in to one target mailbox (many-into-one, a manager's archive) keep sharing one.
-    const sharedKey = `${account.target.user ?? defaults?.target?.user}`;
+    // Accounts that log in to one target mailbox (many-into-one, a manager's archive) keep sharing one;
+    // an admin logging in for each user (auth.authorizeAs) enters a mailbox per account.
+    const sharedKey = `${account.target.auth?.authorizeAs ?? account.target.user ?? defaults?.target?.user}`;
     const to = targets.get(sharedKey) ?? { server: target, ...(await freshUser(target, 'ex-tgt')) };
     targets.set(sharedKey, to);
     env[`EX_SOURCE_${index}`] = from.password;

@@ -11,6 +11,7 @@ const attempt: LoginAttempt = {
   place: { side: 'target', accountId: 'alice', host: 'imap.new.example', port: 993 },
   tls: 'implicit',
   user: 'alice@acme.example',
+  authorizeAs: null,
   mechanism: 'PLAIN',
   secret: 'file secrets/alice.pw',
   timeoutSeconds: 60,
@@ -147,6 +148,19 @@ const cases: Array<{
     message:
       'target login failed for account alice at imap.new.example:993: AUTHENTICATIONFAILED Invalid credentials (Failure) — check the password in file secrets/alice.pw',
     hint: 'alice@acme.example',
+  },
+  {
+    name: 'an admin login for a user refused',
+    error: Object.assign(new Error('Command failed'), {
+      authenticationFailed: true,
+      serverResponseCode: 'AUTHENTICATIONFAILED',
+      response: '3 NO [AUTHENTICATIONFAILED] Authentication failed.',
+    }),
+    attempt: { user: 'admin', authorizeAs: 'alice@acme.example', secret: 'env ADMIN_PW' },
+    code: 'LOGIN_FAILED',
+    message:
+      'target login failed for account alice at imap.new.example:993 (admin as alice@acme.example): AUTHENTICATIONFAILED Authentication failed. — check the admin password in env ADMIN_PW',
+    hint: 'Dovecot: a passdb with master = yes; Cyrus: proxyservers',
   },
   {
     name: 'an expired OAuth token',

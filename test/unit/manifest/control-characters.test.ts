@@ -15,7 +15,7 @@ test('each control character is named, with where it is', () => {
   for (const [text, description] of cases) assert.is(describeControlCharacter(text), description, JSON.stringify(text));
 });
 
-test('ids, hosts and users of defaults and every account are checked; other strings and clean values are not', () => {
+test('ids, hosts, users and authorizeAs of defaults and every account are checked; other strings and clean values are not', () => {
   const manifest = {
     defaults: { source: { host: 'old\r' }, target: { host: 'new', user: 'admin\n' } },
     description: 'free text\nmay span lines',
@@ -23,6 +23,7 @@ test('ids, hosts and users of defaults and every account are checked; other stri
       { id: 'alice', source: { user: 'alice' }, target: { host: 'x', user: 'a\u0000' }, description: 'tab\tok' },
       { id: 'bob\r' },
       { id: 'carol', source: { user: 'carol', password: { env: 'PW' } } },
+      { id: 'dave', target: { auth: { mechanism: 'PLAIN', authorizeAs: 'dave@new.example\r' } } },
     ],
   };
   const found = checkControlCharacters('m.json', manifest);
@@ -33,6 +34,7 @@ test('ids, hosts and users of defaults and every account are checked; other stri
       ['MANIFEST_RULE', '/defaults/target/user', undefined],
       ['MANIFEST_RULE', '/accounts/0/target/user', 'alice'],
       ['MANIFEST_RULE', '/accounts/1/id', undefined],
+      ['MANIFEST_RULE', '/accounts/3/target/auth/authorizeAs', 'dave'],
     ],
   );
   assert.match(

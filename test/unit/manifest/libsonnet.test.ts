@@ -53,4 +53,36 @@ test('account ids become environment variable names; presets evaluate as documen
   for (const name of ['INBOX', 'Trash/2024', 'Projects.Trash']) assert.not.ok(trash.test(name), name);
 });
 
+test('ms.adminLogin: one admin credential, and each account a line naming its mailbox', async () => {
+  const result = await evaluate(`local asAdmin = ms.adminLogin('migration', { env: 'MIGRATION_ADMIN_PW' });
+  {
+    apiVersion: 'mailshift/v1', name: 'lib',
+    defaults: { source: ms.presets.courier('old.example'), target: ms.presets.dovecot('new.example') },
+    accounts: [
+      { id: u, source: { user: u, password: { file: u + '.pw' } }, target: asAdmin(u + '@new.example') }
+      for u in ['alice', 'bob']
+    ],
+    phases: [{ name: 'presync' }],
+  }`);
+  assert.equal(result.diagnostics, []);
+  assert.equal(result.manifest.accounts[1].target, {
+    user: 'migration',
+    password: { env: 'MIGRATION_ADMIN_PW' },
+    auth: { mechanism: 'PLAIN', authorizeAs: 'bob@new.example' },
+  });
+  assert.equal(
+    result.settings.accounts.map((a: any) => [a.target.user, a.target.authorizeAs, a.target.credential.password.env]),
+    [
+      ['migration', 'alice@new.example', 'MIGRATION_ADMIN_PW'],
+      ['migration', 'bob@new.example', 'MIGRATION_ADMIN_PW'],
+    ],
+  );
+});
+
+test('ms.adminLogin refuses a literal password with a hint', async () => {
+  const result = await evaluate(`{ t: ms.adminLogin('migration', 'hunter2')('alice') }`);
+  assert.match(result.diagnostics.map((d: any) => d.message).join('\n'), 'as a secret reference');
+  assert.not.match(JSON.stringify(result.diagnostics), 'hunter2');
+});
+
 test.run();

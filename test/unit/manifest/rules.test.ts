@@ -96,6 +96,52 @@ const cases: Array<{ name: string; change: (m: any) => void; expect: string[] }>
     expect: ['error /accounts/0/source'],
   },
   {
+    name: 'an admin logging in for the user with PLAIN is fine',
+    change: (m) => {
+      m.accounts[0].target = {
+        user: 'admin',
+        password: { env: 'ADMIN_PW' },
+        auth: { mechanism: 'PLAIN', authorizeAs: 'alice' },
+      };
+    },
+    expect: [],
+  },
+  {
+    name: 'authorizeAs with LOGIN',
+    change: (m) => {
+      m.accounts[0].target.auth = { mechanism: 'LOGIN', authorizeAs: 'alice' };
+    },
+    expect: ['error /accounts/0/target'],
+  },
+  {
+    name: 'authorizeAs with XOAUTH2 (token and no password) is still refused',
+    change: (m) => {
+      m.accounts[0].source = {
+        user: 'admin',
+        auth: { mechanism: 'XOAUTH2', accessToken: { env: 'T' }, authorizeAs: 'alice' },
+      };
+    },
+    expect: ['error /accounts/0/source'],
+  },
+  {
+    name: 'one admin for two mailboxes of one target, deleting on it: separate mailboxes',
+    change: (m) => {
+      m.defaults.target = { ...m.defaults.target, user: 'admin', password: { env: 'ADMIN_PW' } };
+      m.accounts[0].target = { auth: { mechanism: 'PLAIN', authorizeAs: 'alice' } };
+      m.accounts.push({ ...m.accounts[0], id: 'bob', target: { auth: { mechanism: 'PLAIN', authorizeAs: 'bob' } } });
+    },
+    expect: [],
+  },
+  {
+    name: 'one admin, the same mailbox twice, deleting on it',
+    change: (m) => {
+      m.defaults.target = { ...m.defaults.target, user: 'admin', password: { env: 'ADMIN_PW' } };
+      m.accounts[0].target = { auth: { mechanism: 'PLAIN', authorizeAs: 'alice' } };
+      m.accounts.push({ ...m.accounts[0], id: 'bob' });
+    },
+    expect: ['error /phases/0'],
+  },
+  {
     name: 'expungeSource without deleteSource warns',
     change: (m) => {
       m.phases[0].expungeSource = 'each';
@@ -142,5 +188,16 @@ for (const c of cases) {
     assert.equal(found, c.expect);
   });
 }
+
+test('authorizeAs with another mechanism than PLAIN says where and how to fix it', () => {
+  const manifest = validManifest();
+  manifest.accounts[0].target.auth = { mechanism: 'LOGIN', authorizeAs: 'alice' };
+  const [found] = checkRules('m.json', manifest as ManifestInput);
+  assert.is(found?.code, 'MANIFEST_RULE');
+  assert.is(found?.location?.account, 'alice');
+  assert.match(found!.message, 'the target logs in for "alice" (auth.authorizeAs), but auth.mechanism is LOGIN');
+  assert.match(found!.hint!, "set accounts[0].target.auth.mechanism: 'PLAIN'");
+  assert.match(found!.hint!, 'or remove accounts[0].target.auth.authorizeAs');
+});
 
 test.run();

@@ -1,5 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { loginOf, mailboxOf } from '../../../src/manifest/login-name.ts';
 import { normalise, schemaDefaults, sliceSettings } from '../../../src/manifest/settings.ts';
 import type { ManifestInput } from '../../../src/manifest/types.ts';
 import { validManifest } from '../../support/manifests.ts';
@@ -74,6 +75,26 @@ test('a LOGIN mechanism keeps the password', () => {
     }),
   );
   assert.equal(settings.accounts[0]!.source.credential, { mechanism: 'LOGIN', password: { env: 'ALICE_OLD_PW' } });
+});
+
+test('an admin login: the admin is the user, the mailbox is authorizeAs, the admin password the credential', () => {
+  const settings = normalise(
+    build((m) => {
+      m.defaults.target = { ...m.defaults.target, user: 'admin', password: { env: 'ADMIN_PW' } };
+      m.accounts[0].target = { auth: { mechanism: 'PLAIN', authorizeAs: 'alice@new.example' } };
+    }),
+  );
+  const target = settings.accounts[0]!.target;
+  assert.equal([target.user, target.authorizeAs], ['admin', 'alice@new.example']);
+  assert.equal(target.credential, { mechanism: 'PLAIN', password: { env: 'ADMIN_PW' } });
+  assert.is(mailboxOf(target), 'alice@new.example');
+  assert.is(loginOf(target), 'admin as alice@new.example');
+});
+
+test('without authorizeAs the login is the mailbox', () => {
+  const { source } = normalise(build()).accounts[0]!;
+  assert.is(mailboxOf(source), 'alice@old.example');
+  assert.is(loginOf(source), 'alice@old.example');
 });
 
 test('phases: sync phases get every default, manual phases become gates', () => {

@@ -96,6 +96,28 @@ test('markdown: summary table, warnings and deletions before the folded details'
   assert.ok(md.indexOf('Warnings') < md.indexOf('Deletions') && md.indexOf('Deletions') < md.indexOf('<details>'));
 });
 
+test('an admin login for the user reads "admin as <user>" in text and markdown', () => {
+  const [alice] = fixtureAccounts();
+  const target = {
+    host: 'imap.new.example',
+    port: 993,
+    tls: 'implicit' as const,
+    user: 'migration',
+    authorizeAs: 'alice@new.example',
+    password: { env: 'ADMIN_PW' },
+  };
+  const plan = fixturePlan([{ ...alice!, target }]);
+  assert.match(
+    renderPlanText(plan, { palette: { color: false }, verbose: false }),
+    'Account alice: alice@old.example@imap.old.example:993 → migration as alice@new.example@imap.new.example:993',
+  );
+  assert.match(renderPlanMarkdown(plan), '→ migration as alice@new.example@imap.new.example —');
+  assert.match(
+    canonicalPlanJson(plan),
+    '"user": "migration",\n        "authorizeAs": "alice@new.example",\n        "password": {',
+  );
+});
+
 test('diff: identical plans but for createdAt have no differences', () => {
   const later = { ...fixturePlan(), createdAt: '2026-11-24T09:00:00Z' };
   const result = renderPlanDiff(fixturePlan(), later, { old: 'a.json', new: 'b.json' });
