@@ -16,6 +16,8 @@ export interface LoginAttempt {
   mechanism: 'PLAIN' | 'LOGIN' | 'XOAUTH2';
   /** The secret reference as describeSecret() writes it. */
   secret: string;
+  /** Who issued the XOAUTH2 token, when mailshift fetched it (src/oauth2/): "microsoft (tenant t, client c)". */
+  tokenIssuer?: string;
   timeoutSeconds: number;
   /** Whether the server's greeting arrived: a timeout before it usually means plain IMAP on a TLS port. */
   greeted?: boolean;
@@ -112,6 +114,14 @@ export function connectFailure(error: unknown, attempt: LoginAttempt): Diagnosti
   const fields = fieldsOf(error);
   const code = codeOf(error);
   const side = place.side;
+  if (fields.authenticationFailed && attempt.tokenIssuer) {
+    return diagnostic(
+      'LOGIN_FAILED',
+      place,
+      `${side} login failed ${at(place)}: ${serverText(error, attempt.secretValue)} — the server refused a new token from ${attempt.tokenIssuer}`,
+      `the login name is "${attempt.user}": the app must be allowed into this mailbox (Microsoft 365: IMAP.AccessAsApp and FullAccess on the mailbox; Google: domain-wide delegation for the scope)`,
+    );
+  }
   if (fields.authenticationFailed) {
     const credential = attempt.mechanism === 'XOAUTH2' ? 'access token' : 'password';
     return diagnostic(
