@@ -3,7 +3,7 @@ import { chmod, chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LAYOUTS, mailOwner, renderConfig, writeCertificate, type Layout } from './dovecot-config.ts';
+import { LAYOUTS, mailOwner, renderConfig, writeCertificate, writeOAuth2Config, type Layout } from './dovecot-config.ts';
 import { ensureDovecotInstalled, findBinary } from './dovecot-install.ts';
 import { freePort, waitForGreeting } from './ports.ts';
 import { exitOf, isRunning, signalGroup, signalProcess } from './process-state.ts';
@@ -61,13 +61,15 @@ const BIND_RETRIES = 5;
 /**
  * Starts a Dovecot instance in its own temp dir; resolves once both ports greet. `fsync: true` keeps
  * Dovecot's default mail_fsync (benchmarks); `maxMessageSize` makes it refuse bigger messages;
- * `capabilities` replaces the advertised list (e.g. OFFICE365_CAPABILITIES).
+ * `capabilities` replaces the advertised list (e.g. OFFICE365_CAPABILITIES); `oauth2` adds XOAUTH2 logins.
  */
 export async function startDovecot(options: {
   layout: Layout;
   fsync?: boolean;
   maxMessageSize?: number;
   capabilities?: string;
+  /** Accept XOAUTH2 tokens signed with this key (test/support/token-endpoint.ts `validation`); off by default. */
+  oauth2?: { publicKeyPem: string; kid: string };
 }): Promise<DovecotServer> {
   await ensureDovecotInstalled();
   const owner = mailOwner();
@@ -79,6 +81,7 @@ export async function startDovecot(options: {
     await mkdir(join(dir, 'mail'), { mode: 0o700 });
     await chown(join(dir, 'mail'), owner.uid, owner.gid);
     await spreadAccounts(join(dir, 'mail'));
+    if (options.oauth2) await writeOAuth2Config(dir, options.oauth2);
     for (let attempt = 1; ; attempt++) {
       const ports = { plain: await freePort(), tls: await freePort() };
       if (ports.plain === ports.tls) continue;
@@ -92,6 +95,7 @@ export async function startDovecot(options: {
           fsync: options.fsync ?? false,
           maxMessageSize: options.maxMessageSize,
           capabilities: options.capabilities,
+          oauth2: options.oauth2 !== undefined,
         }),
       );
       try {
