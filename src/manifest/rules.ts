@@ -233,7 +233,7 @@ function endpointRules(
   }
   if (
     endpoint.tls === 'none' &&
-    endpoint.password &&
+    (endpoint.password || mechanism === 'XOAUTH2') &&
     endpoint.host &&
     !isLoopback(endpoint.host) &&
     !endpoint.allowPlaintext
@@ -241,7 +241,7 @@ function endpointRules(
     found.push(
       problem(
         'MANIFEST_RULE',
-        `the ${side} would send its password unencrypted to ${endpoint.host} (tls: 'none')`,
+        `the ${side} would send its ${mechanism === 'XOAUTH2' ? 'access token' : 'password'} unencrypted to ${endpoint.host} (tls: 'none')`,
         "use tls: 'starttls' or 'implicit'; if you really mean it, set allowPlaintext: true",
         location,
       ),

@@ -147,6 +147,17 @@ const cases: Array<{ name: string; change: (m: any) => void; expect: string[] }>
     expect: ['error /accounts/0/source', 'error /accounts/0/source', 'error /accounts/0/source'],
   },
   {
+    name: 'an access token in clear text to a remote host',
+    change: (m) => {
+      m.defaults.source.tls = 'none';
+      m.accounts[0].source = {
+        user: 'a',
+        auth: { mechanism: 'XOAUTH2', oauth2: { provider: 'google', serviceAccountKey: { env: 'K' } } },
+      };
+    },
+    expect: ['error /accounts/0/source'],
+  },
+  {
     name: 'oauth2 with a password mechanism',
     change: (m) => {
       m.accounts[0].source.auth = { mechanism: 'PLAIN', oauth2: { provider: 'google', serviceAccountKey: { env: 'K' } } };
