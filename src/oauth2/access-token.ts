@@ -31,11 +31,7 @@ export function refuseToken(token: LoginToken, cache: TokenCache = sharedTokenCa
 }
 
 /** The cached token's issuer and expiry for this user, or null when none is cached. */
-export function tokenInfo(
-  oauth2: OAuth2Input,
-  user: string,
-  cache: TokenCache = sharedTokenCache,
-): TokenInfo | null {
+export function tokenInfo(oauth2: OAuth2Input, user: string, cache: TokenCache = sharedTokenCache): TokenInfo | null {
   const source = tokenSource(oauth2, {
     user,
     what: '',

@@ -64,7 +64,8 @@ function secret(ref: SecretRef, what: string, context: ProviderContext): Promise
 }
 
 function microsoft(oauth2: MicrosoftOAuth2, context: ProviderContext): TokenSource {
-  const url = oauth2.tokenUrl ?? `https://login.microsoftonline.com/${encodeURIComponent(oauth2.tenant)}/oauth2/v2.0/token`;
+  const url =
+    oauth2.tokenUrl ?? `https://login.microsoftonline.com/${encodeURIComponent(oauth2.tenant)}/oauth2/v2.0/token`;
   const scope = oauth2.scope ?? MICROSOFT_SCOPE;
   const issuer = `microsoft (tenant ${oauth2.tenant}, client ${oauth2.clientId})`;
   return {

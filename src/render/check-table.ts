@@ -88,7 +88,9 @@ function tokenLines(results: readonly AccountCheck[]): string[] {
     (['source', 'target'] as const).flatMap((side) => {
       const token = result[side].token;
       if (token === null) return [];
-      return [`${result.account} ${side}: token from ${token.issuer}, expires ${token.expiresAt.replace(/\.\d+Z$/, 'Z')}`];
+      return [
+        `${result.account} ${side}: token from ${token.issuer}, expires ${token.expiresAt.replace(/\.\d+Z$/, 'Z')}`,
+      ];
     }),
   );
   return lines.length > 0 ? ['', ...lines] : [];

@@ -63,9 +63,18 @@ function assertNoSecrets(m: Migration & { secrets: string[] }, outputs: CliResul
     ...outputs.map((result, index) => ({ path: `output of command ${index}`, text: result.output })),
     ...filesUnder(m.dir),
   ];
-  assert.ok(texts.some(({ path }) => path.endsWith('.plan.json')), 'a plan was written');
-  assert.ok(texts.some(({ path }) => path.includes(`${join('audit', '')}`)), 'an audit was written');
-  assert.ok(texts.some(({ path }) => path.endsWith('trace.log')), 'a trace was written');
+  assert.ok(
+    texts.some(({ path }) => path.endsWith('.plan.json')),
+    'a plan was written',
+  );
+  assert.ok(
+    texts.some(({ path }) => path.includes(`${join('audit', '')}`)),
+    'an audit was written',
+  );
+  assert.ok(
+    texts.some(({ path }) => path.endsWith('trace.log')),
+    'a trace was written',
+  );
   for (const { path, text } of texts) {
     assert.not.match(text, JWT, `no token or assertion in ${path}`);
     for (const secret of m.secrets) {
@@ -90,7 +99,11 @@ async function planApplyVerify(m: Migration & { secrets: string[] }): Promise<Cl
 test('microsoft (client secret) to google (service account): plan, apply, verify; no secret anywhere', async () => {
   const { tokens } = await setup;
   const m = await oauthMigration('oauth-ms-google', async (mig) => {
-    tokens.addClient({ clientId: `app-${mig.source.user}`, secret: 'Ms~client~secret~0123456789', subject: mig.source.user });
+    tokens.addClient({
+      clientId: `app-${mig.source.user}`,
+      secret: 'Ms~client~secret~0123456789',
+      subject: mig.source.user,
+    });
     const key = tokens.addServiceAccount(`migrator@${mig.target.user}.iam.example`);
     return {
       source: {
@@ -127,7 +140,11 @@ test('refresh token and certificate, tokens lasting 3 s: an apply outlives sever
         clientSecret: 'desktop-client-secret',
         subject: mig.source.user,
       });
-      tokens.addClient({ clientId: `cert-${mig.target.user}`, certificate: certificate.publicKey, subject: mig.target.user });
+      tokens.addClient({
+        clientId: `cert-${mig.target.user}`,
+        certificate: certificate.publicKey,
+        subject: mig.target.user,
+      });
       return {
         source: {
           provider: 'refresh',
@@ -166,13 +183,24 @@ test('refresh token and certificate, tokens lasting 3 s: an apply outlives sever
     writeFileSync(m.manifest, JSON.stringify(manifest));
     const bytes = JSON.parse(readFileSync(m.planPath('presync'), 'utf8')).summary.bytesToCopy as number;
     for (let cut = 0; cut < 3; cut++) proxy.cutAfterBytesToServer(Math.round(bytes / 4));
-    const apply = await cli(m, ['apply', m.manifest, '--phase', 'presync', '--auto-approve', '--trace', join(m.dir, 'trace.log')]);
+    const apply = await cli(m, [
+      'apply',
+      m.manifest,
+      '--phase',
+      'presync',
+      '--auto-approve',
+      '--trace',
+      join(m.dir, 'trace.log'),
+    ]);
     assert.is(apply.code, 0, apply.output);
     const seconds = (Date.now() - started) / 1000;
     const during = tokens.grants.slice(before);
     assert.ok(seconds > 2 * tokens.lifetimeSeconds, `the apply took ${seconds} s`);
     assert.ok(proxy.cuts >= 2, `connections were cut ${proxy.cuts} times`);
-    assert.ok(during.every((grant) => grant.issued), 'the endpoint refused nothing');
+    assert.ok(
+      during.every((grant) => grant.issued),
+      'the endpoint refused nothing',
+    );
     const targetTokens = during.filter((grant) => grant.subject === m.target.user).length;
     assert.ok(targetTokens >= 3, `${targetTokens} target tokens`);
     assert.not.match(apply.output, /LOGIN_FAILED|login failed/i);
@@ -211,16 +239,25 @@ test('check shows which provider issued each token and when it expires, never th
     const expiry = '\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ';
     assert.match(
       result.stdout,
-      new RegExp(`^alice source: token from microsoft \\(tenant fabrikam\\.example, client check-${m.source.user}\\), expires ${expiry}$`, 'm'),
+      new RegExp(
+        `^alice source: token from microsoft \\(tenant fabrikam\\.example, client check-${m.source.user}\\), expires ${expiry}$`,
+        'm',
+      ),
     );
     const port = new URL(tokens.url).port;
     assert.match(
       result.stdout,
-      new RegExp(`^alice target: token from refresh token at http://127\\.0\\.0\\.1:${port} \\(client c2\\), expires ${expiry}$`, 'm'),
+      new RegExp(
+        `^alice target: token from refresh token at http://127\\.0\\.0\\.1:${port} \\(client c2\\), expires ${expiry}$`,
+        'm',
+      ),
     );
     const json = JSON.parse((await cli(m, ['check', m.manifest, '--format', 'json'])).stdout);
     const expires = Date.parse(json.accounts[0].source.token.expiresAt);
-    assert.ok(expires > Date.now() + 3000_000 && expires <= Date.now() + 3600_000, json.accounts[0].source.token.expiresAt);
+    assert.ok(
+      expires > Date.now() + 3000_000 && expires <= Date.now() + 3600_000,
+      json.accounts[0].source.token.expiresAt,
+    );
     assert.not.match(result.output, JWT);
   } finally {
     m.remove();
@@ -230,7 +267,11 @@ test('check shows which provider issued each token and when it expires, never th
 test('a revoked client secret fails check and apply clearly, naming the app and never the secret', async () => {
   const { tokens } = await setup;
   const m = await oauthMigration('oauth-revoked', async (mig) => {
-    tokens.addClient({ clientId: `revoked-${mig.source.user}`, secret: 'revoked-secret-value', subject: mig.source.user });
+    tokens.addClient({
+      clientId: `revoked-${mig.source.user}`,
+      secret: 'revoked-secret-value',
+      subject: mig.source.user,
+    });
     tokens.addRefreshToken('refresh-for-revoked', { clientId: 'c3', subject: mig.target.user });
     return {
       source: {

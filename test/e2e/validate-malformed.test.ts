@@ -342,7 +342,10 @@ const cases: Case[] = [
     change: (m) => {
       m.accounts[0].source = {
         user: 'a',
-        auth: { mechanism: 'XOAUTH2', oauth2: { provider: 'microsoft', tennant: 't', clientId: 'c', clientSecret: { env: 'S' } } },
+        auth: {
+          mechanism: 'XOAUTH2',
+          oauth2: { provider: 'microsoft', tennant: 't', clientId: 'c', clientSecret: { env: 'S' } },
+        },
       };
     },
     where: '/accounts/0/source/auth/oauth2/tennant',
@@ -366,7 +369,10 @@ const cases: Case[] = [
     change: (m) => {
       m.accounts[0].source = {
         user: 'a',
-        auth: { mechanism: 'XOAUTH2', oauth2: { provider: 'google', serviceAccountKey: { env: 'K' }, refreshToken: { env: 'R' } } },
+        auth: {
+          mechanism: 'XOAUTH2',
+          oauth2: { provider: 'google', serviceAccountKey: { env: 'K' }, refreshToken: { env: 'R' } },
+        },
       };
     },
     where: '/accounts/0/source',

@@ -27,7 +27,13 @@ async function microsoftFor(user: string, secret = 'app-secret-' + (clients += 1
   const { tokens } = await setup;
   const clientId = `client-${clients}-${user}`;
   tokens.addClient({ clientId, secret, subject: user });
-  return { provider: 'microsoft', tenant: 'contoso.example', clientId, clientSecret: { env: 'APP_SECRET' }, tokenUrl: tokens.url };
+  return {
+    provider: 'microsoft',
+    tenant: 'contoso.example',
+    clientId,
+    clientSecret: { env: 'APP_SECRET' },
+    tokenUrl: tokens.url,
+  };
 }
 
 async function endpoint(user: string, oauth2: OAuth2Input): Promise<EndpointSettings> {
@@ -105,9 +111,10 @@ test('google service account: the JWT bearer assertion names the user as subject
   const key = tokens.addServiceAccount(`migrator-${user}@project.iam.example`);
   const settings = await endpoint(user, { provider: 'google', serviceAccountKey: { env: 'SA_KEY' } });
   await login(settings, context({ SA_KEY: key }, new TokenCache()));
-  assert.equal(tokens.grants.filter((g) => g.subject === user), [
-    { grant: 'urn:ietf:params:oauth:grant-type:jwt-bearer', subject: user, issued: true },
-  ]);
+  assert.equal(
+    tokens.grants.filter((g) => g.subject === user),
+    [{ grant: 'urn:ietf:params:oauth:grant-type:jwt-bearer', subject: user, issued: true }],
+  );
 });
 
 test('refresh token grant: a token for the refresh token’s user', async () => {
@@ -171,7 +178,10 @@ test('a wrong client secret: SECRET_UNAVAILABLE with the endpoint’s error, nev
   const { user } = await freshUser(server);
   const oauth2 = await microsoftFor(user, 'right-secret');
   tokens.revokeClientSecret((oauth2 as { clientId: string }).clientId);
-  const diagnostic = await failure(await endpoint(user, oauth2), context({ APP_SECRET: 'right-secret' }, new TokenCache()));
+  const diagnostic = await failure(
+    await endpoint(user, oauth2),
+    context({ APP_SECRET: 'right-secret' }, new TokenCache()),
+  );
   assert.is(diagnostic.code, 'SECRET_UNAVAILABLE');
   assert.equal(diagnostic.location, { account: 'alice' });
   assert.match(diagnostic.message, /^no access token from microsoft \(tenant contoso\.example, client client-\d+-/);
@@ -192,7 +202,10 @@ test('an unreachable token endpoint: SECRET_UNAVAILABLE naming it', async () => 
   });
   const diagnostic = await failure(settings, context({ REFRESH: 'rt-secret-value' }, new TokenCache()));
   assert.is(diagnostic.code, 'SECRET_UNAVAILABLE');
-  assert.match(diagnostic.message, `the token endpoint http://127.0.0.1:${port}/token cannot be reached (ECONNREFUSED)`);
+  assert.match(
+    diagnostic.message,
+    `the token endpoint http://127.0.0.1:${port}/token cannot be reached (ECONNREFUSED)`,
+  );
   assert.not.match(JSON.stringify(diagnostic), 'rt-secret-value');
 });
 

@@ -3,7 +3,14 @@ import { chmod, chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LAYOUTS, mailOwner, renderConfig, writeCertificate, writeOAuth2Config, type Layout } from './dovecot-config.ts';
+import {
+  LAYOUTS,
+  mailOwner,
+  renderConfig,
+  writeCertificate,
+  writeOAuth2Config,
+  type Layout,
+} from './dovecot-config.ts';
 import { ensureDovecotInstalled, findBinary } from './dovecot-install.ts';
 import { freePort, waitForGreeting } from './ports.ts';
 import { exitOf, isRunning, signalGroup, signalProcess } from './process-state.ts';

@@ -78,8 +78,7 @@ export async function startTokenEndpoint(options: { lifetimeSeconds?: number } =
         return refuse(response, grant, 404, 'not_found', 'POST to /token');
       if (grant === 'client_credentials') {
         const client = clients.get(form.get('client_id') ?? '');
-        if (!client)
-          return refuse(response, grant, 400, 'unauthorized_client', `AADSTS700016: Application not found.`);
+        if (!client) return refuse(response, grant, 400, 'unauthorized_client', `AADSTS700016: Application not found.`);
         const assertion = form.get('client_assertion');
         const byCertificate =
           client.certificate !== undefined &&
@@ -106,7 +105,11 @@ export async function startTokenEndpoint(options: { lifetimeSeconds?: number } =
       }
       if (grant === 'refresh_token') {
         const entry = refreshTokens.get(form.get('refresh_token') ?? '');
-        if (!entry || entry.clientId !== form.get('client_id') || entry.clientSecret !== (form.get('client_secret') ?? undefined))
+        if (
+          !entry ||
+          entry.clientId !== form.get('client_id') ||
+          entry.clientSecret !== (form.get('client_secret') ?? undefined)
+        )
           return refuse(response, grant, 400, 'invalid_grant', 'Token has been expired or revoked.');
         return issue(response, grant, entry.subject, form.get('scope') ?? '');
       }
@@ -149,7 +152,9 @@ export async function startTokenEndpoint(options: { lifetimeSeconds?: number } =
 
 /** The SHA-1 thumbprint of a certificate's key, standing in for the certificate's (tests have no X.509 here). */
 export function thumbprintOf(publicKey: KeyObject): string {
-  return createHash('sha1').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex');
+  return createHash('sha1')
+    .update(publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('hex');
 }
 
 function x5t(publicKey: KeyObject): string {

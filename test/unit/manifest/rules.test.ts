@@ -124,7 +124,11 @@ const cases: Array<{ name: string; change: (m: any) => void; expect: string[] }>
     change: (m) => {
       m.accounts[0].source = {
         user: 'a',
-        auth: { mechanism: 'XOAUTH2', accessToken: { env: 'T' }, oauth2: { provider: 'google', serviceAccountKey: { env: 'K' } } },
+        auth: {
+          mechanism: 'XOAUTH2',
+          accessToken: { env: 'T' },
+          oauth2: { provider: 'google', serviceAccountKey: { env: 'K' } },
+        },
       };
     },
     expect: ['error /accounts/0/source'],
@@ -132,7 +136,10 @@ const cases: Array<{ name: string; change: (m: any) => void; expect: string[] }>
   {
     name: 'microsoft needs exactly one of clientSecret and clientCertificate',
     change: (m) => {
-      m.accounts[0].source = { user: 'a', auth: { mechanism: 'XOAUTH2', oauth2: { provider: 'microsoft', tenant: 't', clientId: 'c' } } };
+      m.accounts[0].source = {
+        user: 'a',
+        auth: { mechanism: 'XOAUTH2', oauth2: { provider: 'microsoft', tenant: 't', clientId: 'c' } },
+      };
     },
     expect: ['error /accounts/0/source'],
   },
@@ -160,7 +167,10 @@ const cases: Array<{ name: string; change: (m: any) => void; expect: string[] }>
   {
     name: 'oauth2 with a password mechanism',
     change: (m) => {
-      m.accounts[0].source.auth = { mechanism: 'PLAIN', oauth2: { provider: 'google', serviceAccountKey: { env: 'K' } } };
+      m.accounts[0].source.auth = {
+        mechanism: 'PLAIN',
+        oauth2: { provider: 'google', serviceAccountKey: { env: 'K' } },
+      };
     },
     expect: ['error /accounts/0/source'],
   },

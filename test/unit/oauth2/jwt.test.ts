@@ -17,7 +17,8 @@ test('signJwt: three base64url parts, RS256 header with the extra fields, the cl
 test('signJwt: the signature verifies with the public key over header.claims, and only that', () => {
   const jwt = signJwt({ sub: 'alice' }, privateKey);
   const [header, claims, signature] = jwt.split('.') as [string, string, string];
-  const verifies = (input: string) => createVerify('RSA-SHA256').update(input).verify(publicKey, signature, 'base64url');
+  const verifies = (input: string) =>
+    createVerify('RSA-SHA256').update(input).verify(publicKey, signature, 'base64url');
   assert.ok(verifies(`${header}.${claims}`));
   assert.not.ok(verifies(`${header}.${base64url(JSON.stringify({ sub: 'mallory' }))}`));
 });

@@ -32,7 +32,9 @@ async function send(
     return new Response(JSON.stringify(answer.body), { status: answer.status ?? 200 });
   }) as typeof fetch;
   try {
-    const result = await tokenSource(oauth2, context(env, user)).fetch().catch((error: unknown) => error);
+    const result = await tokenSource(oauth2, context(env, user))
+      .fetch()
+      .catch((error: unknown) => error);
     return { sent: sent[0]!, result };
   } finally {
     globalThis.fetch = real;
@@ -40,13 +42,25 @@ async function send(
 }
 
 function context(env: NodeJS.ProcessEnv, user: string): ProviderContext {
-  return { user, what: 'source OAuth2 token for account alice', manifestDir: tmpdir(), env, timeoutSeconds: 5, now: () => NOW };
+  return {
+    user,
+    what: 'source OAuth2 token for account alice',
+    manifestDir: tmpdir(),
+    env,
+    timeoutSeconds: 5,
+    now: () => NOW,
+  };
 }
 
 const claims = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString('utf8'));
 const header = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[0]!, 'base64url').toString('utf8'));
 
-const microsoft: OAuth2Input = { provider: 'microsoft', tenant: 'contoso.example', clientId: 'app-1', clientSecret: { env: 'S' } };
+const microsoft: OAuth2Input = {
+  provider: 'microsoft',
+  tenant: 'contoso.example',
+  clientId: 'app-1',
+  clientSecret: { env: 'S' },
+};
 
 test('microsoft: client credentials at the tenant’s v2.0 endpoint, for Exchange Online’s scope', async () => {
   const { sent, result } = await send(microsoft, { S: 'the-secret' });
@@ -127,7 +141,10 @@ test('google: a JWT bearer assertion from the service account, the endpoint user
 test('google: a token per user; tokenUrl wins over the key’s token_uri', async () => {
   const google: OAuth2Input = { provider: 'google', serviceAccountKey: { file: 'sa.json' } };
   assert.is.not(tokenSource(google, context({}, 'alice')).key, tokenSource(google, context({}, 'bob')).key);
-  const { sent } = await send({ ...google, serviceAccountKey: { env: 'SA' }, tokenUrl: 'http://127.0.0.1:9/token' }, { SA: serviceAccount });
+  const { sent } = await send(
+    { ...google, serviceAccountKey: { env: 'SA' }, tokenUrl: 'http://127.0.0.1:9/token' },
+    { SA: serviceAccount },
+  );
   assert.is(sent.url, 'http://127.0.0.1:9/token');
   assert.is(claims(sent.form['assertion']!).aud, 'http://127.0.0.1:9/token');
 });
@@ -142,18 +159,36 @@ test('google: a key that is not a service account key is SECRET_UNAVAILABLE, quo
 });
 
 test('refresh: the refresh-token grant, with the client secret and scope only when given', async () => {
-  const refresh: OAuth2Input = { provider: 'refresh', tokenUrl: 'https://idp.example/token', clientId: 'c', refreshToken: { env: 'RT' } };
+  const refresh: OAuth2Input = {
+    provider: 'refresh',
+    tokenUrl: 'https://idp.example/token',
+    clientId: 'c',
+    refreshToken: { env: 'RT' },
+  };
   const bare = await send(refresh, { RT: 'rt-1' });
   assert.equal(bare.sent.form, { grant_type: 'refresh_token', refresh_token: 'rt-1', client_id: 'c' });
   const full = await send({ ...refresh, clientSecret: { env: 'CS' }, scope: 'imap' }, { RT: 'rt-1', CS: 'cs-1' });
-  assert.equal(full.sent.form, { grant_type: 'refresh_token', refresh_token: 'rt-1', client_id: 'c', client_secret: 'cs-1', scope: 'imap' });
+  assert.equal(full.sent.form, {
+    grant_type: 'refresh_token',
+    refresh_token: 'rt-1',
+    client_id: 'c',
+    client_secret: 'cs-1',
+    scope: 'imap',
+  });
 });
 
 test('an endpoint refusal names the issuer, the error and its description, masking an echoed secret', async () => {
-  const { result } = await send(microsoft, { S: 'echoed-secret' }, {
-    status: 401,
-    body: { error: 'invalid_client', error_description: 'AADSTS7000215: Invalid client secret echoed-secret.\r\nTrace ID: 1' },
-  });
+  const { result } = await send(
+    microsoft,
+    { S: 'echoed-secret' },
+    {
+      status: 401,
+      body: {
+        error: 'invalid_client',
+        error_description: 'AADSTS7000215: Invalid client secret echoed-secret.\r\nTrace ID: 1',
+      },
+    },
+  );
   const [diagnostic] = (result as MailshiftError).diagnostics;
   assert.is(diagnostic!.code, 'SECRET_UNAVAILABLE');
   assert.is(

@@ -39,7 +39,11 @@ for (const c of cases) {
 
 test('a cached token is reused while usable, and replaced once it is not', async () => {
   const f = fixture();
-  assert.equal(await f.cache.get('k', f.fetch(3600_000)), { token: 'token-1', expiresAt: 1_000_000 + 3600_000, fresh: true });
+  assert.equal(await f.cache.get('k', f.fetch(3600_000)), {
+    token: 'token-1',
+    expiresAt: 1_000_000 + 3600_000,
+    fresh: true,
+  });
   f.advance(3000_000);
   assert.equal((await f.cache.get('k', f.fetch(3600_000))).fresh, false);
   f.advance(600_000 - REFRESH_MARGIN_MS);
@@ -81,7 +85,10 @@ test('a failed fetch is not cached: the next login asks again', async () => {
     throw new Error('endpoint down');
   };
   for (let round = 0; round < 2; round++) {
-    const error = await f.cache.get('k', failing).then(() => null, (e: Error) => e);
+    const error = await f.cache.get('k', failing).then(
+      () => null,
+      (e: Error) => e,
+    );
     assert.match(String(error), 'endpoint down');
   }
   assert.is(calls, 2);
