@@ -128,7 +128,7 @@ test('microsoft (client secret) to google (service account): plan, apply, verify
   }
 });
 
-test('refresh token and certificate, tokens lasting 3 s: an apply outlives several, with no failed login', async () => {
+test('refresh token and certificate, tokens lasting 3 s: the apply outlives them, refreshed before expiry, no login refused', async () => {
   const { tokens, dot } = await setup;
   const proxy = await startTcpProxy(dot.ports.plain);
   const certificate = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -176,7 +176,7 @@ test('refresh token and certificate, tokens lasting 3 s: an apply outlives sever
     const before = tokens.grants.length;
     const started = Date.now();
     // Throttled, and the target's connections cut three times on the way (by bytes of messages
-    // sent): the apply takes several token lifetimes, and each reconnect needs a new token.
+    // sent): the apply outlasts a token, and a reconnect half a lifetime after a fetch fetches anew.
     const manifest = JSON.parse(readFileSync(m.manifest, 'utf8'));
     manifest.defaults.target.maxMessagesPerSecond = 3;
     manifest.defaults.target.timeoutSeconds = 30;
