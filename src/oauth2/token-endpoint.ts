@@ -19,6 +19,8 @@ export interface TokenRequest {
   timeoutMs: number;
   /** Milliseconds since the epoch, for expires_in. */
   now: () => number;
+  /** Stands in for the timer between tries (unit tests). */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 interface TokenAnswer {
@@ -32,15 +34,44 @@ interface TokenAnswer {
 /** Without expires_in (it is only RECOMMENDED), a token is taken to last this long. */
 const ASSUMED_LIFETIME_SECONDS = 3600;
 
+/** Waits before another try after a network failure, HTTP 429 or a 5xx (within the request's timeout). */
+const RETRY_DELAYS_MS = [1000, 2000];
+
+/** A failure, and whether another try may go better (the endpoint unreachable, overloaded or failing). */
+class TokenFailure {
+  constructor(
+    readonly error: MailshiftError,
+    readonly transient: boolean,
+  ) {}
+}
+
 /** Asks the endpoint for an access token; SECRET_UNAVAILABLE when it cannot be had. */
 export async function requestToken(request: TokenRequest): Promise<IssuedToken> {
-  const fail = (what: string, hint: string) =>
-    new MailshiftError(
-      problem(
-        'SECRET_UNAVAILABLE',
-        mask(`no access token from ${request.issuer}: ${what}`, request.secrets),
-        mask(hint, request.secrets),
+  const sleep = request.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const deadline = request.now() + request.timeoutMs;
+  for (let round = 0; ; round++) {
+    try {
+      return await requestOnce(request);
+    } catch (failure) {
+      if (!(failure instanceof TokenFailure)) throw failure;
+      const delay = RETRY_DELAYS_MS[round];
+      if (!failure.transient || delay === undefined || request.now() + delay > deadline) throw failure.error;
+      await sleep(delay);
+    }
+  }
+}
+
+async function requestOnce(request: TokenRequest): Promise<IssuedToken> {
+  const fail = (what: string, hint: string, transient = false) =>
+    new TokenFailure(
+      new MailshiftError(
+        problem(
+          'SECRET_UNAVAILABLE',
+          mask(`no access token from ${request.issuer}: ${what}`, request.secrets),
+          mask(hint, request.secrets),
+        ),
       ),
+      transient,
     );
   const sentAt = request.now();
   let response: Response;
@@ -61,8 +92,10 @@ export async function requestToken(request: TokenRequest): Promise<IssuedToken> 
     throw fail(
       `the token endpoint ${endpointName(request.url)} cannot be reached (${reason})`,
       'check the network path to the token endpoint (and tokenUrl, if the manifest sets it)',
+      (error as Error).name !== 'TimeoutError',
     );
   }
+  const transient = response.status === 429 || response.status >= 500;
   const text = await response.text();
   let answer: TokenAnswer;
   try {
@@ -71,12 +104,13 @@ export async function requestToken(request: TokenRequest): Promise<IssuedToken> 
     throw fail(
       `the token endpoint ${endpointName(request.url)} answered HTTP ${response.status} without JSON`,
       'check tokenUrl: it must be the OAuth2 token endpoint itself',
+      transient,
     );
   }
   if (!response.ok || typeof answer.error === 'string') {
     const code = typeof answer.error === 'string' ? answer.error : `HTTP ${response.status}`;
     const description = typeof answer.error_description === 'string' ? `: ${firstLine(answer.error_description)}` : '';
-    throw fail(`the endpoint refused (${code}${description})`, request.refusedHint);
+    throw fail(`the endpoint refused (${code}${description})`, request.refusedHint, transient);
   }
   if (typeof answer.access_token !== 'string' || answer.access_token === '')
     throw fail('the answer has no access_token', 'check tokenUrl: it must be the OAuth2 token endpoint itself');

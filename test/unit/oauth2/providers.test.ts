@@ -201,7 +201,7 @@ test('an endpoint refusal names the issuer, the error and its description, maski
 const answers: Array<{ name: string; status?: number; body: object; says: string }> = [
   { name: 'no access_token', body: { token_type: 'Bearer' }, says: 'the answer has no access_token' },
   { name: 'a MAC token', body: { access_token: 'x', token_type: 'mac' }, says: 'the token is of type mac, not Bearer' },
-  { name: 'HTTP 500 without an error field', status: 500, body: {}, says: 'the endpoint refused (HTTP 500)' },
+  { name: 'HTTP 403 without an error field', status: 403, body: {}, says: 'the endpoint refused (HTTP 403)' },
 ];
 for (const answer of answers) {
   test(`an answer with ${answer.name} is SECRET_UNAVAILABLE`, async () => {
