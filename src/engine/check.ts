@@ -5,6 +5,7 @@ import { listFolders } from '../imap/list-folders.ts';
 import { readServerInfo } from '../imap/server-info.ts';
 import type { AccountSettings } from '../manifest/settings.ts';
 import { mapInLanes } from '../concurrency.ts';
+import { tokenInfo, type TokenInfo } from '../oauth2/access-token.ts';
 import type { ProtocolTrace } from '../imap/protocol-trace.ts';
 
 /** The capabilities worth a column: what migrations use when the server has them. */
@@ -41,6 +42,8 @@ export interface SideCheck {
   folders: number | null;
   /** Sum of STATUS MESSAGES over the selectable folders. */
   messages: number | null;
+  /** Who issued the XOAUTH2 token mailshift fetched (auth.oauth2), and its expiry; never the token. */
+  token: TokenInfo | null;
 }
 
 export interface AccountCheck {
@@ -80,6 +83,9 @@ async function checkSide(account: AccountSettings, side: Side, context: CheckCon
   const endpoint = account[side];
   const mailbox = endpoint.authorizeAs === undefined ? {} : { authorizeAs: endpoint.authorizeAs };
   const base = { host: endpoint.host, port: endpoint.port, user: endpoint.user, ...mailbox };
+  const { credential } = endpoint;
+  const token = () =>
+    credential.mechanism === 'XOAUTH2' && credential.oauth2 ? tokenInfo(credential.oauth2, endpoint.user) : null;
   try {
     const connection = await openConnection(endpoint, {
       side,
@@ -105,6 +111,7 @@ async function checkSide(account: AccountSettings, side: Side, context: CheckCon
         personalPrefix: server.personalPrefix,
         folders: folders.length,
         messages: folders.reduce((sum, folder) => sum + (folder.state?.messages ?? 0), 0),
+        token: token(),
       };
     } finally {
       await connection.close();
@@ -122,6 +129,7 @@ async function checkSide(account: AccountSettings, side: Side, context: CheckCon
       personalPrefix: null,
       folders: null,
       messages: null,
+      token: token(),
     };
   }
 }

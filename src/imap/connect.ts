@@ -6,6 +6,9 @@ import { loginOf } from '../manifest/login-name.ts';
 import type { EndpointSettings } from '../manifest/settings.ts';
 import { describeSecret } from '../secrets/describe.ts';
 import { resolveSecret } from '../secrets/resolve.ts';
+import type { OAuth2Input } from '../manifest/types.ts';
+import { loginToken, refuseToken } from '../oauth2/access-token.ts';
+import { sharedTokenCache, type TokenCache } from '../oauth2/token-cache.ts';
 import { ANSWER_LIMITS, BODY_ANSWER_LIMITS, MAX_LINE_BYTES } from './answer-limits.ts';
 import { wrapFlow, type ImapConnection, type Side } from './connection.ts';
 import { adminLoginUnavailable, connectFailure, plaintextOnTlsPort, type LoginAttempt } from './errors.ts';
@@ -26,6 +29,8 @@ export interface ConnectContext {
   verbose?: boolean;
   /** --trace FILE: this session's protocol lines go into it. */
   trace?: ProtocolTrace;
+  /** OAuth2 tokens already fetched (default: the process's one cache). */
+  tokens?: TokenCache;
   /**
    * TEST ONLY: extra trusted CA certificates (PEM). Node reads NODE_EXTRA_CA_CERTS only at process
    * start, so in-process tests hand the harness certificate over here; users set NODE_EXTRA_CA_CERTS.
@@ -41,28 +46,79 @@ export interface ConnectContext {
 export async function openConnection(endpoint: EndpointSettings, context: ConnectContext): Promise<ImapConnection> {
   const place = { side: context.side, accountId: context.accountId, host: endpoint.host, port: endpoint.port };
   const { credential } = endpoint;
-  const ref = credential.mechanism === 'XOAUTH2' ? credential.accessToken : credential.password;
-  const attempt: LoginAttempt = {
+  const attempt = (secret: string): LoginAttempt => ({
     place,
     tls: endpoint.tls,
     user: endpoint.user,
     authorizeAs: endpoint.authorizeAs ?? null,
     mechanism: credential.mechanism,
-    secret: describeSecret(ref),
+    secret,
     timeoutSeconds: endpoint.timeoutSeconds,
-  };
-  let secret: string;
-  try {
-    const what = `${context.side} ${credential.mechanism === 'XOAUTH2' ? 'access token' : 'password'} for account ${context.accountId}`;
-    secret = await resolveSecret(ref, {
+  });
+  if (credential.mechanism === 'XOAUTH2' && credential.oauth2)
+    return logInWithProvider(endpoint, credential.oauth2, attempt(''), context);
+  const ref = credential.mechanism === 'XOAUTH2' ? credential.accessToken! : credential.password;
+  const what = `${context.side} ${credential.mechanism === 'XOAUTH2' ? 'access token' : 'password'} for account ${context.accountId}`;
+  const secret = await withAccount(
+    resolveSecret(ref, {
       manifestDir: context.manifestDir,
       env: context.env,
       what,
       verbose: context.verbose,
-    });
-  } catch (error) {
-    throw withAccount(error, context.accountId);
+    }),
+    context.accountId,
+  );
+  return logIn(endpoint, attempt(describeSecret(ref)), secret, context);
+}
+
+/**
+ * XOAUTH2 with a token the provider issues. A cached token the server refuses (revoked, or the
+ * server's clock is ahead) is dropped and the login tried once more with a new one; a token
+ * fetched just now and refused is a real refusal.
+ */
+async function logInWithProvider(
+  endpoint: EndpointSettings,
+  oauth2: OAuth2Input,
+  attempt: LoginAttempt,
+  context: ConnectContext,
+): Promise<ImapConnection> {
+  const tokens = context.tokens ?? sharedTokenCache;
+  const fetchToken = () =>
+    withAccount(
+      loginToken(
+        oauth2,
+        {
+          user: endpoint.user,
+          what: `${context.side} OAuth2 token for account ${context.accountId}`,
+          manifestDir: context.manifestDir,
+          env: context.env,
+          verbose: context.verbose,
+          timeoutSeconds: endpoint.timeoutSeconds,
+        },
+        tokens,
+      ),
+      context.accountId,
+    );
+  for (;;) {
+    const token = await fetchToken();
+    try {
+      return await logIn(endpoint, { ...attempt, tokenIssuer: token.source.issuer }, token.token, context);
+    } catch (error) {
+      if (!(error instanceof MailshiftError) || error.code !== 'LOGIN_FAILED') throw error;
+      refuseToken(token, tokens);
+      if (token.fresh) throw error;
+    }
   }
+}
+
+/** One login with the secret (password or token) in hand. */
+async function logIn(
+  endpoint: EndpointSettings,
+  attempt: LoginAttempt,
+  secret: string,
+  context: ConnectContext,
+): Promise<ImapConnection> {
+  const { place } = attempt;
   let adminPasswordSent = false;
   const options = clientOptions(endpoint, secret, context.ca, context.env, () => {
     if (!flow.capabilities.has('AUTH=PLAIN')) throw new MailshiftError(adminLoginUnavailable(attempt));
@@ -189,7 +245,12 @@ function adminAuth(
   };
 }
 
-function withAccount(error: unknown, account: string): unknown {
-  if (!(error instanceof MailshiftError)) return error;
-  return new MailshiftError(error.diagnostics.map((d) => ({ ...d, location: { ...d.location, account } })));
+/** `pending`, with a MailshiftError it rejects with located at the account. */
+async function withAccount<T>(pending: Promise<T>, account: string): Promise<T> {
+  try {
+    return await pending;
+  } catch (error) {
+    if (!(error instanceof MailshiftError)) throw error;
+    throw new MailshiftError(error.diagnostics.map((d) => ({ ...d, location: { ...d.location, account } })));
+  }
 }

@@ -18,6 +18,8 @@ export interface LoginAttempt {
   mechanism: 'PLAIN' | 'LOGIN' | 'XOAUTH2';
   /** The secret reference as describeSecret() writes it. */
   secret: string;
+  /** Who issued the XOAUTH2 token, when mailshift fetched it (src/oauth2/): "microsoft (tenant t, client c)". */
+  tokenIssuer?: string;
   timeoutSeconds: number;
   /** Whether the server's greeting arrived: a timeout before it usually means plain IMAP on a TLS port. */
   greeted?: boolean;
@@ -134,6 +136,14 @@ export function connectFailure(error: unknown, attempt: LoginAttempt): Diagnosti
       place,
       `${side} login failed ${at(place)} (${attempt.user} as ${attempt.authorizeAs}): ${serverText(error, attempt.secretValue)} — check the admin password in ${attempt.secret}`,
       `"${attempt.user}" logs in for "${attempt.authorizeAs}" (SASL PLAIN with an authorisation identity): fix the admin's password, and check that the server lets "${attempt.user}" act for other users (Dovecot: a passdb with master = yes; Cyrus: proxyservers in imapd.conf) and that "${attempt.authorizeAs}" exists; then run \`mailshift check\` again`,
+    );
+  }
+  if (fields.authenticationFailed && attempt.tokenIssuer) {
+    return diagnostic(
+      'LOGIN_FAILED',
+      place,
+      `${side} login failed ${at(place)}: ${serverText(error, attempt.secretValue)} — the server refused a new token from ${attempt.tokenIssuer}`,
+      `the login name is "${attempt.user}": the app must be allowed into this mailbox (Microsoft 365: IMAP.AccessAsApp and FullAccess on the mailbox; Google: domain-wide delegation for the scope)`,
     );
   }
   if (fields.authenticationFailed) {

@@ -1,6 +1,7 @@
 import { problem, warning, type Diagnostic } from '../errors.ts';
 import { deepMerge } from './deep-merge.ts';
 import { mergeEndpoint } from './settings.ts';
+import { oauth2Rules } from './oauth2-rules.ts';
 import { unanchoredAlternations } from './regex-lint.ts';
 import { closest } from './suggest.ts';
 import type { EndpointInput, FolderRulesInput, ManifestInput, MessageRulesInput, PhaseInput } from './types.ts';
@@ -201,24 +202,37 @@ function endpointRules(
     );
   }
   if (mechanism === 'XOAUTH2') {
-    if (!endpoint.auth?.accessToken)
+    const { accessToken, oauth2 } = endpoint.auth ?? {};
+    if (!accessToken === !oauth2)
       found.push(
         problem(
           'MANIFEST_RULE',
-          `the ${side} uses XOAUTH2 but has no auth.accessToken`,
-          "add accessToken: { env: 'NAME' } (or file/command)",
+          accessToken
+            ? `the ${side} uses XOAUTH2 with both auth.accessToken and auth.oauth2`
+            : `the ${side} uses XOAUTH2 but has no auth.accessToken or auth.oauth2`,
+          "give either accessToken: { env: 'NAME' } (or file/command), or oauth2: { provider: 'microsoft' | 'google' | 'refresh', … }",
           location,
         ),
       );
+    if (oauth2) found.push(...oauth2Rules(oauth2, side, location));
     if (endpoint.password)
       found.push(
         problem(
           'MANIFEST_RULE',
           `the ${side} uses XOAUTH2 and also sets a password`,
-          'XOAUTH2 logs in with auth.accessToken only: remove the password',
+          'XOAUTH2 logs in with an access token only: remove the password',
           location,
         ),
       );
+  } else if (endpoint.auth?.oauth2) {
+    found.push(
+      problem(
+        'MANIFEST_RULE',
+        `the ${side} sets auth.oauth2 but logs in with ${mechanism ?? 'PLAIN'}`,
+        "OAuth2 tokens need mechanism: 'XOAUTH2'",
+        location,
+      ),
+    );
   } else if (!endpoint.password) {
     found.push(
       problem(
@@ -231,7 +245,7 @@ function endpointRules(
   }
   if (
     endpoint.tls === 'none' &&
-    endpoint.password &&
+    (endpoint.password || mechanism === 'XOAUTH2') &&
     endpoint.host &&
     !isLoopback(endpoint.host) &&
     !endpoint.allowPlaintext
@@ -239,7 +253,7 @@ function endpointRules(
     found.push(
       problem(
         'MANIFEST_RULE',
-        `the ${side} would send its password unencrypted to ${endpoint.host} (tls: 'none')`,
+        `the ${side} would send its ${mechanism === 'XOAUTH2' ? 'access token' : 'password'} unencrypted to ${endpoint.host} (tls: 'none')`,
         "use tls: 'starttls' or 'implicit'; if you really mean it, set allowPlaintext: true",
         location,
       ),

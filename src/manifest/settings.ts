@@ -9,6 +9,7 @@ import type {
   Identity,
   ManifestInput,
   MessageRulesInput,
+  OAuth2Input,
   PhaseInput,
   RenameRule,
   SecretRef,
@@ -17,7 +18,8 @@ import type {
 
 export type Credential =
   | { mechanism: Exclude<AuthMechanism, 'XOAUTH2'>; password: SecretRef }
-  | { mechanism: 'XOAUTH2'; accessToken: SecretRef };
+  | { mechanism: 'XOAUTH2'; accessToken: SecretRef; oauth2?: undefined }
+  | { mechanism: 'XOAUTH2'; oauth2: OAuth2Input; accessToken?: undefined };
 
 export interface EndpointSettings {
   host: string;
@@ -199,7 +201,10 @@ function endpointSettings(endpoint: EndpointInput): EndpointSettings {
 
 function credentialOf(endpoint: EndpointInput): Credential {
   const mechanism = endpoint.auth?.mechanism ?? 'PLAIN';
-  if (mechanism === 'XOAUTH2') return { mechanism, accessToken: endpoint.auth!.accessToken! };
+  if (mechanism === 'XOAUTH2') {
+    const { oauth2, accessToken } = endpoint.auth!;
+    return oauth2 ? { mechanism, oauth2 } : { mechanism, accessToken: accessToken! };
+  }
   return { mechanism, password: endpoint.password! };
 }
 

@@ -5,6 +5,41 @@ export type SecretRef = { env: string } | { file: string } | { command: string[]
 export type TlsMode = 'implicit' | 'starttls' | 'none';
 export type AuthMechanism = 'PLAIN' | 'LOGIN' | 'XOAUTH2';
 
+/** Where XOAUTH2 tokens come from when mailshift fetches them itself (src/oauth2/). */
+export type OAuth2Input = MicrosoftOAuth2 | GoogleOAuth2 | RefreshOAuth2;
+
+/** Microsoft identity platform, client-credentials grant (app-only access, IMAP.AccessAsApp). */
+export interface MicrosoftOAuth2 {
+  provider: 'microsoft';
+  tenant: string;
+  clientId: string;
+  /** One of clientSecret and clientCertificate (checked in rules.ts). */
+  clientSecret?: SecretRef;
+  clientCertificate?: { privateKey: SecretRef; thumbprint: string };
+  scope?: string;
+  /** Another cloud's (or a test's) token endpoint instead of login.microsoftonline.com. */
+  tokenUrl?: string;
+}
+
+/** Google service account with domain-wide delegation: a JWT signed with its key, subject = the endpoint's user. */
+export interface GoogleOAuth2 {
+  provider: 'google';
+  /** The service account's JSON key file (as downloaded from the Cloud console). */
+  serviceAccountKey: SecretRef;
+  scope?: string;
+  tokenUrl?: string;
+}
+
+/** Any OAuth2 server: the refresh-token grant (RFC 6749 section 6). */
+export interface RefreshOAuth2 {
+  provider: 'refresh';
+  tokenUrl: string;
+  clientId: string;
+  clientSecret?: SecretRef;
+  refreshToken: SecretRef;
+  scope?: string;
+}
+
 export interface EndpointInput {
   host?: string;
   port?: number;
@@ -14,7 +49,7 @@ export interface EndpointInput {
   user?: string;
   password?: SecretRef;
   /** `authorizeAs`: `user` and `password` are an admin's, who logs in to this mailbox (SASL PLAIN, RFC 4616). */
-  auth?: { mechanism: AuthMechanism; accessToken?: SecretRef; authorizeAs?: string };
+  auth?: { mechanism: AuthMechanism; accessToken?: SecretRef; authorizeAs?: string; oauth2?: OAuth2Input };
   connections?: number;
   maxMessagesPerSecond?: number | null;
   maxBytesPerSecond?: number | null;

@@ -41,6 +41,7 @@ export function renderCheckTable(results: readonly AccountCheck[], palette: Pale
   return [
     line(HEADINGS.map((text) => ({ text }))),
     ...rows.map(line),
+    ...tokenLines(results),
     '',
     failed > 0 ? paint(palette, 'red', summary) : summary,
     '',
@@ -81,6 +82,20 @@ function row(account: string, side: string, check: SideCheck): Array<{ text: str
     { text: String(check.messages ?? '-') },
     { text: capabilities.join(' ') || '-' },
   ];
+}
+
+// Below the table, one line per side that logged in with a token mailshift fetched itself.
+function tokenLines(results: readonly AccountCheck[]): string[] {
+  const lines = results.flatMap((result) =>
+    (['source', 'target'] as const).flatMap((side) => {
+      const token = result[side].token;
+      if (token === null) return [];
+      return [
+        `${result.account} ${side}: token from ${token.issuer}, expires ${token.expiresAt.replace(/\.\d+Z$/, 'Z')}`,
+      ];
+    }),
+  );
+  return lines.length > 0 ? ['', ...lines] : [];
 }
 
 // Quoted, so that an empty prefix and a '.' delimiter are visible as what they are.

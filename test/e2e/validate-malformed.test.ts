@@ -367,6 +367,47 @@ const cases: Case[] = [
     hint: 'or remove accounts[0].source.auth.authorizeAs and log in as the user',
   },
   {
+    name: 'a misspelt oauth2 key',
+    change: (m) => {
+      m.accounts[0].source = {
+        user: 'a',
+        auth: {
+          mechanism: 'XOAUTH2',
+          oauth2: { provider: 'microsoft', tennant: 't', clientId: 'c', clientSecret: { env: 'S' } },
+        },
+      };
+    },
+    where: '/accounts/0/source/auth/oauth2/tennant',
+    message: 'unknown key `tennant`',
+    hint: 'did you mean `tenant`?',
+  },
+  {
+    name: 'a microsoft token provider without a client secret or certificate',
+    change: (m) => {
+      m.accounts[0].source = {
+        user: 'a',
+        auth: { mechanism: 'XOAUTH2', oauth2: { provider: 'microsoft', tenant: 't', clientId: 'c' } },
+      };
+    },
+    where: '/accounts/0/source',
+    message: "the source's auth.oauth2 (provider microsoft) needs exactly one of clientSecret and clientCertificate",
+    hint: 'clientCertificate',
+  },
+  {
+    name: 'a google token provider with a refresh token',
+    change: (m) => {
+      m.accounts[0].source = {
+        user: 'a',
+        auth: {
+          mechanism: 'XOAUTH2',
+          oauth2: { provider: 'google', serviceAccountKey: { env: 'K' }, refreshToken: { env: 'R' } },
+        },
+      };
+    },
+    where: '/accounts/0/source',
+    message: "the source's auth.oauth2 sets `refreshToken`, which provider google does not use",
+  },
+  {
     name: 'plaintext password to a remote host',
     change: (m) => {
       m.defaults.source.tls = 'none';

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -109,6 +110,8 @@ export interface ConfigInput {
   readonly capabilities?: string;
   /** A master-user passdb (dir/masters): a master logs in for any existing user by SASL PLAIN's authorisation identity. */
   readonly masterUsers?: boolean;
+  /** Also accept XOAUTH2/OAUTHBEARER: JWTs checked locally against the key written by writeOAuth2Key. */
+  readonly oauth2?: boolean;
 }
 
 /** What Office 365 / Exchange Online advertises after login (no MULTIAPPEND, CONDSTORE, LIST-STATUS, SPECIAL-USE). */
@@ -128,6 +131,7 @@ export function renderConfig({
   maxMessageSize,
   capabilities,
   masterUsers = false,
+  oauth2 = false,
 }: ConfigInput): string {
   const shape = LAYOUTS[layout];
   const unprivileged = owner.uid !== 0 && process.getuid?.() !== 0;
@@ -156,7 +160,7 @@ export function renderConfig({
     `ssl_cert = <${dir}/cert.pem`,
     `ssl_key = <${dir}/key.pem`,
     'disable_plaintext_auth = no',
-    'auth_mechanisms = plain login',
+    oauth2 ? 'auth_mechanisms = plain login xoauth2 oauthbearer' : 'auth_mechanisms = plain login',
     // Failed logins are answered after 2 s by default (0 still means up to 0.5 s in 2.3).
     'auth_failure_delay = 0',
     ...(fsync ? [] : ['mail_fsync = never']),
@@ -169,9 +173,13 @@ export function renderConfig({
     // One passwd-file per user: Dovecot re-reads a changed passwd-file at most once a second,
     // so a user appended moments after the last login would stay unknown for up to a second.
     ...(masterUsers ? masterPassdb(dir) : []),
+    ...(oauth2
+      ? ['passdb {', '  driver = oauth2', '  mechanisms = xoauth2 oauthbearer', `  args = ${dir}/oauth2.conf.ext`, '}']
+      : []),
     'passdb {',
     '  driver = passwd-file',
     `  args = scheme=PLAIN username_format=%u ${dir}/users/%u`,
+    ...(oauth2 ? ['  mechanisms = plain login'] : []),
     '}',
     'userdb {',
     '  driver = static',
@@ -227,4 +235,25 @@ function masterPassdb(dir: string): string[] {
     '  pass = yes',
     '}',
   ];
+}
+
+/**
+ * Dovecot's oauth2 passdb in local mode (2.3.16 and later): it checks a token's RS256 signature
+ * with the public key under `shared/<azp>/<alg>/<kid>` of the key dict (azp "default" when the
+ * token has none), its exp/nbf/iat, and that its `sub` is the login name. No network involved.
+ */
+export async function writeOAuth2Config(dir: string, key: { publicKeyPem: string; kid: string }): Promise<void> {
+  const keys = join(dir, 'oauth2-keys');
+  await mkdir(join(keys, 'default', 'RS256'), { recursive: true, mode: 0o755 });
+  await writeFile(join(keys, 'default', 'RS256', key.kid), key.publicKeyPem, { mode: 0o644 });
+  await writeFile(
+    join(dir, 'oauth2.conf.ext'),
+    [
+      'introspection_mode = local',
+      `local_validation_key_dict = fs:posix:prefix=${keys}/`,
+      'username_attribute = sub',
+      '',
+    ].join('\n'),
+    { mode: 0o644 },
+  );
 }

@@ -3,7 +3,14 @@ import { chmod, chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LAYOUTS, mailOwner, renderConfig, writeCertificate, type Layout } from './dovecot-config.ts';
+import {
+  LAYOUTS,
+  mailOwner,
+  renderConfig,
+  writeCertificate,
+  writeOAuth2Config,
+  type Layout,
+} from './dovecot-config.ts';
 import { ensureDovecotInstalled, findBinary } from './dovecot-install.ts';
 import { freePort, waitForGreeting } from './ports.ts';
 import { exitOf, isRunning, signalGroup, signalProcess } from './process-state.ts';
@@ -64,7 +71,7 @@ const BIND_RETRIES = 5;
  * Starts a Dovecot instance in its own temp dir; resolves once both ports greet. `fsync: true` keeps
  * Dovecot's default mail_fsync (benchmarks); `maxMessageSize` makes it refuse bigger messages;
  * `capabilities` replaces the advertised list (e.g. OFFICE365_CAPABILITIES); `masterUsers` adds a
- * master-user passdb (addMasterUser: SASL PLAIN logins for another user).
+ * master-user passdb (addMasterUser: SASL PLAIN logins for another user); `oauth2` adds XOAUTH2 logins.
  */
 export async function startDovecot(options: {
   layout: Layout;
@@ -72,6 +79,8 @@ export async function startDovecot(options: {
   maxMessageSize?: number;
   capabilities?: string;
   masterUsers?: boolean;
+  /** Accept XOAUTH2 tokens signed with this key (test/support/token-endpoint.ts `validation`); off by default. */
+  oauth2?: { publicKeyPem: string; kid: string };
 }): Promise<DovecotServer> {
   await ensureDovecotInstalled();
   const owner = mailOwner();
@@ -84,6 +93,7 @@ export async function startDovecot(options: {
     await mkdir(join(dir, 'mail'), { mode: 0o700 });
     await chown(join(dir, 'mail'), owner.uid, owner.gid);
     await spreadAccounts(join(dir, 'mail'));
+    if (options.oauth2) await writeOAuth2Config(dir, options.oauth2);
     for (let attempt = 1; ; attempt++) {
       const ports = { plain: await freePort(), tls: await freePort() };
       if (ports.plain === ports.tls) continue;
@@ -98,6 +108,7 @@ export async function startDovecot(options: {
           maxMessageSize: options.maxMessageSize,
           capabilities: options.capabilities,
           masterUsers: options.masterUsers ?? false,
+          oauth2: options.oauth2 !== undefined,
         }),
       );
       try {

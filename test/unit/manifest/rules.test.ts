@@ -96,6 +96,85 @@ const cases: Array<{ name: string; change: (m: any) => void; expect: string[] }>
     expect: ['error /accounts/0/source'],
   },
   {
+    name: 'XOAUTH2 with a microsoft token provider is complete',
+    change: (m) => {
+      m.accounts[0].source = {
+        user: 'alice@contoso.example',
+        auth: {
+          mechanism: 'XOAUTH2',
+          oauth2: { provider: 'microsoft', tenant: 't', clientId: 'c', clientSecret: { env: 'S' } },
+        },
+      };
+    },
+    expect: [],
+  },
+  {
+    name: 'an oauth2 provider in defaults serves every account',
+    change: (m) => {
+      m.defaults.target.auth = {
+        mechanism: 'XOAUTH2',
+        oauth2: { provider: 'google', serviceAccountKey: { file: 'sa.json' } },
+      };
+      delete m.accounts[0].target.password;
+    },
+    expect: [],
+  },
+  {
+    name: 'XOAUTH2 with both accessToken and oauth2',
+    change: (m) => {
+      m.accounts[0].source = {
+        user: 'a',
+        auth: {
+          mechanism: 'XOAUTH2',
+          accessToken: { env: 'T' },
+          oauth2: { provider: 'google', serviceAccountKey: { env: 'K' } },
+        },
+      };
+    },
+    expect: ['error /accounts/0/source'],
+  },
+  {
+    name: 'microsoft needs exactly one of clientSecret and clientCertificate',
+    change: (m) => {
+      m.accounts[0].source = {
+        user: 'a',
+        auth: { mechanism: 'XOAUTH2', oauth2: { provider: 'microsoft', tenant: 't', clientId: 'c' } },
+      };
+    },
+    expect: ['error /accounts/0/source'],
+  },
+  {
+    name: 'refresh without tokenUrl and refreshToken, with a key google takes',
+    change: (m) => {
+      m.accounts[0].source = {
+        user: 'a',
+        auth: { mechanism: 'XOAUTH2', oauth2: { provider: 'refresh', clientId: 'c', serviceAccountKey: { env: 'K' } } },
+      };
+    },
+    expect: ['error /accounts/0/source', 'error /accounts/0/source', 'error /accounts/0/source'],
+  },
+  {
+    name: 'an access token in clear text to a remote host',
+    change: (m) => {
+      m.defaults.source.tls = 'none';
+      m.accounts[0].source = {
+        user: 'a',
+        auth: { mechanism: 'XOAUTH2', oauth2: { provider: 'google', serviceAccountKey: { env: 'K' } } },
+      };
+    },
+    expect: ['error /accounts/0/source'],
+  },
+  {
+    name: 'oauth2 with a password mechanism',
+    change: (m) => {
+      m.accounts[0].source.auth = {
+        mechanism: 'PLAIN',
+        oauth2: { provider: 'google', serviceAccountKey: { env: 'K' } },
+      };
+    },
+    expect: ['error /accounts/0/source'],
+  },
+  {
     name: 'an admin logging in for the user with PLAIN is fine',
     change: (m) => {
       m.accounts[0].target = {

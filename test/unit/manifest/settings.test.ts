@@ -68,6 +68,22 @@ test('XOAUTH2 endpoints carry an access token, not a password', () => {
   });
 });
 
+test('XOAUTH2 endpoints with a token provider carry the provider, merged over defaults', () => {
+  const settings = normalise(
+    build((m) => {
+      m.defaults.source.auth = {
+        mechanism: 'XOAUTH2',
+        oauth2: { provider: 'microsoft', tenant: 't', clientId: 'c', clientSecret: { env: 'S' } },
+      };
+      m.accounts[0].source = { user: 'alice@contoso.example', auth: { oauth2: { tenant: 'other' } } };
+    }),
+  );
+  assert.equal(settings.accounts[0]!.source.credential, {
+    mechanism: 'XOAUTH2',
+    oauth2: { provider: 'microsoft', tenant: 'other', clientId: 'c', clientSecret: { env: 'S' } },
+  });
+});
+
 test('a LOGIN mechanism keeps the password', () => {
   const settings = normalise(
     build((m) => {
