@@ -26,7 +26,7 @@ export function rulesOf(slice: SliceSettings): { folders: unknown; messages: unk
 export function endpointOf(endpoint: EndpointSettings): Endpoint {
   const secret =
     endpoint.credential.mechanism === 'XOAUTH2'
-      ? { accessToken: endpoint.credential.accessToken }
+      ? { accessToken: endpoint.credential.accessToken, oauth2: endpoint.credential.oauth2 }
       : { password: endpoint.credential.password };
   const mailbox = endpoint.authorizeAs === undefined ? {} : { authorizeAs: endpoint.authorizeAs };
   return { host: endpoint.host, port: endpoint.port, tls: endpoint.tls, user: endpoint.user, ...mailbox, ...secret };

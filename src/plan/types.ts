@@ -1,6 +1,6 @@
 // The plan: plain data, produced by the planner, written as canonical JSON, read by renderers and
 // the executor. Field names here are the plan file's contract (README: "Plans"): add freely, rename never.
-import type { SecretRef } from '../manifest/types.ts';
+import type { OAuth2Input, SecretRef } from '../manifest/types.ts';
 import type { Cutover } from './cutover.ts';
 import type { FolderState } from './snapshot.ts';
 
@@ -98,6 +98,8 @@ export interface Endpoint {
   /** The reference, never the secret. */
   password?: SecretRef;
   accessToken?: SecretRef;
+  /** Where mailshift fetches the XOAUTH2 tokens: ids and secret references, never a secret or token. */
+  oauth2?: OAuth2Input;
 }
 
 export interface AccountPlan {

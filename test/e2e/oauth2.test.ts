@@ -120,9 +120,12 @@ test('microsoft (client secret) to google (service account): plan, apply, verify
   try {
     const outputs = await planApplyVerify(m);
     assertNoSecrets(m, outputs);
-    // The plan shows the endpoints, never a credential.
+    // The plan shows the endpoints and where their tokens come from, as references: never a secret.
     const plan = readFileSync(m.planPath('presync'), 'utf8');
     assert.match(plan, `"user": "${m.source.user}"`);
+    const { accounts } = JSON.parse(plan);
+    assert.equal(accounts[0].source.oauth2.clientSecret, { env: 'APP_SECRET' });
+    assert.equal(accounts[0].target.oauth2, { provider: 'google', serviceAccountKey: { env: 'SA_KEY' } });
   } finally {
     m.remove();
   }
