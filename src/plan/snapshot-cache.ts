@@ -42,17 +42,18 @@ export function cacheUse(cached: CachedFolder | undefined, now: FolderState): Ca
 
 /**
  * The folder's messages from the cache and the server's current UID → flags answer: cached messages
- * with today's flags, UIDs gone since dropped, and the UIDs the cache does not know (to read in full).
+ * with today's flags (and Gmail labels, where the answer has them), UIDs gone since dropped, and the UIDs the cache does not know (to read in full).
  */
 export function refreshFlags(
   byUid: ReadonlyMap<number, MessageSnapshot>,
-  current: ReadonlyArray<{ uid: number; flags: string[] }>,
+  current: ReadonlyArray<{ uid: number; flags: string[]; labels?: string[] }>,
 ): { messages: MessageSnapshot[]; unknown: number[] } {
   const messages: MessageSnapshot[] = [];
   const unknown: number[] = [];
-  for (const { uid, flags } of current) {
+  for (const { uid, flags, labels } of current) {
     const cached = byUid.get(uid);
-    if (cached) messages.push({ ...cached, flags });
+    // Gmail labels change like flags do (X-GM-MSGID never does).
+    if (cached) messages.push({ ...cached, flags, ...(labels !== undefined ? { labels } : {}) });
     else unknown.push(uid);
   }
   return { messages, unknown };
