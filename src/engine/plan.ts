@@ -21,6 +21,7 @@ import {
 } from '../manifest/settings.ts';
 import type { Cutover, CutoverRecord } from '../plan/cutover.ts';
 import { mapFolders } from '../plan/folder-mapping.ts';
+import { isGmail } from '../plan/gmail-labels.ts';
 import { deletionCandidates } from '../plan/target-folder-deletion.ts';
 import { summarise } from '../plan/plan-summary.ts';
 import { planAccount } from '../plan/planner.ts';
@@ -142,7 +143,7 @@ async function planOneAccount(
     const targetByName = new Map(listing.target.folders.map((f) => [f.name, f]));
     const cache = await request.state.snapshotCache(account.id);
     const cached = {
-      source: cachedFolders(cache?.source, account.source),
+      source: withGmailIds(cachedFolders(cache?.source, account.source), isGmail(listing.source.server)),
       target: cachedFolders(cache?.target, account.target),
     };
     const targetReads = [
@@ -217,6 +218,7 @@ async function planOneAccount(
       source: endpointOf(account.source),
       target: endpointOf(account.target),
       ...(mapping.leftOut.length > 0 ? { foldersLeftOut: mapping.leftOut } : {}),
+      ...(planned.gmail ? { gmail: planned.gmail } : {}),
       folders,
     };
     const mappingWarnings = mapping.warnings.map((w) => ({ ...w, account: account.id }));
@@ -239,6 +241,14 @@ async function planOneAccount(
 /** The cached folders of one side, only when they were read from this same server and login. */
 function cachedFolders(side: SideCache | null | undefined, endpoint: EndpointSettings): Record<string, CachedFolder> {
   return readFrom(side, endpoint) ? side.folders : {};
+}
+
+/** On a Gmail source, only cached folders whose messages carry X-GM-MSGID (caches made before it was read are read again). */
+function withGmailIds(folders: Record<string, CachedFolder>, gmail: boolean): Record<string, CachedFolder> {
+  if (!gmail) return folders;
+  return Object.fromEntries(
+    Object.entries(folders).filter(([, folder]) => folder.messages.every((m) => m.gmailMessageId !== undefined)),
+  );
 }
 
 /** Every folder read was taken from the cache as it was (readFolder hands back the cached list itself): nothing to save. */
