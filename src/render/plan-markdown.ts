@@ -5,6 +5,7 @@ import {
   digestFolder,
   folderChanges,
   foldersLeftOutWords,
+  gmailWords,
   messagesLeftOutWords,
 } from './plan-digest.ts';
 import { formatBytes } from './sizes.ts';
@@ -80,6 +81,7 @@ function accountSection(account: AccountPlan): string {
   return [
     `<details><summary><b>${escapeMarkdown(account.id)}</b>: ${escapeMarkdown(account.source.user)}@${escapeMarkdown(account.source.host)} → ${escapeMarkdown(account.target.user)}@${escapeMarkdown(account.target.host)} — ${changed} of ${account.folders.length} folders change</summary>`,
     '',
+    ...(account.gmail ? [`Gmail labels: ${escapeMarkdown(gmailWords(account.gmail))}`, ''] : []),
     ...leftOutLines(account),
     '| source folder | target folder | mapped by | changes |',
     '|---|---|---|---|',
