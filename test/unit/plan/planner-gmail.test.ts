@@ -6,7 +6,12 @@ import { labelKeyword } from '../../../src/plan/gmail-labels.ts';
 import type { MessageSnapshot } from '../../../src/plan/snapshot.ts';
 import type { FolderPlan } from '../../../src/plan/types.ts';
 import { A_LABELS, DEFAULT_GMAIL, g, GMAIL_SERVER, gmailCase, gmailFolders, PRESET } from '../../support/gmail.ts';
+import { mapFolders } from '../../../src/plan/folder-mapping.ts';
+import { verifyAccount } from '../../../src/plan/verify-compare.ts';
 import {
+  account,
+  NOW,
+  slice,
   actionLines,
   folderPlan,
   folderRules,
@@ -249,6 +254,38 @@ for (const labels of ['folders', 'first'] as const) {
       third.folders.flatMap((f) => f.actions.filter((a) => a.op !== 'subscribe')),
       [],
       'no copy, flag change or deletion is left',
+    );
+  });
+}
+
+for (const labels of ['folders', 'first'] as const) {
+  test(`labels '${labels}': verify compares what the policy puts in each folder, so an applied plan verifies equal`, () => {
+    const source = gmailFolders();
+    const check = (target: SideSpec['folders']) => {
+      const snapshot = account(
+        { layout: 'slash', server: GMAIL_SERVER, folders: source },
+        { layout: 'slash', folders: target },
+      );
+      const settings = slice({
+        folders: { ...PRESET, gmail: { ...DEFAULT_GMAIL, labels } },
+        phase: { deleteTarget: true },
+      });
+      return verifyAccount({
+        slice: settings,
+        snapshot,
+        mapping: mapFolders(snapshot, settings.folders),
+        now: NOW,
+        bodies: null,
+        uidMaps: {},
+      });
+    };
+    const plan = gmailCase({ labels }, { source });
+    const before = check(applied(plan.folders, source, ['INBOX']));
+    assert.ok(before.some((f) => f.differences.length > 0), 'folders still to copy are differences');
+    assert.equal(
+      check(applied(plan.folders, source)).filter((f) => f.differences.length > 0),
+      [],
+      'nothing differs once every copy is made: not the keywords, not the label folders that hold no copy',
     );
   });
 }
