@@ -27,7 +27,7 @@ import { summarise } from '../plan/plan-summary.ts';
 import { planAccount } from '../plan/planner.ts';
 import { endpointOf, phaseSwitches, rulesOf } from '../plan/plan-settings.ts';
 import { fetchWindow } from '../plan/message-window.ts';
-import { endpointKey, readFrom, type CachedFolder, type SideCache } from '../plan/snapshot-cache.ts';
+import { endpointKey, readFrom, withGmailIds, type CachedFolder, type SideCache } from '../plan/snapshot-cache.ts';
 import type { FolderSnapshot, UidMaps } from '../plan/snapshot.ts';
 import { foldAcrossAccounts } from '../plan/fold-warnings.ts';
 import type { AccountFailure, AccountPlan, Plan, PlanRunbook, PlanWarning } from '../plan/types.ts';
@@ -241,14 +241,6 @@ async function planOneAccount(
 /** The cached folders of one side, only when they were read from this same server and login. */
 function cachedFolders(side: SideCache | null | undefined, endpoint: EndpointSettings): Record<string, CachedFolder> {
   return readFrom(side, endpoint) ? side.folders : {};
-}
-
-/** On a Gmail source, only cached folders whose messages carry X-GM-MSGID (caches made before it was read are read again). */
-function withGmailIds(folders: Record<string, CachedFolder>, gmail: boolean): Record<string, CachedFolder> {
-  if (!gmail) return folders;
-  return Object.fromEntries(
-    Object.entries(folders).filter(([, folder]) => folder.messages.every((m) => m.gmailMessageId !== undefined)),
-  );
 }
 
 /** Every folder read was taken from the cache as it was (readFolder hands back the cached list itself): nothing to save. */

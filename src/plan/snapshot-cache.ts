@@ -59,6 +59,14 @@ export function refreshFlags(
   return { messages, unknown };
 }
 
+/** On a Gmail source, only cached folders whose messages carry X-GM-MSGID (caches made before it was read are read again). */
+export function withGmailIds(folders: Record<string, CachedFolder>, gmail: boolean): Record<string, CachedFolder> {
+  if (!gmail) return folders;
+  return Object.fromEntries(
+    Object.entries(folders).filter(([, folder]) => folder.messages.every((m) => m.gmailMessageId !== undefined)),
+  );
+}
+
 /** Which server and login a side was read from: a cache of another endpoint is never used. */
 export function endpointKey(endpoint: { host: string; port: number; user: string }): string {
   return `${endpoint.user}@${endpoint.host}:${endpoint.port}`;
