@@ -281,7 +281,10 @@ for (const labels of ['folders', 'first'] as const) {
     };
     const plan = gmailCase({ labels }, { source });
     const before = check(applied(plan.folders, source, ['INBOX']));
-    assert.ok(before.some((f) => f.differences.length > 0), 'folders still to copy are differences');
+    assert.ok(
+      before.some((f) => f.differences.length > 0),
+      'folders still to copy are differences',
+    );
     assert.equal(
       check(applied(plan.folders, source)).filter((f) => f.differences.length > 0),
       [],
