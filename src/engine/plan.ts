@@ -21,7 +21,7 @@ import {
 } from '../manifest/settings.ts';
 import type { Cutover, CutoverRecord } from '../plan/cutover.ts';
 import { mapFolders } from '../plan/folder-mapping.ts';
-import { isGmail } from '../plan/gmail-labels.ts';
+import { isGmail } from '../plan/gmail-label-names.ts';
 import { deletionCandidates } from '../plan/target-folder-deletion.ts';
 import { summarise } from '../plan/plan-summary.ts';
 import { planAccount } from '../plan/planner.ts';

@@ -8,7 +8,7 @@ import { AUTOMAP_NAMES } from './automap.ts';
 import { compileRenames, targetFor, type FolderTarget } from './target-name.ts';
 import type { FolderLeftOut, MappedBy, PlanWarning } from './types.ts';
 import { closest } from '../manifest/suggest.ts';
-import { allMailOf, isGmail } from './gmail-labels.ts';
+import { allMailOf, isGmail } from './gmail-label-names.ts';
 
 /** One selected source folder and its target. */
 export interface FolderPair {

@@ -10,7 +10,8 @@ import { compareText } from './ordering.ts';
 import type { AccountSnapshot, FolderListing, UidMaps } from './snapshot.ts';
 import { planTargetFolderDeletions } from './target-folder-deletion.ts';
 import type { FolderPlan, GmailPlan, PlanWarning } from './types.ts';
-import { isGmail, placeGmailMessages } from './gmail-labels.ts';
+import { isGmail } from './gmail-label-names.ts';
+import { placeGmailMessages } from './gmail-labels.ts';
 import { gmailTargetWarnings } from './gmail-target.ts';
 import { selectSource } from './message-window.ts';
 

@@ -29,7 +29,8 @@ import type { AccountSnapshot, FolderSnapshot, MessageSnapshot, UidMaps } from '
 import { planTargetFolderDeletions } from './target-folder-deletion.ts';
 import { assertNever, type MappedBy } from './types.ts';
 import { usableUidPairs } from './uid-map.ts';
-import { isGmail, placeGmailMessages } from './gmail-labels.ts';
+import { isGmail } from './gmail-label-names.ts';
+import { placeGmailMessages } from './gmail-labels.ts';
 
 /** A matched pair whose flags differ: what only the source has, what only the target has. */
 export interface FlagDifference {

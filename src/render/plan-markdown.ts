@@ -81,7 +81,7 @@ function accountSection(account: AccountPlan): string {
   return [
     `<details><summary><b>${escapeMarkdown(account.id)}</b>: ${escapeMarkdown(account.source.user)}@${escapeMarkdown(account.source.host)} → ${escapeMarkdown(account.target.user)}@${escapeMarkdown(account.target.host)} — ${changed} of ${account.folders.length} folders change</summary>`,
     '',
-    ...(account.gmail ? [`Gmail labels: ${escapeMarkdown(gmailWords(account.gmail))}`, ''] : []),
+    ...(account.gmail ? [`Gmail: ${escapeMarkdown(gmailWords(account.gmail))}`, ''] : []),
     ...leftOutLines(account),
     '| source folder | target folder | mapped by | changes |',
     '|---|---|---|---|',

@@ -54,7 +54,7 @@ export function renderPlanText(plan: Plan, options: TextOptions): string {
 function accountLines(account: AccountPlan, options: TextOptions): string[] {
   const header = `Account ${account.id}: ${account.source.user}@${account.source.host}:${account.source.port} → ${account.target.user}@${account.target.host}:${account.target.port}`;
   const lines = [paint(options.palette, 'bold', header)];
-  if (account.gmail) lines.push(`    gmail labels: ${gmailWords(account.gmail)}`);
+  if (account.gmail) lines.push(`    gmail: ${gmailWords(account.gmail)}`);
   // What the plan leaves out, first: what a reviewer cannot see in the actions.
   const folders = foldersLeftOutWords(account, options.verbose ? Number.POSITIVE_INFINITY : 10);
   if (folders !== null) lines.push(`    left out: ${folders}`);

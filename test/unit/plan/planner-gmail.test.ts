@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { encodePath } from 'imapflow/lib/tools.js';
 import type { GmailRules } from '../../../src/manifest/settings.ts';
-import { labelKeyword } from '../../../src/plan/gmail-labels.ts';
+import { labelKeyword } from '../../../src/plan/gmail-label-names.ts';
 import type { MessageSnapshot } from '../../../src/plan/snapshot.ts';
 import type { FolderPlan } from '../../../src/plan/types.ts';
 import { A_LABELS, DEFAULT_GMAIL, g, GMAIL_SERVER, gmailCase, gmailFolders, PRESET } from '../../support/gmail.ts';

@@ -30,7 +30,7 @@ test("labels 'folders': the plan text shows the policy and that 4 messages becom
   const shown = text(gmailPlan({}));
   assert.match(
     shown,
-    "\n    gmail labels: labels 'folders' (a copy in each label's folder), allMail 'unlabelled' (1 message only in All Mail, into the archive folder): 4 messages become 7 copies on the target\n",
+    "\n    gmail: labels 'folders' (a copy in each label's folder), allMail 'unlabelled' (1 message only in All Mail, into the archive folder): 4 messages become 7 copies on the target\n",
   );
   assert.match(shown, '  + [Gmail]/All Mail → Archive (gmail): create folder, copy 1 message (1.0 KB), subscribe');
   assert.match(
@@ -45,7 +45,7 @@ test("labels 'first': one copy each, keywords counted, the folders that lose a c
   const shown = text(gmailPlan({ labels: 'first', allMail: 'skip' }));
   assert.match(
     shown,
-    "\n    gmail labels: labels 'first' (one copy, in the folder of its first label; 2 messages with the other labels as keywords), allMail 'skip' (mail only in All Mail is not migrated): 3 messages, one copy each\n",
+    "\n    gmail: labels 'first' (one copy, in the folder of its first label; 2 messages with the other labels as keywords), allMail 'skip' (mail only in All Mail is not migrated): 3 messages, one copy each\n",
   );
   assert.match(
     shown,
@@ -60,7 +60,7 @@ test("labels 'first': one copy each, keywords counted, the folders that lose a c
 
 test('the markdown view and the plan file carry the policy too; other sources show none', () => {
   const plan = gmailPlan({ labels: 'first' });
-  assert.match(renderPlanMarkdown(plan), "Gmail labels: labels 'first' (one copy, in the folder of its first label;");
+  assert.match(renderPlanMarkdown(plan), "Gmail: labels 'first' (one copy, in the folder of its first label;");
   const json = JSON.parse(canonicalPlanJson(plan)) as Plan;
   assert.equal(json.accounts[0]!.gmail, {
     labels: 'first',
@@ -70,7 +70,7 @@ test('the markdown view and the plan file carry the policy too; other sources sh
     archived: 1,
     keywords: 2,
   });
-  assert.not.match(text(fixturePlan()), 'gmail labels');
+  assert.not.match(text(fixturePlan()), 'gmail:');
 });
 
 test.run();
