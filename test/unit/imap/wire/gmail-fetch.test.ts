@@ -71,6 +71,16 @@ for (const [name, [line, literals]] of Object.entries(SAME)) {
   });
 }
 
+test("labels with brackets ([Imap]/Sent, an astring that is no atom) are left to imapflow's parser, which reads them", async () => {
+  const line = '* 1 FETCH (UID 4 X-GM-MSGID 7 X-GM-LABELS ([Imap]/Sent "[Imap]/Trash" Foo]Bar \\Inbox))';
+  assert.is(readFetchRow(bytes(line).payload, []), null);
+  assert.equal(rowOfParsed(await parsed(line)), {
+    uid: 4,
+    gmailMessageId: '7',
+    labels: ['[Imap]/Sent', '[Imap]/Trash', 'Foo]Bar', '\\Inbox'],
+  });
+});
+
 test('labels: quoted strings and literals give their text, atoms their bytes', () => {
   const [line, literals] = SAME['a label as a literal, one with an escaped quote']!;
   assert.equal(readFetchRow(bytes(line, literals).payload, literals)?.labels, ['R&-D ', 'say "hi"']);
