@@ -89,6 +89,20 @@ test("labels 'first': one copy, in the first label's folder by priority, the oth
   });
 });
 
+test("labels 'first': label keywords go only where the target stores keywords, else the plan says which it leaves out", () => {
+  const result = gmailCase(
+    { labels: 'first' },
+    { target: { INBOX: { permanentFlags: ['\\Seen', '\\Flagged'] }, Sent: { permanentFlags: ['\\*'] } } },
+  );
+  const lines = byPair(result.folders);
+  assert.equal(lines['INBOX → INBOX'], ['copy 10']);
+  assert.equal(lines['[Gmail]/Sent Mail → Sent'], ['copy 30 &AMk-t&AOk-']);
+  assert.match(
+    result.warnings.find((w) => w.code === 'KEYWORD_UNSUPPORTED')?.message ?? '',
+    '"Muy_Importante", "Work" (the target folder\'s PERMANENTFLAGS do not allow them)',
+  );
+});
+
 test("labels 'first': a user label listed first wins over INBOX; system labels never become keywords", () => {
   const result = gmailCase({ labels: 'first', priority: ['Work', '\\Inbox'] });
   const lines = byPair(result.folders);
