@@ -106,7 +106,7 @@ export function rowOf(items: ReadonlyMap<string, FetchValue>): FetchRow | null {
     } else if (name === 'X-GM-MSGID') {
       if (typeof value !== 'string' || !/^\d{1,20}$/.test(value) || BigInt(value) > MAX_GMAIL_ID)
         throw wrong(name, value);
-      row.gmailMessageId = value.replace(/^0+(?=\d)/, '');
+      row.gmailMessageId = value;
     } else if (name === 'X-GM-LABELS') {
       // A message without labels is answered "()"; NIL is taken to say the same.
       const labels = value === null ? [] : value;
