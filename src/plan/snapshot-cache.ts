@@ -108,7 +108,10 @@ export function withCopies(cache: SnapshotCache, copies: readonly FolderCopies[]
     const kept = earlier && earlier.state.uidValidity === copy.targetUidValidity ? earlier.messages : [];
     const added = copy.pairs.flatMap(([sourceUid, targetUid]) => {
       const message = bySourceUid.get(sourceUid);
-      return message && !copy.altered.has(sourceUid) ? [{ ...message, uid: targetUid }] : [];
+      if (!message || copy.altered.has(sourceUid)) return [];
+      // A Gmail source's X-GM-MSGID and labels are the source's own, not the copy's.
+      const { gmailMessageId: _id, labels: _labels, ...copied } = message;
+      return [{ ...copied, uid: targetUid }];
     });
     const targetUids = new Set(added.map((message) => message.uid));
     folders[copy.targetFolder] = {

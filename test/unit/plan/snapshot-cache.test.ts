@@ -73,6 +73,25 @@ test('withGmailIds: on a Gmail source, a cached folder from before X-GM-MSGID wa
   assert.is(withGmailIds(folders, false), folders, 'other servers keep every cached folder');
 });
 
+test("withCopies: a copy from a Gmail source is known without the source's X-GM-MSGID and labels", () => {
+  const source = { state: STATE, messages: [message(1, { gmailMessageId: '5', labels: ['Work'] })] };
+  const cache: SnapshotCache = {
+    source: { endpoint: 's', folders: { INBOX: source } },
+    target: { endpoint: 't', folders: {} },
+  };
+  const after = withCopies(cache, [
+    {
+      sourceFolder: 'INBOX',
+      sourceUidValidity: STATE.uidValidity,
+      targetFolder: 'INBOX',
+      targetUidValidity: 9,
+      pairs: [[1, 70]],
+      altered: new Set(),
+    },
+  ]);
+  assert.equal(after.target?.folders.INBOX?.messages, [message(70, { identity: message(1).identity })]);
+});
+
 test('endpointKey names the login and the server', () => {
   assert.is(endpointKey({ host: 'imap.old.example', port: 993, user: 'alice' }), 'alice@imap.old.example:993');
 });
