@@ -21,12 +21,13 @@ import {
 } from '../manifest/settings.ts';
 import type { Cutover, CutoverRecord } from '../plan/cutover.ts';
 import { mapFolders } from '../plan/folder-mapping.ts';
+import { isGmail } from '../plan/gmail-label-names.ts';
 import { deletionCandidates } from '../plan/target-folder-deletion.ts';
 import { summarise } from '../plan/plan-summary.ts';
 import { planAccount } from '../plan/planner.ts';
 import { endpointOf, phaseSwitches, rulesOf } from '../plan/plan-settings.ts';
 import { fetchWindow } from '../plan/message-window.ts';
-import { endpointKey, readFrom, type CachedFolder, type SideCache } from '../plan/snapshot-cache.ts';
+import { endpointKey, readFrom, withGmailIds, type CachedFolder, type SideCache } from '../plan/snapshot-cache.ts';
 import type { FolderSnapshot, UidMaps } from '../plan/snapshot.ts';
 import { foldAcrossAccounts } from '../plan/fold-warnings.ts';
 import type { AccountFailure, AccountPlan, Plan, PlanRunbook, PlanWarning } from '../plan/types.ts';
@@ -142,7 +143,7 @@ async function planOneAccount(
     const targetByName = new Map(listing.target.folders.map((f) => [f.name, f]));
     const cache = await request.state.snapshotCache(account.id);
     const cached = {
-      source: cachedFolders(cache?.source, account.source),
+      source: withGmailIds(cachedFolders(cache?.source, account.source), isGmail(listing.source.server)),
       target: cachedFolders(cache?.target, account.target),
     };
     const targetReads = [
@@ -217,6 +218,7 @@ async function planOneAccount(
       source: endpointOf(account.source),
       target: endpointOf(account.target),
       ...(mapping.leftOut.length > 0 ? { foldersLeftOut: mapping.leftOut } : {}),
+      ...(planned.gmail ? { gmail: planned.gmail } : {}),
       folders,
     };
     const mappingWarnings = mapping.warnings.map((w) => ({ ...w, account: account.id }));

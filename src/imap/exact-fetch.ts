@@ -98,7 +98,14 @@ async function completeAnswer(
 
 /** The data item a row field comes from, as an error names it. */
 function itemName(field: keyof FetchRow): string {
-  return { uid: 'UID', size: 'RFC822.SIZE', internalDate: 'INTERNALDATE', flags: 'FLAGS', body: 'the body section' }[
-    field
-  ];
+  const names: Record<keyof FetchRow, string> = {
+    uid: 'UID',
+    size: 'RFC822.SIZE',
+    internalDate: 'INTERNALDATE',
+    flags: 'FLAGS',
+    body: 'the body section',
+    gmailMessageId: 'X-GM-MSGID',
+    labels: 'X-GM-LABELS',
+  };
+  return names[field];
 }

@@ -10,6 +10,7 @@ import type { FolderState, MessageSnapshot } from '../plan/snapshot.ts';
 import type { MessageHeaders } from '../plan/types.ts';
 import type { ImapConnection } from './connection.ts';
 import { commandFailure } from './errors.ts';
+import { hasCapability } from './capabilities.ts';
 import type { FetchRow } from './wire/fetch-response.ts';
 import { fetchRows, type Expected } from './exact-fetch.ts';
 import { MalformedAnswer } from './malformed-answer.ts';
@@ -28,6 +29,8 @@ const IDENTITY_ITEMS = [
   item('BODY.PEEK', [item('HEADER.FIELDS'), [item('MESSAGE-ID'), item('RECEIVED')]]),
 ];
 const FLAG_ITEMS = [item('UID'), item('FLAGS')];
+/** Gmail's X-GM-EXT-1: which message a row is across label folders, and its labels. */
+const GMAIL_ITEMS = [item('X-GM-MSGID'), item('X-GM-LABELS')];
 const HEADER_ITEMS = [item('UID'), item('BODY.PEEK', [item('HEADER')])];
 /** The first SHOWN_BYTES of the three fields: far more than the capped values need (a few hundred bytes, encoded), while a hostile 1 MB Subject stays on the server. */
 const SHOWN_BYTES = 16_384;
@@ -57,7 +60,8 @@ export async function fetchMessages(
   expected: Expected | null,
 ): Promise<FetchedMessages> {
   const fetched: FetchedMessages = { messages: [], bare: [] };
-  await fetchRowsOrFail(connection, folder, sets, expected, IDENTITY_ITEMS, (row) => {
+  const items = isGmail(connection) ? [...IDENTITY_ITEMS, ...GMAIL_ITEMS] : IDENTITY_ITEMS;
+  await fetchRowsOrFail(connection, folder, sets, expected, items, (row) => {
     const snapshot = snapshotOf(row);
     if (snapshot.identity === '') fetched.bare.push(snapshot.uid);
     fetched.messages.push(snapshot);
@@ -108,19 +112,34 @@ export async function fetchShownHeaders(
 }
 
 /**
- * Only UID and FLAGS of every message of the examined folder (`UID FETCH 1:* (UID FLAGS)`): what
- * can change about a message a plan has read before. Expunged messages are simply not in the answer.
+ * Only UID and FLAGS of every message of the examined folder (`UID FETCH 1:* (UID FLAGS)`, and
+ * X-GM-LABELS on Gmail): what can change about a message a plan has read before. Expunged
+ * messages are simply not in the answer.
  */
 export async function fetchFlags(
   connection: ImapConnection,
   folder: string,
   examined: FolderState,
-): Promise<Array<{ uid: number; flags: string[] }>> {
-  const rows: Array<{ uid: number; flags: string[] }> = [];
-  await fetchRowsOrFail(connection, folder, ['1:*'], { examined }, FLAG_ITEMS, (row) =>
-    rows.push({ uid: row.uid, flags: storedFlags(row.flags) }),
+): Promise<Array<{ uid: number; flags: string[]; labels?: string[] }>> {
+  const rows: Array<{ uid: number; flags: string[]; labels?: string[] }> = [];
+  const items = isGmail(connection) ? [...FLAG_ITEMS, item('X-GM-LABELS')] : FLAG_ITEMS;
+  await fetchRowsOrFail(connection, folder, ['1:*'], { examined }, items, (row) =>
+    rows.push({
+      uid: row.uid,
+      flags: storedFlags(row.flags),
+      ...(row.labels !== undefined ? { labels: sortedLabels(row.labels) } : {}),
+    }),
   );
   return rows;
+}
+
+/** Whether the server offers Gmail's IMAP extensions (X-GM-EXT-1): then every read also asks X-GM-MSGID and X-GM-LABELS. */
+export function isGmail(connection: ImapConnection): boolean {
+  return hasCapability(connection, 'X-GM-EXT-1');
+}
+
+function sortedLabels(labels: readonly string[]): string[] {
+  return [...new Set(labels)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 /** fetchRows, a refusal or an answer that cannot be read exactly becoming the MailshiftError naming the folder. */
@@ -190,6 +209,8 @@ function snapshotOf(row: FetchRow): MessageSnapshot {
     flags: storedFlags(row.flags),
     identity,
     hasMessageId,
+    ...(row.gmailMessageId !== undefined ? { gmailMessageId: row.gmailMessageId } : {}),
+    ...(row.labels !== undefined ? { labels: sortedLabels(row.labels) } : {}),
   };
   if (!hasMessageId && identity !== '') {
     const messageId = addedMessageIdFor(identity);

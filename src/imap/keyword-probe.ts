@@ -9,9 +9,15 @@ import { selectFolder } from './select.ts';
 // and the rest of the folder failed on every run. imapsync reads each folder's PERMANENTFLAGS
 // with SELECT; one SELECT of the target's INBOX (never the source's) answers for the server.
 
+/** Gmail user labels: with folders.gmail.labels 'first' the planner turns them into keywords. */
+function hasUserLabels(messages: FolderSnapshot['messages']): boolean {
+  return messages.some((message) => message.labels?.some((label) => !label.startsWith('\\')) ?? false);
+}
+
 /**
  * The target's listing with `inboxPermanentFlags` set when the messages to be read carry keywords
- * and some target folder they may go to did not say what it stores; unchanged otherwise.
+ * (or Gmail user labels, which may become keywords) and some target folder they may go to did not
+ * say what it stores; unchanged otherwise.
  */
 export async function withTargetKeywordRule(
   session: AccountSession,
@@ -24,7 +30,7 @@ export async function withTargetKeywordRule(
     (pair) =>
       sourceFolders[pair.source] !== undefined &&
       (targetFolders[pair.target]?.permanentFlags ?? null) === null &&
-      carriesKeywords(sourceFolders[pair.source]!.messages),
+      (carriesKeywords(sourceFolders[pair.source]!.messages) || hasUserLabels(sourceFolders[pair.source]!.messages)),
   );
   const inbox = listing.target.folders.find((folder) => folder.name.toUpperCase() === 'INBOX' && folder.selectable);
   if (!unknown || inbox === undefined) return listing;

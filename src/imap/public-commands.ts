@@ -60,6 +60,9 @@ export function queryOf(items: readonly Token[]): {
     else if (name === 'FLAGS') query.flags = true;
     else if (name === 'RFC822.SIZE') query.size = true;
     else if (name === 'INTERNALDATE') query.internalDate = true;
+    // fetch() asks X-GM-MSGID for emailId wherever X-GM-EXT-1 is (and EMAILID instead where OBJECTID is).
+    else if (name === 'X-GM-MSGID') query.emailId = true;
+    else if (name === 'X-GM-LABELS') query.labels = true;
     else if ((name === 'BODY.PEEK' || name === 'BINARY.PEEK') && token.section !== undefined) {
       binary = name === 'BINARY.PEEK';
       body = sectionQuery(query, token.section, token.partial);
@@ -97,6 +100,9 @@ export function rowOfMessage(
     row.internalDate =
       message.internalDate instanceof Date ? message.internalDate.toISOString() : String(message.internalDate);
   if (query.flags && message.flags !== undefined) row.flags = [...message.flags];
+  if (query.emailId && message.emailId !== undefined) row.gmailMessageId = message.emailId;
+  // imapflow has decoded them already, as folder names.
+  if (query.labels && message.labels !== undefined) row.labels = [...message.labels];
   if (body !== null) {
     // imapflow reads a NIL section as false.
     const bytes: unknown = message[body];

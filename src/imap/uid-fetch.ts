@@ -6,6 +6,7 @@ import { ANSWER_LIMITS, BODY_ANSWER_LIMITS } from './answer-limits.ts';
 import { claimFramedResponses } from './wire/response-hook.ts';
 import { frameWhileActive, setAnswerLimits } from './wire/stream-takeover.ts';
 import { usesInternals } from './wire/internals.ts';
+import { decodePath } from 'imapflow/lib/tools.js';
 import { fetchPublicly } from './public-commands.ts';
 
 // The bulk FETCHes (plan's identity headers, header digests and flags, apply's message bodies)
@@ -70,6 +71,8 @@ const FIELDS: Record<string, keyof FetchRow> = {
   FLAGS: 'flags',
   'BODY.PEEK': 'body',
   'BINARY.PEEK': 'body',
+  'X-GM-MSGID': 'gmailMessageId',
+  'X-GM-LABELS': 'labels',
 };
 
 /** The row fields the data items asked for fill in. */
@@ -151,15 +154,17 @@ export async function uidFetch(
     return outcome(report, malformed, failure);
   }
   hookResponses(flow);
+  // Rows read here carry labels as the server wrote them; fetch() decodes them (public path).
+  const wire: RowSink = { malformed: sink.malformed, row: (row) => sink.row(withDecodedLabels(flow, row)) };
   // Only a read of whole messages may bring literals beyond a header's size.
   const readsBodies = items.some(isWholeBody);
   for (let attempt = 1; ; attempt++) {
-    rowReaders.set(flow, sink);
+    rowReaders.set(flow, wire);
     if (readsBodies) setAnswerLimits(flow, BODY_ANSWER_LIMITS);
     thisAttempt = new Set();
     try {
       await execCommand(flow, 'UID FETCH', [{ type: 'SEQUENCE', value: set }, items], {
-        untagged: { FETCH: (answer) => readParsed(answer, sink) },
+        untagged: { FETCH: (answer) => readParsed(answer, wire) },
       });
       break;
     } catch (error) {
@@ -175,6 +180,12 @@ export async function uidFetch(
     }
   }
   return outcome(report, malformed, failure);
+}
+
+/** X-GM-LABELS decoded as imapflow's fetch() decodes them: as folder names (modified UTF-7 unless UTF8=ACCEPT). */
+export function withDecodedLabels(flow: ImapFlow, row: FetchRow): FetchRow {
+  if (row.labels === undefined) return row;
+  return { ...row, labels: row.labels.map((label) => decodePath(flow, label)) };
 }
 
 function outcome(

@@ -22,6 +22,9 @@
     // migrating them duplicates every message. `[Gmail]/` is stripped from the rest.
     // These are the English names: Gmail translates them (Portuguese: 'Todos os e-mails',
     // 'Importante', 'Com estrela'), so add the account's language with `exclude+: [...]`.
+    // Where the server offers X-GM-EXT-1 (Gmail does), All Mail follows `gmail.allMail` instead
+    // of this exclude: by default its archived mail (no other label) goes to 'Archive'.
+    // `gmail: { labels: 'first' }` makes one copy per message instead of one per label (README: "Gmail labels").
     gmailSource: {
       exclude: ['^\\[Gmail\\]$', '^\\[Gmail\\]/All Mail$', '^\\[Gmail\\]/Important$', '^\\[Gmail\\]/Starred$'],
       rename: [{ match: '^\\[Gmail\\]/', replace: '' }],

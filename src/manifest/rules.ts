@@ -4,6 +4,7 @@ import { mergeEndpoint } from './settings.ts';
 import { oauth2Rules } from './oauth2-rules.ts';
 import { unanchoredAlternations } from './regex-lint.ts';
 import { closest } from './suggest.ts';
+import { GMAIL_SYSTEM_LABELS, systemLabelKey } from './gmail-system-labels.ts';
 import type { EndpointInput, FolderRulesInput, ManifestInput, MessageRulesInput, PhaseInput } from './types.ts';
 
 const SYNC_ONLY_KEYS = [
@@ -54,7 +55,41 @@ export function checkRules(file: string, manifest: ManifestInput): Diagnostic[] 
     ...windowRules(manifest, at),
     ...sharedTargetRules(manifest, at),
     ...unanchoredAlternations(manifest, at),
+    ...gmailPriorityRules(manifest, at),
   ];
+}
+
+/** A priority entry with a backslash names a Gmail system label: one that is none would silently rank nothing. */
+function gmailPriorityRules(manifest: ManifestInput, at: At): Diagnostic[] {
+  const layers: Array<[FolderRulesInput | undefined, string, string | undefined]> = [
+    [manifest.folders, '/folders', undefined],
+    ...manifest.accounts.map((account, index): [FolderRulesInput | undefined, string, string] => [
+      account.folders,
+      `/accounts/${index}/folders`,
+      account.id,
+    ]),
+    ...manifest.phases.map((phase, index): [FolderRulesInput | undefined, string, undefined] => [
+      phase.folders,
+      `/phases/${index}/folders`,
+      undefined,
+    ]),
+  ];
+  const found: Diagnostic[] = [];
+  for (const [folders, pointer, account] of layers) {
+    (folders?.gmail?.priority ?? []).forEach((entry, index) => {
+      if (!entry.startsWith('\\') || GMAIL_SYSTEM_LABELS.includes(systemLabelKey(entry))) return;
+      const near = closest(entry.toLowerCase(), GMAIL_SYSTEM_LABELS);
+      found.push(
+        problem(
+          'MANIFEST_RULE',
+          `folders.gmail.priority names "${entry}", which is not a Gmail system label`,
+          `${near ? `did you mean "${near}"? ` : ''}system labels are ${GMAIL_SYSTEM_LABELS.join(' ')} (any case; 'INBOX' is \\inbox); a user label is written without the backslash`,
+          at(`${pointer}/gmail/priority/${index}`, account),
+        ),
+      );
+    });
+  }
+  return found;
 }
 
 export type At = (pointer: string, account?: string) => { file: string; pointer: string; account?: string };

@@ -6,6 +6,8 @@ import type {
   EndpointInput,
   ExpungeMode,
   FolderRulesInput,
+  GmailAllMail,
+  GmailLabels,
   Identity,
   ManifestInput,
   MessageRulesInput,
@@ -46,6 +48,15 @@ export interface FolderRules {
   automap: boolean;
   subfolder: string | null;
   skipEmpty: boolean;
+  gmail: GmailRules;
+}
+
+/** folders.gmail, filled in: the label and All Mail policy for a Gmail source. */
+export interface GmailRules {
+  labels: GmailLabels;
+  priority: string[];
+  allMail: GmailAllMail;
+  archiveFolder: string;
 }
 
 export interface MessageRules {

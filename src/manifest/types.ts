@@ -69,6 +69,17 @@ export interface FolderRulesInput {
   automap?: boolean;
   subfolder?: string | null;
   skipEmpty?: boolean;
+  gmail?: GmailRulesInput;
+}
+
+export type GmailLabels = 'folders' | 'first';
+export type GmailAllMail = 'skip' | 'unlabelled';
+
+export interface GmailRulesInput {
+  labels?: GmailLabels;
+  priority?: string[];
+  allMail?: GmailAllMail;
+  archiveFolder?: string;
 }
 
 export type Identity = 'headers' | 'uid';

@@ -8,6 +8,7 @@ import { AUTOMAP_NAMES } from './automap.ts';
 import { compileRenames, targetFor, type FolderTarget } from './target-name.ts';
 import type { FolderLeftOut, MappedBy, PlanWarning } from './types.ts';
 import { closest } from '../manifest/suggest.ts';
+import { allMailOf, isGmail } from './gmail-label-names.ts';
 
 /** One selected source folder and its target. */
 export interface FolderPair {
@@ -53,7 +54,11 @@ export function mapFolders(listing: AccountListing, rules: FolderRules): FolderM
   const result: FolderMappingResult = { pairs: [], leftOut: [], targetOnly: [], errors: [], warnings: [] };
   const sources = [...listing.source.folders].sort((a, b) => compareText(a.name, b.name));
   const found = new Map(sources.map((folder) => [folder, targetFor(folder, listing, rules, renames)]));
-  const selected = (folder: FolderListing) => folder.selectable && isSelected(folder.name, rules);
+  // On Gmail, All Mail is governed by folders.gmail.allMail, not by include/exclude.
+  const allMail = isGmail(listing.source.server) ? allMailOf(listing.source.folders) : undefined;
+  if (allMail && rules.gmail.allMail === 'unlabelled') found.set(allMail, archiveTarget(allMail, listing, rules));
+  const selected = (folder: FolderListing) =>
+    folder.selectable && (folder === allMail ? rules.gmail.allMail === 'unlabelled' : isSelected(folder.name, rules));
   const losers = automapLosers(found, selected);
   const lost = new Set(losers.map((loser) => loser.folder));
   for (const loser of losers) {
@@ -78,7 +83,12 @@ export function mapFolders(listing: AccountListing, rules: FolderRules): FolderM
     }
     mapped.add(folderKey(target.target));
     if (!selected(folder)) {
-      const reason = folder.selectable ? unselectedBy(folder.name, rules) : null;
+      const reason =
+        folder === allMail
+          ? "folders.gmail.allMail 'skip': archived mail (in All Mail only) is not migrated"
+          : folder.selectable
+            ? unselectedBy(folder.name, rules)
+            : null;
       if (reason !== null) result.leftOut.push({ folder: folder.name, reason });
       continue;
     }
@@ -189,6 +199,21 @@ function automapRank(folder: FolderListing): number {
     .toLowerCase();
   const row = AUTOMAP_NAMES.find((entry) => entry.names.some((name) => name.normalize('NFC').toLowerCase() === last));
   return row ? row.names.findIndex((name) => name.normalize('NFC').toLowerCase() === last) : AUTOMAP_NAMES.length * 100;
+}
+
+/** All Mail with allMail 'unlabelled': the archive folder, named as a `map` value is; mapped by 'gmail'. */
+function archiveTarget(allMail: FolderListing, listing: AccountListing, rules: FolderRules): FolderTarget {
+  const archive = rules.gmail.archiveFolder;
+  const target = targetFor(allMail, listing, { ...rules, map: { [allMail.name]: archive } }, []);
+  if ('invalid' in target) return target;
+  return {
+    ...target,
+    mappedBy: 'gmail',
+    notes: [
+      ...target.notes,
+      `archived mail only: the messages of "${allMail.name}" that no migrated label folder holds (folders.gmail.allMail 'unlabelled')`,
+    ],
+  };
 }
 
 function invalidName(folder: FolderListing, why: string): Diagnostic {

@@ -6,7 +6,7 @@ import type { FolderPair } from './folder-mapping.ts';
 import { permanentFlagsOf } from './flags.ts';
 import { planMessages, type Finding } from './message-actions.ts';
 import { selectSource, selectTargetMessages } from './message-window.ts';
-import type { FolderListing, FolderSnapshot, ServerSnapshot, UidMap } from './snapshot.ts';
+import type { FolderListing, FolderSnapshot, MessageSnapshot, ServerSnapshot, UidMap } from './snapshot.ts';
 import type { Action, FolderPlan } from './types.ts';
 import { usableUidPairs } from './uid-map.ts';
 
@@ -23,14 +23,20 @@ export interface FolderPairInput {
   uidMap: UidMap | undefined;
   /** The gate the cutover rule holds since, with every UID map of the account (null: no gate yet). */
   cutover: CutoverRecord | null;
+  /** A Gmail source: what a selected message becomes in this folder, null when its copy goes to another (gmail-labels.ts). */
+  place?: (message: MessageSnapshot) => MessageSnapshot | null;
+  /** What the placement says of this folder (which messages go elsewhere, and why). */
+  placeNotes?: string[];
 }
 
 /** The plan of one folder pair, and what the reviewer should know about it. */
 export function planFolderPair(input: FolderPairInput): { plan: FolderPlan; findings: Finding[] } {
   const { pair, slice, now, source, target } = input;
-  const { selected, leftOut } = source
+  const { selected: inRules, leftOut } = source
     ? selectSource(source.messages, source.state.messages, slice.messages, now)
     : { selected: null, leftOut: null };
+  const placed = inRules && input.place ? placedHere(inRules, input.place) : { messages: inRules, elsewhere: 0 };
+  const selected = placed.messages;
   const plan: FolderPlan = {
     source: pair.source,
     target: pair.target,
@@ -41,6 +47,7 @@ export function planFolderPair(input: FolderPairInput): { plan: FolderPlan; find
     ...(leftOut ? { messagesLeftOut: leftOut } : {}),
     actions: [],
   };
+  if (placed.elsewhere > 0) plan.notes.push(...(input.placeNotes ?? []));
   // A folder the server would not open: nothing at all, not even its creation (apply would open it first).
   const refusal = input.sourceListing.unreadable ?? input.targetListing?.unreadable;
   if (refusal !== undefined) {
@@ -86,6 +93,18 @@ export function planFolderPair(input: FolderPairInput): { plan: FolderPlan; find
   });
   plan.actions.push(...messages.actions);
   return { plan, findings: [...findings, ...messages.findings] };
+}
+
+function placedHere(
+  selected: MessageSnapshot[],
+  place: (message: MessageSnapshot) => MessageSnapshot | null,
+): { messages: MessageSnapshot[]; elsewhere: number } {
+  const messages: MessageSnapshot[] = [];
+  for (const message of selected) {
+    const here = place(message);
+    if (here !== null) messages.push(here);
+  }
+  return { messages, elsewhere: selected.length - messages.length };
 }
 
 function folderActions(

@@ -9,7 +9,11 @@ import { folderKey } from './folder-paths.ts';
 import { compareText } from './ordering.ts';
 import type { AccountSnapshot, FolderListing, UidMaps } from './snapshot.ts';
 import { planTargetFolderDeletions } from './target-folder-deletion.ts';
-import type { FolderPlan, PlanWarning } from './types.ts';
+import type { FolderPlan, GmailPlan, PlanWarning } from './types.ts';
+import { isGmail } from './gmail-label-names.ts';
+import { placeGmailMessages } from './gmail-labels.ts';
+import { gmailTargetWarnings } from './gmail-target.ts';
+import { selectSource } from './message-window.ts';
 
 export interface AccountPlanInput {
   accountId: string;
@@ -33,6 +37,8 @@ export function planAccount(input: AccountPlanInput): {
   folders: FolderPlan[];
   warnings: PlanWarning[];
   errors: Diagnostic[];
+  /** A Gmail source: what the label policy makes of its messages. */
+  gmail?: GmailPlan;
 } {
   const { snapshot, slice, accountId } = input;
   const sourceListings = byName(snapshot.source.folders);
@@ -41,6 +47,15 @@ export function planAccount(input: AccountPlanInput): {
   const warnings: PlanWarning[] = [];
   const errors: Diagnostic[] = [];
   const created: string[] = [];
+  const gmail = isGmail(snapshot.source.server)
+    ? placeGmailMessages({
+        rules: slice.folders.gmail,
+        pairs: input.mapping.pairs,
+        listings: snapshot.source.folders,
+        read: snapshot.sourceFolders,
+        select: (folder) => selectSource(folder.messages, folder.state.messages, slice.messages, input.now).selected,
+      })
+    : null;
   for (const pair of [...input.mapping.pairs].sort((a, b) => compareText(a.source, b.source))) {
     const sourceListing = sourceListings.get(folderKey(pair.source));
     if (!sourceListing) {
@@ -65,7 +80,14 @@ export function planAccount(input: AccountPlanInput): {
       targetServer: snapshot.target.server,
       uidMap: input.uidMaps[pair.source],
       cutover: input.cutover,
+      ...(gmail
+        ? {
+            place: (message) => gmail.place(pair.source, message),
+            placeNotes: gmail.notes.get(pair.source) ?? [],
+          }
+        : {}),
     });
+    findings.push(...(gmail?.findings.get(pair.source) ?? []));
     folders.push(plan);
     if (plan.actions.some((action) => action.op === 'createFolder')) created.push(pair.target);
     warnings.push(
@@ -89,7 +111,8 @@ export function planAccount(input: AccountPlanInput): {
   });
   folders.push(...deletions.folders);
   warnings.push(...deletions.findings.map((finding) => ({ ...finding, account: accountId })));
-  return { folders, warnings: foldCounted(warnings), errors };
+  if (isGmail(snapshot.target.server)) warnings.push(...gmailTargetWarnings(folders, accountId));
+  return { folders, warnings: foldCounted(warnings), errors, ...(gmail ? { gmail: gmail.summary } : {}) };
 }
 
 /**

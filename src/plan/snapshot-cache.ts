@@ -43,20 +43,29 @@ export function cacheUse(cached: CachedFolder | undefined, now: FolderState): Ca
 
 /**
  * The folder's messages from the cache and the server's current UID → flags answer: cached messages
- * with today's flags, UIDs gone since dropped, and the UIDs the cache does not know (to read in full).
+ * with today's flags (and Gmail labels, where the answer has them), UIDs gone since dropped, and the UIDs the cache does not know (to read in full).
  */
 export function refreshFlags(
   byUid: ReadonlyMap<number, MessageSnapshot>,
-  current: ReadonlyArray<{ uid: number; flags: string[] }>,
+  current: ReadonlyArray<{ uid: number; flags: string[]; labels?: string[] }>,
 ): { messages: MessageSnapshot[]; unknown: number[] } {
   const messages: MessageSnapshot[] = [];
   const unknown: number[] = [];
-  for (const { uid, flags } of current) {
+  for (const { uid, flags, labels } of current) {
     const cached = byUid.get(uid);
-    if (cached) messages.push({ ...cached, flags });
+    // Gmail labels change like flags do (X-GM-MSGID never does).
+    if (cached) messages.push({ ...cached, flags, ...(labels !== undefined ? { labels } : {}) });
     else unknown.push(uid);
   }
   return { messages, unknown };
+}
+
+/** On a Gmail source, only cached folders whose messages carry X-GM-MSGID (caches made before it was read are read again). */
+export function withGmailIds(folders: Record<string, CachedFolder>, gmail: boolean): Record<string, CachedFolder> {
+  if (!gmail) return folders;
+  return Object.fromEntries(
+    Object.entries(folders).filter(([, folder]) => folder.messages.every((m) => m.gmailMessageId !== undefined)),
+  );
 }
 
 /** Which server and login a side was read from: a cache of another endpoint is never used. */
@@ -101,7 +110,10 @@ export function withCopies(cache: SnapshotCache, copies: readonly FolderCopies[]
     const kept = earlier && earlier.state.uidValidity === copy.targetUidValidity ? earlier.messages : [];
     const added = copy.pairs.flatMap(([sourceUid, targetUid]) => {
       const message = bySourceUid.get(sourceUid);
-      return message && !copy.altered.has(sourceUid) ? [{ ...message, uid: targetUid }] : [];
+      if (!message || copy.altered.has(sourceUid)) return [];
+      // A Gmail source's X-GM-MSGID and labels are the source's own, not the copy's.
+      const { gmailMessageId: _id, labels: _labels, ...copied } = message;
+      return [{ ...copied, uid: targetUid }];
     });
     const targetUids = new Set(added.map((message) => message.uid));
     folders[copy.targetFolder] = {

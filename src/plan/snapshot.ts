@@ -62,6 +62,13 @@ export interface MessageSnapshot {
    * identity that copy will have on the target (so a re-plan matches it instead of copying again).
    */
   addedMessageId?: { messageId: string; identity: string };
+  /**
+   * Gmail sources only (X-GM-EXT-1): X-GM-MSGID, the same for the message in every label folder
+   * and in All Mail (a 64-bit number, in decimal); and X-GM-LABELS, decoded, sorted. Snapshots
+   * and caches of other servers (and older ones) have neither.
+   */
+  gmailMessageId?: string;
+  labels?: string[];
 }
 
 /** A folder whose messages were read (EXAMINE, then batched UID FETCH). */

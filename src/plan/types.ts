@@ -72,7 +72,7 @@ export interface MessageHeaders {
 export type ActionOp = Action['op'];
 
 /** Why a folder has the target name it has: the first mapping rule that applied. */
-export type MappedBy = 'map' | 'automap' | 'inbox' | 'structure' | 'rename' | 'subfolder' | 'target-only';
+export type MappedBy = 'map' | 'automap' | 'inbox' | 'structure' | 'rename' | 'subfolder' | 'target-only' | 'gmail';
 
 /** One folder pair. Target-only folders (deleted by deleteTargetFolders) have source null. */
 export interface FolderPlan {
@@ -110,7 +110,27 @@ export interface AccountPlan {
   rules?: { folders: unknown; messages: unknown };
   /** Source folders that could hold messages and are not migrated, with the rule that leaves each out (absent when none). */
   foldersLeftOut?: FolderLeftOut[];
+  /** A Gmail source (X-GM-EXT-1): the label policy and what it makes of the messages (absent for other sources). */
+  gmail?: GmailPlan;
   folders: FolderPlan[];
+}
+
+/**
+ * What folders.gmail makes of a Gmail source's messages, one message being one X-GM-MSGID: with
+ * labels 'folders' it has a copy in each label folder, so `copies` exceeds `messages`; with
+ * 'first' one copy each.
+ */
+export interface GmailPlan {
+  labels: 'folders' | 'first';
+  allMail: 'skip' | 'unlabelled';
+  /** Distinct messages in the migrated folders (archived ones included). */
+  messages: number;
+  /** The copies the target holds of them once the plan is applied (made by it, or there already). */
+  copies: number;
+  /** Of the messages, those only in All Mail, going to the archive folder (allMail 'unlabelled'). */
+  archived?: number;
+  /** labels 'first': messages that carry their other labels as keywords. */
+  keywords?: number;
 }
 
 /** How many of a folder's source messages the rules leave out, by the first rule that does. */

@@ -29,6 +29,8 @@ import type { AccountSnapshot, FolderSnapshot, MessageSnapshot, UidMaps } from '
 import { planTargetFolderDeletions } from './target-folder-deletion.ts';
 import { assertNever, type MappedBy } from './types.ts';
 import { usableUidPairs } from './uid-map.ts';
+import { isGmail } from './gmail-label-names.ts';
+import { placeGmailMessages } from './gmail-labels.ts';
 
 /** A matched pair whose flags differ: what only the source has, what only the target has. */
 export interface FlagDifference {
@@ -111,9 +113,11 @@ export function folderScope(
   rules: MessageRules,
   now: Date,
   uidMaps: UidMaps,
+  place?: (message: MessageSnapshot) => MessageSnapshot | null,
 ): FolderScope {
+  const inRules = selectSourceMessages(source.messages, rules, now);
   const selected = {
-    source: selectSourceMessages(source.messages, rules, now),
+    source: place ? inRules.flatMap((message) => place(message) ?? []) : inRules,
     target: target ? selectTargetMessages(target.messages, rules, now) : [],
   };
   const uidPairs =
@@ -156,7 +160,19 @@ function gotAddedMessageId(pair: MessagePair): boolean {
 
 /** Every folder pair of the account compared (by source name), then the target folders deleteTargetFolders would remove. */
 export function verifyAccount(input: VerifyAccountInput): FolderVerification[] {
-  const folders = input.mapping.pairs.map((pair) => verifyFolder(pair, input));
+  // A Gmail source is verified against what its label policy puts in each folder, as planned.
+  const gmail = isGmail(input.snapshot.source.server)
+    ? placeGmailMessages({
+        rules: input.slice.folders.gmail,
+        pairs: input.mapping.pairs,
+        listings: input.snapshot.source.folders,
+        read: input.snapshot.sourceFolders,
+        select: (folder) => selectSourceMessages(folder.messages, input.slice.messages, input.now),
+      })
+    : null;
+  const folders = input.mapping.pairs.map((pair) =>
+    verifyFolder(pair, input, gmail ? (message) => gmail.place(pair.source, message) : undefined),
+  );
   const extraFolders = planTargetFolderDeletions({
     targetOnly: input.mapping.targetOnly,
     targetFolders: input.snapshot.target.folders,
@@ -182,11 +198,16 @@ export function verifyAccount(input: VerifyAccountInput): FolderVerification[] {
   return [...folders, ...extraFolders];
 }
 
-function verifyFolder(pair: FolderPair, input: VerifyAccountInput): FolderVerification {
+function verifyFolder(
+  pair: FolderPair,
+  input: VerifyAccountInput,
+  place?: (message: MessageSnapshot) => MessageSnapshot | null,
+): FolderVerification {
   const { slice, snapshot, now } = input;
   const source = snapshot.sourceFolders[pair.source];
   const target = pair.targetExists ? snapshot.targetFolders[pair.target] : undefined;
-  const selected = source ? selectSourceMessages(source.messages, slice.messages, now) : [];
+  const inRules = source ? selectSourceMessages(source.messages, slice.messages, now) : [];
+  const selected = place ? inRules.flatMap((message) => place(message) ?? []) : inRules;
   const result: FolderVerification = {
     source: pair.source,
     target: pair.target,
@@ -213,7 +234,7 @@ function verifyFolder(pair: FolderPair, input: VerifyAccountInput): FolderVerifi
     );
     return result;
   }
-  const scope = folderScope(pair, source, target, slice.messages, now, input.uidMaps);
+  const scope = folderScope(pair, source, target, slice.messages, now, input.uidMaps, place);
   result.messages.target = scope.target.length;
   const missing = scope.match.sourceOnly.map((message) => message.uid);
   if (missing.length > 0) result.differences.push({ kind: 'missing', uids: missing });

@@ -3,6 +3,7 @@ import {
   type AccountPlan,
   type Action,
   type FolderPlan,
+  type GmailPlan,
   type MessageHeaders,
   type MessagesLeftOut,
   type PlanSummary,
@@ -138,6 +139,26 @@ export function foldersLeftOutWords(account: AccountPlan, limit: number): string
   const named = left.slice(0, limit).map((folder) => `${folder.folder} (${folder.reason})`);
   const more = left.length > limit ? `, and ${left.length - limit} more` : '';
   return `${plural(left.length, 'folder')} not migrated: ${named.join(', ')}${more}`;
+}
+
+/**
+ * The Gmail label policy of an account and what it makes of the messages: "labels 'folders' (a
+ * copy in each label's folder), allMail 'unlabelled': 4 messages become 7 copies, 1 of them archived".
+ */
+export function gmailWords(gmail: GmailPlan): string {
+  const policy =
+    gmail.labels === 'folders'
+      ? "labels 'folders' (a copy in each label's folder)"
+      : `labels 'first' (one copy, in the folder of its first label${gmail.keywords ? `; ${plural(gmail.keywords, 'message')} with the other labels as keywords` : ''})`;
+  const archive =
+    gmail.allMail === 'skip'
+      ? "allMail 'skip' (mail only in All Mail is not migrated)"
+      : `allMail 'unlabelled' (${plural(gmail.archived ?? 0, 'message')} only in All Mail, into the archive folder)`;
+  const become =
+    gmail.copies === gmail.messages
+      ? `${plural(gmail.messages, 'message')}, one copy each`
+      : `${plural(gmail.messages, 'message')} become ${plural(gmail.copies, 'copy', 'copies')} on the target`;
+  return `${policy}, ${archive}: ${become}`;
 }
 
 /** ': "Subject" from Sender, Date' for a deletion whose headers the plan recorded (plans made before it have none). */

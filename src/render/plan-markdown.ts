@@ -6,6 +6,7 @@ import {
   digestFolder,
   folderChanges,
   foldersLeftOutWords,
+  gmailWords,
   messagesLeftOutWords,
 } from './plan-digest.ts';
 import { formatBytes } from './sizes.ts';
@@ -81,6 +82,7 @@ function accountSection(account: AccountPlan): string {
   return [
     `<details><summary><b>${escapeMarkdown(account.id)}</b>: ${escapeMarkdown(loginOf(account.source))}@${escapeMarkdown(account.source.host)} → ${escapeMarkdown(loginOf(account.target))}@${escapeMarkdown(account.target.host)} — ${changed} of ${account.folders.length} folders change</summary>`,
     '',
+    ...(account.gmail ? [`Gmail: ${escapeMarkdown(gmailWords(account.gmail))}`, ''] : []),
     ...leftOutLines(account),
     '| source folder | target folder | mapped by | changes |',
     '|---|---|---|---|',

@@ -6,6 +6,7 @@ import {
   digestFolder,
   folderChanges,
   foldersLeftOutWords,
+  gmailWords,
   messagesLeftOutWords,
   summarySentence,
   type FolderDigest,
@@ -54,6 +55,7 @@ export function renderPlanText(plan: Plan, options: TextOptions): string {
 function accountLines(account: AccountPlan, options: TextOptions): string[] {
   const header = `Account ${account.id}: ${loginOf(account.source)}@${account.source.host}:${account.source.port} → ${loginOf(account.target)}@${account.target.host}:${account.target.port}`;
   const lines = [paint(options.palette, 'bold', header)];
+  if (account.gmail) lines.push(`    gmail: ${gmailWords(account.gmail)}`);
   // What the plan leaves out, first: what a reviewer cannot see in the actions.
   const folders = foldersLeftOutWords(account, options.verbose ? Number.POSITIVE_INFINITY : 10);
   if (folders !== null) lines.push(`    left out: ${folders}`);

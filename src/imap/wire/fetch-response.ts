@@ -15,6 +15,14 @@ export interface FetchRow {
   flags?: string[];
   /** The one BODY[...] (or BINARY[...]) section asked for; null for NIL. */
   body?: Buffer | null;
+  /** X-GM-MSGID (Gmail's X-GM-EXT-1): the message's id across all its label folders, a 64-bit number in decimal. */
+  gmailMessageId?: string;
+  /**
+   * X-GM-LABELS: the message's labels, each an astring as the server wrote it (modified UTF-7
+   * unless UTF8=ACCEPT; system labels start with a backslash, "\\Inbox"). uidFetch decodes them
+   * as imapflow decodes folder names before a row leaves it.
+   */
+  labels?: string[];
 }
 
 /** A parsed value: an atom (numbers too), the bytes of a quoted string or literal, NIL, a list. */
@@ -41,6 +49,9 @@ class Unreadable extends Error {}
 
 /** The largest UID there can be (RFC 3501: nz-number, 32 bits). */
 export const MAX_UID = 4294967295;
+
+/** X-GM-MSGID is an unsigned 64-bit number. */
+const MAX_GMAIL_ID = 18446744073709551615n;
 
 /** Whether the line is an untagged FETCH ("* <n> FETCH ("): the only lines worth trying here. */
 export function isFetchLine(payload: Buffer): boolean {
@@ -92,6 +103,16 @@ export function rowOf(items: ReadonlyMap<string, FetchValue>): FetchRow | null {
     } else if (name === 'FLAGS') {
       if (!Array.isArray(value) || !value.every((flag) => typeof flag === 'string')) throw wrong(name, value);
       row.flags = value as string[];
+    } else if (name === 'X-GM-MSGID') {
+      if (typeof value !== 'string' || !/^\d{1,20}$/.test(value) || BigInt(value) > MAX_GMAIL_ID)
+        throw wrong(name, value);
+      row.gmailMessageId = value;
+    } else if (name === 'X-GM-LABELS') {
+      // A message without labels is answered "()"; NIL is taken to say the same.
+      const labels = value === null ? [] : value;
+      if (!Array.isArray(labels) || !labels.every((label) => typeof label === 'string' || Buffer.isBuffer(label)))
+        throw wrong(name, value);
+      row.labels = labels.map((label) => (Buffer.isBuffer(label) ? label.toString('utf8') : (label as string)));
     } else if (name.startsWith('BODY[') || name.startsWith('BINARY[')) {
       if (value !== null && !Buffer.isBuffer(value)) throw wrong(name, value);
       if (row.body !== undefined) throw new MalformedAnswer(`of UID ${uid} gives two body sections`);

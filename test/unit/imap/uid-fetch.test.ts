@@ -20,6 +20,14 @@ test('fieldsAsked: the row fields the data items fill in', () => {
   assert.equal(fieldsAsked([item('uid'), item('flags')]), ['uid', 'flags']);
 });
 
+test('fieldsAsked: on Gmail a row must carry X-GM-MSGID and X-GM-LABELS too', () => {
+  const gmail = [...IDENTITY, item('X-GM-MSGID'), item('X-GM-LABELS')];
+  assert.equal(fieldsAsked(gmail), ['uid', 'size', 'internalDate', 'flags', 'body', 'gmailMessageId', 'labels']);
+  const row = { uid: 4, size: 10, internalDate: 'x', flags: [], body: null, gmailMessageId: '1' };
+  assert.not.ok(answers(row, fieldsAsked(gmail)), 'without its labels the row is no answer');
+  assert.ok(answers({ ...row, labels: [] }, fieldsAsked(gmail)), 'an empty label list is one');
+});
+
 test('answers: only a row with every field asked for', () => {
   const fields = fieldsAsked(IDENTITY);
   const whole = {

@@ -257,7 +257,33 @@ const cases: Array<{ name: string; change: (m: any) => void; expect: string[] }>
     },
     expect: [],
   },
+  {
+    name: 'folders.gmail.priority: system labels in any case and their aliases, user labels as they are',
+    change: (m) => {
+      m.folders = {
+        gmail: { labels: 'first', priority: ['INBOX', '\\sent', '\\Drafts', '\\Starred', 'Work', 'Muy Importante'] },
+      };
+    },
+    expect: [],
+  },
+  {
+    name: 'folders.gmail.priority: a backslash name that is no Gmail system label, at each layer',
+    change: (m) => {
+      m.folders = { gmail: { priority: ['\\Inbx'] } };
+      m.accounts[0].folders = { gmail: { priority: ['Work', '\\Archive'] } };
+      m.phases[0].folders = { gmail: { priority: ['\\Important'] } };
+    },
+    expect: ['error /folders/gmail/priority/0', 'error /accounts/0/folders/gmail/priority/1'],
+  },
 ];
+
+test('folders.gmail.priority: the error says which labels there are, and the closest', () => {
+  const manifest = validManifest();
+  (manifest as any).folders = { gmail: { priority: ['\\Inbx'] } };
+  const [found] = checkRules('m.json', manifest as ManifestInput);
+  assert.is(found?.message, 'folders.gmail.priority names "\\Inbx", which is not a Gmail system label');
+  assert.match(found?.hint ?? '', /^did you mean "\\inbox"\? system labels are \\inbox \\sent/);
+});
 
 for (const c of cases) {
   test(c.name, () => {

@@ -173,6 +173,27 @@ test('a slice without overrides has the schema defaults for folders and messages
     automap: false,
     subfolder: null,
     skipEmpty: false,
+    gmail: {
+      labels: 'folders',
+      priority: ['\\Inbox', '\\Sent', '\\Draft'],
+      allMail: 'unlabelled',
+      archiveFolder: 'Archive',
+    },
+  });
+});
+
+test('folders.gmail merges key by key over its default, per layer; priority replaces the list', () => {
+  const settings = normalise(
+    build((m) => {
+      m.folders = { gmail: { labels: 'first', priority: ['Work'] } };
+      m.accounts[0].folders = { gmail: { allMail: 'skip' } };
+    }),
+  );
+  assert.equal(sliceSettings(settings, 'alice', 'presync').folders.gmail, {
+    labels: 'first',
+    priority: ['Work'],
+    allMail: 'skip',
+    archiveFolder: 'Archive',
   });
 });
 

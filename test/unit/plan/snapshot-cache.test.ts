@@ -4,6 +4,7 @@ import {
   cacheUse,
   endpointKey,
   refreshFlags,
+  withGmailIds,
   withCopies,
   type CachedFolder,
   type SnapshotCache,
@@ -49,6 +50,46 @@ test("refreshFlags: cached messages get today's flags, vanished UIDs go, unknown
     { ...message(3), flags: [] },
   ]);
   assert.equal(refreshed.unknown, [5]);
+});
+
+test('refreshFlags: on Gmail the labels are refreshed with the flags; X-GM-MSGID stays', () => {
+  const gmail = message(1, { gmailMessageId: '77', labels: ['Work'] });
+  const refreshed = refreshFlags(new Map([[1, gmail]]), [{ uid: 1, flags: [], labels: ['Clients', 'Work'] }]);
+  assert.equal(refreshed.messages, [{ ...gmail, labels: ['Clients', 'Work'] }]);
+  assert.equal(
+    refreshFlags(new Map([[1, gmail]]), [{ uid: 1, flags: [] }]).messages,
+    [gmail],
+    'no labels in the answer: kept',
+  );
+});
+
+test('withGmailIds: on a Gmail source, a cached folder from before X-GM-MSGID was read is read again', () => {
+  const folders = {
+    Old: { state: STATE, messages: [message(1)] },
+    New: { state: STATE, messages: [message(1, { gmailMessageId: '5', labels: [] })] },
+    Empty: { state: STATE, messages: [] },
+  };
+  assert.equal(Object.keys(withGmailIds(folders, true)), ['New', 'Empty']);
+  assert.is(withGmailIds(folders, false), folders, 'other servers keep every cached folder');
+});
+
+test("withCopies: a copy from a Gmail source is known without the source's X-GM-MSGID and labels", () => {
+  const source = { state: STATE, messages: [message(1, { gmailMessageId: '5', labels: ['Work'] })] };
+  const cache: SnapshotCache = {
+    source: { endpoint: 's', folders: { INBOX: source } },
+    target: { endpoint: 't', folders: {} },
+  };
+  const after = withCopies(cache, [
+    {
+      sourceFolder: 'INBOX',
+      sourceUidValidity: STATE.uidValidity,
+      targetFolder: 'INBOX',
+      targetUidValidity: 9,
+      pairs: [[1, 70]],
+      altered: new Set(),
+    },
+  ]);
+  assert.equal(after.target?.folders.INBOX?.messages, [message(70, { identity: message(1).identity })]);
 });
 
 test('endpointKey names the login and the server', () => {
