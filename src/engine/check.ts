@@ -19,6 +19,8 @@ export const NOTABLE_CAPABILITIES = [
   'APPENDLIMIT',
   'MULTIAPPEND',
   'LITERAL+',
+  // Gmail's extension: X-GM-LABELS and X-GM-MSGID, read for folders.gmail.
+  'X-GM-EXT-1',
 ] as const;
 
 /** One side of one account: whether the login worked, and what the server is and holds. */
