@@ -3,10 +3,10 @@
 {
   // Endpoint presets for common servers: use as `defaults: { source: ms.presets.gmail, target: ms.presets.dovecot('imap.new.example') }`.
   presets: {
-    // Gmail: log in with an app password (PLAIN) or OAuth2 (`auth: { mechanism: 'XOAUTH2', accessToken: … }`).
+    // Gmail / Google Workspace: OAuth2 (`+ ms.oauth2.google(key)`), or an app password (PLAIN).
     // Gmail throttles hard: a few connections and ~2.5 GB/day of IMAP download per account.
     gmail: { host: 'imap.gmail.com', port: 993, tls: 'implicit', connections: 2 },
-    // Microsoft 365 / Exchange Online. Basic auth is off there: use XOAUTH2 with an access token.
+    // Microsoft 365 / Exchange Online. Basic auth is off there: `+ ms.oauth2.microsoft(tenant, clientId, secret)`.
     office365: { host: 'outlook.office365.com', port: 993, tls: 'implicit', connections: 2 },
     // Dovecot: `/` or `.` hierarchy, discovered from the server at plan time.
     dovecot(host, port=993): { host: host, port: port, tls: 'implicit' },
@@ -30,14 +30,33 @@
       rename: [{ match: '^\\[Gmail\\]/', replace: '' }],
       automap: true,
     },
+    // Exchange Online reserves the top-level folder name "Files" (OneDrive attachments): a source
+    // folder of that name (and its subfolders) goes to "Files (migrated)".
+    office365Target: { rename: [{ match: '^Files(/|$)', replace: 'Files (migrated)$1' }] },
     // Folders most migrations leave behind, at the top level or under a Courier-style `INBOX.` prefix.
     skipTrashAndSpam: { exclude: ['^(INBOX[./])?(Trash|Deleted Items|Deleted Messages|Spam|Junk|Junk E-?mail)$'] },
   },
 
-  // Message rule presets, merged into `messages:`.
+  // Message rule presets, merged into `messages:`. A target's limit leaves larger messages out of
+  // the plan, listed as too large for the target, instead of failing them at apply.
   messages: {
     // Exchange Online refuses messages above 35 MB by default (150 MB when raised by the tenant admin).
-    office365Target: { maxSize: 35 * 1024 * 1024 },
+    office365Target: { targetMaxSize: 35 * 1024 * 1024 },
+    // Gmail takes messages of up to 25 MB over IMAP.
+    gmailTarget: { targetMaxSize: 25 * 1024 * 1024 },
+  },
+
+  // OAuth2 token providers (README "OAuth2"): endpoint fragments, e.g.
+  // `target: ms.presets.office365 + ms.oauth2.microsoft('contoso.onmicrosoft.com', '<app id>', { env: 'M365_SECRET' })`.
+  oauth2: {
+    // Microsoft 365, app-only (client credentials); the app needs IMAP.AccessAsApp and mailbox rights.
+    microsoft(tenant, clientId, clientSecret):: {
+      auth: { mechanism: 'XOAUTH2', oauth2: { provider: 'microsoft', tenant: tenant, clientId: clientId, clientSecret: clientSecret } },
+    },
+    // Google Workspace: a service account with domain-wide delegation for https://mail.google.com/.
+    google(serviceAccountKey):: {
+      auth: { mechanism: 'XOAUTH2', oauth2: { provider: 'google', serviceAccountKey: serviceAccountKey } },
+    },
   },
 
   // The rows of a CSV file as objects keyed by its header row: `ms.csv(importstr 'users.csv')`.

@@ -294,8 +294,34 @@ function endpointRules(
       ),
     );
   }
+  const provider = endpoint.host ? PASSWORDLESS_PROVIDERS.find((p) => p.host.test(endpoint.host!)) : undefined;
+  if (provider && mechanism !== 'XOAUTH2')
+    found.push(
+      warning(
+        'MANIFEST_RULE',
+        `the ${side} logs in to ${provider.name} with a password: ${provider.why}`,
+        provider.fix,
+        location,
+      ),
+    );
   return found;
 }
+
+/** Providers that refuse IMAP passwords (or take only app passwords): what a password login meets there. */
+const PASSWORDLESS_PROVIDERS = [
+  {
+    host: /^outlook\.office(365)?\.com$/i,
+    name: 'Microsoft 365',
+    why: 'Exchange Online has basic authentication turned off, so the login will be refused',
+    fix: "use OAuth2: auth: { mechanism: 'XOAUTH2', oauth2: { provider: 'microsoft', … } } (ms.oauth2.microsoft; README \"Microsoft 365\")",
+  },
+  {
+    host: /^imap\.gmail\.com$/i,
+    name: 'Gmail',
+    why: 'Google takes only an app password there, and Google Workspace may refuse even that',
+    fix: "use OAuth2: auth: { mechanism: 'XOAUTH2', oauth2: { provider: 'google', … } } (ms.oauth2.google; README \"Google Workspace\"), or keep an app password",
+  },
+];
 
 /** Empty age or size windows (min above max) silently select nothing; say so instead. */
 function windowRules(manifest: ManifestInput, at: At): Diagnostic[] {

@@ -67,6 +67,8 @@ export interface MessageRules {
   minAgeDays: number | null;
   maxSize: number | null;
   minSize: number | null;
+  /** The target's own limit: a larger message is left out as too large for it. */
+  targetMaxSize: number | null;
   syncFlags: boolean;
   skipDeleted: boolean;
 }

@@ -92,6 +92,7 @@ export interface MessageRulesInput {
   minAgeDays?: number | null;
   maxSize?: number | null;
   minSize?: number | null;
+  targetMaxSize?: number | null;
   syncFlags?: boolean;
   skipDeleted?: boolean;
 }

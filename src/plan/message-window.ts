@@ -38,8 +38,9 @@ export function inWindow(message: MessageSnapshot, rules: MessageRules, now: Dat
   return outsideWindow(message, rules, now) === null;
 }
 
-/** Which window a message is outside of (size first), or null when it is inside both. */
-function outsideWindow(message: MessageSnapshot, rules: MessageRules, now: Date): 'size' | 'age' | null {
+/** Which window a message is outside of (the target's limit, then size, then age), or null when it is inside all. */
+function outsideWindow(message: MessageSnapshot, rules: MessageRules, now: Date): 'tooLarge' | 'size' | 'age' | null {
+  if (rules.targetMaxSize != null && message.size > rules.targetMaxSize) return 'tooLarge';
   if (rules.maxSize !== null && message.size > rules.maxSize) return 'size';
   if (rules.minSize !== null && message.size < rules.minSize) return 'size';
   if (rules.maxAgeDays === null && rules.minAgeDays === null) return null;
@@ -64,7 +65,7 @@ export function selectSource(
 ): { selected: MessageSnapshot[]; leftOut: MessagesLeftOut | null } {
   // Without an age window every message is read: a shortfall is mail expunged while reading.
   const windowed = rules.maxAgeDays !== null || rules.minAgeDays !== null;
-  const counts = { age: windowed ? Math.max(0, inFolder - read.length) : 0, size: 0, deleted: 0 };
+  const counts = { age: windowed ? Math.max(0, inFolder - read.length) : 0, size: 0, tooLarge: 0, deleted: 0 };
   const selected: MessageSnapshot[] = [];
   for (const message of read) {
     const outside = outsideWindow(message, rules, now);

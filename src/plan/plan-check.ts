@@ -269,6 +269,8 @@ function headersShape(headers: unknown): string | null {
 }
 
 function sizeWindow(size: number, rules: MessageRules): string | null {
+  if (rules.targetMaxSize != null && size > rules.targetMaxSize)
+    return `its size ${size} is above messages.targetMaxSize ${rules.targetMaxSize}, which the target refuses`;
   if (rules.maxSize !== null && size > rules.maxSize)
     return `its size ${size} is above messages.maxSize ${rules.maxSize}`;
   if (rules.minSize !== null && size < rules.minSize)

@@ -139,6 +139,8 @@ export interface MessagesLeftOut {
   age?: number;
   /** Outside maxSize / minSize. */
   size?: number;
+  /** Larger than targetMaxSize: the target would refuse them. */
+  tooLarge?: number;
   /** Flagged \Deleted, with skipDeleted. */
   deleted?: number;
 }

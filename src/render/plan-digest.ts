@@ -113,6 +113,7 @@ export function messagesLeftOutWords(left: MessagesLeftOut): string {
   return [
     ...(left.age ? [`${left.age} outside the age window`] : []),
     ...(left.size ? [`${left.size} outside the size window`] : []),
+    ...(left.tooLarge ? [`${left.tooLarge} too large for the target (messages.targetMaxSize)`] : []),
     ...(left.deleted ? [`${left.deleted} flagged \\Deleted`] : []),
   ].join(', ');
 }
@@ -121,12 +122,12 @@ export function messagesLeftOutWords(left: MessagesLeftOut): string {
 export function accountMessagesLeftOut(
   account: AccountPlan,
 ): { total: number; folders: number; counts: MessagesLeftOut } | null {
-  const counts = { age: 0, size: 0, deleted: 0 };
+  const counts = { age: 0, size: 0, tooLarge: 0, deleted: 0 };
   let folders = 0;
   for (const folder of account.folders) {
     if (!folder.messagesLeftOut) continue;
     folders++;
-    for (const key of ['age', 'size', 'deleted'] as const) counts[key] += folder.messagesLeftOut[key] ?? 0;
+    for (const key of ['age', 'size', 'tooLarge', 'deleted'] as const) counts[key] += folder.messagesLeftOut[key] ?? 0;
   }
   const total = counts.age + counts.size + counts.deleted;
   return total > 0 ? { total, folders, counts } : null;

@@ -53,6 +53,41 @@ test('account ids become environment variable names; presets evaluate as documen
   for (const name of ['INBOX', 'Trash/2024', 'Projects.Trash']) assert.not.ok(trash.test(name), name);
 });
 
+test('provider presets: Microsoft 365 and Gmail targets with their OAuth2 providers, size limits and Files', async () => {
+  const result = await evaluate(`{
+    apiVersion: 'mailshift/v1', name: 'lib',
+    defaults: {
+      source: ms.presets.gmail + ms.oauth2.google({ file: 'sa.json' }),
+      target: ms.presets.office365 + ms.oauth2.microsoft('contoso.onmicrosoft.com', 'app', { env: 'M365_SECRET' }),
+    },
+    accounts: [{ id: 'alice', source: { user: 'alice@old.example' }, target: { user: 'alice@contoso.example' } }],
+    folders: ms.folders.office365Target,
+    messages: ms.messages.office365Target,
+    phases: [ms.phases.presync()],
+  }`);
+  assert.equal(result.diagnostics, []);
+  const [account] = result.settings.accounts;
+  assert.equal(account.source.credential.oauth2, { provider: 'google', serviceAccountKey: { file: 'sa.json' } });
+  assert.equal(account.target.credential.oauth2, {
+    provider: 'microsoft',
+    tenant: 'contoso.onmicrosoft.com',
+    clientId: 'app',
+    clientSecret: { env: 'M365_SECRET' },
+  });
+  assert.equal(result.manifest.messages, { targetMaxSize: 35 * 1024 * 1024 });
+  const rename = result.manifest.folders.rename[0];
+  assert.equal(
+    ['Files', 'Files/2024', 'Filesystem', 'INBOX'].map((name) =>
+      name.replace(new RegExp(rename.match), rename.replace),
+    ),
+    ['Files (migrated)', 'Files (migrated)/2024', 'Filesystem', 'INBOX'],
+  );
+  const { evaluateJsonnet } = await import('../../../src/manifest/jsonnet.ts');
+  const file = folder.write('gmail.jsonnet', "local ms = import 'mailshift.libsonnet'; ms.messages.gmailTarget");
+  const gmail = await evaluateJsonnet(file, { strings: {}, code: {} });
+  assert.equal(JSON.parse((gmail as { json: string }).json), { targetMaxSize: 25 * 1024 * 1024 });
+});
+
 test('ms.adminLogin: one admin credential, and each account a line naming its mailbox', async () => {
   const result = await evaluate(`local asAdmin = ms.adminLogin('migration', { env: 'MIGRATION_ADMIN_PW' });
   {

@@ -221,6 +221,31 @@ const cases: Array<{ name: string; change: (m: any) => void; expect: string[] }>
     expect: ['error /phases/0'],
   },
   {
+    name: 'a password login to Microsoft 365 warns: basic auth is off there',
+    change: (m) => {
+      m.defaults.target = { ...m.defaults.target, host: 'outlook.office365.com' };
+    },
+    expect: ['warning /accounts/0/target'],
+  },
+  {
+    name: 'a password login to Gmail warns',
+    change: (m) => {
+      m.defaults.source = { ...m.defaults.source, host: 'imap.gmail.com' };
+    },
+    expect: ['warning /accounts/0/source'],
+  },
+  {
+    name: 'OAuth2 to Gmail does not warn',
+    change: (m) => {
+      m.defaults.source = { ...m.defaults.source, host: 'imap.gmail.com' };
+      m.accounts[0].source = {
+        user: 'alice',
+        auth: { mechanism: 'XOAUTH2', oauth2: { provider: 'google', serviceAccountKey: { env: 'K' } } },
+      };
+    },
+    expect: [],
+  },
+  {
     name: 'expungeSource without deleteSource warns',
     change: (m) => {
       m.phases[0].expungeSource = 'each';

@@ -221,6 +221,23 @@ for (const c of cases) {
   });
 }
 
+test('targetMaxSize: larger messages are left out as too large for the target, never copied or deleted for it', () => {
+  const { lines, plan } = inbox(
+    [message(1, { size: 100 }), message(2, { size: 101 }), message(3, { size: 5000 })],
+    [message(6, { size: 900, identity: 'y' })],
+    { messages: { targetMaxSize: 100 }, phase: { deleteTarget: true } },
+  );
+  assert.equal(lines, ['copy 1']);
+  assert.equal(plan.messagesLeftOut, { tooLarge: 2 });
+});
+
+test('targetMaxSize and maxSize: a message over both counts once, as too large for the target', () => {
+  const { plan } = inbox([message(1, { size: 50 }), message(2, { size: 500 })], [], {
+    messages: { targetMaxSize: 100, maxSize: 200 },
+  });
+  assert.equal(plan.messagesLeftOut, { tooLarge: 1 });
+});
+
 test('actions come in apply order: copy, setFlags, deleteTarget, deleteSource, each by UID', () => {
   const { lines } = inbox(
     [message(3), message(1, { flags: ['\\Seen'] }), message(2)],

@@ -207,6 +207,13 @@ const cases: Array<{
     rules: { messages: { maxSize: 1000 }, phase: { deleteTarget: true } },
     differences: [],
   },
+  {
+    name: 'a message too large for the target (targetMaxSize) is not missing there',
+    source: [message(1, { size: 100 }), message(2, { size: 5000 })],
+    target: [message(5, { identity: 'id-1', size: 100 })],
+    rules: { messages: { targetMaxSize: 1000 } },
+    differences: [],
+  },
   // Flags.
   {
     name: 'flags of matched messages that differ, both ways',
