@@ -1,6 +1,6 @@
 // What a plan leaves out, as a reviewer reads it, against the Dovecot pair: source folders not
 // migrated with the rule that excludes each, rules that match nothing (a `map` typo), messages
-// the age, size and \Deleted rules leave out, one warning for a mistake many accounts share, and
+// the age, size, target-limit and \Deleted rules leave out, one warning for a mistake many accounts share, and
 // validate's lint for an unanchored alternation.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -109,6 +109,26 @@ test('a plan names every folder it leaves out and why, the rules that match noth
   assert.match(planned.stdout, 'folders.map key "Snet" matches no source folder (did you mean "Sent"?)');
   const markdown = await runMailshift(['show', planFile, '--format', 'markdown'], { env });
   assert.match(markdown.stdout, 'Left out: 6 folders not migrated');
+});
+
+test("a target's size limit (targetMaxSize): the larger message is left out as too large for the target, and apply succeeds", async () => {
+  const { manifest, env, planFile } = await manifestWith(
+    'too-large',
+    1,
+    { include: ['^INBOX$'] },
+    { targetMaxSize: 20_000 },
+  );
+  const planned = await runMailshift(['plan', manifest, '--phase', 'presync'], { env });
+  assert.is(planned.code, 0, planned.output);
+  const plan = JSON.parse(readFileSync(planFile, 'utf8'));
+  const inbox = plan.accounts[0].folders.find((f: { source: string }) => f.source === 'INBOX');
+  assert.equal(inbox.messagesLeftOut, { tooLarge: 1, deleted: 1 });
+  assert.equal(inbox.actions.filter((a: { op: string }) => a.op === 'copy').length, 2);
+  assert.match(planned.stdout, '1 too large for the target (messages.targetMaxSize)');
+  const applied = await runMailshift(['apply', planFile], { env });
+  assert.is(applied.code, 0, applied.output);
+  const verified = await runMailshift(['verify', manifest, '--phase', 'presync'], { env });
+  assert.is(verified.code, 0, verified.output);
 });
 
 test('the same warning for many accounts is one line, with the accounts counted', async () => {
