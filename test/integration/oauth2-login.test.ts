@@ -9,6 +9,7 @@ import type { OAuth2Input } from '../../src/manifest/types.ts';
 import { tokenInfo } from '../../src/oauth2/access-token.ts';
 import { TokenCache } from '../../src/oauth2/token-cache.ts';
 import { freePort } from '../support/ports.ts';
+import { plainEndpoint } from '../support/imap-connection.ts';
 import { freshUser, sharedDovecot } from '../support/servers.ts';
 import { startTokenEndpoint, thumbprintOf } from '../support/token-endpoint.ts';
 
@@ -39,16 +40,8 @@ async function microsoftFor(user: string, secret = 'app-secret-' + (clients += 1
 async function endpoint(user: string, oauth2: OAuth2Input): Promise<EndpointSettings> {
   const { server } = await setup;
   return {
-    host: server.host,
-    port: server.ports.plain,
-    tls: 'none',
-    tlsVerify: true,
-    allowPlaintext: true,
-    user,
+    ...plainEndpoint(server, { user, password: '' }, 2),
     credential: { mechanism: 'XOAUTH2', oauth2 },
-    connections: 2,
-    maxMessagesPerSecond: null,
-    maxBytesPerSecond: null,
     timeoutSeconds: 5,
   };
 }
