@@ -7,6 +7,7 @@ import { describeSecret } from '../secrets/describe.ts';
 import { resolveSecret } from '../secrets/resolve.ts';
 import { ANSWER_LIMITS, BODY_ANSWER_LIMITS, MAX_LINE_BYTES } from './answer-limits.ts';
 import { wrapFlow, type ImapConnection, type Side } from './connection.ts';
+import { throttleLogger, type ThrottleNotes } from './throttle-answer.ts';
 import { connectFailure, plaintextOnTlsPort, type LoginAttempt } from './errors.ts';
 import { PROBE_AFTER_SECONDS, watchGreeting } from './greeting-probe.ts';
 import type { ProtocolTrace } from './protocol-trace.ts';
@@ -61,12 +62,19 @@ export async function openConnection(endpoint: EndpointSettings, context: Connec
   } catch (error) {
     throw withAccount(error, context.accountId);
   }
-  const options = clientOptions(endpoint, secret, context.ca, context.env);
+  // imapflow's log is where a throttling answer's words outlive a connection the server dropped for it.
+  const throttle: ThrottleNotes = { last: null };
+  const options = { ...clientOptions(endpoint, secret, context.ca, context.env), logger: throttleLogger(throttle) };
   let flow = new ImapFlow(options);
   const traced = context.trace?.session(context.side, context.accountId, [secret]);
   // On imapflow's public API a trace comes from its raw log, which is set when the client is made.
   if (chooseWire(flow, context.env) === 'imapflow' && traced) {
-    flow = new ImapFlow({ ...options, ...loggedTraceOptions(traced) });
+    const logged = loggedTraceOptions(traced);
+    flow = new ImapFlow({
+      ...options,
+      ...logged,
+      logger: { ...throttleLogger(throttle), trace: (logged.logger as { trace: (entry: unknown) => void }).trace },
+    });
     chooseWire(flow, context.env);
   }
   // Constructed with room for message bodies; everything but a body read gets far less (uidFetch
@@ -98,7 +106,7 @@ export async function openConnection(endpoint: EndpointSettings, context: Connec
   } finally {
     watch?.stop();
   }
-  return wrapFlow(flow, place);
+  return wrapFlow(flow, place, throttle);
 }
 
 /**

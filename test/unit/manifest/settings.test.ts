@@ -24,6 +24,7 @@ test('endpoint defaults come from the schema', () => {
     maxMessagesPerSecond: null,
     maxBytesPerSecond: null,
     timeoutSeconds: 60,
+    maxThrottleWaitSeconds: 7200,
   });
 });
 
