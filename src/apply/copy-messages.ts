@@ -14,6 +14,7 @@ import type { ActionSink, ApplyCounts, ApplyObserver } from './outcome.ts';
 import { withRetry } from './retry.ts';
 import type { StopSignal } from './stop.ts';
 import type { Throttle } from './throttle.ts';
+import type { ThrottleGates } from './throttle-waits.ts';
 
 const BATCH_MESSAGES = 100;
 const BATCH_BYTES = 8 * 1024 * 1024;
@@ -27,6 +28,8 @@ export interface CopyContext {
   sink: ActionSink;
   observer: ApplyObserver;
   throttle: Throttle;
+  /** The servers' gates: throttling answers are waited for there, with every account on the server. */
+  throttling: ThrottleGates;
   counts: ApplyCounts;
   budgetSeconds: number;
   /** What APPENDUID said of this folder's copies, for the UID map. */
@@ -110,6 +113,7 @@ export async function copyMessages(
     {
       budgetSeconds: ctx.budgetSeconds,
       stop: ctx.stop,
+      throttle: ctx.throttling,
       onRetry: (error, wait) =>
         ctx.observer.note(`${folder.target}: ${(error as Error).message}; retrying in ${Math.round(wait / 1000)} s`),
     },
@@ -119,6 +123,7 @@ export async function copyMessages(
   await withRetry(() => ctx.session.target.use((c) => ctx.imap.settleCopies(c, folder.target, stored, baseline)), {
     budgetSeconds: ctx.budgetSeconds,
     stop: ctx.stop,
+    throttle: ctx.throttling,
   });
 }
 
@@ -164,6 +169,7 @@ async function copyBatch(
     batch.length,
     batch.reduce((sum, copy) => sum + copy.size, 0),
   );
+  await ctx.throttling.pace(batch.length, ctx.stop);
   const outcomes = await ctx.slots.hold(async () => {
     // The throttle or a slot may have kept this batch waiting past a stop: then it does not start.
     if (ctx.stop.stopped) return [];

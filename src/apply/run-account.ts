@@ -17,6 +17,8 @@ import { withRetry } from './retry.ts';
 import { runFolder } from './run-folder.ts';
 import type { StopSignal } from './stop.ts';
 import { Throttle } from './throttle.ts';
+import { REAL_CLOCK, type ServerGates } from './server-gate.ts';
+import { AccountThrottling, type ThrottleEpisode } from './throttle-waits.ts';
 import type { ProtocolTrace } from '../imap/protocol-trace.ts';
 
 export interface AccountRunContext {
@@ -36,6 +38,10 @@ export interface AccountRunContext {
   cutover: UidMaps | null;
   /** Ctrl-C / SIGTERM: no new folder starts; once forced, the connections are dropped. */
   stop: StopSignal;
+  /** The apply's gates, one per server: the accounts on a server wait out its throttling together. */
+  gates: ServerGates;
+  /** Records a throttle episode (the audit log). */
+  recordThrottle(episode: ThrottleEpisode): Promise<void>;
 }
 
 /**
@@ -54,6 +60,19 @@ export async function runAccount(
 ): Promise<ApplyCounts> {
   const budgetSeconds = ctx.settings.target.timeoutSeconds;
   const { stop } = ctx;
+  const sideOf = (endpoint: AccountSettings['source']) => ({
+    gate: ctx.gates.of(endpoint.host, endpoint.port),
+    budgetSeconds: endpoint.maxThrottleWaitSeconds,
+  });
+  const throttling = new AccountThrottling(
+    account.id,
+    { source: sideOf(ctx.settings.source), target: sideOf(ctx.settings.target) },
+    async (episode) => {
+      observer.throttled(episode);
+      await ctx.recordThrottle(episode);
+    },
+    REAL_CLOCK,
+  );
   // Needed only at the end, to learn what was copied: read while the copies run, not after them.
   const cacheBefore = ctx.state.snapshotCache(account.id);
   cacheBefore.catch(() => undefined); // awaited (and any failure reported) at the end; not if the account fails first
@@ -65,7 +84,7 @@ export async function runAccount(
         verbose: ctx.verbose,
         trace: ctx.trace,
       }),
-    { budgetSeconds, stop },
+    { budgetSeconds, stop, throttle: throttling },
   );
   const unforce = stop.onForce(() => session.drop());
   const copied: FolderCopies[] = [];
@@ -99,6 +118,7 @@ export async function runAccount(
           sink: ctx.sink,
           observer,
           throttle,
+          throttling,
           counts,
           budgetSeconds,
           copied: uids,
@@ -114,6 +134,7 @@ export async function runAccount(
             await withRetry(() => rememberUidPairs(account.id, folder, uids, session, ctx.state), {
               budgetSeconds,
               stop,
+              throttle: throttling,
             }),
           );
       } catch (error) {
