@@ -6,12 +6,12 @@ import type { StopSignal } from './stop.ts';
 export function isRetryable(error: unknown): boolean {
   if (!(error instanceof MailshiftError)) return false;
   if (error.code === 'CONNECTION_LOST' || error.code === 'TIMEOUT' || error.code === 'CONNECT_FAILED') return true;
-  return isThrottle(error);
+  return isThrottle(error) || (error.code === 'IMAP_ERROR' && isThrottling(error.message));
 }
 
 /** Server answers that mean "too fast": Office 365's "Suggested Backoff Time", Gmail's [THROTTLED], [UNAVAILABLE], [LIMIT], [INUSE]. */
 export function isThrottling(text: string): boolean {
-  return saysThrottled(text) || /\[INUSE\]|throttl|too many/i.test(text);
+  return saysThrottled(text) || /\[(INUSE|LIMIT)\]|throttl|too many/i.test(text);
 }
 
 /** "Suggested Backoff Time: 12345 milliseconds" → 12345, when a server says how long to wait. */
@@ -19,15 +19,13 @@ export function suggestedBackoff(text: string): number | null {
   return suggestedBackoffMs(text);
 }
 
-/** A server asking to slow down (and not a lost connection): waited for as asked, outside the connection budget. */
-export function isThrottle(error: unknown): error is MailshiftError {
-  if (error instanceof ServerThrottled) return true;
-  return error instanceof MailshiftError && error.code === 'IMAP_ERROR' && isThrottling(error.message);
-}
-
-/** How long the throttling answer asked to wait; null when it did not say. */
-export function askedWait(error: MailshiftError): number | null {
-  return error instanceof ServerThrottled ? error.waitMs : suggestedBackoff(error.message);
+/**
+ * A server asking to slow down, as src/imap classifies it (THROTTLED): waited for as asked,
+ * outside the connection budget. Other errors that merely read like it ([LIMIT], [INUSE]) are
+ * retried within the connection budget, as before.
+ */
+export function isThrottle(error: unknown): error is ServerThrottled {
+  return error instanceof ServerThrottled;
 }
 
 /**
@@ -105,14 +103,16 @@ export async function withRetry<T>(
     } catch (error) {
       if (!isRetryable(error) || options.stop?.stopped) throw error;
       if (isThrottle(error)) {
-        const wait = askedWait(error) ?? 1000 * 2 ** Math.min(throttles, 8);
+        const wait = error.waitMs ?? 1000 * 2 ** Math.min(throttles, 8);
         throttles++;
         options.onRetry?.(error, wait);
         const began = now();
         await throttle.wait(error, wait, options.stop);
         deadline += now() - began;
       } else {
-        const wait = Math.min(1000 * 2 ** drops++, 30_000);
+        const suggested = suggestedBackoff((error as Error).message);
+        const wait = Math.min(suggested ?? 1000 * 2 ** drops, 30_000);
+        drops++;
         if (now() + wait > deadline) throw error;
         options.onRetry?.(error, wait);
         await pause(wait);

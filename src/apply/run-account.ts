@@ -105,8 +105,10 @@ export async function runAccount(
     const parallel = Math.min(ctx.settings.source.connections, ctx.settings.target.connections);
     // Per target connection one batch appending and one read ahead: at most this many in memory.
     const slots = new BatchSlots(2 * ctx.settings.target.connections);
+    // A full target mailbox or a spent throttle budget ends the account: no further folder starts.
+    let halted: MailshiftError | null = null;
     const run = async (folder: FolderPlan) => {
-      if (stop.stopped) return;
+      if (stop.stopped || halted) return;
       observer.folderStarted(folder.source ?? folder.target);
       const failedBefore = counts.failed;
       const uids: CopiedUids = new Map();
@@ -141,6 +143,7 @@ export async function runAccount(
         // After a stop, a failure is the stop's doing (dropped connections): the work is not failed, only not done.
         if (!stop.stopped) {
           if (!(error instanceof MailshiftError)) throw error;
+          if (HALTS_ACCOUNT.has(error.code)) halted ??= error;
           await failRemaining(account.id, folder, error, ctx.sink, counts);
         }
       }
@@ -150,6 +153,7 @@ export async function runAccount(
     // After a failure the folders in flight finish before the session closes under them.
     await runInLanes(pairs, parallel, run);
     for (const folder of deletions) await run(folder);
+    if (halted) throw halted;
   } catch (error) {
     unforce();
     await session.close();
@@ -163,6 +167,9 @@ export async function runAccount(
   if (seeded.status === 'rejected') throw seeded.reason;
   return counts;
 }
+
+/** Failures that no other folder of the account would escape: the account stops (the other accounts go on). */
+const HALTS_ACCOUNT = new Set(['OVERQUOTA', 'THROTTLED']);
 
 /** The folder could not be worked on (server error after retries): every action not done fails, with the reason. */
 async function failRemaining(

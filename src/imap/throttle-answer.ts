@@ -5,13 +5,13 @@ import type { ConnectionPlace } from './connection.ts';
 //   Office 365  `NO|BAD … Request is throttled. Suggested Backoff Time: 299961 milliseconds`, then a disconnect;
 //   Gmail       `[THROTTLED]` on a NO (back off, retry) or an OK (done, but slow down), and
 //               `* BYE [UNAVAILABLE] … Account exceeded command or bandwidth limits`;
-//   others      `[LIMIT]`, `[UNAVAILABLE]` (RFC 5530).
+//   others      `[UNAVAILABLE]` (RFC 5530). Not `[LIMIT]`: Dovecot refuses a message over its size limit with it.
 // Such an answer is no refusal and no lost connection: apply waits (as long as asked) and retries.
 // `[OVERQUOTA]` is different: the target mailbox is full, and no retry will make room.
 
 /** Whether a server's answer text asks the client to slow down. */
 export function saysThrottled(text: string): boolean {
-  return /\[(THROTTLED|UNAVAILABLE|LIMIT)\]|Request is throttled|Suggested Backoff Time|exceeded (the )?(command|bandwidth)/i.test(
+  return /\[(THROTTLED|UNAVAILABLE)\]|Request is throttled|Suggested Backoff Time|exceeded (the )?(command|bandwidth)/i.test(
     text,
   );
 }

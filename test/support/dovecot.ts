@@ -68,6 +68,8 @@ export async function startDovecot(options: {
   fsync?: boolean;
   maxMessageSize?: number;
   capabilities?: string;
+  /** Off by default: a per-user quota of this many messages (NO [OVERQUOTA] past it). */
+  quotaMessages?: number;
 }): Promise<DovecotServer> {
   await ensureDovecotInstalled();
   const owner = mailOwner();
@@ -92,6 +94,7 @@ export async function startDovecot(options: {
           fsync: options.fsync ?? false,
           maxMessageSize: options.maxMessageSize,
           capabilities: options.capabilities,
+          quotaMessages: options.quotaMessages,
         }),
       );
       try {

@@ -70,11 +70,12 @@ test('every retry is announced to onRetry with its error and wait, before the wa
   ]);
 });
 
+const o365 = (ms: number) =>
+  new ServerThrottled(place, `Request is throttled. Suggested Backoff Time: ${ms} milliseconds`, ms, 'UID FETCH');
+
 test('a server\'s "Suggested Backoff Time" is waited in full, however long (Office 365 asks about 300 s)', async () => {
   const clock = fakeClock();
-  const throttled = (ms: number) =>
-    failure('IMAP_ERROR', `NO [UNAVAILABLE] Request is throttled. Suggested Backoff Time: ${ms} milliseconds`);
-  await withRetry(failing([throttled(12_345), dropped(), throttled(250), throttled(299_961)]).attempt, {
+  await withRetry(failing([o365(12_345), dropped(), o365(250), o365(299_961)]).attempt, {
     budgetSeconds: 3600,
     sleep: clock.sleep,
     now: clock.now,
@@ -88,12 +89,29 @@ test('a server\'s "Suggested Backoff Time" is waited in full, however long (Offi
 
 test('a throttle wait does not count against the dropped-connection budget', async () => {
   const clock = fakeClock();
-  const throttled = failure('IMAP_ERROR', 'NO Request is throttled. Suggested Backoff Time: 299961 milliseconds');
-  const { attempt, rounds } = failing([dropped(), throttled, dropped(), dropped()]);
+  const { attempt, rounds } = failing([dropped(), o365(299_961), dropped(), dropped()]);
   const result = await withRetry(attempt, { budgetSeconds: 10, sleep: clock.sleep, now: clock.now });
   assert.is(result, 'done', 'three drops (1 + 2 + 4 s) fit a 10 s budget although 300 s of throttling came between');
   assert.equal(clock.waits, [1000, 299_961, 2000, 4000]);
   assert.equal(rounds, [0, 1, 2, 3, 4]);
+});
+
+test('an IMAP_ERROR that only reads like throttling ([LIMIT], [INUSE]) is retried within the connection budget, a suggestion capped at 30 s', async () => {
+  const clock = fakeClock();
+  const said = (text: string) => failure('IMAP_ERROR', text);
+  await withRetry(
+    failing([said('NO [INUSE] Suggested Backoff Time: 12345 milliseconds'), said('NO [LIMIT] later'), dropped()])
+      .attempt,
+    { budgetSeconds: 3600, sleep: clock.sleep, now: clock.now },
+  );
+  assert.equal(clock.waits, [12_345, 2000, 4000]);
+  const capped = fakeClock();
+  await withRetry(failing([said('NO [INUSE] Suggested Backoff Time: 90000 milliseconds')]).attempt, {
+    budgetSeconds: 3600,
+    sleep: capped.sleep,
+    now: capped.now,
+  });
+  assert.equal(capped.waits, [30_000]);
 });
 
 test('a throttling answer that names no wait doubles from 1 s, counted apart from the drops', async () => {
@@ -133,9 +151,7 @@ test('a throttle wait goes to the throttle waiter given, with what the server as
 
 test('without a waiter, throttle waits are bounded by a budget of 2 h: past it the account stops with THROTTLED', async () => {
   const clock = fakeClock();
-  const throttled = () =>
-    failure('IMAP_ERROR', 'NO Request is throttled. Suggested Backoff Time: 3000000 milliseconds');
-  const error = await withRetry(failing(Array.from({ length: 5 }, throttled)).attempt, {
+  const error = await withRetry(failing(Array.from({ length: 5 }, () => o365(3_000_000))).attempt, {
     budgetSeconds: 60,
     sleep: clock.sleep,
     now: clock.now,
@@ -227,7 +243,6 @@ test('retryable are exactly a lost or failed connection, a timeout, and a server
     [failure('IMAP_ERROR', 'NO [INUSE] mailbox in use'), true],
     [failure('IMAP_ERROR', 'NO Request is throttled. Suggested Backoff Time: 1000 milliseconds'), true],
     [failure('IMAP_ERROR', 'NO [THROTTLED] slow down'), true],
-    [failure('IMAP_ERROR', 'Account exceeded command or bandwidth limits'), true],
     [new ServerThrottled(place, 'Request is throttled.', 1000, 'APPEND'), true],
     [failure('IMAP_ERROR', 'NO [OVERQUOTA] quota exceeded'), false],
     [failure('OVERQUOTA', 'NO [OVERQUOTA] quota exceeded'), false],

@@ -122,10 +122,10 @@ test('connections of one account throttled in the same pause make one episode, c
   assert.is(episodes.length, 1);
   assert.is(episodes[0]!.waitedMs, 6000);
   // 6 s of the 10 s budget spent: another 6 s wait does not fit and is not begun
-  const error = await alice.wait(o365('alice', 6000), 6000).then(
+  const error = (await alice.wait(o365('alice', 6000), 6000).then(
     () => assert.unreachable('the budget is spent'),
-    (thrown) => thrown as MailshiftError,
-  );
+    (thrown) => thrown,
+  )) as MailshiftError;
   assert.is(error.code, 'THROTTLED');
   assert.match(error.message, 'budget of 10 s');
   assert.is(clock.now(), 6000, 'no wait was begun');
