@@ -34,6 +34,8 @@ export function isThrottle(error: unknown): error is ServerThrottled {
  */
 export interface ThrottleWaiter {
   wait(error: MailshiftError, askedMs: number, stop?: StopSignal): Promise<void>;
+  /** Before each attempt: resolves once no pause holds the servers (another account's throttling). */
+  ready?(stop?: StopSignal): Promise<void>;
 }
 
 /** The throttle budget when no waiter is given: 2 h, the schema's maxThrottleWaitSeconds default. */
@@ -99,6 +101,7 @@ export async function withRetry<T>(
   let throttles = 0;
   for (let round = 0; ; round++) {
     try {
+      await options.throttle?.ready?.(options.stop);
       return await attempt(round);
     } catch (error) {
       if (!isRetryable(error) || options.stop?.stopped) throw error;

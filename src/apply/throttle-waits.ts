@@ -71,6 +71,12 @@ export class AccountThrottling implements ThrottleGates {
     });
   }
 
+  /** Before a command: until neither server is paused. */
+  async ready(stop?: StopSignal): Promise<void> {
+    await this.sides.source.gate.ready(stop);
+    await this.sides.target.gate.ready(stop);
+  }
+
   /** Before sending `messages` from the source to the target: both servers' gates. */
   async pace(messages: number, stop?: StopSignal): Promise<void> {
     await this.sides.source.gate.pace(messages, stop);

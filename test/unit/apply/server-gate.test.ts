@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { MailshiftError } from '../../../src/errors.ts';
+import { withRetry } from '../../../src/apply/retry.ts';
 import { ServerGate, ServerGates, type GateClock } from '../../../src/apply/server-gate.ts';
 import { StopSignal } from '../../../src/apply/stop.ts';
 import { AccountThrottling, type ThrottleEpisode } from '../../../src/apply/throttle-waits.ts';
@@ -94,6 +95,18 @@ test('a throttling answer to one account pauses every account on that server, as
       waitedMs: 299_961,
     },
   ]);
+});
+
+test('withRetry holds every attempt of another account on that server until the pause is over', async () => {
+  const clock = fakeClock();
+  const gates = new ServerGates(clock);
+  const bob = accountOn(gates, 'bob', clock, []);
+  gates.of('outlook.office365.com', 993).throttled('alice', 5000);
+  const started: number[] = [];
+  const done = withRetry(async () => started.push(clock.now()), { budgetSeconds: 60, throttle: bob });
+  await clock.settle();
+  await done;
+  assert.equal(started, [5000]);
 });
 
 test('another server is not paused by it', async () => {
