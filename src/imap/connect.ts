@@ -7,7 +7,7 @@ import { describeSecret } from '../secrets/describe.ts';
 import { resolveSecret } from '../secrets/resolve.ts';
 import { ANSWER_LIMITS, BODY_ANSWER_LIMITS, MAX_LINE_BYTES } from './answer-limits.ts';
 import { wrapFlow, type ImapConnection, type Side } from './connection.ts';
-import { throttleLogger, type ThrottleNotes } from './throttle-answer.ts';
+import { ServerThrottled, throttledFailure, throttleLogger, type ThrottleNotes } from './throttle-answer.ts';
 import { connectFailure, plaintextOnTlsPort, type LoginAttempt } from './errors.ts';
 import { PROBE_AFTER_SECONDS, watchGreeting } from './greeting-probe.ts';
 import type { ProtocolTrace } from './protocol-trace.ts';
@@ -94,6 +94,15 @@ export async function openConnection(endpoint: EndpointSettings, context: Connec
     if (tlsPort) throw new MailshiftError(plaintextOnTlsPort(attempt, PROBE_AFTER_SECONDS));
   } catch (error) {
     flow.close();
+    // A login the server throttles (or a greeting BYE for its limits) is waited for, not failed.
+    const throttled = (error as { authenticationFailed?: unknown }).authenticationFailed
+      ? null
+      : throttledFailure(error, place, throttle, 'login');
+    if (throttled) {
+      const said = throttled.said.split(secret).join('***');
+      traced?.note(`throttled: ${said}`);
+      throw new ServerThrottled(place, said, throttled.waitMs, 'login');
+    }
     const greeted = flow.connectedAt === null || flow.greeting !== undefined;
     const failure = connectFailure(error, {
       ...attempt,

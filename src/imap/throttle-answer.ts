@@ -93,6 +93,15 @@ export function throttleLogger(
 }
 
 const NOTE_FRESH_MS = 10_000;
+/** How imapflow fails a command, or a connect, whose connection closed (after a login: NoConnection). */
+const CLOSED = new Set([
+  'NoConnection',
+  'EConnectionClosed',
+  'ClosedAfterConnectText',
+  'ClosedAfterConnectTLS',
+  'ECONNRESET',
+  'EPIPE',
+]);
 
 /**
  * A failed command as ServerThrottled when the server asked to slow down: in the answer itself (a
@@ -117,7 +126,7 @@ export function throttledFailure(
   }
   // A note counts while the wait it asked for (and a little more) lasts: an older one is another episode's.
   const heard = notes?.last;
-  if (heard && fields.code === 'NoConnection' && Date.now() - heard.at <= (heard.waitMs ?? 0) + NOTE_FRESH_MS) {
+  if (heard && CLOSED.has(String(fields.code)) && Date.now() - heard.at <= (heard.waitMs ?? 0) + NOTE_FRESH_MS) {
     const left = heard.waitMs === null ? null : Math.max(0, heard.waitMs - (Date.now() - heard.at));
     return new ServerThrottled(place, heard.said, left, doing, folder);
   }

@@ -182,4 +182,31 @@ test('Gmail: NO [THROTTLED] on a body FETCH and a bandwidth BYE on the target ar
   }
 });
 
+test("a throttled login (Office 365's Suggested Backoff NO to AUTHENTICATE, then a disconnect) is waited for and logged in again, not a login failure", async () => {
+  // One connection a side: the throttled login is the only one to the target.
+  const { m, target, stop } = await throttledMigration(
+    'throttle-login',
+    { target: [{ command: /^(AUTHENTICATE|LOGIN) /, nth: 1, answer: { kind: 'office365', waitMs: 1200 } }] },
+    { connections: 1 },
+  );
+  try {
+    await seedMailbox(m.source.server, m.source, { seed: 29, messages: 10, otherDelimiter: '.' });
+    const planFile = await plan(m);
+    target.schedule.arm();
+    const applied = await runMailshift(['apply', planFile], { env: m.env });
+    const output = applied.stdout + applied.stderr;
+    assert.is(applied.code, 0, output);
+    assert.is(target.schedule.fired.length, 1);
+    const relogin = target.schedule.after.find((entry) => /^(AUTHENTICATE|LOGIN) /.test(entry.command));
+    assert.ok(relogin && relogin.at - target.schedule.fired[0]! >= 1200, 'logged in again after the 1.2 s');
+    assert.not.match(output, /LOGIN_FAILED|login failed/);
+    assert.match(applied.stdout, /throttled once/);
+    assertNoSecret(m, output + JSON.stringify(auditRecords(m)));
+    await assertTargetMirrorsSource(m);
+  } finally {
+    await stop();
+    m.remove();
+  }
+});
+
 test.run();
