@@ -136,8 +136,14 @@ test('Office 365: "Suggested Backoff Time: 1500 milliseconds" and a disconnect i
     assert.match(applied.stdout, /Servers asked to slow down: throttled once, waited 1\.\d s/);
     assert.not.ok(hasStackTrace(output));
     assertNoSecret(m, output + JSON.stringify(auditRecords(m)));
-    const audit = await runMailshift(['audit', m.manifest], { env: m.env });
+    const applyId = String(auditRecords(m).find((record) => record.type === 'start')!.applyId);
+    const audit = await runMailshift(['audit', m.manifest, applyId], { env: m.env });
     assert.is(audit.code, 0, `the audit chain holds with the throttle record in it:\n${audit.stdout}${audit.stderr}`);
+    assert.match(
+      audit.stdout,
+      `throttled by 127.0.0.1:${source.proxy.port}: source server 127.0.0.1:${source.proxy.port} said: Request is throttled.`,
+    );
+    assert.not.match(audit.stdout, /null|nothing done/, 'the episode is no folder of its own');
   } finally {
     await stop();
     m.remove();
