@@ -1,6 +1,8 @@
 import type { AuditAction } from '../audit/writer.ts';
 import type { AppendItem } from '../imap/append.ts';
 import type { AccountSession } from '../imap/account-session.ts';
+import type { ImapConnection, Side } from '../imap/connection.ts';
+import { takeSlowDown } from '../imap/throttle-answer.ts';
 import { identityOfRaw, matchKey } from '../plan/identity.ts';
 import type { MessageSnapshot } from '../plan/snapshot.ts';
 import type { CopyAction, FolderPlan } from '../plan/types.ts';
@@ -173,13 +175,15 @@ async function copyBatch(
   const outcomes = await ctx.slots.hold(async () => {
     // The throttle or a slot may have kept this batch waiting past a stop: then it does not start.
     if (ctx.stop.stopped) return [];
-    const bodies = await ctx.session.source.use((c) =>
-      ctx.imap.readBodies(
+    const bodies = await ctx.session.source.use(async (c) => {
+      const read = await ctx.imap.readBodies(
         c,
         folder.source!,
         batch.map((copy) => copy.uid),
-      ),
-    );
+      );
+      await slowDownAsked(c, 'source', folder.source!, ctx);
+      return read;
+    });
     const done: Outcome[] = [];
     const items: Pending[] = [];
     for (const copy of batch) {
@@ -275,14 +279,16 @@ async function appendItems(
   let singly = false;
   while (left.length > 0) {
     const sending = left;
-    const run = await ctx.session.target.use((target) =>
-      ctx.imap.appendMessages(
+    const run = await ctx.session.target.use(async (target) => {
+      const appended = await ctx.imap.appendMessages(
         target,
         folder.target,
         sending.map((entry) => entry.item),
         { singly },
-      ),
-    );
+      );
+      await slowDownAsked(target, 'target', folder.target, ctx);
+      return appended;
+    });
     left = [];
     run.results.forEach((result, index) => {
       const { copy, identity, item } = sending[index]!;
@@ -310,6 +316,12 @@ async function appendItems(
     singly = true;
   }
   return outcomes;
+}
+
+/** Gmail answers a command OK [THROTTLED] when it did it but wants the client slower: the server's pace halves. */
+async function slowDownAsked(connection: ImapConnection, side: Side, folder: string, ctx: CopyContext): Promise<void> {
+  const said = takeSlowDown(connection);
+  if (said !== null) await ctx.throttling.slowedDown(side, said, folder);
 }
 
 /** Identities of target messages added since the plan (`recent`) that no journaled copy explains. */

@@ -69,6 +69,18 @@ export class ServerGate {
     return first;
   }
 
+  /**
+   * The server answered OK but asked to slow down (Gmail's OK [THROTTLED]): the rate halves, at
+   * most once a minute (a burst of such answers is one request). True when it did.
+   */
+  slowDown(): boolean {
+    const now = this.clock.now();
+    if (this.rateNow !== null && now - this.since < MINUTE) return false;
+    const before = this.rateNow;
+    this.halve(now);
+    return this.rateNow !== before;
+  }
+
   /** Resolves once no pause holds the server (or on stop). */
   async ready(stop?: StopSignal): Promise<void> {
     for (;;) {

@@ -23,6 +23,8 @@ export interface ThrottleEpisode {
 /** A ThrottleWaiter that also paces what goes to the servers (their adaptive rates). */
 export interface ThrottleGates extends ThrottleWaiter {
   pace(messages: number, stop?: StopSignal): Promise<void>;
+  /** A command on `side` was answered OK with a request to slow down (`said`). */
+  slowedDown(side: Side, said: string, folder?: string): Promise<void>;
 }
 
 /** What one side of the account throttles on: the server's shared gate and the account's budget for it. */
@@ -68,6 +70,20 @@ export class AccountThrottling implements ThrottleGates {
       said: error instanceof ServerThrottled ? error.said : error.message,
       askedMs: error instanceof ServerThrottled ? error.waitMs : askedMs,
       waitedMs,
+    });
+  }
+
+  async slowedDown(side: Side, said: string, folder?: string): Promise<void> {
+    const { gate } = this.sides[side];
+    if (!gate.slowDown()) return;
+    await this.report({
+      account: this.account,
+      side,
+      server: gate.server,
+      ...(folder === undefined ? {} : { folder }),
+      said,
+      askedMs: null,
+      waitedMs: 0,
     });
   }
 

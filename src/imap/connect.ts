@@ -7,7 +7,13 @@ import { describeSecret } from '../secrets/describe.ts';
 import { resolveSecret } from '../secrets/resolve.ts';
 import { ANSWER_LIMITS, BODY_ANSWER_LIMITS, MAX_LINE_BYTES } from './answer-limits.ts';
 import { wrapFlow, type ImapConnection, type Side } from './connection.ts';
-import { ServerThrottled, throttledFailure, throttleLogger, type ThrottleNotes } from './throttle-answer.ts';
+import {
+  attachThrottleNotes,
+  ServerThrottled,
+  throttledFailure,
+  throttleLogger,
+  type ThrottleNotes,
+} from './throttle-answer.ts';
 import { connectFailure, plaintextOnTlsPort, type LoginAttempt } from './errors.ts';
 import { PROBE_AFTER_SECONDS, watchGreeting } from './greeting-probe.ts';
 import type { ProtocolTrace } from './protocol-trace.ts';
@@ -115,6 +121,7 @@ export async function openConnection(endpoint: EndpointSettings, context: Connec
   } finally {
     watch?.stop();
   }
+  attachThrottleNotes(flow, throttle);
   return wrapFlow(flow, place, throttle);
 }
 

@@ -1,5 +1,5 @@
 import { MailshiftError, problem } from '../errors.ts';
-import type { ConnectionPlace } from './connection.ts';
+import { throttleNotesOf, type ConnectionPlace, type ImapConnection } from './connection.ts';
 
 // Providers ask a client to slow down in their own words, on any command:
 //   Office 365  `NO|BAD … Request is throttled. Suggested Backoff Time: 299961 milliseconds`, then a disconnect;
@@ -72,6 +72,29 @@ export function answerText(error: unknown): string {
  */
 export interface ThrottleNotes {
   last: { said: string; waitMs: number | null; at: number } | null;
+  /** An OK [THROTTLED] (Gmail: done, but slow down) not yet taken by takeSlowDown(). */
+  slowDown?: string;
+}
+
+const notesOfFlow = new WeakMap<object, ThrottleNotes>();
+
+/** Where heardSlowDown() notes for this client (connect.ts). */
+export function attachThrottleNotes(flow: object, notes: ThrottleNotes): void {
+  notesOfFlow.set(flow, notes);
+}
+
+/** A command was answered OK [THROTTLED]: it succeeded, and the server asks to slow down. */
+export function heardSlowDown(flow: object, said: string): void {
+  const notes = notesOfFlow.get(flow);
+  if (notes) notes.slowDown = said;
+}
+
+/** The OK [THROTTLED] heard on this connection since the last call, if any (then forgotten). */
+export function takeSlowDown(connection: ImapConnection): string | null {
+  const notes = throttleNotesOf(connection);
+  const said = notes?.slowDown ?? null;
+  if (notes) delete notes.slowDown;
+  return said;
 }
 
 /** An imapflow logger that notes throttling answers into `notes` and drops everything else. */

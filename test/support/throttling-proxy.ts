@@ -2,12 +2,17 @@
 // option): a schedule says which command, at its how-manieth occurrence, gets which answer instead
 // of the server's. The answers are the providers' own words (IMAP-NOTES.md):
 //   Office 365  `<tag> NO Request is throttled. Suggested Backoff Time: N milliseconds`, then a disconnect;
-//   Gmail       `<tag> NO [THROTTLED] …` (the session goes on), and on its bandwidth limit
+//   Gmail       `<tag> NO [THROTTLED] …` (the session goes on), `<tag> OK [THROTTLED] …` (the command
+//               was done: the server's own OK, with the code added), and on its bandwidth limit
 //               `* BYE [UNAVAILABLE] … Account exceeded command or bandwidth limits`, then a disconnect.
 // Steps fire in order, one at a time, counted from when the schedule is armed (so that a plan made
 // through the proxy first is not throttled); `fired` says when each was answered.
 
-export type ThrottleAnswer = { kind: 'office365'; waitMs: number } | { kind: 'gmail-no' } | { kind: 'gmail-bye' };
+export type ThrottleAnswer =
+  | { kind: 'office365'; waitMs: number }
+  | { kind: 'gmail-no' }
+  | { kind: 'gmail-ok' }
+  | { kind: 'gmail-bye' };
 
 export interface ThrottleStep {
   /** The command as the client sends it after the tag, e.g. /^UID FETCH .*BODY\.PEEK\[\]/ or /^EXAMINE /. */
@@ -18,8 +23,9 @@ export interface ThrottleStep {
 }
 
 export interface ThrottleSchedule {
-  /** Pass to startTcpProxy's options. */
+  /** Pass both to startTcpProxy's options. */
   answerCommand: (line: string) => { reply: string; close: boolean } | null;
+  rewriteServerLine: (line: string) => string;
   /** Start counting: until then every command goes to the server. */
   arm(): void;
   /** When each step was answered (Date.now()), in order. */
@@ -35,9 +41,18 @@ export function throttleSchedule(steps: ThrottleStep[]): ThrottleSchedule {
   const after: Array<{ at: number; command: string }> = [];
   let armed = false;
   let seen = 0;
+  // The tag of a command forwarded whose OK gets [THROTTLED].
+  let okTag: string | null = null;
   return {
     fired,
     after,
+    rewriteServerLine(line) {
+      if (okTag === null || !line.startsWith(`${okTag} OK `)) return line;
+      const rest = line.slice(okTag.length + 4);
+      const rewritten = `${okTag} OK [THROTTLED] ${rest.replace(/^\[[^\]]*\]\s*/, '')}`;
+      okTag = null;
+      return rewritten;
+    },
     arm() {
       armed = true;
     },
@@ -52,12 +67,19 @@ export function throttleSchedule(steps: ThrottleStep[]): ThrottleSchedule {
       pending.shift();
       seen = 0;
       fired.push(Date.now());
+      if (step.answer.kind === 'gmail-ok') {
+        okTag = tag;
+        return null;
+      }
       return answerOf(step.answer, tag);
     },
   };
 }
 
-function answerOf(answer: ThrottleAnswer, tag: string): { reply: string; close: boolean } {
+function answerOf(
+  answer: Exclude<ThrottleAnswer, { kind: 'gmail-ok' }>,
+  tag: string,
+): { reply: string; close: boolean } {
   switch (answer.kind) {
     case 'office365':
       return {

@@ -275,7 +275,7 @@ export function folderContext(
     imap: fake.imap,
     sink: journal,
     observer: { folderStarted() {}, folderFinished() {}, progress() {}, note() {}, throttled() {} },
-    throttling: { wait: async () => undefined, pace: async () => undefined },
+    throttling: { wait: async () => undefined, pace: async () => undefined, slowedDown: async () => undefined },
     throttle: new Throttle({ messagesPerSecond: null, bytesPerSecond: null }),
     counts: emptyCounts(),
     budgetSeconds: 5,

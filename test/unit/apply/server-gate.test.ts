@@ -197,6 +197,20 @@ test('the rate paces messages: 10 a second means a batch of 20 waits 2 s for the
   assert.is(clock.now(), 2000, "the second batch waited for the first batch's 2 s");
 });
 
+test('an OK asking to slow down halves the rate with no pause, once a minute however many come', async () => {
+  const clock = fakeClock();
+  const gate = new ServerGate('imap.gmail.com:993', clock);
+  await gate.pace(20); // 20 in the last second
+  assert.ok(gate.slowDown(), 'the first halves');
+  assert.is(gate.rate, 10);
+  assert.not.ok(gate.slowDown(), 'a second within the minute does not');
+  assert.is(gate.rate, 10);
+  const ready = gate.ready();
+  await clock.settle();
+  await ready;
+  assert.is(clock.now(), 0, 'nothing paused');
+});
+
 test('a throttle before anything went through pauses but sets no rate', () => {
   const gate = new ServerGate('s:993', fakeClock());
   gate.throttled('alice', 1000);
