@@ -16,6 +16,8 @@ export type ErrorCode =
   | 'TIMEOUT'
   | 'IMAP_ERROR'
   | 'CONNECTION_LOST'
+  | 'THROTTLED'
+  | 'OVERQUOTA'
   | 'PLAN_COLLISION'
   | 'PLAN_INVALID_NAME'
   | 'PLAN_READ'

@@ -1,6 +1,8 @@
 import type { AuditAction } from '../audit/writer.ts';
 import type { AppendItem } from '../imap/append.ts';
 import type { AccountSession } from '../imap/account-session.ts';
+import type { ImapConnection, Side } from '../imap/connection.ts';
+import { takeSlowDown } from '../imap/throttle-answer.ts';
 import { identityOfRaw, matchKey } from '../plan/identity.ts';
 import type { MessageSnapshot } from '../plan/snapshot.ts';
 import type { CopyAction, FolderPlan } from '../plan/types.ts';
@@ -14,6 +16,7 @@ import type { ActionSink, ApplyCounts, ApplyObserver } from './outcome.ts';
 import { withRetry } from './retry.ts';
 import type { StopSignal } from './stop.ts';
 import type { Throttle } from './throttle.ts';
+import type { ThrottleGates } from './throttle-waits.ts';
 
 const BATCH_MESSAGES = 100;
 const BATCH_BYTES = 8 * 1024 * 1024;
@@ -27,6 +30,8 @@ export interface CopyContext {
   sink: ActionSink;
   observer: ApplyObserver;
   throttle: Throttle;
+  /** The servers' gates: throttling answers are waited for there, with every account on the server. */
+  throttling: ThrottleGates;
   counts: ApplyCounts;
   budgetSeconds: number;
   /** What APPENDUID said of this folder's copies, for the UID map. */
@@ -110,6 +115,7 @@ export async function copyMessages(
     {
       budgetSeconds: ctx.budgetSeconds,
       stop: ctx.stop,
+      throttle: ctx.throttling,
       onRetry: (error, wait) =>
         ctx.observer.note(`${folder.target}: ${(error as Error).message}; retrying in ${Math.round(wait / 1000)} s`),
     },
@@ -119,6 +125,7 @@ export async function copyMessages(
   await withRetry(() => ctx.session.target.use((c) => ctx.imap.settleCopies(c, folder.target, stored, baseline)), {
     budgetSeconds: ctx.budgetSeconds,
     stop: ctx.stop,
+    throttle: ctx.throttling,
   });
 }
 
@@ -164,16 +171,19 @@ async function copyBatch(
     batch.length,
     batch.reduce((sum, copy) => sum + copy.size, 0),
   );
+  await ctx.throttling.pace(batch.length, ctx.stop);
   const outcomes = await ctx.slots.hold(async () => {
     // The throttle or a slot may have kept this batch waiting past a stop: then it does not start.
     if (ctx.stop.stopped) return [];
-    const bodies = await ctx.session.source.use((c) =>
-      ctx.imap.readBodies(
+    const bodies = await ctx.session.source.use(async (c) => {
+      const read = await ctx.imap.readBodies(
         c,
         folder.source!,
         batch.map((copy) => copy.uid),
-      ),
-    );
+      );
+      await slowDownAsked(c, 'source', folder.source!, ctx);
+      return read;
+    });
     const done: Outcome[] = [];
     const items: Pending[] = [];
     for (const copy of batch) {
@@ -269,14 +279,16 @@ async function appendItems(
   let singly = false;
   while (left.length > 0) {
     const sending = left;
-    const run = await ctx.session.target.use((target) =>
-      ctx.imap.appendMessages(
+    const run = await ctx.session.target.use(async (target) => {
+      const appended = await ctx.imap.appendMessages(
         target,
         folder.target,
         sending.map((entry) => entry.item),
         { singly },
-      ),
-    );
+      );
+      await slowDownAsked(target, 'target', folder.target, ctx);
+      return appended;
+    });
     left = [];
     run.results.forEach((result, index) => {
       const { copy, identity, item } = sending[index]!;
@@ -304,6 +316,12 @@ async function appendItems(
     singly = true;
   }
   return outcomes;
+}
+
+/** Gmail answers a command OK [THROTTLED] when it did it but wants the client slower: the server's pace halves. */
+async function slowDownAsked(connection: ImapConnection, side: Side, folder: string, ctx: CopyContext): Promise<void> {
+  const said = takeSlowDown(connection);
+  if (said !== null) await ctx.throttling.slowedDown(side, said, folder);
 }
 
 /** Identities of target messages added since the plan (`recent`) that no journaled copy explains. */

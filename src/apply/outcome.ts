@@ -1,5 +1,6 @@
 import type { AuditAction } from '../audit/writer.ts';
 import { emptyActionCounts, type ActionCounts } from '../audit/records.ts';
+import type { ThrottleEpisode } from './throttle-waits.ts';
 
 /** What happened to one account: the counts the summary and the audit's end record share. */
 export type ApplyCounts = ActionCounts;
@@ -17,6 +18,8 @@ export interface ApplyObserver {
   folderFinished(folder: string, failed: boolean): void;
   progress(counts: ApplyCounts): void;
   note(text: string): void;
+  /** A server made the account wait (the wait is over): for the `throttled` event and the summary. */
+  throttled(episode: ThrottleEpisode): void;
 }
 
 /** Where each finished action goes: the journal (for re-runs) and the audit log (for people). */

@@ -17,6 +17,8 @@ import { withRetry } from './retry.ts';
 import { runFolder } from './run-folder.ts';
 import type { StopSignal } from './stop.ts';
 import { Throttle } from './throttle.ts';
+import { REAL_CLOCK, type ServerGates } from './server-gate.ts';
+import { AccountThrottling, type ThrottleEpisode } from './throttle-waits.ts';
 import type { ProtocolTrace } from '../imap/protocol-trace.ts';
 
 export interface AccountRunContext {
@@ -36,6 +38,10 @@ export interface AccountRunContext {
   cutover: UidMaps | null;
   /** Ctrl-C / SIGTERM: no new folder starts; once forced, the connections are dropped. */
   stop: StopSignal;
+  /** The apply's gates, one per server: the accounts on a server wait out its throttling together. */
+  gates: ServerGates;
+  /** Records a throttle episode (the audit log). */
+  recordThrottle(episode: ThrottleEpisode): Promise<void>;
 }
 
 /**
@@ -54,6 +60,19 @@ export async function runAccount(
 ): Promise<ApplyCounts> {
   const budgetSeconds = ctx.settings.target.timeoutSeconds;
   const { stop } = ctx;
+  const sideOf = (endpoint: AccountSettings['source']) => ({
+    gate: ctx.gates.of(endpoint.host, endpoint.port),
+    budgetSeconds: endpoint.maxThrottleWaitSeconds,
+  });
+  const throttling = new AccountThrottling(
+    account.id,
+    { source: sideOf(ctx.settings.source), target: sideOf(ctx.settings.target) },
+    async (episode) => {
+      observer.throttled(episode);
+      await ctx.recordThrottle(episode);
+    },
+    REAL_CLOCK,
+  );
   // Needed only at the end, to learn what was copied: read while the copies run, not after them.
   const cacheBefore = ctx.state.snapshotCache(account.id);
   cacheBefore.catch(() => undefined); // awaited (and any failure reported) at the end; not if the account fails first
@@ -65,7 +84,7 @@ export async function runAccount(
         verbose: ctx.verbose,
         trace: ctx.trace,
       }),
-    { budgetSeconds, stop },
+    { budgetSeconds, stop, throttle: throttling },
   );
   const unforce = stop.onForce(() => session.drop());
   const copied: FolderCopies[] = [];
@@ -86,8 +105,10 @@ export async function runAccount(
     const parallel = Math.min(ctx.settings.source.connections, ctx.settings.target.connections);
     // Per target connection one batch appending and one read ahead: at most this many in memory.
     const slots = new BatchSlots(2 * ctx.settings.target.connections);
+    // A full target mailbox or a spent throttle budget ends the account: no further folder starts.
+    let halted: MailshiftError | null = null;
     const run = async (folder: FolderPlan) => {
-      if (stop.stopped) return;
+      if (stop.stopped || halted) return;
       observer.folderStarted(folder.source ?? folder.target);
       const failedBefore = counts.failed;
       const uids: CopiedUids = new Map();
@@ -99,6 +120,7 @@ export async function runAccount(
           sink: ctx.sink,
           observer,
           throttle,
+          throttling,
           counts,
           budgetSeconds,
           copied: uids,
@@ -114,12 +136,14 @@ export async function runAccount(
             await withRetry(() => rememberUidPairs(account.id, folder, uids, session, ctx.state), {
               budgetSeconds,
               stop,
+              throttle: throttling,
             }),
           );
       } catch (error) {
         // After a stop, a failure is the stop's doing (dropped connections): the work is not failed, only not done.
         if (!stop.stopped) {
           if (!(error instanceof MailshiftError)) throw error;
+          if (HALTS_ACCOUNT.has(error.code)) halted ??= error;
           await failRemaining(account.id, folder, error, ctx.sink, counts);
         }
       }
@@ -129,6 +153,7 @@ export async function runAccount(
     // After a failure the folders in flight finish before the session closes under them.
     await runInLanes(pairs, parallel, run);
     for (const folder of deletions) await run(folder);
+    if (halted) throw halted;
   } catch (error) {
     unforce();
     await session.close();
@@ -142,6 +167,9 @@ export async function runAccount(
   if (seeded.status === 'rejected') throw seeded.reason;
   return counts;
 }
+
+/** Failures that no other folder of the account would escape: the account stops (the other accounts go on). */
+const HALTS_ACCOUNT = new Set(['OVERQUOTA', 'THROTTLED']);
 
 /** The folder could not be worked on (server error after retries): every action not done fails, with the reason. */
 async function failRemaining(

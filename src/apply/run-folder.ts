@@ -33,7 +33,7 @@ export async function runFolder(folder: FolderPlan, ctx: FolderContext): Promise
   const pending = folder.actions.filter((action) => !ctx.sink.done(actionKey(ctx.account, folder, action)));
   if (pending.length === 0) return;
   const retry = <T>(attempt: () => Promise<T>) =>
-    withRetry(attempt, { budgetSeconds: ctx.budgetSeconds, stop: ctx.stop });
+    withRetry(attempt, { budgetSeconds: ctx.budgetSeconds, stop: ctx.stop, throttle: ctx.throttling });
   const stopped = () => ctx.stop.stopped;
   const { stale, targetRecreated } = await retry(() => staleness(folder, pending, ctx));
   if (stale) {

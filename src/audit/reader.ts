@@ -46,8 +46,16 @@ export interface AuditFolder {
   skipped: Array<{ reason: string; count: number }>;
 }
 
+/** A throttle episode (op 'throttle'): no action of the plan's, so it belongs to no folder. */
+export interface AuditThrottle {
+  server: string;
+  reason: string;
+  waitedMs: number;
+  line: number;
+}
+
 export interface AuditApplyDetail extends AuditApplySummary {
-  accounts: Array<{ id: string; folders: AuditFolder[] }>;
+  accounts: Array<{ id: string; folders: AuditFolder[]; throttled: AuditThrottle[] }>;
 }
 
 /** All counts at zero. */
@@ -82,7 +90,19 @@ export async function readAuditLog(dir: string): Promise<AuditApplySummary[]> {
 /** One apply by account and folder, in the order the executor recorded them. */
 export async function readAuditApply(apply: AuditApplySummary): Promise<AuditApplyDetail> {
   const accounts = new Map<string, Map<string, AuditFolder & { skippedBy: Map<string, number> }>>();
+  const throttled = new Map<string, AuditThrottle[]>();
   const visit: ActionVisitor = (record, line) => {
+    if (record.op === 'throttle') {
+      const episodes = throttled.get(record.account) ?? throttled.set(record.account, []).get(record.account)!;
+      episodes.push({
+        server: String(record.server ?? ''),
+        reason: record.reason ?? '',
+        waitedMs: Number(record.waitedMs ?? 0),
+        line,
+      });
+      if (!accounts.has(record.account)) accounts.set(record.account, new Map());
+      return;
+    }
     const folders = accounts.get(record.account) ?? accounts.set(record.account, new Map()).get(record.account)!;
     const key = JSON.stringify([record.folder, record.target]);
     const folder =
@@ -114,6 +134,7 @@ export async function readAuditApply(apply: AuditApplySummary): Promise<AuditApp
     ...apply,
     accounts: [...accounts].map(([id, folders]) => ({
       id,
+      throttled: throttled.get(id) ?? [],
       folders: [...folders.values()].map(({ skippedBy, ...folder }) => ({
         ...folder,
         skipped: [...skippedBy].map(([reason, count]) => ({ reason, count })),

@@ -48,6 +48,9 @@ export interface AuditAction {
   reason?: string;
   identity?: string;
   size?: number;
+  /** A throttle episode (op 'throttle'): the server (host:port) and how long the account waited. */
+  server?: string;
+  waitedMs?: number;
 }
 
 /** The one action of a gate: the operator's own words, nothing else. */

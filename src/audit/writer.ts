@@ -154,6 +154,8 @@ class FileAuditWriter implements AuditWriter {
     if (entry.reason !== undefined) record.reason = entry.reason;
     if (entry.identity !== undefined) record.identity = entry.identity;
     if (entry.size !== undefined) record.size = entry.size;
+    if (entry.server !== undefined) record.server = String(entry.server);
+    if (entry.waitedMs !== undefined) record.waitedMs = Number(entry.waitedMs);
     return this.chain(record);
   }
 

@@ -11,7 +11,7 @@ import { hasChanges } from '../plan/plan-summary.ts';
 import { accountOptions } from '../render/replan-accounts.ts';
 import type { ApplyListener } from '../engine/apply-events.ts';
 import { runAccounts, type AccountFailure } from '../engine/run-accounts.ts';
-import { countsLine, jsonApplyView, listrApplyView } from '../render/apply-progress.ts';
+import { countsLine, throttleLine, jsonApplyView, listrApplyView } from '../render/apply-progress.ts';
 import { approvalOf } from '../render/plan-approval.ts';
 import { renderPlanText } from '../render/plan-text.ts';
 import { VERSION } from '../version.ts';
@@ -227,6 +227,9 @@ async function runPrepared(
   view.listen({ type: 'apply_finished', result, counts: { ...totals }, auditFile: prepared.auditFile });
   delete run.listening.listen;
   say(`Apply ${ENDINGS[result]}: ${countsLine(totals, (Date.now() - started) / 1000)}.\n`);
+  const throttling = prepared.throttling();
+  if (throttling.episodes > 0)
+    say(`Servers asked to slow down: ${throttleLine(throttling)} (each episode is in ${prepared.auditFile}).\n`);
   if (failedActions > 0 || errors.length > 0) {
     say(failureLines(prepared.failureReasons()));
     say(

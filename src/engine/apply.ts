@@ -4,8 +4,10 @@ import { dirname, join, resolve } from 'node:path';
 import { identityPreflight } from '../apply/identity-preflight.ts';
 import { runAccount } from '../apply/run-account.ts';
 import { StopSignal } from '../apply/stop.ts';
+import { ServerGates } from '../apply/server-gate.ts';
+import type { ThrottleEpisode } from '../apply/throttle-waits.ts';
 import { addCounts, emptyCounts, type ActionSink, type ApplyCounts, type ApplyObserver } from '../apply/outcome.ts';
-import { auditDirFor, openAudit, type AuditWriter } from '../audit/writer.ts';
+import { auditDirFor, openAudit, type AuditAction, type AuditWriter } from '../audit/writer.ts';
 import { hasErrors, MailshiftError, problem } from '../errors.ts';
 import type { ExternalVariables } from '../manifest/jsonnet.ts';
 import { readManifest } from '../manifest/read.ts';
@@ -72,6 +74,8 @@ export interface PreparedApply {
   readonly interrupted: boolean;
   /** Why actions failed so far: each distinct account and reason with how many actions it failed, most first. */
   failureReasons(): FailureReason[];
+  /** The throttle episodes so far, all accounts together: how many, and how long they waited. */
+  throttling(): { episodes: number; waitedMs: number };
   /** Seal the audit, release the lock, once the units have settled. Later calls return the first's result. */
   finish(result: 'ok' | 'failed' | 'interrupted'): Promise<ApplyCounts>;
 }
@@ -233,6 +237,14 @@ function assemble(
     known.actions++;
   });
   const stop = new StopSignal();
+  // One gate per server for the whole apply: accounts on one server wait out its throttling together.
+  const gates = new ServerGates();
+  const throttled = { episodes: 0, waitedMs: 0 };
+  const recordThrottle = async (episode: ThrottleEpisode) => {
+    throttled.episodes++;
+    throttled.waitedMs += episode.waitedMs;
+    await audit.record(throttleAction(episode));
+  };
   const units = plan.accounts.map(
     (account): AccountUnit => ({
       id: account.id,
@@ -263,6 +275,8 @@ function assemble(
               expungeSource: context.phase.expungeSource,
               cutover: context.uidMaps?.get(account.id) ?? null,
               stop,
+              gates,
+              recordThrottle,
             },
             observer,
             counts,
@@ -289,6 +303,7 @@ function assemble(
       return stop.stopped;
     },
     failureReasons: () => [...failures.values()].sort((a, b) => b.actions - a.actions),
+    throttling: () => ({ ...throttled }),
     finish(result) {
       finished ??= (async () => {
         try {
@@ -302,6 +317,21 @@ function assemble(
       })();
       return finished;
     },
+  };
+}
+
+/** A throttle episode as an audit record: no action of the plan's, so no journal entry and no count. */
+function throttleAction(episode: ThrottleEpisode): AuditAction {
+  const asked = episode.askedMs === null ? 'no wait named' : `asked for ${episode.askedMs} ms`;
+  return {
+    account: episode.account,
+    folder: episode.side === 'source' ? (episode.folder ?? null) : null,
+    target: episode.side === 'target' ? (episode.folder ?? null) : null,
+    op: 'throttle',
+    result: 'done',
+    reason: `${episode.side} server ${episode.server} said: ${episode.said} (${asked}); waited ${episode.waitedMs} ms`,
+    server: episode.server,
+    waitedMs: episode.waitedMs,
   };
 }
 

@@ -29,6 +29,7 @@ export async function runAccounts(
         folderFinished: (folder, failed) => listen({ type: 'folder_finished', account, folder, failed }),
         progress: (counts) => listen({ type: 'progress', account, counts: { ...counts } }),
         note: (message) => listen({ type: 'retry', account, message }),
+        throttled: (episode) => listen({ type: 'throttled', ...episode }),
       });
       results.set(account, counts);
       listen({ type: 'account_finished', account, counts: { ...counts } });

@@ -4,6 +4,7 @@ import { openConnection } from './connect.ts';
 import type { ProtocolTrace } from './protocol-trace.ts';
 import type { Side } from './connection.ts';
 import { ConnectionPool } from './pool.ts';
+import { ServerThrottled } from './throttle-answer.ts';
 
 /** Both sides of one account, logged in: a pool of up to `connections` sessions per side. */
 export interface AccountSession {
@@ -56,6 +57,9 @@ export async function openAccountSession(account: AccountSettings, context: Sess
   );
   if (failures.length > 0) {
     await Promise.all([source.close(), target.close()]);
+    // Throttled logins stay ServerThrottled: the caller waits as asked and logs in again.
+    const reasons = logins.flatMap((login) => (login.status === 'rejected' ? [login.reason] : []));
+    if (reasons.every((reason) => reason instanceof ServerThrottled)) throw reasons[0];
     throw new MailshiftError(failures);
   }
   return {

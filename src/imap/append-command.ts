@@ -6,6 +6,7 @@ import { openReadOnly } from './opened-folder.ts';
 import { appendPublicly } from './public-commands.ts';
 import { usesInternals } from './wire/internals.ts';
 import { operationFailure } from './operation-failure.ts';
+import { saysThrottled } from './throttle-answer.ts';
 
 /** A message ready for the wire: flags already storable (storableFlags), date already whole. */
 export interface OutgoingMessage {
@@ -21,7 +22,8 @@ export type AppendOutcome =
 
 // Refusals that concern the folder, not a message: retrying message by message would only hear
 // them once per message.
-export const FOLDER_REFUSALS: ReadonlySet<string> = new Set(['TRYCREATE', 'NONEXISTENT', 'NOPERM']);
+// OVERQUOTA (the mailbox is full) refuses every message after it too.
+export const FOLDER_REFUSALS: ReadonlySet<string> = new Set(['TRYCREATE', 'NONEXISTENT', 'NOPERM', 'OVERQUOTA']);
 
 // `APPEND <folder> (<flags>) "<date>" {n}`, repeated per message for MULTIAPPEND (RFC 3502); a
 // literal8 `~{n}` for a message with NUL bytes where the server has BINARY. With LITERAL+ every
@@ -74,7 +76,9 @@ export async function appendCommand(
       const said = refusalText(error);
       return { refused: said, closed: closedAfterBad(connection, folder, said) };
     }
-    if (refusesFolder(responseCodeOf(error))) throw operationFailure(error, connection, 'APPEND', folder);
+    // A throttled APPEND (Gmail's NO [THROTTLED]) refused no message: it goes again after the wait.
+    if (refusesFolder(responseCodeOf(error)) || saysThrottled(refusalText(error)))
+      throw operationFailure(error, connection, 'APPEND', folder);
     if ((error as { responseStatus?: unknown }).responseStatus !== 'NO')
       throw operationFailure(error, connection, 'APPEND', folder);
     return { refused: refusalText(error) };

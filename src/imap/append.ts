@@ -9,6 +9,7 @@ import {
   refusesFolder,
   type OutgoingMessage,
 } from './append-command.ts';
+import { heardSlowDown, saysThrottled } from './throttle-answer.ts';
 import { appendPipelined, canPipeline, type PipelineRun } from './wire/append-pipeline.ts';
 import { hasCapability } from './capabilities.ts';
 import { flowOf, type ImapConnection } from './connection.ts';
@@ -166,8 +167,9 @@ async function appendEachPipelined(
       return;
     }
     const said = refusalText({ response: `* ${answer.status} ${answer.text}` });
+    if (answer.status === 'OK' && answer.code === 'THROTTLED') heardSlowDown(flow, `[THROTTLED] ${answer.text}`);
     if (answer.status === 'OK') run.results[entry.index] = stored(appendUids(answer, 1), 0);
-    else if (answer.status === 'NO' && refusesFolder(answer.code))
+    else if (answer.status === 'NO' && (refusesFolder(answer.code) || saysThrottled(said)))
       run.failure ??= commandFailure(
         { responseStatus: 'NO', serverResponseCode: answer.code, response: `* NO ${answer.text}` },
         connection,

@@ -11,6 +11,13 @@ import { loginToken, refuseToken } from '../oauth2/access-token.ts';
 import { sharedTokenCache, type TokenCache } from '../oauth2/token-cache.ts';
 import { ANSWER_LIMITS, BODY_ANSWER_LIMITS, MAX_LINE_BYTES } from './answer-limits.ts';
 import { wrapFlow, type ImapConnection, type Side } from './connection.ts';
+import {
+  attachThrottleNotes,
+  ServerThrottled,
+  throttledFailure,
+  throttleLogger,
+  type ThrottleNotes,
+} from './throttle-answer.ts';
 import { adminLoginUnavailable, connectFailure, plaintextOnTlsPort, type LoginAttempt } from './errors.ts';
 import { PROBE_AFTER_SECONDS, watchGreeting } from './greeting-probe.ts';
 import type { ProtocolTrace } from './protocol-trace.ts';
@@ -120,15 +127,18 @@ async function logIn(
 ): Promise<ImapConnection> {
   const { place } = attempt;
   let adminPasswordSent = false;
-  const options = clientOptions(endpoint, secret, context.ca, context.env, () => {
+  const options: ImapFlowOptions = clientOptions(endpoint, secret, context.ca, context.env, () => {
     if (!flow.capabilities.has('AUTH=PLAIN')) throw new MailshiftError(adminLoginUnavailable(attempt));
     adminPasswordSent = true;
   });
+  // imapflow's log is where a throttling answer's words outlive a connection the server dropped for it.
+  const throttle: ThrottleNotes = { last: null };
+  options.logger = throttleLogger(throttle);
   let flow = new ImapFlow(options);
   const traced = context.trace?.session(context.side, context.accountId, [secret]);
   // On imapflow's public API a trace comes from its raw log, which is set when the client is made.
   if (chooseWire(flow, context.env) === 'imapflow' && traced) {
-    flow = new ImapFlow({ ...options, ...loggedTraceOptions(traced) });
+    flow = new ImapFlow({ ...options, ...loggedTraceOptions(traced, options.logger) });
     chooseWire(flow, context.env);
   }
   // Constructed with room for message bodies; everything but a body read gets far less (uidFetch
@@ -151,6 +161,15 @@ async function logIn(
       throw new MailshiftError(adminLoginUnavailable(attempt));
   } catch (error) {
     flow.close();
+    // A login the server throttles (or a greeting BYE for its limits) is waited for, not failed.
+    const throttled = (error as { authenticationFailed?: unknown }).authenticationFailed
+      ? null
+      : throttledFailure(error, place, throttle, 'login');
+    if (throttled) {
+      const said = throttled.said.split(secret).join('***');
+      traced?.note(`throttled: ${said}`);
+      throw new ServerThrottled(place, said, throttled.waitMs, 'login');
+    }
     const greeted = flow.connectedAt === null || flow.greeting !== undefined;
     const failure = connectFailure(error, {
       ...attempt,
@@ -163,7 +182,8 @@ async function logIn(
   } finally {
     watch?.stop();
   }
-  return wrapFlow(flow, place);
+  attachThrottleNotes(flow, throttle);
+  return wrapFlow(flow, place, throttle);
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { ImapFlow } from 'imapflow';
+import type { ThrottleNotes } from './throttle-answer.ts';
 
 // The one imapflow object stays inside src/imap: callers get an ImapConnection, and the files of
 // this folder reach the client behind it with flowOf(). That keeps imapflow's types (and its
@@ -29,13 +30,15 @@ interface Entry {
   flow: ImapFlow;
   /** The last 'error' event: why a command failed when the connection went away under it. */
   lastError: unknown;
+  /** What the server said last to slow down (throttle-answer.ts). */
+  throttle: ThrottleNotes | undefined;
 }
 
 const entries = new WeakMap<ImapConnection, Entry>();
 
 /** Wraps a connected client (connect.ts only). */
-export function wrapFlow(flow: ImapFlow, place: ConnectionPlace): ImapConnection {
-  const entry: Entry = { flow, lastError: undefined };
+export function wrapFlow(flow: ImapFlow, place: ConnectionPlace, throttle?: ThrottleNotes): ImapConnection {
+  const entry: Entry = { flow, lastError: undefined, throttle };
   // imapflow reports socket trouble as 'error' events; an EventEmitter without a listener would
   // throw them at the process instead.
   flow.on('error', (error: unknown) => {
@@ -72,4 +75,9 @@ export function flowOf(connection: ImapConnection): ImapFlow {
 /** Why the connection last failed, when a socket error or timeout was reported (src/imap only). */
 export function lastErrorOf(connection: ImapConnection): unknown {
   return entries.get(connection)?.lastError;
+}
+
+/** What the server said last to slow down on this connection, when its client notes that (src/imap only). */
+export function throttleNotesOf(connection: ImapConnection): ThrottleNotes | undefined {
+  return entries.get(connection)?.throttle;
 }

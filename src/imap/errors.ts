@@ -1,6 +1,7 @@
 import { MailshiftError, problem, type Diagnostic, type ErrorCode } from '../errors.ts';
 import type { TlsMode } from '../manifest/types.ts';
-import { lastErrorOf, type ConnectionPlace, type ImapConnection } from './connection.ts';
+import { lastErrorOf, throttleNotesOf, type ConnectionPlace, type ImapConnection } from './connection.ts';
+import { saysOverQuota, throttledFailure } from './throttle-answer.ts';
 import { oversizedAnswer } from './answer-limits.ts';
 import { MalformedAnswer } from './malformed-answer.ts';
 
@@ -305,6 +306,8 @@ export function commandFailure(
   folder?: string,
 ): MailshiftError {
   if (error instanceof MailshiftError) return error;
+  const throttled = throttledFailure(error, connection.place, throttleNotesOf(connection), doing, folder);
+  if (throttled) return throttled;
   const place = connection.place;
   // A command cut short by a dropped connection only knows "no connection"; the 'error' event said why.
   const cause = !connection.usable && lastErrorOf(connection) !== undefined ? lastErrorOf(connection) : error;
@@ -334,6 +337,16 @@ export function commandFailure(
   }
   const transport = transportFailure(cause, place, `${place.side} ${doing}`, undefined, folder);
   if (transport) return new MailshiftError(transport);
+  if (saysOverQuota(serverText(error)))
+    return new MailshiftError(
+      diagnostic(
+        'OVERQUOTA',
+        place,
+        `${place.side} mailbox of account ${place.accountId} at ${place.host}:${place.port} is full${where}: ${serverText(error)}`,
+        'raise the quota of that mailbox (or make room in it) on the server, then apply the same plan again: it goes on where it stopped',
+        folder,
+      ),
+    );
   return new MailshiftError(
     diagnostic(
       'IMAP_ERROR',

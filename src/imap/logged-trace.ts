@@ -11,15 +11,19 @@ interface RawEntry {
   data?: unknown;
 }
 
-/** The client options that send this session's bytes into `session`. */
-export function loggedTraceOptions(session: TracedSession): Pick<ImapFlowOptions, 'logger' | 'logRaw'> {
+/** The client options that send this session's bytes into `session`; `base` keeps the client's other log levels. */
+export function loggedTraceOptions(
+  session: TracedSession,
+  base: ImapFlowOptions['logger'] = false,
+): Pick<ImapFlowOptions, 'logger' | 'logRaw'> {
   const ignore = () => undefined;
   const trace = (entry: RawEntry) => {
     if (typeof entry?.data !== 'string') return;
     if (entry.src === 'c') session.client(Buffer.from(entry.data, 'base64'));
     else if (entry.src === 's') session.server(Buffer.from(entry.data, 'base64'));
   };
-  return { logRaw: true, logger: { trace, debug: ignore, info: ignore, warn: ignore, error: ignore } };
+  const levels = base || { debug: ignore, info: ignore, warn: ignore, error: ignore };
+  return { logRaw: true, logger: { ...levels, trace } };
 }
 
 /** Notes the session's end in the trace, as wire-tap.ts does. */

@@ -1,5 +1,6 @@
 import { MailshiftError, problem } from '../errors.ts';
-import { lastErrorOf, type ImapConnection } from './connection.ts';
+import { lastErrorOf, throttleNotesOf, type ImapConnection } from './connection.ts';
+import { throttledFailure } from './throttle-answer.ts';
 import { oversizedAnswer } from './answer-limits.ts';
 import { commandFailure } from './errors.ts';
 
@@ -15,6 +16,9 @@ export function operationFailure(
   folder: string,
 ): MailshiftError {
   if (error instanceof MailshiftError) return error;
+  // A server that asked to slow down (and perhaps dropped the connection for it) is waited for, not failed.
+  const throttled = throttledFailure(error, connection.place, throttleNotesOf(connection), doing, folder);
+  if (throttled) return throttled;
   // An answer past mailshift's limits closed the connection: a new one would only get it again.
   if (connection.usable || oversizedAnswer(lastErrorOf(connection)) !== null)
     return commandFailure(error, connection, doing, folder);

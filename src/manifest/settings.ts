@@ -38,6 +38,8 @@ export interface EndpointSettings {
   maxMessagesPerSecond: number | null;
   maxBytesPerSecond: number | null;
   timeoutSeconds: number;
+  /** Throttle budget per account on this side (seconds of waiting on the server's request). */
+  maxThrottleWaitSeconds: number;
 }
 
 export interface FolderRules {
@@ -209,6 +211,7 @@ function endpointSettings(endpoint: EndpointInput): EndpointSettings {
     maxMessagesPerSecond: endpoint.maxMessagesPerSecond ?? null,
     maxBytesPerSecond: endpoint.maxBytesPerSecond ?? null,
     timeoutSeconds: endpoint.timeoutSeconds!,
+    maxThrottleWaitSeconds: endpoint.maxThrottleWaitSeconds!,
   };
 }
 

@@ -54,6 +54,7 @@ export interface EndpointInput {
   maxMessagesPerSecond?: number | null;
   maxBytesPerSecond?: number | null;
   timeoutSeconds?: number;
+  maxThrottleWaitSeconds?: number;
 }
 
 export interface RenameRule {

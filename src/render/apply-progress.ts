@@ -95,6 +95,8 @@ export function listrApplyView(
       show(state);
     } else if (event.type === 'retry') {
       state.output?.(event.message);
+    } else if (event.type === 'throttled') {
+      state.output?.(`${event.server} throttled ${event.account}: waited ${formatWait(event.waitedMs)}`);
     } else if (event.type === 'account_finished') {
       state.title?.(`${event.account}: ${countsLine(event.counts, (Date.now() - state.started) / 1000)}`);
       settle(
@@ -130,4 +132,17 @@ export function countsLine(counts: ApplyCounts, seconds: number): string {
   if (counts.skipped) parts.push(`${counts.skipped} skipped`);
   if (counts.failed) parts.push(`${counts.failed} failed`);
   return parts.join(' · ');
+}
+
+/** "throttled 3 times, waited 4 m 10 s": the throttle episodes of an apply, for its summary. */
+export function throttleLine(throttling: { episodes: number; waitedMs: number }): string {
+  return `throttled ${throttling.episodes === 1 ? 'once' : `${throttling.episodes} times`}, waited ${formatWait(throttling.waitedMs)}`;
+}
+
+/** A wait as people read it: 1.5 s, 4 m 10 s, 2 h 5 m. */
+export function formatWait(ms: number): string {
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} m ${seconds % 60} s`;
+  return `${Math.floor(seconds / 3600)} h ${Math.round((seconds % 3600) / 60)} m`;
 }

@@ -48,6 +48,8 @@ export function renderAuditApply(apply: AuditApplyDetail, chain: AuditChainRepor
       lines.push(...folderLines(folder, palette));
       for (const key of Object.keys(total) as Array<keyof AuditCounts>) total[key] += folder.counts[key];
     }
+    for (const episode of account.throttled)
+      lines.push(paint(palette, 'yellow', `  throttled by ${episode.server}: ${episode.reason}`));
   }
   if (apply.accounts.length === 0) lines.push('No actions recorded.');
   lines.push(

@@ -68,7 +68,7 @@ test('an apply with a message the target refuses: account_finished counts it fai
     hideCapabilities: ['COMPRESS=DEFLATE', 'MULTIAPPEND'],
     rewriteServerLine: (line) => {
       const match = /^(\S+) OK \[APPENDUID /.exec(line);
-      return match && ++appends === 2 ? `${match[1]} NO [OVERQUOTA] Quota exceeded` : line;
+      return match && ++appends === 2 ? `${match[1]} NO [LIMIT] Message too large` : line;
     },
   });
   const m = await newMigration(

@@ -127,7 +127,6 @@ for (const { label, hide } of [
 ]) {
   for (const { refusal, words } of [
     { refusal: 'BAD Unrecognized flag', words: /the target refused it: Unrecognized flag/ },
-    { refusal: 'NO [OVERQUOTA] Quota exceeded', words: /the target refused it: OVERQUOTA Quota exceeded/ },
   ]) {
     test(`${label}: a ${refusal.split(' ')[0]} for the 2nd of 4 APPENDs fails that message alone; the others are copied, audited and counted; a re-run adds no duplicate`, async () => {
       const name = `refused-${hide.length}-${refusal.startsWith('BAD') ? 'bad' : 'no'}`;
@@ -150,6 +149,38 @@ for (const { label, hide } of [
       );
     });
   }
+  test(`${label}: a NO [OVERQUOTA] for the 2nd of 4 APPENDs stops the account (the mailbox is full): what was stored is kept, a re-run after room is made adds no duplicate`, async () => {
+    const name = `refused-${hide.length}-quota`;
+    await withProxiedTarget(
+      name,
+      undefined,
+      {
+        hideCapabilities: ['COMPRESS=DEFLATE', ...hide],
+        rewriteServerLine: refuseNthAppend(2, 'NO [OVERQUOTA] Quota exceeded'),
+      },
+      async (m) => {
+        await fillMailbox(m.source.server, m.source, MESSAGES);
+        const planFile = await plan(m);
+        const applied = await runMailshift(['apply', planFile], { env: m.env });
+        assert.is(applied.code, 1, applied.stdout + applied.stderr);
+        assert.match(applied.stderr, /error: account alice: target mailbox of account alice at \S+ is full/);
+        const first = auditRecords(m, name).filter((r) => r.op === 'copy');
+        assert.is(first.find((r) => r.result === 'done')!.uid, 1, 'the message stored before the refusal is kept');
+        assert.ok(
+          first.filter((r) => r.result === 'failed').every((r) => /is full.*OVERQUOTA/.test(String(r.reason))),
+          'what was not copied failed for the full mailbox',
+        );
+        // The proxy's refusal was a one-off: the mailbox has room again.
+        const again = await runMailshift(['apply', planFile], { env: m.env });
+        assert.is(again.code, 0, again.stdout + again.stderr);
+        const [source, target] = await Promise.all([
+          mailboxState(m.source.server, m.source),
+          mailboxState(m.target.server, m.target),
+        ]);
+        assert.equal(contentMultiset(target), contentMultiset(source), 'every message on the target once');
+      },
+    );
+  });
 }
 
 test('MULTIAPPEND refused for one message over the size limit, then a BAD for another of the one-by-one APPENDs: both fail alone, what was stored is kept, a re-run adds no duplicate', async () => {

@@ -32,6 +32,7 @@ function endpoint(
     maxMessagesPerSecond: null,
     maxBytesPerSecond: null,
     timeoutSeconds: 5,
+    maxThrottleWaitSeconds: 7200,
     ...overrides,
   };
 }

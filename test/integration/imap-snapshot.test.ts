@@ -36,6 +36,7 @@ function endpoint(server: DovecotServer, user: string, env: string): EndpointSet
     maxMessagesPerSecond: null,
     maxBytesPerSecond: null,
     timeoutSeconds: 30,
+    maxThrottleWaitSeconds: 7200,
   };
 }
 

@@ -31,6 +31,7 @@ function endpoint(server: ImapTestServer, user: string): EndpointSettings {
     maxMessagesPerSecond: null,
     maxBytesPerSecond: null,
     timeoutSeconds: 30,
+    maxThrottleWaitSeconds: 7200,
   };
 }
 

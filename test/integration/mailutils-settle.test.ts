@@ -27,6 +27,7 @@ function endpoint(server: Server, user: string, env: string): EndpointSettings {
     maxMessagesPerSecond: null,
     maxBytesPerSecond: null,
     timeoutSeconds: 30,
+    maxThrottleWaitSeconds: 7200,
   };
 }
 

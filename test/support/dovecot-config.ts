@@ -112,6 +112,8 @@ export interface ConfigInput {
   readonly masterUsers?: boolean;
   /** Also accept XOAUTH2/OAUTHBEARER: JWTs checked locally against the key written by writeOAuth2Key. */
   readonly oauth2?: boolean;
+  /** A mailbox of at most this many messages per user: an APPEND past it gets NO [OVERQUOTA]. */
+  readonly quotaMessages?: number;
 }
 
 /** What Office 365 / Exchange Online advertises after login (no MULTIAPPEND, CONDSTORE, LIST-STATUS, SPECIAL-USE). */
@@ -132,6 +134,7 @@ export function renderConfig({
   capabilities,
   masterUsers = false,
   oauth2 = false,
+  quotaMessages,
 }: ConfigInput): string {
   const shape = LAYOUTS[layout];
   const unprivileged = owner.uid !== 0 && process.getuid?.() !== 0;
@@ -169,7 +172,7 @@ export function renderConfig({
     'mail_location = maildir:~/Maildir:LAYOUT=index',
     // The quota plugin's size limit needs no quota root; APPENDLIMIT is not advertised, so a client
     // learns of it only from the NO [LIMIT] answer to its APPEND.
-    maxMessageSize === undefined ? 'mail_plugins = zlib' : 'mail_plugins = zlib quota',
+    maxMessageSize === undefined && quotaMessages === undefined ? 'mail_plugins = zlib' : 'mail_plugins = zlib quota',
     // One passwd-file per user: Dovecot re-reads a changed passwd-file at most once a second,
     // so a user appended moments after the last login would stay unknown for up to a second.
     ...(masterUsers ? masterPassdb(dir) : []),
@@ -216,6 +219,15 @@ export function renderConfig({
     ...mailboxes,
     '}',
     ...(maxMessageSize === undefined ? [] : ['plugin {', `  quota_max_mail_size = ${maxMessageSize}`, '}']),
+    ...(quotaMessages === undefined
+      ? []
+      : [
+          'plugin {',
+          '  quota = count:User quota',
+          `  quota_rule = *:messages=${quotaMessages}`,
+          '  quota_vsizes = yes',
+          '}',
+        ]),
     '',
   ].join('\n');
 }

@@ -81,6 +81,8 @@ export async function startDovecot(options: {
   masterUsers?: boolean;
   /** Accept XOAUTH2 tokens signed with this key (test/support/token-endpoint.ts `validation`); off by default. */
   oauth2?: { publicKeyPem: string; kid: string };
+  /** Off by default: a per-user quota of this many messages (NO [OVERQUOTA] past it). */
+  quotaMessages?: number;
 }): Promise<DovecotServer> {
   await ensureDovecotInstalled();
   const owner = mailOwner();
@@ -109,6 +111,7 @@ export async function startDovecot(options: {
           capabilities: options.capabilities,
           masterUsers: options.masterUsers ?? false,
           oauth2: options.oauth2 !== undefined,
+          quotaMessages: options.quotaMessages,
         }),
       );
       try {

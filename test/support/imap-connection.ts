@@ -21,6 +21,7 @@ export function plainEndpoint(server: DovecotServer, account: Account, connectio
     maxMessagesPerSecond: null,
     maxBytesPerSecond: null,
     timeoutSeconds: 10,
+    maxThrottleWaitSeconds: 7200,
   };
 }
 

@@ -167,6 +167,7 @@ export function slice(
     maxMessagesPerSecond: null,
     maxBytesPerSecond: null,
     timeoutSeconds: 60,
+    maxThrottleWaitSeconds: 7200,
   };
   return {
     account: { id: 'alice', description: null, source: endpoint, target: endpoint },

@@ -53,6 +53,12 @@ export interface ProxyOptions {
    * STATUS names). Assumes, as holds for Dovecot on loopback, that such a line arrives in one read.
    */
   rewriteServerLine?: (line: string) => string;
+  /**
+   * Answer a command in the server's place (throttling-proxy.ts schedules these): called with each
+   * read from the client that holds exactly one command line (a literal never comes that way);
+   * a reply means the server never sees the command, and `close` ends the connection after it.
+   */
+  answerCommand?: (line: string) => { reply: string; close: boolean } | null;
 }
 
 interface Link {
@@ -121,6 +127,16 @@ export async function startTcpProxy(upstreamPort: number, options: ProxyOptions 
       if (!askedToCompress && / COMPRESS DEFLATE\r\n/i.test(chunk.toString('latin1'))) {
         askedToCompress = true;
         compressed++;
+      }
+      const text = chunk.toString('latin1');
+      const scripted = options.answerCommand && /^[^\r\n]*\r\n$/.test(text) ? options.answerCommand(text) : null;
+      if (scripted) {
+        if (scripted.close) {
+          links.delete(link);
+          server.destroy();
+          client.end(scripted.reply, 'latin1');
+        } else client.write(scripted.reply, 'latin1');
+        return;
       }
       const trigger = triggers[0];
       if (trigger && 'bytesLeft' in trigger) {

@@ -1,5 +1,6 @@
 import type { ImapFlow } from 'imapflow';
 import { decodePath, encodePath, enhanceCommandError, normalizePath } from 'imapflow/lib/tools.js';
+import { heardSlowDown } from '../throttle-answer.ts';
 import { usesInternals } from './internals.ts';
 import { allowLiteralPlus } from './literal-plus.ts';
 
@@ -63,6 +64,7 @@ export async function execCommand(
   answer.next();
   const section = answer.response.attributes?.[0]?.section ?? [];
   const [code, ...args] = section.map((node) => (node && typeof node.value === 'string' ? node.value : ''));
+  if (code?.toUpperCase() === 'THROTTLED') heardSlowDown(flow, `[THROTTLED] ${command} done, slow down`);
   return { code: code ? code.toUpperCase() : null, args };
 }
 

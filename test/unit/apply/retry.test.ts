@@ -3,6 +3,9 @@ import * as assert from 'uvu/assert';
 import { MailshiftError, problem, type ErrorCode } from '../../../src/errors.ts';
 import { isRetryable, withRetry } from '../../../src/apply/retry.ts';
 import { StopSignal } from '../../../src/apply/stop.ts';
+import { ServerThrottled } from '../../../src/imap/throttle-answer.ts';
+
+const place = { side: 'source' as const, accountId: 'alice', host: 'imap.example', port: 993 };
 
 // withRetry on a fake clock: `sleep` moves the clock on by what it was asked to wait, so the
 // backoff sequence and the budget are exact and no test waits for real.
@@ -67,20 +70,98 @@ test('every retry is announced to onRetry with its error and wait, before the wa
   ]);
 });
 
-test('a server\'s "Suggested Backoff Time" replaces the doubling, still capped at 30 s', async () => {
+const o365 = (ms: number) =>
+  new ServerThrottled(place, `Request is throttled. Suggested Backoff Time: ${ms} milliseconds`, ms, 'UID FETCH');
+
+test('a server\'s "Suggested Backoff Time" is waited in full, however long (Office 365 asks about 300 s)', async () => {
   const clock = fakeClock();
-  const throttled = (ms: number) =>
-    failure('IMAP_ERROR', `NO [UNAVAILABLE] Request is throttled. Suggested Backoff Time: ${ms} milliseconds`);
-  await withRetry(failing([throttled(12_345), dropped(), throttled(250), throttled(90_000)]).attempt, {
+  await withRetry(failing([o365(12_345), dropped(), o365(250), o365(299_961)]).attempt, {
     budgetSeconds: 3600,
     sleep: clock.sleep,
     now: clock.now,
   });
   assert.equal(
     clock.waits,
-    [12_345, 2000, 250, 30_000],
-    'the suggestion in round 0 and 2, the doubling in round 1, the cap in round 3',
+    [12_345, 1000, 250, 299_961],
+    'the suggestions as asked; the drop its own doubling from 1 s',
   );
+});
+
+test('a throttle wait does not count against the dropped-connection budget', async () => {
+  const clock = fakeClock();
+  const { attempt, rounds } = failing([dropped(), o365(299_961), dropped(), dropped()]);
+  const result = await withRetry(attempt, { budgetSeconds: 10, sleep: clock.sleep, now: clock.now });
+  assert.is(result, 'done', 'three drops (1 + 2 + 4 s) fit a 10 s budget although 300 s of throttling came between');
+  assert.equal(clock.waits, [1000, 299_961, 2000, 4000]);
+  assert.equal(rounds, [0, 1, 2, 3, 4]);
+});
+
+test('an IMAP_ERROR that only reads like throttling ([LIMIT], [INUSE]) is retried within the connection budget, a suggestion capped at 30 s', async () => {
+  const clock = fakeClock();
+  const said = (text: string) => failure('IMAP_ERROR', text);
+  await withRetry(
+    failing([said('NO [INUSE] Suggested Backoff Time: 12345 milliseconds'), said('NO [LIMIT] later'), dropped()])
+      .attempt,
+    { budgetSeconds: 3600, sleep: clock.sleep, now: clock.now },
+  );
+  assert.equal(clock.waits, [12_345, 2000, 4000]);
+  const capped = fakeClock();
+  await withRetry(failing([said('NO [INUSE] Suggested Backoff Time: 90000 milliseconds')]).attempt, {
+    budgetSeconds: 3600,
+    sleep: capped.sleep,
+    now: capped.now,
+  });
+  assert.equal(capped.waits, [30_000]);
+});
+
+test('a throttling answer that names no wait doubles from 1 s, counted apart from the drops', async () => {
+  const clock = fakeClock();
+  const gmail = () => new ServerThrottled(place, '[THROTTLED] slow down', null, 'UID FETCH');
+  await withRetry(failing([gmail(), gmail(), dropped(), gmail()]).attempt, {
+    budgetSeconds: 3600,
+    sleep: clock.sleep,
+    now: clock.now,
+  });
+  assert.equal(clock.waits, [1000, 2000, 1000, 4000]);
+});
+
+test('a throttle wait goes to the throttle waiter given, with what the server asked', async () => {
+  const clock = fakeClock();
+  const asked: Array<[unknown, number]> = [];
+  const throttled = new ServerThrottled(
+    place,
+    'Request is throttled. Suggested Backoff Time: 1500 milliseconds',
+    1500,
+    'EXAMINE',
+  );
+  await withRetry(failing([throttled]).attempt, {
+    budgetSeconds: 3600,
+    sleep: clock.sleep,
+    now: clock.now,
+    throttle: {
+      wait: async (error, ms) => {
+        asked.push([error, ms]);
+        clock.advance(ms);
+      },
+    },
+  });
+  assert.equal(asked, [[throttled, 1500]]);
+  assert.equal(clock.waits, [], 'the waiter waited, not withRetry');
+});
+
+test('without a waiter, throttle waits are bounded by a budget of 2 h: past it the account stops with THROTTLED', async () => {
+  const clock = fakeClock();
+  const error = await withRetry(failing(Array.from({ length: 5 }, () => o365(3_000_000))).attempt, {
+    budgetSeconds: 60,
+    sleep: clock.sleep,
+    now: clock.now,
+  }).then(
+    () => assert.unreachable('should throw'),
+    (thrown) => thrown,
+  );
+  assert.equal(clock.waits, [3_000_000, 3_000_000], 'a third 50 min wait would pass 2 h');
+  assert.is((error as MailshiftError).code, 'THROTTLED');
+  assert.match((error as Error).message, /budget of 7200 s/);
 });
 
 test('the budget ends retrying: a wait that would pass it is not begun, and the last error is thrown', async () => {
@@ -161,7 +242,10 @@ test('retryable are exactly a lost or failed connection, a timeout, and a server
     [failure('IMAP_ERROR', 'NO [LIMIT] too many commands'), true],
     [failure('IMAP_ERROR', 'NO [INUSE] mailbox in use'), true],
     [failure('IMAP_ERROR', 'NO Request is throttled. Suggested Backoff Time: 1000 milliseconds'), true],
+    [failure('IMAP_ERROR', 'NO [THROTTLED] slow down'), true],
+    [new ServerThrottled(place, 'Request is throttled.', 1000, 'APPEND'), true],
     [failure('IMAP_ERROR', 'NO [OVERQUOTA] quota exceeded'), false],
+    [failure('OVERQUOTA', 'NO [OVERQUOTA] quota exceeded'), false],
     [failure('DNS_FAILED'), false],
     [failure('LOGIN_FAILED', 'too many login failures'), false],
     [new Error('CONNECTION_LOST'), false],

@@ -25,6 +25,7 @@ test('endpoint defaults come from the schema', () => {
     maxMessagesPerSecond: null,
     maxBytesPerSecond: null,
     timeoutSeconds: 60,
+    maxThrottleWaitSeconds: 7200,
   });
 });
 
