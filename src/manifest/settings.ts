@@ -40,6 +40,8 @@ export interface EndpointSettings {
   timeoutSeconds: number;
   /** Throttle budget per account on this side (seconds of waiting on the server's request). */
   maxThrottleWaitSeconds: number;
+  /** Bytes per account on this side over a rolling 24 h (downloaded from a source, uploaded to a target); null: no budget. */
+  maxBytesPerDay: number | null;
 }
 
 export interface FolderRules {
@@ -212,6 +214,7 @@ function endpointSettings(endpoint: EndpointInput): EndpointSettings {
     maxBytesPerSecond: endpoint.maxBytesPerSecond ?? null,
     timeoutSeconds: endpoint.timeoutSeconds!,
     maxThrottleWaitSeconds: endpoint.maxThrottleWaitSeconds!,
+    maxBytesPerDay: endpoint.maxBytesPerDay ?? null,
   };
 }
 

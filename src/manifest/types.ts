@@ -55,6 +55,7 @@ export interface EndpointInput {
   maxBytesPerSecond?: number | null;
   timeoutSeconds?: number;
   maxThrottleWaitSeconds?: number;
+  maxBytesPerDay?: number | null;
 }
 
 export interface RenameRule {

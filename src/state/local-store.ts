@@ -3,12 +3,14 @@
 //   journal/<plan-sha>.jsonl  one line per completed action of that plan
 //   uid-maps/<account>.json the account's source-UID → target-UID maps by source folder
 //   snapshots/<account>.json what the last plan read of the account's folders (a cache)
+//   transfers/<account>.json the bytes each side moved in the last 24 h (the daily byte budgets)
 import { join } from 'node:path';
 import { MailshiftError, problem } from '../errors.ts';
 import { openJournalFile } from './journal-file.ts';
 import { takeLock } from './lock-file.ts';
 import type { StateStore } from './store.ts';
 import { readSnapshotCacheFile, writeSnapshotCacheFile } from './snapshot-cache-file.ts';
+import { readTransferLogFile, writeTransferLogFile } from './transfer-log-file.ts';
 import { readUidMapFile, writeUidPairs } from './uid-map-file.ts';
 import { guardWrite, type WritePlace } from './write-fault.ts';
 
@@ -18,6 +20,7 @@ export function localStateStore(dir: string, options: { lockDir?: string } = {})
   const uidMapWrites = new Map<string, Promise<void>>();
   const uidMapFile = (accountId: string) => join(dir, 'uid-maps', `${safeName(accountId, 'account id')}.json`);
   const snapshotFile = (accountId: string) => join(dir, 'snapshots', `${safeName(accountId, 'account id')}.json`);
+  const transferFile = (accountId: string) => join(dir, 'transfers', `${safeName(accountId, 'account id')}.json`);
   const place = (what: string, path: string): WritePlace => ({
     code: 'STATE_WRITE',
     what,
@@ -60,6 +63,11 @@ export function localStateStore(dir: string, options: { lockDir?: string } = {})
     saveSnapshotCache: async (accountId, cache) =>
       guardWrite(place('the snapshot cache', snapshotFile(accountId)), () =>
         writeSnapshotCacheFile(snapshotFile(accountId), accountId, cache),
+      ),
+    transfers: async (accountId) => readTransferLogFile(transferFile(accountId)),
+    saveTransfers: async (accountId, log) =>
+      guardWrite(place('the transfer log', transferFile(accountId)), () =>
+        writeTransferLogFile(transferFile(accountId), accountId, log),
       ),
   };
 }

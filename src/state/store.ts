@@ -6,6 +6,7 @@
 import { dirname, join } from 'node:path';
 import type { SnapshotCache } from '../plan/snapshot-cache.ts';
 import type { UidMap, UidMaps } from '../plan/snapshot.ts';
+import type { TransferLog } from './transfer-log-file.ts';
 
 import { localStateStore } from './local-store.ts';
 
@@ -33,6 +34,10 @@ export interface StateStore {
   snapshotCache(accountId: string): Promise<SnapshotCache | null>;
   /** Replace the account's snapshot cache (atomically). */
   saveSnapshotCache(accountId: string, cache: SnapshotCache): Promise<void>;
+  /** The bytes the account moved lately, per side (what the daily byte budgets count); empty at first. */
+  transfers(accountId: string): Promise<TransferLog>;
+  /** Replace the account's transfer log (atomically, durably). */
+  saveTransfers(accountId: string, log: TransferLog): Promise<void>;
 }
 
 export interface LockHolder {

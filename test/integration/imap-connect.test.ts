@@ -33,6 +33,7 @@ function endpoint(
     maxBytesPerSecond: null,
     timeoutSeconds: 5,
     maxThrottleWaitSeconds: 7200,
+    maxBytesPerDay: null,
     ...overrides,
   };
 }

@@ -37,6 +37,7 @@ function endpoint(server: DovecotServer, user: string, env: string): EndpointSet
     maxBytesPerSecond: null,
     timeoutSeconds: 30,
     maxThrottleWaitSeconds: 7200,
+    maxBytesPerDay: null,
   };
 }
 

@@ -32,6 +32,7 @@ function endpoint(server: ImapTestServer, user: string): EndpointSettings {
     maxBytesPerSecond: null,
     timeoutSeconds: 30,
     maxThrottleWaitSeconds: 7200,
+    maxBytesPerDay: null,
   };
 }
 

@@ -28,6 +28,7 @@ function endpoint(server: Server, user: string, env: string): EndpointSettings {
     maxBytesPerSecond: null,
     timeoutSeconds: 30,
     maxThrottleWaitSeconds: 7200,
+    maxBytesPerDay: null,
   };
 }
 

@@ -22,6 +22,7 @@ export function plainEndpoint(server: DovecotServer, account: Account, connectio
     maxBytesPerSecond: null,
     timeoutSeconds: 10,
     maxThrottleWaitSeconds: 7200,
+    maxBytesPerDay: null,
   };
 }
 

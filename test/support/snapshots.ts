@@ -168,6 +168,7 @@ export function slice(
     maxBytesPerSecond: null,
     timeoutSeconds: 60,
     maxThrottleWaitSeconds: 7200,
+    maxBytesPerDay: null,
   };
   return {
     account: { id: 'alice', description: null, source: endpoint, target: endpoint },

@@ -26,6 +26,7 @@ test('endpoint defaults come from the schema', () => {
     maxBytesPerSecond: null,
     timeoutSeconds: 60,
     maxThrottleWaitSeconds: 7200,
+    maxBytesPerDay: null,
   });
 });
 
