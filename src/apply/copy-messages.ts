@@ -7,6 +7,7 @@ import { identityOfRaw, matchKey } from '../plan/identity.ts';
 import type { MessageSnapshot } from '../plan/snapshot.ts';
 import type { CopyAction, FolderPlan } from '../plan/types.ts';
 import type { BatchSlots } from './batch-slots.ts';
+import type { DailyBudgets } from './daily-budget.ts';
 import { countKeys, DuplicateGuard, NO_DUPLICATE_GUARD } from './duplicate-guard.ts';
 import { actionKey } from './journal-keys.ts';
 import { runInLanes } from '../concurrency.ts';
@@ -42,6 +43,8 @@ export interface CopyContext {
   useSize: boolean;
   /** Checked before each batch reads or appends: after Ctrl-C / SIGTERM no new batch starts. */
   stop: StopSignal;
+  /** The account's daily byte budgets: each batch is admitted (maybe cut) before it starts; once one pauses the account, no new batch starts. */
+  budgets: DailyBudgets;
 }
 
 /**
@@ -105,12 +108,11 @@ export async function copyMessages(
       }
       const checks = { landed, guard: guard ?? NO_DUPLICATE_GUARD, refused, unanswered, stored };
       // As many lanes as batch slots: while some batches append, others are read or journaled.
-      await runInLanes(
-        [...batches(pendingOf())],
-        ctx.slots.size,
-        (batch) => copyBatch(folder, batch, checks, ctx),
-        ctx.stop,
-      );
+      await runInLanes([...batches(pendingOf())], ctx.slots.size, (batch) => copyBatch(folder, batch, checks, ctx), {
+        get stopped() {
+          return ctx.stop.stopped || ctx.budgets.pause !== null;
+        },
+      });
     },
     {
       budgetSeconds: ctx.budgetSeconds,
@@ -163,10 +165,14 @@ type Outcome = {
  */
 async function copyBatch(
   folder: FolderPlan,
-  batch: CopyAction[],
+  planned: CopyAction[],
   { landed, guard, refused, unanswered, stored }: Checks,
   ctx: CopyContext,
 ): Promise<void> {
+  if (ctx.stop.stopped) return;
+  // What the daily budgets leave of the batch; the rest stays pending (not failed) for the next apply.
+  const batch = planned.slice(0, await ctx.budgets.admit(planned.map((copy) => copy.size)));
+  if (batch.length === 0) return;
   await ctx.throttle.take(
     batch.length,
     batch.reduce((sum, copy) => sum + copy.size, 0),

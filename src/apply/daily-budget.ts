@@ -15,7 +15,7 @@ export interface QuotaPause {
   /** Bytes the side moved in the 24 h before the pause. */
   usedBytes: number;
   budgetBytes: number;
-  /** ISO UTC: when enough of the window has passed for the next message to fit. */
+  /** ISO UTC to the second (2026-12-08T09:12:00Z): when enough of the window has passed for the next message to fit. */
   until: string;
 }
 
@@ -74,7 +74,7 @@ export class DailyBudgets {
           until: freeAt(log[side], limit, at, sizes[count]!),
         }));
       const last = pauses.reduce((a, b) => (b.until > a.until ? b : a));
-      this.#pause = { ...last, until: new Date(last.until).toISOString() };
+      this.#pause = { ...last, until: new Date(last.until).toISOString().replace(/\.\d{3}Z$/, 'Z') };
     }
     if (count === 0) return 0;
     const copy = { source: [...log.source], target: [...log.target] };

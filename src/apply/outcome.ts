@@ -1,5 +1,6 @@
 import type { AuditAction } from '../audit/writer.ts';
 import { emptyActionCounts, type ActionCounts } from '../audit/records.ts';
+import type { QuotaPause } from './daily-budget.ts';
 import type { ThrottleEpisode } from './throttle-waits.ts';
 
 /** What happened to one account: the counts the summary and the audit's end record share. */
@@ -20,6 +21,8 @@ export interface ApplyObserver {
   note(text: string): void;
   /** A server made the account wait (the wait is over): for the `throttled` event and the summary. */
   throttled(episode: ThrottleEpisode): void;
+  /** A daily byte budget stopped the account (its work in flight is done): for the `paused` event. */
+  paused(pause: QuotaPause): void;
 }
 
 /** Where each finished action goes: the journal (for re-runs) and the audit log (for people). */

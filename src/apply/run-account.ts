@@ -9,6 +9,7 @@ import type { AccountPlan, FolderPlan } from '../plan/types.ts';
 import type { StateStore } from '../state/store.ts';
 import { runInLanes } from '../concurrency.ts';
 import { BatchSlots } from './batch-slots.ts';
+import { DailyBudgets, NO_DAILY_BUDGETS, type QuotaPause } from './daily-budget.ts';
 import { pendingBatches, type CopiedUids } from './copy-messages.ts';
 import { imapOps } from './imap-ops.ts';
 import { actionKey } from './journal-keys.ts';
@@ -42,6 +43,10 @@ export interface AccountRunContext {
   gates: ServerGates;
   /** Records a throttle episode (the audit log). */
   recordThrottle(episode: ThrottleEpisode): Promise<void>;
+  /** The wall clock the daily byte budgets count on (epoch ms). */
+  now: () => number;
+  /** Records that a daily byte budget paused the account (the audit log). */
+  recordPause(pause: QuotaPause): Promise<void>;
 }
 
 /**
@@ -49,8 +54,9 @@ export interface AccountRunContext {
  * says what is done). Folders run in parallel across connections, and so do the copy batches of
  * one folder (copy-messages.ts); a folder that fails is recorded and the others go on. Target-only
  * folder deletions run last, children first as planned. After a stop, what did not finish is left
- * unjournaled (not failed): the next run of the plan does it. `counts` is the caller's, so what was
- * done is known even when the account fails.
+ * unjournaled (not failed): the next run of the plan does it. So does a pause by a daily byte
+ * budget: no new batch or folder starts, the account ends without failing, and the pause is
+ * reported. `counts` is the caller's, so what was done is known even when the account fails.
  */
 export async function runAccount(
   account: AccountPlan,
@@ -73,6 +79,8 @@ export async function runAccount(
     },
     REAL_CLOCK,
   );
+  // Before any login: a damaged transfer log fails the account before it could overspend a budget.
+  const budgets = await dailyBudgets(account.id, ctx);
   // Needed only at the end, to learn what was copied: read while the copies run, not after them.
   const cacheBefore = ctx.state.snapshotCache(account.id);
   cacheBefore.catch(() => undefined); // awaited (and any failure reported) at the end; not if the account fails first
@@ -108,7 +116,7 @@ export async function runAccount(
     // A full target mailbox or a spent throttle budget ends the account: no further folder starts.
     let halted: MailshiftError | null = null;
     const run = async (folder: FolderPlan) => {
-      if (stop.stopped || halted) return;
+      if (stop.stopped || halted || budgets.pause) return;
       observer.folderStarted(folder.source ?? folder.target);
       const failedBefore = counts.failed;
       const uids: CopiedUids = new Map();
@@ -129,6 +137,7 @@ export async function runAccount(
           expungeSource: ctx.expungeSource,
           cutover: ctx.cutover,
           stop,
+          budgets,
         });
         // Retried like the copies: a drop here would otherwise lose the folder's pairs (identity 'uid' then falls back to headers).
         if (uids.size > 0)
@@ -153,6 +162,10 @@ export async function runAccount(
     // After a failure the folders in flight finish before the session closes under them.
     await runInLanes(pairs, parallel, run);
     for (const folder of deletions) await run(folder);
+    if (budgets.pause) {
+      observer.paused(budgets.pause);
+      await ctx.recordPause(budgets.pause);
+    }
     if (halted) throw halted;
   } catch (error) {
     unforce();
@@ -166,6 +179,19 @@ export async function runAccount(
   const [, seeded] = await Promise.allSettled([session.close(), seeding]);
   if (seeded.status === 'rejected') throw seeded.reason;
   return counts;
+}
+
+/** The account's daily byte budgets, counting on from its transfer log in the state dir. */
+async function dailyBudgets(accountId: string, ctx: AccountRunContext): Promise<DailyBudgets> {
+  const limits = { source: ctx.settings.source.maxBytesPerDay, target: ctx.settings.target.maxBytesPerDay };
+  if (limits.source === null && limits.target === null) return NO_DAILY_BUDGETS;
+  return new DailyBudgets({
+    account: accountId,
+    limits,
+    log: await ctx.state.transfers(accountId),
+    now: ctx.now,
+    save: (log) => ctx.state.saveTransfers(accountId, log),
+  });
 }
 
 /** Failures that no other folder of the account would escape: the account stops (the other accounts go on). */

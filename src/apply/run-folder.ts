@@ -27,14 +27,15 @@ type Result = 'done' | 'failed' | 'skipped';
  * Carry out one folder's actions in the contract's order: create → copy → set flags → delete on
  * target → delete the folder → delete on source (→ expunge). Every finished action is journaled
  * first, so a re-run skips it; destructive actions re-check identities just before acting.
- * After a stop no further step starts (the copies stop between batches).
+ * After a stop, or a pause by a daily byte budget, no further step starts (the copies stop between batches).
  */
 export async function runFolder(folder: FolderPlan, ctx: FolderContext): Promise<void> {
   const pending = folder.actions.filter((action) => !ctx.sink.done(actionKey(ctx.account, folder, action)));
   if (pending.length === 0) return;
   const retry = <T>(attempt: () => Promise<T>) =>
     withRetry(attempt, { budgetSeconds: ctx.budgetSeconds, stop: ctx.stop, throttle: ctx.throttling });
-  const stopped = () => ctx.stop.stopped;
+  // A daily byte budget that paused the account stops it like Ctrl-C: the next apply goes on.
+  const stopped = () => ctx.stop.stopped || ctx.budgets.pause !== null;
   const { stale, targetRecreated } = await retry(() => staleness(folder, pending, ctx));
   if (stale) {
     for (const action of pending) await record(ctx, folder, action, 'failed', stale);

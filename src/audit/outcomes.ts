@@ -28,7 +28,7 @@ export interface AuditOutcome {
   startedAt: string;
   endedAt: string | null;
   /** 'interrupted' also for a file without end record that is not the newest; 'unfinished': the newest, still running or killed. */
-  result: 'ok' | 'failed' | 'interrupted' | 'unfinished';
+  result: 'ok' | 'failed' | 'interrupted' | 'paused' | 'unfinished';
   /** The end record's summary, as the executor counted it (null without end record). */
   summary: Record<string, number> | null;
 }
@@ -141,6 +141,6 @@ function isEnd(value: unknown): value is EndRecord {
     typeof end === 'object' &&
     end !== null &&
     end.type === 'end' &&
-    ['ok', 'failed', 'interrupted'].includes(end.result)
+    ['ok', 'failed', 'interrupted', 'paused'].includes(end.result)
   );
 }

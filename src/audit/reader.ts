@@ -54,8 +54,15 @@ export interface AuditThrottle {
   line: number;
 }
 
+/** A pause by a daily byte budget (op 'quota'): like a throttle episode, it belongs to no folder. */
+export interface AuditPause {
+  until: string;
+  reason: string;
+  line: number;
+}
+
 export interface AuditApplyDetail extends AuditApplySummary {
-  accounts: Array<{ id: string; folders: AuditFolder[]; throttled: AuditThrottle[] }>;
+  accounts: Array<{ id: string; folders: AuditFolder[]; throttled: AuditThrottle[]; paused: AuditPause[] }>;
 }
 
 /** All counts at zero. */
@@ -91,7 +98,14 @@ export async function readAuditLog(dir: string): Promise<AuditApplySummary[]> {
 export async function readAuditApply(apply: AuditApplySummary): Promise<AuditApplyDetail> {
   const accounts = new Map<string, Map<string, AuditFolder & { skippedBy: Map<string, number> }>>();
   const throttled = new Map<string, AuditThrottle[]>();
+  const paused = new Map<string, AuditPause[]>();
   const visit: ActionVisitor = (record, line) => {
+    if (record.op === 'quota') {
+      const pauses = paused.get(record.account) ?? paused.set(record.account, []).get(record.account)!;
+      pauses.push({ until: String(record.until ?? ''), reason: record.reason ?? '', line });
+      if (!accounts.has(record.account)) accounts.set(record.account, new Map());
+      return;
+    }
     if (record.op === 'throttle') {
       const episodes = throttled.get(record.account) ?? throttled.set(record.account, []).get(record.account)!;
       episodes.push({
@@ -135,6 +149,7 @@ export async function readAuditApply(apply: AuditApplySummary): Promise<AuditApp
     accounts: [...accounts].map(([id, folders]) => ({
       id,
       throttled: throttled.get(id) ?? [],
+      paused: paused.get(id) ?? [],
       folders: [...folders.values()].map(({ skippedBy, ...folder }) => ({
         ...folder,
         skipped: [...skippedBy].map(([reason, count]) => ({ reason, count })),

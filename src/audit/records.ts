@@ -51,6 +51,11 @@ export interface AuditAction {
   /** A throttle episode (op 'throttle'): the server (host:port) and how long the account waited. */
   server?: string;
   waitedMs?: number;
+  /** A pause by a daily byte budget (op 'quota'): the side, its bytes in the last 24 h, its budget, and until when (ISO UTC). */
+  side?: 'source' | 'target';
+  usedBytes?: number;
+  budgetBytes?: number;
+  until?: string;
 }
 
 /** The one action of a gate: the operator's own words, nothing else. */
@@ -92,7 +97,8 @@ export function emptyActionCounts(): ActionCounts {
 }
 
 export interface AuditEnd {
-  result: 'ok' | 'failed' | 'interrupted';
+  /** 'paused': a daily byte budget stopped an account before its work was done (and nothing failed). */
+  result: 'ok' | 'failed' | 'interrupted' | 'paused';
   summary: Record<string, number>;
   failures: number;
   endedAt: string;

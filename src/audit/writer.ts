@@ -156,6 +156,10 @@ class FileAuditWriter implements AuditWriter {
     if (entry.size !== undefined) record.size = entry.size;
     if (entry.server !== undefined) record.server = String(entry.server);
     if (entry.waitedMs !== undefined) record.waitedMs = Number(entry.waitedMs);
+    if (entry.side !== undefined) record.side = entry.side === 'source' ? 'source' : 'target';
+    if (entry.usedBytes !== undefined) record.usedBytes = Number(entry.usedBytes);
+    if (entry.budgetBytes !== undefined) record.budgetBytes = Number(entry.budgetBytes);
+    if (entry.until !== undefined) record.until = String(entry.until);
     return this.chain(record);
   }
 

@@ -11,7 +11,7 @@ import { hasChanges } from '../plan/plan-summary.ts';
 import { accountOptions } from '../render/replan-accounts.ts';
 import type { ApplyListener } from '../engine/apply-events.ts';
 import { runAccounts, type AccountFailure } from '../engine/run-accounts.ts';
-import { countsLine, throttleLine, jsonApplyView, listrApplyView } from '../render/apply-progress.ts';
+import { countsLine, throttleLine, pauseLine, jsonApplyView, listrApplyView } from '../render/apply-progress.ts';
 import { approvalOf } from '../render/plan-approval.ts';
 import { renderPlanText } from '../render/plan-text.ts';
 import { VERSION } from '../version.ts';
@@ -55,7 +55,8 @@ Ctrl-C or SIGTERM: nothing new starts, the batches in flight finish (about 4 s a
 recorded, the audit is sealed as interrupted and the resume command printed; a second one exits
 at once (the next apply of the plan still copies nothing twice).
 ${ACCOUNT_USAGE}
-Exit code: 0 when every action succeeded, 1 when any failed, 130 when interrupted.`,
+Exit code: 0 when every action succeeded, 1 when any failed, 130 when interrupted, 75 when a daily
+byte budget (maxBytesPerDay) paused an account and nothing failed (apply the plan again later).`,
   options: {
     phase: { type: 'string' },
     'auto-approve': { type: 'boolean' },
@@ -221,7 +222,14 @@ async function runPrepared(
       io.stderr(`error: account ${id}: ${d.message}${d.hint ? `\n  hint: ${d.hint}` : ''}\n`);
   }
   const failedActions = [...results.values()].reduce((sum, r) => sum + ('diagnostics' in r ? 0 : r.failed), 0);
-  const result = prepared.interrupted ? 'interrupted' : errors.length > 0 || failedActions > 0 ? 'failed' : 'ok';
+  const pauses = prepared.pauses();
+  const result = prepared.interrupted
+    ? 'interrupted'
+    : errors.length > 0 || failedActions > 0
+      ? 'failed'
+      : pauses.length > 0
+        ? 'paused'
+        : 'ok';
   // Sealed only now: every copy that reached the target is journaled and audited by this point.
   const totals = await prepared.finish(result);
   view.listen({ type: 'apply_finished', result, counts: { ...totals }, auditFile: prepared.auditFile });
@@ -230,6 +238,7 @@ async function runPrepared(
   const throttling = prepared.throttling();
   if (throttling.episodes > 0)
     say(`Servers asked to slow down: ${throttleLine(throttling)} (each episode is in ${prepared.auditFile}).\n`);
+  for (const pause of pauses) say(`${pauseLine(pause)}\n`);
   if (failedActions > 0 || errors.length > 0) {
     say(failureLines(prepared.failureReasons()));
     say(
@@ -237,6 +246,15 @@ async function runPrepared(
     );
   }
   if (result === 'interrupted') say(`Resume with: mailshift apply ${shellWord(planFile)}\n`);
+  if (pauses.length > 0) {
+    const last = pauses
+      .map((pause) => pause.until)
+      .sort()
+      .at(-1)!;
+    say(
+      `The phase is not done: apply the same plan again from ${last} to go on: mailshift apply ${shellWord(planFile)}\n`,
+    );
+  }
   if (leftOut.length > 0) io.stderr(leftOutNotice(prepared.plan, leftOut));
   return result === 'ok' && leftOut.length > 0 ? 1 : EXIT_CODES[result];
 }
@@ -250,8 +268,14 @@ function leftOutNotice(plan: PreparedApply['plan'], ids: string[]): string {
   );
 }
 
-const ENDINGS = { ok: 'complete', failed: 'finished with failures', interrupted: 'interrupted' } as const;
-const EXIT_CODES = { ok: 0, failed: 1, interrupted: 130 } as const;
+const ENDINGS = {
+  ok: 'complete',
+  failed: 'finished with failures',
+  interrupted: 'interrupted',
+  paused: 'paused by a daily byte budget',
+} as const;
+// 75 is sysexits' EX_TEMPFAIL ("try again later"), as MTAs use it: not an error, but not done either.
+const EXIT_CODES = { ok: 0, failed: 1, interrupted: 130, paused: 75 } as const;
 
 /** The distinct reasons actions failed, most frequent first, at most five (the audit log has every one). */
 function failureLines(reasons: FailureReason[]): string {

@@ -30,13 +30,24 @@ export type ApplyEvent =
       askedMs: number | null;
       waitedMs: number;
     }
+  /**
+   * A daily byte budget (maxBytesPerDay) of the account's `side` is spent: it moved `usedBytes` of
+   * `budgetBytes` in the last 24 h. Nothing new starts for it until `until` (ISO UTC); what is not
+   * done is left for the next apply of the plan. `account_finished` follows.
+   */
+  | { type: 'paused'; account: string; side: Side; usedBytes: number; budgetBytes: number; until: string }
   /** The account ran; `counts.failed` actions failed (each in the audit log). */
   | { type: 'account_finished'; account: string; counts: ApplyCounts }
   /** The account could not run on (a failed login, a stale folder): `errors` say why. */
   | { type: 'account_failed'; account: string; errors: Diagnostic[] }
   /** After Ctrl-C or SIGTERM: nothing new starts. */
   | { type: 'interrupted' }
-  | { type: 'apply_finished'; result: 'ok' | 'failed' | 'interrupted'; counts: ApplyCounts; auditFile: string };
+  | {
+      type: 'apply_finished';
+      result: 'ok' | 'failed' | 'interrupted' | 'paused';
+      counts: ApplyCounts;
+      auditFile: string;
+    };
 
 /** Where an apply's events go. */
 export type ApplyListener = (event: ApplyEvent) => void;

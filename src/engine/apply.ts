@@ -6,6 +6,7 @@ import { runAccount } from '../apply/run-account.ts';
 import { StopSignal } from '../apply/stop.ts';
 import { ServerGates } from '../apply/server-gate.ts';
 import type { ThrottleEpisode } from '../apply/throttle-waits.ts';
+import type { QuotaPause } from '../apply/daily-budget.ts';
 import { addCounts, emptyCounts, type ActionSink, type ApplyCounts, type ApplyObserver } from '../apply/outcome.ts';
 import { auditDirFor, openAudit, type AuditAction, type AuditWriter } from '../audit/writer.ts';
 import { hasErrors, MailshiftError, problem } from '../errors.ts';
@@ -28,6 +29,7 @@ import { phaseOrderProblem } from './phase-order.ts';
 import { readPlanFile } from './plan-file.ts';
 import { auditUnaudited } from './unaudited.ts';
 import { cutoverOf, gatesSince } from './plan-runbook.ts';
+import { wallClock } from './wall-clock.ts';
 import type { ProtocolTrace } from '../imap/protocol-trace.ts';
 
 export interface ApplyRequest {
@@ -76,9 +78,14 @@ export interface PreparedApply {
   failureReasons(): FailureReason[];
   /** The throttle episodes so far, all accounts together: how many, and how long they waited. */
   throttling(): { episodes: number; waitedMs: number };
+  /** The accounts a daily byte budget paused, in the order they paused. */
+  pauses(): QuotaPause[];
   /** Seal the audit, release the lock, once the units have settled. Later calls return the first's result. */
-  finish(result: 'ok' | 'failed' | 'interrupted'): Promise<ApplyCounts>;
+  finish(result: ApplyResult): Promise<ApplyCounts>;
 }
+
+/** How an apply ended: 'paused' when a daily byte budget stopped an account and nothing failed. */
+export type ApplyResult = 'ok' | 'failed' | 'interrupted' | 'paused';
 
 /** How long an interrupted apply waits for the batches in flight before dropping the connections. */
 const STOP_GRACE_MS = 4000;
@@ -245,6 +252,12 @@ function assemble(
     throttled.waitedMs += episode.waitedMs;
     await audit.record(throttleAction(episode));
   };
+  const pauses: QuotaPause[] = [];
+  const recordPause = async (pause: QuotaPause) => {
+    pauses.push(pause);
+    await audit.record(quotaAction(pause));
+  };
+  const now = wallClock(context.env);
   const units = plan.accounts.map(
     (account): AccountUnit => ({
       id: account.id,
@@ -277,6 +290,8 @@ function assemble(
               stop,
               gates,
               recordThrottle,
+              now,
+              recordPause,
             },
             observer,
             counts,
@@ -304,6 +319,7 @@ function assemble(
     },
     failureReasons: () => [...failures.values()].sort((a, b) => b.actions - a.actions),
     throttling: () => ({ ...throttled }),
+    pauses: () => [...pauses],
     finish(result) {
       finished ??= (async () => {
         try {
@@ -332,6 +348,22 @@ function throttleAction(episode: ThrottleEpisode): AuditAction {
     reason: `${episode.side} server ${episode.server} said: ${episode.said} (${asked}); waited ${episode.waitedMs} ms`,
     server: episode.server,
     waitedMs: episode.waitedMs,
+  };
+}
+
+/** A pause by a daily byte budget as an audit record (op 'quota'): no action of the plan's, so no journal entry and no count. */
+function quotaAction(pause: QuotaPause): AuditAction {
+  return {
+    account: pause.account,
+    folder: null,
+    target: null,
+    op: 'quota',
+    result: 'done',
+    reason: `paused by quota until ${pause.until}: the ${pause.side} moved ${pause.usedBytes} bytes in 24 h of its ${pause.budgetBytes} (maxBytesPerDay)`,
+    side: pause.side,
+    usedBytes: pause.usedBytes,
+    budgetBytes: pause.budgetBytes,
+    until: pause.until,
   };
 }
 

@@ -30,6 +30,7 @@ export async function runAccounts(
         progress: (counts) => listen({ type: 'progress', account, counts: { ...counts } }),
         note: (message) => listen({ type: 'retry', account, message }),
         throttled: (episode) => listen({ type: 'throttled', ...episode }),
+        paused: (pause) => listen({ type: 'paused', ...pause }),
       });
       results.set(account, counts);
       listen({ type: 'account_finished', account, counts: { ...counts } });

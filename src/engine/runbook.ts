@@ -196,6 +196,10 @@ function syncStep(input: RunbookInput, phase: string, plan: PlanStatus, lastAppl
   if (lastApply?.planSha256 === plan.sha256) {
     if (lastApply.result === 'failed')
       return apply('the last apply of this plan had failures; running it again retries them');
+    if (lastApply.result === 'paused')
+      return apply(
+        'the last apply of this plan was paused by a daily byte budget (maxBytesPerDay; mailshift audit says until when); running it again once the budget allows goes on',
+      );
     if (lastApply.result !== 'ok')
       return apply(
         'the last apply of this plan did not finish (interrupted, or still running); running it again finishes the work',

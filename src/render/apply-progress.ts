@@ -1,5 +1,6 @@
 import { Listr, type ListrTask } from 'listr2';
 import type { ApplyCounts } from '../apply/outcome.ts';
+import type { QuotaPause } from '../apply/daily-budget.ts';
 import type { ApplyEvent, ApplyListener } from '../engine/apply-events.ts';
 import { formatBytes, plural } from './sizes.ts';
 
@@ -97,6 +98,8 @@ export function listrApplyView(
       state.output?.(event.message);
     } else if (event.type === 'throttled') {
       state.output?.(`${event.server} throttled ${event.account}: waited ${formatWait(event.waitedMs)}`);
+    } else if (event.type === 'paused') {
+      state.output?.(pauseLine(event));
     } else if (event.type === 'account_finished') {
       state.title?.(`${event.account}: ${countsLine(event.counts, (Date.now() - state.started) / 1000)}`);
       settle(
@@ -137,6 +140,11 @@ export function countsLine(counts: ApplyCounts, seconds: number): string {
 /** "throttled 3 times, waited 4 m 10 s": the throttle episodes of an apply, for its summary. */
 export function throttleLine(throttling: { episodes: number; waitedMs: number }): string {
   return `throttled ${throttling.episodes === 1 ? 'once' : `${throttling.episodes} times`}, waited ${formatWait(throttling.waitedMs)}`;
+}
+
+/** "alice: paused by quota until 2026-12-08T09:12:00Z (source: 2.5 GB of 2.5 GB in 24 h)" */
+export function pauseLine(pause: QuotaPause): string {
+  return `${pause.account}: paused by quota until ${pause.until} (${pause.side}: ${formatBytes(pause.usedBytes)} of ${formatBytes(pause.budgetBytes)} in 24 h)`;
 }
 
 /** A wait as people read it: 1.5 s, 4 m 10 s, 2 h 5 m. */

@@ -50,6 +50,7 @@ export function renderAuditApply(apply: AuditApplyDetail, chain: AuditChainRepor
     }
     for (const episode of account.throttled)
       lines.push(paint(palette, 'yellow', `  throttled by ${episode.server}: ${episode.reason}`));
+    for (const pause of account.paused) lines.push(paint(palette, 'yellow', `  ${pause.reason}`));
   }
   if (apply.accounts.length === 0) lines.push('No actions recorded.');
   lines.push(

@@ -21,6 +21,7 @@ const RESULT_COLOURS: Record<AuditApplySummary['result'], Colour> = {
   ok: 'green',
   failed: 'red',
   interrupted: 'yellow',
+  paused: 'yellow',
   unfinished: 'yellow',
 };
 

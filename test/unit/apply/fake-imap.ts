@@ -18,6 +18,7 @@ import { MailshiftError, problem } from '../../../src/errors.ts';
 import { identityOfRaw } from '../../../src/plan/identity.ts';
 import type { FolderState, MessageSnapshot } from '../../../src/plan/snapshot.ts';
 import type { Action, CopyAction, FolderPlan } from '../../../src/plan/types.ts';
+import { NO_DAILY_BUDGETS } from '../../../src/apply/daily-budget.ts';
 
 export interface StoredMessage {
   uid: number;
@@ -274,7 +275,7 @@ export function folderContext(
     session: fake.session,
     imap: fake.imap,
     sink: journal,
-    observer: { folderStarted() {}, folderFinished() {}, progress() {}, note() {}, throttled() {} },
+    observer: { folderStarted() {}, folderFinished() {}, progress() {}, note() {}, throttled() {}, paused() {} },
     throttling: { wait: async () => undefined, pace: async () => undefined, slowedDown: async () => undefined },
     throttle: new Throttle({ messagesPerSecond: null, bytesPerSecond: null }),
     counts: emptyCounts(),
@@ -283,6 +284,7 @@ export function folderContext(
     slots: new BatchSlots(2),
     useSize: false,
     stop: new StopSignal(),
+    budgets: NO_DAILY_BUDGETS,
     expungeSource: 'end',
     cutover: null,
     ...more,
