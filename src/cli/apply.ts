@@ -55,8 +55,9 @@ Ctrl-C or SIGTERM: nothing new starts, the batches in flight finish (about 4 s a
 recorded, the audit is sealed as interrupted and the resume command printed; a second one exits
 at once (the next apply of the plan still copies nothing twice).
 ${ACCOUNT_USAGE}
-Exit code: 0 when every action succeeded, 1 when any failed, 130 when interrupted, 75 when a daily
-byte budget (maxBytesPerDay) paused an account and nothing failed (apply the plan again later).`,
+Exit code: 0 when every action succeeded, 1 when any failed or a daily byte budget
+(maxBytesPerDay) paused an account (the summary says which; apply the plan again later), 130 when
+interrupted.`,
   options: {
     phase: { type: 'string' },
     'auto-approve': { type: 'boolean' },
@@ -274,8 +275,9 @@ const ENDINGS = {
   interrupted: 'interrupted',
   paused: 'paused by a daily byte budget',
 } as const;
-// 75 is sysexits' EX_TEMPFAIL ("try again later"), as MTAs use it: not an error, but not done either.
-const EXIT_CODES = { ok: 0, failed: 1, interrupted: 130, paused: 75 } as const;
+// A pause is 1, not a code of its own: the contract's codes are 0, 1, 2 and 130, and a script that
+// goes on after a 0 must not go on with a phase half done. `apply_finished` and the audit say 'paused'.
+const EXIT_CODES = { ok: 0, failed: 1, interrupted: 130, paused: 1 } as const;
 
 /** The distinct reasons actions failed, most frequent first, at most five (the audit log has every one). */
 function failureLines(reasons: FailureReason[]): string {

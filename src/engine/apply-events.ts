@@ -1,6 +1,7 @@
 import type { ApplyCounts } from '../apply/outcome.ts';
+import type { ThrottleEpisode } from '../apply/throttle-waits.ts';
+import type { QuotaPause } from '../apply/daily-budget.ts';
 import type { Diagnostic } from '../errors.ts';
-import type { Side } from '../imap/connection.ts';
 
 // What an apply tells its listeners, as it happens: the listr2 view, the plain-line view and
 // `apply --format json` all read these, and a remote worker will send the same. Plain data only
@@ -20,22 +21,13 @@ export type ApplyEvent =
    * A server asked the account to slow down and it waited (`waitedMs`, with every account on that
    * server): `said` is the server's answer, `askedMs` the wait it named (null: none).
    */
-  | {
-      type: 'throttled';
-      account: string;
-      side: Side;
-      server: string;
-      folder?: string;
-      said: string;
-      askedMs: number | null;
-      waitedMs: number;
-    }
+  | ({ type: 'throttled' } & ThrottleEpisode)
   /**
    * A daily byte budget (maxBytesPerDay) of the account's `side` is spent: it moved `usedBytes` of
    * `budgetBytes` in the last 24 h. Nothing new starts for it until `until` (ISO UTC); what is not
    * done is left for the next apply of the plan. `account_finished` follows.
    */
-  | { type: 'paused'; account: string; side: Side; usedBytes: number; budgetBytes: number; until: string }
+  | ({ type: 'paused' } & QuotaPause)
   /** The account ran; `counts.failed` actions failed (each in the audit log). */
   | { type: 'account_finished'; account: string; counts: ApplyCounts }
   /** The account could not run on (a failed login, a stale folder): `errors` say why. */

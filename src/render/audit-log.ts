@@ -3,6 +3,7 @@ import { overridden } from '../audit/outcomes.ts';
 import type { AuditApplySummary } from '../audit/reader.ts';
 import { renderChainLines } from './audit-chain.ts';
 import { paint, type Colour, type Palette } from './palette.ts';
+import { tableLines, type Cell } from './table.ts';
 
 const HEADINGS = [
   'WHEN (UTC)',
@@ -25,8 +26,6 @@ const RESULT_COLOURS: Record<AuditApplySummary['result'], Colour> = {
   unfinished: 'yellow',
 };
 
-type Cell = { text: string; colour?: Colour };
-
 /** `mailshift audit <manifest>`: the applies and gates in order as a table, then the hash chain check. */
 export function renderAuditLog(
   name: string,
@@ -41,21 +40,8 @@ export function renderAuditLog(
   } else {
     const ids = shortIds(applies.map((apply) => apply.applyId));
     const rows = applies.map((apply, index) => row(apply, ids[index]!));
-    const widths = HEADINGS.map((heading, column) =>
-      Math.max(heading.length, ...rows.map((cells) => cells[column]!.text.length)),
-    );
-    const line = (cells: Cell[]) =>
-      cells
-        .map((cell, column) => {
-          const padded = RIGHT_ALIGNED.has(column)
-            ? cell.text.padStart(widths[column]!)
-            : cell.text.padEnd(widths[column]!);
-          // Padding first, colour second: escape codes must not count towards the width.
-          return cell.colour ? paint(palette, cell.colour, padded) : padded;
-        })
-        .join('  ')
-        .trimEnd();
-    lines.push(line(HEADINGS.map((text) => ({ text }))), ...rows.map(line));
+    const table = tableLines(HEADINGS, rows, palette, RIGHT_ALIGNED);
+    lines.push(table.heading, ...table.rows);
   }
   lines.push('', ...renderChainLines(chain, palette));
   if (applies.length > 0) lines.push('', 'Show one: mailshift audit <manifest> <APPLY-ID> (a unique prefix will do)');

@@ -1,6 +1,7 @@
 import type { AccountCheck, SideCheck } from '../engine/check.ts';
 import { loginOf } from '../manifest/login-name.ts';
 import { paint, type Palette } from './palette.ts';
+import { tableLines } from './table.ts';
 
 const HEADINGS = [
   'ACCOUNT',
@@ -22,25 +23,12 @@ export function renderCheckTable(results: readonly AccountCheck[], palette: Pale
     row(result.account, 'source', result.source),
     row('', 'target', result.target),
   ]);
-  const widths = HEADINGS.map((heading, column) =>
-    Math.max(heading.length, ...rows.map((cells) => cells[column]!.text.length)),
-  );
-  const line = (cells: Array<{ text: string; colour?: 'green' | 'red' }>) =>
-    cells
-      .map((cell, column) => {
-        const padded = RIGHT_ALIGNED.has(column)
-          ? cell.text.padStart(widths[column]!)
-          : cell.text.padEnd(widths[column]!);
-        // Padding first, colour second: escape codes must not count towards the width.
-        return cell.colour ? paint(palette, cell.colour, padded) : padded;
-      })
-      .join('  ')
-      .trimEnd();
+  const table = tableLines(HEADINGS, rows, palette, RIGHT_ALIGNED);
   const failed = results.filter((result) => !result.source.ok || !result.target.ok).length;
   const summary = `${results.length} account${results.length === 1 ? '' : 's'} checked: ${results.length - failed} ok, ${failed} failed`;
   return [
-    line(HEADINGS.map((text) => ({ text }))),
-    ...rows.map(line),
+    table.heading,
+    ...table.rows,
     ...tokenLines(results),
     '',
     failed > 0 ? paint(palette, 'red', summary) : summary,

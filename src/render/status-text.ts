@@ -7,6 +7,7 @@ import { countsLine } from './apply-progress.ts';
 import { accountOptions } from './replan-accounts.ts';
 import { paint, type Colour, type Palette } from './palette.ts';
 import { formatBytes, plural } from './sizes.ts';
+import { tableLines, type Cell } from './table.ts';
 
 const HEADINGS = ['PHASE', 'KIND', 'STATE', 'REQUIRES', 'PLAN', 'LAST APPLY / GATE'];
 const STATE_COLOURS: Record<PhaseState, Colour | undefined> = {
@@ -16,30 +17,13 @@ const STATE_COLOURS: Record<PhaseState, Colour | undefined> = {
   blocked: 'yellow',
 };
 
-type Cell = { text: string; colour?: Colour | undefined };
-
 /** `mailshift status`: the phases in order as a table, a line of detail under each, then the next command. */
 export function renderStatusText(runbook: Runbook, palette: Palette): string {
   const rows = runbook.phases.map(row);
-  const widths = HEADINGS.map((heading, column) =>
-    Math.max(heading.length, ...rows.map((cells) => cells[column]!.text.length)),
-  );
-  // Padding first, colour second: escape codes must not count towards the width.
-  const line = (cells: Cell[]) =>
-    cells
-      .map((cell, column) => {
-        const padded = cell.text.padEnd(widths[column]!);
-        return cell.colour ? paint(palette, cell.colour, padded) : padded;
-      })
-      .join('  ')
-      .trimEnd();
-  const lines = [
-    paint(palette, 'bold', `mailshift status: ${runbook.name} (${runbook.manifest})`),
-    '',
-    line(HEADINGS.map((text) => ({ text }))),
-  ];
+  const table = tableLines(HEADINGS, rows, palette);
+  const lines = [paint(palette, 'bold', `mailshift status: ${runbook.name} (${runbook.manifest})`), '', table.heading];
   runbook.phases.forEach((phase, index) => {
-    lines.push(line(rows[index]!));
+    lines.push(table.rows[index]!);
     for (const detail of details(phase)) lines.push(paint(palette, 'dim', `  ${detail}`));
     for (const left of leftOut(phase, runbook.manifest)) lines.push(paint(palette, 'red', `  ${left}`));
   });

@@ -1,5 +1,5 @@
 // `mailshift apply` with a daily byte budget (maxBytesPerDay, Gmail's kind of limit) too small for
-// the mailbox: the apply pauses the account part-way (exit 75, an audit record, the summary line,
+// the mailbox: the apply pauses the account part-way (exit 1, an audit record, the summary line,
 // the `paused` event), a re-run within the same 24 h copies nothing more (the count is kept in the
 // state dir), and a re-run a day later (MAILSHIFT_NOW moves the clock) finishes with nothing lost
 // and nothing twice.
@@ -57,7 +57,7 @@ test('a spent daily byte budget pauses the account until the window frees up; ap
     const first = await runMailshift(['apply', planFile, '--format', 'json'], {
       env: { ...m.env, MAILSHIFT_NOW: '2026-12-07T09:00:00Z' },
     });
-    assert.is(first.code, 75, first.output);
+    assert.is(first.code, 1, first.output);
     assert.not.ok(hasStackTrace(first.output), first.output);
     // Charged to the minute, rounded up: the window frees 24 h after 09:01.
     const until = '2026-12-08T09:01:00Z';
@@ -109,7 +109,7 @@ test('a spent daily byte budget pauses the account until the window frees up; ap
 
     // An hour later the window still holds the first apply's bytes: nothing more is copied.
     const again = await runMailshift(['apply', planFile], { env: { ...m.env, MAILSHIFT_NOW: '2026-12-07T10:00:00Z' } });
-    assert.is(again.code, 75, again.output);
+    assert.is(again.code, 1, again.output);
     assert.match(again.stdout, `alice: paused by quota until ${until}`);
     assert.match(again.stdout, /Apply paused by a daily byte budget: 0 copied/);
     assert.is(contentMultiset(await mailboxState(m.target.server, m.target)).length, 4);

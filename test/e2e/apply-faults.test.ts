@@ -162,7 +162,12 @@ test('cut mid-FETCH on the source, mid-MULTIAPPEND on the target, and a MULTIAPP
     const recovered = auditRecords(m, 'fault-cut').filter(
       (r) => r.op === 'copy' && r.result === 'done' && /after an interruption/.test(String(r.reason)),
     );
-    assert.ok(recovered.length > 1, 'the unconfirmed batch was found on the target and recorded, not appended again');
+    // The public-API path appends one message per command, so the lost answer covers one message.
+    const lostAnswerCovers = onPublicApi ? 1 : 2;
+    assert.ok(
+      recovered.length >= lostAnswerCovers,
+      'the unconfirmed batch was found on the target and recorded, not appended again',
+    );
     await assertTargetMirrorsSource(m);
     await assertNothingLeftToPlan(m, 'presync');
   } finally {
