@@ -51,8 +51,9 @@ local user(id, address) = {
   description: 'example.com leaves Google Workspace (Portuguese UI) for its own Dovecot server.',
 
   defaults: {
-    // imap.gmail.com:993, implicit TLS, 2 connections per account: Gmail throttles hard
-    // (and limits IMAP downloads to about 2.5 GB a day per account).
+    // imap.gmail.com:993, implicit TLS, 2 connections per account: Gmail throttles hard, and
+    // limits IMAP downloads to about 2,500 MB a day per account: the preset's maxBytesPerDay
+    // pauses an account there, and the next apply goes on.
     source: ms.presets.gmail,
     // --host2 imap.example.net --ssl2; Dovecot's hierarchy ('/' or '.') is read at plan time.
     target: ms.presets.dovecot('imap.example.net'),

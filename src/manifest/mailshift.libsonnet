@@ -3,10 +3,15 @@
 {
   // Endpoint presets for common servers: use as `defaults: { source: ms.presets.gmail, target: ms.presets.dovecot('imap.new.example') }`.
   presets: {
-    // Gmail / Google Workspace: OAuth2 (`+ ms.oauth2.google(key)`), or an app password (PLAIN).
-    // Gmail throttles hard: a few connections and ~2.5 GB/day of IMAP download per account.
-    gmail: { host: 'imap.gmail.com', port: 993, tls: 'implicit', connections: 2 },
+    // Gmail / Google Workspace as a source: OAuth2 (`+ ms.oauth2.google(key)`), or an app password (PLAIN).
+    // Gmail throttles hard: a few connections, and about 2,500 MB a day downloaded per account;
+    // the apply pauses an account at that budget rather than meet Gmail's bandwidth BYE.
+    gmail: { host: 'imap.gmail.com', port: 993, tls: 'implicit', connections: 2, maxBytesPerDay: 2500 * 1000 * 1000 },
+    // Gmail as a target: about 500 MB a day uploaded per account.
+    gmailTarget: self.gmail { maxBytesPerDay: 500 * 1000 * 1000 },
     // Microsoft 365 / Exchange Online. Basic auth is off there: `+ ms.oauth2.microsoft(tenant, clientId, secret)`.
+    // It throttles with "Suggested Backoff Time" (about 5 minutes), waited in full within
+    // maxThrottleWaitSeconds (default 2 h), and no documented daily byte limit.
     office365: { host: 'outlook.office365.com', port: 993, tls: 'implicit', connections: 2 },
     // Dovecot: `/` or `.` hierarchy, discovered from the server at plan time.
     dovecot(host, port=993): { host: host, port: port, tls: 'implicit' },

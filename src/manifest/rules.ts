@@ -304,7 +304,30 @@ function endpointRules(
         location,
       ),
     );
+  if (endpoint.host && GMAIL_HOST.test(endpoint.host)) found.push(...gmailBudgetRules(endpoint, side, location));
   return found;
+}
+
+const GMAIL_HOST = /^imap\.gmail\.com$/i;
+
+/** Gmail's documented IMAP bandwidth per account and day: download from it, upload to it. */
+const GMAIL_BYTES_PER_DAY = { source: 2500 * 1000 * 1000, target: 500 * 1000 * 1000 } as const;
+
+/** Past its daily bandwidth Gmail says BYE for hours; a budget above it (or none) runs into that. */
+function gmailBudgetRules(endpoint: EndpointInput, side: 'source' | 'target', location: ReturnType<At>): Diagnostic[] {
+  const limit = GMAIL_BYTES_PER_DAY[side];
+  const budget = endpoint.maxBytesPerDay ?? null;
+  if (budget !== null && budget <= limit) return [];
+  const direction = side === 'source' ? 'downloaded from' : 'uploaded to';
+  const preset = side === 'source' ? 'ms.presets.gmail' : 'ms.presets.gmailTarget';
+  return [
+    warning(
+      'MANIFEST_RULE',
+      `the ${side} is Gmail, which allows about ${limit / 1e6} MB a day ${direction} each account, and maxBytesPerDay is ${budget === null ? 'not set' : `${budget}`}: past that limit Gmail drops the connection with a bandwidth BYE for up to a day`,
+      `set ${side}.maxBytesPerDay: ${limit / 1e6} * 1000 * 1000 (${preset} carries it), so that the apply pauses the account instead`,
+      location,
+    ),
+  ];
 }
 
 /** Providers that refuse IMAP passwords (or take only app passwords): what a password login meets there. */
@@ -316,7 +339,7 @@ const PASSWORDLESS_PROVIDERS = [
     fix: "use OAuth2: auth: { mechanism: 'XOAUTH2', oauth2: { provider: 'microsoft', … } } (ms.oauth2.microsoft; README \"Microsoft 365\")",
   },
   {
-    host: /^imap\.gmail\.com$/i,
+    host: GMAIL_HOST,
     name: 'Gmail',
     why: 'Google takes only an app password there, and Google Workspace may refuse even that',
     fix: "use OAuth2: auth: { mechanism: 'XOAUTH2', oauth2: { provider: 'google', … } } (ms.oauth2.google; README \"Google Workspace\"), or keep an app password",

@@ -46,7 +46,13 @@ test('account ids become environment variable names; presets evaluate as documen
   const value = JSON.parse((result as { json: string }).json);
   assert.is(value.a, 'J_DOE_X_ACME_EXAMPLE_SOURCE_PW');
   assert.is(value.b, '_1ST');
-  assert.equal(value.gmail, { host: 'imap.gmail.com', port: 993, tls: 'implicit', connections: 2 });
+  assert.equal(value.gmail, {
+    host: 'imap.gmail.com',
+    port: 993,
+    tls: 'implicit',
+    connections: 2,
+    maxBytesPerDay: 2500 * 1000 * 1000,
+  });
   const trash = new RegExp(value.trash);
   for (const name of ['Trash', 'INBOX.Trash', 'INBOX/Junk E-mail', 'Deleted Items', 'Spam'])
     assert.ok(trash.test(name), name);
@@ -86,6 +92,24 @@ test('provider presets: Microsoft 365 and Gmail targets with their OAuth2 provid
   const file = folder.write('gmail.jsonnet', "local ms = import 'mailshift.libsonnet'; ms.messages.gmailTarget");
   const gmail = await evaluateJsonnet(file, { strings: {}, code: {} });
   assert.equal(JSON.parse((gmail as { json: string }).json), { targetMaxSize: 25 * 1024 * 1024 });
+});
+
+test('Gmail presets carry its daily bandwidth: 2,500 MB down as a source, 500 MB up as a target, and validate is quiet', async () => {
+  const result = await evaluate(`{
+    apiVersion: 'mailshift/v1', name: 'lib',
+    defaults: {
+      source: ms.presets.gmail + ms.oauth2.google({ file: 'sa.json' }),
+      target: ms.presets.gmailTarget + ms.oauth2.google({ file: 'sa-new.json' }),
+    },
+    accounts: [{ id: 'alice', source: { user: 'alice@old.example' }, target: { user: 'alice@new.example' } }],
+    messages: ms.messages.gmailTarget,
+    phases: [ms.phases.presync()],
+  }`);
+  assert.equal(result.diagnostics, []);
+  const [account] = result.settings.accounts;
+  assert.is(account.source.maxBytesPerDay, 2500 * 1000 * 1000);
+  assert.is(account.target.maxBytesPerDay, 500 * 1000 * 1000);
+  assert.is(account.target.host, 'imap.gmail.com');
 });
 
 test('ms.adminLogin: one admin credential, and each account a line naming its mailbox', async () => {

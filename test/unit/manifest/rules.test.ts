@@ -230,18 +230,42 @@ const cases: Array<{ name: string; change: (m: any) => void; expect: string[] }>
   {
     name: 'a password login to Gmail warns',
     change: (m) => {
-      m.defaults.source = { ...m.defaults.source, host: 'imap.gmail.com' };
+      m.defaults.source = { ...m.defaults.source, host: 'imap.gmail.com', maxBytesPerDay: 2_500_000_000 };
     },
     expect: ['warning /accounts/0/source'],
   },
   {
-    name: 'OAuth2 to Gmail does not warn',
+    name: 'OAuth2 to Gmail within its daily download does not warn',
     change: (m) => {
-      m.defaults.source = { ...m.defaults.source, host: 'imap.gmail.com' };
+      m.defaults.source = { ...m.defaults.source, host: 'imap.gmail.com', maxBytesPerDay: 2_500_000_000 };
       m.accounts[0].source = {
         user: 'alice',
         auth: { mechanism: 'XOAUTH2', oauth2: { provider: 'google', serviceAccountKey: { env: 'K' } } },
       };
+    },
+    expect: [],
+  },
+  {
+    name: 'Gmail as a source without a daily byte budget warns',
+    change: (m) => {
+      m.defaults.source = { ...m.defaults.source, host: 'imap.gmail.com' };
+      m.accounts[0].source = { user: 'alice', auth: { mechanism: 'XOAUTH2', accessToken: { env: 'T' } } };
+    },
+    expect: ['warning /accounts/0/source'],
+  },
+  {
+    name: "Gmail as a target with the source's budget warns: it takes a fifth of that",
+    change: (m) => {
+      m.defaults.target = { ...m.defaults.target, host: 'imap.gmail.com', maxBytesPerDay: 2_500_000_000 };
+      m.accounts[0].target = { user: 'alice', auth: { mechanism: 'XOAUTH2', accessToken: { env: 'T' } } };
+    },
+    expect: ['warning /accounts/0/target'],
+  },
+  {
+    name: 'Gmail as a target within its daily upload does not warn',
+    change: (m) => {
+      m.defaults.target = { ...m.defaults.target, host: 'imap.gmail.com', maxBytesPerDay: 500_000_000 };
+      m.accounts[0].target = { user: 'alice', auth: { mechanism: 'XOAUTH2', accessToken: { env: 'T' } } };
     },
     expect: [],
   },
