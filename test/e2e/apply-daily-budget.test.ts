@@ -13,19 +13,7 @@ import { hasStackTrace, runMailshift } from '../support/cli.ts';
 import { fillMailbox, rawMessage, type TestMessage } from '../support/mailbox-builder.ts';
 import { contentMultiset, mailboxState } from '../support/mailbox-state.ts';
 import { newMigration, type Migration } from '../support/migration.ts';
-
-function auditFiles(m: Migration): Array<Array<Record<string, unknown>>> {
-  const dir = auditDirFor(m.manifest, basename(m.manifest, '.json'));
-  return readdirSync(dir)
-    .filter((file) => file.endsWith('.jsonl'))
-    .sort()
-    .map((file) =>
-      readFileSync(join(dir, file), 'utf8')
-        .split('\n')
-        .filter((line) => line !== '')
-        .map((line) => JSON.parse(line) as Record<string, unknown>),
-    );
-}
+import { auditFiles } from '../support/audit-files.ts';
 
 test('a spent daily byte budget pauses the account until the window frees up; applied again a day later, the plan finishes with nothing lost or twice', async () => {
   // Three folders of two messages each; the target may take four messages' bytes a day.
@@ -83,7 +71,7 @@ test('a spent daily byte budget pauses the account until the window frees up; ap
     for (const secret of [m.source.password, m.target.password])
       assert.not.ok(first.output.includes(secret), 'no password shown');
 
-    const [audit] = auditFiles(m);
+    const [audit] = auditFiles(m.manifest);
     const quota = audit!.filter((record) => record.op === 'quota');
     assert.is(quota.length, 1, 'one audit record for the pause');
     assert.equal(

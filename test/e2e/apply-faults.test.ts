@@ -18,6 +18,7 @@ import { seedMailbox } from '../support/seed.ts';
 import { dovecotPair } from '../support/servers.ts';
 import { startTcpProxy, type ProxyOptions, type TcpProxy } from '../support/tcp-proxy.ts';
 import { onPublicApi, wireTest } from '../support/wire.ts';
+import { auditRecords } from '../support/audit-files.ts';
 
 /** The answer to an APPEND of several messages; one message per APPEND on imapflow's public API. */
 const BATCH_APPENDUID = onPublicApi ? / OK \[APPENDUID \d+ \d+\]/ : / OK \[APPENDUID \d+ \d+:\d+\]/;
@@ -52,23 +53,9 @@ async function assertNothingLeftToPlan(m: Migration, phase: string): Promise<voi
 
 /** The apply ids in the migration's audit log, oldest first, from each file's start record. */
 function applyIds(m: Migration, name: string): string[] {
-  return auditRecords(m, name)
+  return auditRecords(m.manifest, name)
     .filter((record) => record.type === 'start')
     .map((record) => String(record.applyId));
-}
-
-/** Every record of the migration's audit files, oldest first. */
-function auditRecords(m: Migration, name: string): Array<Record<string, unknown>> {
-  const dir = auditDirFor(m.manifest, name);
-  return readdirSync(dir)
-    .filter((file) => file.endsWith('.jsonl'))
-    .sort()
-    .flatMap((file) =>
-      readFileSync(join(dir, file), 'utf8')
-        .split('\n')
-        .filter((line) => line !== '')
-        .map((line) => JSON.parse(line)),
-    );
 }
 
 interface AuditedFailure {
@@ -159,7 +146,7 @@ test('cut mid-FETCH on the source, mid-MULTIAPPEND on the target, and a MULTIAPP
     assert.is(target.cuts, 2, 'both target cuts happened');
     assert.is(applied.code, 0, applied.stdout + applied.stderr);
     assert.match(applied.stdout, /Apply complete: \d+ copied/);
-    const recovered = auditRecords(m, 'fault-cut').filter(
+    const recovered = auditRecords(m.manifest, 'fault-cut').filter(
       (r) => r.op === 'copy' && r.result === 'done' && /after an interruption/.test(String(r.reason)),
     );
     // The public-API path appends one message per command, so the lost answer covers one message.
@@ -192,7 +179,7 @@ wireTest(
       const applied = await runMailshift(['apply', await plan(m, 'presync')], { env: m.env });
       assert.is(target.cuts, 1, 'the APPENDUID answer was cut');
       assert.is(applied.code, 0, applied.stdout + applied.stderr);
-      const copies = auditRecords(m, 'fault-created').filter((r) => r.op === 'copy' && r.result === 'done');
+      const copies = auditRecords(m.manifest, 'fault-created').filter((r) => r.op === 'copy' && r.result === 'done');
       assert.is(copies.length, 12);
       assert.ok(
         copies.every((r) => /after an interruption/.test(String(r.reason))),

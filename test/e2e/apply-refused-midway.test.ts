@@ -19,6 +19,7 @@ import { newMigration, type Migration } from '../support/migration.ts';
 import { dovecotPair } from '../support/servers.ts';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
 import { onPublicApi } from '../support/wire.ts';
+import { auditRecords } from '../support/audit-files.ts';
 
 /** A rewrite that turns the server's `nth` OK [APPENDUID …] into `refusal` (same tag). */
 function refuseNthAppend(nth: number, refusal: string): (line: string) => string {
@@ -28,19 +29,6 @@ function refuseNthAppend(nth: number, refusal: string): (line: string) => string
     if (!match || ++seen !== nth) return line;
     return `${match[1]} ${refusal}`;
   };
-}
-
-function auditRecords(m: Migration, name: string): Array<Record<string, unknown>> {
-  const dir = auditDirFor(m.manifest, name);
-  return readdirSync(dir)
-    .filter((file) => file.endsWith('.jsonl'))
-    .sort()
-    .flatMap((file) =>
-      readFileSync(join(dir, file), 'utf8')
-        .split('\n')
-        .filter((line) => line !== '')
-        .map((line) => JSON.parse(line)),
-    );
 }
 
 async function withProxiedTarget(
@@ -78,7 +66,7 @@ async function assertRefusedAloneThenConverges(
   words: RegExp,
   copied: number,
 ): Promise<void> {
-  const first = auditRecords(m, name).filter((r) => r.op === 'copy');
+  const first = auditRecords(m.manifest, name).filter((r) => r.op === 'copy');
   const failed = first.filter((r) => r.result === 'failed');
   assert.is(failed.length, 1, `one copy failed: ${JSON.stringify(failed)}`);
   assert.match(String(failed[0]!.reason), words, "in the server's words");
@@ -102,7 +90,7 @@ async function assertRefusedAloneThenConverges(
     contentMultiset(source),
     'every message on the target once: none lost, none duplicated',
   );
-  const second = auditRecords(m, name)
+  const second = auditRecords(m.manifest, name)
     .filter((r) => r.op === 'copy')
     .slice(first.length);
   assert.equal(
@@ -164,7 +152,7 @@ for (const { label, hide } of [
         const applied = await runMailshift(['apply', planFile], { env: m.env });
         assert.is(applied.code, 1, applied.stdout + applied.stderr);
         assert.match(applied.stderr, /error: account alice: target mailbox of account alice at \S+ is full/);
-        const first = auditRecords(m, name).filter((r) => r.op === 'copy');
+        const first = auditRecords(m.manifest, name).filter((r) => r.op === 'copy');
         assert.is(first.find((r) => r.result === 'done')!.uid, 1, 'the message stored before the refusal is kept');
         assert.ok(
           first.filter((r) => r.result === 'failed').every((r) => /is full.*OVERQUOTA/.test(String(r.reason))),
@@ -199,7 +187,7 @@ test('MULTIAPPEND refused for one message over the size limit, then a BAD for an
         const applied = await runMailshift(['apply', planFile], { env: m.env });
         assert.is(applied.code, 1, applied.stdout + applied.stderr);
         assert.match(applied.stdout, /Apply finished with failures: 2 copied .*· 2 failed\./);
-        const copies = auditRecords(m, 'refused-multi').filter((r) => r.op === 'copy');
+        const copies = auditRecords(m.manifest, 'refused-multi').filter((r) => r.op === 'copy');
         assert.equal(
           copies.map((r) => r.result),
           ['done', 'failed', 'failed', 'done'],
@@ -210,7 +198,7 @@ test('MULTIAPPEND refused for one message over the size limit, then a BAD for an
 
         const again = await runMailshift(['apply', planFile], { env: m.env });
         assert.is(again.code, 1, 'the big one is refused again');
-        const second = auditRecords(m, 'refused-multi')
+        const second = auditRecords(m.manifest, 'refused-multi')
           .filter((r) => r.op === 'copy')
           .slice(copies.length);
         assert.equal(
@@ -258,7 +246,7 @@ test('Office-365-like target, the connection cut in the middle of a pipeline of 
         onSource,
         'INBOX on the target once each: none lost, none duplicated',
       );
-      const found = auditRecords(m, 'cut-pipeline').filter(
+      const found = auditRecords(m.manifest, 'cut-pipeline').filter(
         (r) => r.op === 'copy' && r.result === 'done' && /after an interruption/.test(String(r.reason)),
       );
       // On imapflow's public API one APPEND waits for the next: a cut in its bytes leaves nothing stored.

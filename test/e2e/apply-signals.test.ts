@@ -17,6 +17,7 @@ import { newMigration, type Migration, type MigrationEndpoints } from '../suppor
 import { seedMailbox } from '../support/seed.ts';
 import { dovecotPair } from '../support/servers.ts';
 import { startTcpProxy } from '../support/tcp-proxy.ts';
+import { auditFiles } from '../support/audit-files.ts';
 
 // Enough that the copies are still in flight when the signal comes, on a fast machine too.
 const MESSAGES = 1200;
@@ -84,20 +85,6 @@ function journalEntries(file: string): number {
   }
 }
 
-/** Every audit file of the migration, oldest first, as its records. */
-function auditFiles(m: Migration, name: string): Array<Array<Record<string, unknown>>> {
-  const dir = auditDirFor(m.manifest, name);
-  return readdirSync(dir)
-    .filter((file) => file.endsWith('.jsonl'))
-    .sort()
-    .map((file) =>
-      readFileSync(join(dir, file), 'utf8')
-        .split('\n')
-        .filter((line) => line !== '')
-        .map((line) => JSON.parse(line)),
-    );
-}
-
 function assertStoppedCleanly(stopped: CliResult, planFile: string): void {
   assert.is(stopped.code, 130, stopped.output);
   assert.ok(
@@ -119,7 +106,7 @@ async function assertResumesCompletely(m: Migration, name: string, planFile: str
   assert.equal(contentMultiset(target), copied, "the target holds the source's messages: none lost, no duplicates");
   const onTarget = Object.values(target).reduce((sum, messages) => sum + messages.length, 0);
   assert.is(onTarget, copied.length);
-  const copies = auditFiles(m, name)
+  const copies = auditFiles(m.manifest, name)
     .flat()
     .filter((r) => r.type === 'action' && r.op === 'copy' && r.result === 'done');
   const sourceMessages = copies.map((r) => `${r.folder}/${r.uid}`);
@@ -128,7 +115,7 @@ async function assertResumesCompletely(m: Migration, name: string, planFile: str
 }
 
 async function assertSealedInterrupted(m: Migration, name: string, stopped: CliResult): Promise<void> {
-  const [first] = auditFiles(m, name);
+  const [first] = auditFiles(m.manifest, name);
   const end = first!.at(-1)!;
   assert.is(end.type, 'end', "the interrupted apply's audit file is sealed");
   assert.is(end.result, 'interrupted');
@@ -176,7 +163,9 @@ test('SIGINT while the target has stopped answering: the connections are dropped
       `waited for the batches in flight about 4 s, then dropped them (${seconds.toFixed(1)} s)`,
     );
     await assertSealedInterrupted(m, 'signal-forced', stopped);
-    const audited = auditFiles(m, 'signal-forced')[0]!.filter((r) => r.op === 'copy' && r.result === 'done').length;
+    const audited = auditFiles(m.manifest, 'signal-forced')[0]!.filter(
+      (r) => r.op === 'copy' && r.result === 'done',
+    ).length;
     const stored = Object.values(await mailboxState(dot, m.target)).reduce((sum, messages) => sum + messages.length, 0);
     assert.ok(
       stored > audited,
@@ -226,7 +215,7 @@ test('killed between journal and audit (the last records and the end record lost
         .join(''),
     );
     await assertResumesCompletely(m, 'signal-unaudited', planFile);
-    const recovered = auditFiles(m, 'signal-unaudited')[1]!.filter(
+    const recovered = auditFiles(m.manifest, 'signal-unaudited')[1]!.filter(
       (r) => r.type === 'action' && /ended before auditing it/.test(String(r.reason)),
     );
     assert.is(recovered.length, 10, 'the ten lost records are audited by the next apply');
@@ -266,7 +255,7 @@ test('Ctrl-C while the apply starts up (its checks reading the servers): nothing
     assert.match(output, 'Apply interrupted: 0 copied');
     assert.match(output, `Resume with: mailshift apply ${planFile}`);
     assert.equal(contentMultiset(await mailboxState(m.target.server, m.target)), [], 'nothing copied');
-    const [records] = auditFiles(m, 'signal-startup');
+    const [records] = auditFiles(m.manifest, 'signal-startup');
     assert.equal(
       records!.map((r) => r.type),
       ['start', 'end'],
