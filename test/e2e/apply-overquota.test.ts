@@ -1,15 +1,13 @@
 // `mailshift apply` into a target mailbox that fills up: Dovecot's quota answers the APPEND past it
 // with NO [OVERQUOTA], as a full Exchange or Gmail mailbox does. That account stops at once with a
 // message that says what is full and how to go on; nothing is retried; the other accounts go on.
-import { readFileSync, writeFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { hasStackTrace, runMailshift } from '../support/cli.ts';
 import { startDovecot } from '../support/dovecot.ts';
 import { fillMailbox } from '../support/mailbox-builder.ts';
 import { contentMultiset, mailboxState } from '../support/mailbox-state.ts';
-import { newMigration } from '../support/migration.ts';
-import { freshUser } from '../support/servers.ts';
+import { addAccount, newMigration } from '../support/migration.ts';
 
 test('a full target mailbox (NO [OVERQUOTA]) stops that account with a clear message and no retry; the other account is copied', async () => {
   const full = await startDovecot({ layout: 'dot', quotaMessages: 4 });
@@ -21,19 +19,9 @@ test('a full target mailbox (NO [OVERQUOTA]) stops that account with a clear mes
         INBOX: [{ name: 'a1' }, { name: 'a2' }, { name: 'a3' }],
         Work: [{ name: 'w1' }, { name: 'w2' }, { name: 'w3' }],
       });
-      const bob = {
-        source: await freshUser(m.source.server, 'overquota-bob-src'),
-        target: await freshUser(full, 'overquota-bob-tgt'),
-      };
+      const bob = await addAccount(m, 'bob');
       await fillMailbox(m.source.server, bob.source, { INBOX: [{ name: 'b1' }, { name: 'b2' }] });
-      const manifest = JSON.parse(readFileSync(m.manifest, 'utf8'));
-      manifest.accounts.push({
-        id: 'bob',
-        source: { user: bob.source.user, password: { env: 'BOB_SOURCE_PW' } },
-        target: { user: bob.target.user, password: { env: 'BOB_TARGET_PW' } },
-      });
-      writeFileSync(m.manifest, JSON.stringify(manifest, null, 2));
-      const env = { ...m.env, BOB_SOURCE_PW: bob.source.password, BOB_TARGET_PW: bob.target.password };
+      const { env } = m;
 
       const applied = await runMailshift(['apply', m.manifest, '--phase', 'presync', '--auto-approve'], { env });
       const output = applied.stdout + applied.stderr;

@@ -1,15 +1,14 @@
 // Two accounts on one source server that throttles: when the server tells one account to back off,
 // the other holds off too (the wait is the server's, not the account's), and both finish with
 // nothing lost and no duplicate.
-import { readFileSync, writeFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { auditRecords } from '../support/audit-files.ts';
 import { runMailshift } from '../support/cli.ts';
 import { contentMultiset, mailboxState } from '../support/mailbox-state.ts';
-import { newMigration } from '../support/migration.ts';
+import { addAccount, newMigration } from '../support/migration.ts';
 import { seedMailbox } from '../support/seed.ts';
-import { dovecotPair, freshUser } from '../support/servers.ts';
+import { dovecotPair } from '../support/servers.ts';
 import { startTcpProxy } from '../support/tcp-proxy.ts';
 import { throttleSchedule } from '../support/throttling-proxy.ts';
 
@@ -35,20 +34,10 @@ test('Office 365 tells one account to back off: the other account on that server
     { source: { port: proxy.port, ...pace } },
   );
   try {
-    const bob = {
-      source: await freshUser(m.source.server, 'throttle-shared-bob-src'),
-      target: await freshUser(m.target.server, 'throttle-shared-bob-tgt'),
-    };
+    const bob = await addAccount(m, 'bob');
     await seedMailbox(m.source.server, m.source, { seed: 31, messages: 50, otherDelimiter: '.' });
     await seedMailbox(m.source.server, bob.source, { seed: 32, messages: 50, otherDelimiter: '.' });
-    const manifest = JSON.parse(readFileSync(m.manifest, 'utf8'));
-    manifest.accounts.push({
-      id: 'bob',
-      source: { user: bob.source.user, password: { env: 'BOB_SOURCE_PW' } },
-      target: { user: bob.target.user, password: { env: 'BOB_TARGET_PW' } },
-    });
-    writeFileSync(m.manifest, JSON.stringify(manifest, null, 2));
-    const env = { ...m.env, BOB_SOURCE_PW: bob.source.password, BOB_TARGET_PW: bob.target.password };
+    const { env } = m;
     const planned = await runMailshift(['plan', m.manifest, '--phase', 'presync', '--quiet'], { env });
     assert.is(planned.code, 0, planned.stderr);
 

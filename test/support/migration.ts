@@ -1,7 +1,8 @@
 // A migration set up the way a user has it: a manifest in a folder, pointed at fresh users on the
 // Dovecot pair (source: '/' layout; target: '.' under INBOX.) or on any harness servers the test
 // names, passwords in the environment.
-import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { manifestFolder } from './manifests.ts';
 import { dovecotPair, freshUser } from './servers.ts';
 import type { DovecotServer } from './dovecot.ts';
@@ -70,4 +71,31 @@ export async function newMigration<S extends AnyServer = DovecotServer, T extend
     planPath: (phase) => join(folder.dir, 'plans', `${name}.${phase}.plan.json`),
     remove: () => folder.remove(),
   };
+}
+
+/**
+ * One more account in the migration's manifest: fresh users on its servers (or the ones given),
+ * passwords in `m.env` as <ID>_SOURCE_PW and <ID>_TARGET_PW. Returns the users, to seed and compare.
+ */
+export async function addAccount<S extends AnyServer, T extends AnyServer>(
+  m: Migration<S, T>,
+  id: string,
+  servers: { source?: AnyServer; target?: AnyServer } = {},
+): Promise<{ source: { user: string; password: string }; target: { user: string; password: string } }> {
+  const name = basename(m.manifest, '.json');
+  const [source, target] = await Promise.all([
+    freshUser(servers.source ?? m.source.server, `${name}-${id}-src`),
+    freshUser(servers.target ?? m.target.server, `${name}-${id}-tgt`),
+  ]);
+  const prefix = id.toUpperCase();
+  const manifest = JSON.parse(readFileSync(m.manifest, 'utf8'));
+  manifest.accounts.push({
+    id,
+    source: { user: source.user, password: { env: `${prefix}_SOURCE_PW` } },
+    target: { user: target.user, password: { env: `${prefix}_TARGET_PW` } },
+  });
+  writeFileSync(m.manifest, JSON.stringify(manifest, null, 2));
+  m.env[`${prefix}_SOURCE_PW`] = source.password;
+  m.env[`${prefix}_TARGET_PW`] = target.password;
+  return { source, target };
 }
