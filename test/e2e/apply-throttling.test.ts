@@ -14,7 +14,6 @@ import { seedMailbox } from '../support/seed.ts';
 import { dovecotPair } from '../support/servers.ts';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
 import { throttleSchedule, type ThrottleSchedule, type ThrottleStep } from '../support/throttling-proxy.ts';
-import { wireTest } from '../support/wire.ts';
 
 const BODY_FETCH = /^UID FETCH \S+ \(.*BODY\.PEEK\[\].*\)/;
 const FOLDER_OPEN = /^(EXAMINE|SELECT) /;
@@ -247,33 +246,29 @@ test('Gmail: NO [THROTTLED] on a body FETCH and a bandwidth BYE on the target ar
   }
 });
 
-wireTest(
-  "Gmail: OK [THROTTLED] on a body FETCH (done, but slow down) is no failure and no wait: the source's pace halves, the episode is audited",
-  "imapflow's fetch() resolves without the tagged OK's response code",
-  async () => {
-    const { m, source, stop } = await throttledMigration(
-      'throttle-gmail-ok',
-      { source: [{ command: BODY_FETCH, nth: 2, answer: { kind: 'gmail-ok' } }] },
-      { connections: 1 },
-    );
-    try {
-      await seedMailbox(m.source.server, m.source, { seed: 31, messages: 40, otherDelimiter: '.' });
-      const planFile = await plan(m);
-      source.schedule.arm();
-      const applied = await runMailshift(['apply', planFile], { env: m.env });
-      assert.is(applied.code, 0, applied.stdout + applied.stderr);
-      assert.is(source.schedule.fired.length, 1);
-      const episodes = auditRecords(m).filter((record) => record.op === 'throttle');
-      assert.is(episodes.length, 1, JSON.stringify(episodes));
-      assert.match(String(episodes[0]!.reason), '[THROTTLED]');
-      assert.is(episodes[0]!.waitedMs, 0);
-      await assertTargetMirrorsSource(m);
-    } finally {
-      await stop();
-      m.remove();
-    }
-  },
-);
+test("Gmail: OK [THROTTLED] on a body FETCH (done, but slow down) is no failure and no wait: the source's pace halves, the episode is audited", async () => {
+  const { m, source, stop } = await throttledMigration(
+    'throttle-gmail-ok',
+    { source: [{ command: BODY_FETCH, nth: 2, answer: { kind: 'gmail-ok' } }] },
+    { connections: 1 },
+  );
+  try {
+    await seedMailbox(m.source.server, m.source, { seed: 31, messages: 40, otherDelimiter: '.' });
+    const planFile = await plan(m);
+    source.schedule.arm();
+    const applied = await runMailshift(['apply', planFile], { env: m.env });
+    assert.is(applied.code, 0, applied.stdout + applied.stderr);
+    assert.is(source.schedule.fired.length, 1);
+    const episodes = auditRecords(m).filter((record) => record.op === 'throttle');
+    assert.is(episodes.length, 1, JSON.stringify(episodes));
+    assert.match(String(episodes[0]!.reason), '[THROTTLED]');
+    assert.is(episodes[0]!.waitedMs, 0);
+    await assertTargetMirrorsSource(m);
+  } finally {
+    await stop();
+    m.remove();
+  }
+});
 
 test("a throttled login (Office 365's Suggested Backoff NO to AUTHENTICATE, then a disconnect) is waited for and logged in again, not a login failure", async () => {
   // One connection a side: the throttled login is the only one to the target.
