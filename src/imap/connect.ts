@@ -141,6 +141,7 @@ async function logIn(
     flow = new ImapFlow({ ...options, ...loggedTraceOptions(traced, options.logger) });
     chooseWire(flow, context.env);
   }
+  attachThrottleNotes(flow, throttle);
   // Constructed with room for message bodies; everything but a body read gets far less (uidFetch
   // raises it). On imapflow's public API the limits stay as constructed.
   setAnswerLimits(flow, ANSWER_LIMITS);
@@ -182,7 +183,6 @@ async function logIn(
   } finally {
     watch?.stop();
   }
-  attachThrottleNotes(flow, throttle);
   return wrapFlow(flow, place, throttle);
 }
 

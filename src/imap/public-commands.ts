@@ -1,5 +1,5 @@
 import type { FetchMessageObject, FetchQueryObject, ImapFlow } from 'imapflow';
-import { canUseFlag, normalizePath } from 'imapflow/lib/tools.js';
+import { canUseFlag, enhanceCommandError, normalizePath } from 'imapflow/lib/tools.js';
 import type { OutgoingMessage } from './append-command.ts';
 import type { TaggedOk, Token } from './wire/exec.ts';
 import type { FetchRow } from './wire/fetch-response.ts';
@@ -25,7 +25,11 @@ export function refusedWithoutReason(error: unknown): boolean {
 /** Where fetch() puts the body section asked for: the whole message, or the header. */
 type BodyField = 'source' | 'headers';
 
-/** `UID FETCH <set> (<items>)` through fetch(): each message answered, as the row the wire layer would read. */
+/**
+ * `UID FETCH <set> (<items>)` through fetch(): each message answered, as the row the wire layer
+ * would read. A NO or BAD rejects as the wire layer's does, its response code (Gmail's
+ * [THROTTLED]) in serverResponseCode: fetch() alone of imapflow's commands leaves it in the parse.
+ */
 export async function fetchPublicly(
   flow: ImapFlow,
   set: string,
@@ -33,11 +37,18 @@ export async function fetchPublicly(
   onRow: (row: FetchRow) => void,
 ): Promise<void> {
   const { query, body, binary, partial } = queryOf(items);
-  for await (const message of flow.fetch(set, query, { uid: true, binary })) {
-    const row = rowOfMessage(message, query, body);
-    if (row === null) continue;
-    if (partial !== undefined && row.body) row.body = row.body.subarray(partial[0], partial[0] + partial[1]);
-    onRow(row);
+  try {
+    for await (const message of flow.fetch(set, query, { uid: true, binary })) {
+      const row = rowOfMessage(message, query, body);
+      if (row === null) continue;
+      if (partial !== undefined && row.body) row.body = row.body.subarray(partial[0], partial[0] + partial[1]);
+      onRow(row);
+    }
+  } catch (error) {
+    const answered = error as { response?: unknown };
+    if (answered !== null && typeof answered === 'object' && typeof answered.response === 'object')
+      await enhanceCommandError(error as Parameters<typeof enhanceCommandError>[0]);
+    throw error;
   }
 }
 

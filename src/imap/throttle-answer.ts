@@ -65,25 +65,45 @@ export function answerText(error: unknown): string {
 }
 
 /**
- * What a connection heard last that asked it to slow down: imapflow waits out a "Suggested Backoff
- * Time" itself before failing the command, and when the server drops the connection meanwhile (as
- * Office 365 does) the command fails as a lost connection, the server's words gone. Its log keeps
- * them: connect.ts hands each client a logger that notes them here.
+ * What a connection heard last that asked it to slow down. imapflow would wait out a "Suggested
+ * Backoff Time" itself (on the connection, before failing the command, and fetch() three times
+ * more): waits no other account on the server would share, no audit would show and no throttle
+ * budget would bound. So the moment its log says it is about to, the session ends instead, and
+ * the command fails as a lost connection whose words these notes keep; when the server drops the
+ * connection itself (as Office 365 does) that is the same case. The caller then waits through
+ * the one shared, audited path (src/apply/throttle-waits.ts) and logs in again.
  */
 export interface ThrottleNotes {
   last: { said: string; waitMs: number | null; at: number } | null;
   /** An OK [THROTTLED] (Gmail: done, but slow down) not yet taken by takeSlowDown(). */
   slowDown?: string;
+  /** Ends the session at once (attachThrottleNotes sets it). */
+  endSession?: () => void;
+}
+
+/** The part of imapflow's client the notes need: its documented `response` event and close(). */
+interface NotedFlow {
+  on(event: 'response', listener: (response: { response: string; code?: string | undefined }) => void): unknown;
+  close(): void;
 }
 
 const notesOfFlow = new WeakMap<object, ThrottleNotes>();
 
-/** Where heardSlowDown() notes for this client (connect.ts). */
-export function attachThrottleNotes(flow: object, notes: ThrottleNotes): void {
+/**
+ * Where this client's throttling answers are noted (connect.ts, before connect()). A tagged OK with
+ * the code THROTTLED is seen on imapflow's documented `response` event, whichever wire sent the
+ * command: imapflow's public API hands no response code of an OK over otherwise.
+ */
+export function attachThrottleNotes(flow: NotedFlow, notes: ThrottleNotes): void {
   notesOfFlow.set(flow, notes);
+  notes.endSession = () => flow.close();
+  flow.on('response', ({ response, code }) => {
+    if (response.toUpperCase() === 'OK' && code?.toUpperCase() === 'THROTTLED')
+      notes.slowDown = '[THROTTLED] the server did the command and asked to slow down';
+  });
 }
 
-/** A command was answered OK [THROTTLED]: it succeeded, and the server asks to slow down. */
+/** A command was answered OK [THROTTLED]: it succeeded, and the server asks to slow down (`said`: its words). */
 export function heardSlowDown(flow: object, said: string): void {
   const notes = notesOfFlow.get(flow);
   if (notes) notes.slowDown = said;
@@ -97,7 +117,10 @@ export function takeSlowDown(connection: ImapConnection): string | null {
   return said;
 }
 
-/** An imapflow logger that notes throttling answers into `notes` and drops everything else. */
+/**
+ * An imapflow logger that notes throttling answers into `notes`, ends the session rather than let
+ * imapflow wait them out (see ThrottleNotes), and drops everything else.
+ */
 export function throttleLogger(
   notes: ThrottleNotes,
 ): Record<'trace' | 'debug' | 'info' | 'warn' | 'error', (entry: unknown) => void> {
@@ -111,6 +134,8 @@ export function throttleLogger(
       const { msg, throttleDelay, err } = (entry ?? {}) as { msg?: unknown; throttleDelay?: unknown; err?: unknown };
       if (msg !== 'Throttling detected') return;
       notes.last = { said: answerText(err), waitMs: Number(throttleDelay) || null, at: Date.now() };
+      // imapflow logs this right before it starts its wait, which close() aborts: a microtask later it has.
+      queueMicrotask(() => notes.endSession?.());
     },
   };
 }

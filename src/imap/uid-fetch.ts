@@ -59,10 +59,6 @@ function hookResponses(flow: ImapFlow): void {
   claimFramedResponses(flow, takeRow);
 }
 
-// imapflow's fetch() tried a FETCH the server throttled (its ETHROTTLE: a NO naming a back-off)
-// four times in all, waiting 1, 2, 4 s or as long as the server asked; so does this.
-const THROTTLE_ATTEMPTS = 4;
-
 /** The row field a data item fills in: a row without one of those asked for is not an answer to the FETCH. */
 const FIELDS: Record<string, keyof FetchRow> = {
   UID: 'uid',
@@ -116,9 +112,7 @@ export async function uidFetch(
   const report: FetchReport = { incomplete: new Map() };
   let failure: { error: unknown } | null = null;
   let malformed: MalformedAnswer | null = null;
-  // A throttled FETCH tried again answers from the start: messages already passed on are skipped.
   const delivered = new Set<number>();
-  let thisAttempt = new Set<number>();
   const sink: RowSink = {
     malformed: (error) => {
       malformed ??= error;
@@ -136,11 +130,9 @@ export async function uidFetch(
         return sink.malformed(
           new MalformedAnswer(`includes UID ${row.uid}, which is not in the set asked for (${set})`),
         );
-      if (thisAttempt.has(row.uid)) return sink.malformed(new MalformedAnswer(`includes UID ${row.uid} twice`));
-      thisAttempt.add(row.uid);
-      report.incomplete.delete(row.uid);
-      if (delivered.has(row.uid)) return;
+      if (delivered.has(row.uid)) return sink.malformed(new MalformedAnswer(`includes UID ${row.uid} twice`));
       delivered.add(row.uid);
+      report.incomplete.delete(row.uid);
       try {
         onRow(row);
       } catch (error) {
@@ -149,7 +141,6 @@ export async function uidFetch(
     },
   };
   if (!usesInternals(flow)) {
-    // fetch() tries a throttled FETCH again itself, passing on only messages not passed on yet.
     await fetchPublicly(flow, set, items, sink.row);
     return outcome(report, malformed, failure);
   }
@@ -158,26 +149,17 @@ export async function uidFetch(
   const wire: RowSink = { malformed: sink.malformed, row: (row) => sink.row(withDecodedLabels(flow, row)) };
   // Only a read of whole messages may bring literals beyond a header's size.
   const readsBodies = items.some(isWholeBody);
-  for (let attempt = 1; ; attempt++) {
-    rowReaders.set(flow, wire);
-    if (readsBodies) setAnswerLimits(flow, BODY_ANSWER_LIMITS);
-    thisAttempt = new Set();
-    try {
-      await execCommand(flow, 'UID FETCH', [{ type: 'SEQUENCE', value: set }, items], {
-        untagged: { FETCH: (answer) => readParsed(answer, wire) },
-      });
-      break;
-    } catch (error) {
-      const throttled = error as { code?: unknown; throttleReset?: unknown; throttleWaited?: unknown };
-      if (throttled.code !== 'ETHROTTLE' || attempt >= THROTTLE_ATTEMPTS) throw error;
-      const wait =
-        Math.max(Number(throttled.throttleReset) || 0, 1000 * 2 ** (attempt - 1)) -
-        (Number(throttled.throttleWaited) || 0);
-      await new Promise((resolve) => setTimeout(resolve, Math.min(Math.max(wait, 0), 30_000)));
-    } finally {
-      rowReaders.delete(flow);
-      if (readsBodies) setAnswerLimits(flow, ANSWER_LIMITS);
-    }
+  rowReaders.set(flow, wire);
+  if (readsBodies) setAnswerLimits(flow, BODY_ANSWER_LIMITS);
+  try {
+    // A throttled FETCH is not tried again here: the caller waits (shared with the server's other
+    // accounts, audited, on the throttle budget) and tries again (src/apply/throttle-waits.ts).
+    await execCommand(flow, 'UID FETCH', [{ type: 'SEQUENCE', value: set }, items], {
+      untagged: { FETCH: (answer) => readParsed(answer, wire) },
+    });
+  } finally {
+    rowReaders.delete(flow);
+    if (readsBodies) setAnswerLimits(flow, ANSWER_LIMITS);
   }
   return outcome(report, malformed, failure);
 }

@@ -14,7 +14,6 @@ import { seedMailbox } from '../support/seed.ts';
 import { dovecotPair } from '../support/servers.ts';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
 import { throttleSchedule, type ThrottleSchedule, type ThrottleStep } from '../support/throttling-proxy.ts';
-import { wireTest } from '../support/wire.ts';
 
 const BODY_FETCH = /^UID FETCH \S+ \(.*BODY\.PEEK\[\].*\)/;
 const FOLDER_OPEN = /^(EXAMINE|SELECT) /;
@@ -152,6 +151,63 @@ test('Office 365: "Suggested Backoff Time: 1500 milliseconds" and a disconnect i
   }
 });
 
+test('Office 365: a "Suggested Backoff Time" NO to a body FETCH with the session left open is one audited episode, waited in full outside a 1 s connection budget, not a private retry', async () => {
+  const { m, source, stop } = await throttledMigration(
+    'throttle-o365-stay',
+    { source: [{ command: BODY_FETCH, nth: 2, answer: { kind: 'office365', waitMs: 1500, stay: true } }] },
+    { connections: 1, timeoutSeconds: 1 },
+  );
+  try {
+    await seedMailbox(m.source.server, m.source, { seed: 37, messages: 40, otherDelimiter: '.' });
+    const planFile = await plan(m);
+    source.schedule.arm();
+    const applied = await runMailshift(['apply', planFile], { env: m.env });
+    const output = applied.stdout + applied.stderr;
+    assert.is(applied.code, 0, output);
+    assert.is(source.schedule.fired.length, 1, 'the server throttled once');
+    assert.ok(firstFolderCommandAfter(source.schedule, 0) >= 1500, 'nothing was read before the 1.5 s were over');
+    await assertTargetMirrorsSource(m);
+    const episodes = auditRecords(m).filter((record) => record.op === 'throttle');
+    assert.is(episodes.length, 1, `the wait is an audited episode: ${JSON.stringify(episodes)}`);
+    assert.match(String(episodes[0]!.reason), 'Suggested Backoff Time: 1500 milliseconds');
+    assert.ok(Number(episodes[0]!.waitedMs) >= 1400, `the episode holds the whole wait: ${episodes[0]!.waitedMs} ms`);
+    assert.match(applied.stdout, /Servers asked to slow down: throttled once, waited 1\.\d s/);
+    assertNoSecret(m, output);
+  } finally {
+    await stop();
+    m.remove();
+  }
+});
+
+test('a FETCH throttled with the session left open is charged to maxThrottleWaitSeconds: a wait past it is not begun, the account stops THROTTLED, and the next apply finishes', async () => {
+  const { m, source, stop } = await throttledMigration(
+    'throttle-fetch-budget',
+    { source: [{ command: BODY_FETCH, nth: 1, answer: { kind: 'office365', waitMs: 1500, stay: true } }] },
+    { connections: 1, maxThrottleWaitSeconds: 1 },
+  );
+  try {
+    await seedMailbox(m.source.server, m.source, { seed: 41, messages: 10, otherDelimiter: '.' });
+    const planFile = await plan(m);
+    source.schedule.arm();
+    const stopped = await runMailshift(['apply', planFile], { env: m.env });
+    const output = stopped.stdout + stopped.stderr;
+    assert.is(stopped.code, 1, output);
+    assert.match(output, /throttled past the budget of 1 s/, output);
+    assert.match(output, /maxThrottleWaitSeconds/);
+    assert.not.ok(
+      source.schedule.after.some((entry) => BODY_FETCH.test(entry.command)),
+      'no body was read again: the 1.5 s the budget cannot pay for were not waited',
+    );
+    assert.not.ok(hasStackTrace(output));
+    const resumed = await runMailshift(['apply', planFile], { env: m.env });
+    assert.is(resumed.code, 0, resumed.stdout + resumed.stderr);
+    await assertTargetMirrorsSource(m);
+  } finally {
+    await stop();
+    m.remove();
+  }
+});
+
 test('Gmail: NO [THROTTLED] on a body FETCH and a bandwidth BYE on the target are throttling, not failures: both waited, both reported as `throttled` events', async () => {
   const { m, source, target, stop } = await throttledMigration('throttle-gmail', {
     source: [{ command: BODY_FETCH, nth: 1, answer: { kind: 'gmail-no' } }],
@@ -190,33 +246,29 @@ test('Gmail: NO [THROTTLED] on a body FETCH and a bandwidth BYE on the target ar
   }
 });
 
-wireTest(
-  "Gmail: OK [THROTTLED] on a body FETCH (done, but slow down) is no failure and no wait: the source's pace halves, the episode is audited",
-  "imapflow's fetch() resolves without the tagged OK's response code",
-  async () => {
-    const { m, source, stop } = await throttledMigration(
-      'throttle-gmail-ok',
-      { source: [{ command: BODY_FETCH, nth: 2, answer: { kind: 'gmail-ok' } }] },
-      { connections: 1 },
-    );
-    try {
-      await seedMailbox(m.source.server, m.source, { seed: 31, messages: 40, otherDelimiter: '.' });
-      const planFile = await plan(m);
-      source.schedule.arm();
-      const applied = await runMailshift(['apply', planFile], { env: m.env });
-      assert.is(applied.code, 0, applied.stdout + applied.stderr);
-      assert.is(source.schedule.fired.length, 1);
-      const episodes = auditRecords(m).filter((record) => record.op === 'throttle');
-      assert.is(episodes.length, 1, JSON.stringify(episodes));
-      assert.match(String(episodes[0]!.reason), '[THROTTLED]');
-      assert.is(episodes[0]!.waitedMs, 0);
-      await assertTargetMirrorsSource(m);
-    } finally {
-      await stop();
-      m.remove();
-    }
-  },
-);
+test("Gmail: OK [THROTTLED] on a body FETCH (done, but slow down) is no failure and no wait: the source's pace halves, the episode is audited", async () => {
+  const { m, source, stop } = await throttledMigration(
+    'throttle-gmail-ok',
+    { source: [{ command: BODY_FETCH, nth: 2, answer: { kind: 'gmail-ok' } }] },
+    { connections: 1 },
+  );
+  try {
+    await seedMailbox(m.source.server, m.source, { seed: 31, messages: 40, otherDelimiter: '.' });
+    const planFile = await plan(m);
+    source.schedule.arm();
+    const applied = await runMailshift(['apply', planFile], { env: m.env });
+    assert.is(applied.code, 0, applied.stdout + applied.stderr);
+    assert.is(source.schedule.fired.length, 1);
+    const episodes = auditRecords(m).filter((record) => record.op === 'throttle');
+    assert.is(episodes.length, 1, JSON.stringify(episodes));
+    assert.match(String(episodes[0]!.reason), '[THROTTLED]');
+    assert.is(episodes[0]!.waitedMs, 0);
+    await assertTargetMirrorsSource(m);
+  } finally {
+    await stop();
+    m.remove();
+  }
+});
 
 test("a throttled login (Office 365's Suggested Backoff NO to AUTHENTICATE, then a disconnect) is waited for and logged in again, not a login failure", async () => {
   // One connection a side: the throttled login is the only one to the target.

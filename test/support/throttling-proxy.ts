@@ -1,7 +1,8 @@
 // Throttling as providers answer it, for a TcpProxy in front of a harness server (its answerCommand
 // option): a schedule says which command, at its how-manieth occurrence, gets which answer instead
 // of the server's. The answers are the providers' own words (IMAP-NOTES.md):
-//   Office 365  `<tag> NO Request is throttled. Suggested Backoff Time: N milliseconds`, then a disconnect;
+//   Office 365  `<tag> NO Request is throttled. Suggested Backoff Time: N milliseconds`, then a disconnect
+//               (or, `stay: true`, the session goes on: Office 365 does not always drop it);
 //   Gmail       `<tag> NO [THROTTLED] …` (the session goes on), `<tag> OK [THROTTLED] …` (the command
 //               was done: the server's own OK, with the code added), and on its bandwidth limit
 //               `* BYE [UNAVAILABLE] … Account exceeded command or bandwidth limits`, then a disconnect.
@@ -9,7 +10,7 @@
 // through the proxy first is not throttled); `fired` says when each was answered.
 
 export type ThrottleAnswer =
-  | { kind: 'office365'; waitMs: number }
+  | { kind: 'office365'; waitMs: number; stay?: boolean }
   | { kind: 'gmail-no' }
   | { kind: 'gmail-ok' }
   | { kind: 'gmail-bye' };
@@ -84,7 +85,7 @@ function answerOf(
     case 'office365':
       return {
         reply: `${tag} NO Request is throttled. Suggested Backoff Time: ${answer.waitMs} milliseconds\r\n`,
-        close: true,
+        close: answer.stay !== true,
       };
     case 'gmail-no':
       return { reply: `${tag} NO [THROTTLED] Too many simultaneous commands, slow down\r\n`, close: false };

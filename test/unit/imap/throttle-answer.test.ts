@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
+  attachThrottleNotes,
   ServerThrottled,
   saysOverQuota,
   saysThrottled,
@@ -91,6 +92,55 @@ test("a connection dropped right after a throttling answer keeps its words and w
   // Long after that wait, a drop is just a drop.
   notes.last!.at -= 400_000;
   assert.is(throttledFailure({ code: 'NoConnection' }, place, notes, 'UID FETCH', 'INBOX'), null);
+});
+
+/** A client as attachThrottleNotes sees it: its `response` listeners, and whether close() was called. */
+function fakeFlow() {
+  const listeners: Array<(response: { response: string; code?: string }) => void> = [];
+  return {
+    closed: 0,
+    on(_event: 'response', listener: (response: { response: string; code?: string }) => void) {
+      listeners.push(listener);
+    },
+    close() {
+      this.closed++;
+    },
+    answer(response: string, code?: string) {
+      for (const listener of listeners) listener(code === undefined ? { response } : { response, code });
+    },
+  };
+}
+
+test("imapflow about to wait out a Suggested Backoff Time itself: the session ends once its wait has begun, so the wait is the caller's", async () => {
+  const flow = fakeFlow();
+  const notes: ThrottleNotes = { last: null };
+  attachThrottleNotes(flow, notes);
+  const logger = throttleLogger(notes);
+  logger.warn({ msg: 'Retrying throttled request with exponential backoff', delayMs: 1000 });
+  logger.warn({ msg: 'Partial FETCH response' });
+  await Promise.resolve();
+  assert.is(flow.closed, 0, 'other warnings end nothing');
+  logger.warn({
+    msg: 'Throttling detected',
+    throttleDelay: 1500,
+    err: { responseText: 'Request is throttled. Suggested Backoff Time: 1500 milliseconds' },
+  });
+  assert.is(flow.closed, 0, 'not before imapflow has registered its wait (close() aborts only those)');
+  await Promise.resolve();
+  assert.is(flow.closed, 1);
+  assert.is(notes.last!.waitMs, 1500);
+});
+
+test("an OK [THROTTLED], seen on imapflow's documented response event, is a slow-down to take once; other answers are not", () => {
+  const flow = fakeFlow();
+  const notes: ThrottleNotes = { last: null };
+  attachThrottleNotes(flow, notes);
+  flow.answer('OK', 'APPENDUID');
+  flow.answer('NO', 'THROTTLED');
+  flow.answer('OK');
+  assert.is(notes.slowDown, undefined);
+  flow.answer('OK', 'throttled');
+  assert.match(notes.slowDown!, '[THROTTLED]');
 });
 
 test.run();
