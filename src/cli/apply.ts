@@ -22,6 +22,7 @@ import { onStopRequest } from './interrupt.ts';
 import { reportDiagnostics } from './io.ts';
 import { loadManifestFor, stateOf } from './manifest-input.ts';
 import { manifestWithoutPhase } from './manifest-without-phase.ts';
+import { throttledReadNote } from '../render/throttled-read.ts';
 
 export const applyCommand: Command = {
   name: 'apply',
@@ -322,6 +323,9 @@ async function planForApproval(
     concurrency: 4,
     state: stateOf(manifest, options),
     force: Boolean(values.force),
+    onThrottled: (read) => {
+      if (!options.quiet) io.stderr(throttledReadNote(read));
+    },
   });
   if (!plan) throw new MailshiftError(diagnostics);
   // The accounts left out, each with what went wrong: the others are planned (and may be applied).

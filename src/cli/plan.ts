@@ -11,6 +11,7 @@ import { reportDiagnostics } from './io.ts';
 import { loadManifestFor, stateOf } from './manifest-input.ts';
 import { planFormat, renderPlan } from './plan-format.ts';
 import { VERSION } from '../version.ts';
+import { throttledReadNote } from '../render/throttled-read.ts';
 
 export const planCommand: Command = {
   name: 'plan',
@@ -67,6 +68,9 @@ ${ACCOUNT_USAGE}
       concurrency,
       state: stateOf(manifest, options),
       force: Boolean(values.force),
+      onThrottled: (read) => {
+        if (!options.quiet) io.stderr(throttledReadNote(read));
+      },
     });
     if (!plan) throw new MailshiftError(diagnostics);
     await writePlanFile(planPath, plan);

@@ -7,6 +7,7 @@ import { ACCOUNT_OPTIONS, ACCOUNT_USAGE, chosenAccountIds } from './account-opti
 import type { Command } from './command.ts';
 import { reportDiagnostics } from './io.ts';
 import { loadManifestFor, stateOf } from './manifest-input.ts';
+import { throttledReadNote } from '../render/throttled-read.ts';
 
 const EXIT = { equal: 0, differences: 2, error: 1 } as const;
 
@@ -62,6 +63,9 @@ Exit code: 0 when both sides match, 2 when they differ, 1 on error (e.g. a faile
       trace: options.trace,
       concurrency,
       state: stateOf(manifest, options),
+      onThrottled: (read) => {
+        if (!options.quiet) io.stderr(throttledReadNote(read));
+      },
     });
     if (format === 'json') io.stdout(renderVerifyJson(report, `mailshift ${VERSION}`));
     else if (!options.quiet || report.summary.differences > 0)

@@ -5,7 +5,7 @@ import type { Diagnostic } from '../errors.ts';
 import {
   isWindowed,
   openAccountSession,
-  readFolders,
+  readBothSides,
   readListing,
   withRefusedFolders,
   withTargetKeywordRule,
@@ -39,6 +39,7 @@ import { findSyncPhase } from './phase.ts';
 import { mapInLanes } from '../concurrency.ts';
 import { manifestReference } from './git.ts';
 import { planRunbook } from './plan-runbook.ts';
+import { ThrottledReads, type ThrottledRead } from './throttled-reads.ts';
 import type { ProtocolTrace } from '../imap/protocol-trace.ts';
 
 export interface PlanRequest {
@@ -62,6 +63,8 @@ export interface PlanRequest {
   /** The UID maps of earlier applies (identity 'uid' and the cutover rule), and what the last plan read. */
   state: Pick<StateStore, 'uidMaps' | 'snapshotCache' | 'saveSnapshotCache'>;
   onAccount?: (accountId: string, state: 'reading' | 'planned' | 'failed') => void;
+  /** A server throttled an account's read: it is read again after `waitMs`. */
+  onThrottled?: (read: ThrottledRead) => void;
 }
 
 /**
@@ -87,11 +90,13 @@ export async function makePlan(request: PlanRequest): Promise<{ plan?: Plan; dia
     await readAuditOutcomes(auditDirFor(request.manifest.file, settings.name)),
     request.force === true,
   );
+  const reads = new ThrottledReads(request.onThrottled);
   const results = await mapInLanes(accounts, request.concurrency, async (account) => {
     request.onAccount?.(account.id, 'reading');
     const result = await planOneAccount(account, sliceSettings(settings, account.id, phase.name), request, {
       manifestDir,
       cutover: runbook.cutover,
+      reads,
     });
     request.onAccount?.(account.id, result.errors.length > 0 ? 'failed' : 'planned');
     return result;
@@ -123,16 +128,31 @@ async function planOneAccount(
   account: AccountSettings,
   slice: SliceSettings,
   request: PlanRequest,
+  context: { manifestDir: string; cutover: Cutover | null; reads: ThrottledReads },
+) {
+  try {
+    return await context.reads.read(account, () => readAndPlanAccount(account, slice, request, context));
+  } catch (error) {
+    const diagnostics = (error as { diagnostics?: Diagnostic[] }).diagnostics;
+    if (diagnostics) return { errors: diagnostics, warnings: [] as PlanWarning[] };
+    throw error;
+  }
+}
+
+/** One account read on sessions of its own and planned; a failure to read it is thrown. */
+async function readAndPlanAccount(
+  account: AccountSettings,
+  slice: SliceSettings,
+  request: PlanRequest,
   { manifestDir, cutover }: { manifestDir: string; cutover: Cutover | null },
 ) {
-  let session;
+  const session = await openAccountSession(account, {
+    manifestDir,
+    env: request.env,
+    verbose: request.verbose,
+    trace: request.trace,
+  });
   try {
-    session = await openAccountSession(account, {
-      manifestDir,
-      env: request.env,
-      verbose: request.verbose,
-      trace: request.trace,
-    });
     const listing = await readListing(session);
     const mapping = mapFolders(listing, slice.folders);
     if (mapping.errors.length > 0)
@@ -168,21 +188,20 @@ async function planOneAccount(
         .map((folder) => ({ listing: folder, window: null, cached: cached.target[folder.name] })),
     ];
     const refused = { source: new Map<string, string>(), target: new Map<string, string>() };
-    const [sourceFolders, targetFolders] = await Promise.all([
-      readFolders(
-        session,
-        'source',
-        readMessages
+    const { source: sourceFolders, target: targetFolders } = await readBothSides(
+      session,
+      {
+        source: readMessages
           ? mapping.pairs.map((p) => ({
               listing: sourceByName.get(p.source)!,
               window,
               cached: cached.source[p.source],
             }))
           : [],
-        refused.source,
-      ),
-      readFolders(session, 'target', targetReads, refused.target),
-    ]);
+        target: targetReads,
+      },
+      refused,
+    );
     const read = withRefusedFolders(listing, refused);
     if (
       readMessages &&
@@ -229,12 +248,8 @@ async function planOneAccount(
       'nothing is planned for this folder; the rest of the account is',
     );
     return { plan, errors: [] as Diagnostic[], folderErrors, warnings: [...mappingWarnings, ...planned.warnings] };
-  } catch (error) {
-    const diagnostics = (error as { diagnostics?: Diagnostic[] }).diagnostics;
-    if (diagnostics) return { errors: diagnostics, warnings: [] as PlanWarning[] };
-    throw error;
   } finally {
-    await session?.close();
+    await session.close();
   }
 }
 

@@ -6,7 +6,7 @@ import { dirname, resolve } from 'node:path';
 import { MailshiftError, type Diagnostic } from '../errors.ts';
 import {
   openAccountSession,
-  readFolders,
+  readBothSides,
   readListing,
   withRefusedFolders,
   withTargetKeywordRule,
@@ -30,6 +30,7 @@ import { findSyncPhase, uidMapsFor } from './phase.ts';
 import { mapInLanes } from '../concurrency.ts';
 import { hashAccountBodies } from './verify-bodies.ts';
 import type { ProtocolTrace } from '../imap/protocol-trace.ts';
+import { ThrottledReads, type ThrottledRead } from './throttled-reads.ts';
 
 export interface VerifyRequest {
   manifest: ManifestReadResult & { settings: Settings };
@@ -47,6 +48,8 @@ export interface VerifyRequest {
   trace?: ProtocolTrace;
   /** Accounts verified at once. */
   concurrency: number;
+  /** A server throttled an account's read: it is read again after `waitMs`. */
+  onThrottled?: (read: ThrottledRead) => void;
   /** Where identity 'uid' finds the UID maps of earlier applies. */
   state: Pick<StateStore, 'uidMaps'>;
 }
@@ -110,8 +113,9 @@ export async function verifyPhase(request: VerifyRequest): Promise<VerifyReport>
   const phase = findSyncPhase(settings, request.phase, 'verify', 'verify the sync phase before or after it');
   const accounts = selectAccounts(settings, request.accountIds);
   const manifestDir = dirname(resolve(request.manifest.file));
+  const reads = new ThrottledReads(request.onThrottled);
   const results = await mapInLanes(accounts, request.concurrency, (account) =>
-    verifyOneAccount(account, sliceSettings(settings, account.id, phase.name), request, manifestDir),
+    verifyOneAccount(account, sliceSettings(settings, account.id, phase.name), request, manifestDir, reads),
   );
   return {
     name: settings.name,
@@ -134,6 +138,7 @@ async function verifyOneAccount(
   slice: SliceSettings,
   request: VerifyRequest,
   manifestDir: string,
+  reads: ThrottledReads,
 ): Promise<AccountVerification> {
   const result: AccountVerification = {
     id: account.id,
@@ -144,14 +149,29 @@ async function verifyOneAccount(
     messages: { source: 0, target: 0 },
     bytesHashed: 0,
   };
-  let session: AccountSession | undefined;
   try {
-    session = await openAccountSession(account, {
-      manifestDir,
-      env: request.env,
-      verbose: request.verbose,
-      trace: request.trace,
-    });
+    return await reads.read(account, () => readAndVerifyAccount(account, slice, request, manifestDir, result));
+  } catch (error) {
+    if (error instanceof MailshiftError) return { ...result, errors: error.diagnostics };
+    throw error;
+  }
+}
+
+/** One account read on sessions of its own and compared; a failure to read it is thrown. */
+async function readAndVerifyAccount(
+  account: AccountSettings,
+  slice: SliceSettings,
+  request: VerifyRequest,
+  manifestDir: string,
+  result: AccountVerification,
+): Promise<AccountVerification> {
+  const session = await openAccountSession(account, {
+    manifestDir,
+    env: request.env,
+    verbose: request.verbose,
+    trace: request.trace,
+  });
+  try {
     const snapshot = await readAccount(session, slice, request.now);
     if ('errors' in snapshot) return { ...result, errors: snapshot.errors };
     const uidMaps = await uidMapsFor(slice, request.state);
@@ -177,11 +197,8 @@ async function verifyOneAccount(
         target: folders.reduce((sum, folder) => sum + (folder.source !== null ? (folder.messages.target ?? 0) : 0), 0),
       },
     };
-  } catch (error) {
-    if (error instanceof MailshiftError) return { ...result, errors: error.diagnostics };
-    throw error;
   } finally {
-    await session?.close();
+    await session.close();
   }
 }
 
@@ -200,20 +217,16 @@ async function readAccount(
   const sourceByName = new Map(listing.source.folders.map((folder) => [folder.name, folder]));
   const targetByName = new Map(listing.target.folders.map((folder) => [folder.name, folder]));
   const refused = { source: new Map<string, string>(), target: new Map<string, string>() };
-  const [sourceFolders, targetFolders] = await Promise.all([
-    readFolders(
-      session,
-      'source',
-      pairs.map((pair) => ({ listing: sourceByName.get(pair.source)!, window })),
-      refused.source,
-    ),
-    readFolders(
-      session,
-      'target',
-      pairs.filter((pair) => pair.targetExists).map((pair) => ({ listing: targetByName.get(pair.target)!, window })),
-      refused.target,
-    ),
-  ]);
+  const { source: sourceFolders, target: targetFolders } = await readBothSides(
+    session,
+    {
+      source: pairs.map((pair) => ({ listing: sourceByName.get(pair.source)!, window })),
+      target: pairs
+        .filter((pair) => pair.targetExists)
+        .map((pair) => ({ listing: targetByName.get(pair.target)!, window })),
+    },
+    refused,
+  );
   const read = withRefusedFolders(listing, refused);
   const snapshot: AccountSnapshot = {
     ...(await withTargetKeywordRule(session, read, sourceFolders, targetFolders, pairs)),

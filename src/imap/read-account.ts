@@ -10,6 +10,7 @@ import { listFolders } from './list-folders.ts';
 import { readFolder, snapshotFromListing } from './read-folder.ts';
 import { readServerInfo } from './server-info.ts';
 import { uidSets } from './uid-set.ts';
+import { ServerThrottled } from './throttle-answer.ts';
 
 export { openAccountSession, type AccountSession, type SessionContext } from './account-session.ts';
 export { isWindowed } from './read-folder.ts';
@@ -58,6 +59,9 @@ export async function readFolders(
         pool.use((connection) => readFolder(connection, request.listing, request.window, request.cached)),
     ),
   );
+  // A server asking to slow down is the whole read's to wait out (engine/throttled-reads.ts), not a folder's failure.
+  const throttled = results.find((result) => result.status === 'rejected' && result.reason instanceof ServerThrottled);
+  if (throttled) throw (throttled as PromiseRejectedResult).reason;
   const folders: Record<string, FolderSnapshot> = {};
   const failures: Diagnostic[] = [];
   results.forEach((result, index) => {
@@ -69,6 +73,28 @@ export async function readFolders(
   });
   if (failures.length > 0) throw new MailshiftError(failures);
   return folders;
+}
+
+/**
+ * Both sides' folders, read at the same time, as readFolders reads each. When a side fails, the
+ * other is let finish first, and a failure other than throttling wins (reading again would not
+ * help it). When both servers throttle, an AggregateError of the two: each asked for its own wait.
+ */
+export async function readBothSides(
+  session: AccountSession,
+  requests: Record<Side, readonly FolderRequest[]>,
+  refused: Record<Side, Map<string, string>>,
+): Promise<Record<Side, Record<string, FolderSnapshot>>> {
+  const [source, target] = await Promise.allSettled([
+    readFolders(session, 'source', requests.source, refused.source),
+    readFolders(session, 'target', requests.target, refused.target),
+  ]);
+  if (source.status === 'fulfilled' && target.status === 'fulfilled')
+    return { source: source.value, target: target.value };
+  const failures = [source, target].flatMap((side) => (side.status === 'rejected' ? [side.reason as unknown] : []));
+  const final = failures.find((failure) => !(failure instanceof ServerThrottled));
+  if (final !== undefined) throw final;
+  throw failures.length === 1 ? failures[0] : new AggregateError(failures, 'both servers asked to slow down');
 }
 
 /** The server answered NO or BAD to a command about one folder (never a dropped connection or a timeout: those have codes of their own). */

@@ -297,4 +297,50 @@ test("a throttled login (Office 365's Suggested Backoff NO to AUTHENTICATE, then
   }
 });
 
+test('plan and verify wait out a throttled read as the server asks (session dropped or left open) and read the account again, with a note', async () => {
+  const READ = /^UID FETCH /;
+  const { m, source, target, stop } = await throttledMigration('throttle-reads', {
+    source: [
+      { command: READ, nth: 1, answer: { kind: 'office365', waitMs: 1200 } },
+      // The verify's read, after the plan's and the apply's.
+      { command: READ, nth: 40, answer: { kind: 'office365', waitMs: 1200, stay: true } },
+    ],
+    target: [{ command: FOLDER_OPEN, nth: 1, answer: { kind: 'gmail-no' } }],
+  });
+  try {
+    await seedMailbox(m.source.server, m.source, { seed: 37, messages: 12, otherDelimiter: '.' });
+    source.schedule.arm();
+    target.schedule.arm();
+    const planned = await runMailshift(['plan', m.manifest, '--phase', 'presync'], { env: m.env });
+    assert.is(planned.code, 0, planned.stdout + planned.stderr);
+    assert.is(source.schedule.fired.length + target.schedule.fired.length, 2, 'both servers throttled a read');
+    // The account is read again from its listing: a LIST after the throttle is the new read's.
+    const again = source.schedule.after.find((entry) => /^LIST /.test(entry.command));
+    assert.ok(again && again.at - source.schedule.fired[0]! >= 1200, 'the source was read again after the 1.2 s');
+    assert.match(
+      planned.stderr,
+      `note: account alice: the source server 127.0.0.1:${source.proxy.port} asked to slow down (`,
+    );
+    assert.match(
+      planned.stderr,
+      /the target server [^ ]+ asked to slow down \(.*\[THROTTLED\].*\); reading the account again in 1\.0 s/,
+    );
+    assert.not.match(planned.stderr, /error|THROTTLED:/);
+    assertNoSecret(m, planned.stdout + planned.stderr);
+
+    const applied = await runMailshift(['apply', m.planPath('presync')], { env: m.env });
+    assert.is(applied.code, 0, applied.stdout + applied.stderr);
+    await assertTargetMirrorsSource(m);
+    for (let round = 0; round < 10 && source.schedule.fired.length < 2; round++) {
+      const verified = await runMailshift(['verify', m.manifest, '--phase', 'presync'], { env: m.env });
+      assert.is(verified.code, 0, verified.stdout + verified.stderr);
+      if (source.schedule.fired.length === 2) assert.match(verified.stderr, 'reading the account again in 1.2 s');
+    }
+    assert.is(source.schedule.fired.length, 2, 'a verify read was throttled');
+  } finally {
+    await stop();
+    m.remove();
+  }
+});
+
 test.run();
