@@ -85,7 +85,9 @@ export function deletionGroups(plan: Plan, detailLimit: number): string[] {
       if (digest.targetDeletes > 0) lines.push(`- ${name}: delete ${digest.targetDeletes} message(s) on the target`);
       if (digest.sourceDeletes > 0) lines.push(`- ${name}: delete ${digest.sourceDeletes} message(s) on the source`);
       if (lines.length === 0) continue;
-      lines.push(...destructiveLines(folder, detailLimit).map((line) => `  - ${mailText(line.replace(/^- /, ''))}`));
+      // With no deletion listed, the counts above say it all: no "… and N more" under them.
+      if (detailLimit > 0)
+        lines.push(...destructiveLines(folder, detailLimit).map((line) => `  - ${mailText(line.replace(/^- /, ''))}`));
       groups.push(lines.join('\n'));
     }
   }

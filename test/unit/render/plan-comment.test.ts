@@ -85,6 +85,7 @@ test('deletions too many for the comment: the groups that fit, then how many are
     `- … and ${2_000 - groups} more folder(s) with deletions, not shown here for length: every one is in the full tables, ${FULL}`,
   );
   assert.not.match(md, '  - delete target UID', 'one by one only when every group fits');
+  assert.not.match(md, '  - … and 2 more', 'no list, so no "and more" under the counts');
   assert.match(md, '… and 2000 more accounts with deletions, folder creations, copies, subscriptions and warnings');
 });
 
