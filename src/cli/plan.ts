@@ -9,14 +9,14 @@ import { ACCOUNT_OPTIONS, ACCOUNT_USAGE, chosenAccountIds } from './account-opti
 import type { Command } from './command.ts';
 import { reportDiagnostics } from './io.ts';
 import { loadManifestFor, stateOf } from './manifest-input.ts';
-import { planFormat, renderPlan } from './plan-format.ts';
+import { MARKDOWN_OPTIONS, MARKDOWN_USAGE, markdownView, planFormat, renderPlan } from './plan-format.ts';
 import { VERSION } from '../version.ts';
 import { throttledReadNote } from '../render/throttled-read.ts';
 
 export const planCommand: Command = {
   name: 'plan',
   summary: 'snapshot both servers (read-only) and write the plan file for a phase',
-  usage: `mailshift plan <manifest> --phase NAME [--account ID]... [--exclude-account ID]... [--accounts-from FILE] [--out FILE] [--format text|markdown|json] [--detailed-exitcode] [--force]
+  usage: `mailshift plan <manifest> --phase NAME [--account ID]... [--exclude-account ID]... [--accounts-from FILE] [--out FILE] [--format text|markdown|json [--full | --max-chars N]] [--detailed-exitcode] [--force]
 
 Reads both sides of every account read-only (EXAMINE, BODY.PEEK), computes what the phase would
 do, writes the plan (default: plans/<name>.<phase>.plan.json next to the manifest; a plan of some
@@ -26,6 +26,7 @@ that cannot be read is left out and listed in the plan (accountsFailed); the exi
 ${ACCOUNT_USAGE}
   --out FILE            where to write the plan file
   --format FORMAT       how to print it: text (default), markdown (a PR comment), json
+${MARKDOWN_USAGE}
   --concurrency N       accounts read at once (default 4)
   --detailed-exitcode   exit 0 when there is nothing to do, 2 when there are changes, 1 on error
   --force               after a manual gate, also plan the target deletions the cutover rule keeps
@@ -35,12 +36,14 @@ ${ACCOUNT_USAGE}
     ...ACCOUNT_OPTIONS,
     out: { type: 'string' },
     format: { type: 'string' },
+    ...MARKDOWN_OPTIONS,
     concurrency: { type: 'string' },
     'detailed-exitcode': { type: 'boolean' },
     force: { type: 'boolean' },
   },
   async run({ positionals, values, options, io }) {
     const format = planFormat(values.format);
+    const markdown = markdownView(values, format);
     if (typeof values.phase !== 'string')
       throw new MailshiftError(
         problem('USAGE', 'plan needs --phase NAME', 'e.g. mailshift plan migrations/acme.jsonnet --phase presync'),
@@ -74,7 +77,7 @@ ${ACCOUNT_USAGE}
     });
     if (!plan) throw new MailshiftError(diagnostics);
     await writePlanFile(planPath, plan);
-    if (!options.quiet || format !== 'text') io.stdout(renderPlan(plan, format, options));
+    if (!options.quiet || format !== 'text') io.stdout(renderPlan(plan, format, options, { ...markdown, planPath }));
     if (!options.quiet) io.stderr(`Plan written to ${planPath}. After review, run: mailshift apply ${planPath}\n`);
     const missing = await missingRequirements(manifest, plan.phase);
     if (missing.length > 0) reportDiagnostics(io, options, [phaseOrderNotice(plan.phase, missing, manifest.file)]);

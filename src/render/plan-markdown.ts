@@ -1,5 +1,5 @@
 import { loginOf } from '../manifest/login-name.ts';
-import type { AccountPlan, Plan, PlanSummary } from '../plan/types.ts';
+import type { AccountPlan, Plan, PlanSummary, PlanWarning } from '../plan/types.ts';
 import {
   accountMessagesLeftOut,
   destructiveLines,
@@ -11,34 +11,55 @@ import {
 } from './plan-digest.ts';
 import { formatBytes } from './sizes.ts';
 
-/** The plan as a pull-request comment: summary table, warnings and deletions first, details folded. */
+/** The whole plan as markdown, every account's folder table included (`--full`): the file a pull request links to. */
 export function renderPlanMarkdown(plan: Plan): string {
-  const parts = [`### mailshift plan: \`${plan.name}\` · phase \`${plan.phase}\``, summaryTable(plan.summary)];
-  const failed = plan.accountsFailed ?? [];
-  if (failed.length > 0) {
-    const accounts = new Set(failed.map((f) => f.id)).size;
-    parts.push(
-      `**⛔ Left out: ${accounts} account(s) could not be planned; this plan does nothing for them**\n\n${failed.map((f) => `- \`${f.id}\`${f.side ? ` (${f.side})` : ''}: ${escapeMarkdown(f.reason)}`).join('\n')}`,
-    );
-  }
+  const parts = [planHeading(plan), summaryTable(plan.summary)];
+  const failed = failedSection(plan, Number.POSITIVE_INFINITY);
+  if (failed) parts.push(failed);
   if (plan.warnings.length > 0) {
     parts.push(
-      `**⚠️ Warnings (${plan.warnings.length})**\n\n${plan.warnings.map((w) => `- ${w.account ? `\`${w.account}\`${w.folder ? ` / \`${w.folder}\`` : ''}: ` : ''}${escapeMarkdown(w.message)}`).join('\n')}`,
+      `**⚠️ Warnings (${plan.warnings.length})**\n\n${plan.warnings.map((w) => `- ${warningText(w)}`).join('\n')}`,
     );
   }
-  const destructive = destructiveSection(plan);
-  if (destructive) parts.push(destructive);
+  const groups = deletionGroups(plan, 10);
+  if (groups.length > 0) parts.push(deletionsSection(groups));
   parts.push(...plan.accounts.map(accountSection));
-  const git = plan.manifest.git
-    ? ` at \`${plan.manifest.git.commit.slice(0, 12)}\`${plan.manifest.git.dirty ? ' (uncommitted changes)' : ''}`
-    : '';
-  parts.push(
-    `<sub>Manifest \`${plan.manifest.path}\`${git}, sha256 \`${plan.manifest.sha256.slice(0, 16)}…\` · ${plan.tool} · ${plan.createdAt}</sub>`,
-  );
+  parts.push(planFooter(plan));
   return `${parts.join('\n\n')}\n`;
 }
 
-function summaryTable(s: PlanSummary): string {
+/** The comment's first line: which plan. */
+export function planHeading(plan: Plan): string {
+  return `### mailshift plan: \`${plan.name}\` · phase \`${plan.phase}\``;
+}
+
+/** The accounts the plan leaves out, the first `limit` of them named (null when none). */
+export function failedSection(plan: Plan, limit: number): string | null {
+  const failed = plan.accountsFailed ?? [];
+  if (failed.length === 0) return null;
+  const accounts = new Set(failed.map((f) => f.id)).size;
+  const lines = failed
+    .slice(0, limit)
+    .map((f) => `- \`${f.id}\`${f.side ? ` (${f.side})` : ''}: ${escapeMarkdown(f.reason)}`);
+  if (failed.length > limit) lines.push(`- … and ${failed.length - limit} more`);
+  return `**⛔ Left out: ${accounts} account(s) could not be planned; this plan does nothing for them**\n\n${lines.join('\n')}`;
+}
+
+/** One warning as a list item's text: where, then what. */
+export function warningText(w: PlanWarning): string {
+  return `${w.account ? `\`${w.account}\`${w.folder ? ` / \`${w.folder}\`` : ''}: ` : ''}${escapeMarkdown(w.message)}`;
+}
+
+/** Where the plan came from, in small print at the end. */
+export function planFooter(plan: Plan): string {
+  const git = plan.manifest.git
+    ? ` at \`${plan.manifest.git.commit.slice(0, 12)}\`${plan.manifest.git.dirty ? ' (uncommitted changes)' : ''}`
+    : '';
+  return `<sub>Manifest \`${plan.manifest.path}\`${git}, sha256 \`${plan.manifest.sha256.slice(0, 16)}…\` · ${plan.tool} · ${plan.createdAt}</sub>`;
+}
+
+/** The totals, one table row. */
+export function summaryTable(s: PlanSummary): string {
   return [
     '| accounts | folders to create | folders to delete | messages to copy | size | flag updates | target deletions | source deletions |',
     '|---:|---:|---:|---:|---:|---:|---:|---:|',
@@ -46,23 +67,35 @@ function summaryTable(s: PlanSummary): string {
   ].join('\n');
 }
 
-function destructiveSection(plan: Plan): string | null {
-  const lines: string[] = [];
+/** The deletions section around its groups. */
+export function deletionsSection(groups: string[]): string {
+  return `**🗑️ Deletions — review these**\n\n${groups.join('\n')}`;
+}
+
+/** One group per folder that deletes: its counts, then the first `detailLimit` deletions one by one. */
+export function deletionGroups(plan: Plan, detailLimit: number): string[] {
+  const groups: string[] = [];
   for (const account of plan.accounts) {
     for (const folder of account.folders) {
+      const lines: string[] = [];
       const digest = digestFolder(folder);
       const name = `\`${account.id}\` / \`${folder.source ?? folder.target}\``;
       if (digest.deleteFolder !== null)
         lines.push(`- ${name}: delete target folder \`${folder.target}\` with ${digest.deleteFolder} message(s)`);
       if (digest.targetDeletes > 0) lines.push(`- ${name}: delete ${digest.targetDeletes} message(s) on the target`);
       if (digest.sourceDeletes > 0) lines.push(`- ${name}: delete ${digest.sourceDeletes} message(s) on the source`);
-      lines.push(...destructiveLines(folder, 10).map((line) => `  - ${mailText(line.replace(/^- /, ''))}`));
+      if (lines.length === 0) continue;
+      // With no deletion listed, the counts above say it all: no "… and N more" under them.
+      if (detailLimit > 0)
+        lines.push(...destructiveLines(folder, detailLimit).map((line) => `  - ${mailText(line.replace(/^- /, ''))}`));
+      groups.push(lines.join('\n'));
     }
   }
-  return lines.length > 0 ? `**🗑️ Deletions — review these**\n\n${lines.join('\n')}` : null;
+  return groups;
 }
 
-function accountSection(account: AccountPlan): string {
+/** One account's folder table, folded. */
+export function accountSection(account: AccountPlan): string {
   const rows = account.folders.map((folder) => {
     const digest = digestFolder(folder);
     const changes = [
@@ -74,7 +107,7 @@ function accountSection(account: AccountPlan): string {
       ...folder.notes,
       ...(folder.messagesLeftOut ? [`left out: ${messagesLeftOutWords(folder.messagesLeftOut)}`] : []),
     ];
-    const notes = remarks.length > 0 ? `<br>${remarks.map(escape).join('<br>')}` : '';
+    const notes = remarks.length > 0 ? `<br>${remarks.map(escapeMarkdown).join('<br>')}` : '';
     const details = destructiveLines(folder, 5).map(mailText).join('<br>');
     return `| ${cell(folder.source ?? '—')} | ${cell(folder.target)} | ${folder.mappedBy} | ${changes.join(', ') || 'no changes'}${notes}${details ? `<br>${details}` : ''} |`;
   });

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatBytes } from '../../src/render/sizes.ts';
 import type { PlanSummary } from '../../src/plan/types.ts';
+import { benchMarkdownSize } from './markdown-size.ts';
 import { measureMailshift } from './measure.ts';
 import { benchMigration, seededAccount, type MailboxShape } from './migration.ts';
 import { fsyncMilliseconds, startBenchServers } from './servers.ts';
@@ -61,6 +62,7 @@ try {
 }
 
 async function fullBench(): Promise<void> {
+  benchMarkdownSize();
   console.log(
     `bench: Dovecot pair on 127.0.0.1 (source '/' layout, target '.' layout under INBOX.), fsync on (mail_fsync = optimized, Dovecot's default; a 4 KB write + fdatasync takes ${fsyncMilliseconds(target.dir).toFixed(1)} ms on this disk); seeding ${messages} messages…`,
   );

@@ -21,6 +21,7 @@ function runScript(
   m: Migration,
   script: string,
   args: string[],
+  env: NodeJS.ProcessEnv = {},
 ): Promise<{ code: number | null; output: string; comment: string }> {
   const commentFile = join(m.dir, 'comment.md');
   return new Promise((resolve, reject) => {
@@ -32,6 +33,8 @@ function runScript(
         NO_COLOR: '1',
         MAILSHIFT: `${process.execPath} ${BIN}`,
         COMMENT_FILE: commentFile,
+        TABLES_DIR: join(m.dir, 'tables'),
+        ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -59,6 +62,9 @@ test('the review loop: the plan job comments the next phase, the apply job appli
     const presyncPlan = 'plans/ci-loop.presync.plan.json';
     assert.ok(existsSync(join(m.dir, presyncPlan)), 'the plan file is there for the workflow to commit');
     assert.not.match(presync.comment, m.source.password);
+    const tables = readFileSync(join(m.dir, 'tables', `${manifest}.presync.md`), 'utf8');
+    assert.match(tables, '<details><summary><b>alice</b>', 'the full tables are there for the workflow to upload');
+    assert.match(presync.comment, tables, 'a plan that fits is in the comment whole');
 
     const applied = await runScript(m, 'apply-merged.sh', [presyncPlan]);
     assert.is(applied.code, 0, applied.output);
@@ -86,6 +92,33 @@ test('the review loop: the plan job comments the next phase, the apply job appli
     assert.is(gated.code, 0, gated.stderr);
     const complete = await runScript(m, 'plan-pr.sh', [manifest]);
     assert.match(complete.comment, 'The runbook is complete');
+  } finally {
+    m.remove();
+  }
+});
+
+test('a plan longer than the comment budget: the comment keeps the totals and names the full tables, which hold every folder', async () => {
+  const m = await newMigration('ci-long', { phases: PHASES });
+  try {
+    const folders = Object.fromEntries(Array.from({ length: 30 }, (_, n) => [`Project-${n}`, [{ name: `m${n}` }]]));
+    await fillMailbox(m.source.server, m.source, folders);
+    const result = await runScript(m, 'plan-pr.sh', ['ci-long.json'], { MAX_COMMENT_CHARS: '2600' });
+    assert.is(result.code, 0, result.output + result.comment);
+    assert.ok(result.comment.length <= 2_600, `${result.comment.length} characters`);
+    assert.match(result.comment, 'Phase **presync** is next');
+    assert.match(result.comment, /\| 1 \| \d+ \| 0 \| 30 \| 6\.0 KB \|/, 'the totals');
+    assert.match(result.comment, 'Shortened to fit a pull-request comment: 0 of 1 accounts shown');
+    assert.match(result.comment, '`mailshift show plans/ci-long.presync.plan.json --format markdown --full`');
+    assert.match(result.comment, '… and 1 more account with folder creations, copies and subscriptions');
+    const tables = readFileSync(join(m.dir, 'tables', 'ci-long.json.presync.md'), 'utf8');
+    for (let n = 0; n < 30; n++) assert.match(tables, `| \`Project-${n}\` |`);
+
+    // Three plans at their 2,000-character floor pass the budget: the script cuts the whole comment.
+    const many = await runScript(m, 'plan-pr.sh', ['ci-long.json', 'ci-long.json', 'ci-long.json'], {
+      MAX_COMMENT_CHARS: '2600',
+    });
+    assert.ok(Array.from(many.comment).length <= 2_600, `${many.comment.length} characters`);
+    assert.match(many.comment, /… cut: the comment passed 2600 characters\. Every plan is whole in the full tables/);
   } finally {
     m.remove();
   }
