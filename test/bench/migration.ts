@@ -56,23 +56,68 @@ export async function benchMigration(
 ): Promise<BenchMigration> {
   const target = await freshUser(targetServer, 'bench');
   const manifest = join(work, `${source.user}-to-${target.user}.json`);
-  writeFileSync(
+  const env = writeBenchManifest(
     manifest,
+    'bench',
+    sourceServer,
+    targetServer,
+    [{ id: 'bench', source, target }],
+    rules,
+  );
+  const planFile = join(work, `${target.user}.plan.json`);
+  return {
+    source,
+    target,
+    manifest,
+    planFile,
+    env,
+    planArgs: (out = planFile) => ['plan', manifest, '--phase', 'presync', '--out', out, '--quiet'],
+    applyArgs: ['apply', planFile, '--quiet'],
+  };
+}
+
+/** One account of a bench manifest: its id and the logins on both sides. */
+export interface BenchAccountPair {
+  id: string;
+  source: Account;
+  target: Account;
+}
+
+/**
+ * Writes a presync manifest named `name` for these accounts (passwords by environment variable,
+ * BENCH_SOURCE_PW / BENCH_TARGET_PW for a single account 'bench', suffixed with the account's
+ * position otherwise); returns the environment that carries the passwords.
+ */
+export function writeBenchManifest(
+  file: string,
+  name: string,
+  sourceServer: DovecotServer,
+  targetServer: DovecotServer,
+  pairs: readonly BenchAccountPair[],
+  rules: BenchRules = {},
+): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  const accounts = pairs.map((pair, index) => {
+    const suffix = pairs.length === 1 ? '' : `_${index}`;
+    env[`BENCH_SOURCE_PW${suffix}`] = pair.source.password;
+    env[`BENCH_TARGET_PW${suffix}`] = pair.target.password;
+    return {
+      id: pair.id,
+      source: { user: pair.source.user, password: { env: `BENCH_SOURCE_PW${suffix}` } },
+      target: { user: pair.target.user, password: { env: `BENCH_TARGET_PW${suffix}` } },
+    };
+  });
+  writeFileSync(
+    file,
     JSON.stringify(
       {
         apiVersion: 'mailshift/v1',
-        name: 'bench',
+        name,
         defaults: {
           source: { host: sourceServer.host, port: sourceServer.ports.plain, tls: 'none' },
           target: { host: targetServer.host, port: targetServer.ports.plain, tls: 'none' },
         },
-        accounts: [
-          {
-            id: 'bench',
-            source: { user: source.user, password: { env: 'BENCH_SOURCE_PW' } },
-            target: { user: target.user, password: { env: 'BENCH_TARGET_PW' } },
-          },
-        ],
+        accounts,
         folders: { automap: true, ...(rules.exclude ? { exclude: rules.exclude } : {}) },
         ...(rules.messages ? { messages: rules.messages } : {}),
         phases: [{ name: 'presync', deleteTarget: true, deleteTargetFolders: true }],
@@ -81,14 +126,5 @@ export async function benchMigration(
       2,
     ),
   );
-  const planFile = join(work, `${target.user}.plan.json`);
-  return {
-    source,
-    target,
-    manifest,
-    planFile,
-    env: { BENCH_SOURCE_PW: source.password, BENCH_TARGET_PW: target.password },
-    planArgs: (out = planFile) => ['plan', manifest, '--phase', 'presync', '--out', out, '--quiet'],
-    applyArgs: ['apply', planFile, '--quiet'],
-  };
+  return env;
 }

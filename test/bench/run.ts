@@ -15,6 +15,8 @@ import { measureMailshift } from './measure.ts';
 import { benchMigration, seededAccount, type MailboxShape } from './migration.ts';
 import { fsyncMilliseconds, startBenchServers } from './servers.ts';
 import { benchOverDistance } from './over-distance.ts';
+import { benchFootprint } from './footprint.ts';
+import { benchManyAccounts, MANY_ACCOUNT_OPTIONS, manyAccountSizes } from './many-accounts.ts';
 import { compareWithMbsync } from './vs-mbsync.ts';
 
 const { values } = parseArgs({
@@ -25,6 +27,7 @@ const { values } = parseArgs({
     'size-messages': { type: 'string', default: '200' },
     'distance-messages': { type: 'string', default: '1000' },
     'distance-only': { type: 'boolean', default: false },
+    ...MANY_ACCOUNT_OPTIONS,
   },
 });
 const messages = Number(values.messages);
@@ -55,7 +58,8 @@ try {
   if (values['distance-only']) {
     await benchOverDistance(work, source, target, distanceMessages);
     console.log(`reproduce: npm run bench -- --distance-only --distance-messages ${distanceMessages}`);
-  } else await fullBench();
+  } else if (values['many-accounts-only']) await benchManyAccounts(work, servers, manyAccountSizes(values));
+  else await fullBench();
 } finally {
   rmSync(work, { recursive: true, force: true });
   await servers.stop();
@@ -81,6 +85,7 @@ async function fullBench(): Promise<void> {
   console.log(
     `bench apply: ${planned.messagesToCopy} messages (${formatBytes(planned.bytesToCopy)}) into a fresh target with fsync on, \`mailshift apply <planfile>\` wall time ${apply.seconds.toFixed(2)} s: ${perSecond(planned.messagesToCopy).toFixed(0)} messages/s, ${(perSecond(planned.bytesToCopy) / 1e6).toFixed(1)} MB/s, peak RSS ${formatBytes(apply.peakRssBytes)}`,
   );
+  await benchFootprint(run.migration, planned, { plan: run.first.peakRssBytes, apply: apply.peakRssBytes });
 
   const baseline = await measureMailshift(['validate', run.migration.manifest], {});
   const replanFile = `${run.migration.planFile}.again`;
@@ -109,6 +114,7 @@ async function fullBench(): Promise<void> {
     `bench plan memory vs message size: ${sizeMessages} messages of 2 KB (${formatBytes(small.seeded.bytes)}): peak RSS ${formatBytes(small.first.peakRssBytes)}; ${sizeMessages} messages of ${formatBytes(FAT_MESSAGE_BYTES)} (${formatBytes(fat.seeded.bytes)}): peak RSS ${formatBytes(fat.first.peakRssBytes)}`,
   );
   await benchOverDistance(work, source, target, distanceMessages);
+  await benchManyAccounts(work, servers, manyAccountSizes(values));
   console.log(
     `reproduce: npm run bench -- --messages ${messages} --mbsync-messages ${mbsyncMessages} --mbsync-rounds ${mbsyncRounds} --size-messages ${sizeMessages} --distance-messages ${distanceMessages}`,
   );
