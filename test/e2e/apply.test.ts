@@ -6,12 +6,20 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import type { AccountPlan } from '../../src/plan/types.ts';
 import { localStateStore, stateDirFor } from '../../src/state/store.ts';
 import { BIN, REPO, runMailshift } from '../support/cli.ts';
 import { fillMailbox } from '../support/mailbox-builder.ts';
 import { contentMultiset, mailboxState } from '../support/mailbox-state.ts';
-import { newMigration, type Migration } from '../support/migration.ts';
+import { auditRecords } from '../support/audit-files.ts';
+import { addAccount, newMigration, type Migration } from '../support/migration.ts';
 import { plainClient, seedMailbox } from '../support/seed.ts';
+
+/** One account's two logins. */
+interface Logins {
+  source: { user: string; password: string };
+  target: { user: string; password: string };
+}
 
 /**
  * Start `mailshift apply planFile` and send it `signal` once its journal holds `entries` finished
@@ -63,15 +71,15 @@ async function plan(m: Migration, phase: string, extra: string[] = []) {
 }
 
 /** Source messages that must be on the target (not \Deleted, \Deleted flag never copied) vs the target's. */
-async function assertTargetMirrorsSource(m: Migration): Promise<void> {
+async function assertTargetMirrorsSource(m: Migration, pair: Logins = m): Promise<void> {
   const [source, target] = await Promise.all([
-    mailboxState(m.source.server, m.source),
-    mailboxState(m.target.server, m.target),
+    mailboxState(m.source.server, pair.source),
+    mailboxState(m.target.server, pair.target),
   ]);
   assert.equal(
     contentMultiset(target),
     contentMultiset(source).filter(notDeleted),
-    'same bodies (SHA-256), flags and INTERNALDATEs; no duplicates, nothing lost',
+    `${pair.source.user}: same bodies (SHA-256), flags and INTERNALDATEs; no duplicates, nothing lost`,
   );
 }
 
@@ -148,6 +156,39 @@ test('kill -9 at several points, then re-apply: the target equals the source, ze
       env: m.env,
     });
     assert.is(again.code, 0, 'nothing left to copy');
+  } finally {
+    m.remove();
+  }
+});
+
+test('kill -9 at several points of a three-account apply, then re-apply: every account exact, every copy audited once', async () => {
+  const m = await newMigration('apply-kill-wave', { phases: [{ name: 'presync' }] });
+  try {
+    const accounts: Array<{ id: string } & Logins> = [{ id: 'alice', source: m.source, target: m.target }];
+    for (const id of ['bob', 'carol']) accounts.push({ id, ...(await addAccount(m, id)) });
+    for (const [index, account] of accounts.entries())
+      await seedMailbox(m.source.server, account.source, { seed: 40 + index, messages: 300, otherDelimiter: '.' });
+    const planFile = await plan(m, 'presync');
+    // The three accounts run at once (--concurrency 4): each kill lands in the middle of all of them.
+    for (const entries of [60, 300, 600]) {
+      const { code, signal } = await signalMidway(m, planFile, entries + Math.floor(Math.random() * 30), 'SIGKILL');
+      assert.equal({ code, signal }, { code: null, signal: 'SIGKILL' }, 'the apply was killed midway');
+    }
+    const finished = await runMailshift(['apply', planFile], { env: m.env });
+    assert.is(finished.code, 0, finished.stderr + finished.stdout);
+    for (const account of accounts) await assertTargetMirrorsSource(m, account);
+
+    const copies = auditRecords(m.manifest).filter((record) => record.op === 'copy' && record.result === 'done');
+    const keys = copies.map((record) => `${record.account} ${record.folder} ${record.uid}`);
+    assert.is(new Set(keys).size, keys.length, 'no copy audited twice');
+    const planned = JSON.parse(readFileSync(planFile, 'utf8')).accounts.flatMap((account: AccountPlan) =>
+      account.folders.flatMap((folder) =>
+        folder.actions
+          .filter((action) => action.op === 'copy')
+          .map((action) => `${account.id} ${folder.source} ${action.uid}`),
+      ),
+    );
+    assert.equal(keys.sort(), planned.sort(), 'every planned copy audited once');
   } finally {
     m.remove();
   }
