@@ -54,7 +54,7 @@ export async function readFolders(
   const readable = requests.filter((request) => request.listing.unreadable === undefined);
   // Once the server asked to slow down, the folders still queued are not asked for: the whole read is done again.
   let throttle: ServerThrottled | undefined;
-  const readOnce = async (connection: ImapConnection, request: FolderRequest) => {
+  const readUnlessThrottled = async (connection: ImapConnection, request: FolderRequest) => {
     if (throttle) throw throttle;
     try {
       return await readFolder(connection, request.listing, request.window, request.cached);
@@ -67,7 +67,7 @@ export async function readFolders(
     readable.map(
       async (request) =>
         snapshotFromListing(request.listing, request.window, request.cached) ??
-        pool.use((connection) => readOnce(connection, request)),
+        pool.use((connection) => readUnlessThrottled(connection, request)),
     ),
   );
   // A server asking to slow down is the whole read's to wait out (engine/throttled-reads.ts), not a folder's failure.

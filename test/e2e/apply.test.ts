@@ -54,6 +54,21 @@ async function signalMidway(
   return { ...(await exited), stdout };
 }
 
+/** kill -9 the apply of `planFile` once its journal holds each of `points` entries (plus up to `jitter`), then apply it to the end. */
+async function killThenFinish(
+  m: Migration,
+  planFile: string,
+  points: readonly number[],
+  jitter: number,
+): Promise<void> {
+  for (const entries of points) {
+    const { code, signal } = await signalMidway(m, planFile, entries + Math.floor(Math.random() * jitter), 'SIGKILL');
+    assert.equal({ code, signal }, { code: null, signal: 'SIGKILL' }, 'the apply was killed midway');
+  }
+  const finished = await runMailshift(['apply', planFile], { env: m.env });
+  assert.is(finished.code, 0, finished.stderr + finished.stdout);
+}
+
 function journalEntries(file: string): number {
   try {
     return readFileSync(file, 'utf8').split('\n').length - 1;
@@ -145,12 +160,7 @@ test('kill -9 at several points, then re-apply: the target equals the source, ze
   try {
     await seedMailbox(m.source.server, m.source, { seed: 32, messages: 1500, otherDelimiter: '.' });
     const planFile = await plan(m, 'presync');
-    for (const entries of [150, 600, 1000]) {
-      const { code, signal } = await signalMidway(m, planFile, entries + Math.floor(Math.random() * 50), 'SIGKILL');
-      assert.equal({ code, signal }, { code: null, signal: 'SIGKILL' }, 'the apply was killed midway');
-    }
-    const finished = await runMailshift(['apply', planFile], { env: m.env });
-    assert.is(finished.code, 0, finished.stderr + finished.stdout);
+    await killThenFinish(m, planFile, [150, 600, 1000], 50);
     await assertTargetMirrorsSource(m);
     const again = await runMailshift(['plan', m.manifest, '--phase', 'presync', '--detailed-exitcode', '--quiet'], {
       env: m.env,
@@ -170,12 +180,7 @@ test('kill -9 at several points of a three-account apply, then re-apply: every a
       await seedMailbox(m.source.server, account.source, { seed: 40 + index, messages: 300, otherDelimiter: '.' });
     const planFile = await plan(m, 'presync');
     // The three accounts run at once (--concurrency 4): each kill lands in the middle of all of them.
-    for (const entries of [60, 300, 600]) {
-      const { code, signal } = await signalMidway(m, planFile, entries + Math.floor(Math.random() * 30), 'SIGKILL');
-      assert.equal({ code, signal }, { code: null, signal: 'SIGKILL' }, 'the apply was killed midway');
-    }
-    const finished = await runMailshift(['apply', planFile], { env: m.env });
-    assert.is(finished.code, 0, finished.stderr + finished.stdout);
+    await killThenFinish(m, planFile, [60, 300, 600], 30);
     for (const account of accounts) await assertTargetMirrorsSource(m, account);
 
     const copies = auditRecords(m.manifest).filter((record) => record.op === 'copy' && record.result === 'done');
